@@ -1,0 +1,63 @@
+# PCC Grants: `make run` to try it, `make test` to check it. Both set everything up first and
+# skip the steps that are already up to date.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := grants/static
+export FLASK_APP := wsgi:app
+
+.PHONY: run test setup install assets db demo bench lint clean help
+
+help:
+	@echo "make run    set up, migrate, seed demo data and serve http://127.0.0.1:5000"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make clean  remove the virtualenv, node_modules and built assets"
+
+# Python: a virtualenv with the app and its development tools, rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Front end: GOV.UK Frontend (pinned in package.json) and Sass, from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+ASSET_SOURCES := $(wildcard grants/assets/scss/*.scss grants/assets/js/* grants/assets/images/*)
+$(STATIC)/.built: node_modules/.installed $(ASSET_SOURCES)
+	mkdir -p $(STATIC)/css $(STATIC)/js $(STATIC)/images
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		grants/assets/scss/application.scss $(STATIC)/css/application.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/js/
+	cp grants/assets/js/*.mjs $(STATIC)/js/
+	cp grants/assets/images/* $(STATIC)/images/
+	touch $@
+
+install: $(VENV)/.installed
+assets: $(STATIC)/.built
+setup: install assets
+
+# The database: migrations, then reference and demo data (both idempotent).
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask reference load
+
+demo: db
+	$(BIN)/flask demo seed
+
+run: demo
+	@echo "Serving PCC Grants at http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# TEST_DATABASE_URL chooses the database (default: SQLite in instance/).
+test: demo
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m ruff check grants tests || true
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .hypothesis

@@ -1,0 +1,99 @@
+"""PCC Grants: the Commissioners Grant scheme and drug-treatment commissioning for an OPCC."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings read from the environment (tests use it)."""
+    app = Flask(__name__, instance_path=os.environ.get("GRANTS_INSTANCE_PATH") or None)
+
+    from grants.config import load_config
+
+    overrides = dict(config or {})
+    profile = overrides.pop("GRANTS_ENV", None) or os.environ.get("GRANTS_ENV") or "development"
+    app.config.from_mapping(load_config(profile, app.instance_path))
+    app.config.from_mapping(overrides)
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from grants import cli, errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("grants"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    WTFormsHelpers(app)
+
+    from grants import formatting, navigation
+
+    formatting.init_app(app)
+    navigation.init_app(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from grants import models  # noqa: F401  (every model registered before Alembic looks)
+    from grants.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    # Batch mode lets SQLite, which cannot ALTER most things, follow the same migrations.
+    from grants.database import render_migration_item
+
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(app.root_path, os.pardir, "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    with app.app_context():
+        from grants.database import configure_engine
+
+        configure_engine(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from grants.blueprints.admin import bp as admin_bp
+    from grants.blueprints.auth import bp as auth_bp
+    from grants.blueprints.main import bp as main_bp
+    from grants.blueprints.organisations import bp as organisations_bp
+    from grants.blueprints.organisations import invites_bp
+    from grants.blueprints.reference import bp as reference_bp
+
+    for blueprint in (main_bp, auth_bp, organisations_bp, invites_bp, reference_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,60 @@
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
+from wtforms import EmailField, ValidationError, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from grants.forms import DateInputField, GovForm, email_address, submit
+from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
+
+STAFF_ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role if role in STAFF_ROLES]
+
+
+class StaffUserForm(GovForm):
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the person's email address"), email_address()],
+    )
+    roles = SelectMultipleField(
+        "Roles",
+        description="Select all that apply",
+        choices=STAFF_ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one role")],
+    )
+    submit = submit("Create account and send invitation")
+
+
+class UserRolesForm(GovForm):
+    roles = SelectMultipleField(
+        "Roles",
+        description="Select all that apply",
+        choices=STAFF_ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one role")],
+    )
+    submit = submit("Save roles")
+
+
+class AuditFilterForm(GovForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    actor = StringField("Who (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
+    action = SelectField("Action", widget=GovSelect(), validators=[Optional()])
+    entity_type = SelectField("Record type", widget=GovSelect(), validators=[Optional()])
+    entity_id = StringField("Record id", widget=GovTextInput(), validators=[Optional(), Length(max=80)])
+    date_from = DateInputField("From", name_for_errors="From date", validators=[Optional()])
+    date_to = DateInputField("To", name_for_errors="To date", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("To date must be the same as or after the from date")
+    submit = submit("Filter")

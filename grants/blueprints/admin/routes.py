@@ -1,0 +1,150 @@
+"""Administration: staff accounts, the audit log and the outbox of sent messages."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from grants.blueprints.admin import bp
+from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
+from grants.blueprints.auth.forms import ConfirmForm
+from grants.extensions import db
+from grants.interfaces import accounts
+from grants.interfaces import audit_log as audit_queries
+from grants.interfaces.paging import contains, paginate
+from grants.mail import send_email
+from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
+from grants.models.mail import OutboxMessage
+from grants.permissions import role_required
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    return page
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    search = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    query = select(User)
+    if search:
+        pattern = contains(search.lower())
+        query = query.where(func.lower(User.full_name).like(pattern, escape="\\") | User.email.like(pattern, escape="\\"))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role_grants.any(UserRole.role == Role(role)))
+    return render_template(
+        "admin/users.html",
+        results=paginate(query.order_by(User.email), _page_number(), 50),
+        search=search,
+        role=role,
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = StaffUserForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data,
+                form.full_name.data,
+                None,
+                {Role(value) for value in form.roles.data},
+                actor=current_user._get_current_object(),
+            )
+        except accounts.DuplicateEmail:
+            form.email.errors.append("An account already exists with this email address")
+        else:
+            token = accounts.password_reset_token(user)
+            send_email(
+                user.email,
+                "Your Commissioners Grants staff account",
+                render_template(
+                    "admin/email/staff_invite.txt",
+                    user=user,
+                    link=url_for("auth.reset_password", token=token, _external=True),
+                ),
+            )
+            db.session.commit()
+            flash(f"Account created for {user.email}. They have been emailed a link to set a password", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = UserRolesForm(data={"roles": [r.value for r in person.roles if r != Role.APPLICANT]})
+    if person.has_role(Role.APPLICANT):
+        form = None  # applicants' roles are not changed here
+    elif form.validate_on_submit():
+        new_roles = {Role(value) for value in form.roles.data}
+        if person.id == current_user.id and Role.ADMIN not in new_roles:
+            form.roles.errors.append("You cannot remove your own administrator role")
+        else:
+            accounts.set_roles(person, new_roles, actor=current_user._get_current_object())
+            db.session.commit()
+            flash("Roles saved", "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user.html", person=person, form=form, active_form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+def set_active(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    make_active = request.form.get("active") == "1"
+    if person.id == current_user.id and not make_active:
+        flash("You cannot deactivate your own account", "error")
+        return redirect(url_for("admin.user", user_id=person.id))
+    accounts.set_active(person, make_active, actor=current_user._get_current_object())
+    db.session.commit()
+    flash("Account reactivated" if make_active else "Account deactivated and signed out", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "Any action")] + [(a, a) for a in audit_queries.known_actions()]
+    form.entity_type.choices = [("", "Any record type")] + [(t, t) for t in audit_queries.known_entity_types()]
+    criteria = audit_queries.AuditFilter()
+    if request.args and form.validate():
+        criteria = audit_queries.AuditFilter(
+            actor=form.actor.data or "",
+            action=form.action.data or "",
+            entity_type=form.entity_type.data or "",
+            entity_id=form.entity_id.data or "",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+        )
+    results = audit_queries.search_events(criteria, page=_page_number())
+    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+    return render_template("admin/audit_log.html", form=form, results=results, args=args)
+
+
+@bp.route("/outbox")
+@role_required(Role.ADMIN)
+def outbox():
+    status = request.args.get("status", "")
+    query = select(OutboxMessage)
+    if status in {"kept", "sent", "failed"}:
+        query = query.where(OutboxMessage.status == status)
+    results = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), _page_number(), 50)
+    return render_template("admin/outbox.html", results=results, status=status)
+
+
+@bp.route("/outbox/<int:message_id>")
+@role_required(Role.ADMIN)
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("admin/outbox_message.html", message=message)

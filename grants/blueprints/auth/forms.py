@@ -1,0 +1,107 @@
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from grants.forms import GovForm, StrongPassword, email_address, submit
+
+
+class SignInForm(GovForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address")],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password")],
+    )
+    submit = submit("Sign in")
+
+
+class RegistrationForm(GovForm):
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        description="We'll use this to send you updates about your applications",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), email_address()],
+    )
+    password = PasswordField(
+        "Create a password",
+        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a password"), StrongPassword(email_field="email")],
+    )
+    confirm_password = PasswordField(
+        "Confirm password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Confirm your password"),
+            EqualTo("password", message="Passwords must match"),
+        ],
+    )
+    submit = submit("Create account")
+
+
+class ChangePasswordForm(GovForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password"), StrongPassword()],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Confirm your new password"),
+            EqualTo("new_password", message="Passwords must match"),
+        ],
+    )
+    submit = submit("Change password")
+
+
+class ResetRequestForm(GovForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), email_address()],
+    )
+    submit = submit("Send reset link")
+
+
+class ResetPasswordForm(GovForm):
+    password = PasswordField(
+        "New password",
+        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password"), StrongPassword()],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Confirm your new password"),
+            EqualTo("password", message="Passwords must match"),
+        ],
+    )
+    submit = submit("Set password")
+
+
+class ConfirmForm(GovForm):
+    """A form with nothing but its CSRF token and a button."""
+
+    submit = submit("Continue")

@@ -1,0 +1,190 @@
+"""Registration, signing in and out, and passwords."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from grants.blueprints.auth import bp
+from grants.blueprints.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from grants.extensions import db, limiter, login_manager
+from grants.interfaces import accounts
+from grants.mail import send_email
+from grants.models.accounts import Role, User
+from grants.permissions import login_required, public
+
+
+@login_manager.user_loader
+def _load_user(session_token: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.session_token == session_token, User.active))
+
+
+def _safe_next(default: str) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our address."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        return target
+    return default
+
+
+def _sign_in(user: User) -> None:
+    # A fresh session at sign-in: nothing from before (a planted session) carries over.
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    accounts.record_sign_in(user)
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    return "sign-in:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="sign-in-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="sign-in-address",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _sign_in(user)
+            db.session.commit()
+            return redirect(_safe_next(url_for("main.home")))
+        g.login_failed = True
+        # The same words whether the email is unknown or the password wrong: no account enumeration.
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("main.start"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data, form.full_name.data, form.password.data, {Role.APPLICANT}
+            )
+        except accounts.DuplicateEmail:
+            form.email.errors.append(
+                "An account already exists with this email address. Sign in or reset your password"
+            )
+        else:
+            send_email(
+                user.email,
+                "Your Commissioners Grants account",
+                render_template("auth/email/registered.txt", user=user),
+            )
+            _sign_in(user)
+            db.session.commit()
+            flash("Your account has been created", "success")
+            return redirect(_safe_next(url_for("organisations.mine")))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("Your current password is not correct")
+        else:
+            user = current_user._get_current_object()
+            accounts.change_password(user, form.new_password.data)
+            # This browser stays signed in with the new session token; all others are signed out.
+            _sign_in(user)
+            db.session.commit()
+            flash("Your password has been changed. Other devices have been signed out", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.get_user_by_email(form.email.data)
+        if user is not None and user.active:
+            token = accounts.password_reset_token(user)
+            send_email(
+                user.email,
+                "Reset your Commissioners Grants password",
+                render_template(
+                    "auth/email/reset.txt",
+                    user=user,
+                    link=url_for("auth.reset_password", token=token, _external=True),
+                ),
+            )
+            db.session.commit()
+        # The same page whether or not the account exists.
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    check = accounts.check_reset_token(token)
+    if check.user is None:
+        return render_template("auth/reset_invalid.html", problem=check.problem), 400
+    form = ResetPasswordForm()
+    form.account_email = check.user.email
+    if form.validate_on_submit():
+        accounts.change_password(check.user, form.password.data, action="user.password_reset")
+        _sign_in(check.user)
+        db.session.commit()
+        flash("Your password has been set and you are signed in", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/reset_password.html", form=form)

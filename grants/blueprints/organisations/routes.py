@@ -1,0 +1,163 @@
+"""Organisations: applicants set up and keep their own; grants officers and admins see all."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.blueprints.auth.forms import ConfirmForm
+from grants.blueprints.organisations import bp, invites_bp
+from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
+from grants.extensions import db
+from grants.interfaces import organisations as orgs
+from grants.mail import send_email
+from grants.models.accounts import Role
+from grants.permissions import login_required, role_required
+
+VIEWERS = (Role.APPLICANT, *orgs.ORGANISATION_STAFF)
+
+
+@bp.route("")
+@role_required(*orgs.ORGANISATION_STAFF)
+def index():
+    search = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    results = orgs.list_organisations(search=search, page=page)
+    return render_template("organisations/index.html", results=results, search=search)
+
+
+@bp.route("/mine")
+@role_required(Role.APPLICANT)
+def mine():
+    if current_user.organisation_id is None:
+        return redirect(url_for("organisations.create"))
+    return redirect(url_for("organisations.show", organisation_id=current_user.organisation_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.APPLICANT)
+def create():
+    if current_user.organisation_id is not None:
+        flash("You already belong to an organisation", "info")
+        return redirect(url_for("organisations.mine"))
+    form = OrganisationForm()
+    if request.method == "GET":
+        form.contact_name.data = current_user.full_name
+        form.contact_email.data = current_user.email
+    if form.validate_on_submit():
+        organisation = orgs.create_organisation(current_user._get_current_object(), form.organisation_values())
+        db.session.commit()
+        flash(f"{organisation.name} has been set up", "success")
+        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/<int:organisation_id>")
+@role_required(*VIEWERS)
+def show(organisation_id: int):
+    organisation = orgs.organisation_for(current_user, organisation_id)
+    is_member = current_user.organisation_id == organisation.id
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        members=orgs.members_of(organisation),
+        invites=orgs.open_invites(organisation) if is_member else [],
+        is_member=is_member,
+        invite_form=InviteForm() if is_member else None,
+        revoke_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@role_required(Role.APPLICANT, Role.GRANTS_OFFICER)
+def edit(organisation_id: int):
+    organisation = orgs.organisation_for(current_user, organisation_id)
+    if current_user.organisation_id != organisation.id and not current_user.has_role(Role.GRANTS_OFFICER):
+        abort(404)
+    form = OrganisationForm(obj=organisation)
+    if request.method == "GET":
+        form.legal_type.data = organisation.legal_type.value
+    if form.validate_on_submit():
+        changed = orgs.update_organisation(organisation, form.organisation_values())
+        db.session.commit()
+        flash("Your changes have been saved" if changed else "Nothing was changed", "success")
+        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+def _membership(organisation_id: int):
+    organisation = orgs.organisation_for(current_user, organisation_id)
+    if current_user.organisation_id != organisation.id:
+        abort(404)
+    return organisation
+
+
+@bp.route("/<int:organisation_id>/invites", methods=["POST"])
+@role_required(Role.APPLICANT)
+def invite(organisation_id: int):
+    organisation = _membership(organisation_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            token = orgs.invite_member(organisation, form.email.data, current_user._get_current_object())
+        except orgs.InviteProblem as problem:
+            form.email.errors.append(str(problem))
+        else:
+            send_email(
+                form.email.data,
+                f"You've been invited to join {organisation.name} on Commissioners Grants",
+                render_template(
+                    "organisations/email/invite.txt",
+                    organisation=organisation,
+                    inviter=current_user,
+                    link=url_for("invites.accept", token=token, _external=True),
+                ),
+            )
+            db.session.commit()
+            flash(f"Invitation sent to {form.email.data}", "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
+    return (
+        render_template(
+            "organisations/show.html",
+            organisation=organisation,
+            members=orgs.members_of(organisation),
+            invites=orgs.open_invites(organisation),
+            is_member=True,
+            invite_form=form,
+            revoke_form=ConfirmForm(),
+        ),
+        400,
+    )
+
+
+@bp.route("/<int:organisation_id>/invites/<int:invite_id>/revoke", methods=["POST"])
+@role_required(Role.APPLICANT)
+def revoke_invite(organisation_id: int, invite_id: int):
+    organisation = _membership(organisation_id)
+    invite = orgs.invite_for(organisation, invite_id)
+    orgs.revoke_invite(invite)
+    db.session.commit()
+    flash(f"Invitation to {invite.email} withdrawn", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
+
+
+@invites_bp.route("/<token>", methods=["GET", "POST"])
+@login_required
+def accept(token: str):
+    invite = orgs.find_invite(token)
+    if invite is None:
+        abort(404)
+    form = ConfirmForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            orgs.accept_invite(invite, current_user._get_current_object())
+        except orgs.InviteProblem as error:
+            problem = str(error)
+        else:
+            db.session.commit()
+            flash(f"You have joined {invite.organisation.name}", "success")
+            return redirect(url_for("organisations.show", organisation_id=invite.organisation_id))
+    return render_template("organisations/accept_invite.html", invite=invite, form=form, problem=problem)

@@ -1,0 +1,38 @@
+"""Engine set-up that differs between SQLite (embedded default) and PostgreSQL (production)."""
+
+from sqlalchemy import Engine, event
+
+
+def configure_engine(engine: Engine) -> None:
+    """Make SQLite enforce foreign keys and honour SAVEPOINT like PostgreSQL does.
+
+    Python's sqlite3 module opens transactions lazily and ignores SAVEPOINT semantics; letting
+    SQLAlchemy emit BEGIN itself gives real transactions, which the tests' per-test rollback and
+    nested transactions rely on.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # pragma: no cover - driver hook
+        connection.exec_driver_sql("BEGIN")
+
+
+def render_migration_item(type_: str, obj, autogen_context):
+    """Write the app's own column types into migrations as plain SQLAlchemy types.
+
+    Migrations then import nothing from the app, so later changes to the models cannot break
+    old revisions.
+    """
+    from grants.models.types import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,0 +1,47 @@
+"""Jinja filters for showing values the GOV.UK way: money, dates in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def money(value: Decimal | int | None, pence: bool = True) -> str:
+    """£1,234.50 (or £1,235 with ``pence=False``); an empty string for no value."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if pence:
+        return f"£{amount:,.2f}" if amount >= 0 else f"-£{-amount:,.2f}"
+    return f"£{amount:,.0f}" if amount >= 0 else f"-£{-amount:,.0f}"
+
+
+def london_datetime(value: datetime | None) -> str:
+    """28 November 2026 at 9:05am, in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
+
+
+def long_date(value: date | datetime | None) -> str:
+    """28 November 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money, "money")
+    app.add_template_filter(london_datetime, "london_datetime")
+    app.add_template_filter(long_date, "long_date")

@@ -1,0 +1,128 @@
+"""Form pieces shared across areas: GOV.UK widgets on WTForms fields, and common validators."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, EmailField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import Email
+
+from grants.passwords import password_problem
+
+
+class GovForm(FlaskForm):
+    """A form whose fields render as GOV.UK components and whose text inputs are trimmed."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if unbound_field.field_class in {StringField, EmailField, TextAreaField}:
+                unbound_field.kwargs["filters"] = [*filters, _strip]
+            return unbound_field.bind(form=form, **options)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def submit(label: str = "Continue") -> SubmitField:
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+def email_address(message: str = "Enter an email address in the correct format, like name@example.com"):
+    return Email(message=message, check_deliverability=False)
+
+
+class StrongPassword:
+    """Refuse short and common passwords (NCSC guidance).
+
+    The password is compared with the email address in ``email_field``, or else with the form's
+    ``account_email`` attribute (set by the view for a signed-in user).
+    """
+
+    def __init__(self, email_field: str | None = None):
+        self.email_field = email_field
+
+    def __call__(self, form, field):
+        email = form[self.email_field].data if self.email_field else getattr(form, "account_email", None)
+        problem = password_problem(field.data or "", email=email)
+        if problem:
+            raise ValidationError(problem)
+
+
+class MoneyField(StringField):
+    """An amount of money in pounds, typed as people write it ("£12,500" or "12500.50").
+
+    ``data`` is a ``Decimal`` rounded to pence, or ``None`` when left empty; the text typed is kept
+    for showing back on error.
+    """
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, name_for_errors: str = "Amount", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.name_for_errors = name_for_errors
+
+    def process_formdata(self, valuelist):
+        self.raw_text = valuelist[0] if valuelist else ""
+        text = self.raw_text.strip().replace(",", "").replace("£", "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a number, like 12500") from None
+        if not amount.is_finite():
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a number, like 12500")
+        if amount != amount.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must not have more than 2 decimal places")
+        self.data = amount.quantize(Decimal("0.01"))
+
+    def _value(self):
+        if getattr(self, "raw_text", None) is not None:
+            return self.raw_text
+        return "" if self.data is None else f"{self.data:.2f}"
+
+
+class DateInputField(DateField):
+    """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages.
+
+    ``name_for_errors`` starts each message, for example "Start date must be a real date".
+    """
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, name_for_errors: str = "Date", **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.name_for_errors = name_for_errors
+
+    def process_formdata(self, valuelist):
+        parts = [part.strip() for part in valuelist]
+        if not any(parts):
+            self.raw_data = None
+            self.data = None
+            return
+        if len(parts) != 3:
+            self.raw_data = None
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a real date")
+        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must include a {' and '.join(missing)}")
+        day, month, year = parts
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a real date")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a real date") from None

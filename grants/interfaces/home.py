@@ -1,0 +1,103 @@
+"""What each role's home page shows: the things waiting for that user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from grants.extensions import db
+from grants.interfaces import accounts
+from grants.models.accounts import ROLE_LABELS, Role, User
+from grants.models.audit import AuditEvent
+from grants.models.mail import OutboxMessage
+from grants.models.organisations import Organisation, OrganisationInvite
+from grants.models.types import utcnow
+
+
+@dataclass
+class Task:
+    text: str
+    href: str | None = None
+    hint: str | None = None
+
+
+@dataclass
+class HomePanel:
+    role: Role
+    title: str
+    tasks: list[Task] = field(default_factory=list)
+    empty: str = "Nothing is waiting for you."
+
+
+def _applicant(user: User) -> HomePanel:
+    panel = HomePanel(Role.APPLICANT, "Your organisation")
+    if user.organisation is None:
+        panel.tasks.append(
+            Task(
+                "Tell us about your organisation",
+                url_for("organisations.create"),
+                "You need to do this before you can apply for a grant.",
+            )
+        )
+    else:
+        org = user.organisation
+        panel.tasks.append(Task(f"View or update {org.name}", url_for("organisations.show", organisation_id=org.id)))
+        open_invites = db.session.scalar(
+            select(func.count()).select_from(OrganisationInvite).where(
+                OrganisationInvite.organisation_id == org.id,
+                OrganisationInvite.accepted_at.is_(None),
+                OrganisationInvite.revoked_at.is_(None),
+                OrganisationInvite.expires_at > utcnow(),
+            )
+        )
+        if open_invites:
+            panel.tasks.append(
+                Task(
+                    f"{open_invites} invitation{'s' if open_invites != 1 else ''} not yet accepted",
+                    url_for("organisations.show", organisation_id=org.id) + "#members",
+                )
+            )
+    return panel
+
+
+def _grants_officer(user: User) -> HomePanel:
+    panel = HomePanel(Role.GRANTS_OFFICER, "Grants")
+    count = db.session.scalar(select(func.count()).select_from(Organisation))
+    panel.tasks.append(
+        Task(f"{count} organisation{'s' if count != 1 else ''} registered", url_for("organisations.index"))
+    )
+    return panel
+
+
+def _admin(user: User) -> HomePanel:
+    panel = HomePanel(Role.ADMIN, "Administration")
+    counts = accounts.count_users_by_role()
+    summary = ", ".join(f"{ROLE_LABELS[role].lower()}s: {counts.get(role, 0)}" for role in Role)
+    panel.tasks.append(Task("Manage users", url_for("admin.users"), summary))
+    failed = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    )
+    if failed:
+        panel.tasks.append(Task(f"{failed} email{'s' if failed != 1 else ''} failed to send", url_for("admin.outbox", status="failed")))
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    panel.tasks.append(Task("Browse the audit log", url_for("admin.audit_log"), f"{events} events recorded"))
+    return panel
+
+
+def _nothing_yet(role: Role, title: str) -> HomePanel:
+    return HomePanel(role, title)
+
+
+def panels_for(user: User) -> list[HomePanel]:
+    """One panel per role the user holds, in a fixed order."""
+    builders = {
+        Role.APPLICANT: _applicant,
+        Role.GRANTS_OFFICER: _grants_officer,
+        Role.PANEL_MEMBER: lambda u: _nothing_yet(Role.PANEL_MEMBER, "Panel scoring"),
+        Role.FINANCE_OFFICER: lambda u: _nothing_yet(Role.FINANCE_OFFICER, "Finance"),
+        Role.COMMISSIONER: lambda u: _nothing_yet(Role.COMMISSIONER, "Commissioning"),
+        Role.ADMIN: _admin,
+    }
+    return [builders[role](user) for role in Role if role in user.roles]

@@ -1,0 +1,33 @@
+"""Every model, imported here so that Alembic and the app see the whole schema."""
+
+from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role, User, UserRole
+from grants.models.audit import AuditEvent
+from grants.models.mail import OutboxMessage
+from grants.models.organisations import LegalType, Organisation, OrganisationInvite
+from grants.models.reference import (
+    AdderStrand,
+    DrugsOutcome,
+    LocalAuthority,
+    PlanApproach,
+    PlanCommitment,
+    PoliceForceArea,
+)
+
+__all__ = [
+    "ROLE_LABELS",
+    "STAFF_ROLES",
+    "AdderStrand",
+    "AuditEvent",
+    "DrugsOutcome",
+    "LegalType",
+    "LocalAuthority",
+    "Organisation",
+    "OrganisationInvite",
+    "OutboxMessage",
+    "PlanApproach",
+    "PlanCommitment",
+    "PoliceForceArea",
+    "Role",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,128 @@
+"""People who use the service and what they may do."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from grants.extensions import db
+from grants.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from grants.models.organisations import Organisation
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    PANEL_MEMBER = "panel_member"
+    GRANTS_OFFICER = "grants_officer"
+    FINANCE_OFFICER = "finance_officer"
+    COMMISSIONER = "commissioner"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.APPLICANT: "Applicant",
+    Role.PANEL_MEMBER: "Panel member",
+    Role.GRANTS_OFFICER: "Grants officer",
+    Role.FINANCE_OFFICER: "Finance officer",
+    Role.COMMISSIONER: "Commissioner",
+    Role.ADMIN: "Administrator",
+}
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: one account per address, whatever the capitals.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login's id in the session cookie; renewed on password change so old sessions end.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    role_grants: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    # Passwords
+    def set_password(self, password: str) -> None:
+        """Hash with scrypt (Werkzeug's default slow hash) and end every other session."""
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Roles
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.role_grants)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return bool(self.roles & {Role(role) for role in roles})
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def set_roles(self, roles: set[Role]) -> None:
+        keep = {grant.role: grant for grant in self.role_grants if grant.role in roles}
+        self.role_grants = [keep.get(role) or UserRole(role=role) for role in sorted(roles)]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="role",
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+            values_callable=lambda e: [r.value for r in e],
+        ),
+        primary_key=True,
+    )
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
