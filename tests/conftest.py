@@ -1,0 +1,136 @@
+"""Fixtures for the whole suite.
+
+The database is built once per run by the migrations (so every test runs on the migrated schema)
+on SQLite by default, or on PostgreSQL when TEST_DATABASE_URL is set. Each test then runs inside
+a transaction that is rolled back at the end: tests see each other's data never.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, create_engine, inspect
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from grants import create_app
+from grants.extensions import db as _db
+from grants.extensions import limiter
+from grants.models.accounts import Role
+from tests import factories
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _empty_database(url: str) -> None:
+    """Drop every table left by an earlier run, so that the migrations start from nothing."""
+    from grants.config import database_url
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(bind=connection)
+        metadata.drop_all(bind=connection)
+        if "alembic_version" in inspect(connection).get_table_names():
+            connection.exec_driver_sql("DROP TABLE alembic_version")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _test_database_url(tmp_path_factory)
+    _empty_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "GRANTS_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": _database_uri(database_url),
+            "UPLOAD_FOLDER": str(instance / "uploads"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        from grants.reference_data import load_reference_data
+
+        load_reference_data()
+        _db.session.commit()
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _database_uri(url: str) -> str:
+    from grants.config import database_url
+
+    return database_url(url)
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The app's session, bound to one connection whose transaction is rolled back after the test."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint", class_=Session),
+            scopefunc=original.registry.scopefunc,
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def users(db):
+    """A user of each role, and two applicant organisations (A and B)."""
+    return factories.standard_users()
+
+
+@pytest.fixture
+def as_user(app):
+    """``as_user(user)``: a client already signed in as ``user`` (without the slow password check)."""
+
+    def _client(user):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def as_role(as_user, users):
+    """``as_role("grants_officer")``: a client signed in as that user of ``users``."""
+    return lambda key: as_user(users[key])
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent

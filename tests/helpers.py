@@ -1,0 +1,45 @@
+"""Helpers for tests that act like a person using the pages."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from tests.factories import TEST_PASSWORD
+
+
+def sign_in(client, user, password: str = TEST_PASSWORD):
+    response = post(client, "/sign-in", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return client
+
+
+def csrf_token(client) -> str:
+    """A valid CSRF token for this client's session, read from a page as a browser would."""
+    response = client.get("/sign-in")
+    if response.status_code == 302:  # signed in already
+        response = client.get("/account")
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no CSRF token found"
+    return match.group(1)
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """POST a form with a valid CSRF token, as the page's form would."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
+
+
+
+
+def page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def error_messages(response) -> list[str]:
+    """The messages in the GOV.UK error summary, in order."""
+    soup = page(response)
+    summary = soup.select_one(".govuk-error-summary")
+    if summary is None:
+        return []
+    return [" ".join(a.get_text().split()) for a in summary.select(".govuk-error-summary__list li")]
