@@ -70,7 +70,7 @@ def _entity(entity: Any) -> tuple[str, str | None]:
         return kind, None if ident is None else str(ident)
     ident = inspect(entity).identity
     if ident is None:  # not flushed yet: give it its id
-        db.session.flush([entity])
+        db.session.flush()
         ident = inspect(entity).identity
     return type(entity).__name__, ",".join(str(part) for part in ident)
 

@@ -11,7 +11,8 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256  # long passphrases are welcome; this only stops absurd hashing work
 
 # Digits and symbols people add to a common word to pass a length rule ("password1234!").
-_PADDING = re.compile(r"^[\d\W_]+|[\d\W_]+$")
+_LEADING_PADDING = re.compile(r"^[\d\W_]*")
+_TRAILING_PADDING = re.compile(r"[\d\W_]*$")
 
 
 @cache
@@ -28,11 +29,48 @@ def password_problem(password: str, email: str | None = None) -> str | None:
         return f"Password must be {MAX_LENGTH} characters or fewer"
     lowered = password.lower()
     common = common_passwords()
-    core = _PADDING.sub("", lowered)
-    if lowered in common or (len(core) >= 4 and core in common) or len(set(lowered)) <= 2:
+    if (
+        lowered in common
+        or _padded_common(lowered, common)
+        or len(set(lowered)) <= 2
+        or _is_run(lowered)
+        or _repeats_something_guessable(lowered, common)
+    ):
         return "Password is too easy to guess. Use 3 random words, for example"
     if email:
         local = email.lower().split("@")[0]
         if len(local) >= 4 and local in lowered:
             return "Password must not contain your email address"
     return None
+
+
+def _is_run(text: str) -> bool:
+    """A straight run of characters such as "123456789012" or "zyxwvutsrqpo" (digits wrap 9 to 0)."""
+    steps = set()
+    for a, b in zip(text, text[1:]):
+        step = ord(b) - ord(a)
+        if a.isdigit() and b.isdigit():
+            step = (step + 10) % 10
+            step = -1 if step == 9 else step
+        steps.add(step)
+    return len(steps) == 1 and steps <= {1, -1}
+
+
+def _repeats_something_guessable(text: str, common: frozenset[str]) -> bool:
+    """"passwordpassword" or "abcabcabcabc": a short or common piece said again and again."""
+    for period in range(1, len(text) // 2 + 1):
+        if len(text) % period == 0 and text[:period] * (len(text) // period) == text:
+            unit = text[:period]
+            return len(unit) <= 4 or unit in common
+    return False
+
+
+def _padded_common(text: str, common: frozenset[str]) -> bool:
+    """A common password with digits or symbols added before or after it ("!!sunshine2026")."""
+    lead = _LEADING_PADDING.match(text).end()
+    trail = len(text) - _TRAILING_PADDING.search(text).start()
+    for start in range(0, lead + 1):
+        for end in range(len(text) - trail, len(text) + 1):
+            if end - start >= 4 and text[start:end] in common:
+                return True
+    return False

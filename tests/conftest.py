@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, create_engine, inspect
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -50,6 +52,23 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without this, requests would share the test's app context: ``g`` (and Flask-Login's cached user)
+    would leak between requests, and a view that forgot to commit would still look right because
+    the test reads the same session. After each request the test's own objects are expired, so
+    they reload what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -61,6 +80,7 @@ def app(database_url, tmp_path_factory):
             "SERVER_NAME": "localhost",
         }
     )
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         upgrade()
         from grants.reference_data import load_reference_data

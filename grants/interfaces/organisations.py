@@ -32,12 +32,20 @@ def create_organisation(founder: User, values: dict) -> Organisation:
     organisation = Organisation(**values)
     db.session.add(organisation)
     db.session.flush()
-    founder.organisation = organisation
     audit.record(
         "organisation.created",
         organisation,
         f"{organisation.name} registered by {founder.email}",
         changes=audit.diff({}, audit.snapshot(organisation)),
+    )
+    # The founder's account changes too: it is logged like any member joining.
+    before = founder.organisation_id
+    founder.organisation = organisation
+    audit.record(
+        "organisation.member_joined",
+        founder,
+        f"{founder.email} joined {organisation.name} on setting it up",
+        changes=audit.diff({"organisation_id": before}, {"organisation_id": organisation.id}),
     )
     return organisation
 
@@ -100,7 +108,12 @@ def invite_member(organisation: Organisation, email: str, inviter: User) -> str:
     )
     db.session.add(invite)
     db.session.flush()
-    audit.record("organisation.member_invited", invite, f"{email} invited to join {organisation.name}")
+    audit.record(
+        "organisation.member_invited",
+        invite,
+        f"{email} invited to join {organisation.name}",
+        changes=audit.diff({}, audit.snapshot(invite)),
+    )
     return token
 
 
@@ -115,10 +128,18 @@ def invite_for(organisation: Organisation, invite_id: int) -> OrganisationInvite
     return invite
 
 
-def revoke_invite(invite: OrganisationInvite) -> None:
-    if invite.revoked_at is None and invite.accepted_at is None:
-        invite.revoked_at = utcnow()
-        audit.record("organisation.invite_revoked", invite, f"Invitation to {invite.email} withdrawn")
+def revoke_invite(invite: OrganisationInvite) -> bool:
+    """Withdraw the invitation; ``False`` (and nothing changed) if it was accepted or withdrawn already."""
+    if invite.revoked_at is not None or invite.accepted_at is not None:
+        return False
+    invite.revoked_at = utcnow()
+    audit.record(
+        "organisation.invite_revoked",
+        invite,
+        f"Invitation to {invite.email} withdrawn",
+        changes=audit.diff({"revoked_at": None}, {"revoked_at": invite.revoked_at}),
+    )
+    return True
 
 
 def accept_invite(invite: OrganisationInvite, user: User) -> None:

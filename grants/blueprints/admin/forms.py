@@ -1,11 +1,11 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
-from wtforms import EmailField, ValidationError, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants.forms import DateInputField, GovForm, email_address, submit
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
 
-STAFF_ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role if role in STAFF_ROLES]
+STAFF_ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in STAFF_ROLES]
 
 
 class StaffUserForm(GovForm):

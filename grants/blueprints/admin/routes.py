@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
@@ -101,7 +102,10 @@ def user(user_id: int):
 @role_required(Role.ADMIN)
 def set_active(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
-    make_active = request.form.get("active") == "1"
+    # Only an explicit "0" deactivates: a form missing the field must not lock someone out.
+    if request.form.get("active") not in {"0", "1"}:
+        abort(400)
+    make_active = request.form["active"] == "1"
     if person.id == current_user.id and not make_active:
         flash("You cannot deactivate your own account", "error")
         return redirect(url_for("admin.user", user_id=person.id))
@@ -115,8 +119,10 @@ def set_active(user_id: int):
 @role_required(Role.ADMIN)
 def audit_log():
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "Any action")] + [(a, a) for a in audit_queries.known_actions()]
-    form.entity_type.choices = [("", "Any record type")] + [(t, t) for t in audit_queries.known_entity_types()]
+    form.action.choices = [SelectChoice("", "Any action")] + [SelectChoice(a) for a in audit_queries.known_actions()]
+    form.entity_type.choices = [SelectChoice("", "Any record type")] + [
+        SelectChoice(t) for t in audit_queries.known_entity_types()
+    ]
     criteria = audit_queries.AuditFilter()
     if request.args and form.validate():
         criteria = audit_queries.AuditFilter(
@@ -128,7 +134,8 @@ def audit_log():
             date_to=form.date_to.data,
         )
     results = audit_queries.search_events(criteria, page=_page_number())
-    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+    # Lists, not single values: a date filter sends day, month and year under one name.
+    args = {key: request.args.getlist(key) for key in request.args if key != "page"}
     return render_template("admin/audit_log.html", form=form, results=results, args=args)
 
 

@@ -2,7 +2,7 @@ import re
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import EmailField, RadioField, StringField, ValidationError
+from wtforms import EmailField, RadioField, SelectChoice, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import identifiers
@@ -23,21 +23,24 @@ class OrganisationForm(GovForm):
     )
     legal_type = RadioField(
         "What type of organisation is it?",
-        choices=[(t.value, LEGAL_TYPE_LABELS[t]) for t in LegalType],
+        choices=[SelectChoice(t.value, LEGAL_TYPE_LABELS[t]) for t in LegalType],
         widget=GovRadioInput(),
+        # validate_legal_type refuses unknown values in GOV.UK words, not WTForms' "Not a valid choice"
+        validate_choice=False,
         validators=[InputRequired(message="Select the type of organisation")],
     )
     charity_number = StringField(
         "Charity number",
         description="If you are a registered charity or CIO, for example 1234567 or SC012345",
         widget=GovTextInput(),
-        validators=[Optional()],
+        # No Optional(): it would stop validation of an empty field before validate_charity_number,
+        # which is where a registered charity or CIO is told that the number is needed.
     )
     company_number = StringField(
         "Company number",
         description="If you are registered with Companies House, for example 01234567",
         widget=GovTextInput(),
-        validators=[Optional()],
+        # No Optional(), as for charity_number: validate_company_number handles an empty field.
     )
     address_line_1 = StringField(
         "Address line 1",
@@ -103,14 +106,21 @@ class OrganisationForm(GovForm):
         except ValueError:
             return None
 
+    def validate_legal_type(self, field):
+        if self._legal_type() is None:
+            raise ValidationError("Select the type of organisation")
+
     def validate_charity_number(self, field):
         legal_type = self._legal_type()
         if not field.data:
+            field.data = None
             if legal_type is not None and legal_type.needs_charity_number:
-                raise ValidationError(f"Enter the charity number of your {legal_type.label.split(' (')[0].lower()}")
+                raise ValidationError(f"Enter the charity number of your {_kind(legal_type)}")
             return
         if legal_type is not None and not legal_type.may_have_charity_number:
-            raise ValidationError(f"Leave the charity number blank: a {legal_type.label.lower()} is not a registered charity")
+            raise ValidationError(
+                f"Leave the charity number blank: {_a_kind(legal_type)} is not a registered charity"
+            )
         try:
             field.data = identifiers.normalise_charity_number(field.data)
         except ValueError as error:
@@ -119,11 +129,12 @@ class OrganisationForm(GovForm):
     def validate_company_number(self, field):
         legal_type = self._legal_type()
         if not field.data:
+            field.data = None
             if legal_type is not None and legal_type.needs_company_number:
-                raise ValidationError(f"Enter the company number of your {legal_type.label.split(' (')[0].lower()}")
+                raise ValidationError(f"Enter the company number of your {_kind(legal_type)}")
             return
         if legal_type is not None and not legal_type.may_have_company_number:
-            raise ValidationError(f"Leave the company number blank: a {legal_type.label.lower()} is not a company")
+            raise ValidationError(f"Leave the company number blank: {_a_kind(legal_type)} is not a company")
         try:
             field.data = identifiers.normalise_company_number(field.data)
         except ValueError as error:
@@ -156,6 +167,16 @@ class OrganisationForm(GovForm):
                 "contact_phone",
             )
         } | {"legal_type": LegalType(self.legal_type.data), "contact_email": self.contact_email.data.lower()}
+
+
+def _kind(legal_type: LegalType) -> str:
+    """The type in running text: "charitable incorporated organisation" (the label less its acronym)."""
+    return legal_type.label.split(" (")[0].lower()
+
+
+def _a_kind(legal_type: LegalType) -> str:
+    kind = _kind(legal_type)
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 class InviteForm(GovForm):

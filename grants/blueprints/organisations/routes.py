@@ -137,9 +137,11 @@ def invite(organisation_id: int):
 def revoke_invite(organisation_id: int, invite_id: int):
     organisation = _membership(organisation_id)
     invite = orgs.invite_for(organisation, invite_id)
-    orgs.revoke_invite(invite)
-    db.session.commit()
-    flash(f"Invitation to {invite.email} withdrawn", "success")
+    if orgs.revoke_invite(invite):
+        db.session.commit()
+        flash(f"Invitation to {invite.email} withdrawn", "success")
+    else:
+        flash(f"The invitation to {invite.email} was already accepted or withdrawn", "info")
     return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
 
 

@@ -1,0 +1,204 @@
+"""Who may open what: every endpoint is listed here with the roles allowed, and checked.
+
+A new endpoint that is not in ACCESS fails ``test_every_endpoint_is_listed``; a decorator that
+disagrees with the table fails ``test_declared_rules_match_the_table``; and every endpoint is
+requested as a visitor and as each role, expecting a redirect to sign in, 403, 404 or success.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from grants.models.accounts import Role
+from grants.models.mail import OutboxMessage
+from grants.models.organisations import OrganisationInvite, hash_token
+from grants.models.types import utcnow
+from tests.helpers import csrf_token
+
+PUBLIC = "public"
+ANY = "any signed-in user"
+APPLICANT, PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN = (
+    Role.APPLICANT, Role.PANEL_MEMBER, Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN,
+)
+
+# endpoint: who may use it
+ACCESS: dict[str, object] = {
+    "static": PUBLIC,
+    "main.start": PUBLIC,
+    "main.accessibility": PUBLIC,
+    "main.privacy": PUBLIC,
+    "main.cookies": PUBLIC,
+    "main.healthz": PUBLIC,
+    "main.home": ANY,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.register": PUBLIC,
+    "auth.reset_request": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.account": ANY,
+    "auth.change_password": ANY,
+    "reference.index": PUBLIC,
+    "organisations.index": {OFFICER, ADMIN},
+    "organisations.mine": {APPLICANT},
+    "organisations.create": {APPLICANT},
+    "organisations.show": {APPLICANT, OFFICER, ADMIN},
+    "organisations.edit": {APPLICANT, OFFICER},
+    "organisations.invite": {APPLICANT},
+    "organisations.revoke_invite": {APPLICANT},
+    "invites.accept": ANY,
+    "admin.users": {ADMIN},
+    "admin.new_user": {ADMIN},
+    "admin.user": {ADMIN},
+    "admin.set_active": {ADMIN},
+    "admin.audit_log": {ADMIN},
+    "admin.outbox": {ADMIN},
+    "admin.outbox_message": {ADMIN},
+}
+
+# Users the matrix signs in as; applicant_b belongs to another organisation than the objects used.
+ACTORS = ["applicant", "panel_member", "grants_officer", "finance_officer", "commissioner", "admin"]
+ROLE_OF = {
+    "applicant": APPLICANT,
+    "panel_member": PANEL,
+    "grants_officer": OFFICER,
+    "finance_officer": FINANCE,
+    "commissioner": COMMISSIONER,
+    "admin": ADMIN,
+}
+
+
+def test_every_endpoint_is_listed(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "add these endpoints to ACCESS"
+    assert ACCESS.keys() - endpoints == set(), "these endpoints no longer exist"
+
+
+def test_declared_rules_match_the_table(app):
+    for endpoint, expected in ACCESS.items():
+        if endpoint == "static":
+            continue
+        rule = getattr(app.view_functions[endpoint], "access_rule", None)
+        assert rule is not None, f"{endpoint} declares no access rule"
+        if expected == PUBLIC:
+            assert rule.public, endpoint
+        elif expected == ANY:
+            assert not rule.public and not rule.roles, endpoint
+        else:
+            assert not rule.public and rule.roles == expected, endpoint
+
+
+@pytest.fixture
+def objects(db, users):
+    """One object of each kind, all belonging to organisation A or its applicant."""
+    org = users["org_a"]
+    invite = OrganisationInvite(
+        organisation=org, email="friend@example.org", token_hash=hash_token("invite-token"),
+        invited_by_id=users["applicant"].id, expires_at=utcnow() + timedelta(days=7),
+    )
+    message = OutboxMessage(recipient="someone@example.org", subject="Hello", body="Body")
+    db.session.add_all([invite, message])
+    db.session.flush()
+    return {
+        "organisation_id": org.id,
+        "invite_id": invite.id,
+        "token": "invite-token",
+        "user_id": users["applicant"].id,
+        "message_id": message.id,
+        "filename": "css/application.css",
+    }
+
+
+def _url(app, rule, objects) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{arg: objects[arg] for arg in rule.arguments})
+
+
+def _rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"), key=lambda r: r.rule
+    )
+
+
+def _request(client, rule, url):
+    if "GET" in rule.methods:
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client)})
+
+
+def test_access_matrix(app, users, objects, as_role):
+    checked = 0
+    failures = []
+    for rule in _rules(app):
+        expected = ACCESS[rule.endpoint]
+        url = _url(app, rule, objects)
+
+        response = _request(app.test_client(), rule, url)
+        if expected != PUBLIC:
+            if not (response.status_code == 302 and response.headers["Location"].startswith("/sign-in")):
+                failures.append(f"anonymous {rule.endpoint}: {response.status_code}")
+        elif response.status_code in {401, 403, 500}:
+            failures.append(f"anonymous {rule.endpoint}: {response.status_code}")
+        checked += 1
+
+        for actor in ACTORS:
+            allowed = expected in {PUBLIC, ANY} or ROLE_OF[actor] in expected
+            response = _request(as_role(actor), rule, url)
+            if allowed and response.status_code in {401, 403, 404, 405, 500}:
+                failures.append(f"{actor} {rule.endpoint}: {response.status_code}, expected to be let in")
+            if not allowed and response.status_code != 403:
+                failures.append(f"{actor} {rule.endpoint}: {response.status_code}, expected 403")
+            checked += 1
+    assert not failures, "\n".join(failures)
+    print(f"\naccess matrix: {checked} (endpoint, user) pairs checked")
+
+
+# Endpoints taking an organisation's object: another organisation's applicant gets 404.
+OBJECT_ENDPOINTS = [
+    ("GET", "/organisations/{organisation_id}"),
+    ("GET", "/organisations/{organisation_id}/edit"),
+    ("POST", "/organisations/{organisation_id}/edit"),
+    ("POST", "/organisations/{organisation_id}/invites"),
+    ("POST", "/organisations/{organisation_id}/invites/{invite_id}/revoke"),
+]
+
+
+@pytest.mark.parametrize("method, template", OBJECT_ENDPOINTS)
+def test_another_organisations_records_are_not_found(as_role, objects, method, template):
+    client = as_role("applicant_b")
+    url = template.format(**objects)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client), "email": "x@example.org"})
+    assert response.status_code == 404
+
+
+def test_object_ids_that_do_not_exist_are_not_found(as_role):
+    assert as_role("grants_officer").get("/organisations/999999").status_code == 404
+    assert as_role("admin").get("/admin/users/999999").status_code == 404
+    assert as_role("admin").get("/admin/outbox/999999").status_code == 404
+
+
+def test_anonymous_visitor_to_a_staff_page_is_sent_to_sign_in(client):
+    response = client.get("/admin/users")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=%2Fadmin%2Fusers"
+
+
+def test_applicant_opening_a_staff_page_gets_403_in_the_layout(as_role):
+    response = as_role("applicant").get("/admin/users")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "You do not have permission to see this page" in html
+    assert "Commissioners Grants" in html  # the service's own layout
+
+
+def test_deactivated_user_is_signed_out(as_role, users, db):
+    client = as_role("grants_officer")
+    users["grants_officer"].active = False
+    db.session.flush()
+    assert client.get("/home").status_code == 302

@@ -1,0 +1,95 @@
+"""Command-line tasks and the demo data."""
+
+from __future__ import annotations
+
+from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from grants.extensions import db
+from grants.interfaces.accounts import get_user_by_email
+from grants.models.accounts import Role, User
+from grants.models.organisations import Organisation
+from grants.passwords import password_problem
+from tests.helpers import post
+
+
+def test_create_user_command(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-user", "--email", "New.Admin@Example.org", "--name", "New Admin",
+              "--role", "admin", "--role", "grants_officer", "--password", "heather-quarry-pilchard"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created new.admin@example.org" in result.output
+    user = get_user_by_email("new.admin@example.org")
+    assert user.roles == {Role.ADMIN, Role.GRANTS_OFFICER}
+    assert user.check_password("heather-quarry-pilchard")
+
+
+def test_create_user_refuses_weak_passwords_and_duplicates(app, db, users):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "admin",
+                               "--password", "password"])
+    assert weak.exit_code != 0 and "12 characters" in weak.output
+    duplicate = runner.invoke(args=["create-user", "--email", users["admin"].email, "--name", "X", "--role", "admin",
+                                    "--password", "heather-quarry-pilchard"])
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+    assert get_user_by_email("x@example.org") is None
+
+
+def test_create_user_asks_for_the_password_without_echo(app, db):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--email", "p@example.org", "--name", "P", "--role", "finance_officer"],
+        input="heather-quarry-pilchard\nheather-quarry-pilchard\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "heather-quarry-pilchard" not in result.output
+
+
+def test_reference_load_command(app, db):
+    result = app.test_cli_runner().invoke(args=["reference", "load"])
+    assert result.exit_code == 0
+    assert "5 local authorities" in result.output
+
+
+def test_demo_password_meets_the_rules():
+    for demo in DEMO_USERS:
+        assert password_problem(DEMO_PASSWORD, email=demo.email) is None
+
+
+def test_demo_seed_is_idempotent_and_covers_every_role(db):
+    seed_demo()
+    users_before = db.session.scalar(db.select(db.func.count()).select_from(User))
+    orgs_before = db.session.scalar(db.select(db.func.count()).select_from(Organisation))
+    seed_demo()
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == users_before
+    assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == orgs_before
+    roles = set().union(*(get_user_by_email(d.email).roles for d in DEMO_USERS))
+    assert roles == set(Role)
+
+
+def test_each_demo_login_reaches_its_own_home_page(app, db):
+    seed_demo()
+    db.session.flush()
+    expected_panel = {
+        Role.APPLICANT: "Your organisation",
+        Role.PANEL_MEMBER: "Panel scoring",
+        Role.GRANTS_OFFICER: "Grants",
+        Role.FINANCE_OFFICER: "Finance",
+        Role.COMMISSIONER: "Commissioning",
+        Role.ADMIN: "Administration",
+    }
+    for demo in DEMO_USERS:
+        client = app.test_client()
+        response = post(client, "/sign-in", {"email": demo.email, "password": DEMO_PASSWORD})
+        assert response.headers["Location"] == "/home", demo.email
+        home = client.get("/home").get_data(as_text=True)
+        for role in demo.roles:
+            assert expected_panel[role] in home
+
+
+def test_demo_seed_refuses_production(app, db):
+    app.config["GRANTS_ENV"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    finally:
+        app.config["GRANTS_ENV"] = "testing"
+    assert result.exit_code != 0 and "not for production" in result.output

@@ -1,0 +1,87 @@
+"""Configuration comes from the environment, with safe defaults and a strict production profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from grants import create_app
+from grants.config import ConfigurationError, database_url, load_config
+
+
+def test_development_defaults_to_sqlite_in_the_instance_folder(tmp_path):
+    config = load_config("development", str(tmp_path), environ={})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'grants.sqlite'}"
+    assert config["UPLOAD_FOLDER"] == str(tmp_path / "uploads")
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["MAIL_BACKEND"] == "outbox"
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path):
+    first = load_config("development", str(tmp_path), environ={})["SECRET_KEY"]
+    second = load_config("development", str(tmp_path), environ={})["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("secret", [None, "", "too-short"])
+def test_production_refuses_to_start_without_a_proper_secret_key(tmp_path, secret):
+    environ = {} if secret is None else {"SECRET_KEY": secret}
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_config("production", str(tmp_path), environ=environ)
+
+
+def test_production_app_factory_refuses_too(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRANTS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GRANTS_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigurationError):
+        create_app()
+
+
+def test_production_cookies_are_secure(tmp_path):
+    config = load_config("production", str(tmp_path), environ={"SECRET_KEY": "s" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["HSTS"] is True
+
+
+def test_environment_settings_are_read(tmp_path):
+    config = load_config(
+        "production",
+        str(tmp_path),
+        environ={
+            "SECRET_KEY": "s" * 40,
+            "DATABASE_URL": "postgres://grants:pw@db.internal:5432/grants",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "UPLOAD_FOLDER": "/srv/uploads",
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "smtp.internal",
+            "MAIL_PORT": "2525",
+        },
+    )
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://grants:pw@db.internal:5432/grants"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/0"
+    assert config["UPLOAD_FOLDER"] == "/srv/uploads"
+    assert (config["MAIL_BACKEND"], config["MAIL_SERVER"], config["MAIL_PORT"]) == ("smtp", "smtp.internal", 2525)
+
+
+def test_unknown_profile_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="GRANTS_ENV"):
+        load_config("staging", str(tmp_path), environ={})
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_psycopg_3(raw, expected):
+    assert database_url(raw) == expected
+

@@ -1,0 +1,93 @@
+"""Headers on every response, CSRF on every form, and error pages in the layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import page
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(response.headers["X-Request-ID"]) >= 16
+
+
+def test_the_inline_script_carries_the_nonce_of_its_response(client):
+    response = client.get("/")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    scripts = page(response).find_all("script")
+    inline = [s for s in scripts if not s.get("src")]
+    assert inline and all(s["nonce"] == nonce for s in inline)
+    assert client.get("/").headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+
+
+def test_no_hsts_outside_production(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_hsts_in_production(app, client):
+    app.config["HSTS"] = True
+    try:
+        assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    finally:
+        app.config["HSTS"] = False
+
+
+def test_a_safe_incoming_request_id_is_kept_and_a_bad_one_replaced(client):
+    assert client.get("/", headers={"X-Request-ID": "abc12345-trace"}).headers["X-Request-ID"] == "abc12345-trace"
+    assert client.get("/", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"] != "<script>"
+
+
+@pytest.mark.parametrize("url", ["/sign-in", "/register", "/reset-password"])
+def test_posts_without_a_csrf_token_are_refused(client, url):
+    response = client.post(url, data={"email": "x@example.org", "password": "whatever-it-is"})
+    assert response.status_code == 400
+    assert page(response).h1.get_text(strip=True) == "Your form could not be sent"
+
+
+def test_404_page_is_in_the_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert page(response).h1.get_text(strip=True) == "Page not found"
+    assert page(response).select_one(".opcc-header") is not None
+
+
+def test_500_page_is_in_the_layout_and_rolls_back(app, client, monkeypatch):
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.view_functions, "main.cookies", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = client.get("/cookies")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    assert response.status_code == 500
+    assert page(response).h1.get_text(strip=True) == "Sorry, there is a problem with the service"
+
+
+def test_health_check_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_fails_when_the_database_does_not_answer(client, monkeypatch):
+    from sqlalchemy.orm import scoping
+
+    def refuse(*args, **kwargs):
+        raise OSError("database down")
+
+    monkeypatch.setattr(scoping.scoped_session, "execute", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
