@@ -16,6 +16,8 @@ from grants.models.audit import AuditEvent
 
 # Never written to the log, whatever the model.
 SECRET_FIELDS = frozenset({"password_hash", "session_token", "token_hash"})
+# Left out of snapshots: the event itself records the record's id and when it happened.
+BOOKKEEPING_FIELDS = frozenset({"id", "created_at", "updated_at", "password_changed_at"})
 
 
 def _plain(value: Any) -> Any:
@@ -56,11 +58,11 @@ def pending_changes(obj: Any) -> dict[str, dict[str, Any]]:
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
-    """Every column of ``obj`` (secrets left out), for a record of creation or deletion."""
+    """The columns of ``obj`` that say what it is, for a record of creation or deletion."""
     return {
         attr.key: _plain(getattr(obj, attr.key))
         for attr in inspect(obj).mapper.column_attrs
-        if attr.key not in SECRET_FIELDS
+        if attr.key not in SECRET_FIELDS | BOOKKEEPING_FIELDS
     }
 
 

@@ -53,6 +53,10 @@ class StrongPassword:
             raise ValidationError(problem)
 
 
+# Numeric(12, 2) holds up to ten digits of pounds.
+MONEY_LIMIT = Decimal("10000000000")
+
+
 class MoneyField(StringField):
     """An amount of money in pounds, typed as people write it ("£12,500" or "12500.50").
 
@@ -80,10 +84,14 @@ class MoneyField(StringField):
         if not amount.is_finite():
             self.data = None
             raise ValueError(f"{self.name_for_errors} must be a number, like 12500")
-        if amount != amount.quantize(Decimal("0.01")):
+        if abs(amount) >= MONEY_LIMIT:
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be less than £{MONEY_LIMIT:,}")
+        pence = amount.quantize(Decimal("0.01"))
+        if amount != pence:
             self.data = None
             raise ValueError(f"{self.name_for_errors} must not have more than 2 decimal places")
-        self.data = amount.quantize(Decimal("0.01"))
+        self.data = pence
 
     def _value(self):
         if getattr(self, "raw_text", None) is not None:

@@ -67,7 +67,3 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
 
     return decorator
 
-
-staff_required = role_required(
-    Role.PANEL_MEMBER, Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN
-)

@@ -20,7 +20,7 @@ CANONICAL_POSTCODE = re.compile(r"[A-Z][A-Z0-9]{1,3} [0-9][A-Z]{2}")
 
 @pytest.fixture(autouse=True)
 def db():
-    """These are pure functions: no database (this replaces the suite's per-test database fixture)."""
+    """Pure functions: no database (this replaces the suite's per-test database fixture)."""
     yield None
 
 
@@ -64,7 +64,9 @@ def test_charity_numbers_in_use_are_kept_in_one_form(typed, kept):
     ],
 )
 def test_malformed_charity_numbers_are_refused_with_a_message(typed):
-    with pytest.raises(ValueError, match="^Enter a charity number in the correct format, like 1234567"):
+    with pytest.raises(
+        ValueError, match="^Enter a charity number in the correct format, like 1234567"
+    ):
         normalise_charity_number(typed)
 
 
@@ -106,7 +108,9 @@ def test_company_numbers_are_eight_characters_with_leading_zeros_kept(typed, kep
     ],
 )
 def test_malformed_company_numbers_are_refused_with_a_message(typed):
-    with pytest.raises(ValueError, match="^Enter a company number in the correct format, like 01234567"):
+    with pytest.raises(
+        ValueError, match="^Enter a company number in the correct format, like 01234567"
+    ):
         normalise_company_number(typed)
 
 
@@ -206,7 +210,9 @@ _outward = st.one_of(
     lower=st.booleans(),
     padding=st.sampled_from(["", " "]),
 )
-def test_every_postcode_shape_is_accepted_as_outward_space_inward(outward, inward, gap, lower, padding):
+def test_every_postcode_shape_is_accepted_as_outward_space_inward(
+    outward, inward, gap, lower, padding
+):
     typed = f"{padding}{outward}{gap}{inward}{padding}"
     assert normalise_postcode(typed.lower() if lower else typed) == f"{outward} {inward}"
 
@@ -225,7 +231,9 @@ def test_accepted_postcodes_are_always_outward_space_inward_upper_case(text):
 def test_accepted_company_numbers_are_eight_ascii_characters(text):
     number = _accepted(normalise_company_number, text)
     if number is not None:
-        assert len(number) == 8 and number.isascii() and number.isalnum() and number == number.upper()
+        assert (
+            len(number) == 8 and number.isascii() and number.isalnum() and number == number.upper()
+        )
 
 
 @given(digits=st.integers(min_value=1, max_value=99_999_999))
@@ -238,5 +246,7 @@ def test_company_numbers_keep_their_value_padded_to_eight_digits(digits):
 def test_accepted_charity_numbers_are_ascii_without_spaces(text):
     number = _accepted(normalise_charity_number, text)
     if number is not None:
-        assert number.isascii() and not any(c.isspace() for c in number) and number == number.upper()
+        assert (
+            number.isascii() and not any(c.isspace() for c in number) and number == number.upper()
+        )
         assert len(number) <= 20  # the column's width

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -60,18 +61,17 @@ def _unusable_password() -> str:
     return secrets.token_urlsafe(48)
 
 
-# A hash to check against when the email is unknown, so that a miss takes as long as a hit.
-_dummy_hash: str | None = None
+@cache
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so that a miss takes as long as a hit."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or ``None``."""
-    global _dummy_hash
     user = get_user_by_email(email)
     if user is None:
-        if _dummy_hash is None:
-            _dummy_hash = generate_password_hash("not-a-real-password")
-        check_password_hash(_dummy_hash, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+
 from flask import abort, current_app
 from sqlalchemy import func, select
 
@@ -98,6 +99,11 @@ def invite_member(organisation: Organisation, email: str, inviter: User) -> str:
         raise InviteProblem(f"{email} is already a member of {organisation.name}")
     if existing is not None and existing.is_staff:
         raise InviteProblem("Staff accounts cannot join an applicant organisation")
+    # Inviting again (the email was lost, say) replaces the earlier link: one open invitation per
+    # address, so the list of invitations is not left with one that can no longer mean anything.
+    for earlier in open_invites(organisation):
+        if earlier.email == email:
+            revoke_invite(earlier)
     token = secrets.token_urlsafe(32)
     invite = OrganisationInvite(
         organisation=organisation,
@@ -142,21 +148,27 @@ def revoke_invite(invite: OrganisationInvite) -> bool:
     return True
 
 
-def accept_invite(invite: OrganisationInvite, user: User) -> None:
+def invite_problem(invite: OrganisationInvite, user: User) -> str | None:
+    """Why ``user`` cannot accept ``invite``, in words for them; ``None`` if they can."""
     if invite.accepted_at is not None:
-        raise InviteProblem("This invitation has already been used")
+        return "This invitation has already been used"
     if invite.revoked_at is not None:
-        raise InviteProblem("This invitation has been withdrawn. Ask your organisation to invite you again")
+        return "This invitation has been withdrawn. Ask your organisation to invite you again"
     if invite.expires_at <= utcnow():
-        raise InviteProblem("This invitation has expired. Ask your organisation to invite you again")
+        return "This invitation has expired. Ask your organisation to invite you again"
     if normalise_email(user.email) != invite.email:
-        raise InviteProblem(
-            "This invitation was sent to a different email address. Sign in with that address to accept it"
-        )
+        return "This invitation was sent to a different email address. Sign in with that address to accept it"
     if user.is_staff:
-        raise InviteProblem("Staff accounts cannot join an applicant organisation")
+        return "Staff accounts cannot join an applicant organisation"
     if user.organisation_id is not None and user.organisation_id != invite.organisation_id:
-        raise InviteProblem("You already belong to another organisation")
+        return "You already belong to another organisation"
+    return None
+
+
+def accept_invite(invite: OrganisationInvite, user: User) -> None:
+    problem = invite_problem(invite, user)
+    if problem is not None:
+        raise InviteProblem(problem)
     before = user.organisation_id
     user.organisation_id = invite.organisation_id
     invite.accepted_at = utcnow()

@@ -15,7 +15,7 @@ function enhanceScrollingTables() {
     if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
       const caption = wrapper.querySelector("caption");
       wrapper.setAttribute("role", "region");
-      wrapper.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)");
+      wrapper.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table"));
       wrapper.setAttribute("tabindex", "0");
     } else {
       wrapper.removeAttribute("role");

@@ -47,14 +47,28 @@ class AuditFilterForm(GovForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    actor = StringField("Who (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    action = SelectField("Action", widget=GovSelect(), validators=[Optional()])
-    entity_type = SelectField("Record type", widget=GovSelect(), validators=[Optional()])
-    entity_id = StringField("Record id", widget=GovTextInput(), validators=[Optional(), Length(max=80)])
-    date_from = DateInputField("From", name_for_errors="From date", validators=[Optional()])
-    date_to = DateInputField("To", name_for_errors="To date", validators=[Optional()])
+    actor = StringField(
+        "Who (email contains)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=254, message="Who must be 254 characters or fewer")],
+    )
+    # Choices are the values in the log; a value from an old link that is not (yet) there finds
+    # nothing rather than failing with WTForms' "Not a valid choice".
+    action = SelectField("Action", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    entity_type = SelectField("Record type", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    entity_id = StringField(
+        "Record id",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=80, message="Record id must be 80 characters or fewer")],
+    )
+    # No Optional() on the dates: it sees an empty day box as an empty field and throws away the
+    # "must include a day" error, so a half-typed date would be silently ignored. An empty date
+    # input needs no validator: its data is None.
+    date_from = DateInputField("From", name_for_errors="From date")
+    date_to = DateInputField("To", name_for_errors="To date")
+
+    submit = submit("Filter")
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("To date must be the same as or after the from date")
-    submit = submit("Filter")

@@ -152,14 +152,16 @@ def accept(token: str):
     if invite is None:
         abort(404)
     form = ConfirmForm()
-    problem = None
+    user = current_user._get_current_object()
     if form.validate_on_submit():
         try:
-            orgs.accept_invite(invite, current_user._get_current_object())
-        except orgs.InviteProblem as error:
-            problem = str(error)
+            orgs.accept_invite(invite, user)
+        except orgs.InviteProblem:
+            pass  # shown below
         else:
             db.session.commit()
             flash(f"You have joined {invite.organisation.name}", "success")
             return redirect(url_for("organisations.show", organisation_id=invite.organisation_id))
+    # Said before the button is pressed too: a used, withdrawn or expired link offers no button.
+    problem = orgs.invite_problem(invite, user)
     return render_template("organisations/accept_invite.html", invite=invite, form=form, problem=problem)

@@ -1,4 +1,4 @@
-"""Only administrators use the admin pages; everyone else is refused, visitors are sent to sign in."""
+"""Only administrators use the admin pages; others are refused, visitors sent to sign in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import pytest
 from grants.mail import send_email
 from tests.helpers import post
 
-NOT_ADMINS = ["applicant", "applicant_no_org", "panel_member", "grants_officer", "finance_officer", "commissioner"]
+NOT_ADMINS = [
+    "applicant",
+    "applicant_no_org",
+    "panel_member",
+    "grants_officer",
+    "finance_officer",
+    "commissioner",
+]
 
 
 @pytest.fixture
@@ -19,8 +26,14 @@ def pages(users, db):
     db.session.flush()
     person = users["panel_member"].id
     return {
-        "get": ["/admin/users", "/admin/users/new", f"/admin/users/{person}", "/admin/audit", "/admin/outbox",
-                f"/admin/outbox/{message.id}"],
+        "get": [
+            "/admin/users",
+            "/admin/users/new",
+            f"/admin/users/{person}",
+            "/admin/audit",
+            "/admin/outbox",
+            f"/admin/outbox/{message.id}",
+        ],
         "post": ["/admin/users/new", f"/admin/users/{person}", f"/admin/users/{person}/active"],
     }
 
@@ -50,12 +63,19 @@ def test_visitors_are_sent_to_sign_in(client, pages):
         assert urlsplit(parse_qs(location.query)["next"][0]).path == path
     for path in pages["post"]:
         response = post(client, path, {"active": "0"})
-        assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/sign-in"
+        assert (
+            response.status_code == 302
+            and urlsplit(response.headers["Location"]).path == "/sign-in"
+        )
 
 
 def test_admin_links_show_in_the_navigation_for_admins_only(as_role):
     nav = as_role("admin").get("/home").get_data(as_text=True)
-    assert 'href="/admin/users"' in nav and 'href="/admin/audit"' in nav and 'href="/admin/outbox"' in nav
+    assert (
+        'href="/admin/users"' in nav
+        and 'href="/admin/audit"' in nav
+        and 'href="/admin/outbox"' in nav
+    )
     other = as_role("grants_officer").get("/home").get_data(as_text=True)
     assert 'href="/admin/' not in other
 

@@ -1,4 +1,4 @@
-"""Staff accounts: created with an emailed set-password link, roles changed, deactivated and back."""
+"""Staff accounts: created with an emailed link, roles changed, deactivated and back."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ from tests.factories import UserFactory
 from tests.helpers import error_messages, page, post, sign_in
 
 NEW_PASSWORD = "amber-kettle-orchard-71"
-NEW_STAFF = {"full_name": "Jo Bloggs", "email": "Jo.Bloggs@OPCC.example.org", "roles": ["panel_member", "finance_officer"]}
+NEW_STAFF = {
+    "full_name": "Jo Bloggs",
+    "email": "Jo.Bloggs@OPCC.example.org",
+    "roles": ["panel_member", "finance_officer"],
+}
 
 
 def _user(db, email: str) -> User | None:
@@ -24,7 +28,11 @@ def _user(db, email: str) -> User | None:
 
 
 def _events(db, action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
 
 
 def _set_password_link(db, email: str) -> str:
@@ -47,10 +55,13 @@ def test_an_admin_creates_a_staff_account_and_an_email_goes_to_the_outbox(as_rol
     assert person.full_name == "Jo Bloggs"
     assert person.roles == {Role.PANEL_MEMBER, Role.FINANCE_OFFICER}
     assert person.active and person.organisation_id is None
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == person.email))
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == person.email)
+    )
     assert message.subject == "Your Commissioners Grants staff account"
     assert "Finance officer, Panel member" in message.body
     assert "/reset-password/" in message.body
+    assert "Use this link to set your password. It works once, for 1 hour:\n" in message.body
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Account created for jo.bloggs@opcc.example.org" in shown
 
@@ -75,17 +86,24 @@ def test_the_emailed_link_lets_the_person_set_a_password_and_sign_in(app, as_rol
     assert response.status_code == 302, error_messages(response)
     assert newcomer.get("/account").status_code == 200  # signed in by setting the password
     # The link works once.
-    assert app.test_client().get(link).status_code == 400
+    used = app.test_client().get(link)
+    assert (
+        used.status_code == 400 and page(used).h1.get_text(strip=True) == "This link is not valid"
+    )
     # And the password is theirs from now on.
     sign_in(app.test_client(), _user(db, "jo.bloggs@opcc.example.org"), NEW_PASSWORD)
-    assert [e.actor_id for e in _events(db, "user.password_reset")] == [_user(db, "jo.bloggs@opcc.example.org").id]
+    assert [e.actor_id for e in _events(db, "user.password_reset")] == [
+        _user(db, "jo.bloggs@opcc.example.org").id
+    ]
 
 
-def test_a_new_account_cannot_be_used_before_its_password_is_set(app, as_role, users, db):
+def test_a_new_account_has_no_password_anyone_knows(as_role, users, db):
     post(as_role("admin"), "/admin/users/new", NEW_STAFF)
-    response = post(app.test_client(), "/sign-in", {"email": "jo.bloggs@opcc.example.org", "password": ""})
-    assert response.status_code == 200
-    assert _user(db, "jo.bloggs@opcc.example.org").last_login_at is None
+    person = _user(db, "jo.bloggs@opcc.example.org")
+    assert person.password_hash
+    assert not any(
+        person.check_password(guess) for guess in ["", "correct-otter-spoon-fjord", person.email]
+    )
 
 
 def test_the_set_password_link_expires(app, as_role, users, db, monkeypatch):
@@ -94,6 +112,7 @@ def test_the_set_password_link_expires(app, as_role, users, db, monkeypatch):
     monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", timedelta(seconds=-1))
     response = app.test_client().get(link)
     assert response.status_code == 400
+    assert page(response).h1.get_text(strip=True) == "This link has expired"
 
 
 @pytest.mark.parametrize(
@@ -102,9 +121,15 @@ def test_the_set_password_link_expires(app, as_role, users, db, monkeypatch):
         ({"full_name": ""}, "Enter the person's full name"),
         ({"full_name": "x" * 201}, "Full name must be 200 characters or fewer"),
         ({"email": ""}, "Enter the person's email address"),
-        ({"email": "jo.bloggs"}, "Enter an email address in the correct format, like name@example.com"),
+        (
+            {"email": "jo.bloggs"},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         ({"roles": []}, "Select at least one role"),
-        ({"email": "GRANTS.officer@example.org"}, "An account already exists with this email address"),
+        (
+            {"email": "GRANTS.officer@example.org"},
+            "An account already exists with this email address",
+        ),
     ],
 )
 def test_an_account_that_cannot_be_created_says_why(as_role, users, db, changes, message):
@@ -129,13 +154,17 @@ def test_staff_accounts_cannot_be_given_the_applicant_role(as_role, users, db):
 
 def test_an_admin_changes_roles_and_the_change_is_audited(as_role, users, as_user, db):
     person = users["panel_member"]
-    response = post(as_role("admin"), f"/admin/users/{person.id}", {"roles": ["grants_officer", "panel_member"]})
+    response = post(
+        as_role("admin"), f"/admin/users/{person.id}", {"roles": ["grants_officer", "panel_member"]}
+    )
     assert response.status_code == 302, error_messages(response)
     db.session.refresh(person)
     assert person.roles == {Role.GRANTS_OFFICER, Role.PANEL_MEMBER}
     [event] = _events(db, "user.roles_changed")
     assert event.actor_id == users["admin"].id and event.entity_id == str(person.id)
-    assert event.changes == {"roles": {"before": ["panel_member"], "after": ["grants_officer", "panel_member"]}}
+    assert event.changes == {
+        "roles": {"before": ["panel_member"], "after": ["grants_officer", "panel_member"]}
+    }
     # The new role counts at once.
     assert as_user(person).get("/organisations").status_code == 200
 
@@ -147,7 +176,9 @@ def test_the_roles_form_shows_the_current_roles(as_role, users):
 
 
 def test_saving_the_same_roles_writes_nothing_to_the_audit_log(as_role, users, db):
-    response = post(as_role("admin"), f"/admin/users/{users['commissioner'].id}", {"roles": ["commissioner"]})
+    response = post(
+        as_role("admin"), f"/admin/users/{users['commissioner'].id}", {"roles": ["commissioner"]}
+    )
     assert response.status_code == 302
     assert _events(db, "user.roles_changed") == []
 
@@ -211,11 +242,20 @@ def test_deactivation_ends_the_persons_sessions_at_once(app, as_role, users, db)
 def test_a_deactivated_person_cannot_sign_in_or_reset_their_password(app, as_role, users, db):
     person = users["grants_officer"]
     _set_active(as_role("admin"), person, "0")
-    response = post(app.test_client(), "/sign-in", {"email": person.email, "password": "correct-otter-spoon-fjord"})
+    response = post(
+        app.test_client(),
+        "/sign-in",
+        {"email": person.email, "password": "correct-otter-spoon-fjord"},
+    )
     assert response.status_code == 200
     assert error_messages(response) == ["Enter a correct email address and password"]
     post(app.test_client(), "/reset-password", {"email": person.email})
-    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == person.email)).all() == []
+    assert (
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == person.email)
+        ).all()
+        == []
+    )
 
 
 def test_reactivation_lets_the_person_sign_in_again(app, as_role, users, db):
@@ -249,7 +289,9 @@ def test_an_admin_cannot_deactivate_themselves(as_role, users, db):
     client = as_role("admin")
     response = _set_active(client, admin, "0")
     assert response.status_code == 302
-    assert "You cannot deactivate your own account" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You cannot deactivate your own account" in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.active
     assert page(client.get(f"/admin/users/{admin.id}")).select_one('input[name="active"]') is None
@@ -266,7 +308,10 @@ def test_a_request_without_a_clear_state_changes_nothing(as_role, users, db, dat
 
 def test_deactivation_needs_the_forms_token(as_role, users, db):
     person = users["panel_member"]
-    assert as_role("admin").post(f"/admin/users/{person.id}/active", data={"active": "0"}).status_code == 400
+    assert (
+        as_role("admin").post(f"/admin/users/{person.id}/active", data={"active": "0"}).status_code
+        == 400
+    )
     db.session.refresh(person)
     assert person.active
 
@@ -280,11 +325,21 @@ def _listed(response) -> list[str]:
 
 def test_users_are_listed_by_email_and_filtered_by_name_email_or_role(as_role, users):
     admin = as_role("admin")
-    assert _listed(admin.get("/admin/users")) == sorted(u.email for key, u in users.items() if not key.startswith("org_"))
-    assert _listed(admin.get("/admin/users?q=APPLICANT.")) == ["applicant.a@example.org", "applicant.b@example.org"]
-    assert _listed(admin.get(f"/admin/users?q={users['commissioner'].full_name.upper()}")) == ["commissioner@example.org"]
+    assert _listed(admin.get("/admin/users")) == sorted(
+        u.email for key, u in users.items() if not key.startswith("org_")
+    )
+    assert _listed(admin.get("/admin/users?q=APPLICANT.")) == [
+        "applicant.a@example.org",
+        "applicant.b@example.org",
+    ]
+    assert _listed(admin.get(f"/admin/users?q={users['commissioner'].full_name.upper()}")) == [
+        "commissioner@example.org"
+    ]
     assert _listed(admin.get("/admin/users?role=applicant")) == [
-        "applicant.a@example.org", "applicant.b@example.org", "new.applicant@example.org"]
+        "applicant.a@example.org",
+        "applicant.b@example.org",
+        "new.applicant@example.org",
+    ]
     assert _listed(admin.get("/admin/users?role=nonsense")) == _listed(admin.get("/admin/users"))
     assert _listed(admin.get("/admin/users?q=%25")) == []
 
@@ -292,8 +347,10 @@ def test_users_are_listed_by_email_and_filtered_by_name_email_or_role(as_role, u
 def test_the_users_list_shows_who_is_deactivated(as_role, users):
     admin = as_role("admin")
     _set_active(admin, users["panel_member"], "0")
-    rows = {row.select("td")[1].get_text(strip=True): row.select("td")[3].get_text(strip=True)
-            for row in page(admin.get("/admin/users")).select("tbody tr")}
+    rows = {
+        row.select("td")[1].get_text(strip=True): row.select("td")[3].get_text(strip=True)
+        for row in page(admin.get("/admin/users")).select("tbody tr")
+    }
     assert rows["panel.member@example.org"] == "Deactivated"
     assert rows["commissioner@example.org"] == "Active"
 
@@ -305,5 +362,8 @@ def test_the_users_list_has_pages_of_fifty(as_role, users):
     assert len(_listed(admin.get("/admin/users?q=paged"))) == 50
     second = admin.get("/admin/users?q=paged&page=2&role=panel_member")
     assert _listed(second) == [f"paged{n:02d}@example.org" for n in range(50, 55)]
-    assert page(second).select_one('.govuk-pagination a[href*="role=panel_member"][href*="q=paged"]') is not None
+    assert (
+        page(second).select_one('.govuk-pagination a[href*="role=panel_member"][href*="q=paged"]')
+        is not None
+    )
     assert admin.get("/admin/users?page=0").status_code == 404

@@ -1,4 +1,4 @@
-"""Who may see and change organisations: applicants their own only, grants officers and admins all."""
+"""Who sees and changes organisations: applicants their own, grants officers and admins all."""
 
 from __future__ import annotations
 
@@ -16,12 +16,22 @@ OTHER_STAFF = ["panel_member", "finance_officer", "commissioner"]
 def _redirected_to_sign_in(response, path: str) -> bool:
     location = urlsplit(response.headers["Location"])
     next_url = parse_qs(location.query).get("next", [""])[0]
-    return response.status_code == 302 and location.path == "/sign-in" and urlsplit(next_url).path == path
+    return (
+        response.status_code == 302
+        and location.path == "/sign-in"
+        and urlsplit(next_url).path == path
+    )
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/organisations", "/organisations/mine", "/organisations/new", "/organisations/{a}", "/organisations/{a}/edit"],
+    [
+        "/organisations",
+        "/organisations/mine",
+        "/organisations/new",
+        "/organisations/{a}",
+        "/organisations/{a}/edit",
+    ],
 )
 def test_visitors_are_sent_to_sign_in(client, users, path):
     path = path.format(a=users["org_a"].id)
@@ -65,8 +75,12 @@ def test_the_list_of_all_organisations_is_for_staff_only(as_role):
     assert {"Organisation A", "Organisation B"} <= set(names)
 
 
-@pytest.mark.parametrize(("key", "status"), [("applicant", 200), ("grants_officer", 200), ("admin", 403)])
-def test_members_and_grants_officers_may_change_details_but_admins_only_look(as_role, users, key, status):
+@pytest.mark.parametrize(
+    ("key", "status"), [("applicant", 200), ("grants_officer", 200), ("admin", 403)]
+)
+def test_members_and_grants_officers_may_change_details_but_admins_only_look(
+    as_role, users, key, status
+):
     assert as_role(key).get(f"/organisations/{users['org_a'].id}/edit").status_code == status
 
 
@@ -83,8 +97,16 @@ def test_an_applicant_cannot_change_another_organisation(as_role, users, db):
     response = post(
         as_role("applicant_b"),
         f"/organisations/{org_a.id}/edit",
-        {"name": "Taken over", "legal_type": "faith_group", "address_line_1": "x", "town": "x",
-         "postcode": "PL1 2AB", "annual_income": "1", "contact_name": "x", "contact_email": "x@example.org"},
+        {
+            "name": "Taken over",
+            "legal_type": "faith_group",
+            "address_line_1": "x",
+            "town": "x",
+            "postcode": "PL1 2AB",
+            "annual_income": "1",
+            "contact_name": "x",
+            "contact_email": "x@example.org",
+        },
     )
     assert response.status_code == 404
     db.session.expire_all()
@@ -93,8 +115,20 @@ def test_an_applicant_cannot_change_another_organisation(as_role, users, db):
 
 def test_only_members_invite_to_an_organisation(as_role, users):
     org_id = users["org_a"].id
-    assert post(as_role("applicant_b"), f"/organisations/{org_id}/invites", {"email": "x@example.org"}).status_code == 404
-    assert post(as_role("grants_officer"), f"/organisations/{org_id}/invites", {"email": "x@example.org"}).status_code == 403
+    assert (
+        post(
+            as_role("applicant_b"), f"/organisations/{org_id}/invites", {"email": "x@example.org"}
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            as_role("grants_officer"),
+            f"/organisations/{org_id}/invites",
+            {"email": "x@example.org"},
+        ).status_code
+        == 403
+    )
 
 
 def test_staff_see_no_invitation_form_or_pending_invitations(as_role, users):
@@ -149,7 +183,9 @@ def test_search_takes_wildcards_literally(as_role, users):
     client = as_role("grants_officer")
     assert _names(client.get("/organisations?q=%25")) == ["100% Recovery"]
     assert _names(client.get("/organisations?q=_")) == ["Recovery_Cafe"]
-    assert "No organisations found" in client.get("/organisations?q=no+such+group").get_data(as_text=True)
+    assert "No organisations found" in client.get("/organisations?q=no+such+group").get_data(
+        as_text=True
+    )
 
 
 def test_organisations_are_listed_25_to_a_page_in_name_order(as_role, users):

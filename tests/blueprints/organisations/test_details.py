@@ -1,8 +1,8 @@
-"""Setting up an organisation and changing its details: checks, normalised values, audit trail."""
+"""Setting up an organisation: the checks on what is typed, the values kept, the audit trail."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -49,7 +49,9 @@ def test_an_applicant_sets_up_their_organisation_and_becomes_its_member(as_role,
     applicant = users["applicant_no_org"]
     response = post(as_role("applicant_no_org"), "/organisations/new", DETAILS)
     assert response.status_code == 302, error_messages(response)
-    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Riverside Youth Project"))
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Riverside Youth Project")
+    )
     assert urlsplit(response.headers["Location"]).path == f"/organisations/{organisation.id}"
     db.session.refresh(applicant)
     assert applicant.organisation_id == organisation.id
@@ -74,15 +76,26 @@ def test_setting_up_an_organisation_is_audited_with_its_values(as_role, users, d
     assert created.changes["annual_income"] == {"before": None, "after": "12500.50"}
     [joined] = _events(db, "organisation.member_joined", applicant.id)
     assert joined.entity_type == "User"
-    assert joined.changes == {"organisation_id": {"before": None, "after": applicant.organisation_id}}
+    assert joined.changes == {
+        "organisation_id": {"before": None, "after": applicant.organisation_id}
+    }
 
 
 def test_the_organisation_page_shows_what_was_given(as_role, users):
     client = as_role("applicant_no_org")
     response = client.get(post(client, "/organisations/new", DETAILS).headers["Location"])
     text = " ".join(page(response).select_one(".govuk-summary-list").get_text(" ").split())
-    for shown in ["Registered charity", "1098765", "2 Quay Road", "Plymouth", "PL4 0DW", "£12,500.50",
-                  "Sam Rivers", "sam.rivers@example.org", "01632 960 001"]:
+    for shown in [
+        "Registered charity",
+        "1098765",
+        "2 Quay Road",
+        "Plymouth",
+        "PL4 0DW",
+        "£12,500.50",
+        "Sam Rivers",
+        "sam.rivers@example.org",
+        "01632 960 001",
+    ]:
         assert shown in text
     assert "Riverside Youth Project has been set up" in response.get_data(as_text=True)
 
@@ -94,66 +107,132 @@ def test_the_organisation_page_shows_what_was_given(as_role, users):
         ({"name": "x" * 201}, "name", "Organisation name must be 200 characters or fewer"),
         ({"legal_type": ""}, "legal_type", "Select the type of organisation"),
         ({"legal_type": "plc"}, "legal_type", "Select the type of organisation"),
-        ({"charity_number": ""}, "charity_number", "Enter the charity number of your registered charity"),
-        ({"charity_number": "  ", "legal_type": "cio"}, "charity_number",
-         "Enter the charity number of your charitable incorporated organisation"),
-        ({"legal_type": "cic", "charity_number": "", "company_number": ""}, "company_number",
-         "Enter the company number of your community interest company"),
-        ({"legal_type": "company_limited_by_guarantee", "company_number": ""}, "company_number",
-         "Enter the company number of your company limited by guarantee"),
-        ({"legal_type": "cic", "company_number": "01234567"}, "charity_number",
-         "Leave the charity number blank: a community interest company is not a registered charity"),
-        ({"legal_type": "statutory_body"}, "charity_number",
-         "Leave the charity number blank: a statutory body is not a registered charity"),
-        ({"legal_type": "unincorporated_group", "company_number": "01234567"}, "company_number",
-         "Leave the company number blank: an unincorporated community group is not a company"),
-        ({"legal_type": "cio", "company_number": "01234567"}, "company_number",
-         "Leave the company number blank: a charitable incorporated organisation is not a company"),
-        ({"charity_number": "12345"}, "charity_number",
-         "Enter a charity number in the correct format, like 1234567, SC012345 or NIC100001"),
-        ({"charity_number": "SC12345"}, "charity_number",
-         "Enter a charity number in the correct format, like 1234567, SC012345 or NIC100001"),
-        ({"company_number": "XX123456"}, "company_number",
-         "Enter a company number in the correct format, like 01234567 or SC123456"),
-        ({"company_number": "123456789"}, "company_number",
-         "Enter a company number in the correct format, like 01234567 or SC123456"),
+        (
+            {"charity_number": ""},
+            "charity_number",
+            "Enter the charity number of your registered charity",
+        ),
+        (
+            {"charity_number": "  ", "legal_type": "cio"},
+            "charity_number",
+            "Enter the charity number of your charitable incorporated organisation",
+        ),
+        (
+            {"legal_type": "cic", "charity_number": "", "company_number": ""},
+            "company_number",
+            "Enter the company number of your community interest company",
+        ),
+        (
+            {"legal_type": "company_limited_by_guarantee", "company_number": ""},
+            "company_number",
+            "Enter the company number of your company limited by guarantee",
+        ),
+        (
+            {"legal_type": "cic", "company_number": "01234567"},
+            "charity_number",
+            "Leave the charity number blank: a community interest company is not a registered charity",
+        ),
+        (
+            {"legal_type": "statutory_body"},
+            "charity_number",
+            "Leave the charity number blank: a statutory body is not a registered charity",
+        ),
+        (
+            {"legal_type": "unincorporated_group", "company_number": "01234567"},
+            "company_number",
+            "Leave the company number blank: an unincorporated community group is not a company",
+        ),
+        (
+            {"legal_type": "cio", "company_number": "01234567"},
+            "company_number",
+            "Leave the company number blank: a charitable incorporated organisation is not a company",
+        ),
+        (
+            {"charity_number": "12345"},
+            "charity_number",
+            "Enter a charity number in the correct format, like 1234567, SC012345 or NIC100001",
+        ),
+        (
+            {"charity_number": "SC12345"},
+            "charity_number",
+            "Enter a charity number in the correct format, like 1234567, SC012345 or NIC100001",
+        ),
+        (
+            {"company_number": "XX123456"},
+            "company_number",
+            "Enter a company number in the correct format, like 01234567 or SC123456",
+        ),
+        (
+            {"company_number": "123456789"},
+            "company_number",
+            "Enter a company number in the correct format, like 01234567 or SC123456",
+        ),
         ({"postcode": ""}, "postcode", "Enter postcode"),
         ({"postcode": "PL4"}, "postcode", "Enter a real postcode, like PL1 2AB"),
         ({"postcode": "QL4 0DW"}, "postcode", "Enter a real postcode, like PL1 2AB"),
-        ({"address_line_1": ""}, "address_line_1", "Enter address line 1, typically the building and street"),
+        (
+            {"address_line_1": ""},
+            "address_line_1",
+            "Enter address line 1, typically the building and street",
+        ),
         ({"town": ""}, "town", "Enter town or city"),
         ({"annual_income": ""}, "annual_income", "Enter your organisation's annual income"),
         ({"annual_income": "lots"}, "annual_income", "Annual income must be a number, like 12500"),
-        ({"annual_income": "12.345"}, "annual_income", "Annual income must not have more than 2 decimal places"),
+        (
+            {"annual_income": "12.345"},
+            "annual_income",
+            "Annual income must not have more than 2 decimal places",
+        ),
         ({"annual_income": "-1"}, "annual_income", "Annual income must be 0 or more"),
-        ({"annual_income": "10000000000"}, "annual_income", "Annual income must be less than £10,000,000,000"),
+        (
+            {"annual_income": "10000000000"},
+            "annual_income",
+            "Annual income must be less than £10,000,000,000",
+        ),
         ({"contact_name": ""}, "contact_name", "Enter the main contact's full name"),
         ({"contact_email": ""}, "contact_email", "Enter the main contact's email address"),
-        ({"contact_email": "sam.example.org"}, "contact_email",
-         "Enter an email address in the correct format, like name@example.com"),
-        ({"contact_phone": "call me"}, "contact_phone", "Enter a phone number, like 01632 960 001 or +44 808 157 0192"),
+        (
+            {"contact_email": "sam.example.org"},
+            "contact_email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"contact_phone": "call me"},
+            "contact_phone",
+            "Enter a phone number, like 01632 960 001 or +44 808 157 0192",
+        ),
     ],
 )
-def test_a_mistake_is_shown_in_the_error_summary_and_by_the_field(as_role, users, db, changes, field, message):
+def test_a_mistake_is_shown_in_the_error_summary_and_by_the_field(
+    as_role, users, db, changes, field, message
+):
     response = post(as_role("applicant_no_org"), "/organisations/new", DETAILS | changes)
     assert response.status_code == 200
     assert error_messages(response) == [message]
     soup = page(response)
     assert soup.title.get_text().startswith("Error: ")
     assert soup.select_one(".govuk-error-summary a")["href"].startswith(f"#{field}")
-    assert message in soup.select_one(f".govuk-form-group--error:has(#{field}), "
-                                      f".govuk-form-group--error:has(#{field}-0)").get_text()
+    assert (
+        message
+        in soup.select_one(
+            f".govuk-form-group--error:has(#{field}), .govuk-form-group--error:has(#{field}-0)"
+        ).get_text()
+    )
     db.session.refresh(users["applicant_no_org"])
     assert users["applicant_no_org"].organisation_id is None
     assert _events(db, "organisation.created") == []
 
 
 def test_what_was_typed_is_shown_back_when_there_is_a_mistake(as_role):
-    response = post(as_role("applicant_no_org"), "/organisations/new", DETAILS | {"postcode": "PL4 XYZ"})
+    response = post(
+        as_role("applicant_no_org"), "/organisations/new", DETAILS | {"postcode": "PL4 XYZ"}
+    )
     soup = page(response)
     assert soup.select_one("#postcode")["value"] == "PL4 XYZ"
     assert soup.select_one("#annual_income")["value"] == "£12,500.50"
-    assert soup.select_one('input[name="legal_type"][value="registered_charity"]').has_attr("checked")
+    assert soup.select_one('input[name="legal_type"][value="registered_charity"]').has_attr(
+        "checked"
+    )
 
 
 def test_every_mistake_is_listed_in_the_order_of_the_form(as_role):
@@ -170,7 +249,12 @@ def test_every_mistake_is_listed_in_the_order_of_the_form(as_role):
     ]
 
 
-COMPANY_NUMBERS_KEPT = {"01234567": "01234567", "SC123456": "SC123456", "1234567": "01234567", "oc301234": "OC301234"}
+COMPANY_NUMBERS_KEPT = {
+    "01234567": "01234567",
+    "SC123456": "SC123456",
+    "1234567": "01234567",
+    "oc301234": "OC301234",
+}
 CHARITY_NUMBERS_KEPT = {"1234567": "1234567", "sc012345": "SC012345"}
 
 
@@ -185,9 +269,14 @@ CHARITY_NUMBERS_KEPT = {"1234567": "1234567", "sc012345": "SC012345"}
         ("company_limited_by_guarantee", "sc012345", "oc301234"),
     ],
 )
-def test_numbers_are_optional_where_the_type_does_not_need_them(as_role, users, db, legal_type, charity_number,
-                                                                company_number):
-    details = DETAILS | {"legal_type": legal_type, "charity_number": charity_number, "company_number": company_number}
+def test_numbers_are_optional_where_the_type_does_not_need_them(
+    as_role, users, db, legal_type, charity_number, company_number
+):
+    details = DETAILS | {
+        "legal_type": legal_type,
+        "charity_number": charity_number,
+        "company_number": company_number,
+    }
     response = post(as_role("applicant_no_org"), "/organisations/new", details)
     assert response.status_code == 302, error_messages(response)
     db.session.refresh(users["applicant_no_org"])
@@ -197,95 +286,9 @@ def test_numbers_are_optional_where_the_type_does_not_need_them(as_role, users, 
     assert organisation.charity_number == CHARITY_NUMBERS_KEPT.get(charity_number)
 
 
-@pytest.mark.xfail(
-    raises=InvalidOperation,
-    strict=True,
-    reason="MoneyField (grants/forms.py) quantizes 1e100 past the decimal context's precision: a 500",
-)
-def test_an_absurd_exponent_for_income_is_a_mistake_not_a_crash(as_role):
-    response = post(as_role("applicant_no_org"), "/organisations/new", DETAILS | {"annual_income": "1e100"})
+@pytest.mark.parametrize("income", ["1e100", "99999999999"])
+def test_an_income_too_big_to_keep_is_a_mistake_not_a_crash(as_role, income):
+    response = post(
+        as_role("applicant_no_org"), "/organisations/new", DETAILS | {"annual_income": income}
+    )
     assert error_messages(response) == ["Annual income must be less than £10,000,000,000"]
-
-
-# Changing details ------------------------------------------------------------------------------
-
-
-def _edit_details(organisation: Organisation) -> dict:
-    return {
-        "name": organisation.name,
-        "legal_type": organisation.legal_type.value,
-        "charity_number": organisation.charity_number or "",
-        "company_number": organisation.company_number or "",
-        "address_line_1": organisation.address_line_1,
-        "address_line_2": organisation.address_line_2 or "",
-        "town": organisation.town,
-        "county": organisation.county or "",
-        "postcode": organisation.postcode,
-        "annual_income": str(organisation.annual_income),
-        "contact_name": organisation.contact_name,
-        "contact_email": organisation.contact_email,
-        "contact_phone": organisation.contact_phone or "",
-    }
-
-
-def test_the_change_form_shows_the_current_details(as_role, users):
-    org_a = users["org_a"]
-    soup = page(as_role("applicant").get(f"/organisations/{org_a.id}/edit"))
-    assert soup.select_one("#name")["value"] == "Organisation A"
-    assert soup.select_one("#charity_number")["value"] == org_a.charity_number
-    assert soup.select_one("#postcode")["value"] == "EX1 1AA"
-    assert soup.select_one("#annual_income")["value"] == "25000.00"
-    assert soup.select_one('input[name="legal_type"][value="registered_charity"]').has_attr("checked")
-
-
-def test_a_change_is_saved_and_audited_with_before_and_after(as_role, users, db):
-    org_a = users["org_a"]
-    details = _edit_details(org_a) | {"town": "Truro", "postcode": "tr1 2he", "annual_income": "30,000"}
-    client = as_role("applicant")
-    response = post(client, f"/organisations/{org_a.id}/edit", details)
-    assert response.status_code == 302, error_messages(response)
-    db.session.refresh(org_a)
-    assert (org_a.town, org_a.postcode, org_a.annual_income) == ("Truro", "TR1 2HE", Decimal("30000.00"))
-    [event] = _events(db, "organisation.updated", org_a.id)
-    assert event.actor_id == users["applicant"].id
-    assert event.changes == {
-        "annual_income": {"before": "25000.00", "after": "30000.00"},
-        "postcode": {"before": "EX1 1AA", "after": "TR1 2HE"},
-        "town": {"before": "Exeter", "after": "Truro"},
-    }
-    follow = client.get(response.headers["Location"])
-    assert "Your changes have been saved" in follow.get_data(as_text=True)
-
-
-def test_saving_without_a_change_writes_nothing_to_the_audit_log(as_role, users, db):
-    org_a = users["org_a"]
-    client = as_role("applicant")
-    response = post(client, f"/organisations/{org_a.id}/edit", _edit_details(org_a) | {"postcode": "ex11aa"})
-    assert response.status_code == 302
-    assert _events(db, "organisation.updated") == []
-    assert "Nothing was changed" in client.get(response.headers["Location"]).get_data(as_text=True)
-
-
-def test_a_grants_officer_changes_any_organisation_and_is_named_in_the_log(as_role, users, db):
-    org_b = users["org_b"]
-    charity_number = org_b.charity_number
-    details = _edit_details(org_b) | {"legal_type": "cic", "charity_number": "", "company_number": "123"}
-    response = post(as_role("grants_officer"), f"/organisations/{org_b.id}/edit", details)
-    assert response.status_code == 302, error_messages(response)
-    [event] = _events(db, "organisation.updated", org_b.id)
-    assert event.actor_id == users["grants_officer"].id
-    assert event.actor_label == f"{users['grants_officer'].full_name} <grants.officer@example.org>"
-    assert event.changes["legal_type"] == {"before": "registered_charity", "after": "cic"}
-    assert event.changes["charity_number"] == {"before": charity_number, "after": None}
-    assert event.changes["company_number"] == {"before": None, "after": "00000123"}
-
-
-def test_a_change_with_a_mistake_saves_nothing(as_role, users, db):
-    org_a = users["org_a"]
-    response = post(as_role("applicant"), f"/organisations/{org_a.id}/edit",
-                    _edit_details(org_a) | {"name": "Renamed", "company_number": "SC1"})
-    assert response.status_code == 200
-    assert error_messages(response) == ["Enter a company number in the correct format, like 01234567 or SC123456"]
-    db.session.refresh(org_a)
-    assert org_a.name == "Organisation A"
-    assert _events(db, "organisation.updated") == []

@@ -1,4 +1,4 @@
-"""Inviting people to an organisation: the emailed link works once, for the invited address, in time."""
+"""Invitations to an organisation: the emailed link works once, for its address, in time."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def _invite(client, organisation, email: str):
 def _invite_link(db, email: str) -> str:
     """The path of the link in the newest invitation email to ``email``."""
     message = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == email)
+        .order_by(OutboxMessage.id.desc())
     ).first()
     assert message is not None, f"no email to {email}"
     match = re.search(r"http://localhost(/invites/\S+)", message.body)
@@ -35,17 +37,23 @@ def _invite_link(db, email: str) -> str:
 
 def _invitation(db, email: str) -> OrganisationInvite:
     return db.session.scalars(
-        select(OrganisationInvite).where(OrganisationInvite.email == email).order_by(OrganisationInvite.id.desc())
+        select(OrganisationInvite)
+        .where(OrganisationInvite.email == email)
+        .order_by(OrganisationInvite.id.desc())
     ).first()
 
 
 def _events(db, action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
 
 
 @pytest.fixture
 def invited(as_role, users, db):
-    """Organisation A has invited new.applicant@example.org (an applicant with no organisation yet)."""
+    """Organisation A has invited new.applicant@example.org, an applicant with no organisation."""
     response = _invite(as_role("applicant"), users["org_a"], "new.applicant@example.org")
     assert response.status_code == 302, error_messages(response)
     return _invite_link(db, "new.applicant@example.org")
@@ -56,16 +64,35 @@ def test_a_member_invites_someone_by_email(as_role, users, db):
     response = _invite(client, users["org_a"], "  Someone.New@Example.org ")
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == f"/organisations/{users['org_a'].id}"
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "Someone.New@Example.org"))
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "Someone.New@Example.org")
+    )
     assert message.subject == "You've been invited to join Organisation A on Commissioners Grants"
+    assert f"{users['applicant'].full_name} has invited you to join Organisation A" in message.body
+    assert "follow this link within 7 days:\n" in message.body
     token = _invite_link(db, "Someone.New@Example.org").removeprefix("/invites/")
     invitation = _invitation(db, "someone.new@example.org")
     assert invitation.token_hash == hash_token(token) and token not in invitation.token_hash
     assert invitation.invited_by_id == users["applicant"].id
-    assert timedelta(days=7) - timedelta(minutes=1) < invitation.expires_at - utcnow() <= timedelta(days=7)
+    assert (
+        timedelta(days=7) - timedelta(minutes=1)
+        < invitation.expires_at - utcnow()
+        <= timedelta(days=7)
+    )
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Invitation sent to Someone.New@Example.org" in shown
     assert "someone.new@example.org, sent" in shown
+
+
+def test_the_invitation_lasts_as_long_as_configured_and_the_email_says_so(
+    app, as_role, users, db, monkeypatch
+):
+    monkeypatch.setitem(app.config, "INVITE_MAX_AGE", timedelta(days=3))
+    _invite(as_role("applicant"), users["org_a"], "someone.new@example.org")
+    message = db.session.scalar(select(OutboxMessage))
+    assert "follow this link within 3 days:\n" in message.body
+    lasts = _invitation(db, "someone.new@example.org").expires_at - utcnow()
+    assert timedelta(days=3) - timedelta(minutes=1) < lasts <= timedelta(days=3)
 
 
 def test_an_invitation_is_audited_without_its_token(as_role, users, db):
@@ -85,7 +112,10 @@ def test_an_invitation_is_audited_without_its_token(as_role, users, db):
     [
         ("", "Enter the email address of the person to invite"),
         ("not-an-email", "Enter an email address in the correct format, like name@example.com"),
-        ("Applicant.A@example.org", "applicant.a@example.org is already a member of Organisation A"),
+        (
+            "Applicant.A@example.org",
+            "applicant.a@example.org is already a member of Organisation A",
+        ),
         ("grants.officer@example.org", "Staff accounts cannot join an applicant organisation"),
     ],
 )
@@ -94,6 +124,7 @@ def test_an_invitation_that_cannot_be_sent_says_why(as_role, users, db, email, m
     assert response.status_code == 400
     assert error_messages(response) == [message]
     assert page(response).select_one(".govuk-error-summary a")["href"] == "#email"
+    assert page(response).title.get_text().startswith("Error: Organisation A")
     assert page(response).select_one("#email")["value"] == email
     assert db.session.scalars(select(OrganisationInvite)).all() == []
     assert db.session.scalars(select(OutboxMessage)).all() == []
@@ -114,7 +145,11 @@ def test_the_invited_person_sees_who_invited_them_and_joins(as_user, users, db, 
     invitation = _invitation(db, person.email)
     assert invitation.accepted_by_id == person.id and invitation.accepted_at is not None
     [event] = _events(db, "organisation.member_joined")
-    assert (event.entity_type, event.entity_id, event.actor_id) == ("User", str(person.id), person.id)
+    assert (event.entity_type, event.entity_id, event.actor_id) == (
+        "User",
+        str(person.id),
+        person.id,
+    )
     assert event.changes == {"organisation_id": {"before": None, "after": users["org_a"].id}}
     # As a member they now see the organisation and its other members.
     shown = client.get(f"/organisations/{users['org_a'].id}")
@@ -134,7 +169,9 @@ def test_an_expired_invitation_does_not_work(as_user, users, db, invited):
     invitation.expires_at = utcnow() - timedelta(seconds=1)
     db.session.flush()
     response = post(as_user(users["applicant_no_org"]), invited)
-    assert error_messages(response) == ["This invitation has expired. Ask your organisation to invite you again"]
+    assert error_messages(response) == [
+        "This invitation has expired. Ask your organisation to invite you again"
+    ]
     db.session.refresh(users["applicant_no_org"])
     assert users["applicant_no_org"].organisation_id is None
     assert _events(db, "organisation.member_joined") == []
@@ -148,6 +185,23 @@ def test_an_invitation_is_for_the_address_it_was_sent_to(as_role, users, db, inv
     db.session.refresh(users["applicant_b"])
     assert users["applicant_b"].organisation_id == users["org_b"].id
     assert _invitation(db, "new.applicant@example.org").accepted_at is None
+
+
+def _join_button(response):
+    return page(response).find("button", string=lambda text: text and "Join" in text)
+
+
+def test_a_link_that_cannot_be_used_says_so_before_anything_is_pressed(as_role, users, db, invited):
+    assert _join_button(as_role("applicant_no_org").get(invited)) is not None
+    assert error_messages(as_role("applicant_no_org").get(invited)) == []
+    wrong_person = as_role("applicant_b").get(invited)
+    assert error_messages(wrong_person)[0].startswith("This invitation was sent to a different email")
+    assert _join_button(wrong_person) is None
+    _invitation(db, "new.applicant@example.org").expires_at = utcnow() - timedelta(seconds=1)
+    db.session.flush()
+    expired = as_role("applicant_no_org").get(invited)
+    assert error_messages(expired)[0].startswith("This invitation has expired")
+    assert _join_button(expired) is None
 
 
 def test_someone_in_another_organisation_cannot_join_a_second(as_role, users, db):
@@ -185,8 +239,12 @@ def test_someone_new_registers_from_the_link_and_then_joins(client, as_role, use
     response = post(
         client,
         f"/register?next={link}",
-        {"full_name": "Brand New", "email": "Brand.New@example.org", "password": "quiet-harbour-lantern-42",
-         "confirm_password": "quiet-harbour-lantern-42"},
+        {
+            "full_name": "Brand New",
+            "email": "Brand.New@example.org",
+            "password": "quiet-harbour-lantern-42",
+            "confirm_password": "quiet-harbour-lantern-42",
+        },
     )
     assert response.status_code == 302, error_messages(response)
     assert response.headers["Location"] == link
@@ -194,6 +252,21 @@ def test_someone_new_registers_from_the_link_and_then_joins(client, as_role, use
     person = db.session.scalar(select(User).where(User.email == "brand.new@example.org"))
     assert person.organisation_id == users["org_a"].id
     assert _invitation(db, "brand.new@example.org").accepted_by_id == person.id
+
+
+def test_inviting_someone_again_replaces_the_earlier_link(as_role, users, db, invited):
+    client = as_role("applicant")
+    assert _invite(client, users["org_a"], "NEW.applicant@example.org").status_code == 302
+    newer = _invite_link(db, "NEW.applicant@example.org")
+    assert newer != invited
+    refused = post(as_role("applicant_no_org"), invited)
+    assert error_messages(refused) == [
+        "This invitation has been withdrawn. Ask your organisation to invite you again"
+    ]
+    shown = client.get(f"/organisations/{users['org_a'].id}").get_data(as_text=True)
+    assert shown.count("new.applicant@example.org, sent") == 1
+    assert len(_events(db, "organisation.invite_revoked")) == 1
+    assert post(as_role("applicant_no_org"), newer).status_code == 302
 
 
 # Withdrawing an invitation ---------------------------------------------------------------------
@@ -228,7 +301,9 @@ def test_withdrawing_twice_or_after_acceptance_changes_nothing(as_role, users, d
     client = as_role("applicant")
     response = post(client, _revoke_path(users["org_a"], invitation))
     assert response.status_code == 302
-    assert "was already accepted or withdrawn" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "was already accepted or withdrawn" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     db.session.refresh(invitation)
     assert invitation.revoked_at is None and invitation.accepted_at is not None
     assert _events(db, "organisation.invite_revoked") == []
@@ -239,7 +314,9 @@ def test_only_the_inviting_organisation_withdraws_its_invitations(as_role, users
     # Organisation B's member, through their own organisation's address or A's.
     assert post(as_role("applicant_b"), _revoke_path(users["org_b"], invitation)).status_code == 404
     assert post(as_role("applicant_b"), _revoke_path(users["org_a"], invitation)).status_code == 404
-    assert post(as_role("grants_officer"), _revoke_path(users["org_a"], invitation)).status_code == 403
+    assert (
+        post(as_role("grants_officer"), _revoke_path(users["org_a"], invitation)).status_code == 403
+    )
     db.session.refresh(invitation)
     assert invitation.revoked_at is None
 

@@ -1,0 +1,55 @@
+"""``gunicorn wsgi:app`` serves the app, in the production profile."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_the_start_page_and_health_check(app, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GRANTS_ENV": "production",
+        "SECRET_KEY": "k" * 48,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "GRANTS_INSTANCE_PATH": str(tmp_path),
+    }
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError(server.stdout.read().decode() if server.poll() is not None else "no answer")
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            body = response.read().decode()
+            assert "Apply for a Commissioners Grant" in body
+            assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
