@@ -32,6 +32,12 @@ def submit(label: str = "Continue") -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
+class ConfirmForm(GovForm):
+    """A form with nothing but its CSRF token and a button, for actions that need a POST."""
+
+    submit = submit("Continue")
+
+
 def email_address(message: str = "Enter an email address in the correct format, like name@example.com"):
     return Email(message=message, check_deliverability=False)
 
@@ -103,6 +109,8 @@ class DateInputField(DateField):
     """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages.
 
     ``name_for_errors`` starts each message, for example "Start date must be a real date".
+    An empty date gives ``None``; make it required with ``InputRequired``. Do not add WTForms'
+    ``Optional``: it looks only at the day box and would hide "must include a day" errors.
     """
 
     widget = GovDateInput()

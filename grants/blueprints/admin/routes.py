@@ -9,8 +9,8 @@ from wtforms import SelectChoice
 
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
-from grants.blueprints.auth.forms import ConfirmForm
 from grants.extensions import db
+from grants.forms import ConfirmForm
 from grants.interfaces import accounts
 from grants.interfaces import audit_log as audit_queries
 from grants.interfaces.paging import contains, paginate

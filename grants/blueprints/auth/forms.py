@@ -100,8 +100,3 @@ class ResetPasswordForm(GovForm):
     )
     submit = submit("Set password")
 
-
-class ConfirmForm(GovForm):
-    """A form with nothing but its CSRF token and a button."""
-
-    submit = submit("Continue")

@@ -1,5 +1,4 @@
 import re
-from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import EmailField, RadioField, SelectChoice, StringField, ValidationError
@@ -149,8 +148,6 @@ class OrganisationForm(GovForm):
     def validate_annual_income(self, field):
         if field.data is not None and field.data < 0:
             raise ValidationError("Annual income must be 0 or more")
-        if field.data is not None and field.data >= Decimal("10000000000"):
-            raise ValidationError("Annual income must be less than £10,000,000,000")
 
     def validate_contact_phone(self, field):
         if field.data and not _PHONE.match(field.data):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.blueprints.auth.forms import ConfirmForm
 from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
+from grants.forms import ConfirmForm
 from grants.extensions import db
 from grants.interfaces import organisations as orgs
 from grants.mail import send_email
@@ -58,6 +58,11 @@ def create():
 @role_required(*VIEWERS)
 def show(organisation_id: int):
     organisation = orgs.organisation_for(current_user, organisation_id)
+    return _show_page(organisation, InviteForm())
+
+
+def _show_page(organisation, invite_form: InviteForm):
+    """The organisation's page; its members also see invitations and the invite form."""
     is_member = current_user.organisation_id == organisation.id
     return render_template(
         "organisations/show.html",
@@ -65,8 +70,7 @@ def show(organisation_id: int):
         members=orgs.members_of(organisation),
         invites=orgs.open_invites(organisation) if is_member else [],
         is_member=is_member,
-        invite_form=InviteForm() if is_member else None,
-        revoke_form=ConfirmForm(),
+        invite_form=invite_form if is_member else None,
     )
 
 
@@ -118,18 +122,7 @@ def invite(organisation_id: int):
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
-    return (
-        render_template(
-            "organisations/show.html",
-            organisation=organisation,
-            members=orgs.members_of(organisation),
-            invites=orgs.open_invites(organisation),
-            is_member=True,
-            invite_form=form,
-            revoke_form=ConfirmForm(),
-        ),
-        400,
-    )
+    return _show_page(organisation, form)
 
 
 @bp.route("/<int:organisation_id>/invites/<int:invite_id>/revoke", methods=["POST"])
