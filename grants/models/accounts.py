@@ -8,12 +8,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants.extensions import db
-from grants.models.types import UTCDateTime, utcnow
+from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from grants.models.organisations import Organisation
@@ -113,14 +113,7 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="role",
-            native_enum=False,
-            create_constraint=True,
-            length=32,
-            values_callable=lambda e: [r.value for r in e],
-        ),
+        enum_type(Role, "role", 32),
         primary_key=True,
     )
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,11 +8,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
-from grants.models.types import UTCDateTime, utcnow
+from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from grants.models.accounts import User
@@ -67,14 +67,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     legal_type: Mapped[LegalType] = mapped_column(
-        Enum(
-            LegalType,
-            name="legal_type",
-            native_enum=False,
-            create_constraint=True,
-            length=40,
-            values_callable=lambda e: [t.value for t in e],
-        )
+        enum_type(LegalType, "legal_type", 40)
     )
     # Normalised: "1234567" or "1234567-1", "SC012345", "NIC100001"
     charity_number: Mapped[str | None] = mapped_column(String(20))

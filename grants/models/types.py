@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -36,3 +38,18 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_type(enum_class: type[StrEnum], name: str, length: int) -> Enum:
+    """A string column holding an enum's values, checked by a named CHECK constraint.
+
+    Not a native PostgreSQL enum: adding a value later is then a plain migration on both databases.
+    """
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )

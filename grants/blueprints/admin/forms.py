@@ -8,6 +8,16 @@ from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
 STAFF_ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in STAFF_ROLES]
 
 
+def roles_field() -> SelectMultipleField:
+    return SelectMultipleField(
+        "Roles",
+        description="Select all that apply",
+        choices=STAFF_ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one role")],
+    )
+
+
 class StaffUserForm(GovForm):
     full_name = StringField(
         "Full name",
@@ -22,24 +32,12 @@ class StaffUserForm(GovForm):
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter the person's email address"), email_address()],
     )
-    roles = SelectMultipleField(
-        "Roles",
-        description="Select all that apply",
-        choices=STAFF_ROLE_CHOICES,
-        widget=GovCheckboxesInput(),
-        validators=[InputRequired(message="Select at least one role")],
-    )
+    roles = roles_field()
     submit = submit("Create account and send invitation")
 
 
 class UserRolesForm(GovForm):
-    roles = SelectMultipleField(
-        "Roles",
-        description="Select all that apply",
-        choices=STAFF_ROLE_CHOICES,
-        widget=GovCheckboxesInput(),
-        validators=[InputRequired(message="Select at least one role")],
-    )
+    roles = roles_field()
     submit = submit("Save roles")
 
 

@@ -4,6 +4,8 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from grants.forms import GovForm, StrongPassword, email_address, submit
 
+PASSWORD_HINT = "Use 12 characters or more. A good way to make a strong password is to use 3 random words."
+
 
 class SignInForm(GovForm):
     email = EmailField(
@@ -36,7 +38,7 @@ class RegistrationForm(GovForm):
     )
     password = PasswordField(
         "Create a password",
-        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
+        description=PASSWORD_HINT,
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a password"), StrongPassword(email_field="email")],
     )
@@ -51,19 +53,17 @@ class RegistrationForm(GovForm):
     submit = submit("Create account")
 
 
-class ChangePasswordForm(GovForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
-    )
-    new_password = PasswordField(
+def new_password_field() -> PasswordField:
+    return PasswordField(
         "New password",
-        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
+        description=PASSWORD_HINT,
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a new password"), StrongPassword()],
     )
-    confirm_password = PasswordField(
+
+
+def confirm_new_password_field() -> PasswordField:
+    return PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
         validators=[
@@ -71,6 +71,16 @@ class ChangePasswordForm(GovForm):
             EqualTo("new_password", message="Passwords must match"),
         ],
     )
+
+
+class ChangePasswordForm(GovForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = new_password_field()
+    confirm_password = confirm_new_password_field()
     submit = submit("Change password")
 
 
@@ -84,19 +94,6 @@ class ResetRequestForm(GovForm):
 
 
 class ResetPasswordForm(GovForm):
-    password = PasswordField(
-        "New password",
-        description="Use 12 characters or more. A good way to make a strong password is to use 3 random words.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a new password"), StrongPassword()],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your new password"),
-            EqualTo("password", message="Passwords must match"),
-        ],
-    )
+    new_password = new_password_field()
+    confirm_password = confirm_new_password_field()
     submit = submit("Set password")
-

@@ -180,7 +180,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.account_email = check.user.email
     if form.validate_on_submit():
-        accounts.change_password(check.user, form.password.data, action="user.password_reset")
+        accounts.change_password(check.user, form.new_password.data, action="user.password_reset")
         _sign_in(check.user)
         db.session.commit()
         flash("Your password has been set and you are signed in", "success")

@@ -82,7 +82,7 @@ def test_the_emailed_link_lets_the_person_set_a_password_and_sign_in(app, as_rol
     link = _set_password_link(db, "jo.bloggs@opcc.example.org")
     newcomer = app.test_client()
     assert newcomer.get(link).status_code == 200
-    response = post(newcomer, link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = post(newcomer, link, {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 302, error_messages(response)
     assert newcomer.get("/account").status_code == 200  # signed in by setting the password
     # The link works once.

@@ -65,7 +65,7 @@ class TestResetPassword:
         link = _reset_link(user.email)
 
         assert client.get(link).status_code == 200
-        response = post(client, link, {"password": NEW, "confirm_password": NEW})
+        response = post(client, link, {"new_password": NEW, "confirm_password": NEW})
         assert response.headers["Location"] == "/home"
         assert user.check_password(NEW)
         assert elsewhere.get("/home").status_code == 302  # old sessions ended
@@ -84,7 +84,7 @@ class TestResetPassword:
         assert response.status_code == 400
         assert "This link has expired" in page(response).h1.text
         with freeze_time(later):
-            post(client, link, {"password": NEW, "confirm_password": NEW})
+            post(client, link, {"new_password": NEW, "confirm_password": NEW})
         assert not user.check_password(NEW)
 
     def test_tampered_link(self, client, users):
@@ -104,6 +104,6 @@ class TestResetPassword:
         user = users["admin"]
         post(client, "/reset-password", {"email": user.email})
         link = _reset_link(user.email)
-        response = post(client, link, {"password": "password", "confirm_password": "password"})
+        response = post(client, link, {"new_password": "password", "confirm_password": "password"})
         assert error_messages(response) == ["Password must be 12 characters or more"]
-        assert post(client, link, {"password": NEW, "confirm_password": NEW}).status_code == 302
+        assert post(client, link, {"new_password": NEW, "confirm_password": NEW}).status_code == 302
