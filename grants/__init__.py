@@ -89,11 +89,24 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.admin import bp as admin_bp
+    from grants.blueprints.applications import bp as applications_bp
     from grants.blueprints.auth import bp as auth_bp
     from grants.blueprints.main import bp as main_bp
     from grants.blueprints.organisations import bp as organisations_bp
     from grants.blueprints.organisations import invites_bp
     from grants.blueprints.reference import bp as reference_bp
+    from grants.blueprints.rounds import bp as rounds_bp
+    from grants.blueprints.screening import bp as screening_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, invites_bp, reference_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        organisations_bp,
+        invites_bp,
+        reference_bp,
+        rounds_bp,
+        applications_bp,
+        screening_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)

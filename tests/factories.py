@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -11,7 +12,11 @@ from werkzeug.security import generate_password_hash
 
 from grants.extensions import db
 from grants.models.accounts import Role, User, UserRole
+from grants.models.applications import Application, ApplicationStatus
 from grants.models.organisations import LegalType, Organisation
+from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
+from grants.models.rounds import FundingRound
+from grants.models.types import utcnow
 
 TEST_PASSWORD = "correct-otter-spoon-fjord"
 
@@ -58,6 +63,44 @@ class UserFactory(_Base):
             obj.role_grants.append(UserRole(role=Role(role)))
         if create:
             db.session.flush()
+
+
+def _all(model):
+    return list(db.session.scalars(db.select(model)))
+
+
+class FundingRoundFactory(_Base):
+    """A published round, open now, funding every area, approach, strand, outcome and type."""
+
+    class Meta:
+        model = FundingRound
+
+    name = factory.Sequence(lambda n: f"Community Safety Fund round {n}")
+    description = "Grants for community projects that help people break the cycle of drug use."
+    guidance = "Read the **guidance** before you apply."
+    opens_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=20))
+    total_budget = Decimal("200000.00")
+    min_award = Decimal("1000.00")
+    max_award = Decimal("5000.00")
+    max_project_months = 12
+    max_annual_income = None
+    published_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=11))
+    legal_types = factory.LazyFunction(lambda: list(LegalType))
+    local_authorities = factory.LazyFunction(lambda: _all(LocalAuthority))
+    approaches = factory.LazyFunction(lambda: _all(PlanApproach))
+    adder_strands = factory.LazyFunction(lambda: _all(AdderStrand))
+    outcomes = factory.LazyFunction(lambda: _all(DrugsOutcome))
+
+
+class ApplicationFactory(_Base):
+    class Meta:
+        model = Application
+
+    funding_round = factory.SubFactory(FundingRoundFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = ApplicationStatus.DRAFT
+    project_title = factory.Sequence(lambda n: f"Recovery café {n}")
 
 
 def standard_users() -> dict[str, User]:

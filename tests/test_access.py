@@ -12,9 +12,11 @@ from datetime import timedelta
 import pytest
 
 from grants.models.accounts import Role
+from grants.models.applications import ApplicationDocument, Clarification, DocumentKind
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.types import utcnow
+from tests.factories import ApplicationFactory, FundingRoundFactory
 from tests.helpers import csrf_token
 
 PUBLIC = "public"
@@ -99,8 +101,21 @@ def objects(db, users):
     )
     message = OutboxMessage(recipient="someone@example.org", subject="Hello", body="Body")
     db.session.add_all([invite, message])
+    funding_round = FundingRoundFactory()
+    application = ApplicationFactory(funding_round=funding_round, organisation=org)
+    document = ApplicationDocument(
+        application=application, kind=DocumentKind.OTHER, original_filename="plan.pdf",
+        stored_name="access-test-document", content_type="application/pdf", size_bytes=4, sha256="0" * 64,
+    )
+    clarification = Clarification(application=application, question="How many sessions a week?")
+    db.session.add_all([document, clarification])
     db.session.flush()
     return {
+        "round_id": funding_round.id,
+        "application_id": application.id,
+        "document_id": document.id,
+        "clarification_id": clarification.id,
+        "section_key": "project",
         "organisation_id": org.id,
         "invite_id": invite.id,
         "token": "invite-token",

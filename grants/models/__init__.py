@@ -1,9 +1,20 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role, User, UserRole
+from grants.models.applications import (
+    Application,
+    ApplicationDocument,
+    ApplicationSection,
+    ApplicationStatus,
+    Clarification,
+    DocumentKind,
+    ReferenceCounter,
+    StashedAnswers,
+)
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
+from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -15,6 +26,17 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationSection",
+    "ApplicationStatus",
+    "Clarification",
+    "DocumentKind",
+    "FundingRound",
+    "ReferenceCounter",
+    "RoundLegalType",
+    "RoundState",
+    "StashedAnswers",
     "STAFF_ROLES",
     "AdderStrand",
     "AuditEvent",

@@ -1,0 +1,1 @@
+"""The applicant's pages: dashboard, task list, sections, check answers, submit, withdraw."""

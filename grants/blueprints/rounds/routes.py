@@ -1,0 +1,1 @@
+"""Funding rounds: the public list, eligibility check, and grants officers' management."""

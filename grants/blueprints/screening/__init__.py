@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("screening", __name__, url_prefix="/screening")
+
+from grants.blueprints.screening import routes  # noqa: E402,F401

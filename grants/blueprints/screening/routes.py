@@ -1,0 +1,1 @@
+"""Grants officers screen submitted applications."""

@@ -1,0 +1,242 @@
+"""Applications to a funding round: answers by section, documents, screening and clarifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.extensions import db
+from grants.models.types import UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from grants.models.accounts import User
+    from grants.models.organisations import Organisation
+    from grants.models.reference import LocalAuthority, PlanApproach
+    from grants.models.rounds import FundingRound
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    INELIGIBLE = "ineligible"
+    UNDER_ASSESSMENT = "under_assessment"
+    SUCCESSFUL = "successful"
+    UNSUCCESSFUL = "unsuccessful"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def tag_colour(self) -> str:
+        return STATUS_TAG_COLOURS[self]
+
+
+STATUS_LABELS = {
+    ApplicationStatus.DRAFT: "Draft",
+    ApplicationStatus.SUBMITTED: "Submitted",
+    ApplicationStatus.WITHDRAWN: "Withdrawn",
+    ApplicationStatus.INELIGIBLE: "Ineligible",
+    ApplicationStatus.UNDER_ASSESSMENT: "Under assessment",
+    ApplicationStatus.SUCCESSFUL: "Successful",
+    ApplicationStatus.UNSUCCESSFUL: "Unsuccessful",
+}
+STATUS_TAG_COLOURS = {
+    ApplicationStatus.DRAFT: "govuk-tag--grey",
+    ApplicationStatus.SUBMITTED: "govuk-tag--blue",
+    ApplicationStatus.WITHDRAWN: "govuk-tag--grey",
+    ApplicationStatus.INELIGIBLE: "govuk-tag--red",
+    ApplicationStatus.UNDER_ASSESSMENT: "govuk-tag--purple",
+    ApplicationStatus.SUCCESSFUL: "govuk-tag--green",
+    ApplicationStatus.UNSUCCESSFUL: "govuk-tag--orange",
+}
+# Applicants may withdraw until a decision is made.
+WITHDRAWABLE = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT}
+)
+
+application_local_authorities = Table(
+    "application_local_authorities",
+    db.metadata,
+    Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_authority_id", ForeignKey("local_authorities.id", ondelete="CASCADE"), primary_key=True),
+)
+application_approaches = Table(
+    "application_approaches",
+    db.metadata,
+    Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("approach_id", ForeignKey("plan_approaches.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_round_status", "round_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_rounds.id", ondelete="RESTRICT"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, "application_status", 20), default=ApplicationStatus.DRAFT
+    )
+    # "CGS-2026-0042", given at submission.
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # Kept in step with the answers, for lists, filters and sorting.
+    project_title: Mapped[str | None] = mapped_column(String(200))
+    amount_requested: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # The organisation's details as they were when the application was submitted.
+    organisation_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Why an application failed screening; the applicant sees it.
+    screening_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    funding_round: Mapped[FundingRound] = relationship(back_populates="applications")
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    screened_by: Mapped[User | None] = relationship(foreign_keys=[screened_by_id])
+    sections: Mapped[list[ApplicationSection]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", lazy="selectin"
+    )
+    documents: Mapped[list[ApplicationDocument]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationDocument.uploaded_at"
+    )
+    clarifications: Mapped[list[Clarification]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Clarification.asked_at"
+    )
+    local_authorities: Mapped[list[LocalAuthority]] = relationship(
+        secondary=application_local_authorities, order_by="LocalAuthority.position"
+    )
+    approaches: Mapped[list[PlanApproach]] = relationship(
+        secondary=application_approaches, order_by="PlanApproach.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.reference or 'draft'}>"
+
+    def section(self, key: str) -> ApplicationSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status is ApplicationStatus.DRAFT
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+
+class ApplicationSection(db.Model):
+    """One section's answers, kept as typed (even when not yet valid) so nothing is lost."""
+
+    __tablename__ = "application_sections"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship(back_populates="sections")
+
+
+class DocumentKind(StrEnum):
+    CONSTITUTION = "constitution"
+    ACCOUNTS = "accounts"
+    SAFEGUARDING_POLICY = "safeguarding_policy"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return DOCUMENT_KIND_LABELS[self]
+
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.CONSTITUTION: "Constitution or governing document",
+    DocumentKind.ACCOUNTS: "Latest annual accounts",
+    DocumentKind.SAFEGUARDING_POLICY: "Safeguarding policy",
+    DocumentKind.OTHER: "Other supporting document",
+}
+REQUIRED_DOCUMENTS = (DocumentKind.CONSTITUTION, DocumentKind.ACCOUNTS, DocumentKind.SAFEGUARDING_POLICY)
+
+
+class ApplicationDocument(db.Model):
+    """An uploaded file, stored outside the web root under a random name."""
+
+    __tablename__ = "application_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, "document_kind", 30))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class Clarification(db.Model):
+    """A grants officer's question about an application, and the applicant's answer."""
+
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship(back_populates="clarifications")
+    asked_by: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+
+class StashedAnswers(db.Model):
+    """Answers posted after the applicant's session had expired, kept until they sign in again.
+
+    Only the token's hash is stored; the token itself lives in a cookie of the browser that typed
+    the answers, so nobody else can put words into an application.
+    """
+
+    __tablename__ = "stashed_answers"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ReferenceCounter(db.Model):
+    """The last number given out per series, for references such as CGS-2026-0042."""
+
+    __tablename__ = "reference_counters"
+
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

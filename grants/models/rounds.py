@@ -1,0 +1,142 @@
+"""Funding rounds of the Commissioners Grant scheme."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.extensions import db
+from grants.models.organisations import LegalType
+from grants.models.types import UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from grants.models.applications import Application
+    from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
+
+
+class RoundState(StrEnum):
+    DRAFT = "draft"  # being written; not shown to the public
+    SCHEDULED = "scheduled"  # published, not yet open
+    OPEN = "open"
+    CLOSED = "closed"  # past its closing time, under assessment
+    DECIDED = "decided"  # the commissioner has approved the funding decisions
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+round_local_authorities = Table(
+    "round_local_authorities",
+    db.metadata,
+    Column("round_id", ForeignKey("funding_rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_authority_id", ForeignKey("local_authorities.id", ondelete="CASCADE"), primary_key=True),
+)
+round_approaches = Table(
+    "round_approaches",
+    db.metadata,
+    Column("round_id", ForeignKey("funding_rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("approach_id", ForeignKey("plan_approaches.id", ondelete="CASCADE"), primary_key=True),
+)
+round_adder_strands = Table(
+    "round_adder_strands",
+    db.metadata,
+    Column("round_id", ForeignKey("funding_rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("adder_strand_id", ForeignKey("adder_strands.id", ondelete="CASCADE"), primary_key=True),
+)
+round_outcomes = Table(
+    "round_outcomes",
+    db.metadata,
+    Column("round_id", ForeignKey("funding_rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("outcome_id", ForeignKey("drugs_outcomes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class RoundLegalType(db.Model):
+    """An organisation type that may apply to a round."""
+
+    __tablename__ = "round_legal_types"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_rounds.id", ondelete="CASCADE"), primary_key=True)
+    legal_type: Mapped[LegalType] = mapped_column(enum_type(LegalType, "legal_type", 40), primary_key=True)
+
+
+class FundingRound(db.Model):
+    __tablename__ = "funding_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Markdown, rendered without raw HTML.
+    description: Mapped[str] = mapped_column(Text, default="")
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    total_budget: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    min_award: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    max_award: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    max_project_months: Mapped[int] = mapped_column(Integer)
+    # Organisations with a higher annual income cannot apply; no limit when empty.
+    max_annual_income: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: an edit based on an older version fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    legal_type_rows: Mapped[list[RoundLegalType]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=RoundLegalType.legal_type
+    )
+    local_authorities: Mapped[list[LocalAuthority]] = relationship(
+        secondary=round_local_authorities, lazy="selectin", order_by="LocalAuthority.position"
+    )
+    approaches: Mapped[list[PlanApproach]] = relationship(
+        secondary=round_approaches, lazy="selectin", order_by="PlanApproach.position"
+    )
+    adder_strands: Mapped[list[AdderStrand]] = relationship(
+        secondary=round_adder_strands, lazy="selectin", order_by="AdderStrand.position"
+    )
+    outcomes: Mapped[list[DrugsOutcome]] = relationship(
+        secondary=round_outcomes, lazy="selectin", order_by="DrugsOutcome.position"
+    )
+    applications: Mapped[list[Application]] = relationship(back_populates="funding_round")
+
+    def __repr__(self) -> str:
+        return f"<FundingRound {self.id} {self.name}>"
+
+    @property
+    def legal_types(self) -> list[LegalType]:
+        return [row.legal_type for row in self.legal_type_rows]
+
+    @legal_types.setter
+    def legal_types(self, types) -> None:
+        wanted = set(types)
+        keep = [row for row in self.legal_type_rows if row.legal_type in wanted]
+        have = {row.legal_type for row in keep}
+        self.legal_type_rows = keep + [RoundLegalType(legal_type=t) for t in LegalType if t in wanted - have]
+
+    def state(self, now: datetime | None = None) -> RoundState:
+        now = now or utcnow()
+        if self.published_at is None:
+            return RoundState.DRAFT
+        if self.decided_at is not None:
+            return RoundState.DECIDED
+        if now < self.opens_at:
+            return RoundState.SCHEDULED
+        if now < self.closes_at:
+            return RoundState.OPEN
+        return RoundState.CLOSED
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.state(now) is RoundState.OPEN
+
+    def rules_frozen(self, now: datetime | None = None) -> bool:
+        """Budget and rules freeze once a published round opens."""
+        return self.published_at is not None and (now or utcnow()) >= self.opens_at
