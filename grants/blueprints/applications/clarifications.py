@@ -1,0 +1,1 @@
+"""Applicants answer grants officers' clarification questions."""

@@ -1,0 +1,1 @@
+"""Supporting documents: upload, list, download, delete."""
