@@ -56,3 +56,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(london_datetime, "london_datetime")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(duration, "duration")
+
+    from grants.markdown import render_markdown
+
+    app.add_template_filter(render_markdown, "markdown")

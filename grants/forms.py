@@ -142,3 +142,29 @@ class DateInputField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.name_for_errors} must be a real date") from None
+
+
+class WholeNumberField(StringField):
+    """A count typed as people write it ("1,200"); ``data`` is an ``int`` or ``None`` when empty."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, name_for_errors: str = "Number", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.name_for_errors = name_for_errors
+
+    def process_formdata(self, valuelist):
+        self.raw_text = valuelist[0] if valuelist else ""
+        text = self.raw_text.strip().replace(",", "")
+        if not text:
+            self.data = None
+            return
+        if not text.isdigit() or not text.isascii():
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a whole number, like 40")
+        self.data = int(text)
+
+    def _value(self):
+        if getattr(self, "raw_text", None) is not None:
+            return self.raw_text
+        return "" if self.data is None else str(self.data)

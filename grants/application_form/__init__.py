@@ -1,0 +1,1 @@
+"""The application form: its sections, their questions and rules, and how answers are shown."""

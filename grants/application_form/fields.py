@@ -1,0 +1,56 @@
+"""Field helpers for the application form's questions."""
+
+from __future__ import annotations
+
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput
+from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class WordLimit:
+    """At most ``words`` words, counted as GOV.UK's character count component counts them."""
+
+    def __init__(self, words: int, name: str):
+        self.words = words
+        self.name = name
+
+    def __call__(self, form, field):
+        if field.data and len(re.findall(r"\S+", field.data)) > self.words:
+            raise ValidationError(f"{self.name} must be {self.words} words or fewer")
+
+
+def long_answer(label: str, required: str, words: int, name: str, hint: str | None = None) -> TextAreaField:
+    """A textarea with a word limit shown to the user and checked on the server."""
+    return TextAreaField(
+        label,
+        description=hint,
+        widget=GovCharacterCount(),
+        validators=[InputRequired(message=required), WordLimit(words, name)],
+        render_kw={"params": {"maxwords": words}},
+    )
+
+
+def choose_many(label: str, required: str, hint: str = "Select all that apply") -> SelectMultipleField:
+    return SelectMultipleField(
+        label,
+        description=hint,
+        choices=[],
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message=required)],
+        validate_choice=True,
+    )
+
+
+def yes_no(label: str, required: str, hint: str | None = None) -> RadioField:
+    return RadioField(
+        label,
+        description=hint,
+        choices=YES_NO,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=required)],
+        render_kw={"params": {"classes": "govuk-radios--inline"}},
+    )
