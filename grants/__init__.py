@@ -50,6 +50,10 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
+    from grants.forms import error_summary
+
+    app.add_template_global(error_summary)
+    app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
 
     from grants import formatting, navigation
 

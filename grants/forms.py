@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, EmailField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import Email
+from wtforms import DateField, EmailField, FieldList, FormField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import Email, StopValidation
 
 from grants.passwords import password_problem
 
@@ -105,12 +105,28 @@ class MoneyField(StringField):
         return "" if self.data is None else f"{self.data:.2f}"
 
 
+class DateRequired:
+    """A date input must be filled in: like InputRequired, but any of the three boxes counts,
+    so that "must include a day" is shown instead of "enter the date" for a half-typed date."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.raw_data and any(part.strip() for part in field.raw_data):
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message)
+
+
 class DateInputField(DateField):
     """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages.
 
     ``name_for_errors`` starts each message, for example "Start date must be a real date".
-    An empty date gives ``None``; make it required with ``InputRequired``. Do not add WTForms'
-    ``Optional``: it looks only at the day box and would hide "must include a day" errors.
+    An empty date gives ``None``; make it required with ``DateRequired`` (not InputRequired, which
+    looks only at the day box). Do not add WTForms' ``Optional`` for the same reason.
     """
 
     widget = GovDateInput()
@@ -168,3 +184,38 @@ class WholeNumberField(StringField):
         if getattr(self, "raw_text", None) is not None:
             return self.raw_text
         return "" if self.data is None else str(self.data)
+
+
+def error_summary(form) -> dict:
+    """GOV.UK error summary parameters for ``form``: every message, in page order, linking to its input.
+
+    Handles repeating rows (FieldList of FormField) and date inputs, whose first box is "-day".
+    """
+    items: list[dict] = []
+
+    def first_input(field) -> str:
+        if isinstance(field, FieldList):
+            return first_input(next(iter(field.entries[0].form))) if field.entries else field.id
+        if isinstance(field, DateInputField):
+            return f"{field.name}-day"
+        return field.id
+
+    def walk(field) -> None:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                for sub in entry.form:
+                    walk(sub)
+            for message in field.errors:
+                if isinstance(message, str):
+                    items.append({"text": message, "href": f"#{first_input(field)}"})
+        elif isinstance(field, FormField):
+            for sub in field.form:
+                walk(sub)
+        elif field.errors:
+            items.append({"text": field.errors[0], "href": f"#{first_input(field)}"})
+
+    for field in form:
+        walk(field)
+    for message in form.form_errors:
+        items.append({"text": message, "href": "#main-content"})
+    return {"titleText": "There is a problem", "errorList": items}

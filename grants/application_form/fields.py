@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput
-from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms import RadioField, SelectChoice, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
 class WordLimit:
@@ -34,8 +34,17 @@ def long_answer(label: str, required: str, words: int, name: str, hint: str | No
     )
 
 
-def choose_many(label: str, required: str, hint: str = "Select all that apply") -> SelectMultipleField:
-    return SelectMultipleField(
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes whose tampered values get a plain message rather than WTForms' own."""
+
+    def pre_validate(self, form):
+        offered = {str(choice.value) for choice in self.iter_choices()}
+        if self.data and any(str(value) not in offered for value in self.data):
+            raise ValidationError("Select from the options shown")
+
+
+def choose_many(label: str, required: str, hint: str = "Select all that apply") -> CheckboxesField:
+    return CheckboxesField(
         label,
         description=hint,
         choices=[],

@@ -12,6 +12,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     ValidationError,
@@ -20,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grants.application_form.fields import choose_many, long_answer, yes_no
 from grants.formatting import money
-from grants.forms import DateInputField, GovForm, MoneyField, WholeNumberField
+from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, WholeNumberField
 from grants.models.applications import Application
 
 
@@ -97,9 +98,9 @@ class PrioritiesForm(SectionForm):
 
     def set_choices(self, application):
         funding_round = application.funding_round
-        self.approaches.choices = [(a.code, a.name) for a in funding_round.approaches]
-        self.adder_strands.choices = [(s.code, s.name) for s in funding_round.adder_strands]
-        self.outcomes.choices = [(o.code, o.name) for o in funding_round.outcomes]
+        self.approaches.choices = [SelectChoice(a.code, a.name) for a in funding_round.approaches]
+        self.adder_strands.choices = [SelectChoice(s.code, s.name) for s in funding_round.adder_strands]
+        self.outcomes.choices = [SelectChoice(o.code, o.name) for o in funding_round.outcomes]
 
 
 class AreasForm(SectionForm):
@@ -115,23 +116,25 @@ class AreasForm(SectionForm):
     )
 
     def set_choices(self, application):
-        self.local_authorities.choices = [(la.code, la.name) for la in application.funding_round.local_authorities]
+        self.local_authorities.choices = [
+            SelectChoice(la.code, la.name) for la in application.funding_round.local_authorities
+        ]
 
 
 AGE_GROUPS = [
-    ("under-13", "Under 13"),
-    ("13-17", "13 to 17"),
-    ("18-25", "18 to 25"),
-    ("26-64", "26 to 64"),
-    ("65-plus", "65 and over"),
+    SelectChoice("under-13", "Under 13"),
+    SelectChoice("13-17", "13 to 17"),
+    SelectChoice("18-25", "18 to 25"),
+    SelectChoice("26-64", "26 to 64"),
+    SelectChoice("65-plus", "65 and over"),
 ]
 BENEFICIARY_GROUPS = [
-    ("treatment-recovery", "People in drug or alcohol treatment or recovery"),
-    ("criminal-justice", "People in the criminal justice system, or leaving prison"),
-    ("families", "Families and carers of people who use drugs"),
-    ("young-people-at-risk", "Young people at risk of exploitation or county lines"),
-    ("communities", "Communities affected by drug supply or drug-related anti-social behaviour"),
-    ("other", "Other people"),
+    SelectChoice("treatment-recovery", "People in drug or alcohol treatment or recovery"),
+    SelectChoice("criminal-justice", "People in the criminal justice system, or leaving prison"),
+    SelectChoice("families", "Families and carers of people who use drugs"),
+    SelectChoice("young-people-at-risk", "Young people at risk of exploitation or county lines"),
+    SelectChoice("communities", "Communities affected by drug supply or drug-related anti-social behaviour"),
+    SelectChoice("other", "Other people"),
 ]
 
 
@@ -174,12 +177,12 @@ class DeliveryForm(SectionForm):
         "When will your project start?",
         name_for_errors="Start date",
         description="For example, 1 4 2027",
-        validators=[InputRequired(message="Enter the date your project will start")],
+        validators=[DateRequired("Enter the date your project will start")],
     )
     end_date = DateInputField(
         "When will your project end?",
         name_for_errors="End date",
-        validators=[InputRequired(message="Enter the date your project will end")],
+        validators=[DateRequired("Enter the date your project will end")],
     )
     milestones = FieldList(FormField(MilestoneForm), min_entries=3, max_entries=12)
 
@@ -212,17 +215,17 @@ class DeliveryForm(SectionForm):
 
 
 BUDGET_CATEGORIES = [
-    ("", "Choose a category"),
-    ("staff", "Staff"),
-    ("sessional", "Sessional workers and facilitators"),
-    ("volunteers", "Volunteers' expenses"),
-    ("venue", "Venue hire"),
-    ("equipment", "Equipment"),
-    ("materials", "Materials and resources"),
-    ("training", "Training"),
-    ("travel", "Travel"),
-    ("publicity", "Publicity"),
-    ("other", "Other"),
+    SelectChoice("", "Choose a category"),
+    SelectChoice("staff", "Staff"),
+    SelectChoice("sessional", "Sessional workers and facilitators"),
+    SelectChoice("volunteers", "Volunteers' expenses"),
+    SelectChoice("venue", "Venue hire"),
+    SelectChoice("equipment", "Equipment"),
+    SelectChoice("materials", "Materials and resources"),
+    SelectChoice("training", "Training"),
+    SelectChoice("travel", "Travel"),
+    SelectChoice("publicity", "Publicity"),
+    SelectChoice("other", "Other"),
 ]
 
 
@@ -379,7 +382,7 @@ class SafeguardingForm(SectionForm):
     )
     dbs_checks = RadioField(
         "Will the people who deliver it have the right DBS checks?",
-        choices=[("yes", "Yes"), ("no", "No"), ("not-needed", "Not needed for this project")],
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice("not-needed", "Not needed for this project")],
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select whether the people who deliver it will have DBS checks")],
     )

@@ -91,9 +91,7 @@ def _describe(field) -> tuple[str, ...]:
     if isinstance(field, BooleanField):
         return ("Yes" if data else "No",)
     if isinstance(field, SelectFieldBase) and field.choices:
-        labels = dict((str(value), label) for value, label in (
-            (choice[0], choice[1]) for choice in field.choices
-        ))
+        labels = {str(choice.value): choice.label for choice in field.iter_choices()}
         chosen = data if isinstance(data, list) else [data]
         return tuple(labels.get(str(value), str(value)) for value in chosen if value)
     if isinstance(data, Decimal):
@@ -120,6 +118,24 @@ def answers(application: Application, section: Section) -> list[Answer]:
 
 
 LIST_LABELS = {"milestones": "Milestones", "lines": "Budget lines", "outcomes": "Outcomes and measures"}
+# How the repeating rows of a section are named on its page.
+LIST_NOUNS = {
+    "milestones": {
+        "singular": "Milestone",
+        "plural": "Milestones",
+        "hint": "The main steps of your project and when you expect to reach them. Leave spare rows empty.",
+    },
+    "lines": {
+        "singular": "Budget line",
+        "plural": "Budget lines",
+        "hint": "What our grant will pay for. Leave spare rows empty.",
+    },
+    "outcomes": {
+        "singular": "Outcome",
+        "plural": "Outcomes",
+        "hint": "The differences your project will make, and how you will know. Leave spare rows empty.",
+    },
+}
 
 
 def _list_label(section: Section, field: FieldList) -> str:

@@ -2,11 +2,241 @@
 
 from __future__ import annotations
 
-from grants.application_form.sections import SECTIONS, answers
-from grants.blueprints.applications import bp
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from grants.application_form.sections import (
+    BY_KEY,
+    LIST_NOUNS,
+    ORGANISATION,
+    SECTIONS,
+    answers,
+    raw_answers,
+    saved_form,
+    to_formdata,
+)
+from grants.blueprints.applications import bp, stash
+from grants.blueprints.organisations.forms import OrganisationForm
+from grants.extensions import csrf, db
+from grants.forms import ConfirmForm
+from grants.interfaces import applications as apps
+from grants.mail import send_email
+from grants.models.accounts import Role
+from grants.models.applications import ApplicationStatus
+from grants.models.rounds import FundingRound
+from grants.permissions import role_required
+
+# Buttons on section pages (their names start with "action", which is not kept as an answer).
+SAVE_AND_CONTINUE = "action-continue"
+SAVE_FOR_LATER = "action-later"
 
 
 @bp.app_context_processor
 def _application_answers():
     # For applications/_answers.html, which officers' pages include too.
-    return {"sections": SECTIONS, "section_answers": answers}
+    return {"sections": SECTIONS, "section_answers": answers, "list_labels": LIST_NOUNS}
+
+
+def _member_application(application_id: int):
+    return apps.application_for_member(current_user, application_id)
+
+
+@bp.route("")
+@role_required(Role.APPLICANT)
+def dashboard():
+    if current_user.organisation_id is None:
+        return redirect(url_for("organisations.create"))
+    return render_template(
+        "applications/dashboard.html",
+        applications=apps.organisation_applications(current_user.organisation_id),
+    )
+
+
+@bp.route("/start/<int:round_id>", methods=["POST"])
+@role_required(Role.APPLICANT)
+def start(round_id: int):
+    funding_round = db.session.get(FundingRound, round_id) or abort(404)
+    if not funding_round.is_open():
+        abort(404)
+    if current_user.organisation_id is None:
+        return redirect(url_for("organisations.create"))
+    if round_id not in session.get("eligible_rounds", []):
+        flash("Check that your organisation can apply before you start", "info")
+        return redirect(url_for("rounds.eligibility", round_id=round_id))
+    application = apps.start_application(funding_round, current_user._get_current_object())
+    db.session.commit()
+    return redirect(url_for("applications.task_list", application_id=application.id))
+
+
+@bp.route("/<int:application_id>")
+@role_required(Role.APPLICANT)
+def task_list(application_id: int):
+    application = _member_application(application_id)
+    if not application.is_editable:
+        return render_template("applications/view.html", application=application)
+    tasks = [(section, apps.task_status(application, section)) for section in SECTIONS]
+    return render_template(
+        "applications/task_list.html",
+        application=application,
+        tasks=tasks,
+        missing_documents=apps.missing_documents(application),
+        completed=sum(status is apps.TaskStatus.COMPLETED for _, status in tasks),
+    )
+
+
+@bp.route("/<int:application_id>/sections/<key>", methods=["GET", "POST"])
+@csrf.exempt  # checked in the view, once a signed-out visitor's answers have been kept
+@stash.keeps_answers_of_expired_sessions
+@role_required(Role.APPLICANT)
+def section(application_id: int, key: str):
+    section = BY_KEY.get(key) or abort(404)
+    application = _member_application(application_id)
+    if not application.is_editable:
+        flash("This application has been submitted and can no longer be changed", "info")
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    if request.method == "POST":
+        csrf.protect()
+    if section is ORGANISATION:
+        return _organisation_section(application)
+
+    restored = stash.restore(application, section) if request.method == "GET" else None
+    if request.method == "POST":
+        form = section.form(application, formdata=request.form)
+    elif restored is not None:
+        form = section.form(application, answers=restored)
+        form.validate()
+    else:
+        form = saved_form(application, section) or section.form(application)
+
+    if request.method == "POST":
+        if _add_row(form):
+            complete = False
+        else:
+            complete = form.validate()
+        apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
+        db.session.commit()
+        if not application.funding_round.is_open():
+            flash("The closing date for this round has passed. We have kept your answers, "
+                  "but the application can no longer be submitted", "error")
+        elif SAVE_FOR_LATER in request.form:
+            flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time", "success")
+            return redirect(url_for("applications.task_list", application_id=application.id))
+        elif complete:
+            return redirect(_next_url(application, section))
+    return render_template(
+        "applications/section.html",
+        application=application,
+        section=section,
+        form=form,
+        restored=restored is not None,
+    )
+
+
+def _add_row(form) -> bool:
+    """A no-JavaScript "Add another" button: add an empty row and show the page again."""
+    for name, field in form._fields.items():
+        if f"action-add-{name}" in request.form and hasattr(field, "append_entry"):
+            if len(field.entries) < (field.max_entries or 50):
+                field.append_entry()
+            return True
+    return False
+
+
+def _next_url(application, section) -> str:
+    index = SECTIONS.index(section)
+    for following in SECTIONS[index + 1:]:
+        if apps.task_status(application, following) is not apps.TaskStatus.COMPLETED:
+            return url_for("applications.section", application_id=application.id, key=following.key)
+    return url_for("applications.task_list", application_id=application.id)
+
+
+def _organisation_section(application):
+    organisation = application.organisation
+    record = application.section(ORGANISATION.key)
+    if request.method == "POST":
+        form = OrganisationForm()
+    elif record is not None and record.answers:
+        form = OrganisationForm(formdata=to_formdata(record.answers), meta={"csrf": False})
+        form.validate()
+    else:
+        form = OrganisationForm(obj=organisation)
+        form.legal_type.data = organisation.legal_type.value
+    if request.method == "POST":
+        valid = form.validate()
+        apps.save_organisation_section(
+            application, form.organisation_values() if valid else None, raw_answers(request.form), current_user
+        )
+        db.session.commit()
+        if valid or SAVE_FOR_LATER in request.form:
+            if SAVE_FOR_LATER in request.form:
+                flash("Your organisation's details have been saved", "success")
+                return redirect(url_for("applications.task_list", application_id=application.id))
+            return redirect(_next_url(application, ORGANISATION))
+    return render_template(
+        "applications/organisation_section.html",
+        application=application,
+        section=ORGANISATION,
+        form=form,
+    )
+
+
+@bp.route("/<int:application_id>/check")
+@role_required(Role.APPLICANT)
+def check(application_id: int):
+    application = _member_application(application_id)
+    if not application.is_editable:
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    return render_template(
+        "applications/check.html",
+        application=application,
+        problems=apps.submission_problems(application),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:application_id>/submit", methods=["POST"])
+@role_required(Role.APPLICANT)
+def submit(application_id: int):
+    application = _member_application(application_id)
+    if application.status is not ApplicationStatus.DRAFT:
+        # A second click, or a second tab: the first submission stands.
+        return redirect(url_for("applications.confirmation", application_id=application.id))
+    problems = apps.submission_problems(application)
+    if problems:
+        db.session.commit()  # keeps sections found no longer complete marked as such
+        return render_template("applications/check.html", application=application, problems=problems,
+                               form=ConfirmForm()), 200
+    if apps.submit(application, current_user._get_current_object()):
+        send_email(
+            application.organisation.contact_email,
+            f"Application {application.reference} received",
+            render_template("applications/email/submitted.txt", application=application),
+        )
+    db.session.commit()
+    return redirect(url_for("applications.confirmation", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/confirmation")
+@role_required(Role.APPLICANT)
+def confirmation(application_id: int):
+    application = _member_application(application_id)
+    if application.status is ApplicationStatus.DRAFT:
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    return render_template("applications/confirmation.html", application=application)
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
+@role_required(Role.APPLICANT)
+def withdraw(application_id: int):
+    application = _member_application(application_id)
+    if not application.can_withdraw:
+        flash("This application can no longer be withdrawn", "info")
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if apps.withdraw(application, current_user._get_current_object()):
+            db.session.commit()
+            flash(f"Application {application.reference} has been withdrawn", "success")
+        return redirect(url_for("applications.dashboard"))
+    return render_template("applications/withdraw.html", application=application, form=form)
+

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from grants.models.applications import ApplicationDocument, DocumentKind, REQUIRED_DOCUMENTS
+from tests.factories import ApplicationFactory, FundingRoundFactory
+
+
+@pytest.fixture
+def open_round(db):
+    return FundingRoundFactory(name="Community Safety Fund 2026")
+
+
+@pytest.fixture
+def draft(db, users, open_round):
+    """A draft application of organisation A to the open round."""
+    return ApplicationFactory(funding_round=open_round, organisation=users["org_a"], project_title=None)
+
+
+@pytest.fixture
+def applicant(as_role):
+    return as_role("applicant")
+
+
+def add_required_documents(db, application) -> None:
+    """Document rows for the required kinds (the content checks are tested with the uploads)."""
+    for n, kind in enumerate(REQUIRED_DOCUMENTS):
+        db.session.add(ApplicationDocument(
+            application=application, kind=kind, original_filename=f"{kind.value}.pdf",
+            stored_name=f"test-{application.id}-{n}", content_type="application/pdf", size_bytes=10, sha256="0" * 64,
+        ))
+    db.session.flush()
+
+
+__all__ = ["DocumentKind", "add_required_documents"]
