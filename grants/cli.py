@@ -59,12 +59,14 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from grants.demo import DEMO_PASSWORD, seed_demo
+    from grants.demo_rounds import seed_rounds
     from grants.reference_data import load_reference_data
 
     if current_app.config["GRANTS_ENV"] == "production":
         raise click.UsageError("Demo data is not for production")
     load_reference_data()
     users = seed_demo()
+    seed_rounds()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)

@@ -20,6 +20,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Home", "main.home", frozenset(), "/home"),
+    NavItem("Applications", "applications.dashboard", frozenset({Role.APPLICANT}), "/applications"),
     NavItem("Organisation", "organisations.mine", frozenset({Role.APPLICANT}), "/organisations"),
     NavItem(
         "Organisations",
@@ -27,6 +28,13 @@ NAV_ITEMS = (
         frozenset({Role.GRANTS_OFFICER, Role.ADMIN}),
         "/organisations",
     ),
+    NavItem(
+        "Funding rounds",
+        "rounds.manage",
+        frozenset({Role.GRANTS_OFFICER, Role.ADMIN}),
+        "/rounds/manage",
+    ),
+    NavItem("Screening", "screening.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}), "/screening"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),
     NavItem("Users", "admin.users", frozenset({Role.ADMIN}), "/admin/users"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),

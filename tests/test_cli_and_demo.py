@@ -93,3 +93,29 @@ def test_demo_seed_refuses_production(app, db):
     finally:
         app.config["GRANTS_ENV"] = "testing"
     assert result.exit_code != 0 and "not for production" in result.output
+
+
+def test_demo_rounds_cover_each_state_with_valid_applications(db):
+    from grants.application_form.sections import BY_KEY
+    from grants.demo_rounds import seed_rounds
+    from grants.models.applications import Application, ApplicationStatus
+    from grants.models.rounds import FundingRound
+
+    seed_demo()
+    seed_rounds()
+    seed_rounds()  # idempotent
+    rounds = db.session.scalars(db.select(FundingRound)).all()
+    assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open"]
+    applications = db.session.scalars(db.select(Application)).all()
+    assert len(applications) == 8
+    statuses = {a.status for a in applications}
+    assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
+            ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
+    references = sorted(a.reference for a in applications if a.reference)
+    assert len(set(references)) == 7
+    for application in applications:
+        for record in application.sections:
+            section = BY_KEY[record.key]
+            if record.complete and section.form_class is not None:
+                form = section.form(application, answers=record.answers)
+                assert form.validate(), (application.project_title, record.key, form.errors)

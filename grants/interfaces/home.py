@@ -8,7 +8,10 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from grants.extensions import db
+from grants.formatting import london_datetime
 from grants.interfaces import accounts
+from grants.interfaces.applications import organisation_applications
+from grants.models.applications import ApplicationStatus
 from grants.models.accounts import ROLE_LABELS, Role, User
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
@@ -41,25 +44,43 @@ def _applicant(user: User) -> HomePanel:
                 "You need to do this before you can apply for a grant.",
             )
         )
-    else:
-        org = user.organisation
-        panel.tasks.append(Task(f"View or update {org.name}", url_for("organisations.show", organisation_id=org.id)))
-        open_invites = db.session.scalar(
-            select(func.count()).select_from(OrganisationInvite).where(
-                OrganisationInvite.organisation_id == org.id,
-                OrganisationInvite.accepted_at.is_(None),
-                OrganisationInvite.revoked_at.is_(None),
-                OrganisationInvite.expires_at > utcnow(),
+        return panel
+    org = user.organisation
+    for application in organisation_applications(org.id):
+        task = _application_task(application)
+        if task is not None:
+            panel.tasks.append(task)
+    panel.tasks.append(Task("See all your applications", url_for("applications.dashboard")))
+    panel.tasks.append(Task(f"View or update {org.name}", url_for("organisations.show", organisation_id=org.id)))
+    open_invites = db.session.scalar(
+        select(func.count()).select_from(OrganisationInvite).where(
+            OrganisationInvite.organisation_id == org.id,
+            OrganisationInvite.accepted_at.is_(None),
+            OrganisationInvite.revoked_at.is_(None),
+            OrganisationInvite.expires_at > utcnow(),
+        )
+    )
+    if open_invites:
+        panel.tasks.append(
+            Task(
+                f"{open_invites} invitation{'s' if open_invites != 1 else ''} not yet accepted",
+                url_for("organisations.show", organisation_id=org.id) + "#members",
             )
         )
-        if open_invites:
-            panel.tasks.append(
-                Task(
-                    f"{open_invites} invitation{'s' if open_invites != 1 else ''} not yet accepted",
-                    url_for("organisations.show", organisation_id=org.id) + "#members",
-                )
-            )
     return panel
+
+
+def _application_task(application) -> Task | None:
+    """What the applicant needs to do about an application, if anything."""
+    href = url_for("applications.task_list", application_id=application.id)
+    name = application.project_title or f"your application to {application.funding_round.name}"
+    unanswered = [c for c in application.clarifications if c.answered_at is None]
+    if application.status is ApplicationStatus.DRAFT and application.funding_round.is_open():
+        return Task(f"Finish {name}", href, f"Closes {london_datetime(application.funding_round.closes_at)}")
+    if unanswered:
+        count = len(unanswered)
+        return Task(f"Answer {count} question{'s' if count != 1 else ''} about {name}", href)
+    return None
 
 
 def _grants_officer(user: User) -> HomePanel:

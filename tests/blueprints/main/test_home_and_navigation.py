@@ -8,12 +8,14 @@ from tests.factories import UserFactory
 from tests.helpers import page
 
 NAV = {
-    "applicant": ["Home", "Organisation", "Plan and reference data"],
+    "applicant": ["Home", "Applications", "Organisation", "Plan and reference data"],
     "panel_member": ["Home", "Plan and reference data"],
-    "grants_officer": ["Home", "Organisations", "Plan and reference data"],
+    "grants_officer": ["Home", "Organisations", "Funding rounds", "Screening", "Plan and reference data"],
     "finance_officer": ["Home", "Plan and reference data"],
     "commissioner": ["Home", "Plan and reference data"],
-    "admin": ["Home", "Organisations", "Plan and reference data", "Users", "Audit log", "Outbox"],
+    "admin": [
+        "Home", "Organisations", "Funding rounds", "Screening", "Plan and reference data", "Users", "Audit log", "Outbox",
+    ],
 }
 
 
@@ -85,3 +87,12 @@ def test_public_pages(client, url, heading, title):
     assert response.status_code == 200
     assert page(response).h1.get_text(strip=True) == heading
     assert page(response).title.get_text() == f"{title} – Commissioners Grants – OPCC Devon, Cornwall and the Isles of Scilly"
+
+
+def test_applicant_home_lists_what_to_do_about_applications(as_role, users, db):
+    from tests.factories import ApplicationFactory
+
+    ApplicationFactory(organisation=users["org_a"], project_title="Harbour café")
+    text = page(as_role("applicant").get("/home")).get_text(" ")
+    assert "Finish Harbour café" in text
+    assert "See all your applications" in text
