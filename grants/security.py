@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        # No text in this service contains NUL; PostgreSQL refuses it in text, so stop it here.
+        values = [*request.args.values(), *(request.form.values() if request.form else [])]
+        if any("\x00" in value for value in values):
+            abort(400)
+
     @app.before_request
     def _per_request_values():
         g.csp_nonce = secrets.token_urlsafe(16)

@@ -91,3 +91,20 @@ def test_health_check_fails_when_the_database_does_not_answer(client, monkeypatc
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+@pytest.mark.parametrize("url", ["/organisations?q=%00", "/admin/users?q=a%00b", "/admin/audit?actor=%00"])
+def test_nul_characters_are_a_bad_request_not_a_crash(as_role, url):
+    assert as_role("admin").get(url).status_code == 400
+
+
+def test_nul_characters_in_a_form_are_refused(client):
+    from tests.helpers import post
+
+    assert post(client, "/sign-in", {"email": "a\x00@example.org", "password": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/organisations?page=99999999999999999999", "/admin/users?page=0",
+                                 "/admin/audit?page=5000"])
+def test_page_numbers_out_of_range_are_not_found(as_role, url):
+    assert as_role("admin").get(url).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import Select, func, select
 
 from grants.extensions import db
@@ -22,10 +23,16 @@ class Page:
 
 
 def paginate(query: Select, page: int, per_page: int) -> Page:
-    """One page of an ordered query, with the total count (two queries, whatever the data size)."""
+    """One page of an ordered query, with the total count (two queries, whatever the data size).
+
+    A page number past the last page is "not found" (and never reaches the database as an offset).
+    """
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(items), page, per_page, total)
+    result = Page([], page, per_page, total)
+    if page < 1 or page > result.pages:
+        abort(404)
+    result.items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return result
 
 
 def contains(text: str) -> str:

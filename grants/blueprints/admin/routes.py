@@ -21,10 +21,8 @@ from grants.permissions import role_required
 
 
 def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    return page
+    # paginate() answers 404 for a page that does not exist.
+    return request.args.get("page", 1, type=int)
 
 
 @bp.route("/users")

@@ -21,10 +21,7 @@ VIEWERS = (Role.APPLICANT, *orgs.ORGANISATION_STAFF)
 @role_required(*orgs.ORGANISATION_STAFF)
 def index():
     search = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    results = orgs.list_organisations(search=search, page=page)
+    results = orgs.list_organisations(search=search, page=request.args.get("page", 1, type=int))
     return render_template("organisations/index.html", results=results, search=search)
 
 

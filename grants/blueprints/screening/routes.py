@@ -1,1 +1,183 @@
-"""Grants officers screen submitted applications."""
+"""Grants officers screen submitted applications: lists, one application, decisions, questions, export."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from grants.blueprints.screening import bp
+from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
+from grants.exports import applications as application_export
+from grants.extensions import db
+from grants.interfaces import screening
+from grants.interfaces.applications import APPLICATION_STAFF
+from grants.mail import send_email
+from grants.models.applications import ApplicationStatus
+from grants.permissions import role_required
+
+# Filters kept in page and sort links.
+FILTER_FIELDS = ("q", "status", "local_authority", "approach", "amount_band", "legal_type")
+# Further than anyone pages by hand; larger numbers would overflow the database's OFFSET.
+MAX_PAGE = 10_000
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
+
+
+@bp.route("")
+@role_required(*APPLICATION_STAFF)
+def index():
+    return render_template(
+        "screening/index.html", rounds=screening.rounds_with_counts(), statuses=screening.VISIBLE_STATUSES
+    )
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(*APPLICATION_STAFF)
+def round_applications(round_id: int):
+    funding_round = screening.round_for_screening(round_id)
+    form = ApplicationFilterForm(request.args)
+    form.set_round(funding_round)
+    if request.args:
+        form.validate()  # a value that fails its check is shown as an error and left off
+    sort = form.sort.data if form.sort.data in screening.SORTS else screening.DEFAULT_SORT
+    descending = form.order.data == "desc"
+    form.sort.data, form.order.data = sort, "desc" if descending else "asc"  # shown as applied
+    criteria = screening.ApplicationFilter(
+        status=form.value("status"),
+        local_authority=form.value("local_authority"),
+        approach=form.value("approach"),
+        amount_band=form.value("amount_band"),
+        legal_type=form.value("legal_type"),
+        search=form.value("q"),
+        sort=sort,
+        descending=descending,
+    )
+    filters = {name: form.value(name) for name in FILTER_FIELDS if form.value(name)}
+    return render_template(
+        "screening/round.html",
+        funding_round=funding_round,
+        form=form,
+        results=screening.search_applications(funding_round.id, criteria, _page_number()),
+        counts=screening.status_counts(funding_round.id),
+        statuses=screening.VISIBLE_STATUSES,
+        filters=filters,
+        sort=sort,
+        descending=descending,
+        sorts=screening.SORTS,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/export.xlsx")
+@role_required(*APPLICATION_STAFF)
+def export_round(round_id: int):
+    funding_round = screening.round_for_screening(round_id)
+    workbook = application_export.round_workbook(screening.applications_for_export(funding_round.id))
+    response = send_file(
+        workbook,
+        mimetype=application_export.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=application_export.filename(funding_round),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # applicants' personal details
+    return response
+
+
+def _application_page(application, screening_form=None, question_form=None, form=None):
+    """The whole application; ``form`` is the one that was posted, for the error summary."""
+    return render_template(
+        "screening/application.html",
+        application=application,
+        screening_form=screening_form or ScreeningForm(formdata=None),
+        question_form=question_form or ClarificationQuestionForm(formdata=None),
+        form=form,
+        history=screening.history(application),
+        can_screen=application.status is ApplicationStatus.SUBMITTED,
+        can_ask=application.status in screening.CLARIFIABLE,
+        documents_downloadable="applications.download_document" in current_app.view_functions,
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+@role_required(*APPLICATION_STAFF)
+def application(application_id: int):
+    return _application_page(screening.submitted_application(application_id))
+
+
+def _back_to(application, anchor: str | None = None):
+    return redirect(url_for("screening.application", application_id=application.id, _anchor=anchor))
+
+
+@bp.route("/applications/<int:application_id>/screen", methods=["POST"])
+@role_required(*APPLICATION_STAFF)
+def screen(application_id: int):
+    application = screening.submitted_application(application_id)
+    if application.status is not ApplicationStatus.SUBMITTED:
+        flash(f"{application.reference} has already been screened: it is {application.status.label.lower()}", "error")
+        return _back_to(application)
+    form = ScreeningForm()
+    if not form.validate_on_submit():
+        return _application_page(application, screening_form=form, form=form)
+    passed = form.decision.data == "pass"
+    try:
+        screening.screen(application, passed, form.reason.data, current_user._get_current_object())
+    except screening.ScreeningConflict as conflict:
+        flash(str(conflict), "error")
+        return _back_to(application)
+    if not passed:
+        send_email(
+            application.organisation.contact_email,
+            f"Your application {application.reference} is not eligible",
+            render_template("screening/email/ineligible.txt", application=application, link=_applicant_link(application)),
+        )
+    db.session.commit()
+    flash(
+        f"{application.reference} passed screening and is now with the panel"
+        if passed
+        else f"{application.reference} failed screening. {application.organisation.name} has been emailed the reason",
+        "success",
+    )
+    return _back_to(application)
+
+
+def _applicant_link(application) -> str | None:
+    # The applicant's own page for the application, once that part of the service exists.
+    if "applications.task_list" not in current_app.view_functions:
+        return None
+    return url_for("applications.task_list", application_id=application.id, _external=True)
+
+
+@bp.route("/applications/<int:application_id>/clarifications", methods=["POST"])
+@role_required(*APPLICATION_STAFF)
+def ask_clarification(application_id: int):
+    application = screening.submitted_application(application_id)
+    if application.status not in screening.CLARIFIABLE:
+        flash(f"Questions cannot be asked: {application.reference} is {application.status.label.lower()}", "error")
+        return _back_to(application, "clarifications")
+    form = ClarificationQuestionForm()
+    if not form.validate_on_submit():
+        return _application_page(application, question_form=form, form=form)
+    clarification = screening.ask_clarification(application, form.question.data, current_user._get_current_object())
+    send_email(
+        application.organisation.contact_email,
+        f"A question about your application {application.reference}",
+        render_template(
+            "screening/email/clarification.txt",
+            application=application,
+            link=url_for(
+                "applications.clarification",
+                application_id=application.id,
+                clarification_id=clarification.id,
+                _external=True,
+            ),
+        ),
+    )
+    db.session.commit()
+    flash(f"Question sent to {application.organisation.contact_email}", "success")
+    return _back_to(application, "clarifications")

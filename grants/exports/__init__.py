@@ -1,0 +1,1 @@
+"""Spreadsheets that staff download. Cells holding user text go through grants.spreadsheets."""
