@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, EmailField, FieldList, FormField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import Email, StopValidation
+from wtforms.validators import DataRequired, Email, InputRequired, StopValidation
 
 from grants.passwords import password_problem
 
@@ -18,14 +18,20 @@ class GovForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", [])
             if unbound_field.field_class in {StringField, EmailField, TextAreaField}:
+                filters = unbound_field.kwargs.get("filters", [])
                 unbound_field.kwargs["filters"] = [*filters, _strip]
+                # Text is trimmed, so "required" must look at the trimmed text: only spaces is empty.
+                validators = unbound_field.kwargs.get("validators") or []
+                unbound_field.kwargs["validators"] = [
+                    DataRequired(message=v.message) if type(v) is InputRequired else v for v in validators
+                ]
             return unbound_field.bind(form=form, **options)
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL is never meant, and PostgreSQL refuses it in text.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def submit(label: str = "Continue") -> SubmitField:

@@ -12,10 +12,10 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 def init_app(app: Flask) -> None:
     @app.before_request
-    def _refuse_nul_characters():
-        # No text in this service contains NUL; PostgreSQL refuses it in text, so stop it here.
-        values = [*request.args.values(), *(request.form.values() if request.form else [])]
-        if any("\x00" in value for value in values):
+    def _refuse_nul_characters_in_addresses():
+        # No address of this service contains NUL, and PostgreSQL refuses it in text. (Forms drop
+        # it from typed text instead: see grants.forms.)
+        if any("\x00" in value for value in request.args.values()):
             abort(400)
 
     @app.before_request

@@ -57,7 +57,7 @@ def to_formdata(answers: dict[str, list[str]]) -> MultiDict:
 def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
     """What the user typed, minus the CSRF token and button names, to keep as the section's answers."""
     return {
-        name: [value[:10_000] for value in formdata.getlist(name)]
+        name: [value.replace("\x00", "")[:10_000] for value in formdata.getlist(name)]
         for name in formdata
         if name != "csrf_token" and not name.startswith("action")
     }

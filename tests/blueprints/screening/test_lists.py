@@ -185,7 +185,6 @@ HOSTILE = [
     "1 OR 1=1",
     "submitted' OR '1'='1",
     "<script>alert(1)</script>",
-    "\u0000",
     "x" * 5000,
 ]
 
@@ -200,11 +199,11 @@ def test_hostile_filter_values_never_fail_and_never_reach_sql(officer, make_appl
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
 
-def test_nul_characters_in_a_search_are_dropped_not_sent_to_the_database(officer, make_application, funding_round):
-    application = make_application()
-    response = officer.get(f"/screening/rounds/{funding_round.id}", query_string={"q": "CGS\u0000-2026"})
-    assert response.status_code == 200
-    assert _references(response) == [application.reference]
+@pytest.mark.parametrize("name", ["q", "status", "sort", "page"])
+def test_nul_characters_in_the_address_are_a_bad_request(officer, make_application, funding_round, name):
+    make_application()
+    response = officer.get(f"/screening/rounds/{funding_round.id}", query_string={name: "CGS\u0000-2026"})
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("value", HOSTILE[:4])
