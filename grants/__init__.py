@@ -53,7 +53,6 @@ def _init_templates(app: Flask) -> None:
     from grants.forms import error_summary
 
     app.add_template_global(error_summary)
-    app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
 
     from grants import formatting, navigation
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
-from grants.models.accounts import Role
 from tests import factories
 
 

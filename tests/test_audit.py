@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from grants import audit
-from grants.extensions import db
 from grants.models.audit import AuditEvent
 from grants.models.organisations import LegalType
 from tests.factories import OrganisationFactory, UserFactory

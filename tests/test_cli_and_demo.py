@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from grants.extensions import db
 from grants.interfaces.accounts import get_user_by_email
 from grants.models.accounts import Role, User
 from grants.models.organisations import Organisation

@@ -25,6 +25,15 @@ from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, Whol
 from grants.models.applications import Application
 
 
+def _typed_rows(field_list) -> list:
+    """The rows of a repeating list that have anything typed in them (valid or not)."""
+    return [
+        entry.form
+        for entry in field_list.entries
+        if any(sub.raw_data and any(str(value).strip() for value in sub.raw_data) for sub in entry.form)
+    ]
+
+
 class SectionForm(GovForm):
     """A section's form, told which application it belongs to (for the round's rules)."""
 
@@ -197,12 +206,11 @@ class DeliveryForm(SectionForm):
             raise ValidationError(f"Your project must last {months} months or less")
 
     def validate_milestones(self, field):
-        filled = [entry for entry in field.entries if entry.form.description.data or entry.form.due.data]
+        filled = _typed_rows(field)
         if not filled:
             raise ValidationError("Enter at least one milestone")
         start, end = self.start_date.data, self.end_date.data
-        for entry in filled:
-            milestone = entry.form
+        for milestone in filled:
             if not milestone.description.data:
                 milestone.description.errors.append("Enter what the milestone is")
             if not milestone.due.data:
@@ -210,7 +218,7 @@ class DeliveryForm(SectionForm):
                     milestone.due.errors.append("Enter the date of the milestone")
             elif start and end and not (start <= milestone.due.data <= end):
                 milestone.due.errors.append("Milestone date must be between the project's start and end dates")
-        if any(entry.form.errors for entry in filled):
+        if any(milestone.errors for milestone in filled):
             raise ValidationError("Check your milestones")
 
 
@@ -271,9 +279,7 @@ class BudgetForm(SectionForm):
     )
 
     def filled_lines(self) -> list:
-        return [entry.form for entry in self.lines.entries if any(
-            (entry.form.category.data, entry.form.description.data, entry.form.amount.data is not None)
-        )]
+        return _typed_rows(self.lines)
 
     def lines_total(self) -> Decimal:
         return sum((line.amount.data or Decimal("0")) for line in self.filled_lines())
@@ -350,7 +356,7 @@ class OutcomesForm(SectionForm):
     outcomes = FieldList(FormField(OutcomeForm), min_entries=3, max_entries=10)
 
     def validate_outcomes(self, field):
-        filled = [entry.form for entry in field.entries if entry.form.outcome.data or entry.form.measure.data]
+        filled = _typed_rows(field)
         if not filled:
             raise ValidationError("Enter at least one outcome")
         for outcome in filled:

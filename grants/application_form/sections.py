@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, FieldList, FormField, SelectFieldBase, SubmitField
+from wtforms import BooleanField, FieldList, SelectFieldBase, SubmitField
 from wtforms.csrf.core import CSRFTokenField
 
 from grants.application_form import forms

@@ -13,6 +13,7 @@ from grants import audit
 from grants.application_form.sections import ORGANISATION, SECTIONS, Section
 from grants.extensions import db
 from grants.formatting import LONDON
+from grants.interfaces.documents import missing_documents
 from grants.models.accounts import Role, User
 from grants.models.applications import (
     WITHDRAWABLE,
@@ -208,13 +209,6 @@ def submission_problems(application: Application, now: datetime | None = None) -
     return problems
 
 
-def missing_documents(application: Application):
-    from grants.models.applications import REQUIRED_DOCUMENTS
-
-    present = {document.kind for document in application.documents}
-    return [kind for kind in REQUIRED_DOCUMENTS if kind not in present]
-
-
 def organisation_snapshot(application: Application) -> dict:
     org = application.organisation
     return {
@@ -232,7 +226,12 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
     now = now or utcnow()
     moved = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
+        .where(
+            Application.id == application.id,
+            Application.status == ApplicationStatus.DRAFT,
+            # Unchanged since its checks passed (a document deleted meanwhile moves the version on).
+            Application.version == application.version,
+        )
         .values(
             status=ApplicationStatus.SUBMITTED,
             submitted_at=now,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from grants.extensions import db
 from grants.interfaces.applications import submit
 from grants.models.applications import Application, ApplicationStatus, ReferenceCounter
 from tests.factories import ApplicationFactory, OrganisationFactory, UserFactory

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import TextAreaField
@@ -61,9 +61,5 @@ def clarification(application_id: int, clarification_id: int):
         application=application,
         clarification=question,
         form=form if open_to_answer else None,
-        application_link=(
-            url_for("applications.task_list", application_id=application.id)
-            if "applications.task_list" in current_app.view_functions
-            else None
-        ),
+        application_link=url_for("applications.task_list", application_id=application.id),
     )

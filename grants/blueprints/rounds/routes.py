@@ -6,7 +6,7 @@ session only, so that the application can start from it.
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, session
+from flask import render_template, request, session
 from flask_login import current_user
 
 from grants.blueprints.rounds import bp
@@ -58,7 +58,7 @@ def eligibility(round_id: int):
             state=state,
             problems=problems,
             next_step=_next_step(state),
-            start_endpoint=START_ENDPOINT if START_ENDPOINT in current_app.view_functions else None,
+            start_endpoint=START_ENDPOINT,
         )
     return render_template(
         "rounds/eligibility.html", form=form, funding_round=funding_round, state=state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from grants.blueprints.screening import bp
@@ -100,7 +100,6 @@ def _application_page(application, screening_form=None, question_form=None, form
         history=screening.history(application),
         can_screen=application.status is ApplicationStatus.SUBMITTED,
         can_ask=application.status in screening.CLARIFIABLE,
-        documents_downloadable="applications.download_document" in current_app.view_functions,
     )
 
 
@@ -146,10 +145,7 @@ def screen(application_id: int):
     return _back_to(application)
 
 
-def _applicant_link(application) -> str | None:
-    # The applicant's own page for the application, once that part of the service exists.
-    if "applications.task_list" not in current_app.view_functions:
-        return None
+def _applicant_link(application) -> str:
     return url_for("applications.task_list", application_id=application.id, _external=True)
 
 

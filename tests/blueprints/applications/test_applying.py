@@ -152,6 +152,12 @@ class TestBudgetRules:
         assert "Select a category" in messages and "Enter what the money pays for" in messages
 
 
+    def test_a_row_with_only_a_wrong_amount_still_counts_as_a_row(self, applicant, draft):
+        messages = error_messages(_save(applicant, draft, "budget", {"lines-0-amount": ["lots"]}))
+        assert "Amount must be a number, like 12500" in messages
+        assert "Enter at least one budget line" not in messages
+
+
 class TestDeliveryRules:
     def _with(self, **dates):
         answers = dict(VALID["delivery"])

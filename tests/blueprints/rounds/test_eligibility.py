@@ -219,17 +219,6 @@ def test_an_applicant_with_an_organisation_can_start_an_application(as_role, fun
     assert "Start your application" in form.get_text()
 
 
-def test_without_the_application_pages_there_is_no_start_button(
-    as_role, funding_round, monkeypatch
-):
-    from grants.blueprints.rounds import routes
-
-    monkeypatch.setattr(routes, "START_ENDPOINT", "applications.not_written_yet")
-    soup = page(_check(as_role("applicant"), funding_round))
-    assert "You can apply to this round" in soup.get_text()
-    assert soup.select_one('main form[action^="/applications"]') is None
-
-
 def test_an_applicant_without_an_organisation_is_sent_to_set_it_up(as_role, funding_round):
     soup = page(_check(as_role("applicant_no_org"), funding_round))
     assert (

@@ -76,16 +76,6 @@ def test_documents_link_to_their_download(app, db, officer, make_application):
     assert link["href"] == f"/applications/{application.id}/documents/{document.id}"
 
 
-def test_documents_are_listed_without_links_while_downloads_do_not_exist(app, db, officer, make_application, monkeypatch):
-    application = make_application()
-    _document(db, application)
-    monkeypatch.delitem(app.view_functions, "applications.download_document", raising=False)
-    response = officer.get(f"/screening/applications/{application.id}")
-    assert response.status_code == 200
-    items = page(response).select("#documents + ul li")
-    assert "constitution.pdf" in items[0].get_text() and items[0].a is None
-
-
 def test_the_history_lists_this_applications_events_newest_first(db, officer, make_application, users):
     application = make_application()
     other = make_application()

