@@ -16,11 +16,19 @@ from grants.extensions import db
 from grants.formatting import LONDON
 from grants.interfaces.applications import next_reference, organisation_snapshot
 from grants.models.accounts import User
-from grants.models.applications import Application, ApplicationSection, ApplicationStatus
+from grants.document_store import document_store
+from grants.models.applications import (
+    REQUIRED_DOCUMENTS,
+    Application,
+    ApplicationDocument,
+    ApplicationSection,
+    ApplicationStatus,
+)
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
+from grants.uploads import check_upload
 
 
 def _london(day: date, hour: int = 9) -> datetime:
@@ -214,10 +222,46 @@ def _application(funding_round: FundingRound, project: DemoProject, status: Appl
         application.reference = next_reference(f"CGS-{year}", f"CGS-{year}")
         application.submitted_at = submitted
         application.organisation_snapshot = organisation_snapshot(application)
+    if status is not ApplicationStatus.DRAFT:
+        _documents(application)
     if status not in {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}:
         application.screened_at = submitted + timedelta(days=5)
         application.screened_by_id = officer.id if officer else None
         application.screening_reason = reason
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A small, plain one-page PDF (no scripts or actions), so that it passes the upload checks."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "").encode("ascii", "replace")
+    content = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body = b"".join(b"%d 0 obj\n" % (n + 1) + obj + b"\nendobj\n" for n, obj in enumerate(objects))
+    return b"%PDF-1.4\n" + body + b"trailer\n<< /Root 1 0 R /Size 6 >>\n%%EOF\n"
+
+
+def _documents(application: Application) -> None:
+    """The three required documents, stored as the upload page would store them."""
+    for kind in REQUIRED_DOCUMENTS:
+        upload = check_upload(f"{kind.value}.pdf", _demo_pdf(f"{application.organisation.name}: {kind.label}"))
+        stored_name = document_store().save(upload.data)
+        application.documents.append(
+            ApplicationDocument(
+                kind=kind,
+                original_filename=upload.display_name,
+                stored_name=stored_name,
+                content_type=upload.content_type,
+                size_bytes=upload.size_bytes,
+                sha256=upload.sha256,
+                uploaded_at=application.submitted_at - timedelta(hours=1),
+            )
+        )
 
 
 def seed_rounds() -> None:

@@ -112,6 +112,13 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
             ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
     references = sorted(a.reference for a in applications if a.reference)
     assert len(set(references)) == 7
+    from grants.interfaces.documents import missing_documents, open_document
+
+    for application in applications:
+        if application.status is not ApplicationStatus.DRAFT:
+            assert missing_documents(application) == []
+            with open_document(application.documents[0]) as stored:
+                assert stored.read(5) == b"%PDF-"
     for application in applications:
         for record in application.sections:
             section = BY_KEY[record.key]
