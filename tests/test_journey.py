@@ -12,7 +12,6 @@ import re
 
 from openpyxl import load_workbook
 
-from grants.extensions import db
 from grants.models.applications import Application, ApplicationStatus
 from tests.blueprints.applications.answers import VALID
 from tests.factories import FundingRoundFactory
