@@ -12,6 +12,7 @@ export FLASK_APP := wsgi:app
 help:
 	@echo "make run    set up, migrate, seed demo data and serve http://127.0.0.1:5000"
 	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   check the code with ruff"
 	@echo "make clean  remove the virtualenv, node_modules and built assets"
 
 # Python: a virtualenv with the app and its development tools, rebuilt when pyproject.toml changes.
@@ -57,7 +58,7 @@ test: demo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/python -m ruff check grants tests || true
+	$(BIN)/ruff check grants tests migrations
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .hypothesis
