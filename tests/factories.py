@@ -16,6 +16,7 @@ from grants.models.applications import Application, ApplicationStatus
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
+from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.types import utcnow
 
 TEST_PASSWORD = "correct-otter-spoon-fjord"
@@ -69,6 +70,26 @@ def _all(model):
     return list(db.session.scalars(db.select(model)))
 
 
+class RubricFactory(_Base):
+    """A small rubric: two criteria of equal weight on a 0 to 4 scale."""
+
+    class Meta:
+        model = Rubric
+
+    name = factory.Sequence(lambda n: f"Test rubric {n}")
+    version = 1
+
+    @factory.post_generation
+    def criteria(obj, create, extracted, **kwargs):
+        descriptors = {str(score): f"Score {score}" for score in range(5)}
+        for position, (key, title) in enumerate((("fit", "Strategic fit"), ("value", "Value for money"))):
+            obj.criteria.append(
+                RubricCriterion(key=key, title=title, weight=Decimal("50"), descriptors=descriptors, position=position)
+            )
+        if create:
+            db.session.flush()
+
+
 class FundingRoundFactory(_Base):
     """A published round, open now, funding every area, approach, strand, outcome and type."""
 
@@ -86,6 +107,7 @@ class FundingRoundFactory(_Base):
     max_project_months = 12
     max_annual_income = None
     published_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=11))
+    rubric = factory.SubFactory(RubricFactory)
     legal_types = factory.LazyFunction(lambda: list(LegalType))
     local_authorities = factory.LazyFunction(lambda: _all(LocalAuthority))
     approaches = factory.LazyFunction(lambda: _all(PlanApproach))

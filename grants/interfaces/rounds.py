@@ -18,13 +18,16 @@ from grants.models.applications import Application
 from grants.models.organisations import LegalType
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound, RoundState
+from grants.models.rubrics import Rubric
 from grants.models.types import utcnow
 
 # Staff who run rounds (grants officers) or may correct them (administrators).
 ROUND_STAFF = (Role.GRANTS_OFFICER, Role.ADMIN)
 
 TEXT_FIELDS = ("name", "description", "guidance")
-RULE_COLUMNS = ("total_budget", "min_award", "max_award", "max_project_months", "max_annual_income")
+RULE_COLUMNS = (
+    "total_budget", "min_award", "max_award", "max_project_months", "max_annual_income", "rubric_id",
+)
 # The reference lists a round funds, by attribute, with the model each list holds.
 REFERENCE_LISTS = {
     "local_authorities": LocalAuthority,
@@ -62,6 +65,7 @@ class RoundChoices:
     approaches: list[tuple[str, str]]
     adder_strands: list[tuple[str, str]]
     outcomes: list[tuple[str, str]]
+    rubrics: list[tuple[str, str]]
 
 
 def round_choices() -> RoundChoices:
@@ -71,7 +75,11 @@ def round_choices() -> RoundChoices:
             for row in db.session.scalars(select(model).order_by(model.position))
         ]
 
-    return RoundChoices(**{key: pairs(model) for key, model in REFERENCE_LISTS.items()})
+    rubrics = [
+        (str(rubric.id), rubric.label)
+        for rubric in db.session.scalars(select(Rubric).order_by(Rubric.name, Rubric.version.desc()))
+    ]
+    return RoundChoices(**{key: pairs(model) for key, model in REFERENCE_LISTS.items()}, rubrics=rubrics)
 
 
 def round_for_staff(round_id: int) -> FundingRound:
@@ -290,6 +298,8 @@ def publish_round(funding_round: FundingRound, now: datetime | None = None) -> N
         raise RoundProblem(
             "The closing date has passed. Change the closing date before you publish the round"
         )
+    if funding_round.rubric_id is None:
+        raise RoundProblem("Choose the scoring rubric before you publish the round")
     funding_round.published_at = now
     changes = audit.pending_changes(funding_round)
     visible = (

@@ -15,6 +15,7 @@ from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
+from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -36,6 +37,8 @@ __all__ = [
     "ReferenceCounter",
     "RoundLegalType",
     "RoundState",
+    "Rubric",
+    "RubricCriterion",
     "StashedAnswers",
     "STAFF_ROLES",
     "AdderStrand",

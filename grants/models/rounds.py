@@ -17,6 +17,7 @@ from grants.models.types import UTCDateTime, enum_type, utcnow
 if TYPE_CHECKING:
     from grants.models.applications import Application
     from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
+    from grants.models.rubrics import Rubric
 
 
 class RoundState(StrEnum):
@@ -82,6 +83,8 @@ class FundingRound(db.Model):
     max_project_months: Mapped[int] = mapped_column(Integer)
     # Organisations with a higher annual income cannot apply; no limit when empty.
     max_annual_income: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # The rubric the panel will score with (chosen by the officer; frozen once scoring starts).
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id", ondelete="RESTRICT"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -107,6 +110,7 @@ class FundingRound(db.Model):
         secondary=round_outcomes, lazy="selectin", order_by="DrugsOutcome.position"
     )
     applications: Mapped[list[Application]] = relationship(back_populates="funding_round")
+    rubric: Mapped[Rubric | None] = relationship(back_populates="rounds", lazy="joined")
 
     def __repr__(self) -> str:
         return f"<FundingRound {self.id} {self.name}>"

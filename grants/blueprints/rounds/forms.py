@@ -8,12 +8,14 @@ from datetime import datetime
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
+    GovSelect,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     HiddenField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -129,10 +131,20 @@ class RoundRulesForm(GovForm):
     approaches = _checkboxes("Which of the plan's approaches does the round fund?")
     adder_strands = _checkboxes("Which ADDER strands does the round fund?")
     outcomes = _checkboxes("Which Combating Drugs outcomes does the round fund?")
+    rubric = SelectField(
+        "Scoring rubric",
+        description="The panel will score applications against this rubric. You can choose it later, "
+        "but before you publish the round.",
+        widget=GovSelect(),
+        validate_choice=False,
+    )
 
     def __init__(self, *args, choices: RoundChoices, **kwargs):
         super().__init__(*args, **kwargs)
         self.legal_types.choices = LEGAL_TYPE_CHOICES
+        self.rubric.choices = [SelectChoice("", "Choose later")] + [
+            SelectChoice(value, label) for value, label in choices.rubrics
+        ]
         for key in ("local_authorities", "approaches", "adder_strands", "outcomes"):
             self[key].choices = [
                 SelectChoice(value, label) for value, label in getattr(choices, key)
@@ -186,6 +198,10 @@ class RoundRulesForm(GovForm):
     def validate_max_annual_income(self, field):
         self._positive(field, "Annual income limit", required=False)
 
+    def validate_rubric(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select a scoring rubric from the list")
+
     def validate_legal_types(self, field):
         _chosen(field, "Select at least one type of organisation that can apply")
 
@@ -213,6 +229,7 @@ class RoundRulesForm(GovForm):
             "approaches": [int(value) for value in self.approaches.data],
             "adder_strands": [int(value) for value in self.adder_strands.data],
             "outcomes": [int(value) for value in self.outcomes.data],
+            "rubric_id": int(self.rubric.data) if self.rubric.data else None,
         }
 
     @staticmethod
@@ -228,6 +245,7 @@ class RoundRulesForm(GovForm):
             "approaches": [str(row.id) for row in funding_round.approaches],
             "adder_strands": [str(row.id) for row in funding_round.adder_strands],
             "outcomes": [str(row.id) for row in funding_round.outcomes],
+            "rubric": str(funding_round.rubric_id) if funding_round.rubric_id else "",
         }
 
 

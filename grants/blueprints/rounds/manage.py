@@ -165,6 +165,9 @@ def _unsaved(form, entered: dict, saved: dict) -> list[tuple[str, str]]:
                 getattr(form, key).label.text,
                 "; ".join(names.get(str(v), str(v)) for v in value),
             )
+        elif key == "rubric_id":
+            names = {choice.value: choice.label for choice in form.rubric.choices}
+            label, text = form.rubric.label.text, names.get(str(value or ""), "Not chosen yet")
         elif key in rounds.RULE_COLUMNS and key != "max_project_months":
             label, text = (
                 getattr(form, key).label.text,

@@ -46,6 +46,9 @@ def _edit_form(officer, funding_round) -> dict:
             form[name] = [*([form[name]] if isinstance(form[name], str) else form[name]), value]
         else:
             form[name] = value
+    for select in soup.select("form[method=post] select"):
+        chosen = select.select_one("option[selected]")
+        form[select["name"]] = chosen["value"] if chosen else ""
     return form
 
 

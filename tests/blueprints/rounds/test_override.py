@@ -25,6 +25,8 @@ def _override_form(admin, funding_round) -> dict:
         form[name] = [
             box["value"] for box in soup.select(f'input[name="{name}"]') if box.has_attr("checked")
         ]
+    chosen = soup.select_one('select[name="rubric"] option[selected]')
+    form["rubric"] = chosen["value"] if chosen else ""
     return form
 
 
