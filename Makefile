@@ -57,6 +57,10 @@ run: demo
 test: demo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (not part of make test): for now, the funding recommendation for 1,000 bids.
+bench: install
+	$(BIN)/python -m scoring.bench
+
 lint: install
 	$(BIN)/ruff check grants tests migrations
 

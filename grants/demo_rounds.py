@@ -27,8 +27,10 @@ from grants.models.applications import (
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
+from grants.models.rubrics import Rubric
 from grants.models.types import utcnow
 from grants.uploads import check_upload
+from scoring import DEFAULT_RUBRIC
 
 
 def _london(day: date, hour: int = 9) -> datetime:
@@ -188,6 +190,10 @@ def _round(name: str, opened_days_ago: int, closes_in_days: int, decided_days_ag
         max_annual_income=Decimal("500000.00"),
         published_at=_london(today - timedelta(days=opened_days_ago + 7)),
         decided_at=_london(today - timedelta(days=decided_days_ago)) if decided_days_ago else None,
+    )
+    db.session.add(funding_round)
+    funding_round.rubric = db.session.scalar(
+        select(Rubric).filter_by(name=DEFAULT_RUBRIC.name, version=DEFAULT_RUBRIC.version)
     )
     funding_round.legal_types = list(LegalType)
     funding_round.local_authorities = list(db.session.scalars(select(LocalAuthority)))

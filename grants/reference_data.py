@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grants.extensions import db
+from grants.models.rubrics import Rubric, RubricCriterion
+from scoring import DEFAULT_RUBRIC
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -172,6 +174,32 @@ def _upsert(model, code: str, **values):
     return row
 
 
+def load_rubric(rubric) -> Rubric:
+    """Store a ``scoring.Rubric`` (name and version) if it is not stored yet; a stored version is
+    never changed, since rounds may have been scored with it."""
+    row = db.session.execute(
+        db.select(Rubric).filter_by(name=rubric.name, version=rubric.version)
+    ).scalar_one_or_none()
+    if row is not None:
+        return row
+    row = Rubric(name=rubric.name, version=rubric.version)
+    for position, criterion in enumerate(rubric.criteria, start=1):
+        row.criteria.append(
+            RubricCriterion(
+                key=criterion.key,
+                title=criterion.title,
+                guidance=criterion.guidance,
+                weight=criterion.weight,
+                scale_min=criterion.scale_min,
+                scale_max=criterion.scale_max,
+                descriptors={str(score): text for score, text in criterion.descriptors.items()},
+                position=position,
+            )
+        )
+    db.session.add(row)
+    return row
+
+
 def load_reference_data() -> dict[str, int]:
     """Insert or update every reference row; the caller commits. Returns the count per kind."""
     for position, approach in enumerate(APPROACHES, start=1):
@@ -192,8 +220,10 @@ def load_reference_data() -> dict[str, int]:
         _upsert(PoliceForceArea, code, name=name, commissioner_title=title, population=population,
                 population_source=CENSUS_SOURCE + " (sum of the area's local authorities)",
                 position=position)
+    load_rubric(DEFAULT_RUBRIC)
     db.session.flush()
     return {
+        "default rubric criteria": len(DEFAULT_RUBRIC.criteria),
         "approaches": len(APPROACHES),
         "commitments": sum(len(a.commitments) for a in APPROACHES),
         "adder_strands": len(ADDER_STRANDS),

@@ -105,6 +105,7 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
     seed_rounds()  # idempotent
     rounds = db.session.scalars(db.select(FundingRound)).all()
     assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open"]
+    assert all(r.rubric is not None and r.rubric.total_weight == 100 for r in rounds)
     applications = db.session.scalars(db.select(Application)).all()
     assert len(applications) == 8
     statuses = {a.status for a in applications}

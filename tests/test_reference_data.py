@@ -68,3 +68,18 @@ def test_reference_page_lists_everything_with_sources(client):
                      "E06000052", "1,786,200", "Wiltshire and Swindon", "Census 2021", "Drugs strategic intentions plan"):
         assert expected in text, expected
     assert html.find("form") is None or not html.select("main form")  # read-only: no forms in the page body
+
+
+def test_the_default_rubric_is_loaded_once_with_its_weights_and_descriptors(db):
+    from scoring import DEFAULT_RUBRIC
+
+    from grants.models.rubrics import Rubric
+
+    load_reference_data()
+    rubrics = db.session.scalars(db.select(Rubric)).all()
+    assert [(r.name, r.version) for r in rubrics] == [(DEFAULT_RUBRIC.name, DEFAULT_RUBRIC.version)]
+    stored = rubrics[0]
+    assert stored.total_weight == 100
+    assert [c.key for c in stored.criteria] == list(DEFAULT_RUBRIC.keys)
+    for criterion in stored.criteria:
+        assert set(criterion.descriptors) == {str(n) for n in range(criterion.scale_min, criterion.scale_max + 1)}
