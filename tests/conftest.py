@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -21,6 +22,11 @@ from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
 from tests import factories
+
+# Property tests check behaviour, not speed (the benchmarks do that): no per-example deadline,
+# which a busy CI machine would otherwise turn into flaky failures.
+settings.register_profile("grants", deadline=None, print_blob=True)
+settings.load_profile("grants")
 
 
 def _test_database_url(tmp_path_factory) -> str:
