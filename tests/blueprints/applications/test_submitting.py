@@ -192,3 +192,30 @@ class TestSessionExpiry:
         response = applicant.post(f"/applications/{draft.id}/sections/project", data=VALID["project"])
         assert response.status_code == 400
         assert db.session.get(ApplicationSection, (draft.id, "project")) is None
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_applications(app, applicant, users):
+    from sqlalchemy import event
+
+    from tests.factories import FundingRoundFactory
+
+    def count_queries() -> int:
+        statements = []
+
+        def record(*args):
+            statements.append(args)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert applicant.get("/applications").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    ApplicationFactory(organisation=users["org_a"], funding_round=FundingRoundFactory())
+    few = count_queries()
+    for _ in range(5):
+        ApplicationFactory(organisation=users["org_a"], funding_round=FundingRoundFactory())
+    assert count_queries() == few
