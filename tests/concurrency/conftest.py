@@ -7,12 +7,13 @@ other connections see them, and are deleted afterwards.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 
 from grants.extensions import db as _db
 from grants.models.applications import Application, ReferenceCounter
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
+from grants.models.rubrics import Rubric
 
 
 @pytest.fixture
@@ -20,6 +21,7 @@ def db(app):
     with app.app_context():
         if _db.engine.dialect.name != "postgresql":
             pytest.skip("concurrency is tested on PostgreSQL (set TEST_DATABASE_URL)")
+        rubrics_before = set(_db.session.scalars(select(Rubric.id)))
         yield _db
         _db.session.rollback()
         # Remove what the test committed, children first; reference data stays.
@@ -37,6 +39,7 @@ def db(app):
             text("DELETE FROM round_adder_strands"),
             text("DELETE FROM round_outcomes"),
             text("DELETE FROM funding_rounds"),
+            delete(Rubric).where(Rubric.id.not_in(rubrics_before)),
             text("DELETE FROM user_roles"),
             text("DELETE FROM users"),
             text("DELETE FROM organisations"),
