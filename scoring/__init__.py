@@ -14,6 +14,7 @@ from scoring.agreement import (
     krippendorff_alpha_interval,
     panel_reliability,
 )
+from scoring.assignment import DEFAULT_SCORERS_PER_BID, Assignment, Shortfall, assign_scorers
 from scoring.calibration import Calibration, NormalisedTotal, normalise_totals
 from scoring.default_rubric import DEFAULT_RUBRIC, STRATEGIC_FIT
 from scoring.funding import (
@@ -47,7 +48,7 @@ from scoring.scores import (
 )
 
 __all__ = [
-    "APPROACH", "AREA", "DEFAULT_RUBRIC", "RULES", "STRATEGIC_FIT", "TOTAL",
+    "APPROACH", "AREA", "DEFAULT_RUBRIC", "DEFAULT_SCORERS_PER_BID", "Assignment", "Shortfall", "assign_scorers", "RULES", "STRATEGIC_FIT", "TOTAL",
     "Aggregation", "AgreementThresholds", "Bid", "BidDecision", "Calibration", "Criterion", "Disagreement",
     "FundingRecommendation", "FundingRules", "Minimum", "NormalisedTotal", "Objective", "PanelScore",
     "RankedBid", "Reason", "Reliability", "RequirementCheck", "Rubric", "Score", "Selection", "Status",
