@@ -295,7 +295,10 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         "approaches",
         "adder_strands",
         "outcomes",
+        "rubric",
     )
+    # The fields after the text: what a round that has opened no longer takes from this form.
+    RULE_FIELDS = FIELD_ORDER[FIELD_ORDER.index("opens_on"):]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,23 +17,6 @@ from grants.models.accounts import Role
 from grants.models.organisations import LegalType
 from grants.permissions import role_required
 
-# Fields of the whole round's form that a round which has opened no longer takes.
-_RULE_FORM_FIELDS = (
-    "opens_on",
-    "opens_time",
-    "closes_on",
-    "closes_time",
-    "total_budget",
-    "min_award",
-    "max_award",
-    "max_project_months",
-    "max_annual_income",
-    "legal_types",
-    "local_authorities",
-    "approaches",
-    "adder_strands",
-    "outcomes",
-)
 
 
 @bp.route("/manage")
@@ -80,7 +63,7 @@ def edit(round_id: int):
     if (
         frozen
         and request.method == "POST"
-        and any(name in request.form for name in _RULE_FORM_FIELDS)
+        and any(name in request.form for name in RoundForm.RULE_FIELDS)
     ):
         # A page loaded before the round opened: its rules would be saved over frozen ones.
         form.add_problem(
