@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.main import bp as main_bp
     from grants.blueprints.organisations import bp as organisations_bp
     from grants.blueprints.organisations import invites_bp
+    from grants.blueprints.panel import bp as panel_bp
     from grants.blueprints.reference import bp as reference_bp
     from grants.blueprints.rounds import bp as rounds_bp
     from grants.blueprints.screening import bp as screening_bp
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         rounds_bp,
         applications_bp,
         screening_bp,
+        panel_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

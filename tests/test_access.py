@@ -8,6 +8,7 @@ requested as a visitor and as each role, expecting a redirect to sign in, 403, 4
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -15,6 +16,7 @@ from grants.models.accounts import Role
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
+from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory
 from tests.helpers import csrf_token
@@ -144,11 +146,22 @@ def objects(db, users):
         stored_name="access-test-document", content_type="application/pdf", size_bytes=4, sha256="0" * 64,
     )
     clarification = Clarification(application=application, question="How many sessions a week?")
+    # A bid that passed screening, with the standard panel member on the round and assigned to it.
+    bid = ApplicationFactory(
+        funding_round=funding_round, status=ApplicationStatus.UNDER_ASSESSMENT, reference="CGS-2026-0002",
+        submitted_at=utcnow(), amount_requested=Decimal("3000.00"),
+    )
     db.session.add_all([document, clarification])
+    db.session.flush()
+    db.session.add_all([
+        PanelMember(round_id=funding_round.id, user_id=users["panel_member"].id),
+        ScoringAssignment(application_id=bid.id, user_id=users["panel_member"].id, round_id=funding_round.id),
+    ])
     db.session.flush()
     return {
         "round_id": funding_round.id,
         "application_id": application.id,
+        "bid_id": bid.id,
         "document_id": document.id,
         "clarification_id": clarification.id,
         "key": "project",

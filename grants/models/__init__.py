@@ -14,6 +14,16 @@ from grants.models.applications import (
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
+from grants.models.panel import (
+    ConflictDeclaration,
+    FundingDecision,
+    FundingRecommendationRecord,
+    ModeratedScore,
+    PanelMember,
+    ScoreSheet,
+    ScoringAssignment,
+    SheetStatus,
+)
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.reference import (
@@ -27,6 +37,14 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "ConflictDeclaration",
+    "FundingDecision",
+    "FundingRecommendationRecord",
+    "ModeratedScore",
+    "PanelMember",
+    "ScoreSheet",
+    "ScoringAssignment",
+    "SheetStatus",
     "Application",
     "ApplicationDocument",
     "ApplicationSection",

@@ -99,6 +99,11 @@ class Application(db.Model):
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Why an application failed screening; the applicant sees it.
     screening_reason: Mapped[str | None] = mapped_column(Text)
+    # The officer's feedback on the funding decision; the applicant sees it once published.
+    # Never names a panel member or gives an individual score.
+    feedback: Mapped[str | None] = mapped_column(Text)
+    feedback_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    feedback_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
@@ -85,6 +85,11 @@ class FundingRound(db.Model):
     max_annual_income: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     # The rubric the panel will score with (chosen by the officer; frozen once scoring starts).
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id", ondelete="RESTRICT"), index=True)
+    # Panel settings: how many members score each bid, how their totals are combined, and
+    # whether each member's totals are normalised first (see scoring.calibration).
+    scorers_per_bid: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    score_aggregation: Mapped[str] = mapped_column(String(10), default="mean", server_default="mean")
+    normalise_scores: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
