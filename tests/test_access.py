@@ -146,13 +146,13 @@ def objects(db, users):
         stored_name="access-test-document", content_type="application/pdf", size_bytes=4, sha256="0" * 64,
     )
     clarification = Clarification(application=application, question="How many sessions a week?")
+    db.session.add_all([document, clarification])
+    db.session.flush()
     # A bid that passed screening, with the standard panel member on the round and assigned to it.
     bid = ApplicationFactory(
         funding_round=funding_round, status=ApplicationStatus.UNDER_ASSESSMENT, reference="CGS-2026-0002",
         submitted_at=utcnow(), amount_requested=Decimal("3000.00"),
     )
-    db.session.add_all([document, clarification])
-    db.session.flush()
     db.session.add_all([
         PanelMember(round_id=funding_round.id, user_id=users["panel_member"].id),
         ScoringAssignment(application_id=bid.id, user_id=users["panel_member"].id, round_id=funding_round.id),
