@@ -59,6 +59,7 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from grants.demo import DEMO_PASSWORD, seed_demo
+    from grants.demo_panel import seed_panel
     from grants.demo_rounds import seed_rounds
     from grants.reference_data import load_reference_data
 
@@ -67,6 +68,7 @@ def seed_demo_command() -> None:
     load_reference_data()
     users = seed_demo()
     seed_rounds()
+    seed_panel()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)

@@ -80,6 +80,9 @@ ROUNDS = [
      "Whole-community initiatives that help people dependent on drugs to break the cycle of drug use."),
 ]
 
+# The closed round's budget cannot fund every bid, so the panel's recommendation has choices to make.
+ROUND_BUDGETS = {ROUNDS[1][0]: Decimal("12000.00")}
+
 PROJECTS = {
     ROUNDS[1][0]: [
         (DemoProject("Kernow Youth Diversion CIC", "Safe Routes Truro", "Detached youth work on the bus routes "
@@ -93,6 +96,20 @@ PROJECTS = {
                      ("diversion",), ("reduce-drug-use",), 40, (("sessional", "Mentors", "2800"),
                                                                 ("equipment", "Outdoor kit", "900")),
                      "Young people stay in education", "School attendance reported each term"),
+         ApplicationStatus.UNDER_ASSESSMENT, None),
+        (DemoProject("Exeter Street Pastors", "Station Watch Exeter", "Volunteers at Exeter St David's and the "
+                     "bus station on Friday and Saturday nights, watching for young people being moved by county "
+                     "lines gangs.", "Night patrols, safe-space referrals and training for station staff.", "devon",
+                     ("prevention", "place"), ("disruption",), ("reduce-drug-supply",), 220,
+                     (("volunteers", "Volunteer expenses", "1900"), ("training", "Exploitation awareness training",
+                                                                   "1400"), ("equipment", "Radios and kit", "1200")),
+                     "Young people at risk are spotted and referred", "Referrals to the exploitation hub each month"),
+         ApplicationStatus.UNDER_ASSESSMENT, None),
+        (DemoProject("Torbay Families Together", "Young Carers Outreach Torbay", "Outreach to young carers whose "
+                     "parents use drugs, who are targeted by dealers.", "Weekly young carers' group and home "
+                     "visits.", "torbay", ("people", "prevention"), ("diversion", "recovery"),
+                     ("reduce-drug-use",), 35, (("staff", "Outreach worker", "3100"), ("other", "Trips and activities", "800")),
+                     "Young carers are safer and better supported", "Young carers' wellbeing scale, termly"),
          ApplicationStatus.UNDER_ASSESSMENT, None),
         (DemoProject("Tamar Valley Recovery Community", "Parents Against Exploitation", "Workshops for parents "
                      "on the signs of exploitation.", "Six workshops in Plymouth schools.", "plymouth",
@@ -183,7 +200,7 @@ def _round(name: str, opened_days_ago: int, closes_in_days: int, decided_days_ag
         "Grants are for one year. We do not fund capital works or activities that are a statutory duty.",
         opens_at=_london(today - timedelta(days=opened_days_ago)),
         closes_at=_london(today + timedelta(days=closes_in_days), hour=17),
-        total_budget=Decimal("200000.00"),
+        total_budget=ROUND_BUDGETS.get(name, Decimal("200000.00")),
         min_award=Decimal("1000.00"),
         max_award=Decimal("5000.00"),
         max_project_months=12,

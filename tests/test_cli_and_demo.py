@@ -107,12 +107,12 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
     assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open"]
     assert all(r.rubric is not None and r.rubric.total_weight == 100 for r in rounds)
     applications = db.session.scalars(db.select(Application)).all()
-    assert len(applications) == 8
+    assert len(applications) == 10
     statuses = {a.status for a in applications}
     assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
             ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
     references = sorted(a.reference for a in applications if a.reference)
-    assert len(set(references)) == 7
+    assert len(set(references)) == 9
     from grants.interfaces.documents import missing_documents, open_document
 
     for application in applications:
@@ -126,3 +126,29 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
             if record.complete and section.form_class is not None:
                 form = section.form(application, answers=record.answers)
                 assert form.validate(), (application.project_title, record.key, form.errors)
+
+
+def test_demo_panel_has_scores_a_conflict_and_a_disagreement(db):
+    from grants.demo_panel import seed_panel
+    from grants.demo_rounds import ROUNDS, seed_rounds
+    from grants.interfaces import panel
+    from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
+    from grants.models.rounds import FundingRound
+
+    seed_demo()
+    seed_rounds()
+    seed_panel()
+    seed_panel()  # idempotent
+    funding_round = db.session.scalar(db.select(FundingRound).filter_by(name=ROUNDS[1][0]))
+    assert funding_round.rubric.frozen_at is not None
+    assert len(panel.members(funding_round)) == 4
+    conflicts = db.session.scalars(db.select(ConflictDeclaration).filter_by(conflicted=True)).all()
+    assert [c.user.email for c in conflicts] == ["panel3@example.org"]
+    sheets = db.session.scalars(db.select(ScoreSheet).filter_by(round_id=funding_round.id)).all()
+    assert sum(s.status is SheetStatus.SUBMITTED for s in sheets) == 10
+    assert sum(s.status is SheetStatus.DRAFT for s in sheets) == 1
+    results = panel.round_results(funding_round)
+    assert [bid.application.project_title for bid in results.flagged] == ["Safe Routes Truro"]
+    assert all(bid.final_score is not None for bid in results.bids)
+    # The budget cannot fund every bid, so the recommendation has a choice to make.
+    assert sum(bid.application.amount_requested for bid in results.bids) > funding_round.total_budget
