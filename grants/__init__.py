@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.panel import bp as panel_bp
     from grants.blueprints.reference import bp as reference_bp
     from grants.blueprints.rounds import bp as rounds_bp
+    from grants.blueprints.rubrics import bp as rubrics_bp
     from grants.blueprints.screening import bp as screening_bp
 
     for blueprint in (
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         invites_bp,
         reference_bp,
         rounds_bp,
+        rubrics_bp,
         applications_bp,
         screening_bp,
         panel_bp,

@@ -19,11 +19,11 @@ class GovForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if unbound_field.field_class in {StringField, EmailField, TextAreaField}:
-                filters = unbound_field.kwargs.get("filters", [])
-                unbound_field.kwargs["filters"] = [*filters, _strip]
+                # Given to this binding only: the class's field declaration is shared by every form.
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), _strip]}
                 # Text is trimmed, so "required" must look at the trimmed text: only spaces is empty.
                 validators = unbound_field.kwargs.get("validators") or []
-                unbound_field.kwargs["validators"] = [
+                options["validators"] = [
                     DataRequired(message=v.message) if type(v) is InputRequired else v for v in validators
                 ]
             return unbound_field.bind(form=form, **options)

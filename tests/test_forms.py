@@ -19,3 +19,16 @@ def test_text_is_trimmed(app):
     with app.test_request_context():
         form = OrganisationForm(formdata=MultiDict({"name": "  Harbour Trust  "}), meta={"csrf": False})
         assert form.name.data == "Harbour Trust"
+
+
+def test_making_forms_does_not_change_the_shared_field_declarations(app):
+    # Binding once per form must leave the class's declaration alone, or every request would add
+    # another filter to every text field for the life of the process.
+    declared = OrganisationForm.name
+    before = (list(declared.kwargs.get("filters", ())), list(declared.kwargs.get("validators", ())))
+    with app.test_request_context():
+        for _ in range(3):
+            form = OrganisationForm(formdata=MultiDict({"name": " A "}), meta={"csrf": False})
+    assert (list(declared.kwargs.get("filters", ())), list(declared.kwargs.get("validators", ()))) == before
+    assert len(form.name.filters) == len(before[0]) + 1
+    assert form.name.data == "A"

@@ -89,7 +89,60 @@ def _grants_officer(user: User) -> HomePanel:
     panel.tasks.append(
         Task(f"{count} organisation{'s' if count != 1 else ''} registered", url_for("organisations.index"))
     )
+    _assessment_tasks(panel)
     return panel
+
+
+def _scoring_rounds():
+    """Rounds whose panel is scoring now: closed, not yet decided."""
+    from grants.interfaces import panel
+
+    return [r for r in panel.panel_rounds() if panel.scoring_open(r)]
+
+
+def _assessment_tasks(panel_box: HomePanel) -> None:
+    from grants.interfaces import panel
+
+    for funding_round in _scoring_rounds():
+        _, per_bid = panel.progress(funding_round)
+        assigned = sum(p.assigned for p in per_bid.values())
+        submitted = sum(p.submitted for p in per_bid.values())
+        panel_box.tasks.append(Task(
+            f"Assessment of {funding_round.name}",
+            url_for("panel.round", round_id=funding_round.id),
+            f"{submitted} of {assigned} assigned score sheets submitted",
+        ))
+
+
+def _panel_member(user: User) -> HomePanel:
+    from grants.interfaces import panel
+
+    box = HomePanel(Role.PANEL_MEMBER, "Panel scoring")
+    for member_round in panel.member_queue(user):
+        if not panel.scoring_open(member_round.funding_round):
+            continue
+        to_do = sum(1 for item in member_round.items if item.state in {"declare", "not_started", "draft"})
+        if to_do:
+            box.tasks.append(Task(
+                f"Score {to_do} bid{'s' if to_do != 1 else ''} in {member_round.funding_round.name}",
+                url_for("panel.queue"),
+                f"{member_round.submitted} of {member_round.assigned} submitted",
+            ))
+    return box
+
+
+def _commissioner(user: User) -> HomePanel:
+    from grants.interfaces import decisions
+
+    box = HomePanel(Role.COMMISSIONER, "Commissioning")
+    for funding_round in _scoring_rounds():
+        if decisions.latest_recommendation(funding_round) is not None:
+            box.tasks.append(Task(
+                f"Approve the funding decisions for {funding_round.name}",
+                url_for("panel.decision", round_id=funding_round.id),
+                "The grants officers have made a funding recommendation",
+            ))
+    return box
 
 
 def _admin(user: User) -> HomePanel:
@@ -116,9 +169,9 @@ def panels_for(user: User) -> list[HomePanel]:
     builders = {
         Role.APPLICANT: _applicant,
         Role.GRANTS_OFFICER: _grants_officer,
-        Role.PANEL_MEMBER: lambda u: _nothing_yet(Role.PANEL_MEMBER, "Panel scoring"),
+        Role.PANEL_MEMBER: _panel_member,
         Role.FINANCE_OFFICER: lambda u: _nothing_yet(Role.FINANCE_OFFICER, "Finance"),
-        Role.COMMISSIONER: lambda u: _nothing_yet(Role.COMMISSIONER, "Commissioning"),
+        Role.COMMISSIONER: _commissioner,
         Role.ADMIN: _admin,
     }
     return [builders[role](user) for role in Role if role in user.roles]

@@ -186,6 +186,8 @@ def add_member(funding_round: FundingRound, user: User, officer: User) -> PanelM
 def remove_member(funding_round: FundingRound, user: User, officer: User) -> None:
     """Take a member off the panel with their assignments and draft scores. Refused once they
     have submitted a score in the round (their scores are part of the record)."""
+    if funding_round.state() is RoundState.DECIDED:
+        raise PanelError("The round has been decided: its panel can no longer change")
     if not is_member(funding_round, user):
         raise PanelError(f"{user.full_name} is not on the panel for this round")
     submitted = db.session.scalar(
@@ -212,6 +214,8 @@ def set_panel_settings(
     funding_round: FundingRound, scorers_per_bid: int, aggregation: str, normalise: bool, officer: User
 ) -> None:
     """How many members score each bid, and how their totals become the panel score."""
+    if funding_round.state() is RoundState.DECIDED:
+        raise PanelError("The round has been decided: its panel settings can no longer change")
     if not 1 <= scorers_per_bid <= 20:
         raise PanelError("Scorers per bid must be between 1 and 20")
     scoring.Aggregation(aggregation)  # ValueError for anything else
@@ -527,7 +531,7 @@ def parse_values(rubric: scoring.Rubric, raw: Mapping[str, object]) -> tuple[dic
             number = Decimal(text)
         except InvalidOperation:
             number = None
-        if number is None or number != number.to_integral_value() or not (
+        if number is None or not number.is_finite() or number != number.to_integral_value() or not (
             criterion.scale_min <= number <= criterion.scale_max
         ):
             errors.append((criterion.key, f"Score for {criterion.title.lower()} must be a whole number from "
@@ -578,6 +582,10 @@ def save_sheet(
     if found.conflicted or not is_assigned(application, user):
         abort(404)
     rubric_row = funding_round.rubric
+    # Freeze first, then read the criteria: the freeze's UPDATE waits for an edit of the rubric in
+    # progress (which locks the row), so the sheet is checked against the criteria that stay.
+    freeze_rubric(rubric_row)
+    db.session.expire(rubric_row, ["criteria"])
     rubric = scoring_rubric(rubric_row)
     values = {key: values.get(key) for key in rubric.keys}
     comments = {key: (comments.get(key) or "").strip() for key in rubric.keys}
@@ -585,7 +593,6 @@ def save_sheet(
     sheet = sheet_for(application, user)
     if sheet is not None and sheet.submitted:
         raise PanelError("You have already submitted your scores for this bid. Submitted scores cannot be changed")
-    freeze_rubric(rubric_row)
     if sheet is None:
         sheet = ScoreSheet(application_id=application.id, user_id=user.id, round_id=funding_round.id,
                            rubric_id=rubric_row.id, values=values, comments=comments)

@@ -128,7 +128,7 @@ class ModeratedScore(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     # On the rubric's scale, like the panel score it replaces.
-    score: Mapped[Decimal] = mapped_column(Numeric(8, 3))
+    score: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     reason: Mapped[str] = mapped_column(Text)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

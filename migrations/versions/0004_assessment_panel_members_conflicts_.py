@@ -79,7 +79,7 @@ def upgrade():
     op.create_table('moderated_scores',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
-    sa.Column('score', sa.Numeric(precision=8, scale=3), nullable=False),
+    sa.Column('score', sa.Numeric(precision=8, scale=2), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('moderated_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -110,11 +110,15 @@ def delete_document(application_id: int, document_id: int):
 @role_required(Role.APPLICANT, Role.GRANTS_OFFICER, Role.ADMIN)
 def download_document(application_id: int, document_id: int):
     application = application_for(current_user, application_id)
-    document = docs.document_for(application, document_id)
+    return document_response(docs.document_for(application, document_id))
+
+
+def document_response(document):
+    """The stored file as a private download (never shown inline, never cached)."""
     try:
         stream = docs.open_document(document)
     except DocumentMissing:
-        current_app.logger.error("Document %s of application %s has no file", document.id, application.id)
+        current_app.logger.error("Document %s of application %s has no file", document.id, document.application_id)
         abort(404)
     response = send_file(stream, mimetype=docs.served_content_type(document), conditional=False, etag=False)
     response.headers["Content-Disposition"] = docs.content_disposition(document.original_filename)

@@ -1,3 +1,188 @@
-"""Placeholder: filled in by the panel pages."""
+"""The funding recommendation (officers run it; staff read it), the commissioner's approval and
+feedback to applicants."""
 
-from grants.blueprints.panel import bp  # noqa: F401
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.blueprints.panel import bp
+from grants.blueprints.panel.decision_forms import (
+    OBJECTIVE_HINTS,
+    DecisionForm,
+    FeedbackForm,
+    recommendation_form,
+    rules_data,
+)
+from grants.extensions import db
+from grants.interfaces import decisions, panel
+from grants.models.accounts import Role
+from grants.permissions import role_required
+from scoring.ranking import money
+
+
+def _points(text: str | None) -> str:
+    """A score or objective value kept as text, to 2 decimal places ("3.50", "17,500.00")."""
+    return "" if text is None else f"{Decimal(text).quantize(Decimal('0.01')):,}"
+
+
+def _render(template: str, **context):
+    # Recommendations keep money in pence; shown as the scoring package writes it ("£12,500").
+    return render_template(template, pence_money=money, points=_points, objective_hints=OBJECTIVE_HINTS, **context)
+
+
+def _scale_max(funding_round) -> int:
+    return panel.scoring_rubric(funding_round.rubric).scale_max
+
+
+def _attach(form, problem: decisions.PanelError) -> None:
+    """Show an interface's refusal in the form's error summary, beside its field when it has one."""
+    name = getattr(problem, "field", None)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, str(problem)]
+    else:
+        form.form_errors.append(str(problem))
+
+
+# The recommendation ------------------------------------------------------------------------------
+
+def _recommendation_page(funding_round, form):
+    record = decisions.latest_recommendation(funding_round)
+    decision = decisions.decision_for(funding_round)
+    problem = decisions.recommendation_problem(funding_round)
+    return _render(
+        "panel/decision_recommendation.html",
+        funding_round=funding_round,
+        record=record,
+        form=form,
+        can_run=problem is None and current_user.has_role(Role.GRANTS_OFFICER),
+        problem=problem,
+        readiness=decisions.readiness(funding_round) if problem is None else None,
+        decision=decision,
+        bids={application.id: application for application in panel.round_bids(funding_round)},
+        can_write_feedback=current_user.has_role(Role.GRANTS_OFFICER),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/recommendation")
+@role_required(*panel.PANEL_VIEWERS)
+def recommendation(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    record = decisions.latest_recommendation(funding_round)
+    form = recommendation_form(funding_round, _scale_max(funding_round), formdata=None,
+                               data=rules_data(record.rules if record else None, funding_round))
+    return _recommendation_page(funding_round, form)
+
+
+@bp.route("/rounds/<int:round_id>/recommendation/run", methods=["POST"])
+@role_required(Role.GRANTS_OFFICER)
+def run_recommendation(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    problem = decisions.recommendation_problem(funding_round)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("panel.recommendation", round_id=round_id))
+    form = recommendation_form(funding_round, _scale_max(funding_round))
+    if not form.validate_on_submit():
+        return _recommendation_page(funding_round, form)
+    rules = decisions.funding_rules(funding_round, form.quality_threshold.data, form.objective.data,
+                                    form.minimums(), form.max_share.data)
+    try:
+        record = decisions.run_recommendation(funding_round, rules, current_user._get_current_object())
+    except decisions.PanelError as refused:
+        db.session.rollback()
+        _attach(form, refused)
+        return _recommendation_page(funding_round, form)
+    db.session.commit()
+    if record.result["optimum"] is None:
+        flash("The recommendation was run, but the rules cannot all be met: see which below", "error")
+    else:
+        flash("The recommendation has been run", "success")
+    return redirect(url_for("panel.recommendation", round_id=round_id, _anchor="result"))
+
+
+# The commissioner's approval ---------------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
+@role_required(Role.COMMISSIONER)
+def decision(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    existing = decisions.decision_for(funding_round)
+    if existing is not None:
+        if request.method == "POST":
+            flash("The funding decisions for this round have already been approved", "error")
+        return _render("panel/decision_approve.html", funding_round=funding_round, decision=existing,
+                       changes=decisions.decision_changes(existing), record=existing.recommendation,
+                       bids=panel.round_bids(funding_round), form=None)
+
+    record = decisions.latest_recommendation(funding_round)
+    problem = decisions.approval_problem(funding_round, record)
+    fundable = decisions.fundable(funding_round, record)
+    recommended = decisions.recommended_ids(record) & {entry["application_id"] for entry in fundable}
+    fresh = DecisionForm(formdata=None, data={"funded": sorted(recommended), "recommendation_id": record and record.id})
+    form = DecisionForm() if request.method == "POST" else fresh
+    seen = decisions.recommendation_for(funding_round, _int(form.recommendation_id.data))
+    if request.method == "POST" and not problem and seen != record:
+        # Approving what the commissioner did not see is refused: they see the latest, as on a GET.
+        form = fresh
+        form.form_errors.append(decisions.STALE_RECOMMENDATION)
+    form.set_bids(fundable, decisions.recommended_ids(record))
+
+    if request.method == "POST" and problem:
+        flash(problem, "error")
+    elif not form.form_errors and form.validate_on_submit():
+        try:
+            decisions.approve(funding_round, seen, form.funded.data or [], form.reason.data,
+                              current_user._get_current_object())
+        except decisions.PanelError as refused:
+            db.session.rollback()
+            _attach(form, refused)
+        else:
+            db.session.commit()
+            flash("The funding decisions have been approved. The grants team can now publish feedback to "
+                  "applicants", "success")
+            return redirect(url_for("panel.decision", round_id=round_id))
+    return _render("panel/decision_approve.html", funding_round=funding_round, decision=None, record=record,
+                   problem=problem, form=form, fundable=fundable,
+                   withdrawn=[entry for entry in (record.result["decisions"] if record else [])
+                              if entry["recommended"] and entry not in fundable])
+
+
+def _int(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+# Feedback ----------------------------------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>/bids/<int:bid_id>/feedback", methods=["GET", "POST"])
+@role_required(Role.GRANTS_OFFICER)
+def feedback(round_id: int, bid_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    application = panel.round_bid(funding_round, bid_id)
+    problem = decisions.feedback_problem(application)
+    if request.method == "POST":
+        form = FeedbackForm()
+        if problem:
+            flash(problem, "error")
+        elif form.validate_on_submit():
+            updating = application.feedback_published_at is not None
+            try:
+                decisions.publish_feedback(application, form.feedback.data, current_user._get_current_object())
+            except decisions.PanelError as refused:
+                db.session.rollback()
+                _attach(form, refused)
+            else:
+                db.session.commit()
+                flash(f"Feedback {'updated' if updating else 'published'}. "
+                      f"{application.organisation.name} has been emailed that it is ready", "success")
+                return redirect(url_for("panel.feedback", round_id=round_id, bid_id=bid_id))
+    else:
+        form = FeedbackForm(data={"feedback": application.feedback or ""})
+    return _render("panel/decision_feedback.html", funding_round=funding_round, application=application,
+                   form=form, problem=problem)
+

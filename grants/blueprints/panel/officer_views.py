@@ -1,3 +1,303 @@
-"""Placeholder: filled in by the panel pages."""
+"""The grants officer's side of the panel: rounds, membership and settings, assignment, results,
+one bid's scores, moderation and the scoring spreadsheet. Commissioners and administrators see
+the same pages without the forms."""
 
-from grants.blueprints.panel import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from grants.blueprints.panel import bp
+from grants.blueprints.panel.officer_forms import (
+    AddMemberForm,
+    MemberForm,
+    ModerationForm,
+    PanelSettingsForm,
+    ResultsViewForm,
+)
+from grants.exports import scoring as scoring_export
+from grants.extensions import db
+from grants.forms import ConfirmForm
+from grants.interfaces import panel, panel_reports
+from grants.interfaces.panel import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
+from grants.models.rounds import RoundState
+from grants.permissions import role_required
+
+
+def _manages() -> bool:
+    return current_user.has_role(*PANEL_MANAGERS)
+
+
+def _officer():
+    return current_user._get_current_object()
+
+
+@bp.route("/rounds")
+@role_required(*PANEL_VIEWERS)
+def rounds():
+    return render_template("panel/officer_rounds.html", summaries=panel_reports.round_summaries(panel.panel_rounds()))
+
+
+# One round: settings and members -----------------------------------------------------------------
+
+def _round_page(funding_round, settings_form=None, member_form=None, form=None):
+    """The round's overview; ``form`` is the one that was posted, for the error summary."""
+    overview = panel_reports.overview(funding_round)
+    member_form = member_form or AddMemberForm(formdata=None)
+    member_form.set_choices(overview.can_join)
+    return render_template(
+        "panel/officer_round.html",
+        funding_round=funding_round,
+        overview=overview,
+        settings_form=settings_form or PanelSettingsForm.for_round(funding_round),
+        member_form=member_form,
+        form=form,
+        can_manage=_manages() and not overview.decided,
+    )
+
+
+def _back_to_round(funding_round, anchor: str | None = None):
+    return redirect(url_for("panel.round", round_id=funding_round.id, _anchor=anchor))
+
+
+@bp.route("/rounds/<int:round_id>", endpoint="round")
+@role_required(*PANEL_VIEWERS)
+def round_overview(round_id: int):
+    return _round_page(panel.round_for_panel(round_id))
+
+
+@bp.route("/rounds/<int:round_id>/settings", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def settings(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    if funding_round.state() is RoundState.DECIDED:
+        flash("The round has been decided: its panel settings can no longer change", "error")
+        return _back_to_round(funding_round, "settings")
+    form = PanelSettingsForm()
+    if not form.validate_on_submit():
+        return _round_page(funding_round, settings_form=form, form=form)
+    try:
+        panel.set_panel_settings(
+            funding_round, form.scorers_per_bid.data, form.aggregation.data, form.normalise.data == "yes", _officer()
+        )
+    except PanelError as error:
+        form.scorers_per_bid.errors.append(str(error))
+        return _round_page(funding_round, settings_form=form, form=form)
+    db.session.commit()
+    flash("Panel settings saved", "success")
+    return _back_to_round(funding_round, "settings")
+
+
+@bp.route("/rounds/<int:round_id>/members", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def add_member(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        user = panel_reports.account(form.chosen_id)
+        if user is None:
+            form.user_id.errors.append("Select a panel member to add")
+        else:
+            try:
+                panel.add_member(funding_round, user, _officer())
+            except PanelError as error:
+                form.user_id.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"{user.full_name} added to the panel", "success")
+                return _back_to_round(funding_round, "members")
+    return _round_page(funding_round, member_form=form, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/members/<int:user_id>/remove", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def remove_member(round_id: int, user_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    user = panel_reports.account(user_id)
+    if user is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if funding_round.state() is RoundState.DECIDED:  # add_member refuses this itself; remove_member does not
+        flash("The round has been decided: its panel can no longer change", "error")
+        return _back_to_round(funding_round, "members")
+    try:
+        panel.remove_member(funding_round, user, _officer())
+    except PanelError as error:
+        flash(str(error), "error")
+        return _back_to_round(funding_round, "members")
+    db.session.commit()
+    flash(f"{user.full_name} removed from the panel", "success")
+    return _back_to_round(funding_round, "members")
+
+
+# Assignment --------------------------------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>/assignments")
+@role_required(*PANEL_VIEWERS)
+def assignments(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    return render_template(
+        "panel/officer_assignments.html",
+        funding_round=funding_round,
+        grid=panel_reports.assignment_grid(funding_round),
+        can_manage=_manages() and funding_round.state() is not RoundState.DECIDED,
+        can_see_reasons=_manages(),
+    )
+
+
+def _back_to_grid(funding_round, anchor: str | None = None):
+    return redirect(url_for("panel.assignments", round_id=funding_round.id, _anchor=anchor))
+
+
+@bp.route("/rounds/<int:round_id>/assignments/run", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def run_assignment(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        plan = panel.run_assignment(funding_round, _officer())
+    except PanelError as error:
+        flash(str(error), "error")
+        return _back_to_grid(funding_round)
+    db.session.commit()
+    if plan.shortfalls:
+        flash(f"Bids assigned. {len(plan.shortfalls)} bid{'s' if len(plan.shortfalls) != 1 else ''} could not get "
+              f"{funding_round.scorers_per_bid} scorers: see the bids short of scorers", "success")
+    else:
+        flash(f"Bids assigned: every bid has {funding_round.scorers_per_bid} scorers", "success")
+    return _back_to_grid(funding_round)
+
+
+def _change_assignment(round_id: int, bid_id: int, change, done: str):
+    funding_round = panel.round_for_panel(round_id)
+    application = panel.round_bid(funding_round, bid_id)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = panel_reports.account(form.chosen_id)
+    if user is None:
+        flash("Select a panel member", "error")
+        return _back_to_grid(funding_round)
+    try:
+        change(application, user, _officer())
+    except PanelError as error:
+        flash(str(error), "error")
+        return _back_to_grid(funding_round, f"bid-{application.id}")
+    db.session.commit()
+    flash(done.format(member=user.full_name, reference=application.reference), "success")
+    return _back_to_grid(funding_round, f"bid-{application.id}")
+
+
+@bp.route("/rounds/<int:round_id>/bids/<int:bid_id>/assign", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def assign(round_id: int, bid_id: int):
+    return _change_assignment(round_id, bid_id, panel.assign, "{member} assigned to {reference}")
+
+
+@bp.route("/rounds/<int:round_id>/bids/<int:bid_id>/unassign", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def unassign(round_id: int, bid_id: int):
+    return _change_assignment(round_id, bid_id, panel.unassign, "{member} no longer assigned to {reference}")
+
+
+# Results, one bid's scores and moderation --------------------------------------------------------
+
+def _results(funding_round):
+    """The round's results as the query asks (mean or median, raw or normalised), with the form."""
+    view = ResultsViewForm(request.args)
+    aggregation, normalise = view.settle(funding_round, request.args)
+    return view, panel.round_results(funding_round, aggregation=aggregation, normalise=normalise)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@role_required(*PANEL_VIEWERS)
+def results(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    view, results = _results(funding_round)
+    return render_template(
+        "panel/officer_results.html",
+        funding_round=funding_round,
+        view=view,
+        form=view,  # a query value not recognised is listed in the error summary
+        results=results,
+        reports=panel_reports,
+        tie_break=panel.tie_break_criterion(results.rubric),
+    )
+
+
+def _bid_page(funding_round, application, moderation_form=None):
+    view, results = _results(funding_round)
+    moderation_form = moderation_form or ModerationForm(formdata=None)
+    moderation_form.set_scale(results.rubric)
+    return render_template(
+        "panel/officer_bid.html",
+        funding_round=funding_round,
+        view=view,
+        results=results,
+        bid=results.bid(application.id),
+        reports=panel_reports,
+        moderation_form=moderation_form,
+        form=moderation_form if moderation_form.errors else view,
+        can_moderate=_manages() and panel.scoring_open(funding_round),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/bids/<int:bid_id>")
+@role_required(*PANEL_VIEWERS)
+def bid_scores(round_id: int, bid_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    return _bid_page(funding_round, panel.round_bid(funding_round, bid_id))
+
+
+@bp.route("/rounds/<int:round_id>/bids/<int:bid_id>/moderate", methods=["POST"])
+@role_required(*PANEL_MANAGERS)
+def moderate(round_id: int, bid_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    application = panel.round_bid(funding_round, bid_id)
+    back = redirect(url_for("panel.bid_scores", round_id=funding_round.id, bid_id=application.id, _anchor="moderation"))
+    if not panel.scoring_open(funding_round):
+        flash("Scores can be moderated only while the round is being assessed: after it closes and before "
+              "the funding decision", "error")
+        return back
+    form = ModerationForm()
+    form.set_scale(panel.scoring_rubric(funding_round.rubric))
+    if not form.validate_on_submit():
+        return _bid_page(funding_round, application, form)
+    try:
+        panel.moderate(application, form.score.data, form.reason.data, _officer())
+    except PanelError as error:
+        form.score.errors.append(str(error))
+        return _bid_page(funding_round, application, form)
+    db.session.commit()
+    flash(f"Moderated score {form.score.data} saved for {application.reference}", "success")
+    return back
+
+
+# The spreadsheet ---------------------------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>/scoring.xlsx")
+@role_required(*PANEL_VIEWERS)
+def export(round_id: int):
+    funding_round = panel.round_for_panel(round_id)
+    results = panel.round_results(funding_round)
+    # The spreadsheet always has normalised totals beside the raw ones; the ranking and final
+    # scores follow the round's own settings.
+    normalised = results if results.normalised else panel.round_results(funding_round, normalise=True)
+    workbook = scoring_export.scoring_workbook(
+        results,
+        normalised,
+        conflicts=panel_reports.conflict_counts(funding_round),
+        recommendation=panel_reports.latest_decisions(funding_round),
+    )
+    response = send_file(
+        workbook,
+        mimetype=scoring_export.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=scoring_export.filename(funding_round),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # members' judgements of named organisations
+    return response

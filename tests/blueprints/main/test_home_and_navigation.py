@@ -9,12 +9,15 @@ from tests.helpers import page
 
 NAV = {
     "applicant": ["Home", "Applications", "Organisation", "Plan and reference data"],
-    "panel_member": ["Home", "Plan and reference data"],
-    "grants_officer": ["Home", "Organisations", "Funding rounds", "Screening", "Plan and reference data"],
+    "panel_member": ["Home", "Your scoring", "Plan and reference data"],
+    "grants_officer": [
+        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Plan and reference data",
+    ],
     "finance_officer": ["Home", "Plan and reference data"],
-    "commissioner": ["Home", "Plan and reference data"],
+    "commissioner": ["Home", "Assessment", "Plan and reference data"],
     "admin": [
-        "Home", "Organisations", "Funding rounds", "Screening", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Plan and reference data",
+        "Users", "Audit log", "Outbox",
     ],
 }
 

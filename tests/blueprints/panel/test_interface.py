@@ -157,3 +157,30 @@ def test_results_rank_flag_and_moderate(panel, panel_round, bids, seat, submit_s
 def test_moderation_refuses_bad_input(panel_round, bids, users, score, reason, message):
     with pytest.raises(iface.PanelError, match=message):
         iface.moderate(bids[0], score, reason, users["grants_officer"])
+
+
+@pytest.mark.parametrize("text", ["sNaN", "NaN", "Infinity", "-inf", "1e400"])
+def test_parse_values_refuses_numbers_that_are_not_plain(panel_round, text):
+    rubric = iface.scoring_rubric(panel_round.rubric)
+    values, errors = iface.parse_values(rubric, {"fit": text, "value": "1"})
+    assert values["fit"] is None and [key for key, _ in errors] == ["fit"]
+
+
+def test_a_decided_rounds_panel_cannot_change(panel, panel_round, bids, seat, users):
+    from datetime import timedelta
+
+    from grants.models.types import utcnow
+
+    seat(panel[0])
+    panel_round.decided_at = utcnow() - timedelta(minutes=1)
+    officer = users["grants_officer"]
+    for attempt in (
+        lambda: iface.remove_member(panel_round, panel[0], officer),
+        lambda: iface.set_panel_settings(panel_round, 2, "median", True, officer),
+        lambda: iface.add_member(panel_round, panel[1], officer),
+        lambda: iface.run_assignment(panel_round, officer),
+        lambda: iface.assign(bids[0], panel[0], officer),
+    ):
+        with pytest.raises(iface.PanelError, match="decided"):
+            attempt()
+    assert panel_round.scorers_per_bid == 3
