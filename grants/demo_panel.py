@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from grants.demo_rounds import ROUNDS
 from grants.extensions import db
+from grants.interfaces import score_sheets
 from grants.interfaces import accounts
 from grants.interfaces import panel as panel_interface
 from grants.models.accounts import User
@@ -97,9 +98,9 @@ def seed_panel() -> None:
     for (email, title), entry in SUBMITTED.items():
         panel_interface.declare(bids[title], members[email], False, None)
         scores, comments = _sheet(*entry)
-        result = panel_interface.save_sheet(bids[title], members[email], scores, comments, submit=True)
+        result = score_sheets.save_sheet(bids[title], members[email], scores, comments, submit=True)
         assert result.submitted, result.errors
     email, title, scores = DRAFT
     panel_interface.declare(bids[title], members[email], False, None)
-    panel_interface.save_sheet(bids[title], members[email], scores, {}, submit=False)
+    score_sheets.save_sheet(bids[title], members[email], scores, {}, submit=False)
     db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from grants.interfaces import panel_results
 from grants.interfaces.accounts import get_user_by_email
 from grants.models.accounts import Role, User
 from grants.models.organisations import Organisation
@@ -147,7 +148,7 @@ def test_demo_panel_has_scores_a_conflict_and_a_disagreement(db):
     sheets = db.session.scalars(db.select(ScoreSheet).filter_by(round_id=funding_round.id)).all()
     assert sum(s.status is SheetStatus.SUBMITTED for s in sheets) == 10
     assert sum(s.status is SheetStatus.DRAFT for s in sheets) == 1
-    results = panel.round_results(funding_round)
+    results = panel_results.round_results(funding_round)
     assert [bid.application.project_title for bid in results.flagged] == ["Safe Routes Truro"]
     assert all(bid.final_score is not None for bid in results.bids)
     # The budget cannot fund every bid, so the recommendation has a choice to make.

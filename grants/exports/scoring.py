@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from grants.formatting import LONDON
-from grants.interfaces.panel import RoundResults
+from grants.interfaces.panel_results import RoundResults
 from grants.interfaces.panel_reports import describe, raw_panel_score
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow

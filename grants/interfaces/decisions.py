@@ -29,7 +29,8 @@ from sqlalchemy.exc import IntegrityError
 import scoring
 from grants import audit
 from grants.extensions import db
-from grants.interfaces.panel import PanelError, ranking_bid, round_bids, round_results
+from grants.interfaces.panel import PanelError, round_bids
+from grants.interfaces.panel_results import ranking_bid, round_results
 from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus

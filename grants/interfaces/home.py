@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from grants.extensions import db
 from grants.formatting import london_datetime
+from grants.interfaces import score_sheets
 from grants.interfaces import accounts
 from grants.interfaces.applications import organisation_applications
 from grants.models.applications import ApplicationStatus
@@ -101,10 +102,9 @@ def _scoring_rounds():
 
 
 def _assessment_tasks(panel_box: HomePanel) -> None:
-    from grants.interfaces import panel
 
     for funding_round in _scoring_rounds():
-        _, per_bid = panel.progress(funding_round)
+        _, per_bid = score_sheets.progress(funding_round)
         assigned = sum(p.assigned for p in per_bid.values())
         submitted = sum(p.submitted for p in per_bid.values())
         panel_box.tasks.append(Task(
@@ -118,7 +118,7 @@ def _panel_member(user: User) -> HomePanel:
     from grants.interfaces import panel
 
     box = HomePanel(Role.PANEL_MEMBER, "Panel scoring")
-    for member_round in panel.member_queue(user):
+    for member_round in score_sheets.member_queue(user):
         if not panel.scoring_open(member_round.funding_round):
             continue
         to_do = sum(1 for item in member_round.items if item.state in {"declare", "not_started", "draft"})

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 
 import scoring
 from grants.extensions import db
+from grants.interfaces import score_sheets
+from grants.interfaces import panel_results
 from grants.interfaces import panel
 from grants.models.accounts import User
 from grants.models.applications import Application
@@ -83,13 +85,13 @@ def conflict_counts(funding_round: FundingRound) -> Counter[int]:
 @dataclass(frozen=True)
 class MemberProgress:
     member: PanelMember
-    progress: panel.Progress
+    progress: score_sheets.Progress
 
 
 @dataclass(frozen=True)
 class BidProgress:
     application: Application
-    progress: panel.Progress
+    progress: score_sheets.Progress
     conflicts: int  # members who declared a conflict of interest
 
 
@@ -107,15 +109,15 @@ class Overview:
 
 def overview(funding_round: FundingRound) -> Overview:
     """The round's panel, each member's and each bid's progress, and who could be added."""
-    per_member, per_bid = panel.progress(funding_round)
+    per_member, per_bid = score_sheets.progress(funding_round)
     conflicts = conflict_counts(funding_round)
     seated = panel.members(funding_round)
     seated_ids = {member.user_id for member in seated}
     return Overview(
         funding_round=funding_round,
-        members=[MemberProgress(member, per_member.get(member.user_id, panel.Progress())) for member in seated],
+        members=[MemberProgress(member, per_member.get(member.user_id, score_sheets.Progress())) for member in seated],
         bids=[
-            BidProgress(application, per_bid.get(application.id, panel.Progress()), conflicts[application.id])
+            BidProgress(application, per_bid.get(application.id, score_sheets.Progress()), conflicts[application.id])
             for application in panel.round_bids(funding_round)
         ],
         can_join=[user for user in panel.eligible_members() if user.id not in seated_ids],
@@ -224,7 +226,7 @@ def describe(disagreement: scoring.Disagreement, rubric: scoring.Rubric) -> str:
     )
 
 
-def raw_panel_score(result: panel.BidResult) -> Decimal | None:
+def raw_panel_score(result: panel_results.BidResult) -> Decimal | None:
     """The bid's panel score from its members' totals as scored, whether or not the round's score
     was made from normalised totals."""
     if result.panel is None:

@@ -16,6 +16,7 @@ from grants.blueprints.panel import bp
 from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, ScoreSheetForm
 from grants.extensions import db
 from grants.formatting import london_datetime
+from grants.interfaces import score_sheets
 from grants.interfaces import documents, panel
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
@@ -33,7 +34,7 @@ class QueueState:
     endpoint: str | None = None
 
 
-# Keyed by panel.QueueItem.state.
+# Keyed by score_sheets.QueueItem.state.
 QUEUE_STATES = {
     "declare": QueueState("Declaration needed", "govuk-tag--yellow", "Declare interests", "panel.declare"),
     "not_started": QueueState("Not started", "govuk-tag--blue", "Score", "panel.score"),
@@ -77,7 +78,7 @@ def _weighted_total(rubric: scoring.Rubric, values) -> Decimal | None:
 @bp.route("")
 @role_required(Role.PANEL_MEMBER)
 def queue():
-    rounds = panel.member_queue(_member())
+    rounds = score_sheets.member_queue(_member())
     return render_template(
         "panel/member_queue.html",
         rounds=rounds,
@@ -104,7 +105,7 @@ def _declaration_page(application, form):
 @role_required(Role.PANEL_MEMBER)
 def declare(bid_id: int):
     user = _member()
-    application = panel.bid_for_member(user, bid_id)
+    application = score_sheets.bid_for_member(user, bid_id)
     declared = panel.declaration(application, user)
     if request.method == "GET" and declared is not None and not declared.conflicted:
         form = DeclarationForm(data={"conflicted": NO_CONFLICT})  # shown as declared; a conflict may follow
@@ -148,7 +149,7 @@ def _score_page(application, rubric, form, draft_kept: bool = False):
 @role_required(Role.PANEL_MEMBER)
 def score(bid_id: int):
     user = _member()
-    application = panel.bid_to_score(user, bid_id)
+    application = score_sheets.bid_to_score(user, bid_id)
     if panel.declaration(application, user) is None:
         flash("Declare whether you have a conflict of interest before you score this bid", "info")
         return redirect(url_for("panel.declare", bid_id=application.id))
@@ -167,12 +168,12 @@ def score(bid_id: int):
     if not form.validate_on_submit():
         return _score_page(application, rubric, form)
 
-    values, problems = panel.parse_values(rubric, form.raw_scores())
+    values, problems = score_sheets.parse_values(rubric, form.raw_scores())
     if problems:  # an edited page: nothing is saved
         form.add_errors(problems)
         return _score_page(application, rubric, form)
     try:
-        result = panel.save_sheet(application, user, values, form.comments(), submit=form.submitting)
+        result = score_sheets.save_sheet(application, user, values, form.comments(), submit=form.submitting)
     except panel.PanelError as problem:
         db.session.rollback()
         form.form_errors.append(str(problem))
@@ -192,12 +193,12 @@ def score(bid_id: int):
 @role_required(Role.PANEL_MEMBER)
 def scored_bid(bid_id: int):
     user = _member()
-    application = panel.bid_to_score(user, bid_id)
+    application = score_sheets.bid_to_score(user, bid_id)
     sheet = panel.sheet_for(application, user)
     if sheet is None or not sheet.submitted:
         return redirect(url_for("panel.score", bid_id=application.id))
     rubric = panel.scoring_rubric(sheet.rubric)
-    others = panel.others_sheets(application, user)
+    others = score_sheets.others_sheets(application, user)
     return render_template(
         "panel/member_scored_bid.html",
         application=application,
@@ -213,7 +214,7 @@ def scored_bid(bid_id: int):
 @role_required(Role.PANEL_MEMBER)
 def bid_document(bid_id: int, document_id: int):
     """A supporting document of a bid the member scores: assigned, declared, not conflicted."""
-    application = panel.bid_to_score(current_user, bid_id)
+    application = score_sheets.bid_to_score(current_user, bid_id)
     if panel.declaration(application, current_user) is None:
         return redirect(url_for("panel.declare", bid_id=application.id))
     return document_response(documents.document_for(application, document_id))

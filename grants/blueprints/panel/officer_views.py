@@ -18,6 +18,7 @@ from grants.blueprints.panel.officer_forms import (
 from grants.exports import scoring as scoring_export
 from grants.extensions import db
 from grants.forms import ConfirmForm
+from grants.interfaces import panel_results
 from grants.interfaces import panel, panel_reports
 from grants.interfaces.panel import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
 from grants.models.rounds import RoundState
@@ -208,7 +209,7 @@ def _results(funding_round):
     """The round's results as the query asks (mean or median, raw or normalised), with the form."""
     view = ResultsViewForm(request.args)
     aggregation, normalise = view.settle(funding_round, request.args)
-    return view, panel.round_results(funding_round, aggregation=aggregation, normalise=normalise)
+    return view, panel_results.round_results(funding_round, aggregation=aggregation, normalise=normalise)
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -266,7 +267,7 @@ def moderate(round_id: int, bid_id: int):
     if not form.validate_on_submit():
         return _bid_page(funding_round, application, form)
     try:
-        panel.moderate(application, form.score.data, form.reason.data, _officer())
+        panel_results.moderate(application, form.score.data, form.reason.data, _officer())
     except PanelError as error:
         form.score.errors.append(str(error))
         return _bid_page(funding_round, application, form)
@@ -281,10 +282,10 @@ def moderate(round_id: int, bid_id: int):
 @role_required(*PANEL_VIEWERS)
 def export(round_id: int):
     funding_round = panel.round_for_panel(round_id)
-    results = panel.round_results(funding_round)
+    results = panel_results.round_results(funding_round)
     # The spreadsheet always has normalised totals beside the raw ones; the ranking and final
     # scores follow the round's own settings.
-    normalised = results if results.normalised else panel.round_results(funding_round, normalise=True)
+    normalised = results if results.normalised else panel_results.round_results(funding_round, normalise=True)
     workbook = scoring_export.scoring_workbook(
         results,
         normalised,

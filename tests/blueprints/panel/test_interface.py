@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db as _db
+from grants.interfaces import score_sheets
+from grants.interfaces import panel_results
 from grants.interfaces import panel as iface
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, ScoreSheet, ScoringAssignment, SheetStatus
@@ -16,7 +18,7 @@ from grants.models.panel import ModeratedScore, ScoreSheet, ScoringAssignment, S
 def test_declaring_a_conflict_takes_the_member_off_the_bid_and_deletes_their_draft(panel, bids, seat):
     member = panel[0]
     seat(member, bids[0])
-    iface.save_sheet(bids[0], member, {"fit": 3}, {}, submit=False)
+    score_sheets.save_sheet(bids[0], member, {"fit": 3}, {}, submit=False)
     # The fixture declared "no conflict"; a conflict found later replaces it.
     iface.declare(bids[0], member, True, "I am a trustee")
     assert _db.session.get(ScoringAssignment, (bids[0].id, member.id)) is None
@@ -38,7 +40,7 @@ def test_a_declared_conflict_cannot_be_withdrawn_or_given_without_a_reason(panel
 def test_no_conflict_after_submitting_is_refused(panel, bids, seat):
     member = panel[0]
     seat(member, bids[0])
-    assert iface.save_sheet(bids[0], member, {"fit": 2, "value": 2}, {}, submit=True).submitted
+    assert score_sheets.save_sheet(bids[0], member, {"fit": 2, "value": 2}, {}, submit=True).submitted
     with pytest.raises(iface.PanelError, match="already submitted"):
         iface.declare(bids[0], member, True, "Remembered a link")
 
@@ -46,7 +48,7 @@ def test_no_conflict_after_submitting_is_refused(panel, bids, seat):
 def test_submission_needs_every_score_and_comments_at_the_ends_of_the_scale(panel, bids, seat):
     member = panel[0]
     seat(member, bids[0])
-    result = iface.save_sheet(bids[0], member, {"fit": 4, "value": None}, {"fit": ""}, submit=True)
+    result = score_sheets.save_sheet(bids[0], member, {"fit": 4, "value": None}, {"fit": ""}, submit=True)
     assert not result.submitted
     assert [key for key, _ in result.errors] == ["fit", "value"]
     assert "needs a comment" in result.errors[0][1]
@@ -54,16 +56,16 @@ def test_submission_needs_every_score_and_comments_at_the_ends_of_the_scale(pane
     sheet = iface.sheet_for(bids[0], member)
     assert sheet.status is SheetStatus.DRAFT and sheet.values == {"fit": 4, "value": None}
 
-    result = iface.save_sheet(bids[0], member, {"fit": 4, "value": 2}, {"fit": "Exactly what the plan asks"}, submit=True)
+    result = score_sheets.save_sheet(bids[0], member, {"fit": 4, "value": 2}, {"fit": "Exactly what the plan asks"}, submit=True)
     assert result.submitted and result.sheet.submitted_at is not None
 
 
 def test_a_submitted_sheet_is_never_changed(panel, bids, seat):
     member = panel[0]
     seat(member, bids[0])
-    iface.save_sheet(bids[0], member, {"fit": 2, "value": 2}, {}, submit=True)
+    score_sheets.save_sheet(bids[0], member, {"fit": 2, "value": 2}, {}, submit=True)
     with pytest.raises(iface.PanelError, match="cannot be changed"):
-        iface.save_sheet(bids[0], member, {"fit": 1, "value": 1}, {}, submit=False)
+        score_sheets.save_sheet(bids[0], member, {"fit": 1, "value": 1}, {}, submit=False)
     assert iface.sheet_for(bids[0], member).values == {"fit": 2, "value": 2}
 
 
@@ -71,30 +73,30 @@ def test_the_first_saved_score_freezes_the_rubric(panel, panel_round, bids, seat
     member = panel[0]
     seat(member, bids[0])
     assert panel_round.rubric.frozen_at is None
-    iface.save_sheet(bids[0], member, {"fit": 2}, {}, submit=False)
+    score_sheets.save_sheet(bids[0], member, {"fit": 2}, {}, submit=False)
     assert panel_round.rubric.frozen_at is not None
     assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rubric.frozen")) is not None
 
 
 def test_parse_values_refuses_scores_off_the_scale(panel_round):
     rubric = iface.scoring_rubric(panel_round.rubric)
-    values, errors = iface.parse_values(rubric, {"fit": "5", "value": "2.5"})
+    values, errors = score_sheets.parse_values(rubric, {"fit": "5", "value": "2.5"})
     assert values == {"fit": None, "value": None}
     assert [key for key, _ in errors] == ["fit", "value"]
     assert "whole number from 0 to 4" in errors[0][1]
-    assert iface.parse_values(rubric, {"fit": "4", "value": ""}) == ({"fit": 4, "value": None}, [])
+    assert score_sheets.parse_values(rubric, {"fit": "4", "value": ""}) == ({"fit": 4, "value": None}, [])
 
 
 def test_blind_scoring_shows_others_only_after_submitting(panel, bids, seat):
     first, second = panel[0], panel[1]
     seat(first, bids[0])
     seat(second, bids[0])
-    iface.save_sheet(bids[0], first, {"fit": 3, "value": 3}, {}, submit=True)
-    iface.save_sheet(bids[0], second, {"fit": 1, "value": 2}, {}, submit=False)
-    assert iface.others_sheets(bids[0], second) == []
-    iface.save_sheet(bids[0], second, {"fit": 1, "value": 2}, {}, submit=True)
-    assert [sheet.user_id for sheet in iface.others_sheets(bids[0], second)] == [first.id]
-    assert [sheet.user_id for sheet in iface.others_sheets(bids[0], first)] == [second.id]
+    score_sheets.save_sheet(bids[0], first, {"fit": 3, "value": 3}, {}, submit=True)
+    score_sheets.save_sheet(bids[0], second, {"fit": 1, "value": 2}, {}, submit=False)
+    assert score_sheets.others_sheets(bids[0], second) == []
+    score_sheets.save_sheet(bids[0], second, {"fit": 1, "value": 2}, {}, submit=True)
+    assert [sheet.user_id for sheet in score_sheets.others_sheets(bids[0], second)] == [first.id]
+    assert [sheet.user_id for sheet in score_sheets.others_sheets(bids[0], first)] == [second.id]
 
 
 def test_scoring_is_closed_before_the_round_closes_and_after_the_decision(panel, panel_round, bids, seat):
@@ -106,7 +108,7 @@ def test_scoring_is_closed_before_the_round_closes_and_after_the_decision(panel,
     seat(member, bids[0])
     panel_round.decided_at = utcnow() - timedelta(minutes=1)
     with pytest.raises(iface.PanelError, match="not open"):
-        iface.save_sheet(bids[0], member, {"fit": 2}, {}, submit=False)
+        score_sheets.save_sheet(bids[0], member, {"fit": 2}, {}, submit=False)
 
 
 def test_assignment_respects_declared_conflicts_and_keeps_hand_made_ones(panel, panel_round, bids, seat, users):
@@ -133,14 +135,14 @@ def test_results_rank_flag_and_moderate(panel, panel_round, bids, seat, submit_s
     submit_scores(panel[1], bids[0], fit=0, value=1)  # far apart: flagged
     submit_scores(panel[0], bids[1], fit=3, value=3)
     submit_scores(panel[1], bids[1], fit=3, value=2)
-    results = iface.round_results(panel_round)
+    results = panel_results.round_results(panel_round)
     assert [bid.application.reference for bid in results.bids] == ["CGS-2026-0002", "CGS-2026-0001", "CGS-2026-0003"]
     first = results.bid(bids[0].id)
     assert first.flagged and first.panel.score == Decimal("2.25")
     assert results.bid(bids[2].id).final_score is None and results.bid(bids[2].id).rank is None
 
-    iface.moderate(bids[0], "3.5", "The panel agreed at the meeting that the evidence is strong", users["grants_officer"])
-    results = iface.round_results(panel_round)
+    panel_results.moderate(bids[0], "3.5", "The panel agreed at the meeting that the evidence is strong", users["grants_officer"])
+    results = panel_results.round_results(panel_round)
     assert results.bids[0].application.id == bids[0].id
     assert results.bid(bids[0].id).final_score == Decimal("3.5")
     assert results.bid(bids[0].id).panel.score == Decimal("2.25")  # raw stays
@@ -156,13 +158,13 @@ def test_results_rank_flag_and_moderate(panel, panel_round, bids, seat, submit_s
 ])
 def test_moderation_refuses_bad_input(panel_round, bids, users, score, reason, message):
     with pytest.raises(iface.PanelError, match=message):
-        iface.moderate(bids[0], score, reason, users["grants_officer"])
+        panel_results.moderate(bids[0], score, reason, users["grants_officer"])
 
 
 @pytest.mark.parametrize("text", ["sNaN", "NaN", "Infinity", "-inf", "1e400"])
 def test_parse_values_refuses_numbers_that_are_not_plain(panel_round, text):
     rubric = iface.scoring_rubric(panel_round.rubric)
-    values, errors = iface.parse_values(rubric, {"fit": text, "value": "1"})
+    values, errors = score_sheets.parse_values(rubric, {"fit": text, "value": "1"})
     assert values["fit"] is None and [key for key, _ in errors] == ["fit"]
 
 

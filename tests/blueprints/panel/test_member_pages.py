@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from grants.extensions import db as _db
+from grants.interfaces import score_sheets
 from grants.interfaces import panel as iface
 from grants.models.applications import ApplicationSection
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
@@ -95,7 +96,7 @@ def test_the_queue_shows_progress_and_the_next_step_for_each_bid(panel, bids, se
     seat(member, bids[0], bids[1])
     assign_only(member, bids[2])
     submit_scores(member, bids[0], fit=3, value=2)
-    iface.save_sheet(bids[1], member, {"fit": 2}, {}, submit=False)
+    score_sheets.save_sheet(bids[1], member, {"fit": 2}, {}, submit=False)
 
     response = as_member(member).get("/panel")
     assert response.status_code == 200

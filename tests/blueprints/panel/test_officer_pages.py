@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from grants.extensions import db as _db
+from grants.interfaces import panel_results
 from grants.interfaces import panel as iface
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, PanelMember, ScoringAssignment
@@ -378,7 +379,7 @@ def test_results_rank_the_bids_with_raw_scores_and_flags(as_role, panel_round, b
 
 def test_results_show_normalised_scores_beside_raw_ones(officer, panel_round, bids, scored):
     response = officer.get(f"/panel/rounds/{panel_round.id}/results?aggregation=mean&scores=normalised")
-    expected = iface.round_results(panel_round, normalise=True)
+    expected = panel_results.round_results(panel_round, normalise=True)
     rows = _ranking(response)
     by_reference = {row["Bid"]: row for row in rows}
     for result in expected.bids:

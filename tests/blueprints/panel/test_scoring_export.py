@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from grants.exports.scoring import BID_HEADINGS, RECOMMENDATION, XLSX_MIMETYPE
-from grants.interfaces import panel as iface
+from grants.interfaces import panel_results
 from grants.models.types import utcnow
 from tests.factories import FundingRoundFactory
 
@@ -30,7 +30,7 @@ def scored(panel_round, bids, panel, seat, submit_scores, users):
     submit_scores(b, bids[0], fit=2, value=2)
     submit_scores(a, bids[1], fit=3, value=3)
     submit_scores(b, bids[1], fit=1, value=1)
-    iface.moderate(bids[1], "3.5", "+ Panel agreed the budget was misread", users["grants_officer"])
+    panel_results.moderate(bids[1], "3.5", "+ Panel agreed the budget was misread", users["grants_officer"])
     return panel
 
 
@@ -80,7 +80,7 @@ def test_the_scores_sheet_has_a_row_per_submitted_sheet(as_role, panel_round, bi
     assert first["Strategic fit: comment"] == "'" + INJECTION  # shown as text, never run
     assert first["Value for money: comment"] == "'@SUM(1+1)"
     assert first["Total (as scored)"] == 3.5
-    normalised = iface.round_results(panel_round, normalise=True)
+    normalised = panel_results.round_results(panel_round, normalise=True)
     assert Decimal(str(first["Normalised total"])) == normalised.bid(bids[0].id).normalised[scored[0].id]
     assert rows[1]["Value for money: comment"] == "Because"
 
@@ -106,7 +106,7 @@ def test_the_bids_sheet_ranks_every_bid_with_its_scores(as_role, panel_round, bi
     assert flagged["Flags"] == ("Strategic fit: range 2 points (flagged at 2); "
                                 "Total: range 1.50 points (flagged at 1)")
     assert flagged["Placed by"] == "higher panel score"
-    normalised = iface.round_results(panel_round, normalise=True)
+    normalised = panel_results.round_results(panel_round, normalise=True)
     assert Decimal(str(flagged["Normalised panel score"])) == normalised.bid(bids[0].id).panel.score
     assert unscored["Scorers"] == 0 and unscored["Panel score (raw)"] is None and unscored["Final score"] is None
 
@@ -148,7 +148,7 @@ def test_the_normalised_columns_follow_the_round_when_it_normalises(db, as_role,
     panel_round.normalise_scores = True
     db.session.flush()
     rows = [_values(row) for row in _sheet(_download(as_role("grants_officer"), panel_round), "Bids")]
-    results = iface.round_results(panel_round)
+    results = panel_results.round_results(panel_round)
     for row in rows:
         if row["Rank"] is None:
             continue
