@@ -59,7 +59,7 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from grants.demo import DEMO_PASSWORD, seed_demo
-    from grants.demo_panel import seed_panel
+    from grants.demo_panel import seed_feedback, seed_panel
     from grants.demo_rounds import seed_rounds
     from grants.reference_data import load_reference_data
 
@@ -69,6 +69,7 @@ def seed_demo_command() -> None:
     users = seed_demo()
     seed_rounds()
     seed_panel()
+    seed_feedback()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)

@@ -104,3 +104,30 @@ def seed_panel() -> None:
     panel_interface.declare(bids[title], members[email], False, None)
     score_sheets.save_sheet(bids[title], members[email], scores, {}, submit=False)
     db.session.flush()
+
+
+# Feedback on the decided round, as an officer would have published it with the decision.
+FEEDBACK = {
+    "Harbour Recovery Café": "The panel was impressed by the café's peer-led model and the evidence of need in "
+    "Plymouth. Please set out in your first monitoring return how you will measure people staying in recovery.",
+    "Cook Together Penzance": "The panel liked the link with treatment providers in Penwith. The grant is offered "
+    "on condition that food hygiene training is in place before the first session.",
+    "Family Recovery Circle": "The panel saw the need for family support in Torbay, but other bids showed a clearer "
+    "link to the plan's outcomes and more detail on how the work would be measured. We would welcome a new "
+    "application that sets out the difference the group would make and how you would know.",
+}
+
+
+def seed_feedback() -> None:
+    """Publish feedback on the decided round's applications that have none; the caller commits."""
+    funding_round = db.session.scalar(select(FundingRound).filter_by(name=ROUNDS[2][0]))
+    officer = accounts.get_user_by_email("officer@example.org")
+    if funding_round is None or officer is None:
+        return
+    for application in db.session.scalars(select(Application).filter_by(round_id=funding_round.id)):
+        text = FEEDBACK.get(application.project_title)
+        if text and application.feedback is None:
+            application.feedback = text
+            application.feedback_published_at = funding_round.decided_at
+            application.feedback_by_id = officer.id
+    db.session.flush()

@@ -8,7 +8,7 @@ from grants.interfaces.accounts import get_user_by_email
 from grants.models.accounts import Role, User
 from grants.models.organisations import Organisation
 from grants.passwords import password_problem
-from tests.helpers import post
+from tests.helpers import page, post
 
 
 def test_create_user_command(app, db):
@@ -153,3 +153,18 @@ def test_demo_panel_has_scores_a_conflict_and_a_disagreement(db):
     assert all(bid.final_score is not None for bid in results.bids)
     # The budget cannot fund every bid, so the recommendation has a choice to make.
     assert sum(bid.application.amount_requested for bid in results.bids) > funding_round.total_budget
+
+
+def test_demo_applicants_see_the_decided_rounds_outcome_and_feedback(app, db):
+    from grants.demo_panel import seed_feedback
+    from grants.demo_rounds import seed_rounds
+    from grants.models.applications import Application
+
+    seed_demo()
+    seed_rounds()
+    seed_feedback()
+    application = db.session.scalar(db.select(Application).filter_by(project_title="Harbour Recovery Café"))
+    client = app.test_client()
+    post(client, "/sign-in", {"email": "applicant@example.org", "password": DEMO_PASSWORD})
+    text = page(client.get(f"/applications/{application.id}")).get_text(" ")
+    assert "Successful" in text and "peer-led model" in text
