@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+import itertools
 from functools import cache
 
 import factory
@@ -13,6 +14,14 @@ from werkzeug.security import generate_password_hash
 from grants.extensions import db
 from grants.models.accounts import Role, User, UserRole
 from grants.models.applications import Application, ApplicationStatus
+from grants.models.awards import (
+    Award,
+    AwardStatus,
+    Instalment,
+    InstalmentTrigger,
+    MonitoringFrequency,
+    MonitoringReturn,
+)
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
@@ -123,6 +132,57 @@ class ApplicationFactory(_Base):
     organisation = factory.SubFactory(OrganisationFactory)
     status = ApplicationStatus.DRAFT
     project_title = factory.Sequence(lambda n: f"Recovery café {n}")
+
+
+class AwardFactory(_Base):
+    """An offered award of £4,000 on a successful application in a decided round, running a year
+    from a month ago, with two instalments (half on acceptance, half after a return) and quarterly
+    returns. Pass ``organisation=`` to give it to a particular organisation."""
+
+    class Meta:
+        model = Award
+        exclude = ("organisation",)
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    application = factory.LazyAttribute(lambda o: ApplicationFactory(
+        organisation=o.organisation, status=ApplicationStatus.SUCCESSFUL, amount_requested=Decimal("4000.00"),
+        reference=f"CGS-2026-{9000 + next(_award_numbers):04d}", submitted_at=utcnow() - timedelta(days=60),
+        funding_round=FundingRoundFactory(
+            opens_at=utcnow() - timedelta(days=120), closes_at=utcnow() - timedelta(days=90),
+            published_at=utcnow() - timedelta(days=121), decided_at=utcnow() - timedelta(days=45),
+        ),
+    ))
+    round_id = factory.LazyAttribute(lambda o: o.application.round_id)
+    organisation_id = factory.LazyAttribute(lambda o: o.application.organisation_id)
+    status = AwardStatus.OFFERED
+    amount = Decimal("4000.00")
+    start_date = factory.LazyFunction(lambda: (utcnow() - timedelta(days=30)).date())
+    end_date = factory.LazyFunction(lambda: (utcnow() + timedelta(days=335)).date())
+    standard_conditions = factory.LazyFunction(list)
+    special_conditions = ""
+    monitoring_frequency = MonitoringFrequency.QUARTERLY
+    offer_deadline = factory.LazyFunction(lambda: utcnow() + timedelta(days=28))
+
+    @factory.post_generation
+    def schedule(obj, create, extracted, **kwargs):
+        """Two instalments and the returns for the award's period."""
+        from grants.modelling.calendar import reporting_periods
+
+        half = obj.amount / 2
+        obj.instalments.append(Instalment(number=1, amount=half, due_date=obj.start_date,
+                                          trigger=InstalmentTrigger.ON_ACCEPTANCE))
+        obj.instalments.append(Instalment(number=2, amount=obj.amount - half, due_date=obj.end_date,
+                                          trigger=InstalmentTrigger.AFTER_RETURN))
+        for number, period in enumerate(
+            reporting_periods(obj.start_date, obj.end_date, obj.monitoring_frequency.value), start=1
+        ):
+            obj.returns.append(MonitoringReturn(number=number, period_start=period.start, period_end=period.end,
+                                                due_date=period.due, final=period.final))
+        if create:
+            db.session.flush()
+
+
+_award_numbers = itertools.count(1)
 
 
 def standard_users() -> dict[str, User]:

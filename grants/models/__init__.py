@@ -12,6 +12,22 @@ from grants.models.applications import (
     StashedAnswers,
 )
 from grants.models.audit import AuditEvent
+from grants.models.awards import (
+    Award,
+    AwardStatus,
+    Instalment,
+    InstalmentStatus,
+    InstalmentTrigger,
+    MonitoringFrequency,
+    MonitoringReturn,
+    Rating,
+    Repayment,
+    RepaymentStatus,
+    ReturnStatus,
+    Variation,
+    VariationKind,
+    VariationStatus,
+)
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.panel import (
@@ -37,6 +53,20 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "Award",
+    "AwardStatus",
+    "Instalment",
+    "InstalmentStatus",
+    "InstalmentTrigger",
+    "MonitoringFrequency",
+    "MonitoringReturn",
+    "Rating",
+    "Repayment",
+    "RepaymentStatus",
+    "ReturnStatus",
+    "Variation",
+    "VariationKind",
+    "VariationStatus",
     "ConflictDeclaration",
     "FundingDecision",
     "FundingRecommendationRecord",
