@@ -94,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.admin import bp as admin_bp
     from grants.blueprints.applications import bp as applications_bp
     from grants.blueprints.auth import bp as auth_bp
+    from grants.blueprints.awards import bp as awards_bp
+    from grants.blueprints.grantee import bp as grantee_bp
     from grants.blueprints.main import bp as main_bp
     from grants.blueprints.organisations import bp as organisations_bp
     from grants.blueprints.organisations import invites_bp
@@ -114,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
         applications_bp,
         screening_bp,
         panel_bp,
+        awards_bp,
+        grantee_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

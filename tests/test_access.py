@@ -13,12 +13,13 @@ from decimal import Decimal
 import pytest
 
 from grants.models.accounts import Role
+from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.types import utcnow
-from tests.factories import ApplicationFactory, FundingRoundFactory
+from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
 from tests.helpers import csrf_token
 
 PUBLIC = "public"
@@ -181,6 +182,10 @@ def objects(db, users):
         funding_round=funding_round, status=ApplicationStatus.UNDER_ASSESSMENT, reference="CGS-2026-0002",
         submitted_at=utcnow(), amount_requested=Decimal("3000.00"),
     )
+    # An accepted award of organisation A, with its first instalment due and its returns.
+    award = AwardFactory(organisation=org, status=AwardStatus.ACCEPTED, accepted_at=utcnow(),
+                         accepted_name="Alex Contact", accepted_position="Chair")
+    award.instalments[0].status = InstalmentStatus.DUE
     db.session.add_all([
         PanelMember(round_id=funding_round.id, user_id=users["panel_member"].id),
         ScoringAssignment(application_id=bid.id, user_id=users["panel_member"].id, round_id=funding_round.id),
@@ -191,6 +196,9 @@ def objects(db, users):
         "rubric_id": funding_round.rubric_id,
         "application_id": application.id,
         "bid_id": bid.id,
+        "award_id": award.id,
+        "instalment_id": award.instalments[0].id,
+        "return_id": award.returns[0].id,
         "document_id": document.id,
         "clarification_id": clarification.id,
         "key": "project",

@@ -1,0 +1,8 @@
+"""The grantee's side of an award (under /grants): the offer and its acceptance, payments
+expected, monitoring returns and variation requests, for members of the organisation only."""
+
+from flask import Blueprint
+
+bp = Blueprint("grantee", __name__, url_prefix="/grants")
+
+from grants.blueprints.grantee import returns, routes, variations  # noqa: E402,F401
