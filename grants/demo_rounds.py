@@ -143,6 +143,20 @@ PROJECTS = {
                      (("venue", "Room hire", "900"), ("training", "Naloxone training", "650")),
                      "Families feel supported", "Wellbeing questionnaire"),
          ApplicationStatus.UNSUCCESSFUL, None),
+        (DemoProject("Exeter Street Pastors", "Naloxone Champions Exeter", "Volunteers trained to carry and use "
+                     "naloxone on night patrols in Exeter city centre.", "Naloxone training, night patrols and "
+                     "referrals to treatment.", "devon", ("people", "place"), ("recovery",),
+                     ("reduce-drug-related-deaths-and-harm",), 300,
+                     (("training", "Naloxone and first aid training", "1800"), ("volunteers", "Volunteer expenses",
+                                                                               "1500")),
+                     "Fewer people die from opioid overdose", "Naloxone kits used and referrals made"),
+         ApplicationStatus.SUCCESSFUL, None),
+        (DemoProject("Scilly Wellbeing Network", "Island Recovery Walks", "Weekly walking groups on St Mary's for "
+                     "people in recovery and their families.", "Weekly walks with a peer leader.", "isles-of-scilly",
+                     ("people",), ("recovery",), ("improve-recovery-outcomes",), 25,
+                     (("sessional", "Walk leaders", "1400"), ("equipment", "Waterproofs and boots", "600")),
+                     "People in recovery are less isolated", "Attendance and a wellbeing scale"),
+         ApplicationStatus.SUCCESSFUL, None),
     ],
 }
 

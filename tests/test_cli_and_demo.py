@@ -108,12 +108,12 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
     assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open"]
     assert all(r.rubric is not None and r.rubric.total_weight == 100 for r in rounds)
     applications = db.session.scalars(db.select(Application)).all()
-    assert len(applications) == 10
+    assert len(applications) == 12
     statuses = {a.status for a in applications}
     assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
             ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
     references = sorted(a.reference for a in applications if a.reference)
-    assert len(set(references)) == 9
+    assert len(set(references)) == 11
     from grants.interfaces.documents import missing_documents, open_document
 
     for application in applications:
