@@ -11,7 +11,7 @@ from grants.interfaces import awards
 from grants.models.applications import ApplicationStatus
 from grants.models.awards import AwardStatus, InstalmentStatus, InstalmentTrigger, MonitoringFrequency
 from grants.models.types import utcnow
-from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, OrganisationFactory, UserFactory
+from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, OrganisationFactory
 
 
 @pytest.fixture
