@@ -192,3 +192,16 @@ class TestDeliveryRules:
         response = _save(applicant, draft, "delivery", answers)
         assert "Start date must include a day" in error_messages(response)
         assert page(response).select_one(".govuk-error-summary a")["href"] == "#start_date-day"
+
+
+@pytest.mark.parametrize("saved_before", [False, True])
+def test_each_section_page_carries_its_own_csrf_token(applicant, draft, saved_before):
+    """A browser posts the token that is in the page's form, not one read from elsewhere: a page
+    rebuilt from saved answers must carry one too, or saving it again is refused."""
+    if saved_before:
+        _save(applicant, draft, "project", VALID["project"])
+    form = page(applicant.get(_section_url(draft, "project"))).select_one("main form")
+    token = form.select_one("input[name=csrf_token]")
+    assert token is not None and token["value"]
+    data = {**VALID["project"], "csrf_token": token["value"], "action-continue": "1"}
+    assert applicant.post(_section_url(draft, "project"), data=data).status_code == 302
