@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask create-user``, ``flask reference load``, ``flask demo seed``."""
+"""Command-line tasks: ``flask create-user``, ``flask reference load``, ``flask demo seed``,
+``flask send-reminders`` (the daily jobs)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,31 @@ def seed_demo_command() -> None:
     click.echo("")
 
 
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline, make
+    instalments due on their date, hold payments while returns are overdue, and email reminders
+    of returns due soon or overdue. Running it twice in a day does nothing more."""
+    from grants.interfaces import awards, monitoring, payments
+
+    lapsed = awards.lapse_overdue_offers()
+    made_due = payments.mark_due_instalments()
+    report = monitoring.run_daily_jobs()
+    db.session.commit()
+    lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
+             f"Instalments now due: {len(made_due)}",
+             *(f"  {i.award.application.reference} instalment {i.number}" for i in made_due),
+             f"Instalments held for overdue returns: {len(report.held)}",
+             *(f"  {i.award.application.reference} instalment {i.number}: {i.hold_reason}" for i in report.held),
+             f"Reminders of overdue returns: {len(report.overdue_reminders)}",
+             *(f"  {monitoring.describe(r)}" for r in report.overdue_reminders),
+             f"Reminders of returns due soon: {len(report.due_soon_reminders)}",
+             *(f"  {monitoring.describe(r)}, due {r.due_date:%d/%m/%Y}" for r in report.due_soon_reminders)]
+    click.echo("\n".join(lines))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(reference_cli)
     app.cli.add_command(demo_cli)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,34 @@ def _development_secret_key(instance_path: Path) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+# 360Giving publishes grants under a prefix it registers for the publisher; every one starts "360G-".
+# Until the OPCC registers, the grant ids are made with this placeholder.
+DEFAULT_360_PREFIX = "360G-opccdc"
+_360_PREFIX = re.compile(r"360G-[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
+
+
+def threesixtygiving_settings(env) -> dict[str, str]:
+    """The 360Giving publisher settings: the grant-id prefix and the funder's org-id and name.
+
+    A Police and Crime Commissioner is a corporation sole with no charity or company number, and
+    is not in the UK government organisation register (org-id GB-GOR; a 2020 copy was checked),
+    so the funder's id defaults to the publisher prefix, as 360Giving's identifier guidance does
+    for an organisation without a registered number. Set GRANTS_360_FUNDER_ID if the OPCC is
+    given an org-id in a register.
+    """
+    prefix = env.get("GRANTS_360_PREFIX") or DEFAULT_360_PREFIX
+    if not _360_PREFIX.fullmatch(prefix):
+        raise ConfigurationError(
+            f"GRANTS_360_PREFIX must start with 360G- and hold only letters, digits, - and _, not {prefix!r}"
+        )
+    return {
+        "GRANTS_360_PREFIX": prefix,
+        "GRANTS_360_FUNDER_ID": env.get("GRANTS_360_FUNDER_ID") or prefix,
+        "GRANTS_360_FUNDER_NAME": env.get("GRANTS_360_FUNDER_NAME")
+        or "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly",
+    }
 
 
 def load_config(profile: str, instance_path: str, environ: dict[str, str] | None = None) -> dict:
@@ -74,6 +103,7 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "TIMEZONE": "Europe/London",
+        **threesixtygiving_settings(env),
     }
 
     if profile == "production":

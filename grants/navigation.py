@@ -18,6 +18,8 @@ class NavItem:
     prefix: str  # the URL prefix that marks the item as the current section
 
 
+AWARD_STAFF = frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN})
+
 NAV_ITEMS = (
     NavItem("Home", "main.home", frozenset(), "/home"),
     NavItem("Applications", "applications.dashboard", frozenset({Role.APPLICANT}), "/applications"),
@@ -43,6 +45,11 @@ NAV_ITEMS = (
         "/panel/rounds",
     ),
     NavItem("Rubrics", "rubrics.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}), "/rubrics"),
+    NavItem("Your grants", "grantee.index", frozenset({Role.APPLICANT}), "/grants"),
+    NavItem("Awards", "awards.index", AWARD_STAFF, "/awards"),
+    NavItem("Payments", "awards.payments", frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}),
+            "/awards/payments"),
+    NavItem("Portfolio", "awards.dashboard", AWARD_STAFF, "/awards/dashboard"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),
     NavItem("Users", "admin.users", frozenset({Role.ADMIN}), "/admin/users"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),
@@ -50,24 +57,25 @@ NAV_ITEMS = (
 )
 
 
+def _within(path: str, prefix: str) -> bool:
+    """Whether ``path`` is ``prefix`` or below it, segment by segment (/awards is not /awardsx)."""
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
 def navigation_for(user) -> list[dict]:
     """The GOV.UK service navigation items for ``user``, the current section marked active."""
     if not user.is_authenticated:
         return []
-    items = []
-    for item in NAV_ITEMS:
-        if item.roles and not user.has_role(*item.roles):
-            continue
-        if item.endpoint == "organisations.mine" and user.is_staff:
-            continue
-        items.append(
-            {
-                "href": url_for(item.endpoint),
-                "text": item.text,
-                "active": request.path.startswith(item.prefix),
-            }
-        )
-    return items
+    shown = [
+        item for item in NAV_ITEMS
+        if (not item.roles or user.has_role(*item.roles))
+        and not (item.endpoint == "organisations.mine" and user.is_staff)
+    ]
+    # The current section is the item with the longest prefix the path starts with, so that
+    # /awards/payments marks "Payments" and not "Awards" as well.
+    matching = [item for item in shown if _within(request.path, item.prefix)]
+    current = max(matching, key=lambda item: len(item.prefix), default=None)
+    return [{"href": url_for(item.endpoint), "text": item.text, "active": item is current} for item in shown]
 
 
 def init_app(app: Flask) -> None:

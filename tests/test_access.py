@@ -117,6 +117,41 @@ ACCESS: dict[str, object] = {
     "panel.score": {PANEL},
     "panel.scored_bid": {PANEL},
     "panel.bid_document": {PANEL},
+    "awards.index": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.new": {OFFICER},
+    "awards.show": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.offer_letter": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.edit": {OFFICER},
+    "awards.extend": {OFFICER},
+    "awards.withdraw": {OFFICER},
+    "grantee.index": {APPLICANT},
+    "grantee.show": {APPLICANT},
+    "grantee.offer": {APPLICANT},
+    "awards.payments": {FINANCE, OFFICER, ADMIN},
+    "awards.return_review": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.review_return": {OFFICER},
+    "awards.overdue_returns": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "grantee.return_task_list": {APPLICANT},
+    "grantee.return_section": {APPLICANT},
+    "grantee.return_check": {APPLICANT},
+    "grantee.submit_return": {APPLICANT},
+    "awards.approve_instalment": {FINANCE},
+    "awards.pay_instalment": {FINANCE},
+    "awards.hold_instalment": {OFFICER},
+    "awards.release_instalment": {OFFICER},
+    "awards.new_variation": {OFFICER},
+    "awards.variation": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.decide_variation": {OFFICER},
+    "awards.close": {OFFICER},
+    "awards.repayment": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.settle_repayment": {OFFICER, FINANCE},
+    "grantee.new_variation": {APPLICANT},
+    "grantee.variation": {APPLICANT},
+    "awards.dashboard": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.plan_delivery": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.open_data": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.open_data_json": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.open_data_xlsx": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -190,6 +225,13 @@ def objects(db, users):
         PanelMember(round_id=funding_round.id, user_id=users["panel_member"].id),
         ScoringAssignment(application_id=bid.id, user_id=users["panel_member"].id, round_id=funding_round.id),
     ])
+    # A variation of the award waiting for a decision, and a repayment due.
+    from grants.models.awards import Repayment, Variation, VariationKind
+
+    variation = Variation(award=award, kind=VariationKind.AMOUNT, before={"amount": "4000.00"},
+                          proposed={"amount": "4500.00"}, reason="More sessions", requested_by_grantee=True)
+    repayment = Repayment(award=award, amount=Decimal("100.00"), reason="Underspend", due_date=utcnow().date())
+    db.session.add_all([variation, repayment])
     db.session.flush()
     return {
         "round_id": funding_round.id,
@@ -199,9 +241,12 @@ def objects(db, users):
         "award_id": award.id,
         "instalment_id": award.instalments[0].id,
         "return_id": award.returns[0].id,
+        "variation_id": variation.id,
+        "repayment_id": repayment.id,
         "document_id": document.id,
         "clarification_id": clarification.id,
         "key": "project",
+        "section_key": "activities",
         "organisation_id": org.id,
         "invite_id": invite.id,
         "token": "invite-token",
@@ -304,3 +349,29 @@ def test_deactivated_user_is_signed_out(as_role, users, db):
     users["grants_officer"].active = False
     db.session.flush()
     assert client.get("/home").status_code == 302
+
+
+def test_every_post_form_on_every_page_carries_a_csrf_token(app, users, objects, as_role):
+    """A browser sends the token that is in the form it submits: every POST form on every page an
+    allowed user can open must have one (the matrix above posts with a token read elsewhere)."""
+    from tests.helpers import page
+
+    missing = []
+    checked = 0
+    for rule in _rules(app):
+        if "GET" not in rule.methods:
+            continue
+        expected = ACCESS[rule.endpoint]
+        actors = ACTORS if expected in {PUBLIC, ANY} else [a for a in ACTORS if ROLE_OF[a] in expected]
+        for actor in actors[:2]:
+            response = as_role(actor).get(_url(app, rule, objects))
+            if response.status_code != 200 or "text/html" not in response.content_type:
+                continue
+            for form in page(response).select("form"):
+                if (form.get("method") or "get").lower() != "post":
+                    continue
+                checked += 1
+                if form.select_one("input[name=csrf_token]") is None:
+                    missing.append(f"{actor} {rule.endpoint}: form to {form.get('action') or '(this page)'}")
+    assert not missing, "\n".join(missing)
+    print(f"\nPOST forms checked for a CSRF token: {checked}")

@@ -292,7 +292,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
                          "confirm")
     status = effective_status(award, now)
     if status is not AwardStatus.OFFERED:
-        raise AwardError(_not_open_to_accept(status))
+        raise AwardError(not_open_to_accept(status))
     result = db.session.execute(
         update(Award)
         .where(Award.id == award.id, Award.status == AwardStatus.OFFERED, Award.offer_deadline > now)
@@ -302,7 +302,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
     )
     db.session.refresh(award)
     if result.rowcount != 1:
-        raise AwardError(_not_open_to_accept(effective_status(award, now)))
+        raise AwardError(not_open_to_accept(effective_status(award, now)))
     for instalment in award.instalments:
         if instalment.trigger is InstalmentTrigger.ON_ACCEPTANCE and instalment.status is InstalmentStatus.SCHEDULED:
             instalment.status = InstalmentStatus.DUE
@@ -312,7 +312,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
                                                                    {"status": AwardStatus.ACCEPTED}), actor=user)
 
 
-def _not_open_to_accept(status: AwardStatus) -> str:
+def not_open_to_accept(status: AwardStatus) -> str:
     if status is AwardStatus.LAPSED:
         return "This offer has lapsed: it was not accepted by its deadline. Contact your grants officer"
     if status is AwardStatus.WITHDRAWN:

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from grants.extensions import db
-from grants.formatting import london_datetime
+from grants.formatting import LONDON, long_date, london_datetime
 from grants.interfaces import score_sheets
 from grants.interfaces import accounts
 from grants.interfaces.applications import organisation_applications
@@ -51,6 +51,7 @@ def _applicant(user: User) -> HomePanel:
         task = _application_task(application)
         if task is not None:
             panel.tasks.append(task)
+    _grant_tasks(panel, org)
     panel.tasks.append(Task("See all your applications", url_for("applications.dashboard")))
     panel.tasks.append(Task(f"View or update {org.name}", url_for("organisations.show", organisation_id=org.id)))
     open_invites = db.session.scalar(
@@ -69,6 +70,31 @@ def _applicant(user: User) -> HomePanel:
             )
         )
     return panel
+
+
+def _grant_tasks(box: HomePanel, org: Organisation) -> None:
+    """Offers to accept and returns to send, for the organisation's awards."""
+    from grants.interfaces import awards
+    from grants.models.awards import AwardStatus, ReturnStatus
+
+    grants = awards.organisation_awards(org.id)
+    today = utcnow().astimezone(LONDON).date()
+    for award in grants:
+        name = award.application.project_title or award.application.reference
+        if awards.effective_status(award) is AwardStatus.OFFERED:
+            box.tasks.append(Task(f"Accept your grant offer for {name}", url_for("grantee.offer", award_id=award.id),
+                                  f"By {london_datetime(award.offer_deadline)}"))
+        elif award.status is AwardStatus.ACCEPTED:
+            for owed in award.returns:
+                if owed.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED) or owed.period_start > today:
+                    continue
+                when = "overdue since" if owed.due_date < today else "due by"
+                box.tasks.append(Task(f"Send monitoring return {owed.number} for {name}",
+                                      url_for("grantee.return_task_list", award_id=award.id, return_id=owed.id),
+                                      f"{when.capitalize()} {long_date(owed.due_date)}"))
+                break
+    if grants:
+        box.tasks.append(Task("See your grants", url_for("grantee.index")))
 
 
 def _application_task(application) -> Task | None:
@@ -91,7 +117,33 @@ def _grants_officer(user: User) -> HomePanel:
         Task(f"{count} organisation{'s' if count != 1 else ''} registered", url_for("organisations.index"))
     )
     _assessment_tasks(panel)
+    _award_tasks(panel)
     return panel
+
+
+def _award_tasks(box: HomePanel) -> None:
+    from grants.interfaces import awards, monitoring
+
+    ready = len(awards.awardable_applications())
+    if ready:
+        box.tasks.append(Task(f"{ready} successful application{'s' if ready != 1 else ''} waiting for an award offer",
+                              url_for("awards.index")))
+    overdue = len(monitoring.overdue_returns())
+    if overdue:
+        box.tasks.append(Task(f"{overdue} monitoring return{'s are' if overdue != 1 else ' is'} overdue",
+                              url_for("awards.overdue_returns")))
+
+
+def _finance(user: User) -> HomePanel:
+    from grants.interfaces import payments
+
+    box = HomePanel(Role.FINANCE_OFFICER, "Finance")
+    for count, text in ((len(payments.due_instalments()), "to approve"),
+                        (len(payments.approved_instalments()), "approved and waiting to be paid")):
+        if count:
+            box.tasks.append(Task(f"{count} instalment{'s' if count != 1 else ''} {text}", url_for("awards.payments")))
+    box.tasks.append(Task("See the portfolio dashboard", url_for("awards.dashboard")))
+    return box
 
 
 def _scoring_rounds():
@@ -170,7 +222,7 @@ def panels_for(user: User) -> list[HomePanel]:
         Role.APPLICANT: _applicant,
         Role.GRANTS_OFFICER: _grants_officer,
         Role.PANEL_MEMBER: _panel_member,
-        Role.FINANCE_OFFICER: lambda u: _nothing_yet(Role.FINANCE_OFFICER, "Finance"),
+        Role.FINANCE_OFFICER: _finance,
         Role.COMMISSIONER: _commissioner,
         Role.ADMIN: _admin,
     }

@@ -85,7 +85,7 @@ class Award(db.Model):
     amount_reason: Mapped[str | None] = mapped_column(Text)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    # Standard conditions are the keys of grants.awards_conditions.STANDARD_CONDITIONS.
+    # Standard conditions are the keys of grants.award_conditions.STANDARD_CONDITIONS.
     standard_conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
     special_conditions: Mapped[str] = mapped_column(Text, default="")
     monitoring_frequency: Mapped[MonitoringFrequency] = mapped_column(

@@ -1,3 +1,104 @@
-"""Placeholder: filled in by the awards pages."""
+"""The portfolio dashboard, the plan delivery view and the 360Giving open data, for award staff."""
 
-from grants.blueprints.awards import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request, send_file
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import Optional
+
+from grants import open_data
+from grants.blueprints.awards import bp
+from grants.exports import threesixtygiving
+from grants.forms import GovForm
+from grants.interfaces import portfolio
+from grants.interfaces.awards import AWARD_VIEWERS
+from grants.permissions import role_required
+
+
+class PortfolioFilterForm(GovForm):
+    """Round and financial year, from the query string (a GET form changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    round = SelectField("Round", widget=GovSelect(), validators=[Optional()], coerce=str, default="")
+    year = SelectField("Financial year", widget=GovSelect(), validators=[Optional()], coerce=str, default="")
+
+    CHOICE_MESSAGES = {"round": "Select a round from the list", "year": "Select a financial year from the list"}
+
+    def set_choices(self, rounds, years) -> None:
+        self.round.choices = [SelectChoice("", "All rounds")] + [SelectChoice(str(r.id), r.name) for r in rounds]
+        self.year.choices = [SelectChoice("", "All years")] + [SelectChoice(year, year) for year in years]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in self.CHOICE_MESSAGES.items():
+            if self[name].errors:
+                self[name].errors[:] = [message]
+        return valid
+
+    def criteria(self) -> portfolio.PortfolioFilter:
+        """The filter as chosen; a value that failed its check is left off (and shown as an error)."""
+        round_id = self.round.data if not self.round.errors and self.round.data else None
+        year = self.year.data if not self.year.errors and self.year.data else None
+        return portfolio.PortfolioFilter(round_id=int(round_id) if round_id else None, year=year)
+
+
+def _filter_form() -> tuple[PortfolioFilterForm, portfolio.PortfolioFilter]:
+    form = PortfolioFilterForm(request.args)
+    form.set_choices(portfolio.rounds_with_awards(), portfolio.award_years())
+    if request.args:
+        form.validate()
+    return form, form.criteria()
+
+
+@bp.route("/dashboard")
+@role_required(*AWARD_VIEWERS)
+def dashboard():
+    form, criteria = _filter_form()
+    return render_template("awards/portfolio.html", form=form, dashboard=portfolio.dashboard(criteria))
+
+
+@bp.route("/plan-delivery")
+@role_required(*AWARD_VIEWERS)
+def plan_delivery():
+    form, criteria = _filter_form()
+    return render_template("awards/plan_delivery.html", form=form, approaches=portfolio.plan_delivery(criteria))
+
+
+def _package() -> dict:
+    awards = portfolio.publishable_awards()
+    return open_data.package(awards, portfolio.section_answers(awards, "project"), current_app.config)
+
+
+@bp.route("/open-data", endpoint="open_data")
+@role_required(*AWARD_VIEWERS)
+def open_data_page():
+    return render_template("awards/open_data.html", grants=_package()["grants"])
+
+
+def _download(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # staff check the data before publishing it
+    return response
+
+
+@bp.route("/open-data/360giving.json")
+@role_required(*AWARD_VIEWERS)
+def open_data_json():
+    response = Response(open_data.to_json(_package()), mimetype="application/json")
+    response.headers["Content-Disposition"] = f"attachment; filename={threesixtygiving.filename('json')}"
+    return _download(response)
+
+
+@bp.route("/open-data/360giving.xlsx")
+@role_required(*AWARD_VIEWERS)
+def open_data_xlsx():
+    return _download(send_file(
+        threesixtygiving.workbook(_package()["grants"]),
+        mimetype=threesixtygiving.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=threesixtygiving.filename("xlsx"),
+        max_age=0,
+    ))

@@ -1,3 +1,139 @@
-"""Placeholder: filled in by the grantee pages."""
+"""The grantee's monitoring returns: a task list, each section saved as typed, check answers, submit."""
 
-from grants.blueprints.grantee import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.blueprints.grantee import bp
+from grants.extensions import db
+from grants.forms import ConfirmForm
+from grants.interfaces import monitoring
+from grants.models.accounts import Role
+from grants.permissions import role_required
+from grants.return_form.sections import BY_KEY, SECTIONS, raw_answers, section_answers
+
+# Buttons on section pages (their names start with "action", which is not kept as an answer).
+SAVE_FOR_LATER = "action-later"
+
+URL = "/<int:award_id>/returns/<int:return_id>"
+# The grant's own page, which lists its returns (grants/blueprints/grantee/routes.py).
+AWARD_PAGE = "grantee.show"
+
+
+def _return(award_id: int, return_id: int):
+    return monitoring.return_for_member(current_user, award_id, return_id)
+
+
+def _award_url(monitoring_return) -> str:
+    return url_for(AWARD_PAGE, award_id=monitoring_return.award_id)
+
+
+def _task_list_url(monitoring_return) -> str:
+    return url_for("grantee.return_task_list", award_id=monitoring_return.award_id, return_id=monitoring_return.id)
+
+
+@bp.route(URL)
+@role_required(Role.APPLICANT)
+def return_task_list(award_id: int, return_id: int):
+    monitoring_return = _return(award_id, return_id)
+    plan = monitoring.plan(monitoring_return)
+    problem = monitoring.editing_problem(monitoring_return)
+    if problem:
+        return render_template("grantee/return_view.html", monitoring_return=monitoring_return, problem=problem,
+                               answers=_all_answers(monitoring_return, plan), award_url=_award_url(monitoring_return))
+    tasks = monitoring.tasks(monitoring_return, plan)
+    return render_template(
+        "grantee/return_task_list.html", monitoring_return=monitoring_return, tasks=tasks,
+        completed=sum(task is monitoring.TaskStatus.COMPLETED for _, task in tasks),
+        not_yet_open=monitoring.uk_today() < monitoring_return.period_start, award_url=_award_url(monitoring_return),
+    )
+
+
+@bp.route(URL + "/sections/<section_key>", methods=["GET", "POST"])
+@role_required(Role.APPLICANT)
+def return_section(award_id: int, return_id: int, section_key: str):
+    section = BY_KEY.get(section_key) or abort(404)
+    monitoring_return = _return(award_id, return_id)
+    problem = monitoring.editing_problem(monitoring_return)
+    if problem:
+        flash(problem, "info")
+        return redirect(_task_list_url(monitoring_return))
+    plan = monitoring.plan(monitoring_return)
+    if request.method == "GET":
+        form = section.saved_form(monitoring_return, plan)
+        if form is None:
+            form = section.form(monitoring_return, plan)
+        else:
+            form.validate()  # saved answers that are not yet valid show their messages
+        return _section_page(monitoring_return, section, form)
+    form = section.form(monitoring_return, plan, formdata=request.form)
+    complete = form.validate()
+    try:
+        monitoring.save_section(monitoring_return, section, raw_answers(request.form), current_user._get_current_object(),
+                                complete)
+    except monitoring.ReturnError as error:
+        flash(str(error), "error")
+        return redirect(_task_list_url(monitoring_return))
+    db.session.commit()
+    if SAVE_FOR_LATER in request.form:
+        flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time", "success")
+        return redirect(_task_list_url(monitoring_return))
+    if complete:
+        return redirect(_next_url(monitoring_return, plan, section))
+    return _section_page(monitoring_return, section, form)
+
+
+def _section_page(monitoring_return, section, form):
+    return render_template("grantee/return_section.html", monitoring_return=monitoring_return, section=section,
+                           form=form)
+
+
+def _next_url(monitoring_return, plan, section) -> str:
+    for following in SECTIONS[SECTIONS.index(section) + 1:]:
+        if monitoring.status(monitoring_return, following, plan) is not monitoring.TaskStatus.COMPLETED:
+            return url_for("grantee.return_section", award_id=monitoring_return.award_id,
+                           return_id=monitoring_return.id, section_key=following.key)
+    return _task_list_url(monitoring_return)
+
+
+def _all_answers(monitoring_return, plan):
+    return [(section, section_answers(monitoring_return, section, plan)) for section in SECTIONS]
+
+
+def _check_page(monitoring_return, plan, problems):
+    return render_template("grantee/return_check.html", monitoring_return=monitoring_return, problems=problems,
+                           answers=_all_answers(monitoring_return, plan), form=ConfirmForm())
+
+
+@bp.route(URL + "/check")
+@role_required(Role.APPLICANT)
+def return_check(award_id: int, return_id: int):
+    monitoring_return = _return(award_id, return_id)
+    if monitoring.editing_problem(monitoring_return):
+        return redirect(_task_list_url(monitoring_return))
+    plan = monitoring.plan(monitoring_return)
+    return _check_page(monitoring_return, plan, monitoring.submission_problems(monitoring_return, plan))
+
+
+@bp.route(URL + "/submit", methods=["POST"])
+@role_required(Role.APPLICANT)
+def submit_return(award_id: int, return_id: int):
+    monitoring_return = _return(award_id, return_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    plan = monitoring.plan(monitoring_return)
+    problems = monitoring.submission_problems(monitoring_return, plan)
+    if problems:
+        if monitoring.editing_problem(monitoring_return):  # a second click: the first submission stands
+            return redirect(_task_list_url(monitoring_return))
+        return _check_page(monitoring_return, plan, problems)
+    try:
+        monitoring.submit_return(monitoring_return, plan, current_user._get_current_object())
+    except monitoring.ReturnError as error:
+        return _check_page(monitoring_return, plan, [monitoring.Problem(str(error))])
+    db.session.commit()
+    flash(f"Monitoring return {monitoring_return.number} has been submitted. Your grants officer will review it",
+          "success")
+    return redirect(_task_list_url(monitoring_return))

@@ -1,3 +1,81 @@
-"""Placeholder: filled in by the grantee pages."""
+"""The grantee's awards: the list, one award, and the offer with its online acceptance."""
 
-from grants.blueprints.grantee import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.blueprints.awards.offer_forms import attach
+from grants.blueprints.grantee import bp
+from grants.blueprints.grantee.forms import AcceptanceForm
+from grants.extensions import db
+from grants.formatting import money
+from grants.interfaces import award_offers, awards
+from grants.interfaces.awards import AwardError
+from grants.mail import send_email
+from grants.models.accounts import Role
+from grants.models.awards import AwardStatus, InstalmentStatus
+from grants.permissions import role_required
+
+
+@bp.route("")
+@role_required(Role.APPLICANT)
+def index():
+    organisation = current_user.organisation
+    return render_template(
+        "grantee/index.html",
+        organisation=organisation,
+        awards=awards.organisation_awards(organisation.id) if organisation else [],
+        effective_status=awards.effective_status,
+        next_step=award_offers.grantee_next_step,
+    )
+
+
+@bp.route("/<int:award_id>")
+@role_required(Role.APPLICANT)
+def show(award_id: int):
+    award = awards.award_for_member(current_user, award_id)
+    return render_template("grantee/show.html", award=award, status=awards.effective_status(award),
+                           next_step=award_offers.grantee_next_step(award))
+
+
+@bp.route("/<int:award_id>/offer", methods=["GET", "POST"])
+@role_required(Role.APPLICANT)
+def offer(award_id: int):
+    award = awards.award_for_member(current_user, award_id)
+    status = awards.effective_status(award)
+    form = AcceptanceForm(organisation_name=award.organisation.name)
+    if request.method == "POST" and status is not AwardStatus.OFFERED:
+        # The page explains why it cannot be accepted; the declaration typed does not matter.
+        form = AcceptanceForm(formdata=None, organisation_name=award.organisation.name)
+        form.form_errors.append(awards.not_open_to_accept(status))
+    elif form.validate_on_submit():
+        try:
+            awards.accept_offer(award, current_user._get_current_object(), form.name.data, form.position.data,
+                                form.confirm.data)
+        except AwardError as refused:
+            db.session.rollback()
+            attach(form, refused)
+            status = awards.effective_status(award)
+        else:
+            _tell_officer(award)
+            db.session.commit()
+            flash(f"You have accepted the grant of {money(award.amount)} on behalf of {award.organisation.name}. "
+                  "Keep a copy of the agreement: you can print it from the offer page", "success")
+            return redirect(url_for("grantee.show", award_id=award_id))
+    return render_template("grantee/offer.html", award=award, status=status, form=form,
+                           agreement=award_offers.agreement(award), can_accept=status is AwardStatus.OFFERED)
+
+
+def _tell_officer(award) -> None:
+    officer = award_offers.officer_to_tell(award)
+    if officer is None:
+        return
+    due = ", ".join(f"instalment {i.number} of {money(i.amount)}" for i in award.instalments
+                    if i.status is InstalmentStatus.DUE)
+    send_email(
+        officer.email,
+        f"{award.organisation.name} has accepted its grant ({award.application.reference})",
+        render_template("awards/email/accepted.txt", award=award, officer=officer, due=due,
+                        link=url_for("awards.show", award_id=award.id, _external=True)),
+    )

@@ -8,16 +8,17 @@ from tests.factories import UserFactory
 from tests.helpers import page
 
 NAV = {
-    "applicant": ["Home", "Applications", "Organisation", "Plan and reference data"],
+    "applicant": ["Home", "Applications", "Organisation", "Your grants", "Plan and reference data"],
     "panel_member": ["Home", "Your scoring", "Plan and reference data"],
     "grants_officer": [
-        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Plan and reference data",
+        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
+        "Portfolio", "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Plan and reference data"],
-    "commissioner": ["Home", "Assessment", "Plan and reference data"],
+    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Plan and reference data"],
+    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Plan and reference data"],
     "admin": [
-        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Plan and reference data",
-        "Users", "Audit log", "Outbox",
+        "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
+        "Portfolio", "Plan and reference data", "Users", "Audit log", "Outbox",
     ],
 }
 
@@ -38,10 +39,14 @@ def test_visitors_see_no_navigation_and_a_sign_in_link(client):
     assert page(response).select_one(".opcc-header a[href='/sign-in']") is not None
 
 
-def test_current_section_is_marked(as_role):
-    response = as_role("admin").get("/admin/users")
+@pytest.mark.parametrize("url, current", [
+    ("/admin/users", "Users"), ("/awards", "Awards"), ("/awards/payments", "Payments"),
+    ("/awards/dashboard", "Portfolio"), ("/panel/rounds", "Assessment"),
+])
+def test_current_section_is_marked(as_role, url, current):
+    response = as_role("admin").get(url)
     active = page(response).select(".govuk-service-navigation__item--active")
-    assert [a.get_text(strip=True) for a in active] == ["Users"]
+    assert [a.get_text(strip=True) for a in active] == [current]
 
 
 def test_header_is_the_opccs_not_govuks(client):

@@ -1,0 +1,47 @@
+"""The grantee's acceptance of a grant offer: a named, dated declaration."""
+
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired, Length
+
+from grants.forms import GovForm, submit
+
+NAME_MAX_CHARACTERS = 200
+
+
+class AcceptanceForm(GovForm):
+    # Field names are those accept_offer names in its refusals (name, position, confirm).
+    name = StringField(
+        "Your full name",
+        widget=GovTextInput(),
+        render_kw={"autocomplete": "name", "spellcheck": False},
+        validators=[
+            InputRequired(message="Enter your full name"),
+            Length(max=NAME_MAX_CHARACTERS, message=f"Name must be {NAME_MAX_CHARACTERS} characters or fewer"),
+        ],
+    )
+    position = StringField(
+        "Your position in the organisation",
+        description="For example, chair of trustees, treasurer or director",
+        widget=GovTextInput(),
+        render_kw={"autocomplete": "organization-title"},
+        validators=[
+            InputRequired(message="Enter your position in the organisation"),
+            Length(max=NAME_MAX_CHARACTERS, message=f"Position must be {NAME_MAX_CHARACTERS} characters or fewer"),
+        ],
+    )
+    confirm = BooleanField(
+        "I confirm I am authorised to accept this grant on behalf of the organisation and that we accept "
+        "its conditions",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired(message="Confirm that you accept the grant and its conditions on behalf of "
+                                          "your organisation")],
+    )
+    submit = submit("Accept the grant")
+
+    def __init__(self, *args, organisation_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirm.label.text = (f"I confirm I am authorised to accept this grant on behalf of {organisation_name} "
+                                   "and that we accept its conditions")

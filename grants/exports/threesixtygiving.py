@@ -1,0 +1,120 @@
+"""The 360Giving grants as a spreadsheet in the standard's flattened form.
+
+Sheet "grants": one row per grant, headed with the 360Giving titles ("Identifier", "Amount Awarded",
+"Recipient Org:Identifier", …) so that 360Giving's tools read it as they read the JSON. A grant
+may serve several areas, so beneficiary locations go on a second sheet, "beneficiaryLocation", one
+row per grant and area, tied to the grant by its "Identifier" (the standard's own template).
+Text cells cannot turn into formulas (grants.spreadsheets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from grants.formatting import LONDON
+from grants.models.types import utcnow
+from grants.spreadsheets import text_cell
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AMOUNT_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _first(grant: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    items = grant.get(key) or [{}]
+    return items[0]
+
+
+def _get(key: str, field: str | None = None) -> Callable[[Mapping[str, Any]], Any]:
+    if field is None:
+        return lambda grant: grant.get(key)
+    return lambda grant: _first(grant, key).get(field)
+
+
+# (title, value from the grant, kind): kind "text", "amount" or "date".
+GRANT_COLUMNS: tuple[tuple[str, Callable[[Mapping[str, Any]], Any], str], ...] = (
+    ("Identifier", _get("id"), "text"),
+    ("Title", _get("title"), "text"),
+    ("Description", _get("description"), "text"),
+    ("Currency", _get("currency"), "text"),
+    ("Amount Applied For", _get("amountAppliedFor"), "amount"),
+    ("Amount Awarded", _get("amountAwarded"), "amount"),
+    ("Amount Disbursed", _get("amountDisbursed"), "amount"),
+    ("Award Date", _get("awardDate"), "date"),
+    ("Planned Dates:Start Date", _get("plannedDates", "startDate"), "date"),
+    ("Planned Dates:End Date", _get("plannedDates", "endDate"), "date"),
+    ("Recipient Org:Identifier", _get("recipientOrganization", "id"), "text"),
+    ("Recipient Org:Name", _get("recipientOrganization", "name"), "text"),
+    ("Recipient Org:Charity Number", _get("recipientOrganization", "charityNumber"), "text"),
+    ("Recipient Org:Company Number", _get("recipientOrganization", "companyNumber"), "text"),
+    ("Recipient Org:Postal Code", _get("recipientOrganization", "postalCode"), "text"),
+    ("Funding Org:Identifier", _get("fundingOrganization", "id"), "text"),
+    ("Funding Org:Name", _get("fundingOrganization", "name"), "text"),
+    ("Grant Programme:Code", _get("grantProgramme", "code"), "text"),
+    ("Grant Programme:Title", _get("grantProgramme", "title"), "text"),
+    ("From an open call?", _get("fromOpenCall"), "text"),
+    ("Last modified", _get("dateModified"), "text"),
+)
+LOCATION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Beneficiary Location:Name", "name"),
+    ("Beneficiary Location:Country Code", "countryCode"),
+    ("Beneficiary Location:Geographic Code", "geoCode"),
+    ("Beneficiary Location:Geographic Code Type", "geoCodeType"),
+)
+GRANT_WIDTHS = {"Title": 40, "Description": 60, "Recipient Org:Name": 36, "Funding Org:Name": 40,
+                "Grant Programme:Title": 36, "Identifier": 28, "Recipient Org:Identifier": 26}
+
+
+def filename(extension: str) -> str:
+    """``360giving-2026-11-28.xlsx``: ASCII only, safe in any header."""
+    return f"360giving-{utcnow().astimezone(LONDON):%Y-%m-%d}.{extension}"
+
+
+def _cell(sheet, value: Any, kind: str) -> WriteOnlyCell:
+    if value is None:
+        return WriteOnlyCell(sheet, value=None)
+    if kind == "amount":
+        cell = WriteOnlyCell(sheet, value=Decimal(value))
+        cell.number_format = AMOUNT_FORMAT
+        return cell
+    if kind == "date":
+        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+        cell.number_format = DATE_FORMAT
+        return cell
+    return text_cell(sheet, value)
+
+
+def _widths(sheet, titles: Sequence[str]) -> None:
+    for index, title in enumerate(titles, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = GRANT_WIDTHS.get(title, 20)
+
+
+def workbook(grants: Sequence[Mapping[str, Any]]) -> BytesIO:
+    """The grants (as built by grants.open_data.grant) as an xlsx file."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("grants")
+    _widths(sheet, [title for title, _value, _kind in GRANT_COLUMNS])
+    sheet.freeze_panes = "B2"
+    sheet.append([text_cell(sheet, title) for title, _value, _kind in GRANT_COLUMNS])
+    for grant in grants:
+        sheet.append([_cell(sheet, value(grant), kind) for _title, value, kind in GRANT_COLUMNS])
+
+    locations = book.create_sheet("beneficiaryLocation")
+    _widths(locations, ["Identifier", *(title for title, _key in LOCATION_COLUMNS)])
+    locations.append([text_cell(locations, title) for title in ("Identifier", *(t for t, _key in LOCATION_COLUMNS))])
+    for grant in grants:
+        for location in grant.get("beneficiaryLocation") or []:
+            locations.append([text_cell(locations, grant["id"]),
+                              *(_cell(locations, location.get(key), "text") for _title, key in LOCATION_COLUMNS)])
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer

@@ -1,0 +1,161 @@
+"""Awards as 360Giving open data (the 360Giving Data Standard, version 1.4).
+
+One grant per award the grantee accepted (running or closed). The grant's fields:
+
+- ``id``: the publisher prefix and the application's reference, "360G-opccdc-CGS-2026-0042";
+- ``title`` and ``description``: the project's name and the summary the applicant wrote (the form
+  tells them it may be published);
+- ``amountAwarded`` (the award as it stands, after any variation) and ``amountDisbursed`` (its paid
+  instalments), in pounds, written from the Decimal exactly;
+- ``awardDate``: the day the offer was made, the decision to award (UK date);
+- ``plannedDates``: the award's start and end dates;
+- ``recipientOrganization``: the organisation's org-id (see ``organisation_id``), name, charity and
+  company numbers and, for a registered organisation, its postcode;
+- ``beneficiaryLocation``: the local authority areas served, with their ONS codes;
+- ``fundingOrganization`` and ``grantProgramme``: the commissioner and the round.
+
+Nothing about a person goes in: no contact's name, email or phone, no user, no declaration's
+signatory, and no postcode of an unregistered group (which is often somebody's home).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from grants.formatting import LONDON
+from grants.interfaces.portfolio import paid
+from grants.models.awards import Award
+from grants.models.organisations import LegalType, Organisation
+from grants.models.reference import LocalAuthority
+
+STANDARD_VERSION = "1.4"
+COUNTRY = "GB"
+# 360Giving's geoCodeType codes, by the ONS entity code that starts a GSS code.
+GEO_CODE_TYPES = {
+    "E06": "UA",  # unitary authority (Cornwall, Plymouth, Torbay, the Isles of Scilly)
+    "E07": "NMD",  # non-metropolitan district (Devon's districts)
+    "E08": "MD",
+    "E09": "LONB",
+    "E10": "CTY",  # county (Devon)
+    "W06": "UA",
+    "S12": "CA",
+}
+
+
+def organisation_id(organisation: Organisation, prefix: str) -> str:
+    """The organisation's org-id (org-id.guide), preferring the charity register to Companies House.
+
+    Charity numbers: "1234567" (England and Wales) is GB-CHC-1234567, a linked charity
+    "1234567-1" is known by its main charity's number; "SC012345" is GB-SC-SC012345; "NIC100001"
+    is GB-NIC-100001. Company numbers keep their eight characters with leading zeros:
+    GB-COH-01234567 or GB-COH-SC123456. An organisation with neither (a community group, a faith
+    group, a statutory body) gets the publisher's own id, "360G-opccdc-org-42".
+    """
+    charity = (organisation.charity_number or "").strip().upper()
+    if charity.startswith("SC"):
+        return f"GB-SC-{charity}"
+    if charity.startswith("NIC"):
+        return f"GB-NIC-{charity[3:]}"
+    if charity:
+        return f"GB-CHC-{charity.split('-')[0]}"
+    company = (organisation.company_number or "").strip().upper()
+    if company:
+        return f"GB-COH-{company.zfill(8) if company.isdigit() else company}"
+    return f"{prefix}-org-{organisation.id}"
+
+
+def is_registered(organisation: Organisation) -> bool:
+    """Registered with a regulator (or a public body), so that its address is a matter of record."""
+    return bool(organisation.charity_number or organisation.company_number) or (
+        organisation.legal_type is LegalType.STATUTORY_BODY
+    )
+
+
+def grant_id(award: Award, prefix: str) -> str:
+    reference = award.application.reference or f"award-{award.id}"
+    return f"{prefix}-{reference}"
+
+
+def _recipient(organisation: Organisation, prefix: str) -> dict[str, Any]:
+    recipient: dict[str, Any] = {"id": organisation_id(organisation, prefix), "name": organisation.name}
+    if organisation.charity_number:
+        recipient["charityNumber"] = organisation.charity_number
+    if organisation.company_number:
+        recipient["companyNumber"] = organisation.company_number
+    if is_registered(organisation) and organisation.postcode:
+        recipient["postalCode"] = organisation.postcode
+    return recipient
+
+
+def _location(area: LocalAuthority) -> dict[str, Any]:
+    location: dict[str, Any] = {"name": area.name, "countryCode": COUNTRY, "geoCode": area.ons_code}
+    geo_code_type = GEO_CODE_TYPES.get(area.ons_code[:3])
+    if geo_code_type:
+        location["geoCodeType"] = geo_code_type
+    return location
+
+
+def _first(answers: Mapping[str, Any], name: str) -> str:
+    value = answers.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str]) -> dict[str, Any]:
+    """One award as a 360Giving grant. ``project`` is the application's project answers;
+    ``settings`` the app's configuration (the GRANTS_360_* values)."""
+    prefix = settings["GRANTS_360_PREFIX"]
+    application = award.application
+    title = application.project_title or _first(project, "title") or application.reference or f"Award {award.id}"
+    record: dict[str, Any] = {
+        "id": grant_id(award, prefix),
+        "title": title,
+        "description": _first(project, "summary") or title,
+        "currency": "GBP",
+        "amountAwarded": award.amount,
+        "amountDisbursed": paid(award),
+        "awardDate": award.offered_at.astimezone(LONDON).date().isoformat(),
+        "plannedDates": [{"startDate": award.start_date.isoformat(), "endDate": award.end_date.isoformat()}],
+        "recipientOrganization": [_recipient(award.organisation, prefix)],
+        "fundingOrganization": [{"id": settings["GRANTS_360_FUNDER_ID"], "name": settings["GRANTS_360_FUNDER_NAME"]}],
+        "grantProgramme": [{"code": f"{prefix}-round-{award.round_id}", "title": award.funding_round.name}],
+        "fromOpenCall": "Yes",
+        "dateModified": _timestamp(award.updated_at),
+    }
+    if application.amount_requested is not None:
+        record["amountAppliedFor"] = application.amount_requested
+    if application.local_authorities:
+        record["beneficiaryLocation"] = [_location(area) for area in application.local_authorities]
+    return record
+
+
+def package(awards: Sequence[Award], projects: Mapping[int, Mapping[str, Any]],
+            settings: Mapping[str, str]) -> dict[str, Any]:
+    """The 360Giving data package: ``{"grants": [...]}``. ``projects`` maps application ids to
+    their project answers."""
+    return {
+        "grants": [grant(award, projects.get(award.application_id, {}), settings) for award in awards],
+    }
+
+
+def to_json(value: Any) -> str:
+    """``value`` as JSON, with each Decimal written as the number it is ("4000.00", never a
+    binary float's approximation)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a JSON number")
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(str(key))}: {to_json(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(to_json(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
