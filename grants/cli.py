@@ -60,6 +60,7 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from grants.demo import DEMO_PASSWORD, seed_demo
+    from grants.demo_awards import demo_logins, seed_awards
     from grants.demo_panel import seed_feedback, seed_panel
     from grants.demo_rounds import seed_rounds
     from grants.reference_data import load_reference_data
@@ -71,12 +72,15 @@ def seed_demo_command() -> None:
     seed_rounds()
     seed_panel()
     seed_feedback()
+    seed_awards()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
     for demo in users:
         roles = ", ".join(ROLE_LABELS[r] for r in sorted(demo.roles))
         click.echo(f"  {roles:<18} {demo.email}")
+    for email, organisation in demo_logins():
+        click.echo(f"  {'Applicant':<18} {email} ({organisation})")
     click.echo("")
 
 

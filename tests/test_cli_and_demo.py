@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from grants.interfaces import panel_results
 from grants.interfaces.accounts import get_user_by_email
@@ -168,3 +170,40 @@ def test_demo_applicants_see_the_decided_rounds_outcome_and_feedback(app, db):
     post(client, "/sign-in", {"email": "applicant@example.org", "password": DEMO_PASSWORD})
     text = page(client.get(f"/applications/{application.id}")).get_text(" ")
     assert "Successful" in text and "peer-led model" in text
+
+
+def test_demo_awards_cover_the_states_the_issue_names(app, db):
+    from grants.demo_awards import seed_awards
+    from grants.demo_panel import seed_feedback
+    from grants.demo_rounds import ROUNDS, seed_rounds
+    from grants.interfaces import awards, monitoring, payments
+    from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus, VariationStatus
+    from grants.models.mail import OutboxMessage
+    from grants.models.rounds import FundingRound
+
+    seed_demo()
+    seed_rounds()
+    seed_feedback()
+    seed_awards()
+    seed_awards()  # idempotent
+    funding_round = db.session.scalar(db.select(FundingRound).filter_by(name=ROUNDS[2][0]))
+    made = {award.application.project_title: award for award in awards.list_awards(funding_round.id)}
+    assert len(made) == 4
+    accepted = [a for a in made.values() if a.status is AwardStatus.ACCEPTED]
+    assert len(accepted) == 3
+    # Part-paid and reporting.
+    for award in accepted:
+        assert Decimal(0) < payments.paid_total(award) < award.amount
+    assert any(r.status is ReturnStatus.ACCEPTED for a in accepted for r in a.returns)
+    # One with an overdue return and a held instalment.
+    kitchen = made["Cook Together Penzance"]
+    assert [o.monitoring_return.award_id for o in monitoring.overdue_returns()] == [kitchen.id]
+    assert any(i.held for i in kitchen.instalments)
+    assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject.contains("overdue"))) is not None
+    # One varied.
+    naloxone = made["Naloxone Champions Exeter"]
+    assert [v.status for v in naloxone.variations] == [VariationStatus.APPROVED]
+    # One waiting for acceptance; the demo applicant's grant has its second payment due.
+    assert made["Island Recovery Walks"].status is AwardStatus.OFFERED
+    assert made["Harbour Recovery Café"].instalments[1].status is InstalmentStatus.DUE
+    assert awards.committed(funding_round) <= funding_round.total_budget
