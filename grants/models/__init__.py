@@ -40,6 +40,21 @@ from grants.models.panel import (
     ScoringAssignment,
     SheetStatus,
 )
+from grants.models.pooled_budgets import (
+    Agreement,
+    AgreementPartner,
+    AgreementStatus,
+    BudgetLine,
+    Contribution,
+    ContributionBasis,
+    InstalmentProfile,
+    LineBudget,
+    MonthlyFigure,
+    Partner,
+    PartnerKind,
+    RiskShareRule,
+    YearEnd,
+)
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.reference import (
@@ -53,6 +68,19 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "Agreement",
+    "AgreementPartner",
+    "AgreementStatus",
+    "BudgetLine",
+    "Contribution",
+    "ContributionBasis",
+    "InstalmentProfile",
+    "LineBudget",
+    "MonthlyFigure",
+    "Partner",
+    "PartnerKind",
+    "RiskShareRule",
+    "YearEnd",
     "Award",
     "AwardStatus",
     "Instalment",
