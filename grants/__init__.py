@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.organisations import bp as organisations_bp
     from grants.blueprints.organisations import invites_bp
     from grants.blueprints.panel import bp as panel_bp
+    from grants.blueprints.pooled_budgets import bp as pooled_budgets_bp
     from grants.blueprints.reference import bp as reference_bp
     from grants.blueprints.rounds import bp as rounds_bp
     from grants.blueprints.rubrics import bp as rubrics_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         panel_bp,
         awards_bp,
         grantee_bp,
+        pooled_budgets_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -23,6 +23,17 @@ from grants.models.awards import (
     MonitoringReturn,
 )
 from grants.models.organisations import LegalType, Organisation
+from grants.models.pooled_budgets import (
+    Agreement,
+    AgreementPartner,
+    AgreementStatus,
+    BudgetLine,
+    Contribution,
+    ContributionBasis,
+    LineBudget,
+    Partner,
+    PartnerKind,
+)
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
 from grants.models.rubrics import Rubric, RubricCriterion
@@ -183,6 +194,44 @@ class AwardFactory(_Base):
 
 
 _award_numbers = itertools.count(1)
+
+
+def make_agreement(partners: int = 3, start_year: int = 2026, years: int = 3, **values) -> Agreement:
+    """An active pooled-budget agreement: the OPCC (host) and ``partners`` - 1 local authorities,
+    two budget lines of £60,000 and £40,000 a year, and fixed contributions adding up to the
+    £100,000 each year (largest remainder, so to the penny)."""
+    from grants.modelling.apportionment import apportion
+
+    authorities = _all(LocalAuthority)[: partners - 1]
+    members = [_partner("Office of the Police and Crime Commissioner", PartnerKind.OPCC)] + [
+        _partner(la.council_name, PartnerKind.LOCAL_AUTHORITY, la) for la in authorities
+    ]
+    agreement = Agreement(
+        reference=values.pop("reference", f"PB-{next(_award_numbers):04d}"), title="Drug and alcohol treatment pool",
+        legal_basis="Section 75 arrangement", host_partner=members[0], fund_manager="OPCC Chief Finance Officer",
+        start_year=start_year, end_year=start_year + years - 1, status=AgreementStatus.ACTIVE, **values,
+    )
+    for position, partner in enumerate(members):
+        agreement.members.append(AgreementPartner(partner=partner, position=position))
+    for position, (name, amount) in enumerate((("Community treatment", "60000.00"), ("Recovery support", "40000.00"))):
+        line = BudgetLine(name=name, position=position)
+        line.budgets = [LineBudget(year=year, amount=Decimal(amount)) for year in agreement.years]
+        agreement.lines.append(line)
+    for year in agreement.years:
+        for partner, pence in zip(members, apportion(10_000_000, [1] * len(members)), strict=True):
+            agreement.contributions.append(Contribution(partner=partner, year=year, basis=ContributionBasis.FIXED,
+                                                        amount=Decimal(pence) / 100))
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def _partner(name: str, kind: PartnerKind, local_authority=None) -> Partner:
+    partner = db.session.execute(db.select(Partner).filter_by(name=name)).scalar_one_or_none()
+    if partner is None:
+        partner = Partner(name=name, kind=kind, local_authority=local_authority)
+        db.session.add(partner)
+    return partner
 
 
 def standard_users() -> dict[str, User]:

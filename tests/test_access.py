@@ -19,7 +19,7 @@ from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.types import utcnow
-from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
+from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement
 from tests.helpers import csrf_token
 
 PUBLIC = "public"
@@ -217,6 +217,7 @@ def objects(db, users):
         funding_round=funding_round, status=ApplicationStatus.UNDER_ASSESSMENT, reference="CGS-2026-0002",
         submitted_at=utcnow(), amount_requested=Decimal("3000.00"),
     )
+    agreement = make_agreement()
     # An accepted award of organisation A, with its first instalment due and its returns.
     award = AwardFactory(organisation=org, status=AwardStatus.ACCEPTED, accepted_at=utcnow(),
                          accepted_name="Alex Contact", accepted_position="Chair")
@@ -239,6 +240,9 @@ def objects(db, users):
         "application_id": application.id,
         "bid_id": bid.id,
         "award_id": award.id,
+        "agreement_id": agreement.id,
+        "partner_id": agreement.members[1].partner_id,
+        "year": agreement.start_year,
         "instalment_id": award.instalments[0].id,
         "return_id": award.returns[0].id,
         "variation_id": variation.id,

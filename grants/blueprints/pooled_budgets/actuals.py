@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the pooled-budget pages."""
+
+from grants.blueprints.pooled_budgets import bp  # noqa: F401
