@@ -50,6 +50,9 @@ def load_reference_command() -> None:
     from grants.reference_data import load_reference_data
 
     counts = load_reference_data()
+    from grants.interfaces.pooled_budgets import ensure_partners
+
+    counts["pooled budget partners added"] = len(ensure_partners())
     db.session.commit()
     click.echo("Reference data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
 
@@ -62,6 +65,7 @@ def seed_demo_command() -> None:
     from grants.demo import DEMO_PASSWORD, seed_demo
     from grants.demo_awards import demo_logins, seed_awards
     from grants.demo_panel import seed_feedback, seed_panel
+    from grants.demo_pooled import seed_pooled_budget
     from grants.demo_rounds import seed_rounds
     from grants.reference_data import load_reference_data
 
@@ -73,6 +77,7 @@ def seed_demo_command() -> None:
     seed_panel()
     seed_feedback()
     seed_awards()
+    seed_pooled_budget()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)

@@ -196,6 +196,8 @@ def error_summary(form) -> dict:
     """GOV.UK error summary parameters for ``form``: every message, in page order, linking to its input.
 
     Handles repeating rows (FieldList of FormField) and date inputs, whose first box is "-day".
+    A problem with the whole form (``form.form_errors``) has no input to go to: it is listed as
+    text, not as a link that would leave focus where it was.
     """
     items: list[dict] = []
 
@@ -223,5 +225,5 @@ def error_summary(form) -> dict:
     for field in form:
         walk(field)
     for message in form.form_errors:
-        items.append({"text": message, "href": "#main-content"})
+        items.append({"text": message})
     return {"titleText": "There is a problem", "errorList": items}

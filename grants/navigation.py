@@ -50,6 +50,8 @@ NAV_ITEMS = (
     NavItem("Payments", "awards.payments", frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}),
             "/awards/payments"),
     NavItem("Portfolio", "awards.dashboard", AWARD_STAFF, "/awards/dashboard"),
+    NavItem("Pooled budgets", "pooled_budgets.index",
+            frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),
     NavItem("Users", "admin.users", frozenset({Role.ADMIN}), "/admin/users"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),

@@ -207,3 +207,25 @@ def test_demo_awards_cover_the_states_the_issue_names(app, db):
     assert made["Island Recovery Walks"].status is AwardStatus.OFFERED
     assert made["Harbour Recovery Café"].instalments[1].status is InstalmentStatus.DUE
     assert awards.committed(funding_round) <= funding_round.total_budget
+
+
+def test_demo_pooled_budget_has_all_partners_and_a_closed_year_of_actuals(app, db):
+    from grants.demo_pooled import seed_pooled_budget
+    from grants.interfaces import pooled_budgets, pooled_figures
+    from grants.models.pooled_budgets import PartnerKind
+
+    seed_demo()
+    agreement = seed_pooled_budget()
+    assert seed_pooled_budget() is agreement  # idempotent
+    kinds = sorted(member.partner.kind.value for member in agreement.members)
+    assert kinds == ["local_authority"] * 5 + ["opcc"]
+    assert len(list(agreement.years)) == 3
+    first = agreement.start_year
+    for year in agreement.years:
+        assert pooled_budgets.contributions_for_year(agreement, year)[0].problems == ()
+    figures = pooled_figures.year_figures(agreement, first)
+    assert all(month.actual is not None for line in figures.lines for month in line.months)
+    assert [year_end.year for year_end in agreement.year_ends] == [first]
+    flagged = [line.line.name for line in figures.lines if line.position.flagged]
+    assert flagged == ["Recovery support"]
+    assert {m.partner.kind for m in agreement.members} == {PartnerKind.OPCC, PartnerKind.LOCAL_AUTHORITY}

@@ -14,11 +14,11 @@ NAV = {
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
         "Portfolio", "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Plan and reference data"],
-    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Plan and reference data"],
+    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Pooled budgets", "Plan and reference data"],
+    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Pooled budgets", "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Portfolio", "Pooled budgets", "Plan and reference data", "Users", "Audit log", "Outbox",
     ],
 }
 

@@ -1,0 +1,363 @@
+"""Pooled-budget agreements as a finance workbook (live formulas) and as CSV.
+
+The workbook has a Summary sheet (partners × years contributions, shares of the pool), one sheet
+per financial year (budget lines × months: budget, actual, forecast, then totals as formulas), a
+Risk share sheet and a Notes sheet. Its year sheets are also the layout that
+``grants.interfaces.pooled_import`` reads back. Figures are read straight from the models; the
+arithmetic the app shows comes from ``grants.modelling.pooled``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+
+from grants.formatting import LONDON
+from grants.modelling.calendar import financial_year
+from grants.modelling.pooled import ContributionEntry, line_position, monthly_budget, share_variance, year_contributions
+from grants.models.pooled_budgets import Agreement, BudgetLine, ContributionBasis, month_start
+from grants.spreadsheets import safe_text
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY = "£#,##0.00;-£#,##0.00"
+PERCENT = "0.00%"
+BOLD = Font(bold=True)
+MONTH_NAMES = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+KINDS = ("budget", "actual", "forecast")
+TOTAL_HEADINGS = ("Budget total", "Actual to date", "Forecast outturn", "Variance", "Variance %")
+TOTAL = "Total"
+FIRST_MONTH_COLUMN = 3  # C: after Agreement and Budget line
+
+
+def year_label(year: int) -> str:
+    """2026 → "2026-27", the year sheet's name."""
+    return financial_year(month_start(year, 1))
+
+
+def year_headings(year: int) -> list[str]:
+    """Row 1 of a year sheet, exactly as exported (and as the import expects it)."""
+    months = [f"{MONTH_NAMES[m - 1]} {month_start(year, m).year} {kind}" for m in range(1, 13) for kind in KINDS]
+    return ["Agreement", "Budget line", *months, *TOTAL_HEADINGS]
+
+
+def month_column(month: int, kind: str) -> int:
+    """The column number of ``month``'s budget, actual or forecast on a year sheet."""
+    return FIRST_MONTH_COLUMN + (month - 1) * 3 + KINDS.index(kind)
+
+
+def pence(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((Decimal(amount) * 100).to_integral_value())
+
+
+def _pounds(amount_pence: int | None) -> Decimal | None:
+    return None if amount_pence is None else Decimal(amount_pence) / 100
+
+
+# Figures from the models -------------------------------------------------------------------------
+
+def line_budget_pence(line: BudgetLine, year: int) -> int:
+    return next((pence(b.amount) for b in line.budgets if b.year == year), 0)
+
+
+def line_figures(line: BudgetLine, year: int) -> tuple[list[int | None], list[int | None]]:
+    """The line's actuals and forecasts (pence, None where not entered) for the 12 months of ``year``."""
+    actuals: list[int | None] = [None] * 12
+    forecasts: list[int | None] = [None] * 12
+    for figure in line.figures:
+        if figure.year == year:
+            actuals[figure.month - 1], forecasts[figure.month - 1] = pence(figure.actual), pence(figure.forecast)
+    return actuals, forecasts
+
+
+def contributions(agreement: Agreement, year: int):
+    """``year_contributions`` for the agreement's year, keyed by partner id."""
+    total = sum(line_budget_pence(line, year) for line in agreement.lines)
+    entries = [
+        ContributionEntry(c.partner_id, pence(c.amount) if c.basis is ContributionBasis.FIXED else None,
+                          c.share_percent if c.basis is ContributionBasis.SHARE else None)
+        for c in agreement.contributions if c.year == year
+    ]
+    return year_contributions(total, entries, year_label(year))
+
+
+def year_variance_pence(agreement: Agreement, year: int) -> int:
+    return sum(
+        line_position(line_budget_pence(line, year), *line_figures(line, year), agreement.tolerance_percent).variance_pence
+        for line in agreement.lines
+    )
+
+
+def risk_shares(agreement: Agreement, year: int) -> dict[int, int] | None:
+    """Each partner's share (pence) of the year's forecast variance, to the penny; None if the rule
+    cannot be applied (for example fixed percentages that do not add up to 100)."""
+    partners = [member.partner_id for member in agreement.members]
+    try:
+        return dict(share_variance(
+            year_variance_pence(agreement, year), agreement.risk_share_rule.value, partners, agreement.host_partner_id,
+            contributions=dict(contributions(agreement, year).amounts),
+            fixed_percent={m.partner_id: m.risk_share_percent or Decimal(0) for m in agreement.members},
+            caps={m.partner_id: pence(m.risk_cap) for m in agreement.members},
+        ).shares)
+    except ValueError:
+        return None
+
+
+# The workbook ------------------------------------------------------------------------------------
+
+def _text(sheet, row: int, column: int, value: object, bold: bool = False):
+    """User or fixed text, never a formula (``text_cell``'s rule for a normal-mode sheet)."""
+    cell = sheet.cell(row=row, column=column, value=safe_text(value))
+    cell.data_type = "s"
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def _number(sheet, row: int, column: int, value, number_format: str = MONEY, bold: bool = False):
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.number_format = number_format
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def _headings(sheet, headings: Sequence[str], widths: Sequence[int], freeze: str) -> None:
+    for column, (heading, width) in enumerate(zip(headings, widths, strict=True), start=1):
+        _text(sheet, 1, column, heading, bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = freeze
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def _name(workbook: Workbook, name: str, sheet, first: tuple[int, int], last: tuple[int, int]) -> None:
+    """A defined name for a range of ``sheet`` given by its (column, row) corners."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    ref = f"{quote_sheetname(sheet.title)}!{_abs(*first)}:{_abs(*last)}"
+    workbook.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _cell(column: int, row: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def _abs(column: int, row: int) -> str:
+    return f"${get_column_letter(column)}${row}"
+
+
+def _summary(workbook: Workbook, agreements: Sequence[Agreement], years: Sequence[int]) -> dict:
+    """Write the Summary sheet; return {(agreement id, partner id, year): cell} of the contributions."""
+    sheet = workbook.active
+    sheet.title = "Summary"
+    labels = [year_label(y) for y in years]
+    headings = ["Agreement", "Partner", *labels, "All years", *(f"Share of pool {label}" for label in labels)]
+    _headings(sheet, headings, [16, 40, *[16] * (len(years) + 1), *[16] * len(years)], "C2")
+    cells, row = {}, 2
+    for agreement in agreements:
+        first = row
+        figures = {year: contributions(agreement, year) for year in years}
+        for member in agreement.members:
+            _text(sheet, row, 1, agreement.reference)
+            _text(sheet, row, 2, member.partner.name)
+            for index, year in enumerate(years):
+                amount = figures[year].amounts.get(member.partner_id) if year in agreement.years else None
+                _number(sheet, row, 3 + index, _pounds(amount if amount is not None else 0))
+                cells[(agreement.id, member.partner_id, year)] = _cell(3 + index, row)
+            _number(sheet, row, 3 + len(years), f"=SUM({_cell(3, row)}:{_cell(2 + len(years), row)})")
+            row += 1
+        last = row - 1
+        _text(sheet, row, 1, agreement.reference, bold=True)
+        _text(sheet, row, 2, TOTAL, bold=True)
+        for column in range(3, 4 + len(years)):
+            letter = get_column_letter(column)
+            _number(sheet, row, column, f"=SUM({letter}{first}:{letter}{last})", bold=True)
+        for index in range(len(years)):
+            amount_letter, share_column = get_column_letter(3 + index), 4 + len(years) + index
+            for partner_row in range(first, row + 1):
+                _number(sheet, partner_row, share_column,
+                        f'=IF(${amount_letter}${row}=0,"",{amount_letter}{partner_row}/${amount_letter}${row})', PERCENT)
+        _name(workbook, f"SummaryTotals_{agreement.reference}", sheet, (3, row), (3 + len(years), row))
+        cells[(agreement.id, "total", None)] = row
+        row += 2
+    return cells
+
+
+def _year_sheet(workbook: Workbook, agreements: Sequence[Agreement], year: int) -> dict[int, int]:
+    """Write the year's sheet; return {agreement id: the row of its totals}."""
+    sheet = workbook.create_sheet(year_label(year))
+    headings = year_headings(year)
+    _headings(sheet, headings, [16, 32, *[13] * 36, 16, 16, 16, 16, 12], "C2")
+    totals = len(headings) - len(TOTAL_HEADINGS) + 1  # the Budget total column
+    rows: dict[int, int] = {}
+    row = 2
+    for agreement in agreements:
+        if year not in agreement.years:
+            continue
+        first = row
+        for line in agreement.lines:
+            _text(sheet, row, 1, agreement.reference)
+            _text(sheet, row, 2, line.name)
+            actuals, forecasts = line_figures(line, year)
+            for month, budget in enumerate(monthly_budget(line_budget_pence(line, year)), start=1):
+                _number(sheet, row, month_column(month, "budget"), _pounds(budget))
+                _number(sheet, row, month_column(month, "actual"), _pounds(actuals[month - 1]))
+                _number(sheet, row, month_column(month, "forecast"), _pounds(forecasts[month - 1]))
+            cells = {kind: [_cell(month_column(m, kind), row) for m in range(1, 13)] for kind in KINDS}
+            outturn = "+".join(f"IF(ISNUMBER({a}),{a},IF(ISNUMBER({f}),{f},0))"
+                               for a, f in zip(cells["actual"], cells["forecast"], strict=True))
+            budget_cell, outturn_cell, variance_cell = (_cell(totals + i, row) for i in (0, 2, 3))
+            _number(sheet, row, totals, f"=SUM({','.join(cells['budget'])})")
+            _number(sheet, row, totals + 1, f"=SUM({','.join(cells['actual'])})")
+            _number(sheet, row, totals + 2, f"={outturn}")
+            _number(sheet, row, totals + 3, f"={outturn_cell}-{budget_cell}")
+            _number(sheet, row, totals + 4, f'=IF({budget_cell}=0,"",{variance_cell}/{budget_cell})', PERCENT)
+            row += 1
+        _text(sheet, row, 1, agreement.reference, bold=True)
+        _text(sheet, row, 2, TOTAL, bold=True)
+        for column in range(FIRST_MONTH_COLUMN, totals + 4):
+            letter = get_column_letter(column)
+            formula = f"=SUM({letter}{first}:{letter}{row - 1})" if row > first else "=0"
+            _number(sheet, row, column, formula, bold=True)
+        budget_cell, variance_cell = _cell(totals, row), _cell(totals + 3, row)
+        _number(sheet, row, totals + 4, f'=IF({budget_cell}=0,"",{variance_cell}/{budget_cell})', PERCENT, bold=True)
+        suffix = re.sub(r"\W", "_", f"{year_label(year)}_{agreement.reference}")
+        if row > first:
+            _name(workbook, f"Lines_{suffix}", sheet, (1, first), (totals + 4, row - 1))
+        _name(workbook, f"Totals_{suffix}", sheet, (FIRST_MONTH_COLUMN, row), (totals + 4, row))
+        rows[agreement.id] = row
+        row += 1
+    return rows
+
+
+def _risk_share(workbook: Workbook, agreements: Sequence[Agreement], years: Sequence[int], summary: dict,
+                total_rows: dict[int, dict[int, int]]) -> None:
+    sheet = workbook.create_sheet("Risk share")
+    headings = ["Agreement", "Partner", "Rule", "Fixed %", "Cap"]
+    for year in years:
+        label = year_label(year)
+        headings += [f"Contribution {label}", f"Share of variance {label} (formula)",
+                     f"Share of variance {label} (app, to the penny)"]
+    _headings(sheet, headings, [16, 40, 30, 10, 14, *[18] * (3 * len(years))], "C2")
+    variance_column = get_column_letter(len(year_headings(years[0])) - 1)  # Variance
+    row = 2
+    for agreement in agreements:
+        shares = {year: risk_shares(agreement, year) for year in years if year in agreement.years}
+        total_row = summary[(agreement.id, "total", None)]
+        for member in agreement.members:
+            _text(sheet, row, 1, agreement.reference)
+            _text(sheet, row, 2, member.partner.name)
+            _text(sheet, row, 3, agreement.risk_share_rule.label)
+            _number(sheet, row, 4, None if member.risk_share_percent is None else member.risk_share_percent / 100,
+                    PERCENT)
+            _number(sheet, row, 5, member.risk_cap)
+            for index, year in enumerate(years):
+                column = 6 + 3 * index
+                if year not in agreement.years:
+                    continue
+                contribution = summary[(agreement.id, member.partner_id, year)]
+                total = f"Summary!${re.match('[A-Z]+', contribution).group()}${total_row}"
+                variance = f"{quote_sheetname(year_label(year))}!${variance_column}${total_rows[year][agreement.id]}"
+                _number(sheet, row, column, f"=Summary!{contribution}")
+                rule = agreement.risk_share_rule.value
+                formula = {
+                    "pro_rata": f"=IF({total}=0,0,{variance}*{_cell(column, row)}/{total})",
+                    "fixed": f"={variance}*{_cell(4, row)}",
+                    "host": f"={variance if member.partner_id == agreement.host_partner_id else 0}",
+                }[rule]
+                _number(sheet, row, column + 1, formula)
+                share = (shares[year] or {}).get(member.partner_id) if shares[year] is not None else None
+                _number(sheet, row, column + 2, _pounds(share))
+            row += 1
+        row += 1
+    note = ("The formula columns share each year's forecast variance without caps; the app's column applies caps "
+            "and splits to the penny by largest remainder, so the two may differ by a penny or by a cap.")
+    _text(sheet, row + 1, 1, note)
+
+
+def _notes(workbook: Workbook, agreements: Sequence[Agreement], years: Sequence[int], exported_by: str,
+           exported_at: datetime) -> None:
+    sheet = workbook.create_sheet("Notes")
+    _headings(sheet, ["Item", "Detail"], [28, 100], "A2")
+    rows: list[tuple[str, object]] = [
+        ("Exported by", exported_by),
+        ("Exported at (UK time)", f"{exported_at.astimezone(LONDON):%d/%m/%Y %H:%M}"),
+        ("Financial years", ", ".join(year_label(y) for y in years)),
+        ("Layout", "Summary: contributions by partner and year with totals and shares of the pool. One sheet per "
+                   "financial year: each budget line's monthly budget, actual and forecast, then budget total, actual "
+                   "to date, forecast outturn (actuals where entered, forecasts for the other months), variance and "
+                   "variance %, all live formulas. Risk share: each partner's part of the forecast variance. To "
+                   "import actuals, change only the actual and forecast cells of the year sheets."),
+    ]
+    for agreement in agreements:
+        rows += [
+            ("", ""),
+            ("Agreement", f"{agreement.reference}: {agreement.title}"),
+            ("Legal basis", agreement.legal_basis),
+            ("Host partner", agreement.host_partner.name),
+            ("Pooled-fund manager", agreement.fund_manager),
+            ("Years", f"{year_label(agreement.start_year)} to {year_label(agreement.end_year)}"),
+            ("Status", agreement.status.label),
+            ("Risk share rule", agreement.risk_share_rule.label),
+            ("Tolerance", f"{agreement.tolerance_percent}%"),
+        ]
+        for year in years:
+            for problem in contributions(agreement, year).problems:
+                rows.append(("Contribution problem", problem))
+    for row, (item, detail) in enumerate(rows, start=2):
+        _text(sheet, row, 1, item, bold=True)
+        _text(sheet, row, 2, detail)
+
+
+def export_agreement(agreements: Sequence[Agreement], years: Sequence[int], exported_by: str,
+                     exported_at: datetime) -> Workbook:
+    """One agreement (or every agreement active in a year) over ``years`` as a workbook."""
+    years = sorted(years)
+    workbook = Workbook()
+    summary = _summary(workbook, agreements, years)
+    total_rows = {year: _year_sheet(workbook, agreements, year) for year in years}
+    _risk_share(workbook, agreements, years, summary, total_rows)
+    _notes(workbook, agreements, years, exported_by, exported_at)
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook) -> io.BytesIO:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def export_csv(agreements: Sequence[Agreement], years: Sequence[int]) -> str:
+    """One row per agreement, line, year and month: budget, actual and forecast in pounds (2 dp)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Agreement", "Title", "Budget line", "Financial year", "Month", "Month starting",
+                     "Budget", "Actual", "Forecast"])
+
+    def amount(value: int | None) -> str:
+        return "" if value is None else f"{Decimal(value) / 100:.2f}"
+
+    for agreement in agreements:
+        for line in agreement.lines:
+            for year in sorted(years):
+                if year not in agreement.years:
+                    continue
+                actuals, forecasts = line_figures(line, year)
+                for month, budget in enumerate(monthly_budget(line_budget_pence(line, year)), start=1):
+                    writer.writerow([safe_text(agreement.reference), safe_text(agreement.title), safe_text(line.name),
+                                     year_label(year), month, month_start(year, month).isoformat(), amount(budget),
+                                     amount(actuals[month - 1]), amount(forecasts[month - 1])])
+    return out.getvalue()
