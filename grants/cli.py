@@ -50,7 +50,7 @@ def load_reference_command() -> None:
     from grants.reference_data import load_reference_data
 
     counts = load_reference_data()
-    from grants.interfaces.pooled_budgets import ensure_partners
+    from grants.interfaces.pooled_partners import ensure_partners
 
     counts["pooled budget partners added"] = len(ensure_partners())
     db.session.commit()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.formatting import LONDON
+from grants.interfaces import pooled_partners
 from grants.interfaces import accounts, pooled_budgets, pooled_figures
 from grants.modelling.calendar import financial_year_start
 from grants.models.pooled_budgets import (
@@ -68,7 +69,7 @@ def seed_pooled_budget() -> Agreement | None:
     finance = accounts.get_user_by_email("finance@example.org")
     if finance is None:
         return None
-    pooled_budgets.ensure_partners()
+    pooled_partners.ensure_partners()
     opcc = db.session.scalar(select(Partner).filter_by(kind=PartnerKind.OPCC))
     authorities = list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.position)))
     councils = [db.session.scalar(select(Partner).filter_by(local_authority_id=la.id)) for la in authorities]

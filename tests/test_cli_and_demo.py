@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
@@ -229,3 +230,29 @@ def test_demo_pooled_budget_has_all_partners_and_a_closed_year_of_actuals(app, d
     flagged = [line.line.name for line in figures.lines if line.position.flagged]
     assert flagged == ["Recovery support"]
     assert {m.partner.kind for m in agreement.members} == {PartnerKind.OPCC, PartnerKind.LOCAL_AUTHORITY}
+
+
+def test_the_demo_agreement_round_trips_through_its_spreadsheet(app, db):
+    """Export the demo agreement, import the same file: nothing changes, the second time too."""
+    from werkzeug.datastructures import FileStorage
+
+    from grants.demo_pooled import seed_pooled_budget
+    from grants.exports import pooled_workbook
+    from grants.interfaces import pooled_import
+    from grants.models.pooled_budgets import MonthlyFigure
+    from grants.models.types import utcnow
+
+    seed_demo()
+    agreement = seed_pooled_budget()
+    finance = get_user_by_email("finance@example.org")
+    before = {(f.line_id, f.year, f.month): (f.actual, f.forecast) for f in db.session.scalars(db.select(MonthlyFigure))}
+    assert len(before) == 5 * 12 * 2  # five lines, two years with figures
+    workbook = pooled_workbook.export_agreement([agreement], list(agreement.years), "Fiona Finance", utcnow())
+    data = pooled_workbook.workbook_bytes(workbook).getvalue()
+    for _ in range(2):
+        upload = FileStorage(stream=io.BytesIO(data), filename="pool.xlsx")
+        with app.test_request_context():
+            result = pooled_import.import_actuals(agreement, upload, finance)
+        assert result.problems == [] and result.changed == 0
+    after = {(f.line_id, f.year, f.month): (f.actual, f.forecast) for f in db.session.scalars(db.select(MonthlyFigure))}
+    assert after == before

@@ -20,6 +20,7 @@ from grants.blueprints.pooled_budgets.agreement_forms import (
     percent,
 )
 from grants.extensions import db
+from grants.interfaces import pooled_partners
 from grants.interfaces import pooled_budgets as pooled
 from grants.interfaces.pooled_budgets import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, year_label
 from grants.modelling.pooled import pounds
@@ -54,7 +55,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @role_required(*POOLED_MANAGERS)
 def new():
-    partners = pooled.list_partners(active_only=True)
+    partners = pooled_partners.list_partners(active_only=True)
     form = AgreementForm(partners=partners, data=None if request.method == "POST" else {"lines": "\n".join(DEFAULT_LINES)})
     if form.validate_on_submit():
         try:
@@ -83,7 +84,7 @@ def show(agreement_id: int):
 @role_required(*POOLED_MANAGERS)
 def edit(agreement_id: int):
     agreement = pooled.agreement_or_404(agreement_id)
-    partners = pooled.list_partners()
+    partners = pooled_partners.list_partners()
     form = AgreementForm(partners=partners, this_year=agreement.start_year,
                          data=None if request.method == "POST" else AgreementForm.data_for(agreement))
     del form.lines  # budget lines are changed on the contributions pages
@@ -219,7 +220,7 @@ def add_partner():
     form = PartnerForm()
     if form.validate_on_submit():
         try:
-            partner = pooled.add_partner(form.name.data, form.kind.data, _user())
+            partner = pooled_partners.add_partner(form.name.data, form.kind.data, _user())
         except PooledError as refused:
             db.session.rollback()
             attach(form, refused)
@@ -231,5 +232,5 @@ def add_partner():
 
 
 def _partners_page(form):
-    return render_template("pooled_budgets/partners.html", partners=pooled.list_partners(), form=form,
+    return render_template("pooled_budgets/partners.html", partners=pooled_partners.list_partners(), form=form,
                            can_add=current_user.has_role(Role.ADMIN))

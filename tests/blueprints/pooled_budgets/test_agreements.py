@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from grants.interfaces import pooled_partners
 from grants.interfaces import pooled_budgets as pooled
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import Agreement, Partner, PartnerKind
@@ -19,7 +20,7 @@ S9 = "Crime and disorder reduction grant under section 9 of the Police Reform an
 
 @pytest.fixture
 def partners(db):
-    pooled.ensure_partners()
+    pooled_partners.ensure_partners()
     db.session.flush()
     opcc = db.session.scalar(select(Partner).filter_by(kind=PartnerKind.OPCC))
     councils = list(db.session.scalars(select(Partner).filter_by(kind=PartnerKind.LOCAL_AUTHORITY)
@@ -41,11 +42,11 @@ def _events(db, action: str) -> list[AuditEvent]:
 
 
 def test_ensure_partners_creates_the_opcc_and_every_council_once(db):
-    first = pooled.ensure_partners()
+    first = pooled_partners.ensure_partners()
     db.session.flush()
-    assert pooled.ensure_partners() == []
+    assert pooled_partners.ensure_partners() == []
     names = {p.name for p in first}
-    assert pooled.OPCC_NAME in names
+    assert pooled_partners.OPCC_NAME in names
     assert "Plymouth City Council" in names
     assert db.session.scalar(select(func.count(Partner.id)).filter_by(kind=PartnerKind.OPCC)) == 1
     assert _events(db, "partner.created")
@@ -233,7 +234,7 @@ def test_commissioner_and_admin_may_only_look(db, as_role, role):
 
 def test_adding_a_partner_alone_changes_the_version_and_is_audited(db, users):
     agreement = make_agreement(partners=2)
-    pooled.ensure_partners()
+    pooled_partners.ensure_partners()
     db.session.flush()
     newcomer = db.session.scalar(select(Partner).where(Partner.kind == PartnerKind.LOCAL_AUTHORITY,
                                                        Partner.id.not_in([m.partner_id for m in agreement.members])))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from grants.interfaces import pooled_budgets as pooled
+from grants.interfaces import pooled_partners
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import Partner, PartnerKind
 from tests.helpers import error_messages, page, post
 
 
 def test_viewers_see_the_partners_without_the_form(db, as_role):
-    pooled.ensure_partners()
+    pooled_partners.ensure_partners()
     db.session.flush()
     soup = page(as_role("finance_officer").get("/pooled-budgets/partners"))
-    assert pooled.OPCC_NAME in soup.select_one("#partners").get_text()
+    assert pooled_partners.OPCC_NAME in soup.select_one("#partners").get_text()
     assert soup.select_one("form#add-partner, input#name") is None
 
 
