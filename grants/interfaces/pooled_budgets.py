@@ -293,13 +293,26 @@ def contributions_for_year(agreement: Agreement, year: int) -> tuple[YearContrib
 
 
 def save_year(agreement: Agreement, year: int, inputs: Sequence[ContributionInput],
-              line_budgets: dict[int, Decimal], user: User) -> YearContributions:
+              line_budgets: dict[int, Decimal], user: User,
+              line_versions: dict[int, int] | None = None) -> YearContributions:
     """Save a year's line budgets and every partner's contribution together, or nothing: refused
-    (PooledError) when an amount is negative or missing, shares do not add up to 100% or the
-    contributions do not come to the year's total."""
+    (PooledError) when an amount is negative or missing, shares do not add up to 100%, the
+    contributions do not come to the year's total, or a budget or contribution was changed by
+    someone else since the form was loaded (``seen_version`` of each input; ``line_versions`` maps
+    a line id to the version of its budget for the year, 0 when it had none)."""
     if year not in agreement.years:
         raise PooledError(f"{year_label(year)} is not a year of this agreement")
     lines = {line.id: line for line in agreement.lines}
+    saved_budgets = {line.id: next((b for b in line.budgets if b.year == year), None) for line in agreement.lines}
+    for line_id, seen in (line_versions or {}).items():
+        row = saved_budgets.get(line_id)
+        if (row.version if row is not None else 0) != seen:
+            raise PooledError(STALE_MESSAGE, stale=True)
+    saved_contributions = {c.partner_id: c for c in agreement.contributions if c.year == year}
+    for item in inputs:
+        row = saved_contributions.get(item.partner_id)
+        if item.seen_version is not None and (row.version if row is not None else 0) != item.seen_version:
+            raise PooledError(STALE_MESSAGE, stale=True)
     for line_id, amount in line_budgets.items():
         if line_id not in lines:
             raise PooledError("That budget line is not part of this agreement")
@@ -329,8 +342,6 @@ def save_year(agreement: Agreement, year: int, inputs: Sequence[ContributionInpu
     saved = {c.partner_id: c for c in agreement.contributions if c.year == year}
     for item in inputs:
         contribution = saved.get(item.partner_id)
-        if contribution is not None and item.seen_version is not None and contribution.version != item.seen_version:
-            raise PooledError(STALE_MESSAGE, stale=True)
         values = {"basis": item.basis, "amount": item.amount if item.basis is ContributionBasis.FIXED else None,
                   "share_percent": item.share_percent if item.basis is ContributionBasis.SHARE else None,
                   "profile": item.profile}

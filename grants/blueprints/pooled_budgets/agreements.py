@@ -120,13 +120,17 @@ def contributions(agreement_id: int, year: int):
     entered = request.form if request.method == "POST" else None
     if form.validate_on_submit():
         inputs, budgets = _read_year(agreement, form)
+        line_versions = {line.id: request.form.get(f"line-version-{line.id}", type=int) for line in agreement.lines}
         if not form.form_errors:
             try:
-                pooled.save_year(agreement, year, inputs, budgets, _user())
+                pooled.save_year(agreement, year, inputs, budgets, _user(),
+                                 {k: v for k, v in line_versions.items() if v is not None})
             except PooledError as refused:
                 db.session.rollback()
                 agreement = pooled.agreement_or_404(agreement_id)
                 form.form_errors.append(str(refused))
+                if refused.stale:
+                    entered = None  # show the newer figures (and their versions), not what was typed
             else:
                 db.session.commit()
                 flash(f"Contributions for {year_label(year)} saved", "success")

@@ -164,3 +164,30 @@ def test_a_stale_risk_share_is_refused(db, as_role):
     response = post(as_role("finance_officer"), f"/pooled-budgets/{agreement.id}/risk-share", form)
     assert any("Someone else changed" in text for text in error_messages(response))
     assert agreement.risk_share_rule is RiskShareRule.PRO_RATA
+
+
+@pytest.mark.parametrize("changed", ["line budget", "contribution"])
+def test_a_year_changed_meanwhile_is_refused_whole_and_the_newer_figures_shown(db, as_role, changed):
+    agreement = make_agreement()
+    client = as_role("finance_officer")
+    soup = page(client.get(f"/pooled-budgets/{agreement.id}/contributions/2026"))
+    form = {field["name"]: field.get("value", "") for field in soup.select("main form input[name]")
+            if field.get("type") != "radio" or field.has_attr("checked")}
+    for select_ in soup.select("main form select[name]"):
+        chosen = select_.select_one("option[selected]") or select_.select_one("option")
+        form[select_["name"]] = chosen["value"]
+    # Someone else saves first: a line budget or a contribution gets a new version.
+    line = agreement.lines[1]
+    if changed == "line budget":
+        next(b for b in line.budgets if b.year == 2026).amount = Decimal("39000.00")
+    else:
+        next(c for c in agreement.contributions if c.year == 2026).profile = pooled.InstalmentProfile.ANNUAL
+    db.session.flush()
+    before = _snapshot(agreement)
+    form["line-" + str(agreement.lines[0].id)] = "61000"  # and this user's change, which must not land
+    form[f"amount-{agreement.members[0].partner_id}"] = "34333.34"
+    response = client.post(f"/pooled-budgets/{agreement.id}/contributions/2026", data=form)
+    assert any("Someone else changed" in text for text in error_messages(response))
+    assert _snapshot(agreement) == before
+    shown = page(response).select_one(f"#line-{agreement.lines[0].id}")["value"]
+    assert shown in {"60000.00", "60000", "60,000.00"}  # the saved figure, not the refused one
