@@ -200,7 +200,7 @@ def test_demo_awards_cover_the_states_the_issue_names(app, db):
     kitchen = made["Cook Together Penzance"]
     assert [o.monitoring_return.award_id for o in monitoring.overdue_returns()] == [kitchen.id]
     assert any(i.held for i in kitchen.instalments)
-    assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject.contains("overdue"))) is not None
+    assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject.startswith("Overdue: "))) is not None
     # One varied.
     naloxone = made["Naloxone Champions Exeter"]
     assert [v.status for v in naloxone.variations] == [VariationStatus.APPROVED]
