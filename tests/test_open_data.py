@@ -310,7 +310,7 @@ def test_the_open_data_page_explains_and_lists_the_grants(db, as_role):
     assert links["360Giving data as JSON"] == "/awards/open-data/360giving.json"
     assert links["360Giving data as a spreadsheet (xlsx)"] == "/awards/open-data/360giving.xlsx"
     rows = soup.select("table tbody tr")
-    assert [cell.get_text(strip=True) for cell in rows[0].select("td")][:4] == [
+    assert [cell.get_text(strip=True) for cell in rows[0].select("th, td")][:4] == [
         f"360G-opccdc-{award.application.reference}", "Harbour Recovery Café", award.organisation.name,
         f"GB-CHC-{award.organisation.charity_number}",
     ]

@@ -321,7 +321,7 @@ def test_the_page_shows_the_recomputed_figures(db, rounds, built, as_role):
     assert people["Total"] == [f"{sum(expected_people(awards).values()):,}"]
     overdue = _table(soup, "Overdue monitoring returns, most overdue first")
     assert sorted(
-        (row.select("td")[0].get_text(strip=True), int(row.select("td")[2].get_text().split(":")[0].split()[-1]))
+        (row.select("th, td")[0].get_text(strip=True), int(row.select("th, td")[2].get_text().split(":")[0].split()[-1]))
         for row in overdue.select("tbody tr")
     ) == expected_overdue(awards, TODAY)
     # Each chart is drawn on the server beside its table, named for assistive technology.
