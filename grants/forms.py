@@ -197,7 +197,8 @@ def error_summary(form) -> dict:
 
     Handles repeating rows (FieldList of FormField) and date inputs, whose first box is "-day".
     A problem with the whole form (``form.form_errors``) has no input to go to: it is listed as
-    text, not as a link that would leave focus where it was.
+    text, not as a link that would leave focus where it was. A page that draws its own inputs may
+    add ``(message, input_id)`` pairs to ``form_errors`` instead, which link to that input.
     """
     items: list[dict] = []
 
@@ -225,5 +226,9 @@ def error_summary(form) -> dict:
     for field in form:
         walk(field)
     for message in form.form_errors:
-        items.append({"text": message})
+        if isinstance(message, tuple):
+            text, input_id = message
+            items.append({"text": text, "href": f"#{input_id}"})
+        else:
+            items.append({"text": message})
     return {"titleText": "There is a problem", "errorList": items}

@@ -128,7 +128,7 @@ def contributions(agreement_id: int, year: int):
             except PooledError as refused:
                 db.session.rollback()
                 agreement = pooled.agreement_or_404(agreement_id)
-                form.form_errors.append(str(refused))
+                form.form_errors.append(_linked(refused))
                 if refused.stale:
                     entered = None  # show the newer figures (and their versions), not what was typed
             else:
@@ -142,6 +142,13 @@ def contributions(agreement_id: int, year: int):
                            profiles=list(InstalmentProfile), bases=list(ContributionBasis))
 
 
+def _linked(refused: PooledError):
+    """The refusal for the error summary, linked to its input when it names one on the page."""
+    if refused.field and refused.field.split("-")[0] in {"line", "amount", "share", "percent", "cap"}:
+        return str(refused), refused.field
+    return str(refused)
+
+
 def _read_year(agreement, form) -> tuple[list[pooled.ContributionInput], dict[int, Decimal]]:
     """The rows of the contributions form; problems of typing go into the form's errors."""
     inputs, budgets = [], {}
@@ -149,12 +156,12 @@ def _read_year(agreement, form) -> tuple[list[pooled.ContributionInput], dict[in
         try:
             amount = money_or_error(request.form.get(f"line-{line.id}"), f"Budget for {line.name}")
         except ValueError as problem:
-            form.form_errors.append(str(problem))
+            form.form_errors.append((str(problem), f"line-{line.id}"))
             continue
         if amount is None:
-            form.form_errors.append(f"Enter the budget for {line.name}, £0 or more")
+            form.form_errors.append((f"Enter the budget for {line.name}, £0 or more", f"line-{line.id}"))
         elif amount < 0:
-            form.form_errors.append(f"Budget for {line.name} must be £0 or more")
+            form.form_errors.append((f"Budget for {line.name} must be £0 or more", f"line-{line.id}"))
         else:
             budgets[line.id] = amount
     for member in agreement.members:
@@ -163,19 +170,20 @@ def _read_year(agreement, form) -> tuple[list[pooled.ContributionInput], dict[in
             basis = ContributionBasis(request.form.get(f"basis-{pid}", ""))
             profile = InstalmentProfile(request.form.get(f"profile-{pid}", "quarterly"))
         except ValueError:
-            form.form_errors.append(f"Select whether {name} pays a fixed amount or a share, and how")
+            form.form_errors.append((f"Select whether {name} pays a fixed amount or a share, and how",
+                                     f"basis-{pid}-fixed"))
             continue
         try:
             amount = money_or_error(request.form.get(f"amount-{pid}"), f"{name}’s contribution")
             share = percent(request.form.get(f"share-{pid}"), f"{name}’s share")
         except ValueError as problem:
-            form.form_errors.append(str(problem))
+            form.form_errors.append((str(problem), f"{'share' if 'share' in str(problem) else 'amount'}-{pid}"))
             continue
         if basis is ContributionBasis.FIXED and (amount is None or amount < 0):
-            form.form_errors.append(f"Enter {name}’s contribution, £0 or more")
+            form.form_errors.append((f"Enter {name}’s contribution, £0 or more", f"amount-{pid}"))
             continue
         if basis is ContributionBasis.SHARE and (share is None or share < 0):
-            form.form_errors.append(f"Enter {name}’s share as a percentage, 0 or more")
+            form.form_errors.append((f"Enter {name}’s share as a percentage, 0 or more", f"share-{pid}"))
             continue
         version = request.form.get(f"version-{pid}", type=int)
         inputs.append(pooled.ContributionInput(pid, basis, amount, share, profile, version))
@@ -194,16 +202,19 @@ def risk_share(agreement_id: int):
             pid, name = member.partner_id, member.partner.name
             try:
                 percents[pid] = percent(request.form.get(f"percent-{pid}"), f"{name}’s percentage")
+            except ValueError as problem:
+                form.form_errors.append((str(problem), f"percent-{pid}"))
+            try:
                 caps[pid] = money_or_error(request.form.get(f"cap-{pid}"), f"{name}’s cap")
             except ValueError as problem:
-                form.form_errors.append(str(problem))
+                form.form_errors.append((str(problem), f"cap-{pid}"))
         if not form.form_errors:
             try:
                 pooled.set_risk_share(agreement, _version(form), form.rule.data, percents, caps, _user())
             except PooledError as refused:
                 db.session.rollback()
                 agreement = pooled.agreement_or_404(agreement_id)
-                form.form_errors.append(str(refused))
+                form.form_errors.append(_linked(refused))
             else:
                 db.session.commit()
                 flash("Risk share saved", "success")

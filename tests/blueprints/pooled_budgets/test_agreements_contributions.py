@@ -191,3 +191,16 @@ def test_a_year_changed_meanwhile_is_refused_whole_and_the_newer_figures_shown(d
     assert _snapshot(agreement) == before
     shown = page(response).select_one(f"#line-{agreement.lines[0].id}")["value"]
     assert shown in {"60000.00", "60000", "60,000.00"}  # the saved figure, not the refused one
+
+
+def test_each_error_in_the_year_links_to_its_input(db, as_role):
+    agreement = make_agreement()
+    line = agreement.lines[0]
+    pid = agreement.members[1].partner_id
+    form = _year_form(agreement, lines=("abc", "40000"), p1={"amount": "-5"})
+    response = post(as_role("finance_officer"), f"/pooled-budgets/{agreement.id}/contributions/2026", form)
+    links = {a.get_text(" ", strip=True): a["href"] for a in page(response).select(".govuk-error-summary__list a")}
+    assert any(href == f"#line-{line.id}" for href in links.values()), links
+    assert any(href == f"#amount-{pid}" for href in links.values()), links
+    for href in links.values():
+        assert page(response).select_one(href) is not None  # every link goes to an input on the page
