@@ -55,6 +55,7 @@ from grants.models.pooled_budgets import (
     RiskShareRule,
     YearEnd,
 )
+from grants.models.social_return import ParameterSetStatus, SroiParameterSet
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.reference import (
@@ -68,6 +69,8 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "ParameterSetStatus",
+    "SroiParameterSet",
     "Agreement",
     "AgreementPartner",
     "AgreementStatus",
