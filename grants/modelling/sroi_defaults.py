@@ -1,0 +1,176 @@
+"""The default parameter set for the social-return model, the GDP deflator series used to uprate it, and
+a Devon and Cornwall preset. Every value says where it comes from; a value no public source gives is
+marked as an assumption with who set it. Ranges (low, high) are for sensitivity, not confidence limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal as D
+
+from grants.modelling.social_return import ClientGroupInput, PlanComparison, SroiInputs, compare_with_reported, estimate
+from grants.modelling.sroi_parameters import DeflatorSeries, ParameterSet, Source, Sourced
+
+PLACEHOLDER = "PCC Grants developers, session 2, placeholder to review"
+PER_CLIENT_YEAR = "£ per client per year"
+
+NTA_WHY_INVEST = Source(
+    "Why invest? How drug treatment and recovery services work for individuals, communities and society",
+    "National Treatment Agency for Substance Misuse", "infographic: cost of drug addiction", "2012",
+    "https://paperzz.com/doc/9396750/how-drug-treatment-and-recovery-services-work-for-individ...")
+NTA_CRIME = Source(
+    "Estimating the crime reduction benefits of drug treatment and recovery",
+    "National Treatment Agency for Substance Misuse", "section 3, counterfactual cost of drug-related crime",
+    "2012", "http://docplayer.net/1795799-Estimating-the-crime-reduction-benefits-of-drug-treatment-and-recovery.html")
+MOJ_PHE_REOFFENDING = Source(
+    "The impact of community-based drug and alcohol treatment on re-offending",
+    "Ministry of Justice and Public Health England", "executive summary", "2017")
+PHE_WHY_INVEST = Source(
+    "Alcohol and drug prevention, treatment and recovery: why invest?", "Public Health England",
+    "alcohol facts: annual cost of alcohol-related harm", "2018")
+GREEN_BOOK = Source("The Green Book: central government guidance on appraisal and evaluation", "HM Treasury",
+                    "annex A6 (discounting) and annex A2 (valuing health)", "2022",
+                    "https://www.gov.uk/government/publications/the-green-book-appraisal-and-evaluation-in-central-governent")
+GDP_DEFLATORS = Source("GDP deflators at market prices, and money GDP", "HM Treasury",
+                       "financial-year series (ONS L8GG), 2022-23 = 100", "2024",
+                       "https://www.gov.uk/government/collections/gdp-deflators-at-market-prices-and-money-gdp")
+PLAN = Source("Drugs strategic intentions plan 2022-2025", "Office of the Police and Crime Commissioner for "
+              "Devon, Cornwall and the Isles of Scilly", "“People” section", "2022")
+
+
+def _money(value, low, high, source, price_year, note="", assumption=False):
+    return Sourced(D(value), D(low), D(high), PER_CLIENT_YEAR, source, price_year, assumption,
+                   PLACEHOLDER if assumption else "", note)
+
+
+def _assumed(value, low, high, unit, price_year=None, note=""):
+    return Sourced(D(value), D(low), D(high), unit, None, price_year, True, PLACEHOLDER, note)
+
+
+def _rate(value, low, high, source=None, note=""):
+    return Sourced(D(value), D(low), D(high), "fraction (0 to 1)", source, None, source is None,
+                   PLACEHOLDER if source is None else "", note)
+
+
+DEFAULT_VALUES = {
+    # Crime avoided -----------------------------------------------------------------------------------
+    "crime.opiate": _money(
+        "8691", "5215", "13037", NTA_CRIME, "2011-12", assumption=True,
+        note="Derived: £26,074 a year, the cost of crime by a heroin or crack user not in treatment (NTA 2012), "
+             "× one third, the fall in recorded offending over two years after starting treatment (MoJ and PHE "
+             "2017) = £8,691. Low and high use a 20% and 50% fall (assumption). Price year of £26,074 not "
+             "stated in the material seen: 2011-12 assumed."),
+    "crime.non_opiate": _assumed("1500", "0", "4000", PER_CLIENT_YEAR, "2021-22",
+                                 "No published per-client figure found."),
+    "crime.alcohol": _assumed("1000", "0", "3000", PER_CLIENT_YEAR, "2021-22",
+                              "No published per-client figure found."),
+    "crime.non_opiate_and_alcohol": _assumed("1500", "0", "4000", PER_CLIENT_YEAR, "2021-22",
+                                             "No published per-client figure found."),
+    # Health care ---------------------------------------------------------------------------------------
+    "health_care.opiate": _money(
+        "797", "0", "1595", NTA_WHY_INVEST, "2011-12", assumption=True,
+        note="Derived: £488m a year, the cost of drug misuse to the NHS in England, ÷ 306,000 heroin and "
+             "crack users (both NTA 2012) = £1,595 per user; treatment assumed to avoid half (£797). "
+             "Price year assumed."),
+    "health_care.non_opiate": _assumed("400", "0", "1500", PER_CLIENT_YEAR, "2021-22",
+                                       "No published per-client figure found."),
+    "health_care.alcohol": _money(
+        "547", "0", "2188", PHE_WHY_INVEST, "2017-18", assumption=True,
+        note="Derived: £3.5bn a year, the cost of alcohol-related harm to the NHS in England, ÷ 1.6 million "
+             "adults with some signs of alcohol dependence (both PHE 2018) = £2,188; treatment assumed to "
+             "avoid a quarter (£547). The £3.5bn covers all drinkers, so this overstates. Price year assumed."),
+    "health_care.non_opiate_and_alcohol": _assumed("500", "0", "2000", PER_CLIENT_YEAR, "2021-22",
+                                                   "No published per-client figure found."),
+    # Social care: no per-client figure found in the published material --------------------------------
+    "social_care.opiate": _assumed("300", "0", "1000", PER_CLIENT_YEAR, "2021-22"),
+    "social_care.non_opiate": _assumed("150", "0", "600", PER_CLIENT_YEAR, "2021-22"),
+    "social_care.alcohol": _assumed("250", "0", "1000", PER_CLIENT_YEAR, "2021-22"),
+    "social_care.non_opiate_and_alcohol": _assumed("250", "0", "1000", PER_CLIENT_YEAR, "2021-22"),
+    # Quality of life: QALYs gained per client per year (assumptions) × the Green Book value -----------
+    "qalys.opiate": _assumed("0.05", "0", "0.1", "QALYs per client per year"),
+    "qalys.non_opiate": _assumed("0.04", "0", "0.1", "QALYs per client per year"),
+    "qalys.alcohol": _assumed("0.05", "0", "0.1", "QALYs per client per year"),
+    "qalys.non_opiate_and_alcohol": _assumed("0.05", "0", "0.1", "QALYs per client per year"),
+    "value_per_qaly": Sourced(
+        D("70000"), D("60000"), D("70000"), "£ per QALY", GREEN_BOOK, "2021-22",
+        note="£70,000 per QALY (Green Book 2022); low £60,000, the value in the 2018 edition. Price year "
+             "2021-22 not checked against the Green Book text."),
+    # SROI adjustments and discounting ------------------------------------------------------------------
+    "deadweight": _rate("0.1", "0", "0.3", note="Share of the change that would have happened anyway."),
+    "attribution": _rate("0.1", "0", "0.3", note="Share of the change due to others (mutual aid, housing, …)."),
+    "displacement": _rate("0", "0", "0.1", note="Share of the benefit that moves elsewhere (e.g. crime)."),
+    "drop_off": _rate("0.2", "0.1", "0.5", note="Yearly fall in completers' benefits after treatment."),
+    "discount_rate": _rate("0.035", "0.015", "0.035", GREEN_BOOK,
+                           "Green Book social time preference rate, 3.5% a year, real terms; low 1.5%, the "
+                           "Green Book rate for health effects."),
+}
+
+DEFAULT_PARAMETERS = ParameterSet("Default (session 2)", 1, DEFAULT_VALUES)
+
+# Annual index, 2022-23 = 100. NOT VERIFIED: approximate values written from memory of the HM Treasury
+# series, to be replaced with the figures in the latest release before uprated results are relied on.
+GDP_DEFLATOR = DeflatorSeries(
+    {"2010-11": D("75.4"), "2011-12": D("76.9"), "2012-13": D("78.2"), "2013-14": D("79.8"),
+     "2014-15": D("80.9"), "2015-16": D("81.5"), "2016-17": D("83.2"), "2017-18": D("84.6"),
+     "2018-19": D("86.3"), "2019-20": D("88.4"), "2020-21": D("93.9"), "2021-22": D("94.4"),
+     "2022-23": D("100"), "2023-24": D("106.6"), "2024-25": D("110.0")},
+    GDP_DEFLATORS, verified=False,
+    note="Approximate values, not checked against the release: an assumption by " + PLACEHOLDER + ".")
+
+# Devon and Cornwall preset ---------------------------------------------------------------------------
+
+PLAN_REPORTED_GROSS_BENEFIT = D("59478661")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Inputs for an area, with each assumption behind them in words."""
+
+    name: str
+    inputs: SroiInputs
+    price_year: str
+    assumptions: tuple[str, ...]
+    reported: D
+    reported_source: Source
+
+
+def devon_and_cornwall_preset() -> Preset:
+    """Client numbers the plan's context suggests; most are assumptions and say so."""
+    opiate = 4907  # 60% of the plan's 8,178 opiate and crack users
+    total = 9437  # opiate clients ÷ 0.52
+    both = 1132  # 12% of the total, from the plan (2019-20)
+    non_opiate = 944  # 10% of the total
+    alcohol = total - opiate - both - non_opiate
+    groups = {
+        "opiate": ClientGroupInput(opiate, 245),
+        "non_opiate": ClientGroupInput(non_opiate, 312),
+        "alcohol": ClientGroupInput(alcohol, 883),
+        "non_opiate_and_alcohol": ClientGroupInput(both, 340),
+    }
+    return Preset(
+        "Devon, Cornwall and the Isles of Scilly", SroiInputs(groups, horizon_years=5), "2021-22",
+        (
+            "The plan estimates 8,178 people using opiates and/or crack in Devon and Cornwall; 60% of them "
+            "are assumed to be in treatment (the national share in NTA 2012), giving 4,907 opiate clients.",
+            "Opiate clients are assumed to be 52% of everyone in treatment (national share, recalled and not "
+            "verified), giving 9,437 clients in all.",
+            "The plan says 12% of people in treatment in 2019-20 were treated for non-opiates and alcohol "
+            "together: 1,132 clients.",
+            "Non-opiate only is assumed to be 10% (944); alcohol only is the remainder (2,454).",
+            "Successful completions are assumed at 5% (opiate), 33% (non-opiate), 36% (alcohol) and 30% "
+            "(non-opiate and alcohol), near recent national rates but not verified.",
+            "The horizon (5 years) and the price year (2021-22) are assumptions; the plan does not say what "
+            "the SROI tool's figure covers.",
+            "No cost of treatment is entered, so the preset gives no return per £1.",
+        ),
+        PLAN_REPORTED_GROSS_BENEFIT, PLAN,
+    )
+
+
+def devon_and_cornwall_comparison(parameters: ParameterSet = DEFAULT_PARAMETERS,
+                                  deflator: DeflatorSeries = GDP_DEFLATOR) -> PlanComparison:
+    """The model's gross present value for the preset beside the plan's £59,478,661."""
+    preset = devon_and_cornwall_preset()
+    result = estimate(preset.inputs, parameters.in_prices_of(preset.price_year, deflator))
+    return compare_with_reported(result, preset.reported,
+                                 "gross social and economic benefits of treatment (drug and alcohol clients)")

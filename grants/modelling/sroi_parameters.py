@@ -1,0 +1,188 @@
+"""Parameters of the social-return (SROI) model as data: every value carries its source, price year and
+a low/high range for sensitivity, and money values are uprated between price years by a deflator series.
+
+Rates and fractions are Decimals between 0 and 1 (0.035 is 3.5%); money is Decimal pounds. Price years
+are financial years written "2021-22".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol", "non_opiate_and_alcohol")
+GROUP_LABELS = {
+    "opiate": "opiate",
+    "non_opiate": "non-opiate",
+    "alcohol": "alcohol only",
+    "non_opiate_and_alcohol": "non-opiate and alcohol",
+}
+# Benefit categories per client per year; quality of life is QALYs gained × value per QALY.
+CATEGORIES = ("crime", "health_care", "social_care", "quality_of_life")
+CATEGORY_LABELS = {
+    "crime": "crime avoided",
+    "health_care": "health care",
+    "social_care": "social care",
+    "quality_of_life": "quality of life",
+}
+# Parameter keys that hold a per-client money value for each group ("crime.opiate" …); QALYs are
+# counts ("qalys.opiate") valued by the single "value_per_qaly".
+MONEY_CATEGORIES = ("crime", "health_care", "social_care")
+RATE_KEYS = ("deadweight", "attribution", "displacement", "drop_off", "discount_rate")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value comes from: document, publisher, table or page, year, and an address."""
+
+    title: str
+    publisher: str
+    location: str = ""
+    year: str = ""
+    url: str = ""
+
+    def citation(self) -> str:
+        parts = [self.publisher, f"“{self.title}”", self.year, self.location]
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """One parameter value with its range and provenance.
+
+    ``price_year`` is set only for money values (they are uprated); ``assumption`` is True when no
+    public source gives the value, and ``set_by`` then says who chose it. ``note`` shows any derivation.
+    """
+
+    value: Decimal
+    low: Decimal
+    high: Decimal
+    unit: str
+    source: Source | None = None
+    price_year: str | None = None
+    assumption: bool = False
+    set_by: str = ""
+    note: str = ""
+
+    def __post_init__(self):
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"Range {self.low} to {self.high} must contain the value {self.value}")
+        if self.source is None and not self.assumption:
+            raise ValueError("A value with no source must be marked as an assumption")
+
+    def scaled(self, factor: Decimal, price_year: str) -> Sourced:
+        return replace(self, value=self.value * factor, low=self.low * factor, high=self.high * factor,
+                       price_year=price_year)
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """A named, versioned set of parameter values keyed "crime.opiate", "qalys.alcohol",
+    "value_per_qaly", "deadweight" and so on (see ``required_keys``)."""
+
+    name: str
+    version: int
+    values: Mapping[str, Sourced]
+
+    def __post_init__(self):
+        missing = [key for key in required_keys() if key not in self.values]
+        if missing:
+            raise ValueError(f"Parameter set {self.name} is missing {', '.join(missing)}")
+        for key in RATE_KEYS:
+            check_rate(self.values[key].value, key.replace("_", " ").capitalize())
+
+    def value(self, key: str) -> Decimal:
+        return self.values[key].value
+
+    def with_value(self, key: str, value: Decimal) -> ParameterSet:
+        """A copy with one central value changed (range widened to keep it), for sensitivity runs."""
+        old = self.values[key]
+        changed = replace(old, value=value, low=min(old.low, value), high=max(old.high, value))
+        return replace(self, values={**self.values, key: changed})
+
+    def with_values(self, new: Mapping[str, Decimal]) -> ParameterSet:
+        values = dict(self.values)
+        for key, value in new.items():
+            old = values[key]
+            values[key] = replace(old, value=value, low=min(old.low, value), high=max(old.high, value))
+        return replace(self, values=values)
+
+    def in_prices_of(self, year: str, deflator: DeflatorSeries) -> ParameterSet:
+        """Every money value uprated (or deflated) from its own price year to ``year``."""
+        values = {
+            key: (item.scaled(deflator.factor(item.price_year, year), year) if item.price_year else item)
+            for key, item in self.values.items()
+        }
+        return replace(self, values=values)
+
+
+def required_keys() -> tuple[str, ...]:
+    per_group = [f"{category}.{group}" for category in (*MONEY_CATEGORIES, "qalys") for group in CLIENT_GROUPS]
+    return (*per_group, "value_per_qaly", *RATE_KEYS)
+
+
+@dataclass(frozen=True)
+class DeflatorSeries:
+    """Annual index values by financial year ("2021-22" → 93.5), with where they come from."""
+
+    index: Mapping[str, Decimal]
+    source: Source
+    verified: bool = False
+    note: str = ""
+    years: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "years", tuple(sorted(self.index)))
+
+    def factor(self, from_year: str, to_year: str) -> Decimal:
+        """Multiply a value in ``from_year`` prices by this to express it in ``to_year`` prices."""
+        for year in (from_year, to_year):
+            if year not in self.index:
+                raise ValueError(f"There is no GDP deflator for {year}: the series covers "
+                                 f"{self.years[0]} to {self.years[-1]}")
+        return self.index[to_year] / self.index[from_year]
+
+
+# Validation --------------------------------------------------------------------------------------
+
+def check_count(value: object, label: str) -> int:
+    """A whole, non-negative number of people, or ValueError saying what is wrong."""
+    if isinstance(value, bool):
+        raise ValueError(f"{label} must be a whole number")
+    if isinstance(value, str):
+        value = value.strip().replace(",", "")
+        if not value.lstrip("-").isdigit():
+            raise ValueError(f"{label} must be a whole number")
+        value = int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError(f"{label} must be a whole number")
+    if value < 0:
+        raise ValueError(f"{label} cannot be negative")
+    return value
+
+
+def check_rate(value: object, label: str) -> Decimal:
+    """A fraction from 0 to 1 (shown to people as 0% to 100%), or ValueError."""
+    try:
+        rate = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{label} must be a number between 0% and 100%") from None
+    if isinstance(value, bool) or not rate.is_finite() or not 0 <= rate <= 1:
+        raise ValueError(f"{label} must be between 0% and 100%")
+    return rate
+
+
+def check_money(value: object, label: str) -> Decimal:
+    """A non-negative amount of money in pounds, or ValueError."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").lstrip("£"))
+    except InvalidOperation:
+        raise ValueError(f"{label} must be an amount of money in pounds") from None
+    if isinstance(value, bool) or not amount.is_finite():
+        raise ValueError(f"{label} must be an amount of money in pounds")
+    if amount < 0:
+        raise ValueError(f"{label} cannot be negative")
+    return amount

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grants.modelling.social_return import (
+    ClientGroupInput,
+    SroiInputError,
+    SroiInputs,
+    compare_with_reported,
+    estimate,
+    whole_pounds,
+)
+from grants.modelling.sroi_defaults import (
+    DEFAULT_PARAMETERS,
+    GDP_DEFLATOR,
+    PLAN_REPORTED_GROSS_BENEFIT,
+    devon_and_cornwall_comparison,
+    devon_and_cornwall_preset,
+)
+from grants.modelling.sroi_parameters import (
+    CLIENT_GROUPS,
+    DeflatorSeries,
+    ParameterSet,
+    Source,
+    Sourced,
+    required_keys,
+)
+
+ZERO_RATES = {"deadweight": 0, "attribution": 0, "displacement": 0, "drop_off": 0, "discount_rate": 0}
+
+
+def parameters(spread: str = "0", **values) -> ParameterSet:
+    """Every value zero unless given; each range is value × (1 ± spread), rates capped at 1."""
+    items = {}
+    for key in required_keys():
+        value = D(str(values.get(key.replace(".", "__"), values.get(key, 0))))
+        low, high = value * (1 - D(spread)), value * (1 + D(spread))
+        if key in ZERO_RATES and value <= 1:
+            high = min(high, D(1))
+        items[key] = Sourced(value, low, high, "test", assumption=True, set_by="tests")
+    return ParameterSet("test", 1, items)
+
+
+def one_group(clients: int, completions: int, horizon: int = 1, **cost) -> SroiInputs:
+    return SroiInputs({"opiate": ClientGroupInput(clients, completions)}, horizon, **cost)
+
+
+# Hand-worked examples -----------------------------------------------------------------------------
+
+def test_one_group_one_year():
+    # per client: crime 1,000 + health 200 + social care 100 + 0.01 QALY × £50,000 = £1,800
+    params = parameters(crime__opiate=1000, health_care__opiate=200, social_care__opiate=100,
+                        qalys__opiate="0.01", value_per_qaly=50000)
+    result = estimate(one_group(10, 2, cost_per_client=D(600)), params)
+    assert result.gross_year_one == result.gross_present_value == 18000
+    assert result.by_category() == {"crime": 10000, "health_care": 2000, "social_care": 1000,
+                                    "quality_of_life": 5000}
+    assert result.by_group() == {"opiate": 18000}
+    assert result.net_present_value == 18000
+    assert result.cost == 6000
+    assert result.net_after_cost == 12000
+    assert result.return_per_pound == 3
+    assert result.summary() == (
+        "Over 1 year, treatment is estimated to bring £18,000 of social and economic benefits (present value), "
+        "£18,000 after allowing for what would have happened anyway, others' contribution and displacement: "
+        "about £3.00 for every £1 of the £6,000 spent on treatment.")
+
+
+def test_discounting_over_three_years_leaves_year_one_undiscounted():
+    # 10 clients × £1,000 in year one; 4 completers × £1,000 in years 2 and 3, ÷ 1.035 and ÷ 1.035²
+    params = parameters(crime__opiate=1000, discount_rate="0.035")
+    result = estimate(one_group(10, 4, horizon=3), params)
+    assert result.gross_year_one == 10000
+    expected = D(10000) + D(4000) / D("1.035") + D(4000) / D("1.071225")
+    assert abs(result.gross_present_value - expected) < D("1e-18")
+    assert result.gross_present_value.quantize(D("0.01")) == D("17598.78")
+
+
+def test_drop_off_reduces_completers_benefit_each_year_after_treatment():
+    # year 1: 5 × 100 = 500; year 2: 500 × 0.8 = 400; year 3: 500 × 0.64 = 320
+    result = estimate(one_group(5, 5, horizon=3), parameters(crime__opiate=100, drop_off="0.2"))
+    assert result.gross_present_value == 1220
+
+
+def test_total_cost_instead_of_cost_per_client():
+    result = estimate(one_group(10, 0, total_cost=D(4500)), parameters(crime__opiate=900))
+    assert result.return_per_pound == 2
+    assert result.net_after_cost == 4500
+
+
+def test_no_cost_means_no_return_per_pound():
+    result = estimate(one_group(1, 0), parameters(crime__opiate=10))
+    assert result.return_per_pound is None
+    assert "no return per £1" in result.summary()
+
+
+@pytest.mark.parametrize("adjustment", ["deadweight", "attribution", "displacement"])
+def test_each_adjustment_at_zero_and_at_100_percent(adjustment):
+    at_zero = estimate(one_group(10, 0), parameters(crime__opiate=100, **{adjustment: 0}))
+    at_full = estimate(one_group(10, 0), parameters(crime__opiate=100, **{adjustment: 1}))
+    assert at_zero.net_present_value == at_zero.gross_present_value == 1000
+    assert at_full.net_present_value == 0
+    assert at_full.gross_present_value == 1000
+
+
+def test_adjustments_multiply():
+    params = parameters(crime__opiate=100, deadweight="0.1", attribution="0.2", displacement="0.5")
+    assert estimate(one_group(10, 0), params).net_present_value == 360
+
+
+def test_drop_off_at_100_percent_ends_benefit_after_treatment():
+    result = estimate(one_group(10, 10, horizon=10), parameters(crime__opiate=100, drop_off=1))
+    assert result.gross_present_value == 1000
+
+
+# Price years ---------------------------------------------------------------------------------------
+
+def test_money_values_are_uprated_and_counts_are_not():
+    series = DeflatorSeries({"2020-21": D(80), "2021-22": D(100)}, Source("test", "tests"))
+    item = Sourced(D(80), D(40), D(160), "£", assumption=True, price_year="2020-21")
+    params = parameters(qalys__opiate="0.5").with_value("crime.opiate", D(0))
+    params = ParameterSet("t", 1, {**params.values, "crime.opiate": item})
+    uprated = params.in_prices_of("2021-22", series)
+    assert (uprated.values["crime.opiate"].value, uprated.values["crime.opiate"].low) == (100, 50)
+    assert uprated.values["crime.opiate"].price_year == "2021-22"
+    assert uprated.value("qalys.opiate") == D("0.5")
+
+
+def test_a_year_outside_the_deflator_series_is_refused():
+    with pytest.raises(ValueError, match="There is no GDP deflator for 2031-32: the series covers 2010-11 to 2024-25"):
+        DEFAULT_PARAMETERS.in_prices_of("2031-32", GDP_DEFLATOR)
+
+
+# Bad input -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("clients", "completions", "message"), [
+    (-1, 0, "Clients in treatment (opiate) cannot be negative"),
+    ("ten", 0, "Clients in treatment (opiate) must be a whole number"),
+    (D("2.5"), 0, "Clients in treatment (opiate) must be a whole number"),
+    (True, 0, "Clients in treatment (opiate) must be a whole number"),
+    (5, -2, "Successful completions (opiate) cannot be negative"),
+    (5, 6, "Successful completions (opiate) cannot be more than clients in treatment: 6 completions, 5 clients"),
+])
+def test_bad_counts_have_specific_messages(clients, completions, message):
+    with pytest.raises(SroiInputError) as raised:
+        estimate(one_group(clients, completions), parameters())
+    assert raised.value.problems == (message,)
+
+
+def test_counts_typed_as_text_are_accepted():
+    result = estimate(one_group("1,000", " 10 "), parameters(crime__opiate=1))
+    assert result.gross_year_one == 1000
+
+
+@pytest.mark.parametrize("horizon", [0, 11, "5", 2.5])
+def test_horizon_outside_1_to_10_years(horizon):
+    with pytest.raises(SroiInputError, match="The horizon must be a whole number of years from 1 to 10"):
+        estimate(one_group(1, 0, horizon=horizon), parameters())
+
+
+@pytest.mark.parametrize("rate", ["deadweight", "attribution", "displacement", "drop_off", "discount_rate"])
+@pytest.mark.parametrize("value", [-0.01, 1.01])
+def test_rates_outside_0_to_100_percent(rate, value):
+    label = rate.replace("_", " ").capitalize()
+    with pytest.raises(ValueError, match=f"{label} must be between 0% and 100%"):
+        parameters(**{rate: value})
+
+
+def test_money_and_group_problems_are_listed_together():
+    inputs = SroiInputs({"heroin": ClientGroupInput(1, 0), "alcohol": ClientGroupInput(3, 4)}, 1,
+                        cost_per_client=D(-5))
+    with pytest.raises(SroiInputError) as raised:
+        estimate(inputs, parameters())
+    assert raised.value.problems[0].startswith("Unknown client group “heroin”")
+    assert "The cost per client cannot be negative" in raised.value.problems
+
+
+def test_a_value_without_a_source_must_be_an_assumption():
+    with pytest.raises(ValueError, match="must be marked as an assumption"):
+        Sourced(D(1), D(0), D(2), "£")
+
+
+# The defaults and the Devon and Cornwall preset ---------------------------------------------------
+
+def test_every_default_has_a_source_or_says_who_assumed_it():
+    for key, item in DEFAULT_PARAMETERS.values.items():
+        assert item.source is not None or (item.assumption and item.set_by), key
+        assert item.low <= item.value <= item.high, key
+        if item.unit.startswith("£"):
+            assert item.price_year in GDP_DEFLATOR.index, key
+
+
+def test_devon_and_cornwall_preset_is_consistent():
+    preset = devon_and_cornwall_preset()
+    assert sum(g.clients for g in preset.inputs.groups.values()) == 9437
+    assert set(preset.inputs.groups) == set(CLIENT_GROUPS)
+    assert preset.reported == PLAN_REPORTED_GROSS_BENEFIT == D("59478661")
+
+
+def test_comparison_with_the_plan_reports_the_difference_without_tuning():
+    comparison = devon_and_cornwall_comparison()
+    assert comparison.reported == D("59478661")
+    assert comparison.difference == comparison.estimated - comparison.reported
+    assert comparison.summary().endswith("than the £59,478,661 the plan reports.")
+    # Parameters are untouched by the comparison.
+    assert DEFAULT_PARAMETERS.value("crime.opiate") == D("8691")
+
+
+def test_comparison_wording_when_the_model_is_below_the_plan():
+    result = estimate(one_group(1, 0), parameters(crime__opiate=100))
+    assert compare_with_reported(result, D(200)).summary() == (
+        "The model estimates £100 of gross social and economic benefits, £100 (50%) less than the £200 the "
+        "plan reports.")
+
+
+def test_whole_pounds_rounds_half_up_for_display_only():
+    assert whole_pounds(D("1234.5")) == "£1,235"
+    assert whole_pounds(D("-0.4")) == "£0"
+    assert whole_pounds(D("-2.5")) == "-£3"
+
+
+# Properties ----------------------------------------------------------------------------------------
+
+counts = st.integers(min_value=0, max_value=5000)
+money = st.decimals(min_value=0, max_value=50000, places=2)
+rates = st.decimals(min_value=0, max_value=1, places=3)
+BENEFIT_KEYS = [k for k in required_keys() if k.split(".")[0] in {"crime", "health_care", "social_care", "qalys"}]
+
+
+@given(clients=counts, completed=st.floats(0, 1), horizon=st.integers(1, 10), key=st.sampled_from(BENEFIT_KEYS),
+       base=money, extra=money, drop_off=rates, deadweight=rates, rate=st.decimals(0, D("0.1"), places=3))
+def test_return_is_monotonic_in_each_benefit(clients, completed, horizon, key, base, extra, drop_off, deadweight, rate):
+    groups = {g: ClientGroupInput(clients, int(clients * completed)) for g in CLIENT_GROUPS}
+    inputs = SroiInputs(groups, horizon, cost_per_client=D(1000))
+    common = {"value_per_qaly": 1000, "drop_off": drop_off, "deadweight": deadweight, "discount_rate": rate}
+    lower = estimate(inputs, parameters(**{key: base}, **common))
+    higher = estimate(inputs, parameters(**{key: base + extra}, **common))
+    assert higher.net_present_value >= lower.net_present_value
+    if clients:
+        assert higher.return_per_pound >= lower.return_per_pound
+
+
+@given(clients=counts, horizon=st.integers(1, 10), cost=money, drop_off=rates)
+def test_return_is_zero_when_every_benefit_is_zero(clients, horizon, cost, drop_off):
+    inputs = SroiInputs({g: ClientGroupInput(clients, clients // 2) for g in CLIENT_GROUPS}, horizon,
+                        total_cost=cost + 1)
+    result = estimate(inputs, parameters(value_per_qaly=70000, drop_off=drop_off))
+    assert result.gross_present_value == result.net_present_value == 0
+    assert result.return_per_pound == 0
+
+
+@given(clients=counts, horizon=st.integers(1, 10), crime=money)
+def test_present_value_is_at_least_year_one_and_by_group_adds_up(clients, horizon, crime):
+    inputs = SroiInputs({g: ClientGroupInput(clients, clients) for g in CLIENT_GROUPS}, horizon)
+    result = estimate(inputs, parameters(crime__alcohol=crime, discount_rate="0.035", drop_off="0.2"))
+    assert result.gross_present_value >= result.gross_year_one
+    assert sum(result.by_group().values()) == sum(result.by_category().values()) == result.gross_present_value
