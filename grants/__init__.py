@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.rounds import bp as rounds_bp
     from grants.blueprints.rubrics import bp as rubrics_bp
     from grants.blueprints.screening import bp as screening_bp
+    from grants.blueprints.social_return import bp as social_return_bp
 
     for blueprint in (
         main_bp,
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         awards_bp,
         grantee_bp,
         pooled_budgets_bp,
+        social_return_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
