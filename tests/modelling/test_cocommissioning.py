@@ -1,0 +1,162 @@
+"""Co-commissioning: hand-worked examples of each method, costs, and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from grants.modelling.cocommissioning import (
+    SOUTH_WEST,
+    Bound,
+    CostModel,
+    CostSplit,
+    Partner,
+    ScaleEconomies,
+    Scenario,
+    joint_cost,
+    run,
+)
+
+# Two partners:          A     B
+#   population          100   300
+#   population 15-64     60   140
+#   OCU                   3     1
+#   caseload              1     4
+A = Partner("a", "Area A", 100, 60, 3, 1)
+B = Partner("b", "Area B", 300, 140, 1, 4)
+# Fixed £500 a year each alone, nothing else, no economies: the joint cost is £1,000 = 100,000p.
+FLAT = CostModel(setup_pence=0, fixed_annual_pence=50_000, cost_per_client_pence=0, years=1)
+
+
+def contributions(result):
+    return {o.code: o.contribution_pence for o in result.partners}
+
+
+@pytest.mark.parametrize("weights, expected", [
+    ({"equal": 100}, {"a": 50_000, "b": 50_000}),
+    ({"population": 100}, {"a": 25_000, "b": 75_000}),  # 100 : 300
+    ({"population_15_64": 100}, {"a": 30_000, "b": 70_000}),  # 60 : 140
+    ({"need": 100}, {"a": 75_000, "b": 25_000}),  # 3 : 1
+    ({"caseload": 100}, {"a": 20_000, "b": 80_000}),  # 1 : 4
+    # 25% need + 75% caseload: A = 0.25 × 3/4 + 0.75 × 1/5 = 0.1875 + 0.15 = 0.3375
+    ({"need": 25, "caseload": 75}, {"a": 33_750, "b": 66_250}),
+])
+def test_each_method_by_hand(weights, expected):
+    split = CostSplit({basis: D(w) for basis, w in weights.items()})
+    result = run(Scenario("hand", (A, B), FLAT, split))
+    assert result.year_costs == (100_000,)
+    assert contributions(result) == expected
+
+
+def test_the_odd_penny_goes_by_partner_code_not_list_order():
+    c = Partner("c", "Area C", 1, 1, 1, 1)
+    costs = CostModel(0, 100_000, 0, years=1, scale=ScaleEconomies(percent=D(100) / 3))  # 3 × 100,000 / 3
+    for order in [(A, B, c), (c, B, A)]:
+        result = run(Scenario("thirds", order, costs))
+        assert result.year_costs == (100_000,)
+        assert contributions(result) == {"a": 33_334, "b": 33_333, "c": 33_333}
+
+
+def test_a_cap_passes_the_excess_to_the_others_in_proportion():
+    c = Partner("c", "Area C", 800, 1, 1, 1)
+    costs = CostModel(0, 100_000 // 3 + 1, 0, years=1)
+    # joint 3 × 33,334 = 100,002; population 100 : 300 : 800; C capped at 50% (rounded up: 50,001)
+    # the other 50,001 goes to A and B 1 : 3 → 12,500.25 and 37,500.75
+    result = run(Scenario("cap", (A, B, c), costs, CostSplit.by("population", cap=Bound(percent=D(50)))))
+    assert contributions(result) == {"a": 12_500, "b": 37_501, "c": 50_001}
+
+
+def test_a_floor_takes_the_shortfall_from_the_others_in_proportion():
+    c = Partner("c", "Area C", 800, 1, 1, 1)
+    costs = CostModel(0, 100_000, 0, years=1, scale=ScaleEconomies(percent=D(100) / 3))  # joint 100,000
+    # population 1 : 3 : 8 gives A 8,333.33; a floor of £200 lifts A to 20,000; B and C share 80,000 3 : 8
+    result = run(Scenario("floor", (A, B, c), costs, CostSplit.by("population", floor=Bound(pence=20_000))))
+    assert contributions(result) == {"a": 20_000, "b": 21_818, "c": 58_182}
+
+
+def test_phase_in_moves_from_standalone_proportions_to_the_method():
+    a, b = Partner("a", "A", 1, 1, 1, 10), Partner("b", "B", 1, 1, 1, 30)
+    costs = CostModel(0, 0, 100, years=3)  # alone: A £10 and B £30 a year, jointly £40
+    result = run(Scenario("phase", (a, b), costs, CostSplit.by("equal", phase_in_years=2)))
+    # year 1 halfway: A = ½ × ¼ + ½ × ½ = ⅜ of 4,000; year 2 on: equal
+    assert [y.contribution_pence for y in result.partner("a").years] == [1_500, 2_000, 2_000]
+    assert [y.contribution_pence for y in result.partner("b").years] == [2_500, 2_000, 2_000]
+
+
+def test_costs_savings_and_cost_per_client_by_hand():
+    a, b = Partner("a", "A", 1, 1, 1, 10), Partner("b", "B", 1, 1, 1, 30)
+    costs = CostModel(setup_pence=10_000, fixed_annual_pence=50_000, cost_per_client_pence=1_000,
+                      take_up_percent=D(50), inflation_percent=D(10), years=2, scale=ScaleEconomies(percent=D(80)))
+    result = run(Scenario("hand", (a, b), costs, CostSplit.by("caseload")))
+    # clients: A 5, B 15. Year 1 alone: A 60,000 + 5,000; B 60,000 + 15,000.
+    # Jointly: 80% × 120,000 + 20 × 1,000 = 116,000. Year 2 (× 1.1): alone A 60,500, B 71,500; jointly 110,000
+    assert result.year_costs == (116_000, 110_000)
+    assert result.scale_factor == D("0.8000")
+    a_out, b_out = result.partner("a"), result.partner("b")
+    assert [y.standalone_pence for y in a_out.years] == [65_000, 60_500]
+    assert [y.contribution_pence for y in a_out.years] == [29_000, 27_500]  # a quarter, by caseload 10 : 30
+    assert a_out.saving_pence == 125_500 - 56_500
+    assert b_out.saving_pence == 146_500 - 169_500 and b_out.better_off_alone
+    assert a_out.years[0].cost_per_client_pence == 5_800 and a_out.cost_per_client_pence == 5_650
+    assert result.clients_served == {"a": (D(5), D(5)), "b": (D(15), D(15))}
+    assert result.saving_pence == result.standalone_total_pence - result.total_pence
+
+
+def test_a_curve_of_economies():
+    four = tuple(Partner(code, code, 1, 1, 1, 1) for code in "abcd")
+    costs = CostModel(0, 25_000, 0, years=1, scale=ScaleEconomies(exponent=D("0.5")))
+    assert joint_cost(four, costs, 1) == 50_000  # 4 × 25,000 × 4^(−0.5)
+
+
+def test_each_partner_alone_pays_its_standalone_cost():
+    costs = CostModel(0, 50_000, 0, years=1)
+    result = run(Scenario("alone", (A,), costs, joint=False))
+    assert contributions(result) == {"a": 50_000} and result.saving_pence == 0
+
+
+def test_south_west_reference_data():
+    assert [p.population.value for p in SOUTH_WEST] == [1_748_000, 1_786_200, 779_100, 644_800, 743_500]
+    assert not SOUTH_WEST[0].population.assumption
+    assert all(p.ocu.assumption and "9.5" in p.ocu.source for p in SOUTH_WEST)
+    # Dorset: 779,100 × 61% = 475,251 aged 15-64 (assumed); × 9.5 / 1,000 = 4,514.88 → 4,515 OCU
+    assert (SOUTH_WEST[2].population_15_64.value, SOUTH_WEST[2].ocu.value) == (475_251, 4_515)
+    result = run(Scenario("all five", SOUTH_WEST, CostModel(5_000_000, 20_000_000, 150_000, D(40), D(3), 5),
+                          CostSplit({"need": D(25), "caseload": D(75)})))
+    assert sum(result.year_costs) == sum(o.contribution_pence for o in result.partners)
+
+
+def scenario(partners=(A, B), costs=FLAT, split=None, **options):
+    return Scenario("bad", partners, costs, split or CostSplit.by("equal", **options))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (scenario(partners=(A,)), "A joint option needs at least two partners; bad has 1"),
+    (scenario(split=CostSplit({"need": D(25), "caseload": D(65)})), "The weights add up to 90%: they must add up to 100%"),
+    (scenario(floor=Bound(percent=D(30)), cap=Bound(percent=D(20))), r"The cap for Area A \(20%\) is below its floor \(30%\)"),
+    (scenario(floor=Bound(pence=300), cap=Bound(pence=200)), r"The cap for Area A \(£2.00\) is below its floor \(£3.00\)"),
+    (scenario(costs=CostModel(-1, 0, 0)), "The set-up cost must not be negative"),
+    (scenario(costs=CostModel(0, 0, -5)), "The cost per client must not be negative"),
+    (scenario(partners=(A, Partner("z", "Area Z", 0, 1, 1, 1)), split=CostSplit.by("population")),
+     "A split by population needs a population figure for every partner: Area Z has 0"),
+    (scenario(partners=(A, Partner("z", "Area Z", 1, 1, 0, 1)), split=CostSplit.by("need")), "Area Z has 0"),
+    (scenario(partners=(A, Partner("z", "Area Z", 1, 1, 1, 0)), split=CostSplit.by("caseload")), "Area Z has 0"),
+    (scenario(costs=CostModel(0, 0, 0, years=11)), "The contract must be between 1 and 10 years; it is 11"),
+    (scenario(costs=CostModel(0, 0, 0, years=0)), "between 1 and 10 years; it is 0"),
+    (scenario(floor=Bound(percent=D(60))), "The floors add up to 120% of the cost"),
+    (scenario(cap=Bound(percent=D(40))), "the caps add up to 80%"),
+    (scenario(phase_in_years=2), "The phase-in must be between 0 and 1 years"),
+    (scenario(split=CostSplit({"luck": D(100)})), "Unknown way of sharing"),
+    (scenario(costs=CostModel(0, 0, 0, scale=ScaleEconomies(exponent=D("1.2")))), "exponent must be more than 0"),
+    (scenario(costs=CostModel(0, 0, 0, take_up_percent=D(120))), "Take-up must be between 0% and 100%"),
+])
+def test_bad_input_gets_a_specific_message(bad, message):
+    with pytest.raises(ValueError, match=message):
+        run(bad)
+
+
+def test_amount_floors_that_cannot_be_met_in_a_year():
+    with pytest.raises(ValueError, match=r"In year 1 the floors come to £1,200.00, more than the joint cost of £1,000.00"):
+        run(scenario(floor=Bound(pence=60_000)))
+    with pytest.raises(ValueError, match=r"In year 1 the caps come to £800.00, less than the joint cost of £1,000.00"):
+        run(scenario(cap=Bound(pence=40_000)))
