@@ -395,3 +395,34 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(app, users, objects,
                     missing.append(f"{actor} {rule.endpoint}: form to {form.get('action') or '(this page)'}")
     assert not missing, "\n".join(missing)
     print(f"\nPOST forms checked for a CSRF token: {checked}")
+
+
+def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, users, objects, as_role):
+    """Every state-changing endpoint refuses a request with no CSRF token (400), even from a user
+    who may use it, and writes nothing: no audit event, no email."""
+    from sqlalchemy import func, select
+
+    from grants.extensions import db as _db
+    from grants.models.audit import AuditEvent
+    from grants.models.mail import OutboxMessage
+
+    def counts():
+        return (_db.session.scalar(select(func.count()).select_from(AuditEvent)),
+                _db.session.scalar(select(func.count()).select_from(OutboxMessage)))
+
+    before = counts()
+    wrong = []
+    checked = 0
+    for rule in _rules(app):
+        if "POST" not in rule.methods:
+            continue
+        expected = ACCESS[rule.endpoint]
+        actors = ACTORS if expected in {PUBLIC, ANY} else [a for a in ACTORS if ROLE_OF[a] in expected]
+        client = as_role(actors[0]) if actors else app.test_client()
+        response = client.post(_url(app, rule, objects), data={})
+        checked += 1
+        if response.status_code != 400:
+            wrong.append(f"{rule.endpoint}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert counts() == before
+    print(f"\nPOST endpoints refusing a missing CSRF token: {checked}")

@@ -89,13 +89,13 @@ def task_list(application_id: int):
 @stash.keeps_answers_of_expired_sessions
 @role_required(Role.APPLICANT)
 def section(application_id: int, key: str):
+    if request.method == "POST":
+        csrf.protect()  # a signed-in user's post: the token is checked before anything else
     section = BY_KEY.get(key) or abort(404)
     application = _member_application(application_id)
     if not application.is_editable:
         flash("This application has been submitted and can no longer be changed", "info")
         return redirect(url_for("applications.task_list", application_id=application.id))
-    if request.method == "POST":
-        csrf.protect()
     if section is ORGANISATION:
         return _organisation_section(application)
 
