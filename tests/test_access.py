@@ -426,3 +426,33 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, use
     assert not wrong, "\n".join(wrong)
     assert counts() == before
     print(f"\nPOST endpoints refusing a missing CSRF token: {checked}")
+
+
+def test_no_get_changes_anything(app, users, objects, as_role):
+    """Opening any page, as anyone allowed to, writes nothing: every table's row count and the
+    sum of every versioned table's versions stay as they were."""
+    from sqlalchemy import func, select
+
+    from grants.extensions import db as _db
+
+    def state():
+        found = {}
+        for table in _db.metadata.sorted_tables:
+            found[table.name] = _db.session.scalar(select(func.count()).select_from(table))
+            if "version" in table.c:
+                found[table.name + ".version"] = _db.session.scalar(select(func.sum(table.c.version)))
+        return found
+
+    before = state()
+    opened = 0
+    for rule in _rules(app):
+        if "GET" not in rule.methods:
+            continue
+        expected = ACCESS[rule.endpoint]
+        actors = ACTORS if expected in {PUBLIC, ANY} else [a for a in ACTORS if ROLE_OF[a] in expected]
+        for actor in actors:
+            as_role(actor).get(_url(app, rule, objects))
+            opened += 1
+    _db.session.expire_all()
+    assert state() == before
+    print(f"\nGET requests that changed nothing: {opened}")
