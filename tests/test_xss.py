@@ -61,7 +61,7 @@ def _poison() -> int:
     return changed
 
 
-def test_no_page_turns_stored_text_into_markup(app, users, objects, as_role):
+def test_no_page_turns_stored_text_into_markup(app, users, objects, as_role):  # noqa: F811 - the fixture
     application_id = objects["application_id"]
     _db.session.add(ApplicationSection(application_id=application_id, key="project", complete=True, answers={
         "title": ["Café" + PAYLOAD], "summary": ["A summary" + PAYLOAD], "activities": ["Things" + PAYLOAD]}))
