@@ -232,3 +232,38 @@ def error_summary(form) -> dict:
         else:
             items.append({"text": message})
     return {"titleText": "There is a problem", "errorList": items}
+
+
+# The largest whole number a query parameter may carry: the databases' 32-bit INTEGER columns.
+LARGEST_ID = 2**31 - 1
+
+
+def int_arg(name: str, default: int | None = None, minimum: int = 0, maximum: int = LARGEST_ID) -> int | None:
+    """A whole-number query parameter (a page, a year, a record id), or ``default`` when it is
+    missing, not a plain number or out of range — so that a tampered URL is treated as no filter
+    rather than reaching the database (a 40-digit number overflows an SQL INTEGER)."""
+    from flask import request
+
+    text = request.args.get(name, "")
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(maximum)):
+        return default
+    value = int(text)
+    return value if minimum <= value <= maximum else default
+
+
+# Further than anyone pages by hand; larger numbers would overflow the database's OFFSET.
+MAX_PAGE = 10_000
+
+
+def page_arg() -> int:
+    """The ``page`` query parameter: 1 when absent or not a number; "not found" for a number that
+    is no page (0, or past MAX_PAGE)."""
+    from flask import abort, request
+
+    text = request.args.get("page", "")
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isascii() or not digits.isdigit():
+        return 1
+    if text.startswith("-") or len(digits) > len(str(MAX_PAGE)) or not 1 <= int(digits) <= MAX_PAGE:
+        abort(404)
+    return int(digits)

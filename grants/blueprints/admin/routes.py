@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
 from grants.extensions import db
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, page_arg
 from grants.interfaces import accounts
 from grants.interfaces import audit_log as audit_queries
 from grants.interfaces.paging import contains, paginate
@@ -22,7 +22,7 @@ from grants.permissions import role_required
 
 def _page_number() -> int:
     # paginate() answers 404 for a page that does not exist.
-    return request.args.get("page", 1, type=int)
+    return page_arg()
 
 
 @bp.route("/users")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.forms import int_arg
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import ExtendForm, OfferForm, WithdrawForm, attach, award_data
@@ -29,7 +30,7 @@ EXTENSION_DAYS = 14
 @role_required(*AWARD_VIEWERS)
 def index():
     rounds = award_offers.rounds_with_awards()
-    round_id = request.args.get("round", type=int)
+    round_id = int_arg("round")
     if round_id not in {funding_round.id for funding_round in rounds}:
         round_id = None  # an unknown round shows every round
     return render_template(

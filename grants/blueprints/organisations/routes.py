@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, page_arg
 from grants.extensions import db
 from grants.interfaces import organisations as orgs
 from grants.mail import send_email
@@ -21,7 +21,7 @@ VIEWERS = (Role.APPLICANT, *orgs.ORGANISATION_STAFF)
 @role_required(*orgs.ORGANISATION_STAFF)
 def index():
     search = request.args.get("q", "").strip()[:100]
-    results = orgs.list_organisations(search=search, page=request.args.get("page", 1, type=int))
+    results = orgs.list_organisations(search=search, page=page_arg())
     return render_template("organisations/index.html", results=results, search=search)
 
 

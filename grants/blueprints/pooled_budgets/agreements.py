@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.forms import int_arg
 from grants.blueprints.pooled_budgets import bp
 from grants.blueprints.pooled_budgets.agreement_forms import (
     DEFAULT_LINES,
@@ -43,7 +44,7 @@ def _version(form) -> int | None:
 @bp.route("", endpoint="index")
 @role_required(*POOLED_VIEWERS)
 def index():
-    year = request.args.get("year", type=int)
+    year = int_arg("year", minimum=1900, maximum=2200)
     agreements = pooled.list_agreements(year)
     years = sorted({y for a in pooled.list_agreements() for y in a.years})
     totals = {a.id: {y: pooled.year_total(a, y) for y in a.years} for a in agreements}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from grants.forms import page_arg
 from grants.blueprints.screening import bp
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
 from grants.exports import applications as application_export
@@ -17,15 +18,10 @@ from grants.permissions import role_required
 
 # Filters kept in page and sort links.
 FILTER_FIELDS = ("q", "status", "local_authority", "approach", "amount_band", "legal_type")
-# Further than anyone pages by hand; larger numbers would overflow the database's OFFSET.
-MAX_PAGE = 10_000
 
 
 def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if not 1 <= page <= MAX_PAGE:
-        abort(404)
-    return page
+    return page_arg()
 
 
 @bp.route("")
