@@ -53,6 +53,9 @@ def load_reference_command() -> None:
     from grants.interfaces.pooled_partners import ensure_partners
 
     counts["pooled budget partners added"] = len(ensure_partners())
+    from grants.interfaces.social_return import ensure_default_set
+
+    ensure_default_set()
     db.session.commit()
     click.echo("Reference data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
 
@@ -72,6 +75,11 @@ def seed_demo_command() -> None:
     if current_app.config["GRANTS_ENV"] == "production":
         raise click.UsageError("Demo data is not for production")
     load_reference_data()
+    from grants.interfaces.pooled_partners import ensure_partners
+    from grants.interfaces.social_return import ensure_default_set
+
+    ensure_partners()
+    ensure_default_set()
     users = seed_demo()
     seed_rounds()
     seed_panel()
@@ -112,8 +120,61 @@ def send_reminders_command() -> None:
     click.echo("\n".join(lines))
 
 
+PG_DUMP_HINT = (
+    "PostgreSQL sites with a very large database may prefer pg_dump and pg_restore: "
+    "pg_dump --format=custom --file=grants.dump \"$DATABASE_URL\", then "
+    "pg_restore --clean --if-exists --no-owner --single-transaction --dbname=\"$DATABASE_URL\" grants.dump."
+)
+
+
+@click.command("backup", epilog=PG_DUMP_HINT)
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists")
+def backup_command(path: str, force: bool) -> None:
+    """Write every row of the database to PATH (gzip JSON Lines), from one consistent snapshot.
+
+    Safe while the service runs; the file restores on SQLite or PostgreSQL at the same revision.
+    """
+    from grants.backup import BackupError, write_backup
+
+    try:
+        summary = write_backup(db.engine, path, overwrite=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {summary.total_rows} rows from {len(summary.rows)} tables at revision "
+               f"{summary.revision} to {summary.path} in {summary.seconds:.1f}s")
+
+
+@click.command("restore", epilog=PG_DUMP_HINT)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+def restore_command(path: str, yes: bool) -> None:
+    """Load a backup from PATH into an empty database migrated to the backup's revision.
+
+    All or nothing: a damaged file, a database at another revision or one that already holds data
+    is refused before anything is written.
+    """
+    from grants.backup import BackupError, read_header, restore_backup
+
+    try:
+        header = read_header(path)
+        if not yes:
+            click.confirm(
+                f"Restore the backup made {header['created_at']} (revision {header['alembic_revision']}) into "
+                f"{db.engine.url.render_as_string(hide_password=True)}?",
+                abort=True,
+            )
+        summary = restore_backup(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {summary.total_rows} rows into {len(summary.rows)} tables at revision "
+               f"{summary.revision} in {summary.seconds:.1f}s")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(reference_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

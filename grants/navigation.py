@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from grants.models.accounts import Role
+from grants.models.accounts import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ NAV_ITEMS = (
     NavItem("Payments", "awards.payments", frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}),
             "/awards/payments"),
     NavItem("Portfolio", "awards.dashboard", AWARD_STAFF, "/awards/dashboard"),
+    NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
     NavItem("Pooled budgets", "pooled_budgets.index",
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),

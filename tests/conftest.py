@@ -91,6 +91,12 @@ def app(database_url, tmp_path_factory):
         from grants.reference_data import load_reference_data
 
         load_reference_data()
+        from grants.interfaces.social_return import ensure_default_set
+
+        ensure_default_set()  # as `flask reference load` does
+        from grants.models.audit import AuditEvent
+
+        _db.session.execute(_db.delete(AuditEvent))  # tests start with an empty audit log
         _db.session.commit()
         _db.session.remove()
     yield app

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from grants.interfaces.social_return import ensure_default_set
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
@@ -168,6 +169,15 @@ ACCESS: dict[str, object] = {
     "awards.open_data": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "awards.open_data_json": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "awards.open_data_xlsx": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.parameter_sets": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.parameter_set": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.copy_set": {ADMIN},
+    "social_return.edit_set": {ADMIN},
+    "social_return.publish_set": {ADMIN},
+    "social_return.withdraw_set": {ADMIN},
+    "social_return.calculator": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.export": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.preset": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -273,6 +283,7 @@ def objects(db, users):
         "user_id": users["applicant"].id,
         "message_id": message.id,
         "filename": "css/application.css",
+        "set_id": ensure_default_set().id,
     }
 
 

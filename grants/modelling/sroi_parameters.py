@@ -186,3 +186,51 @@ def check_money(value: object, label: str) -> Decimal:
     if amount < 0:
         raise ValueError(f"{label} cannot be negative")
     return amount
+
+
+# Labels and JSON ---------------------------------------------------------------------------------
+
+def parameter_label(key: str) -> str:
+    """A parameter's name for people: "crime.opiate" → "Crime avoided, opiate clients"."""
+    if "." in key:
+        kind, group = key.split(".", 1)
+        what = "QALYs gained" if kind == "qalys" else CATEGORY_LABELS[kind].capitalize()
+        return f"{what}, {GROUP_LABELS[group]} clients"
+    if key == "value_per_qaly":
+        return "Value per QALY"
+    if key == "drop_off":
+        return "Drop-off"
+    return key.replace("_", " ").capitalize()
+
+
+def _source_to_json(source: Source | None) -> dict | None:
+    if source is None:
+        return None
+    return {"title": source.title, "publisher": source.publisher, "location": source.location,
+            "year": source.year, "url": source.url}
+
+
+def parameters_to_json(parameters: ParameterSet) -> dict:
+    """A JSON-safe dict of the set; Decimals become strings so that nothing is rounded."""
+    return {
+        "name": parameters.name,
+        "version": parameters.version,
+        "values": {
+            key: {"value": str(item.value), "low": str(item.low), "high": str(item.high), "unit": item.unit,
+                  "source": _source_to_json(item.source), "price_year": item.price_year,
+                  "assumption": item.assumption, "set_by": item.set_by, "note": item.note}
+            for key, item in parameters.values.items()
+        },
+    }
+
+
+def parameters_from_json(data: Mapping) -> ParameterSet:
+    """The set ``parameters_to_json`` wrote; ValueError when a value breaks the set's rules."""
+    values = {}
+    for key, item in data["values"].items():
+        source = item.get("source")
+        values[key] = Sourced(
+            Decimal(item["value"]), Decimal(item["low"]), Decimal(item["high"]), item["unit"],
+            Source(**source) if source else None, item.get("price_year"), bool(item.get("assumption")),
+            item.get("set_by", ""), item.get("note", ""))
+    return ParameterSet(data["name"], int(data["version"]), values)

@@ -9,16 +9,18 @@ from tests.helpers import page
 
 NAV = {
     "applicant": ["Home", "Applications", "Organisation", "Your grants", "Plan and reference data"],
-    "panel_member": ["Home", "Your scoring", "Plan and reference data"],
+    "panel_member": ["Home", "Your scoring", "Social return", "Plan and reference data"],
     "grants_officer": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Plan and reference data",
+        "Portfolio", "Social return", "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Pooled budgets", "Plan and reference data"],
-    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Pooled budgets", "Plan and reference data"],
+    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Social return", "Pooled budgets",
+                        "Plan and reference data"],
+    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Social return", "Pooled budgets",
+                     "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Pooled budgets", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Portfolio", "Social return", "Pooled budgets", "Plan and reference data", "Users", "Audit log", "Outbox",
     ],
 }
 
