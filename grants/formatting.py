@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def london_today(now: datetime | None = None) -> date:
+    """Today's date in the UK (at 00:30 BST it is already tomorrow there, not yet in UTC)."""
+    return (now or datetime.now(UTC)).astimezone(LONDON).date()
 
 
 def money(value: Decimal | int | None, pence: bool = True) -> str:

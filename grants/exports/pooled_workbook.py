@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
 from grants.formatting import LONDON
-from grants.modelling.calendar import financial_year
+from grants.modelling.calendar import financial_year_label
 from grants.modelling.pooled import ContributionEntry, line_position, monthly_budget, share_variance, year_contributions
 from grants.models.pooled_budgets import Agreement, BudgetLine, ContributionBasis, month_start
 from grants.spreadsheets import safe_text
@@ -40,7 +40,7 @@ FIRST_MONTH_COLUMN = 3  # C: after Agreement and Budget line
 
 def year_label(year: int) -> str:
     """2026 → "2026-27", the year sheet's name."""
-    return financial_year(month_start(year, 1))
+    return financial_year_label(year)
 
 
 def year_headings(year: int) -> list[str]:

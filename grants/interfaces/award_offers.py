@@ -20,6 +20,7 @@ from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
 from grants.extensions import db
 from grants.formatting import LONDON, long_date, money
+from grants.formatting import london_today
 from grants.modelling.apportionment import split_by_percentages
 from grants.modelling.calendar import add_months, reporting_periods
 from grants.models.accounts import Role, User, UserRole
@@ -56,9 +57,6 @@ DEFAULT_SPLIT = (Decimal(50), Decimal(50))
 
 
 # Dates -------------------------------------------------------------------------------------------
-
-def london_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(LONDON).date()
 
 
 def end_of_day(day: date) -> datetime:

@@ -18,7 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
-from grants.formatting import LONDON, long_date, money
+from grants.formatting import long_date, money
+from grants.formatting import london_today as uk_today
 from grants.interfaces.awards import AwardError, award_for_member, award_for_staff
 from grants.mail import send_email
 from grants.models.accounts import User
@@ -64,9 +65,6 @@ def plan(monitoring_return: MonitoringReturn) -> ReturnPlan:
     """The rows the return reports against, from the award's application."""
     return plan_for(monitoring_return.award)
 
-
-def uk_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(LONDON).date()
 
 
 def describe(monitoring_return: MonitoringReturn) -> str:

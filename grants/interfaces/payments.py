@@ -27,7 +27,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
-from grants.formatting import LONDON, long_date, money
+from grants.formatting import long_date, money
+from grants.formatting import london_today as uk_today
 from grants.interfaces.awards import STALE_MESSAGE, AwardError, InstalmentPlan, StaleAward
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.accounts import Role, User
@@ -44,10 +45,6 @@ HOLD_REASON_MAX_CHARACTERS = 2_000
 REFERENCE_MAX_CHARACTERS = 60  # Instalment.payment_reference is String(60)
 PENNY = Decimal("0.01")
 
-
-def uk_today(now: datetime | None = None) -> date:
-    """Today's date in the UK (a payment run at 00:30 BST is already tomorrow's)."""
-    return (now or utcnow()).astimezone(LONDON).date()
 
 
 def describe(instalment: Instalment) -> str:

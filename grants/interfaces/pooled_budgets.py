@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
+from grants.modelling.calendar import financial_year_label as year_label
 from grants.modelling.apportionment import apportion
 from grants.modelling.pooled import ContributionEntry, YearContributions, payment_profile, year_contributions
 from grants.models.accounts import Role, User
@@ -51,10 +52,6 @@ class PooledError(Exception):
         self.field = field
         self.stale = stale
 
-
-def year_label(year: int) -> str:
-    """2026 → "2026-27"."""
-    return f"{year}-{(year + 1) % 100:02d}"
 
 
 def pence(amount: Decimal | None) -> int:

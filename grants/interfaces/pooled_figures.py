@@ -22,7 +22,8 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.payments import uk_today
-from grants.interfaces.pooled_budgets import POOLED_MANAGERS, POOLED_VIEWERS  # noqa: F401 - the views use them
+from grants.interfaces.pooled_budgets import POOLED_MANAGERS, POOLED_VIEWERS, pence  # noqa: F401 - the views use them
+from grants.modelling.calendar import financial_year_label as year_label
 from grants.modelling import pooled
 from grants.models.accounts import User
 from grants.models.pooled_budgets import (
@@ -49,13 +50,6 @@ class StaleFigures(PooledError):
     pass
 
 
-def pence(amount: Decimal | None) -> int:
-    return int((amount or Decimal(0)) * 100)
-
-
-def year_label(year: int) -> str:
-    """2026 → "2026-27"."""
-    return f"{year}-{(year + 1) % 100:02d}"
 
 
 def month_label(year: int, month: int) -> str:

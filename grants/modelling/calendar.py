@@ -16,10 +16,14 @@ def financial_year_start(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def financial_year_label(start_year: int) -> str:
+    """The financial year starting in April of ``start_year``, as written: 2026 → "2026-27"."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
 def financial_year(day: date) -> str:
     """``day``'s financial year as written in the UK public sector, such as "2026-27"."""
-    start = financial_year_start(day)
-    return f"{start}-{(start + 1) % 100:02d}"
+    return financial_year_label(financial_year_start(day))
 
 
 def financial_year_bounds(label: str) -> tuple[date, date]:
