@@ -32,8 +32,14 @@ GREEN_BOOK = Source("The Green Book: central government guidance on appraisal an
                     "annex A6 (discounting) and annex A2 (valuing health)", "2022",
                     "https://www.gov.uk/government/publications/the-green-book-appraisal-and-evaluation-in-central-governent")
 GDP_DEFLATORS = Source("GDP deflators at market prices, and money GDP", "HM Treasury",
-                       "financial-year series (ONS L8GG), 2022-23 = 100", "2024",
+                       "December 2025 (Quarterly National Accounts) release, calendar-year series, 2024 = 100",
+                       "2025",
                        "https://www.gov.uk/government/collections/gdp-deflators-at-market-prices-and-money-gdp")
+BLACK_REVIEW = Source("Review of drugs part two: prevention, treatment, and recovery", "Dame Carol Black for the "
+                      "Home Office and the Department of Health and Social Care", "", "2021",
+                      "https://www.gov.uk/government/publications/review-of-drugs-phase-two-report")
+DAVIES_2009 = Source("The Drug Treatment Outcomes Research Study (DTORS): cost-effectiveness analysis",
+                     "Home Office (Davies et al.)", "", "2009")
 PLAN = Source("Drugs strategic intentions plan 2022-2025", "Office of the Police and Crime Commissioner for "
               "Devon, Cornwall and the Isles of Scilly", "“People” section", "2022")
 
@@ -56,10 +62,11 @@ DEFAULT_VALUES = {
     # Crime avoided -----------------------------------------------------------------------------------
     "crime.opiate": _money(
         "8691", "5215", "13037", NTA_CRIME, "2011-12", assumption=True,
-        note="Derived: £26,074 a year, the cost of crime by a heroin or crack user not in treatment (NTA 2012), "
-             "× one third, the fall in recorded offending over two years after starting treatment (MoJ and PHE "
-             "2017) = £8,691. Low and high use a 20% and 50% fall (assumption). Price year of £26,074 not "
-             "stated in the material seen: 2011-12 assumed."),
+        note="Derived: £26,074 a year, the average cost of crime committed by an addicted person not in "
+             "treatment (NTA 2012, “Why invest?”: figure checked against the published text), × one third, the "
+             "fall in recorded offending over two years after starting treatment (MoJ and PHE 2017) = £8,691. "
+             "Low and high use a 20% and 50% fall (assumption). The infographic states no price year: 2011-12 "
+             "assumed."),
     "crime.non_opiate": _assumed("1500", "0", "4000", PER_CLIENT_YEAR, "2021-22",
                                  "No published per-client figure found."),
     "crime.alcohol": _assumed("1000", "0", "3000", PER_CLIENT_YEAR, "2021-22",
@@ -69,9 +76,9 @@ DEFAULT_VALUES = {
     # Health care ---------------------------------------------------------------------------------------
     "health_care.opiate": _money(
         "797", "0", "1595", NTA_WHY_INVEST, "2011-12", assumption=True,
-        note="Derived: £488m a year, the cost of drug misuse to the NHS in England, ÷ 306,000 heroin and "
-             "crack users (both NTA 2012) = £1,595 per user; treatment assumed to avoid half (£797). "
-             "Price year assumed."),
+        note="Derived: £488m a year, the cost of drug misuse to the NHS, ÷ 306,000 heroin and crack users in "
+             "England (both NTA 2012, “Why invest?”: figures checked against the published text) = £1,595 per "
+             "user; treatment assumed to avoid half (£797). Price year assumed."),
     "health_care.non_opiate": _assumed("400", "0", "1500", PER_CLIENT_YEAR, "2021-22",
                                        "No published per-client figure found."),
     "health_care.alcohol": _money(
@@ -93,8 +100,10 @@ DEFAULT_VALUES = {
     "qalys.non_opiate_and_alcohol": _assumed("0.05", "0", "0.1", "QALYs per client per year"),
     "value_per_qaly": Sourced(
         D("70000"), D("60000"), D("70000"), "£ per QALY", GREEN_BOOK, "2021-22",
-        note="£70,000 per QALY (Green Book 2022); low £60,000, the value in the 2018 edition. Price year "
-             "2021-22 not checked against the Green Book text."),
+        note="£70,000 per QALY, the cross-government value in the Department of Health and Social Care's "
+             "supplementary Green Book guidance (Green Book 2022); low £60,000, the value in the 2018 edition. "
+             "The price year (2021-22 here) was not checked against the guidance's text: some reproductions "
+             "give a 2024 base year."),
     # SROI adjustments and discounting ------------------------------------------------------------------
     "deadweight": _rate("0.1", "0", "0.3", note="Share of the change that would have happened anyway."),
     "attribution": _rate("0.1", "0", "0.3", note="Share of the change due to others (mutual aid, housing, …)."),
@@ -107,15 +116,42 @@ DEFAULT_VALUES = {
 
 DEFAULT_PARAMETERS = ParameterSet("Default (session 2)", 1, DEFAULT_VALUES)
 
-# Annual index, 2022-23 = 100. NOT VERIFIED: approximate values written from memory of the HM Treasury
-# series, to be replaced with the figures in the latest release before uprated results are relied on.
-GDP_DEFLATOR = DeflatorSeries(
-    {"2010-11": D("75.4"), "2011-12": D("76.9"), "2012-13": D("78.2"), "2013-14": D("79.8"),
-     "2014-15": D("80.9"), "2015-16": D("81.5"), "2016-17": D("83.2"), "2017-18": D("84.6"),
-     "2018-19": D("86.3"), "2019-20": D("88.4"), "2020-21": D("93.9"), "2021-22": D("94.4"),
-     "2022-23": D("100"), "2023-24": D("106.6"), "2024-25": D("110.0")},
-    GDP_DEFLATORS, verified=False,
-    note="Approximate values, not checked against the release: an assumption by " + PLACEHOLDER + ".")
+# HM Treasury's calendar-year GDP deflator, December 2025 release, 2024 = 100, to four decimal places as
+# reproduced in the greenbook R package's data (inst/extdata/gdp_deflator.csv, from the release's
+# spreadsheet). The financial-year index is derived from it (DeflatorSeries.from_calendar_years).
+GDP_DEFLATOR_CALENDAR = {
+    2010: D("69.1217"), 2011: D("70.834"), 2012: D("71.9294"), 2013: D("73.4795"), 2014: D("74.6524"),
+    2015: D("75.1536"), 2016: D("76.4554"), 2017: D("77.6367"), 2018: D("79.1606"), 2019: D("81.1085"),
+    2020: D("85.2137"), 2021: D("85.6358"), 2022: D("90.5005"), 2023: D("96.2507"), 2024: D("100"),
+}
+
+GDP_DEFLATOR = DeflatorSeries.from_calendar_years(
+    GDP_DEFLATOR_CALENDAR, GDP_DEFLATORS, verified=True,
+    note="The calendar-year values are HM Treasury's, as published in the December 2025 release. The release "
+         "also gives a financial-year series; it was not available to us, so each financial year here is ¾ of "
+         "its first calendar year plus ¼ of the next, rounded to 0.1 — close to, but not the same as, the "
+         "published financial-year figures (within about half of one per cent). 2024-25 needs the 2025 "
+         "calendar year, not yet published in that release.")
+
+
+@dataclass(frozen=True)
+class NationalFigure:
+    """A published headline figure shown beside the model for context; never a model input."""
+
+    statement: str
+    source: Source
+    checked: str
+
+
+NATIONAL_FIGURES = (
+    NationalFigure("Every £1 invested in adult drug treatment gives a return of £4 in reduced crime and health "
+                   "costs, rising to £21 over ten years with wider benefits.", BLACK_REVIEW,
+                   "Quoted as reported by treatment-sector publications; the review's own text was not read."),
+    NationalFigure("Every £1 spent on drug treatment saves £2.50 in costs to society.", DAVIES_2009,
+                   "Quoted by Public Health England on its value-for-money tools page (NDTMS)."),
+    NationalFigure("Any addicted person not in treatment commits crime costing an average £26,074 a year.",
+                   NTA_WHY_INVEST, "Checked against the published infographic; no price year is stated."),
+)
 
 # Devon and Cornwall preset ---------------------------------------------------------------------------
 

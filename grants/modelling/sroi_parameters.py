@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol", "non_opiate_and_alcohol")
 GROUP_LABELS = {
@@ -124,16 +124,33 @@ def required_keys() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class DeflatorSeries:
-    """Annual index values by financial year ("2021-22" → 93.5), with where they come from."""
+    """Annual index values by financial year ("2021-22" → 85.8), with where they come from.
+
+    ``calendar`` keeps the published calendar-year values when the financial-year index is derived
+    from them (``from_calendar_years``); ``verified`` says the values were checked against the source.
+    """
 
     index: Mapping[str, Decimal]
     source: Source
     verified: bool = False
     note: str = ""
+    calendar: Mapping[str, Decimal] = field(default_factory=dict)
     years: tuple[str, ...] = field(init=False)
 
     def __post_init__(self):
         object.__setattr__(self, "years", tuple(sorted(self.index)))
+
+    @classmethod
+    def from_calendar_years(cls, calendar: Mapping[int, Decimal], source: Source, *, verified: bool,
+                            note: str = "") -> DeflatorSeries:
+        """A financial-year series from calendar-year index values: April to March falls three quarters
+        in one calendar year and one quarter in the next, so FY Y-(Y+1) = ¾ × index(Y) + ¼ × index(Y+1),
+        rounded half up to 0.1. Financial years whose second calendar year is not published are left out."""
+        derived = {
+            f"{year}-{(year + 1) % 100:02d}": ((3 * calendar[year] + calendar[year + 1]) / 4).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            for year in sorted(calendar) if year + 1 in calendar
+        }
+        return cls(derived, source, verified, note, {str(year): value for year, value in sorted(calendar.items())})
 
     def factor(self, from_year: str, to_year: str) -> Decimal:
         """Multiply a value in ``from_year`` prices by this to express it in ``to_year`` prices."""
@@ -152,8 +169,11 @@ def check_count(value: object, label: str) -> int:
         raise ValueError(f"{label} must be a whole number")
     if isinstance(value, str):
         value = value.strip().replace(",", "")
-        if not value.lstrip("-").isdigit():
+        # ASCII digits only: "²" and other scripts' digits pass isdigit() but int() refuses them.
+        if not value.lstrip("-").isdigit() or not value.isascii():
             raise ValueError(f"{label} must be a whole number")
+        if len(value.lstrip("-0")) > 12:  # int() refuses over 4,300 digits; no count nears a trillion
+            raise ValueError(f"{label} must be less than 1,000,000,000,000")
         value = int(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)

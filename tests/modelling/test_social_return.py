@@ -130,8 +130,26 @@ def test_money_values_are_uprated_and_counts_are_not():
     assert uprated.value("qalys.opiate") == D("0.5")
 
 
+def test_a_financial_year_is_three_quarters_of_its_first_calendar_year_and_a_quarter_of_the_next():
+    series = DeflatorSeries.from_calendar_years({2020: D(80), 2021: D(100), 2022: D("100.2")}, Source("t", "t"),
+                                               verified=True)
+    # 2020-21: (3 × 80 + 100) / 4 = 85; 2021-22: (300 + 100.2) / 4 = 100.05 → 100.1 (half up)
+    assert series.index == {"2020-21": D(85), "2021-22": D("100.1")}
+    assert series.years == ("2020-21", "2021-22")  # 2022-23 would need 2023
+    assert series.calendar == {"2020": D(80), "2021": D(100), "2022": D("100.2")}
+    assert series.factor("2020-21", "2020-21") == 1
+
+
+def test_the_default_deflator_is_the_published_calendar_series():
+    assert GDP_DEFLATOR.verified and GDP_DEFLATOR.calendar["2024"] == 100
+    assert GDP_DEFLATOR.calendar["2021"] == D("85.6358") and GDP_DEFLATOR.calendar["2010"] == D("69.1217")
+    # 2021-22 = (3 × 85.6358 + 90.5005) / 4 = 86.852... → 86.9
+    assert GDP_DEFLATOR.index["2021-22"] == D("86.9")
+    assert GDP_DEFLATOR.years[0] == "2010-11" and GDP_DEFLATOR.years[-1] == "2023-24"
+
+
 def test_a_year_outside_the_deflator_series_is_refused():
-    with pytest.raises(ValueError, match="There is no GDP deflator for 2031-32: the series covers 2010-11 to 2024-25"):
+    with pytest.raises(ValueError, match="There is no GDP deflator for 2031-32: the series covers 2010-11 to 2023-24"):
         DEFAULT_PARAMETERS.in_prices_of("2031-32", GDP_DEFLATOR)
 
 

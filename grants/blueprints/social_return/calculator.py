@@ -12,7 +12,7 @@ from grants.exports import sroi_workbook
 from grants.interfaces import sroi_calculator as calculator
 from grants.interfaces.social_return import SROI_USERS, parameters_of
 from grants.modelling.social_return import compare_with_reported, estimate, pence_pounds, whole_pounds
-from grants.modelling.sroi_defaults import GDP_DEFLATOR, devon_and_cornwall_preset
+from grants.modelling.sroi_defaults import GDP_DEFLATOR, NATIONAL_FIGURES, devon_and_cornwall_preset
 from grants.modelling.sroi_parameters import CATEGORIES, CATEGORY_LABELS, CLIENT_GROUPS, GROUP_LABELS, parameter_label
 from grants.models.types import utcnow
 from grants.permissions import role_required
@@ -48,7 +48,7 @@ def calculator_page():
         share_url=_share_url(query) if outcome else "", export_query=query, groups=CLIENT_GROUPS,
         group_labels=GROUP_LABELS, categories=CATEGORIES, category_labels=CATEGORY_LABELS,
         parameter_label=parameter_label, whole_pounds=whole_pounds, pence_pounds=pence_pounds,
-        deflator=GDP_DEFLATOR)
+        deflator=GDP_DEFLATOR, national_figures=NATIONAL_FIGURES)
 
 
 @bp.route("/export.xlsx", endpoint="export")

@@ -60,6 +60,8 @@ def test_the_form_alone_shows_no_results_and_defaults_to_the_newest_set(as_role,
     assert soup.select_one("#calculator-form")["method"] == "get"
     assert soup.select_one("#parameter_set option[selected]")["value"] == str(stored_set.id)
     assert soup.select_one("#price_year option[selected]")["value"] == GDP_DEFLATOR.years[-1]
+    national = soup.select_one("#national-figures").find_next("ul").get_text(" ", strip=True)
+    assert "£4" in national and "£21" in national and "£26,074" in national and "Black" in national
 
 
 def test_results_match_the_model_and_the_shareable_link_reproduces_them(as_role, stored_set):
@@ -118,7 +120,7 @@ def test_no_cost_gives_no_return_per_pound(as_role, stored_set):
     ({"horizon": "0"}, "The horizon must be a whole number of years from 1 to 10", "horizon"),
     ({"horizon": "11"}, "The horizon must be a whole number of years from 1 to 10", "horizon"),
     ({"horizon": "five"}, "The horizon must be a whole number of years from 1 to 10", "horizon"),
-    ({"price_year": "2031-32"}, "There is no GDP deflator for 2031-32: the series covers 2010-11 to 2024-25",
+    ({"price_year": "2031-32"}, "There is no GDP deflator for 2031-32: the series covers 2010-11 to 2023-24",
      "price_year"),
     ({"cost": "-10"}, "The cost per client cannot be negative", "cost"),
     ({"cost": "a lot"}, "The cost per client must be an amount of money in pounds", "cost"),

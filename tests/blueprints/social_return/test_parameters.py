@@ -73,7 +73,11 @@ def test_a_set_page_shows_values_sources_and_assumptions(default_set, as_role):
     assert "£70,000" in qaly and "HM Treasury" in qaly
     assert "3.5%" in soup.select_one("#value-discount_rate").get_text()
     assert soup.select_one("#value-discount_rate a")["href"].startswith("https://www.gov.uk/")
-    assert "Unverified" in soup.get_text() and soup.select_one("#deflator-series")
+    assert "Unverified" not in soup.get_text() and soup.select_one("#deflator-series")
+    calendar = {row.th.get_text(): row.td.get_text() for row in soup.select("#deflator-calendar tbody tr")}
+    assert calendar["2024"] == "100" and calendar["2022"] == "90.5005"
+    derived = {row.th.get_text(): row.td.get_text() for row in soup.select("#deflator-series tbody tr")}
+    assert derived["2022-23"] == "91.9" and "2024-25" not in derived
     for category in ("crime", "health_care", "social_care", "quality_of_life"):
         assert len(soup.select(f"#category-{category} tbody tr")) >= 4
     # a panel member sees no buttons to change anything
@@ -126,7 +130,7 @@ def test_an_edit_is_saved_and_audited_with_before_and_after(db, draft, users, as
     ({"value_per_qaly-title": ""},
      "Enter the title of the source of Value per QALY, or mark it as an assumption", "value_per_qaly-title"),
     ({"crime-opiate-price_year": "1999-00"},
-     "Enter the price year of Crime avoided, opiate clients as a financial year from 2010-11 to 2024-25, like 2021-22",
+     "Enter the price year of Crime avoided, opiate clients as a financial year from 2010-11 to 2023-24, like 2021-22",
      "crime-opiate-price_year"),
     ({"crime-opiate-url": "javascript:alert(1)"},
      "The link to the source of Crime avoided, opiate clients must start with https:// or http://",
