@@ -56,6 +56,9 @@ def load_reference_command() -> None:
     from grants.interfaces.social_return import ensure_default_set
 
     ensure_default_set()
+    from grants.interfaces.cocommissioning import ensure_areas
+
+    ensure_areas()
     db.session.commit()
     click.echo("Reference data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
 
@@ -67,6 +70,7 @@ def seed_demo_command() -> None:
 
     from grants.demo import DEMO_PASSWORD, seed_demo
     from grants.demo_awards import demo_logins, seed_awards
+    from grants.demo_cocommissioning import seed_cocommissioning
     from grants.demo_panel import seed_feedback, seed_panel
     from grants.demo_pooled import seed_pooled_budget
     from grants.demo_rounds import seed_rounds
@@ -78,14 +82,18 @@ def seed_demo_command() -> None:
     from grants.interfaces.pooled_partners import ensure_partners
     from grants.interfaces.social_return import ensure_default_set
 
+    from grants.interfaces.cocommissioning import ensure_areas
+
     ensure_partners()
     ensure_default_set()
+    ensure_areas()
     users = seed_demo()
     seed_rounds()
     seed_panel()
     seed_feedback()
     seed_awards()
     seed_pooled_budget()
+    seed_cocommissioning()
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)

@@ -87,6 +87,9 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "INVITE_MAX_AGE": timedelta(days=7),
+        # Applicants' personal data is kept this long after their last sign-in or their last grant's
+        # end, whichever is later (six years: the limitation period for a claim on a grant agreement).
+        "PERSONAL_DATA_RETENTION_DAYS": int(env.get("PERSONAL_DATA_RETENTION_DAYS") or 6 * 365 + 1),
         # "outbox" keeps every message in a table that admins read in the app; "smtp" also sends it.
         "MAIL_BACKEND": env.get("MAIL_BACKEND") or "outbox",
         "MAIL_SERVER": env.get("MAIL_SERVER") or "localhost",

@@ -166,6 +166,9 @@ class DateInputField(DateField):
             raise ValueError(f"{self.name_for_errors} must be a real date") from None
 
 
+MAX_WHOLE_NUMBER_DIGITS = 12
+
+
 class WholeNumberField(StringField):
     """A count typed as people write it ("1,200"); ``data`` is an ``int`` or ``None`` when empty."""
 
@@ -184,6 +187,11 @@ class WholeNumberField(StringField):
         if not text.isdigit() or not text.isascii():
             self.data = None
             raise ValueError(f"{self.name_for_errors} must be a whole number, like 40")
+        if len(text.lstrip("0")) > MAX_WHOLE_NUMBER_DIGITS:
+            # Python refuses to read more than 4,300 digits (its message is no use to a person), and
+            # no count here comes near a trillion.
+            self.data = None
+            raise ValueError(f"{self.name_for_errors} must be a whole number less than 1,000,000,000,000")
         self.data = int(text)
 
     def _value(self):

@@ -53,6 +53,8 @@ NAV_ITEMS = (
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
     NavItem("Pooled budgets", "pooled_budgets.index",
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),
+    NavItem("Co-commissioning", "cocommissioning.index",
+            frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/co-commissioning"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),
     NavItem("Users", "admin.users", frozenset({Role.ADMIN}), "/admin/users"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),

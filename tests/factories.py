@@ -248,3 +248,24 @@ def standard_users() -> dict[str, User]:
             users[role.value] = UserFactory(email=f"{role.value.replace('_', '.')}@example.org", roles=[role])
     users["org_a"], users["org_b"] = org_a, org_b
     return users
+
+
+def make_scenario(user: User | None = None, **values):
+    """A saved co-commissioning scenario (version 1) through the interface: by default all five
+    South West PCCs jointly, a 25% need / 75% caseload split, £150,000 set-up, £400,000 a year
+    alone, £1,200 per client, 60% take-up, 2% inflation, joint fixed costs 75%, three years.
+    ``values`` override fields of ``ScenarioInput``; ``user`` defaults to a new commissioner."""
+    from grants.interfaces.cocommissioning import ScenarioInput, create_scenario, ensure_areas
+
+    ensure_areas()
+    fields = dict(
+        name=f"Scenario {next(_award_numbers)}", service="cj_pathway", caseload_kind="probation_orders",
+        partner_codes=["avon-somerset", "devon-cornwall", "dorset", "gloucestershire", "wiltshire"], joint=True,
+        years=3, setup_pence=150_000_00, fixed_annual_pence=400_000_00, cost_per_client_pence=1_200_00,
+        take_up_percent=Decimal(60), inflation_percent=Decimal(2), scale_percent=Decimal(75), scale_exponent=None,
+        weights={"need": Decimal(25), "caseload": Decimal(75)},
+    )
+    fields.update(values)
+    if user is None:
+        user = UserFactory(roles=[Role.COMMISSIONER])
+    return create_scenario(ScenarioInput(**fields), user)

@@ -20,7 +20,7 @@ from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.types import utcnow
-from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement
+from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement, make_scenario
 from tests.helpers import csrf_token
 
 PUBLIC = "public"
@@ -96,6 +96,9 @@ ACCESS: dict[str, object] = {
     "admin.audit_log": {ADMIN},
     "admin.outbox": {ADMIN},
     "admin.outbox_message": {ADMIN},
+    "admin.personal_data_summary": {ADMIN},
+    "admin.export_personal_data": {ADMIN},
+    "admin.erase_personal_data": {ADMIN},
     "panel.recommendation": {OFFICER, COMMISSIONER, ADMIN},
     "panel.run_recommendation": {OFFICER},
     "panel.decision": {COMMISSIONER},
@@ -178,6 +181,20 @@ ACCESS: dict[str, object] = {
     "social_return.calculator": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "social_return.export": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "social_return.preset": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.index": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.new": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.scenario": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.edit": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.copy": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.mark_preferred": {COMMISSIONER},
+    "cocommissioning.clear_preferred": {COMMISSIONER},
+    "cocommissioning.drop_out": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.sensitivity": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.compare": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.export": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.export_comparison": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.figures": {FINANCE, COMMISSIONER, ADMIN},
+    "cocommissioning.edit_area": {COMMISSIONER, ADMIN},
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -284,6 +301,8 @@ def objects(db, users):
         "message_id": message.id,
         "filename": "css/application.css",
         "set_id": ensure_default_set().id,
+        "scenario_id": make_scenario(users["commissioner"], name="Access scenario").id,
+        "area_code": "dorset",
     }
 
 

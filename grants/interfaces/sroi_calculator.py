@@ -131,7 +131,10 @@ def parse_request(args: Mapping[str, str], sets: list[SroiParameterSet]) -> Calc
             problems.append((str(error), "price_year"))
 
     horizon_text = text("horizon") or "1"
-    horizon: int | str = int(horizon_text) if horizon_text.lstrip("-").isdigit() else horizon_text
+    # ASCII digits, and few of them: "²" passes isdigit() but not int(), nor do 5,000 digits.
+    horizon_digits = horizon_text.lstrip("-")
+    horizon: int | str = (int(horizon_text) if horizon_digits.isdigit() and horizon_digits.isascii()
+                          and len(horizon_digits) <= 6 else horizon_text)
 
     groups: dict[str, ClientGroupInput] = {}
     for group in CLIENT_GROUPS:
@@ -157,7 +160,8 @@ def parse_request(args: Mapping[str, str], sets: list[SroiParameterSet]) -> Calc
 
     seed = None
     if text("seed"):
-        if not text("seed").isdigit() or int(text("seed")) > MAX_SEED:
+        digits = text("seed")
+        if not (digits.isdigit() and digits.isascii() and len(digits) <= len(str(MAX_SEED))) or int(digits) > MAX_SEED:
             problems.append((f"The Monte Carlo seed must be a whole number from 0 to {MAX_SEED:,}", "seed"))
         else:
             seed = int(text("seed"))

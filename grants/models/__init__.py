@@ -12,6 +12,7 @@ from grants.models.applications import (
     StashedAnswers,
 )
 from grants.models.audit import AuditEvent
+from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.awards import (
     Award,
     AwardStatus,
@@ -69,6 +70,8 @@ from grants.models.reference import (
 
 __all__ = [
     "ROLE_LABELS",
+    "CoCommissioningScenario",
+    "CommissioningArea",
     "ParameterSetStatus",
     "SroiParameterSet",
     "Agreement",

@@ -1,5 +1,5 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
-from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants.forms import DateInputField, GovForm, email_address, submit
@@ -70,3 +70,12 @@ class AuditFilterForm(GovForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("To date must be the same as or after the from date")
+
+
+class ErasureForm(GovForm):
+    confirm = BooleanField(
+        "I confirm that this person's personal data should be erased. This cannot be undone",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired(message="Confirm that this person's personal data should be erased")],
+    )
+    submit = submit("Erase personal data")

@@ -15,12 +15,12 @@ NAV = {
         "Portfolio", "Social return", "Plan and reference data",
     ],
     "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Social return", "Pooled budgets",
-                        "Plan and reference data"],
+                        "Co-commissioning", "Plan and reference data"],
     "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Social return", "Pooled budgets",
-                     "Plan and reference data"],
+                     "Co-commissioning", "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Social return", "Pooled budgets", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Portfolio", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data", "Users", "Audit log", "Outbox",
     ],
 }
 
