@@ -86,6 +86,7 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
+        "REGISTRATION_LINK_MAX_AGE": timedelta(days=3),
         "INVITE_MAX_AGE": timedelta(days=7),
         # Applicants' personal data is kept this long after their last sign-in or their last grant's
         # end, whichever is later (six years: the limitation period for a claim on a grant agreement).

@@ -15,6 +15,30 @@ def sign_in(client, user, password: str = TEST_PASSWORD):
     return client
 
 
+def emailed_link(recipient: str, path_prefix: str) -> str:
+    """The path of the newest link starting ``path_prefix`` emailed to ``recipient`` (from the outbox)."""
+    from grants.extensions import db
+    from grants.models.mail import OutboxMessage
+
+    bodies = db.session.scalars(db.select(OutboxMessage.body).where(OutboxMessage.recipient == recipient)
+                                .order_by(OutboxMessage.id.desc())).all()
+    for body in bodies:
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", body)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {path_prefix} link emailed to {recipient}")
+
+
+def register(client, full_name: str, email: str, password: str, next_path: str = ""):
+    """Create an account as a person would: name and email, then the emailed link, then a password.
+    Returns the response to the password page (a redirect once the account exists)."""
+    url = f"/register?next={next_path}" if next_path else "/register"
+    sent = post(client, url, {"full_name": full_name, "email": email})
+    assert sent.status_code == 200 and "Check your email" in sent.get_data(as_text=True), sent.status_code
+    link = emailed_link(email.strip().lower(), "/register/")
+    return post(client, link, {"password": password, "confirm_password": password})
+
+
 def csrf_token(client) -> str:
     """A valid CSRF token for this client's session, read from a page as a browser would."""
     response = client.get("/sign-in")

@@ -41,6 +41,7 @@ ACCESS: dict[str, object] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.register": PUBLIC,
+    "auth.register_confirm": PUBLIC,
     "auth.reset_request": PUBLIC,
     "auth.reset_password": PUBLIC,
     "auth.account": ANY,

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from grants.models.applications import Application, ApplicationStatus
 from tests.blueprints.applications.answers import VALID
 from tests.factories import FundingRoundFactory
-from tests.helpers import page, post, sign_in
+from tests.helpers import page, post, register, sign_in
 from tests.test_uploads import pdf_bytes
 
 
@@ -36,8 +36,7 @@ def test_apply_screen_and_export(app, db, as_role):
 
     # Register and set up the organisation.
     password = "kelp-lantern-harbour"
-    registered = post(browser, "/register", {"full_name": "Jamie Penrose", "email": "jamie@harbourtrust.org",
-                                             "password": password, "confirm_password": password})
+    registered = register(browser, "Jamie Penrose", "jamie@harbourtrust.org", password)
     assert registered.headers["Location"] == "/organisations/mine"
     organisation = {k: v[0] for k, v in VALID["organisation"].items()} | {"name": "Harbour Trust"}
     assert post(browser, "/organisations/new", organisation).status_code == 302

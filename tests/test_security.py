@@ -152,15 +152,19 @@ def test_a_password_reset_answers_alike_for_known_and_unknown_emails(app, users,
     assert sent == ["applicant.a@example.org"]
 
 
-@pytest.mark.xfail(reason="registration says 'An account already exists with this email address' (issue 9): "
-                          "it needs an email-confirmation step before the answers can be the same", strict=True)
-def test_registering_an_existing_email_answers_as_a_new_one_does(app, users):
+def test_registering_an_existing_email_answers_as_a_new_one_does(app, users, db):
     from tests.helpers import post
 
-    form = {"full_name": "Jamie Penrose", "password": "lighthouse-pasty-gorse",
-            "confirm_password": "lighthouse-pasty-gorse"}
+    form = {"full_name": "Jamie Penrose"}
     new = post(app.test_client(), "/register", {**form, "email": "someone.new@example.org"})
     existing = post(app.test_client(), "/register", {**form, "email": users["applicant"].email})
     assert new.status_code == existing.status_code
     assert _main_text(new).replace("someone.new@example.org", "EMAIL") == _main_text(existing).replace(
         users["applicant"].email, "EMAIL")
+    # Each address's owner is told what happened: a link for the new one, a reminder for the other.
+    from grants.models.mail import OutboxMessage
+
+    sent = {message.recipient: message for message in db.session.scalars(db.select(OutboxMessage))}
+    assert "/register/" in sent["someone.new@example.org"].body
+    assert "You already have one" in sent[users["applicant"].email].body
+    assert "/register/" not in sent[users["applicant"].email].body

@@ -131,6 +131,47 @@ class ResetCheck:
     problem: str | None  # "expired" or "invalid"
 
 
+@dataclass(frozen=True)
+class Registration:
+    """A confirmed request to create an account: the email address is the person's own."""
+
+    email: str
+    full_name: str
+    next: str
+
+
+@dataclass(frozen=True)
+class RegistrationCheck:
+    registration: Registration | None
+    problem: str | None  # "expired", "invalid" or "used" (an account now exists for the address)
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registration")
+
+
+def registration_token(email: str, full_name: str, next_path: str = "") -> str:
+    """A signed, expiring link token for creating an account for ``email``. Nothing is stored until
+    the link is followed, so a registration reveals nothing about which addresses have accounts."""
+    return _registration_serializer().dumps({"email": normalise_email(email), "name": full_name.strip(),
+                                             "next": next_path})
+
+
+def check_registration_token(token: str) -> RegistrationCheck:
+    max_age = int(current_app.config["REGISTRATION_LINK_MAX_AGE"].total_seconds())
+    try:
+        data = _registration_serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        return RegistrationCheck(None, "expired")
+    except BadSignature:
+        return RegistrationCheck(None, "invalid")
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str) or not isinstance(data.get("name"), str):
+        return RegistrationCheck(None, "invalid")
+    if get_user_by_email(data["email"]) is not None:
+        return RegistrationCheck(None, "used")
+    return RegistrationCheck(Registration(data["email"], data["name"], str(data.get("next") or "")), None)
+
+
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 

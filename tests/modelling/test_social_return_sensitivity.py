@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate
+from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate, validate
 from grants.modelling.sroi_defaults import DEFAULT_PARAMETERS, GDP_DEFLATOR, devon_and_cornwall_preset
 from grants.modelling.sroi_parameters import CLIENT_GROUPS
-from grants.modelling.sroi_sensitivity import monte_carlo, tornado
+from grants.modelling.sroi_sensitivity import draw_parameters, monte_carlo, net_present_values, tornado
 from tests.modelling.test_social_return import parameters
 
 
@@ -55,3 +57,69 @@ def test_monte_carlo_interval_contains_the_central_estimate(seed, clients, sprea
     assert result.contains_central()
     assert result == monte_carlo(inputs, params, seed=seed, runs=200)
     assert result.central == estimate(inputs, params).net_present_value
+
+
+def preset_and_parameters():
+    preset = devon_and_cornwall_preset()
+    return preset, DEFAULT_PARAMETERS.in_prices_of(preset.price_year, GDP_DEFLATOR)
+
+
+def test_monte_carlo_of_the_defaults_gives_the_same_interval_on_every_machine():
+    # numpy's PCG64 stream and the IEEE arithmetic are the same everywhere: this pins the seeded interval.
+    preset, params = preset_and_parameters()
+    result = monte_carlo(preset.inputs, params, seed=2022)
+    assert (result.runs, result.low, result.high) == (1000, D("69920084.16"), D("120322491.52"))
+    assert result.central == estimate(preset.inputs, params).net_present_value
+
+
+def test_the_interval_ends_are_whole_pennies():
+    preset, params = preset_and_parameters()
+    result = monte_carlo(preset.inputs, params, seed=5, runs=50)
+    assert result.low == result.low.quantize(D("0.01")) and result.high == result.high.quantize(D("0.01"))
+
+
+def assert_same_totals(inputs, params, drawn):
+    """The vectorised total of each draw equals the Decimal model's total for the same values."""
+    inputs = validate(inputs)
+    vectorised = net_present_values(inputs, drawn)
+    for run in range(len(vectorised)):
+        values = {key: D(float(column[run])) for key, column in drawn.items()}
+        expected = estimate(inputs, params.with_values(values)).net_present_value
+        assert abs(D(float(vectorised[run])) - expected) <= abs(expected) * D("1e-6") + D("1e-9")
+
+
+def test_the_vectorised_total_matches_the_decimal_model_for_drawn_values():
+    preset, params = preset_and_parameters()
+    assert_same_totals(preset.inputs, params, draw_parameters(params, seed=11, runs=8))
+    # And at the central values, where the total is the estimate itself.
+    central = {key: np.array([float(item.value)]) for key, item in params.values.items()}
+    assert_same_totals(preset.inputs, params, central)
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**32), groups=st.sets(st.sampled_from(CLIENT_GROUPS), min_size=1),
+       clients=st.integers(0, 5000), horizon=st.integers(1, 10), spread=st.sampled_from(["0.1", "0.5", "0.9"]))
+def test_the_vectorised_total_matches_the_decimal_model_whatever_the_inputs(seed, groups, clients, horizon,
+                                                                            spread):
+    inputs = SroiInputs({g: ClientGroupInput(clients, clients // 4) for g in sorted(groups)}, horizon)
+    params = parameters(spread, crime__opiate=8000, crime__alcohol=1000, health_care__non_opiate=400,
+                        social_care__non_opiate_and_alcohol=250, qalys__opiate="0.05", qalys__alcohol="0.04",
+                        value_per_qaly=70000, deadweight="0.1", attribution="0.2", displacement="0.05",
+                        drop_off="0.3", discount_rate="0.035")
+    assert_same_totals(inputs, params, draw_parameters(params, seed=seed, runs=4))
+
+
+def test_draws_are_triangular_between_low_and_high_and_independent_of_other_ranges():
+    _, params = preset_and_parameters()
+    drawn = draw_parameters(params, seed=3, runs=20_000)
+    for key, item in params.values.items():
+        column = drawn[key]
+        assert float(item.low) <= column.min() and column.max() <= float(item.high)
+        mean = float(item.low + item.value + item.high) / 3  # the triangular distribution's mean
+        assert abs(column.mean() - mean) <= 0.02 * float(item.high - item.low) + 1e-12
+    # A parameter with no range keeps its central value and leaves every other parameter's draws alone.
+    no_range = replace(params.values["displacement"], value=D(0), low=D(0), high=D(0))
+    narrowed = replace(params, values={**params.values, "displacement": no_range})
+    again = draw_parameters(narrowed, seed=3, runs=20_000)
+    assert (again["displacement"] == 0).all()
+    assert all(np.array_equal(again[key], drawn[key]) for key in drawn if key != "displacement")

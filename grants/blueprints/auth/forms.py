@@ -32,15 +32,19 @@ class RegistrationForm(GovForm):
     )
     email = EmailField(
         "Email address",
-        description="We'll use this to send you updates about your applications",
+        description="We'll send a link to this address to confirm it is yours",
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter your email address"), email_address()],
     )
+    submit = submit("Continue")
+
+
+class CreatePasswordForm(GovForm):
     password = PasswordField(
         "Create a password",
         description=PASSWORD_HINT,
         widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a password"), StrongPassword(email_field="email")],
+        validators=[InputRequired(message="Enter a password"), StrongPassword()],
     )
     confirm_password = PasswordField(
         "Confirm password",

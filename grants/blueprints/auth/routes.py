@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from grants.blueprints.auth import bp
 from grants.blueprints.auth.forms import (
     ChangePasswordForm,
+    CreatePasswordForm,
     RegistrationForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -29,7 +30,10 @@ def _load_user(session_token: str) -> User | None:
 
 def _safe_next(default: str) -> str:
     """Only same-site paths: an open redirect would let a phishing link borrow our address."""
-    target = request.values.get("next", "")
+    return _safe_path(request.values.get("next", ""), default)
+
+
+def _safe_path(target: str, default: str) -> str:
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
         return target
@@ -97,29 +101,51 @@ def logout():
 @public
 @limiter.limit("20 per hour", methods=["POST"])
 def register():
+    """Step one: a name and an email address. The answer is the same whether or not the address has
+    an account (no enumeration): the owner of the address gets either a link to create the account
+    or a reminder that they already have one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                form.email.data, form.full_name.data, form.password.data, {Role.APPLICANT}
-            )
-        except accounts.DuplicateEmail:
-            form.email.errors.append(
-                "An account already exists with this email address. Sign in or reset your password"
-            )
+        existing = accounts.get_user_by_email(form.email.data)
+        if existing is not None:
+            send_email(existing.email, "You already have a Commissioners Grants account",
+                       render_template("auth/email/already_registered.txt", user=existing))
         else:
-            send_email(
-                user.email,
-                "Your Commissioners Grants account",
-                render_template("auth/email/registered.txt", user=user),
-            )
-            _sign_in(user)
-            db.session.commit()
-            flash("Your account has been created", "success")
-            return redirect(_safe_next(url_for("organisations.mine")))
+            token = accounts.registration_token(form.email.data, form.full_name.data, _safe_next(""))
+            send_email(accounts.normalise_email(form.email.data), "Confirm your email address",
+                       render_template("auth/email/confirm_registration.txt", name=form.full_name.data.strip(),
+                                       link=url_for("auth.register_confirm", token=token, _external=True)))
+        db.session.commit()
+        return render_template("auth/register_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def register_confirm(token: str):
+    """Step two, from the emailed link: choose a password; the account is created and signed in."""
+    check = accounts.check_registration_token(token)
+    if check.registration is None:
+        return render_template("auth/register_invalid.html", problem=check.problem), 400
+    registration = check.registration
+    form = CreatePasswordForm()
+    form.account_email = registration.email
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(registration.email, registration.full_name, form.password.data,
+                                        {Role.APPLICANT})
+        except accounts.DuplicateEmail:  # the link was used in another tab a moment ago
+            return render_template("auth/register_invalid.html", problem="used"), 400
+        send_email(user.email, "Your Commissioners Grants account",
+                   render_template("auth/email/registered.txt", user=user))
+        _sign_in(user)
+        db.session.commit()
+        flash("Your account has been created", "success")
+        return redirect(_safe_path(registration.next, url_for("organisations.mine")))
+    return render_template("auth/register_password.html", form=form, registration=registration)
 
 
 @bp.route("/account")

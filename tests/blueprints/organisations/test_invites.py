@@ -15,7 +15,7 @@ from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.types import utcnow
 from tests.factories import UserFactory
-from tests.helpers import error_messages, page, post
+from tests.helpers import error_messages, page, post, register
 
 
 def _invite(client, organisation, email: str):
@@ -236,16 +236,7 @@ def test_a_visitor_following_the_link_is_asked_to_sign_in_first(client, invited)
 def test_someone_new_registers_from_the_link_and_then_joins(client, as_role, users, db):
     _invite(as_role("applicant"), users["org_a"], "brand.new@example.org")
     link = _invite_link(db, "brand.new@example.org")
-    response = post(
-        client,
-        f"/register?next={link}",
-        {
-            "full_name": "Brand New",
-            "email": "Brand.New@example.org",
-            "password": "quiet-harbour-lantern-42",
-            "confirm_password": "quiet-harbour-lantern-42",
-        },
-    )
+    response = register(client, "Brand New", "Brand.New@example.org", "quiet-harbour-lantern-42", next_path=link)
     assert response.status_code == 302, error_messages(response)
     assert response.headers["Location"] == link
     assert post(client, link).status_code == 302
