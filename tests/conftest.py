@@ -170,3 +170,13 @@ def as_role(as_user, users):
 @pytest.fixture
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures the suite measured (tests/figures.py), together at the end of the run."""
+    from tests.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("figures measured by the suite")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

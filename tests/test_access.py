@@ -22,6 +22,7 @@ from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement, make_scenario
 from tests.helpers import csrf_token
+from tests.figures import report
 
 PUBLIC = "public"
 ANY = "any signed-in user"
@@ -351,7 +352,7 @@ def test_access_matrix(app, users, objects, as_role):
                 failures.append(f"{actor} {rule.endpoint}: {response.status_code}, expected 403")
             checked += 1
     assert not failures, "\n".join(failures)
-    print(f"\naccess matrix: {checked} (endpoint, user) pairs checked")
+    report(f"access matrix: {checked} (endpoint, user) pairs checked")
 
 
 # Endpoints taking an organisation's object: another organisation's applicant gets 404.
@@ -425,7 +426,7 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(app, users, objects,
                 if form.select_one("input[name=csrf_token]") is None:
                     missing.append(f"{actor} {rule.endpoint}: form to {form.get('action') or '(this page)'}")
     assert not missing, "\n".join(missing)
-    print(f"\nPOST forms checked for a CSRF token: {checked}")
+    report(f"POST forms checked for a CSRF token: {checked}")
 
 
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, users, objects, as_role):
@@ -456,7 +457,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, use
             wrong.append(f"{rule.endpoint}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
     assert counts() == before
-    print(f"\nPOST endpoints refusing a missing CSRF token: {checked}")
+    report(f"POST endpoints refusing a missing CSRF token: {checked}")
 
 
 def test_no_get_changes_anything(app, users, objects, as_role):
@@ -486,4 +487,4 @@ def test_no_get_changes_anything(app, users, objects, as_role):
             opened += 1
     _db.session.expire_all()
     assert state() == before
-    print(f"\nGET requests that changed nothing: {opened}")
+    report(f"GET requests that changed nothing: {opened}")

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, insert, make_url, select, text
 from grants import create_app
 from grants.backup import BackupError, restore_backup
 from grants.extensions import db as _db
+from tests.figures import report
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +94,7 @@ def backup_file(demo_app, tmp_path_factory):
     started = time.perf_counter()
     result = run(demo_app, ["backup", str(path)])
     assert result.exit_code == 0, result.output
-    print(f"\nbackup of the demo data: {time.perf_counter() - started:.2f}s, {path.stat().st_size} bytes")
+    report(f"backup of the demo data: {time.perf_counter() - started:.2f}s, {path.stat().st_size} bytes")
     assert "Backed up" in result.output
     return path
 
@@ -143,7 +144,7 @@ def test_a_restored_backup_holds_exactly_the_same_rows(demo_app, backup_file, sc
     target = scratch_app()
     started = time.perf_counter()
     result = run(target, ["restore", "--yes", str(backup_file)])
-    print(f"\nrestore of the demo data: {time.perf_counter() - started:.2f}s")
+    report(f"restore of the demo data: {time.perf_counter() - started:.2f}s")
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output
 

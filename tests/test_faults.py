@@ -28,6 +28,7 @@ from tests.blueprints.applications.conftest import add_required_documents, draft
 from tests.blueprints.applications.answers import VALID
 from tests.blueprints.panel.conftest import bids, panel, panel_round, seat, submit_scores  # noqa: F401
 from tests.helpers import page, post
+from tests.figures import report
 
 INJECTED = {"faults": 0}
 ERROR_HEADING = "Sorry, there is a problem with the service"
@@ -297,4 +298,4 @@ def test_a_fault_while_approving_the_decision_changes_no_bid(faulty, fail_statem
 
 def test_faults_injected():
     """Runs last in this module: the figure for the issue's report."""
-    print(f"\nfaults injected: {INJECTED['faults']}")
+    report(f"faults injected: {INJECTED['faults']}")

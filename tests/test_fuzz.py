@@ -26,6 +26,7 @@ from grants.forms import (
 from tests.blueprints.applications.answers import VALID
 from tests.factories import FundingRoundFactory
 from tests.helpers import csrf_token
+from tests.figures import report
 
 EXAMPLES = {"run": 0}
 FAST = settings(max_examples=200)
@@ -327,5 +328,5 @@ def test_the_calculator_page_never_fails_on_a_random_query_string(as_role, args)
 
 def test_examples_run():
     """Runs last in this module: the figure for the issue's report."""
-    print(f"\nhypothesis examples run: {EXAMPLES['run']}")
+    report(f"hypothesis examples run: {EXAMPLES['run']}")
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from grants.extensions import db as _db
 from tests.test_access import ACCESS, ACTORS, ANY, PUBLIC, ROLE_OF, _rules, _url, objects  # noqa: F401
+from tests.figures import report
 
 # Every query parameter a page reads: filters, searches, sorts, paging and view switches.
 PARAMETERS = ("q", "status", "local_authority", "approach", "amount_band", "legal_type", "sort", "order", "page",
@@ -44,4 +45,4 @@ def test_injection_payloads_in_every_parameter_change_nothing(app, users, object
     assert not failures, "\n".join(failures)
     assert _state() == before
     assert _db.session.scalar(select(func.count()).select_from(_db.metadata.tables["users"])) > 0
-    print(f"\ninjection: {len(PAYLOADS)} payloads in {len(PARAMETERS)} parameters, {requests} requests, no change")
+    report(f"injection: {len(PAYLOADS)} payloads in {len(PARAMETERS)} parameters, {requests} requests, no change")

@@ -10,6 +10,7 @@ from grants.extensions import db as _db
 from grants.models.applications import ApplicationSection
 from tests.test_access import ACCESS, ACTORS, ROLE_OF, PUBLIC, ANY, _rules, _url, objects  # noqa: F401
 from tests.helpers import page
+from tests.figures import report
 
 PAYLOAD = '"><i id=xss>'
 # Free text that people type (not identifiers, codes, hashes or addresses the app looks things up by).
@@ -86,4 +87,4 @@ def test_no_page_turns_stored_text_into_markup(app, users, objects, as_role):  #
                 found.append(f"{actor} {rule.endpoint}")
     assert not found, "payload rendered as markup on:\n" + "\n".join(found)
     assert pages > 100 and poisoned > 50
-    print(f"\nXSS: payload in {poisoned} stored values; {pages} pages checked, none rendered it as markup")
+    report(f"XSS: payload in {poisoned} stored values; {pages} pages checked, none rendered it as markup")

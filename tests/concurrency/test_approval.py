@@ -14,6 +14,7 @@ from grants.models.panel import FundingDecision, FundingRecommendationRecord, Sc
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory, OrganisationFactory, UserFactory
+from tests.figures import report
 
 ATTEMPTS = 6
 
@@ -79,4 +80,4 @@ def test_simultaneous_approvals_make_one_decision(app, db):
     statuses = {a.id: a.status for a in db.session.scalars(db.select(Application).filter_by(round_id=round_id))}
     assert {i for i, s in statuses.items() if s is ApplicationStatus.SUCCESSFUL} == set(recommended)
     assert all(s in (ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL) for s in statuses.values())
-    print(f"\napproval race: {ATTEMPTS} simultaneous approvals, {outcomes.count('approved')} committed")
+    report(f"approval race: {ATTEMPTS} simultaneous approvals, {outcomes.count('approved')} committed")

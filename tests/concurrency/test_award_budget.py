@@ -15,6 +15,7 @@ from grants.models.awards import AwardStatus, InstalmentTrigger, MonitoringFrequ
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, OrganisationFactory, UserFactory
+from tests.figures import report
 
 ATTEMPTS = 20
 BUDGET = Decimal("30000.00")
@@ -103,6 +104,6 @@ def test_simultaneous_awards_against_a_nearly_spent_budget_commit_exactly_what_f
     committed = read_committed(funding_round)
     assert committed == ALREADY_AWARDED + fits * AWARD
     assert committed <= funding_round.total_budget
-    print(f"\naward race: {ATTEMPTS} simultaneous awards of £{AWARD:,} against £{BUDGET - ALREADY_AWARDED:,} left of "
+    report(f"award race: {ATTEMPTS} simultaneous awards of £{AWARD:,} against £{BUDGET - ALREADY_AWARDED:,} left of "
           f"a £{BUDGET:,} budget: {outcomes.count('committed')} committed, {len(refusals)} refused; committed "
           f"£{committed:,} of £{funding_round.total_budget:,}")

@@ -13,6 +13,7 @@ from grants.models.accounts import Role, User
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
 from grants.models.types import utcnow
 from tests.factories import AwardFactory, OrganisationFactory, UserFactory
+from tests.figures import report
 
 
 def _accepted_award(db, amount: Decimal, instalments: list[tuple[Decimal, InstalmentStatus]]) -> Award:
@@ -79,7 +80,7 @@ def test_finance_users_paying_the_same_instalment_at_once_pay_it_once(app, db):
     paid = db.session.get(Instalment, instalment_id)
     assert paid.status is InstalmentStatus.PAID and paid.payment_reference in {"REF-0", "REF-1"}
     assert payments.paid_total(db.session.get(Award, award_id)) == Decimal("2000.00")
-    print(f"\nsame-instalment race: {len(finance)} finance users at once, {outcomes.count('paid')} payment recorded")
+    report(f"same-instalment race: {len(finance)} finance users at once, {outcomes.count('paid')} payment recorded")
 
 
 def test_payments_at_once_never_take_an_award_beyond_its_reduced_amount(app, db, monkeypatch):
@@ -115,5 +116,5 @@ def test_payments_at_once_never_take_an_award_beyond_its_reduced_amount(app, db,
     award = db.session.get(Award, award_id)
     paid = read_paid_total(award)
     assert paid == Decimal("6000.00") and paid <= award.amount
-    print(f"\npayment race: {len(approved)} payments of £1,000 at once on an award cut to £{award.amount:,} with "
+    report(f"payment race: {len(approved)} payments of £1,000 at once on an award cut to £{award.amount:,} with "
           f"£3,000 paid: {outcomes.count('paid')} recorded, {len(refusals)} refused; paid £{paid:,}")

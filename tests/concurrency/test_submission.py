@@ -7,6 +7,7 @@ import threading
 from grants.interfaces.applications import submit
 from grants.models.applications import Application, ApplicationStatus, ReferenceCounter
 from tests.factories import ApplicationFactory, OrganisationFactory, UserFactory
+from tests.figures import report
 
 ATTEMPTS = 12
 
@@ -47,4 +48,4 @@ def test_simultaneous_submissions_make_one(app, db):
     assert submitted.status is ApplicationStatus.SUBMITTED
     counters = db.session.scalars(db.select(ReferenceCounter)).all()
     assert [c.value for c in counters] == [1]  # one number given out, none wasted
-    print(f"\nsubmission race: {ATTEMPTS} simultaneous attempts, {results.count(True)} committed")
+    report(f"submission race: {ATTEMPTS} simultaneous attempts, {results.count(True)} committed")

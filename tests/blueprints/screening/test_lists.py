@@ -12,6 +12,7 @@ from grants.models.organisations import LegalType
 from grants.models.reference import LocalAuthority, PlanApproach
 from tests.factories import FundingRoundFactory, OrganisationFactory
 from tests.helpers import error_messages, page
+from tests.figures import report
 
 S = ApplicationStatus
 
@@ -306,7 +307,7 @@ def test_the_list_takes_the_same_number_of_queries_for_2_or_60_applications(
         assert response.status_code == 200
     assert len(_references(response)) == 25
     assert len(many) == len(few)
-    print(f"\nround list: {len(few)} queries for 2 applications, {len(many)} for 60")
+    report(f"round list: {len(few)} queries for 2 applications, {len(many)} for 60")
 
 
 def test_project_titles_and_organisation_names_are_escaped(officer, make_application, funding_round):
