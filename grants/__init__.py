@@ -26,11 +26,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from grants import cli, errors, security
+    from grants import cli, errors, query_count, request_logging, security, static_assets
 
+    request_logging.init_app(app)
     security.init_app(app)
+    static_assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    query_count.init_app(app)  # only when QUERY_COUNT_HEADER is set (the benchmark)
     return app
 
 

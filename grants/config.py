@@ -62,6 +62,28 @@ def threesixtygiving_settings(env) -> dict[str, str]:
     }
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    return default if not value else value.lower() in {"1", "true", "yes", "on"}
+
+
+def logging_settings(profile: str, env) -> dict:
+    """Log format and request lines: JSON lines to stderr in production, plain text elsewhere.
+
+    The testing profile leaves logging to pytest unless ``LOG_FORMAT`` is set.
+    """
+    default_format = {"production": "json", "development": "text"}.get(profile, "")
+    log_format = (env.get("LOG_FORMAT") or default_format).lower()
+    if log_format not in {"json", "text", ""}:
+        raise ConfigurationError(f"LOG_FORMAT must be json or text, not {log_format!r}")
+    return {
+        "LOG_FORMAT": log_format,
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
+        "LOG_REQUESTS": _flag(env.get("LOG_REQUESTS"), default=profile == "production"),
+        # Client addresses are personal data: off unless the operator needs them in the logs.
+        "LOG_REMOTE_ADDR": _flag(env.get("LOG_REMOTE_ADDR"), default=False),
+    }
+
+
 def load_config(profile: str, instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Return the settings for ``profile`` from ``environ`` (default: the process environment)."""
     env = os.environ if environ is None else environ
@@ -107,6 +129,11 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "TIMEZONE": "Europe/London",
+        # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
+        # Keeps this deployment's throttle counters apart when several share one Redis.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "",
+        **logging_settings(profile, env),
         **threesixtygiving_settings(env),
     }
 

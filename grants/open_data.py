@@ -21,9 +21,10 @@ signatory, and no postcode of an unregistered group (which is often somebody's h
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from grants.formatting import LONDON
@@ -110,9 +111,11 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str]) -> dict[str, Any]:
+def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str],
+          disbursed: Decimal | None = None) -> dict[str, Any]:
     """One award as a 360Giving grant. ``project`` is the application's project answers;
-    ``settings`` the app's configuration (the GRANTS_360_* values)."""
+    ``settings`` the app's configuration (the GRANTS_360_* values); ``disbursed`` the award's paid
+    instalments when already summed (read from the award when not)."""
     prefix = settings["GRANTS_360_PREFIX"]
     application = award.application
     title = application.project_title or _first(project, "title") or application.reference or f"Award {award.id}"
@@ -122,7 +125,7 @@ def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str])
         "description": _first(project, "summary") or title,
         "currency": "GBP",
         "amountAwarded": award.amount,
-        "amountDisbursed": paid(award),
+        "amountDisbursed": paid(award) if disbursed is None else disbursed,
         "awardDate": award.offered_at.astimezone(LONDON).date().isoformat(),
         "plannedDates": [{"startDate": award.start_date.isoformat(), "endDate": award.end_date.isoformat()}],
         "recipientOrganization": [_recipient(award.organisation, prefix)],
@@ -147,15 +150,54 @@ def package(awards: Sequence[Award], projects: Mapping[int, Mapping[str, Any]],
     }
 
 
+def write_package(write: Callable[[str], object],
+                  batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[str, Any]], Mapping[int, Decimal]]],
+                  settings: Mapping[str, str]) -> None:
+    """``to_json(package(...))`` written a grant at a time, for any number of awards: ``batches``
+    gives awards with their projects (as for ``package``) and paid amounts by award id, a batch at
+    a time, so that only one batch is held in memory; ``write`` takes each piece of text in order."""
+    write('{"grants": [')
+    separator = ""
+    for awards, projects, disbursed in batches:
+        for award in awards:
+            record = grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id))
+            write(separator + to_json(record))
+            separator = ", "
+    write("]}")
+
+
 def to_json(value: Any) -> str:
     """``value`` as JSON, with each Decimal written as the number it is ("4000.00", never a
     binary float's approximation)."""
-    if isinstance(value, Decimal):
+    pieces: list[str] = []
+    _write(value, pieces.append)
+    return "".join(pieces)
+
+
+def _write(value: Any, write: Callable[[str], object]) -> None:
+    """``value`` as JSON, handed to ``write`` piece by piece (as ``json.dumps`` would write each
+    string, key and scalar; keys ASCII-escaped, strings as they are)."""
+    if isinstance(value, str):
+        write(encode_basestring(value))
+    elif isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not a JSON number")
-        return format(value, "f")
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{json.dumps(str(key))}: {to_json(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(to_json(item) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+        write(format(value, "f"))
+    elif isinstance(value, Mapping):
+        write("{")
+        separator = ""
+        for key, item in value.items():
+            write(f"{separator}{encode_basestring_ascii(str(key))}: ")
+            _write(item, write)
+            separator = ", "
+        write("}")
+    elif isinstance(value, list | tuple):
+        write("[")
+        separator = ""
+        for item in value:
+            write(separator)
+            _write(item, write)
+            separator = ", "
+        write("]")
+    else:
+        write(json.dumps(value, ensure_ascii=False))

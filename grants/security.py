@@ -1,16 +1,24 @@
-"""Response headers that every page gets, and a request id for logs and the audit trail."""
+"""Response headers that every page gets, and the client's address behind trusted proxies.
+
+(The request id that logs and the audit trail carry is set in ``grants.request_logging``.)
+"""
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import Flask, abort, g, request
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        # Behind N reverse proxies, take the client's address and scheme from the last N
+        # X-Forwarded-For/-Proto values: the per-address sign-in throttle and the logs need the
+        # client's address, not the proxy's. Never trust more hops than there are proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     @app.before_request
     def _refuse_nul_characters_in_addresses():
         # No address of this service contains NUL, and PostgreSQL refuses it in text. (Forms drop
@@ -21,8 +29,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _per_request_values():
         g.csp_nonce = secrets.token_urlsafe(16)
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(16)
 
     @app.context_processor
     def _nonce():
@@ -42,8 +48,6 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if "request_id" in g:
-            response.headers["X-Request-ID"] = g.request_id
         if app.config.get("HSTS"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if request.endpoint != "static":

@@ -38,6 +38,7 @@ ACCESS: dict[str, object] = {
     "main.privacy": PUBLIC,
     "main.cookies": PUBLIC,
     "main.healthz": PUBLIC,
+    "main.readyz": PUBLIC,
     "main.home": ANY,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,

@@ -81,7 +81,7 @@ def organisation_awards(organisation_id: int) -> list[Award]:
         db.session.scalars(
             select(Award)
             .where(Award.organisation_id == organisation_id)
-            .options(joinedload(Award.application), joinedload(Award.funding_round))
+            .options(joinedload(Award.application), joinedload(Award.funding_round), selectinload(Award.returns))
             .order_by(Award.offered_at.desc(), Award.id.desc())
         ).unique()
     )

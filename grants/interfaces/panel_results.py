@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -69,10 +70,12 @@ class RoundResults:
         return [bid for bid in self.bids if bid.flagged]
 
     def bid(self, application_id: int) -> BidResult:
-        for bid in self.bids:
-            if bid.application.id == application_id:
-                return bid
-        raise KeyError(application_id)
+        return self._by_application[application_id]
+
+    @cached_property
+    def _by_application(self) -> dict[int, BidResult]:
+        # Looked up once per bid by the scoring spreadsheet: a dict, not a scan of the list.
+        return {bid.application.id: bid for bid in self.bids}
 
 
 def _score(sheet: ScoreSheet) -> scoring.Score:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
@@ -70,7 +71,8 @@ def _flush(message: str = STALE_MESSAGE) -> None:
 
 def list_agreements(year: int | None = None) -> list[Agreement]:
     """Every agreement, newest first; with ``year``, those running in that financial year."""
-    query = select(Agreement).order_by(Agreement.start_year.desc(), Agreement.reference)
+    query = (select(Agreement).options(joinedload(Agreement.host_partner))
+             .order_by(Agreement.start_year.desc(), Agreement.reference))
     if year is not None:
         query = query.where(Agreement.start_year <= year, Agreement.end_year >= year)
     return list(db.session.scalars(query))
@@ -86,6 +88,19 @@ def agreement_or_404(agreement_id: int) -> Agreement:
 def year_total(agreement: Agreement, year: int) -> Decimal:
     """The agreed total for a year: the sum of its line budgets."""
     return sum((b.amount for line in agreement.lines for b in line.budgets if b.year == year), Decimal(0))
+
+
+def year_totals(agreements: Sequence[Agreement]) -> dict[int, dict[int, Decimal]]:
+    """``year_total`` of every year of every agreement, summed in one query: {agreement id: {year: total}}."""
+    sums = db.session.execute(
+        select(BudgetLine.agreement_id, LineBudget.year, func.sum(LineBudget.amount))
+        .join(LineBudget.line)
+        .where(BudgetLine.agreement_id.in_([agreement.id for agreement in agreements]))
+        .group_by(BudgetLine.agreement_id, LineBudget.year)
+    ) if agreements else ()
+    # SQLite sums NUMERIC as floating point: back to whole pence.
+    found = {(agreement_id, year): Decimal(total).quantize(PENNY) for agreement_id, year, total in sums}
+    return {a.id: {y: found.get((a.id, y), Decimal(0)) for y in a.years} for a in agreements}
 
 
 AGREEMENT_FIELDS = ("title", "reference", "legal_basis", "host_partner_id", "fund_manager", "start_year", "end_year",

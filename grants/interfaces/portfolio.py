@@ -19,7 +19,7 @@ Every function runs a fixed number of queries, however many awards there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,7 +34,7 @@ from grants.formatting import LONDON
 from grants.modelling.apportionment import apportion
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.applications import Application, ApplicationSection
-from grants.models.awards import COMMITTING, Award, AwardStatus, InstalmentStatus, ReturnStatus
+from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus, ReturnStatus
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach, PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -427,7 +427,45 @@ PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.CLOSED)
 
 def publishable_awards() -> list[Award]:
     """Accepted and closed awards with everything the 360Giving export reads, oldest first."""
-    query = select(Award).where(Award.status.in_(PUBLISHED)).order_by(Award.offered_at, Award.id)
+    return _publishable(select(Award).where(Award.status.in_(PUBLISHED)))
+
+
+def publishable_batches(size: int = 500) -> Iterator[tuple[list[Award], dict[int, dict[str, Any]], dict[int, Decimal]]]:
+    """``publishable_awards`` a batch of ``size`` at a time, each with its awards' project answers
+    (as ``section_answers``) and paid amounts (as ``paid``, summed in SQL), for an export of any
+    number of awards: a few queries a batch, and a batch is garbage once the next is asked for (the
+    session holds clean objects weakly)."""
+    ids = list(db.session.scalars(
+        select(Award.id).where(Award.status.in_(PUBLISHED)).order_by(Award.offered_at, Award.id)
+    ))
+    for start in range(0, len(ids), size):
+        chosen = ids[start:start + size]
+        query = select(Award).where(Award.id.in_(chosen)).order_by(Award.offered_at, Award.id)
+        awards = list(db.session.scalars(query.options(*_OPEN_DATA_ROWS)).unique())
+        disbursed = dict(db.session.execute(
+            select(Instalment.award_id, func.sum(Instalment.amount))
+            .where(Instalment.award_id.in_(chosen), Instalment.status == InstalmentStatus.PAID)
+            .group_by(Instalment.award_id)
+        ).all())
+        # SQLite sums NUMERIC as floating point: back to pence.
+        yield awards, section_answers(awards, "project"), {
+            award.id: Decimal(disbursed.get(award.id, ZERO)).quantize(PENNY) for award in awards}
+
+
+# What a 360Giving grant is made of (grants.open_data.grant), and nothing else: the instalments
+# are summed in SQL and the application's sections and questions are not read.
+_OPEN_DATA_ROWS = (
+    joinedload(Award.funding_round).lazyload("*"),
+    joinedload(Award.organisation),
+    joinedload(Award.application).options(
+        lazyload(Application.sections), lazyload(Application.clarifications),
+        selectinload(Application.local_authorities)),
+    lazyload(Award.instalments),
+)
+
+
+def _publishable(query) -> list[Award]:
+    query = query.order_by(Award.offered_at, Award.id)
     return list(db.session.scalars(
         _loaded(query, application_options=[selectinload(Application.local_authorities)])
     ).unique())

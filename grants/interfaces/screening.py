@@ -185,8 +185,12 @@ def applications_for_export(round_id: int) -> list[Application]:
 # One application ---------------------------------------------------------------------------------
 
 def submitted_application(application_id: int) -> Application:
-    """An application that has been submitted; drafts are "not found" for officers."""
-    application = db.session.get(Application, application_id)
+    """An application that has been submitted; drafts are "not found" for officers. Its questions
+    come with who asked and who answered them (a fixed number of queries however many there are)."""
+    application = db.session.get(Application, application_id, options=[
+        selectinload(Application.clarifications).options(joinedload(Clarification.asked_by),
+                                                         joinedload(Clarification.answered_by)),
+    ])
     if application is None or application.status is ApplicationStatus.DRAFT:
         abort(404)
     return application

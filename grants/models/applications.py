@@ -77,7 +77,12 @@ application_approaches = Table(
 
 class Application(db.Model):
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_round_status", "round_id", "status"),)
+    __table_args__ = (
+        Index("ix_applications_round_status", "round_id", "status"),
+        # The officers' list of a round's applications, sorted by date submitted or by amount.
+        Index("ix_applications_round_submitted", "round_id", "submitted_at"),
+        Index("ix_applications_round_amount", "round_id", "amount_requested"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("funding_rounds.id", ondelete="RESTRICT"))

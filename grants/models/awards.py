@@ -92,7 +92,7 @@ class Award(db.Model):
         enum_type(MonitoringFrequency, "monitoring_frequency", 20)
     )
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)  # award lists, newest first
     offer_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

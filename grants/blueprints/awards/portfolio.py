@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from flask import Response, current_app, render_template, request, send_file
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
@@ -84,10 +86,23 @@ def _download(response: Response) -> Response:
     return response
 
 
+def _chunks(document, size: int = 2**16):
+    """The file's bytes a piece at a time; it is closed at the end (or when the client goes)."""
+    with document:
+        while chunk := document.read(size):
+            yield chunk
+
+
 @bp.route("/open-data/360giving.json")
 @role_required(*AWARD_VIEWERS)
 def open_data_json():
-    response = Response(open_data.to_json(_package()), mimetype="application/json")
+    # Written a batch of awards at a time to a temporary file (on disk once past 1 MB), never held
+    # whole in memory; the file is closed when the response has been sent.
+    document = tempfile.SpooledTemporaryFile(max_size=2**20)
+    open_data.write_package(lambda text: document.write(text.encode()), portfolio.publishable_batches(),
+                            current_app.config)
+    document.seek(0)
+    response = Response(_chunks(document), mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename={threesixtygiving.filename('json')}"
     return _download(response)
 

@@ -1,4 +1,4 @@
-"""The public start page, information pages, the signed-in home page and the health check."""
+"""The public start page, information pages, the signed-in home page and the health checks."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
+from grants import readiness
 from grants.blueprints.main import bp
 from grants.extensions import db
 from grants.interfaces import home as home_panels
@@ -45,10 +46,19 @@ def cookies():
 @bp.route("/healthz")
 @public
 def healthz():
-    """Liveness and readiness: 200 when the database answers, 503 when it does not."""
+    """Liveness: 200 when the database answers, 503 when it does not."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means not ready
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """Readiness: 200 when the database answers at the migrations' head and Redis (if used) answers."""
+    states = readiness.checks()
+    ready = readiness.is_ready(states)
+    return jsonify(status="ok" if ready else "unavailable", **states), 200 if ready else 503

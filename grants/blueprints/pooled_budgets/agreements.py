@@ -47,7 +47,7 @@ def index():
     year = int_arg("year", minimum=1900, maximum=2200)
     agreements = pooled.list_agreements(year)
     years = sorted({y for a in pooled.list_agreements() for y in a.years})
-    totals = {a.id: {y: pooled.year_total(a, y) for y in a.years} for a in agreements}
+    totals = pooled.year_totals(agreements)
     return render_template("pooled_budgets/agreement_index.html", agreements=agreements, totals=totals,
                            years=years, year=year, year_label=year_label,
                            can_manage=current_user.has_role(*POOLED_MANAGERS))

@@ -1,0 +1,366 @@
+"""SQL statements per page do not grow with the data: each page is requested on a small data set
+and again after the data has grown several-fold, and both requests must run the same number of
+statements (no query per row: eager loading, aggregation in SQL, one query per kind of row).
+
+Run with ``-s`` to see the counts, page -> (small, large).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import event, select
+
+from grants.extensions import db as _db
+from grants.interfaces import panel_results
+from grants.models.accounts import Role
+from grants.models.applications import ApplicationSection, ApplicationStatus, Clarification
+from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus
+from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
+from grants.models.pooled_budgets import MonthlyFigure
+from grants.models.reference import LocalAuthority, PlanApproach
+from grants.models.types import utcnow
+from tests.factories import (
+    ApplicationFactory,
+    AwardFactory,
+    FundingRoundFactory,
+    UserFactory,
+    make_agreement,
+    make_scenario,
+)
+
+SMALL, LARGE = 3, 12  # rows of the growing kind; the large data set is four times the small one
+COUNTS: dict[str, tuple[int, int]] = {}
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_counts():
+    yield
+    if COUNTS:
+        width = max(len(name) for name in COUNTS)
+        print("\nSQL statements per request (small, large):")
+        for name, (small, large) in COUNTS.items():
+            print(f"  {name:<{width}}  {small:>3}  {large:>3}")
+
+
+@contextmanager
+def _counting():
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", _record)
+
+
+def _statements(client, url: str) -> list[str]:
+    with _counting() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return statements
+
+
+@dataclass
+class Page:
+    """A page under test: ``grow(n)`` adds n more of the rows that vary; ``url()`` is the page."""
+
+    client: Any
+    url: Callable[[], str]
+    grow: Callable[[int], None]
+    state: dict = field(default_factory=dict)
+
+
+def _check(name: str, page: Page) -> None:
+    page.grow(SMALL)
+    page.client.get(page.url())  # warm up: anything cached once per process is cached now
+    small = _statements(page.client, page.url())
+    page.grow(LARGE - SMALL)
+    large = _statements(page.client, page.url())
+    COUNTS[name] = (len(small), len(large))
+    print(f"{name}: {len(small)} statements small, {len(large)} large")
+    small_kinds, large_kinds = Counter(map(_kind, small)), Counter(map(_kind, large))
+    assert len(small) == len(large), "\n\n".join(
+        ["Statements run more often in the large run (times small, times large):"]
+        + [f"({small_kinds[kind]}, {times}) {kind}" for kind, times in large_kinds.items() if times > small_kinds[kind]]
+    )
+
+
+def _kind(statement: str) -> str:
+    """The statement with its IN lists and savepoint names folded, to compare runs."""
+    statement = re.sub(r"IN \((?:[?%()sa-z_0-9]+(?:, )?)+\)", "IN (…)", statement)
+    return re.sub(r"sa_savepoint_\d+", "sa_savepoint", statement)
+
+
+def _round(**values):
+    return FundingRoundFactory(**values)
+
+
+def _closed_round(**values):
+    return FundingRoundFactory(opens_at=utcnow() - timedelta(days=40), closes_at=utcnow() - timedelta(days=1),
+                               published_at=utcnow() - timedelta(days=41), total_budget=Decimal("40000.00"), **values)
+
+
+def _areas_and_approaches():
+    areas = list(_db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.position)))
+    approaches = list(_db.session.scalars(select(PlanApproach).order_by(PlanApproach.position)))
+    return areas, approaches
+
+
+def _bid(funding_round, status=ApplicationStatus.UNDER_ASSESSMENT, **values):
+    areas, approaches = _areas_and_approaches()
+    number = next(_numbers)
+    return ApplicationFactory(
+        funding_round=funding_round, status=status, reference=f"CGS-2026-{5000 + number:04d}",
+        project_title=f"Project {number}", amount_requested=Decimal(1000 + 500 * (number % 9)),
+        submitted_at=utcnow() - timedelta(days=5, hours=number),
+        local_authorities=[areas[number % len(areas)]], approaches=[approaches[number % len(approaches)]],
+        **values,
+    )
+
+
+def _accepted(award, paid: bool = True):
+    """An accepted award whose first instalment is paid and whose first return is accepted."""
+    award.status = AwardStatus.ACCEPTED
+    award.accepted_at = utcnow() - timedelta(days=25)
+    first = award.instalments[0]
+    if paid:
+        first.status = InstalmentStatus.PAID
+        first.paid_on = award.start_date
+        first.payment_reference = f"BACS-{award.id}"
+    if award.returns:
+        award.returns[0].status = ReturnStatus.ACCEPTED
+        award.returns[0].submitted_at = utcnow() - timedelta(days=2)
+    _db.session.flush()
+    return award
+
+
+# Applicants ---------------------------------------------------------------------------------------
+
+def _applicant_page(users, as_role, url: str) -> Page:
+    """Organisation A with drafts, submitted bids with questions, and accepted or offered grants."""
+    org = users["org_a"]
+    funding_round = _round()
+
+    def grow(n):
+        for number in range(n):
+            ApplicationFactory(funding_round=funding_round, organisation=org)
+            bid = _bid(funding_round, status=ApplicationStatus.SUBMITTED, organisation=org)
+            bid.clarifications.append(Clarification(question="How many volunteers?", asked_by_id=users["grants_officer"].id))
+            award = AwardFactory(organisation=org)
+            if number % 2 == 0:
+                _accepted(award)
+        _db.session.flush()
+
+    return Page(as_role("applicant"), lambda: url, grow)
+
+
+def test_applicant_home(users, as_role):
+    _check("applicant home", _applicant_page(users, as_role, "/home"))
+
+
+def test_applicant_applications_dashboard(users, as_role):
+    _check("applicant applications", _applicant_page(users, as_role, "/applications"))
+
+
+def test_grantee_home(users, as_role):
+    _check("grantee home (your grants)", _applicant_page(users, as_role, "/grants"))
+
+
+# Screening ----------------------------------------------------------------------------------------
+
+def test_officer_application_list_filtered_sorted_paged(users, as_role):
+    funding_round = _round(closes_at=utcnow() - timedelta(days=1), opens_at=utcnow() - timedelta(days=30))
+
+    def grow(n):
+        for _ in range(n * 10):  # 30 then 120 applications: page 2 has 5 rows, then 25
+            _bid(funding_round, status=ApplicationStatus.SUBMITTED)
+
+    url = f"/screening/rounds/{funding_round.id}?status=submitted&sort=amount&order=desc&page=2"
+    _check("officer application list", Page(as_role("grants_officer"), lambda: url, grow))
+
+
+def test_one_application_for_an_officer(users, as_role):
+    funding_round = _round(closes_at=utcnow() - timedelta(days=1), opens_at=utcnow() - timedelta(days=30))
+    application = _bid(funding_round, status=ApplicationStatus.SUBMITTED)
+    for key in ("organisation", "project", "budget"):
+        application.sections.append(ApplicationSection(key=key, answers={"title": ["Harbour café"]}, complete=True))
+
+    def grow(n):
+        for _ in range(n):
+            _bid(funding_round, status=ApplicationStatus.SUBMITTED)
+            asker = UserFactory(roles=[Role.GRANTS_OFFICER])
+            application.clarifications.append(Clarification(
+                question="How many volunteers?", asked_by_id=asker.id, answer="Twelve",
+                answered_by_id=users["applicant"].id, answered_at=utcnow()))
+        _db.session.flush()
+
+    url = f"/screening/applications/{application.id}"
+    _check("one application (officer)", Page(as_role("grants_officer"), lambda: url, grow))
+
+
+# The panel ----------------------------------------------------------------------------------------
+
+def _scored_round(users, funding_round, members: int = 3):
+    """``grow(n)``: n more bids and a member or more, each bid assigned to and scored by every member
+    (the third member declares a conflict on every third bid)."""
+    panel = [UserFactory(roles=[Role.PANEL_MEMBER]) for _ in range(members)]
+    for member in panel:
+        _db.session.add(PanelMember(round_id=funding_round.id, user_id=member.id))
+
+    def grow(n):
+        for _ in range(max(1, n // 3)):  # the panel grows too
+            panel.append(UserFactory(roles=[Role.PANEL_MEMBER]))
+            _db.session.add(PanelMember(round_id=funding_round.id, user_id=panel[-1].id))
+        for number in range(n):
+            bid = _bid(funding_round)
+            for position, member in enumerate(panel):
+                conflicted = position == 2 and bid.id % 3 == 0
+                _db.session.add(ConflictDeclaration(application_id=bid.id, user_id=member.id, conflicted=conflicted,
+                                                    reason="My sister runs it" if conflicted else None))
+                if conflicted:
+                    continue
+                _db.session.add(ScoringAssignment(application_id=bid.id, user_id=member.id, round_id=funding_round.id))
+                score = (bid.id + position) % 5
+                _db.session.add(ScoreSheet(
+                    application_id=bid.id, user_id=member.id, round_id=funding_round.id,
+                    rubric_id=funding_round.rubric_id, status=SheetStatus.SUBMITTED,
+                    values={"fit": score, "value": 4 - score}, comments={"fit": "Because", "value": "Because"},
+                    submitted_at=utcnow()))
+            if number % 2 == 0:  # moderated, by a different officer each time
+                panel_results.moderate(bid, "2.5", "Panel agreed", UserFactory(roles=[Role.GRANTS_OFFICER]))
+        _db.session.flush()
+
+    return panel, grow
+
+
+def test_panel_member_queue(users, as_user):
+    rounds = [_closed_round(), _closed_round()]
+    member = UserFactory(roles=[Role.PANEL_MEMBER])
+    for funding_round in rounds:
+        _db.session.add(PanelMember(round_id=funding_round.id, user_id=member.id))
+
+    def grow(n):
+        for funding_round in rounds:
+            for number in range(n):
+                bid = _bid(funding_round)
+                _db.session.add(ScoringAssignment(application_id=bid.id, user_id=member.id, round_id=funding_round.id))
+                if number % 3 == 0:
+                    continue  # not started
+                _db.session.add(ConflictDeclaration(application_id=bid.id, user_id=member.id, conflicted=False))
+                _db.session.add(ScoreSheet(
+                    application_id=bid.id, user_id=member.id, round_id=funding_round.id,
+                    rubric_id=funding_round.rubric_id,
+                    status=SheetStatus.SUBMITTED if number % 3 == 1 else SheetStatus.DRAFT,
+                    values={"fit": 3, "value": 2}, comments={"fit": "Because", "value": "Because"},
+                    submitted_at=utcnow() if number % 3 == 1 else None))
+        _db.session.flush()
+
+    _check("panel member queue", Page(as_user(member), lambda: "/panel", grow))
+
+
+def test_round_scoring_summary_with_calibration(users, as_role):
+    funding_round = _closed_round()
+    _panel, grow = _scored_round(users, funding_round)
+    url = f"/panel/rounds/{funding_round.id}/results?scores=normalised&aggregation=median"
+    _check("round scoring summary", Page(as_role("grants_officer"), lambda: url, grow))
+
+
+def test_funding_recommendation(users, as_role):
+    from grants.interfaces import decisions
+
+    funding_round = _closed_round()
+    _panel, add_bids = _scored_round(users, funding_round)
+
+    def grow(n):
+        add_bids(n)
+        rules = decisions.funding_rules(funding_round, Decimal("0"), "total_score")
+        decisions.run_recommendation(funding_round, rules, users["grants_officer"])
+        _db.session.flush()
+
+    url = f"/panel/rounds/{funding_round.id}/recommendation"
+    _check("funding recommendation", Page(as_role("grants_officer"), lambda: url, grow))
+
+
+# Awards -------------------------------------------------------------------------------------------
+
+def test_awards_dashboard(users, as_role):
+    def grow(n):
+        for number in range(n):
+            award = AwardFactory()
+            if number % 3:
+                _accepted(award)
+
+    _check("awards dashboard", Page(as_role("grants_officer"), lambda: "/awards/dashboard", grow))
+
+
+# Pooled budgets -----------------------------------------------------------------------------------
+
+def _actuals(agreement, years=None):
+    """Monthly actuals and forecasts for every line, month and year (or ``years``) of the agreement."""
+    for line in agreement.lines:
+        for year in years or agreement.years:
+            for month in range(1, 13):
+                line.figures.append(MonthlyFigure(year=year, month=month, actual=Decimal("4800.00"),
+                                                  forecast=Decimal("5000.00")))
+    _db.session.flush()
+
+
+def test_pooled_budget_list(users, as_role):
+    def grow(n):
+        for _ in range(n):
+            _actuals(make_agreement(partners=4))
+
+    _check("pooled-budget list", Page(as_role("finance_officer"), lambda: "/pooled-budgets", grow))
+
+
+def test_pooled_budget_agreement(users, as_role):
+    agreement = make_agreement(partners=5, start_year=2020, years=10)
+    done = []
+
+    def grow(n):
+        # More years of monthly actuals on the same agreement, and more agreements beside it.
+        years = [y for y in agreement.years if y not in done][: max(1, n // 3)]
+        done.extend(years)
+        _actuals(agreement, years)
+        for _ in range(n):
+            make_agreement(partners=2)
+
+    url = f"/pooled-budgets/{agreement.id}"
+    _check("pooled-budget agreement", Page(as_role("finance_officer"), lambda: url, grow))
+
+
+# Co-commissioning ---------------------------------------------------------------------------------
+
+def test_scenario_comparison(users, as_role):
+    from grants.interfaces.cocommissioning import revise_scenario, input_of
+
+    chosen = [make_scenario(users["commissioner"], name="Joint"),
+              make_scenario(users["commissioner"], name="Alone", joint=False)]
+
+    def grow(n):
+        for _ in range(n):
+            make_scenario(users["commissioner"])
+        for position, scenario in enumerate(chosen):
+            data = input_of(scenario)
+            data.years = min(10, data.years + 1)
+            chosen[position] = revise_scenario(scenario, data, users["commissioner"])
+        _db.session.flush()
+
+    def url():
+        return "/co-commissioning/compare?" + "&".join(f"ids={s.id}" for s in chosen)
+
+    _check("scenario comparison", Page(as_role("commissioner"), url, grow))
+
