@@ -33,6 +33,7 @@ from grants.return_form.sections import SECTIONS
 GRANTEE_USERS = {
     "Penwith Community Kitchen CIC": ("penwith@example.org", "Kerensa Hosking"),
     "Exeter Street Pastors": ("pastors@example.org", "David Okafor"),
+    "Scilly Wellbeing Network": ("scilly@example.org", "Elowen Jenkins"),
 }
 STARTED_DAYS_AGO = 150
 
@@ -153,8 +154,9 @@ def seed_awards() -> None:
         grantee, by_grantee=True)
     variations.decide_variation(variation, True, "Agreed: the delay was outside the group's control.", officer)
 
-    # Offered, waiting for acceptance.
-    _offer(successful["Island Recovery Walks"], officer, today + timedelta(days=30), utcnow())
+    # Offered, waiting for acceptance by a grantee who can sign in to accept it.
+    walks = _offer(successful["Island Recovery Walks"], officer, today + timedelta(days=30), utcnow())
+    _grantee(walks.organisation)
 
     # Today's daily job: holds the overdue grant's next payment and reminds its grantee.
     monitoring.run_daily_jobs()

@@ -1,0 +1,105 @@
+"""A person at the browser: goes to pages, fills forms, presses buttons; axe checks every page they see."""
+
+from __future__ import annotations
+
+import re
+
+from grants.demo import DEMO_PASSWORD
+
+PASSWORD = DEMO_PASSWORD
+
+
+def pdf_bytes(title: str) -> bytes:
+    """A small, real one-page PDF (no scripts or actions) with ``title`` on it."""
+    text = re.sub(r"[^A-Za-z0-9 ,.:-]", "", title).encode("ascii")
+    content = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"", []
+    header = b"%PDF-1.4\n"
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(header) + len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    xref += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    start = len(header) + len(body)
+    return header + body + xref + b"trailer\n<< /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, start)
+
+
+class Person:
+    """Wraps a Playwright page; ``audit`` is False where the page runs no JavaScript (axe needs it)."""
+
+    def __init__(self, page, axe, audit: bool = True):
+        self.page = page
+        self.axe = axe
+        self.audit = audit
+
+    def _seen(self):
+        if self.audit:
+            self.axe.check(self.page)
+        return self.page
+
+    def goto(self, path: str):
+        response = self.page.goto(path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return self._seen()
+
+    def follow(self, name: str, exact: bool = True):
+        """Follow the link called ``name`` (the first, if several), or a link drawn as a button."""
+        link = self.page.get_by_role("link", name=name, exact=exact)
+        link = link.or_(self.page.locator("a[role=button]").get_by_text(name, exact=exact))
+        with self.page.expect_navigation():
+            link.first.click()
+        return self._seen()
+
+    def press(self, name: str, exact: bool = True, scope=None):
+        """Press the button called ``name`` and wait for the next page."""
+        within = scope or self.page
+        with self.page.expect_navigation():
+            within.get_by_role("button", name=name, exact=exact).first.click()
+        return self._seen()
+
+    def heading(self) -> str:
+        return self.page.locator("h1").first.inner_text().strip()
+
+    def text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    def errors(self) -> list[str]:
+        return [item.strip() for item in self.page.locator(".govuk-error-summary__list li").all_inner_texts()]
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        self.goto("/sign-in")
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Password", exact=True).fill(password)
+        return self.press("Sign in")
+
+    def sign_out(self):
+        return self.press("Sign out")
+
+    def fill(self, answers: dict[str, list[str]], form=None):
+        """Answer fields by their names, as the form posts them: several values fill a date's day,
+        month and year, or tick several boxes."""
+        scope = form or self.page.locator("main")
+        for name, values in answers.items():
+            controls = scope.locator(f'[name="{name}"]')
+            kind = controls.first.evaluate("e => e.tagName.toLowerCase() === 'input' ? e.type : e.tagName.toLowerCase()")
+            if kind in {"checkbox", "radio"}:
+                for index in range(controls.count()):
+                    control = controls.nth(index)
+                    wanted = control.get_attribute("value") in values
+                    if wanted != control.is_checked():
+                        control.set_checked(wanted)
+            elif kind == "select":
+                controls.first.select_option(values[0])
+            else:
+                assert controls.count() == len(values), f"{name}: {controls.count()} fields for {values}"
+                for index, value in enumerate(values):
+                    controls.nth(index).fill(value)

@@ -1,0 +1,164 @@
+"""Journey 1 in a real browser: a new community group registers, passes the eligibility check, fills
+the application over two visits (signing out between), uploads its documents, submits and sees the
+status. Also at phone width (no horizontal scrolling) and with JavaScript off (progressive
+enhancement)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from grants.models.applications import REQUIRED_DOCUMENTS
+from tests.blueprints.applications.answers import VALID
+from tests.browser.inbox import Inbox
+from tests.browser.person import Person, pdf_bytes
+
+pytestmark = pytest.mark.browser
+
+ROUND = "Commissioners Grant 2027: drug-related anti-social behaviour"  # the demo's open round
+DOCUMENTS = {kind.value: kind.label for kind in REQUIRED_DOCUMENTS}
+SECTIONS = [key for key in VALID if key != "organisation"]
+
+
+PASSWORD = "kelp-lantern-harbour"
+
+
+def register(person: Person, inbox: Inbox, name: str, email: str, check=lambda: None) -> None:
+    """Name and email address, the emailed link, a password: the account is made and signed in."""
+    page = person.page
+    person.goto("/")
+    check()
+    person.goto("/register")
+    check()
+    person.press("Continue")  # nothing filled in: the error state
+    assert "Enter your full name" in person.errors(), person.errors()
+    check()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    person.press("Continue")
+    assert person.heading() == "Check your email" and email in person.text()
+    check()
+
+    person.goto(inbox.link(email, "/register/"))
+    assert person.heading() == "Create a password" and email in person.text()
+    check()
+    page.get_by_label("Create a password").fill("short")
+    page.get_by_label("Confirm password").fill("different")
+    person.press("Create account")  # the error state
+    assert person.errors(), "expected the password's errors"
+    check()
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    person.press("Create account")
+    assert "Your account has been created" in page.locator("body").inner_text()
+    check()
+
+
+def start_application(person: Person, name: str, check=lambda: None) -> str:
+    """Add the organisation, pass the eligibility check, start; returns the application's path."""
+    page = person.page
+    organisation = dict(VALID["organisation"])
+    organisation["name"] = [f"{name}'s Harbour Trust"]
+    if person.heading() != "Add your organisation":
+        person.goto("/organisations/new")
+    person.fill(organisation)
+    person.press("Save and continue")
+    check()
+
+    person.goto("/rounds")
+    person.follow(ROUND)
+    check()
+    person.follow("Check if you can apply")
+    check()
+    person.press("Check eligibility")  # the error state
+    assert person.errors()
+    check()
+    page.get_by_label("Registered charity", exact=True).check()
+    page.get_by_role("group", name=re.compile("Will the work take place")).get_by_label("Yes").check()
+    page.get_by_label("What is your organisation's annual income?").fill("25000")
+    page.get_by_label("How much do you want to ask for?").fill("3600")
+    person.press("Check eligibility")
+    assert person.heading() == "You can apply to this round"
+    check()
+    person.press("Start your application", exact=False)
+    check()
+    return re.search(r"/applications/\d+", page.url).group(0)
+
+
+def answer(person: Person, application_url: str, keys: list[str], check=lambda: None) -> None:
+    for key in keys:
+        person.goto(f"{application_url}/sections/{key}")
+        check()
+        person.fill(VALID[key])
+        person.press("Save and continue")
+        assert not person.errors(), (key, person.errors())
+        check()
+
+
+def apply(person: Person, inbox: Inbox, name: str, email: str) -> str:
+    """The whole journey; returns the application's reference."""
+    page = person.page
+    register(person, inbox, name, email)
+    application_url = start_application(person, name)
+
+    # First visit: the organisation's details confirmed and four more sections, then sign out.
+    person.follow("Organisation details")
+    person.press("Save and continue")
+    answer(person, application_url, SECTIONS[:4])
+    person.sign_out()
+
+    # Second visit: the rest, and the documents.
+    person.sign_in(email, PASSWORD)
+    person.goto(application_url)
+    assert "You have completed 5 of 10 sections" in person.text(), person.text()
+    answer(person, application_url, SECTIONS[4:])
+    person.goto(f"{application_url}/documents")
+    for kind, label in DOCUMENTS.items():
+        page.get_by_label(label, exact=True).check()
+        page.locator('input[type="file"]').set_input_files(
+            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(f"{name}: {label}")})
+        person.press("Upload document")
+    assert "You have uploaded all the required documents" in person.text()
+
+    # Check the answers, submit, see the status.
+    person.goto(application_url)
+    person.follow("Check your answers")
+    person.press("Submit application", exact=False)
+    reference = re.search(r"CGS-\d{4}-\d{4}", person.text()).group(0)
+    person.goto("/applications")
+    assert reference in person.text() and "Submitted" in person.text()
+    return reference
+
+
+def test_new_group_applies_over_two_visits(page, axe, inbox, screenshot):
+    reference = apply(Person(page, axe), inbox, "Jamie Penrose", "jamie@harbourtrust.example.org")
+    assert reference
+    screenshot(page)
+
+
+def test_applying_on_a_phone_needs_no_sideways_scrolling(new_page, axe, inbox, screenshot):
+    """Registration, the organisation, eligibility and the first sections at 375px: every page fits.
+    (The later sections share these pages' layout and components.)"""
+    width = 375
+    page = new_page(viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    person = Person(page, axe)
+
+    def fits() -> None:
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width}px wide at {width}px"
+
+    register(person, inbox, "Kit Rowse", "kit@phoneapplicant.example.org", check=fits)
+    application_url = start_application(person, "Kit Rowse", check=fits)
+    answer(person, application_url, SECTIONS[:3], check=fits)
+    person.goto(f"{application_url}/documents")
+    fits()
+    screenshot(page)
+
+
+def test_applying_works_without_javascript(new_page, axe, inbox, screenshot):
+    page = new_page(java_script_enabled=False, viewport={"width": 1024, "height": 800})
+    # axe-core is itself JavaScript: these pages are checked with JavaScript on in the other journeys.
+    reference = apply(Person(page, axe, audit=False), inbox, "Tegen Nance", "tegen@nojs.example.org")
+    assert reference
+    screenshot(page)
