@@ -57,12 +57,19 @@ run: demo
 test: demo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (not part of make test): for now, the funding recommendation for 1,000 bids.
-bench: install
-	$(BIN)/python -m scoring.bench
+# Benchmarks (not part of make test): generates 200 and 20,000 applications into PostgreSQL
+# (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/grants_bench, dropped and
+# recreated), load-tests the pages with gunicorn and locust, times exports and models in process.
+# BENCH_ARGS passes options (see `.venv/bin/python -m benchmarks --help`).
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: install assets $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint: install
-	$(BIN)/ruff check grants tests migrations
+	$(BIN)/ruff check grants tests migrations benchmarks
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .hypothesis

@@ -1,0 +1,387 @@
+"""The benchmark's data set, generated reproducibly (seeded) into a database of its own.
+
+At scale 1: 20,000 applications across 40 rounds (one round of 1,000 bids for the funding
+recommendation, one of 4,000 for the officer's long list), about 100,000 submitted score sheets by 60
+panel members, 4,000 awards with payments and monitoring returns, 10 pooled-budget agreements over
+5 years with monthly actuals and 50 co-commissioning scenarios. ``scale`` shrinks the counts (0.01 gives
+the 200-application data set); the shape stays the same.
+
+The bulk (people, rounds, applications, the panel's work, awards) goes in with SQLAlchemy Core
+inserts of lists of rows with ids given here; the few dozen pooled-budget and co-commissioning
+records go through the app's own interfaces (grants.generate_finance), as the demo data does.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time as clock, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
+
+from benchmarks import bulk
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/grants_bench"
+PASSWORD = "bench-lantern-tamar-2026"
+BENCH_ACCOUNTS = 20  # one account per concurrent user and role, so no session is shared
+ROUNDS = 40
+AREAS = ("cornwall", "isles-of-scilly", "devon", "plymouth", "torbay")
+AREA_WEIGHTS = (31, 1, 45, 15, 8)  # percent of the population, as scoring.bench
+APPROACHES = ("prevention", "people", "place", "partnership")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    applications: int
+    recommendation_bids: int
+    list_round: int
+    score_sheets: int
+    panel_members: int
+    awards: int
+    agreements: int
+    scenarios: int
+
+    @classmethod
+    def at(cls, scale: float) -> Sizes:
+        def n(full: int, least: int) -> int:
+            return max(least, round(full * scale))
+
+        return cls(applications=n(20_000, 200), recommendation_bids=n(1_000, 10), list_round=n(4_000, 40),
+                   score_sheets=n(100_000, 1_000), panel_members=n(60, BENCH_ACCOUNTS), awards=n(4_000, 40),
+                   agreements=n(10, 1), scenarios=n(50, 4))
+
+
+@dataclass
+class Plan:
+    """What the generator made that the load test and the in-process timings need to find."""
+
+    scale: float
+    database_url: str
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    accounts: dict[str, list[str]] = field(default_factory=dict)  # role -> emails
+    recommendation_round: int = 0
+    list_round: int = 0
+    results_round: int = 0
+    application: int = 0
+    agreement: int = 0
+    scenarios: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the benchmark database (never the one the app or the tests use)."""
+    base, name = url.rsplit("/", 1)
+    if not name.startswith("grants_bench"):
+        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database's name must start with grants_bench")
+    engine = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def migrate(url: str) -> None:
+    """``flask db upgrade`` and ``flask reference load``, as the release step does."""
+    env = bulk.server_environment(url)
+    for command in (["db", "upgrade"], ["reference", "load"]):
+        done = subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, capture_output=True,
+                              text=True)
+        if done.returncode:
+            raise SystemExit(f"flask {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, clock(hour), tzinfo=UTC)
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def generate(scale: float, url: str = DEFAULT_DATABASE, seed: int = 2026) -> Plan:
+    """Build the whole data set; returns where the benchmark's pages find it."""
+    started = time.perf_counter()
+    sizes = Sizes.at(scale)
+    chooser = random.Random(seed)
+    recreate_database(url)
+    migrate(url)
+    plan = Plan(scale=scale, database_url=url)
+    engine = create_engine(bulk.driver_url(url))
+    with engine.begin() as connection:
+        ref = bulk.reference_ids(connection)
+        ids = bulk.Ids()
+        people = _people(connection, chooser, sizes, ids, plan)
+        rounds = _rounds(connection, chooser, sizes, ids, ref, plan)
+        bids = _applications(connection, chooser, sizes, ids, ref, rounds, people, plan)
+        _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan)
+        from benchmarks.generate_awards import awards
+
+        awards(connection, chooser, sizes, ids, ref, rounds, bids, people, plan)
+        bulk.reset_sequences(connection)
+    engine.dispose()
+    from benchmarks.generate_finance import finance
+
+    finance(plan, sizes, chooser)
+    plan.seconds = time.perf_counter() - started
+    return plan
+
+
+# People and organisations ------------------------------------------------------------------------
+
+def _people(connection, chooser, sizes, ids, plan) -> dict:
+    """Applicant organisations (about five applications each) with one member each; staff."""
+    password_hash = generate_password_hash(PASSWORD)  # one slow hash, shared by every account
+    now = datetime.now(UTC)
+    organisations = max(BENCH_ACCOUNTS, sizes.applications // 5)
+    towns = ("Plymouth", "Truro", "Exeter", "Torquay", "Penzance", "Barnstaple", "Bodmin", "St Mary's")
+    legal = ("registered_charity", "cio", "cic", "company_limited_by_guarantee", "unincorporated_group",
+             "faith_group", "social_enterprise")
+    org_rows, user_rows, role_rows = [], [], []
+    for number in range(1, organisations + 1):
+        kind = legal[number % len(legal)]
+        org_rows.append(dict(
+            id=ids.next("organisations"), name=f"{chooser.choice(towns)} Community Project {number:05d}",
+            legal_type=kind, charity_number=f"11{number:05d}" if kind in ("registered_charity", "cio") else None,
+            company_number=f"{number:08d}" if kind in ("cic", "company_limited_by_guarantee") else None,
+            address_line_1=f"{number} Fore Street", town=chooser.choice(towns), postcode="PL1 2AB",
+            annual_income=Decimal(chooser.randrange(5_000, 400_000)), contact_name=f"Contact {number}",
+            contact_email=f"org{number:05d}@example.org", created_at=now, updated_at=now,
+        ))
+    staff = {"applicant": [], "panel_member": [], "grants_officer": [], "finance_officer": [], "commissioner": []}
+    def user(email, name, role, organisation_id=None):
+        user_id = ids.next("users")
+        user_rows.append(dict(id=user_id, email=email, full_name=name, password_hash=password_hash,
+                              session_token=secrets.token_urlsafe(32), active=True, organisation_id=organisation_id,
+                              created_at=now, password_changed_at=now))
+        role_rows.append(dict(user_id=user_id, role=role, granted_at=now))
+        staff[role].append((user_id, email))
+        return user_id
+
+    for org in org_rows:
+        user(org["contact_email"], org["contact_name"], "applicant", org["id"])
+    for number in range(1, sizes.panel_members + 1):
+        user(f"panel{number:03d}@bench.example.org", f"Panel Member {number:03d}", "panel_member")
+    for number in range(1, BENCH_ACCOUNTS + 1):
+        user(f"officer{number:02d}@bench.example.org", f"Grants Officer {number:02d}", "grants_officer")
+        user(f"finance{number:02d}@bench.example.org", f"Finance Officer {number:02d}", "finance_officer")
+    user("commissioner@bench.example.org", "Bench Commissioner", "commissioner")
+    bulk.insert(connection, "organisations", org_rows)
+    bulk.insert(connection, "users", user_rows)
+    bulk.insert(connection, "user_roles", role_rows)
+    plan.accounts = {role: [email for _, email in people[:BENCH_ACCOUNTS]] for role, people in staff.items()}
+    plan.counts["organisations"] = len(org_rows)
+    plan.counts["users"] = len(user_rows)
+    return {"organisations": org_rows, "staff": staff}
+
+
+# Rounds ------------------------------------------------------------------------------------------
+
+@dataclass
+class Round:
+    id: int
+    index: int
+    state: str  # open, closed, decided
+    closes_at: datetime
+    decided_at: datetime | None
+    size: int
+    scorers_per_bid: int = 3
+    panel: list[int] = field(default_factory=list)
+
+
+def _rounds(connection, chooser, sizes, ids, ref, plan) -> list[Round]:
+    """40 rounds, one every 45 days: the newest open, the two before it closed and being assessed
+    (the 1,000-bid recommendation round and a normal one scored with calibration), the rest decided;
+    the newest decided round is the long list's."""
+    today = datetime.now(UTC).date()
+    others = sizes.applications - sizes.recommendation_bids - sizes.list_round
+    other_sizes = iter(_split(others, ROUNDS - 2))
+    rounds, rows = [], []
+    for index in range(ROUNDS):
+        age = ROUNDS - 1 - index  # 0 for the newest
+        if age == 0:
+            state, closes = "open", today + timedelta(days=45)
+        else:
+            state, closes = ("closed" if age <= 2 else "decided"), today - timedelta(days=20 + 45 * (age - 1))
+        size = sizes.recommendation_bids if age == 1 else sizes.list_round if age == 3 else next(other_sizes)
+        opens = closes - timedelta(days=65)
+        decided = _at(closes + timedelta(days=30)) if state == "decided" else None
+        funding_round = Round(ids.next("funding_rounds"), index, state, _at(closes, 17), decided, size)
+        rounds.append(funding_round)
+        rows.append(dict(
+            id=funding_round.id, name=f"Commissioners Grant round {index + 1:02d}",
+            description="Projects that reduce drug-related harm and crime in our communities.",
+            guidance="## Before you apply\n\nRead the plan's **four approaches**.",
+            opens_at=_at(opens), closes_at=funding_round.closes_at, total_budget=Decimal("200000.00"),
+            min_award=Decimal("1000.00"), max_award=Decimal("5000.00"), max_project_months=12,
+            max_annual_income=Decimal("500000.00"), rubric_id=ref.rubric_id, scorers_per_bid=3,
+            score_aggregation="mean", normalise_scores=age == 2, published_at=_at(opens - timedelta(days=7)),
+            decided_at=decided, created_at=_at(opens - timedelta(days=30)), updated_at=_at(opens), version=1,
+        ))
+    bulk.insert(connection, "funding_rounds", rows)
+    links = {"round_local_authorities": ("local_authority_id", ref.areas.values()),
+             "round_approaches": ("approach_id", ref.approaches.values()),
+             "round_adder_strands": ("adder_strand_id", ref.strands), "round_outcomes": ("outcome_id", ref.outcomes)}
+    for table, (column, values) in links.items():
+        bulk.insert(connection, table, [{"round_id": r.id, column: v} for r in rounds for v in values])
+    bulk.insert(connection, "round_legal_types",
+                [{"round_id": r.id, "legal_type": kind} for r in rounds for kind in ref.legal_types])
+    plan.recommendation_round = rounds[-2].id
+    plan.results_round = rounds[-3].id
+    plan.list_round = rounds[-4].id
+    plan.counts["funding_rounds"] = len(rounds)
+    plan.counts["recommendation_bids"] = sizes.recommendation_bids
+    return rounds
+
+
+# Applications ------------------------------------------------------------------------------------
+
+def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) -> list[dict]:
+    """Every application with its answers; returns the bids (applications the panel scores)."""
+    from benchmarks.answers import application_sections
+
+    organisations = people["organisations"]
+    officers = [user_id for user_id, _ in people["staff"]["grants_officer"]]
+    app_rows, section_rows, area_rows, approach_rows, bids = [], [], [], [], []
+    counters: dict[int, int] = {}
+    for funding_round in rounds:
+        # Each organisation applies to a round at most once.
+        applicants = chooser.sample(organisations, min(funding_round.size, len(organisations)))
+        applicants += chooser.choices(organisations, k=funding_round.size - len(applicants))
+        for org in applicants:
+            area = chooser.choices(AREAS, AREA_WEIGHTS)[0]
+            approaches = chooser.sample(APPROACHES, chooser.choice((1, 2, 2, 3)))
+            amount = Decimal(chooser.randrange(1_000_00, 5_000_01)) / 100
+            status = _status(chooser, funding_round.state)
+            submitted = funding_round.closes_at - timedelta(days=chooser.randrange(1, 40), hours=chooser.randrange(9))
+            app_id = ids.next("applications")
+            row = dict(id=app_id, round_id=funding_round.id, organisation_id=org["id"], status=status,
+                       project_title=f"Project {app_id:05d}: {area.replace('-', ' ').title()} {approaches[0]}",
+                       amount_requested=amount, created_at=submitted - timedelta(days=10), updated_at=submitted,
+                       version=1, reference=None, submitted_at=None, organisation_snapshot=None)
+            if status != "draft":
+                year = submitted.year
+                counters[year] = counters.get(year, 0) + 1
+                row.update(reference=f"CGS-{year}-{counters[year]:05d}", submitted_at=submitted,
+                           organisation_snapshot=_snapshot(org))
+            if status not in ("draft", "submitted"):
+                row.update(screened_at=submitted + timedelta(days=5), screened_by_id=chooser.choice(officers),
+                           screening_reason="The organisation's income is over the round's limit."
+                           if status == "ineligible" else None)
+            if status == "withdrawn":
+                row["withdrawn_at"] = submitted + timedelta(days=2)
+            app_rows.append(row)
+            start = (funding_round.closes_at + timedelta(days=60)).date()
+            for key, answers in application_sections(row["project_title"], area, approaches, amount, start,
+                                                     org["contact_name"]).items():
+                section_rows.append(dict(application_id=app_id, key=key, answers=answers, complete=True,
+                                         updated_at=submitted))
+            area_rows.append(dict(application_id=app_id, local_authority_id=ref.areas[area]))
+            approach_rows += [dict(application_id=app_id, approach_id=ref.approaches[a]) for a in approaches]
+            if status in ("under_assessment", "successful", "unsuccessful"):
+                bids.append(dict(row, round=funding_round, area=area, approaches=approaches))
+    _choose_successful(chooser, sizes, bids, app_rows)
+    for table, rows in (("applications", app_rows), ("application_sections", section_rows),
+                        ("application_local_authorities", area_rows), ("application_approaches", approach_rows)):
+        bulk.insert(connection, table, rows)
+    bulk.insert(connection, "reference_counters",
+                [dict(series=f"CGS-{year}", value=value) for year, value in counters.items()])
+    plan.application = next(r["id"] for r in app_rows if r["round_id"] == plan.list_round and r["reference"])
+    plan.counts["applications"] = len(app_rows)
+    plan.counts["application_sections"] = len(section_rows)
+    return bids
+
+
+def _status(chooser, state: str) -> str:
+    if state == "open":
+        return chooser.choices(("draft", "submitted"), (40, 60))[0]
+    draw = chooser.random()
+    if draw < 0.03:
+        return "withdrawn"
+    if draw < 0.10:
+        return "ineligible"
+    return "under_assessment" if state == "closed" else "unsuccessful"  # some become successful below
+
+
+def _choose_successful(chooser, sizes, bids, app_rows) -> None:
+    """Make exactly ``sizes.awards`` decided-round bids successful (they get the awards)."""
+    decided = [bid for bid in bids if bid["round"].state == "decided"]
+    chosen = {bid["id"] for bid in chooser.sample(decided, min(sizes.awards, len(decided)))}
+    for collection in (bids, app_rows):
+        for row in collection:
+            if row["id"] in chosen:
+                row["status"] = "successful"
+
+
+def _snapshot(org: dict) -> dict:
+    keys = ("name", "legal_type", "charity_number", "company_number", "address_line_1", "town", "postcode",
+            "contact_name", "contact_email")
+    labels = {"registered_charity": "Registered charity", "cio": "Charitable incorporated organisation (CIO)"}
+    return {**{key: org[key] for key in keys}, "annual_income": str(org["annual_income"]),
+            "legal_type_label": labels.get(org["legal_type"], org["legal_type"].replace("_", " ").capitalize())}
+
+
+# The panel ---------------------------------------------------------------------------------------
+
+def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> None:
+    """Panels of up to 12 members a round; every bid scored by its round's number of members, each
+    of whom declared no conflict and submitted a sheet; a few other members declared a conflict."""
+    members = [user_id for user_id, _ in people["staff"]["panel_member"]]
+    officer = people["staff"]["grants_officer"][0][0]
+    recommendation = rounds[-2]
+    others = [bid for bid in bids if bid["round"] is not recommendation]
+    per_bid = (sizes.score_sheets - 3 * sizes.recommendation_bids) / max(1, len(others))
+    for funding_round in rounds:
+        if funding_round.state == "open":
+            continue
+        funding_round.scorers_per_bid = 3 if funding_round is recommendation else max(1, min(8, round(per_bid)))
+        funding_round.panel = chooser.sample(members, min(len(members), max(12, funding_round.scorers_per_bid)))
+    member_rows = [dict(round_id=r.id, user_id=u, added_at=r.closes_at - timedelta(days=30), added_by_id=officer)
+                   for r in rounds for u in r.panel]
+    assignments, declarations, sheets = [], [], []
+    for bid in bids:
+        funding_round = bid["round"]
+        scorers = chooser.sample(funding_round.panel, funding_round.scorers_per_bid)
+        quality = chooser.random()
+        for user_id in scorers:
+            when = funding_round.closes_at + timedelta(days=chooser.randrange(1, 15))
+            assignments.append(dict(application_id=bid["id"], user_id=user_id, round_id=funding_round.id,
+                                    manual=False, assigned_at=funding_round.closes_at, assigned_by_id=officer))
+            declarations.append(dict(id=ids.next("conflict_declarations"), application_id=bid["id"],
+                                     user_id=user_id, conflicted=False, declared_at=when))
+            values = {key: max(0, min(4, round(quality * 4 + chooser.gauss(0, 0.8)))) for key in ref.criteria}
+            comments = {key: "Scored against the descriptor; see my notes." for key, v in values.items() if v in (0, 4)}
+            sheets.append(dict(id=ids.next("score_sheets"), application_id=bid["id"], user_id=user_id,
+                               round_id=funding_round.id, rubric_id=ref.rubric_id, status="submitted",
+                               values=values, comments=comments, created_at=when, updated_at=when,
+                               submitted_at=when, version=1))
+        spare = [u for u in funding_round.panel if u not in scorers]
+        if spare and chooser.random() < 0.02:
+            declarations.append(dict(id=ids.next("conflict_declarations"), application_id=bid["id"],
+                                     user_id=chooser.choice(spare), conflicted=True, declared_at=funding_round.closes_at,
+                                     reason="I am a trustee of the organisation that made this application."))
+    connection.execute(text("UPDATE rubrics SET frozen_at = :now WHERE id = :id"),
+                       {"now": datetime.now(UTC) - timedelta(days=5 * 365), "id": ref.rubric_id})
+    for funding_round in rounds:
+        connection.execute(text("UPDATE funding_rounds SET scorers_per_bid = :n WHERE id = :id"),
+                           {"n": funding_round.scorers_per_bid, "id": funding_round.id})
+    for table, rows in (("panel_members", member_rows), ("scoring_assignments", assignments),
+                        ("conflict_declarations", declarations), ("score_sheets", sheets)):
+        bulk.insert(connection, table, rows)
+    # The bench panel accounts are the members on the most rounds, so their queues are the longest.
+    on_rounds = {u: sum(u in r.panel for r in rounds) for u in members}
+    emails = dict(people["staff"]["panel_member"])
+    plan.accounts["panel_member"] = [emails[u] for u in sorted(members, key=lambda u: -on_rounds[u])[:BENCH_ACCOUNTS]]
+    plan.counts["score_sheets"] = len(sheets)
+    plan.counts["panel_members"] = len(members)

@@ -1,0 +1,144 @@
+"""The benchmark's pooled budgets, co-commissioning scenarios and the 1,000-bid round's funding
+recommendation: few records, so they go through the app's interfaces as the demo data does
+(checks, audit and all), in the benchmark database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from benchmarks import bulk
+
+LINES = ("Community treatment", "Criminal justice treatment pathway", "Prison release continuity of care",
+         "Recovery support", "Young people's service")
+YEARS = 5
+
+
+def finance(plan, sizes, chooser) -> None:
+    from grants import create_app
+    from grants.extensions import db
+
+    os.environ.update({key: value for key, value in bulk.server_environment(plan.database_url).items()
+                       if key in ("DATABASE_URL", "GRANTS_ENV")})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": bulk.driver_url(plan.database_url)})
+    with app.app_context():
+        from grants.interfaces import accounts
+
+        finance_officer = accounts.get_user_by_email(plan.accounts["finance_officer"][0])
+        commissioner = accounts.get_user_by_email(plan.accounts["commissioner"][0])
+        officer = accounts.get_user_by_email(plan.accounts["grants_officer"][0])
+        plan.agreement = _pooled(sizes.agreements, chooser, finance_officer)
+        db.session.commit()
+        plan.scenarios = _scenarios(sizes.scenarios, chooser, commissioner)
+        db.session.commit()
+        _recommendation(plan.recommendation_round, officer)
+        db.session.commit()
+        plan.counts["agreements"] = sizes.agreements
+        plan.counts["scenarios"] = sizes.scenarios
+        db.engine.dispose()
+
+
+def _pooled(count: int, chooser, user) -> int:
+    """``count`` agreements of five financial years: four closed with twelve months of actuals,
+    the current one with actuals for the months gone by. Returns the first agreement's id."""
+    from grants.demo_pooled import _monthly
+    from grants.extensions import db
+    from grants.formatting import LONDON
+    from grants.interfaces import pooled_budgets, pooled_figures, pooled_partners
+    from grants.modelling.calendar import financial_year_start
+    from grants.models.pooled_budgets import (AgreementStatus, ContributionBasis, InstalmentProfile, Partner,
+                                              PartnerKind, month_start)
+    from grants.models.types import utcnow
+
+    pooled_partners.ensure_partners()
+    opcc = db.session.scalar(select(Partner).filter_by(kind=PartnerKind.OPCC))
+    councils = list(db.session.scalars(select(Partner).where(Partner.kind == PartnerKind.LOCAL_AUTHORITY)
+                                       .order_by(Partner.id)))
+    today = utcnow().astimezone(LONDON).date()
+    current = financial_year_start(today)
+    first_id = None
+    for number in range(1, count + 1):
+        members = chooser.sample(councils, chooser.randrange(2, len(councils) + 1))
+        agreement = pooled_budgets.create_agreement(
+            {"title": f"Treatment and recovery pool {number:02d}", "reference": f"PB-BENCH-{number:02d}",
+             "legal_basis": "Section 75 NHS Act 2006 arrangement", "host_partner_id": opcc.id,
+             "fund_manager": "Chief Finance Officer, OPCC", "start_year": current - YEARS + 1, "end_year": current,
+             "status": AgreementStatus.ACTIVE, "review_dates": [], "tolerance_percent": Decimal("5.00"),
+             "notes": "Benchmark data."},
+            [opcc.id] + [council.id for council in members], list(LINES), user)
+        first_id = first_id or agreement.id
+        lines = {line.name: line for line in agreement.lines}
+        share = (Decimal(100) / len(members)).quantize(Decimal("0.001"))
+        shares = [share] * len(members)
+        shares[0] += Decimal(100) - sum(shares)
+        rates = {name: Decimal(chooser.randrange(88, 112)) / 100 for name in LINES}
+        for year in agreement.years:
+            budgets = {lines[name].id: Decimal(chooser.randrange(150_000, 1_200_000)) for name in LINES}
+            inputs = [pooled_budgets.ContributionInput(opcc.id, ContributionBasis.FIXED, amount=Decimal("400000.00"),
+                                                       profile=InstalmentProfile.QUARTERLY)]
+            inputs += [pooled_budgets.ContributionInput(council.id, ContributionBasis.SHARE, share_percent=s,
+                                                        profile=InstalmentProfile.MONTHLY)
+                       for council, s in zip(members, shares, strict=True)]
+            pooled_budgets.save_year(agreement, year, inputs, budgets, user)
+            rows = []
+            for name, line in lines.items():
+                for month in range(1, 13):
+                    known = year < current or month_start(year, month) < today.replace(day=1)
+                    actual = _monthly(budgets[line.id], rates[name], month) if known else None
+                    rows.append(pooled_figures.FigureRow(line.id, month, None if actual is None else str(actual),
+                                                         str(_monthly(budgets[line.id], Decimal(1), month)), 0))
+            pooled_figures.save_figures(agreement, year, rows, user, today=today)
+        for year in agreement.years:
+            if year < current:
+                pooled_figures.close_year(agreement, year, Decimal("0"), user)
+        db.session.flush()
+    return first_id
+
+
+def _scenarios(count: int, chooser, user) -> list[int]:
+    """``count`` scenario rows (some of them later versions of earlier ones); returns four ids of
+    joint scenarios for the comparison page."""
+    from grants.demo_cocommissioning import ALL_FIVE, BASE
+    from grants.interfaces import cocommissioning
+
+    cocommissioning.ensure_areas()
+    made, joint = [], []
+    while len(made) < count:
+        partners = sorted(chooser.sample(ALL_FIVE, chooser.randrange(2, 6)))
+        need = Decimal(chooser.choice((0, 25, 50)))
+        data = replace(BASE, name=f"Scenario {len(made) + 1:02d}: {len(partners)} PCCs", partner_codes=partners,
+                       years=chooser.choice((3, 5)), scale_percent=Decimal(chooser.randrange(70, 95)),
+                       weights={"need": need, "caseload": Decimal(100) - need} if need else {"caseload": Decimal(100)},
+                       cap_pence=chooser.choice((None, 800_000_00)), notes="Benchmark data.")
+        try:
+            row = cocommissioning.create_scenario(data, user)
+        except cocommissioning.ScenarioInputError:  # the caps cannot cover the cost: no cap
+            data = replace(data, cap_pence=None)
+            row = cocommissioning.create_scenario(data, user)
+        made.append(row.id)
+        if len(made) < count and chooser.random() < 0.3:
+            row = cocommissioning.revise_scenario(row, replace(data, scale_percent=Decimal(80), cap_pence=None), user)
+            made.append(row.id)
+        joint.append(row.id)
+    return joint[:4]
+
+
+def _recommendation(round_id: int, officer) -> None:
+    """Run the funding recommendation for the 1,000-bid round, with area and approach minimums, as
+    an officer would, so its page shows a result."""
+    import scoring
+    from grants.extensions import db
+    from grants.interfaces import decisions
+    from grants.models.rounds import FundingRound
+    from scoring.bench import AREAS
+
+    funding_round = db.session.get(FundingRound, round_id)
+    budget = scoring.pence(funding_round.total_budget)
+    minimums = [scoring.Minimum(scoring.AREA, code, spend_pence=budget * share // 200) for code, share in AREAS.items()]
+    minimums += [scoring.Minimum(scoring.APPROACH, code, count=1) for code in ("prevention", "people", "place")]
+    rules = decisions.funding_rules(funding_round, Decimal("2.00"), "total_score", minimums, Decimal("5"))
+    decisions.run_recommendation(funding_round, rules, officer)
+

@@ -1,0 +1,229 @@
+"""The page load test: gunicorn serving the app on the benchmark database, locust (headless)
+driving one page at a time with 20 signed-in users, and each worker's peak memory per page."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+from benchmarks import bulk
+from benchmarks.generate import PASSWORD, ROOT, Plan
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LIST_PAGE = 50
+PER_PAGE = 25  # grants.interfaces.screening.PER_PAGE
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    role: str | None  # whose accounts sign in; None for the public baseline
+    path: str
+
+
+def pages(plan: Plan) -> list[Page]:
+    """The baseline first, then the issue's nine pages, with the ids the generator made."""
+    list_page = min(LIST_PAGE, _list_pages(plan))
+    compare = "&".join(f"ids={i}" for i in plan.scenarios[:4])
+    return [
+        Page("baseline", "Public start page (baseline)", None, "/"),
+        Page("applicant_dashboard", "Applicant dashboard", "applicant", "/applications"),
+        Page("application_list", f"Officer application list (Devon, by organisation, page {list_page})",
+             "grants_officer",
+             f"/screening/rounds/{plan.list_round}?local_authority=devon&sort=organisation&order=asc&page={list_page}"),
+        Page("application", "One application", "grants_officer", f"/screening/applications/{plan.application}"),
+        Page("panel_queue", "Panel member's queue", "panel_member", "/panel"),
+        Page("scoring_summary", "Round scoring summary with calibration", "grants_officer",
+             f"/panel/rounds/{plan.results_round}/results"),
+        Page("recommendation", "Funding recommendation (largest round)", "grants_officer",
+             f"/panel/rounds/{plan.recommendation_round}/recommendation"),
+        Page("awards_dashboard", "Awards dashboard", "grants_officer", "/awards/dashboard"),
+        Page("pooled_agreement", "Pooled-budget agreement", "finance_officer", f"/pooled-budgets/{plan.agreement}"),
+        Page("scenario_comparison", "Co-commissioning scenario comparison", "finance_officer",
+             f"/co-commissioning/compare?{compare}"),
+    ]
+
+
+def _list_pages(plan: Plan) -> int:
+    """How many pages the officer's filtered list has (page 50 at full size; fewer when small)."""
+    engine = create_engine(bulk.driver_url(plan.database_url))
+    with engine.connect() as connection:
+        count = connection.scalar(text(
+            "SELECT count(*) FROM applications a JOIN application_local_authorities l ON l.application_id = a.id "
+            "JOIN local_authorities la ON la.id = l.local_authority_id "
+            "WHERE a.round_id = :r AND la.code = 'devon' AND a.status <> 'draft'"), {"r": plan.list_round})
+    engine.dispose()
+    return max(1, math.ceil(count / PER_PAGE))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with ``workers`` sync workers on a free port, against the benchmark database."""
+
+    def __init__(self, database_url: str, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = bulk.server_environment(database_url)
+        env["SECRET_KEY"] = secrets.token_hex(32)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+             "--timeout", "120", "--log-level", "warning", "benchmarks.server:bench_app()"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.workers = workers
+
+    def wait(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: see {self.log.name}")
+            try:
+                if requests.get(self.url + "/", timeout=5).status_code == 200 and len(self.worker_pids()) >= self.workers:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer within {seconds} s: see {self.log.name}")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def reset_peaks(self) -> bool:
+        """Reset each worker's peak resident memory (VmHWM) so the next reading is this page's."""
+        try:
+            for pid in self.worker_pids():
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
+    def peaks_mb(self) -> list[float]:
+        peaks = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            found = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if found:
+                peaks.append(int(found.group(1)) / 1024)
+        return peaks
+
+    def drain(self) -> None:
+        """Wait for the requests locust left queued to finish, so they do not slow the next page."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            list(pool.map(lambda _: requests.get(self.url + "/", timeout=600), range(self.workers * 2)))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def sign_in(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    token = CSRF.search(session.get(base + "/sign-in", timeout=30).text).group(1)
+    response = session.post(base + "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                            allow_redirects=False, timeout=30)
+    if response.status_code != 302:
+        raise RuntimeError(f"Could not sign in as {email}: {response.status_code}")
+    return session
+
+
+def check(server: Server, plan: Plan, page: Page) -> tuple[int, int | None]:
+    """One request as one user, to warm up and to check the page renders: (status, queries)."""
+    session = sign_in(server.url, plan.accounts[page.role][0]) if page.role else requests.Session()
+    response = session.get(server.url + page.path, timeout=300, allow_redirects=False)
+    count = response.headers.get("X-Query-Count")
+    return response.status_code, int(count) if count else None
+
+
+def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float) -> dict:
+    """Drive ``page`` with ``users`` concurrent users for ``seconds``; timings, queries and memory."""
+    status, queries = check(server, plan, page)
+    result = {"key": page.key, "title": page.title, "path": page.path, "status": status, "single_queries": queries}
+    if status != 200:
+        result["error"] = f"the page answered {status}, so it was not load tested"
+        return result
+    with tempfile.TemporaryDirectory(prefix="bench-locust-") as folder:
+        output = Path(folder) / "samples.json"
+        env = dict(os.environ, BENCH_PATH=page.path, BENCH_USERS=str(users), BENCH_OUTPUT=str(output), BENCH_SECONDS=str(seconds),
+                   BENCH_PASSWORD=PASSWORD, BENCH_ACCOUNTS=json.dumps(plan.accounts.get(page.role, [])))
+        result["memory_reset"] = server.reset_peaks()
+        # The locustfile stops the run ``seconds`` after the last user signed in; this is a backstop.
+        run_for = f"{int(seconds + 120)}s"
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
+                        "-r", str(users), "-t", run_for, "--host", server.url, "--only-summary",
+                        "--loglevel", "ERROR", "--stop-timeout", "10"],
+                       cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server.drain()
+        result["peak_mb"] = server.peaks_mb()
+        samples = json.loads(output.read_text())["samples"] if output.exists() else []
+    return result | summarise(samples)
+
+
+def summarise(samples: list) -> dict:
+    if not samples:
+        return {"requests": 0, "error": "no page responses were recorded"}
+    times = sorted(sample[1] for sample in samples)
+    ends = [sample[0] for sample in samples]
+    window = max(ends) - min(ends) + times[0] / 1000
+    counts = sorted({sample[3] for sample in samples if sample[3] is not None})
+    return {
+        "requests": len(samples),
+        "failures": sum(1 for sample in samples if sample[2] != 200),
+        "rps": len(samples) / window if window > 0 else None,
+        "p50_ms": _percentile(times, 50),
+        "p95_ms": _percentile(times, 95),
+        "mean_ms": statistics.fmean(times),
+        "queries": counts,
+    }
+
+
+def _percentile(ordered: list[float], percent: float) -> float:
+    rank = (len(ordered) - 1) * percent / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: list[str] | None = None) -> list[dict]:
+    """Every page in turn against one gunicorn; the baseline first."""
+    server = Server(plan.database_url, workers)
+    try:
+        server.wait()
+        results = []
+        for page in pages(plan):
+            if only and page.key not in only and page.key != "baseline":
+                continue
+            print(f"  {page.title} ...", end="", flush=True)
+            result = run_page(server, plan, page, users, seconds)
+            print(f" {result.get('requests', 0)} requests, p50 {result.get('p50_ms') or 0:.0f} ms"
+                  + (f" ({result['error']})" if "error" in result else ""), flush=True)
+            results.append(result)
+        return results
+    finally:
+        server.stop()

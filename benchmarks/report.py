@@ -1,0 +1,99 @@
+"""The benchmark's tables (printed) and results (JSON), each figure beside its target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+P95_TARGET = 4.0  # a page's p95 within 4x the baseline's p95
+P50_GROWTH_TARGET = 1.5  # 100-fold data raises no page's p50 by more than 50%
+
+
+def _number(value, pattern: str = "{:,.0f}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def _queries(result: dict) -> str:
+    counts = result.get("queries") or []
+    return "-" if not counts else "/".join(str(c) for c in counts)
+
+
+def _table(headings: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headings, *rows)]
+    line = "  ".join(("{:<%d}" if i == 0 else "{:>%d}") % w for i, w in enumerate(widths))
+    out = [line.format(*headings), "  ".join("-" * w for w in widths)]
+    out += [line.format(*row) for row in rows]
+    return "\n".join(out)
+
+
+def with_ratios(pages: list[dict]) -> list[dict]:
+    """Add each page's p95 ÷ baseline p95 and its verdict."""
+    baseline = next((p for p in pages if p["key"] == "baseline"), None)
+    base = baseline.get("p95_ms") if baseline else None
+    for page in pages:
+        if page["key"] == "baseline" or not base or page.get("p95_ms") is None:
+            page["p95_ratio"], page["p95_verdict"] = None, "-" if page["key"] == "baseline" else "ERROR"
+            continue
+        page["p95_ratio"] = page["p95_ms"] / base
+        page["p95_verdict"] = "PASS" if page["p95_ratio"] <= P95_TARGET else "MISS"
+    return pages
+
+
+def page_table(pages: list[dict]) -> str:
+    headings = ["Page", "req/s", "p50 ms", "p95 ms", "p95/base", "<=4x", "SQL/req", "peak MB/worker", "n"]
+    rows = []
+    for page in pages:
+        peaks = page.get("peak_mb") or []
+        rows.append([
+            page["title"], _number(page.get("rps"), "{:,.1f}"), _number(page.get("p50_ms")),
+            _number(page.get("p95_ms")), _number(page.get("p95_ratio"), "{:.1f}x"), page.get("p95_verdict", "-"),
+            _queries(page), "/".join(f"{mb:.0f}" for mb in peaks) or "-",
+            str(page.get("requests", 0)) + ("" if "error" not in page else " !"),
+        ])
+    notes = [f"  ! {p['title']}: {p['error']}" for p in pages if "error" in p]
+    return _table(headings, rows) + ("\n" + "\n".join(notes) if notes else "")
+
+
+def growth(small: list[dict], large: list[dict]) -> list[dict]:
+    """Per page: p50 large ÷ p50 small (target <= 1.5) and whether the SQL count stayed the same."""
+    by_key = {page["key"]: page for page in small}
+    rows = []
+    for page in large:
+        other = by_key.get(page["key"])
+        if other is None:
+            continue
+        ratio = None
+        if page.get("p50_ms") and other.get("p50_ms"):
+            ratio = page["p50_ms"] / other["p50_ms"]
+        same = bool(page.get("queries")) and page.get("queries") == other.get("queries")
+        rows.append({
+            "key": page["key"], "title": page["title"], "p50_small_ms": other.get("p50_ms"),
+            "p50_large_ms": page.get("p50_ms"), "p50_ratio": ratio,
+            "p50_verdict": "-" if page["key"] == "baseline" else ("ERROR" if ratio is None
+                                                                  else "PASS" if ratio <= P50_GROWTH_TARGET else "MISS"),
+            "queries_small": other.get("queries"), "queries_large": page.get("queries"),
+            "queries_verdict": "PASS" if same else "MISS",
+        })
+    return rows
+
+
+def growth_table(rows: list[dict], small_scale: float, large_scale: float) -> str:
+    headings = ["Page", f"p50 ms @{small_scale:g}", f"p50 ms @{large_scale:g}", "ratio", "<=1.5",
+                f"SQL @{small_scale:g}", f"SQL @{large_scale:g}", "same SQL"]
+    body = [[r["title"], _number(r["p50_small_ms"]), _number(r["p50_large_ms"]),
+             _number(r["p50_ratio"], "{:.2f}"), r["p50_verdict"], _queries({"queries": r["queries_small"]}),
+             _queries({"queries": r["queries_large"]}), r["queries_verdict"]] for r in rows]
+    return _table(headings, body)
+
+
+def inprocess_table(rows: list[dict]) -> str:
+    headings = ["In process", "seconds", "peak MB (tracemalloc)", "target", "verdict"]
+    body = [[r["title"], _number(r.get("seconds"), "{:.2f}"), _number(r.get("peak_mb"), "{:.1f}"), r["target"],
+             r["verdict"]] for r in rows]
+    notes = [f"  ! {r['title']}: {r['error']}" for r in rows if "error" in r]
+    return _table(headings, body) + ("\n" + "\n".join(notes) if notes else "")
+
+
+def write_json(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, default=str))
