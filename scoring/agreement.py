@@ -62,39 +62,44 @@ def _spread(values: list[Decimal], measure: str) -> Decimal:
 
 
 def find_disagreements(
-    rubric: Rubric, scores: Iterable[Score], thresholds: AgreementThresholds = AgreementThresholds()
+    rubric: Rubric,
+    scores: Iterable[Score],
+    thresholds: AgreementThresholds = AgreementThresholds(),
+    totals: Mapping[tuple[str, str], Decimal] | None = None,
 ) -> list[Disagreement]:
     """Every (bid, criterion or total, measure) where the scorers' spread reaches its threshold.
 
     Only bids with two or more scorers can disagree. Results come bid by bid in the order the scores
-    were given, criteria in the rubric's order and the total last.
+    were given, criteria in the rubric's order and the total last. ``totals`` are
+    ``scorer_totals(rubric, scores)`` when the caller already has them.
     """
     scores = list(scores)
-    totals = scorer_totals(rubric, scores)
+    if totals is None:
+        totals = scorer_totals(rubric, scores)
     by_bid: dict[str, list[Score]] = {}
     for score in scores:
         by_bid.setdefault(score.bid, []).append(score)
 
-    checks = (
-        ("range", thresholds.criterion_range, thresholds.total_range),
-        ("sd", thresholds.criterion_sd, thresholds.total_sd),
-    )
+    # The checks that are switched on, thresholds as Decimals once rather than per bid and key.
+    on_criteria = [(measure, Decimal(threshold)) for measure, threshold in
+                   (("range", thresholds.criterion_range), ("sd", thresholds.criterion_sd)) if threshold is not None]
+    on_totals = [(measure, Decimal(threshold)) for measure, threshold in
+                 (("range", thresholds.total_range), ("sd", thresholds.total_sd)) if threshold is not None]
+    keys = rubric.keys
     found = []
     for bid, bid_scores in by_bid.items():
         if len(bid_scores) < 2:
             continue
-        columns = {
-            key: {score.scorer: Decimal(score.values[key]) for score in bid_scores} for key in rubric.keys
-        }
-        columns[TOTAL] = {score.scorer: totals[(score.scorer, bid)] for score in bid_scores}
-        for key, values in columns.items():
-            for measure, on_criterion, on_total in checks:
-                threshold = on_total if key == TOTAL else on_criterion
-                if threshold is None:
-                    continue
+        columns = [
+            (key, on_criteria, {score.scorer: Decimal(score.values[key]) for score in bid_scores})
+            for key in keys
+        ]
+        columns.append((TOTAL, on_totals, {score.scorer: totals[(score.scorer, bid)] for score in bid_scores}))
+        for key, checks, values in columns:
+            for measure, threshold in checks:
                 spread = _spread(list(values.values()), measure)
-                if spread >= Decimal(threshold):
-                    found.append(Disagreement(bid, key, measure, spread, Decimal(threshold), frozen_mapping(values)))
+                if spread >= threshold:
+                    found.append(Disagreement(bid, key, measure, spread, threshold, frozen_mapping(values)))
     return found
 
 
@@ -179,15 +184,21 @@ class Reliability:
     notes: tuple[str, ...] = ()
 
 
-def panel_reliability(rubric: Rubric, scores: Iterable[Score], criterion: str | None = None) -> Reliability:
+def panel_reliability(
+    rubric: Rubric,
+    scores: Iterable[Score],
+    criterion: str | None = None,
+    totals: Mapping[tuple[str, str], Decimal] | None = None,
+) -> Reliability:
     """ICC(2,k) and Krippendorff's alpha (interval) for the round's weighted totals, or for one criterion.
 
     ICC uses the bids that every scorer scored; alpha uses every bid with two or more scores. A
-    measure that cannot be computed is None, with the reason in ``notes``.
+    measure that cannot be computed is None, with the reason in ``notes``. ``totals`` are
+    ``scorer_totals(rubric, scores)`` when the caller already has them.
     """
     scores = list(scores)
     if criterion is None:
-        values = scorer_totals(rubric, scores)
+        values = scorer_totals(rubric, scores) if totals is None else totals
     else:
         rubric.criterion(criterion)  # KeyError for a criterion the rubric does not have
         values = {(score.scorer, score.bid): Decimal(score.values[criterion]) for score in scores}

@@ -128,6 +128,14 @@ def combine(values: Iterable[Decimal], method: Aggregation | str = Aggregation.M
     return quantise(sum(values, Decimal(0)) / len(values))
 
 
+def _combine_whole(values: list[int], method: Aggregation) -> Decimal:
+    """``combine`` for whole scores: a sum of ints is the sum of their Decimals exactly, so the mean
+    is the same figure, found without a Decimal addition per score."""
+    if method is Aggregation.MEAN and values:
+        return quantise(Decimal(sum(values)) / len(values))
+    return combine((Decimal(value) for value in values), method)
+
+
 @dataclass(frozen=True)
 class PanelScore:
     """A bid's panel score with what it was made from.
@@ -156,19 +164,22 @@ def panel_scores(
     scores: Iterable[Score],
     method: Aggregation | str = Aggregation.MEAN,
     normalised_totals: Mapping[tuple[str, str], Decimal] | None = None,
+    totals: Mapping[tuple[str, str], Decimal] | None = None,
 ) -> dict[str, PanelScore]:
     """Every scored bid's panel score, keyed by bid: the mean (default) or median of its scorers' totals.
 
     Pass ``normalised_totals`` (from ``scoring.calibration.normalise_totals(...).normalised``) to
-    combine calibrated totals instead of raw ones; the raw totals are kept alongside.
+    combine calibrated totals instead of raw ones; the raw totals are kept alongside. ``totals``
+    are ``scorer_totals(rubric, scores)`` when the caller already has them.
     """
     method = Aggregation(method)
     scores = list(scores)
-    raw = scorer_totals(rubric, scores)
+    raw = scorer_totals(rubric, scores) if totals is None else totals
     by_bid: dict[str, list[Score]] = {}
     for score in scores:
         by_bid.setdefault(score.bid, []).append(score)
 
+    keys = rubric.keys
     result = {}
     for bid, bid_scores in by_bid.items():
         raw_totals = {score.scorer: raw[(score.scorer, bid)] for score in bid_scores}
@@ -176,9 +187,7 @@ def panel_scores(
             used = raw_totals
         else:
             used = {scorer: normalised_totals[(scorer, bid)] for scorer in raw_totals}
-        criterion_scores = {
-            key: combine((Decimal(score.values[key]) for score in bid_scores), method) for key in rubric.keys
-        }
+        criterion_scores = {key: _combine_whole([score.values[key] for score in bid_scores], method) for key in keys}
         result[bid] = PanelScore(
             bid=bid,
             score=combine(used.values(), method),

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 import scoring
 from grants import audit
@@ -120,8 +120,10 @@ def round_bids(funding_round: FundingRound) -> list[Application]:
         db.session.scalars(
             select(Application)
             .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+            # Not the sections (loaded with every application by default): the panel's pages and
+            # exports read none of their answers, and a 1,000-bid round has ten times as many.
             .options(joinedload(Application.organisation), selectinload(Application.local_authorities),
-                     selectinload(Application.approaches))
+                     selectinload(Application.approaches), lazyload(Application.sections))
             .order_by(Application.reference, Application.id)
         ).unique()
     )

@@ -95,77 +95,120 @@ def round_results(
     ``aggregation`` and ``normalise`` default to the round's panel settings. Moderated scores take
     the place of the panel score in the ranking; raw scores are always kept alongside.
     """
-    method = scoring.Aggregation(aggregation or funding_round.score_aggregation)
-    normalise = funding_round.normalise_scores if normalise is None else normalise
-    rubric = scoring_rubric(funding_round.rubric)
-    keys = set(rubric.keys)
-    bids = round_bids(funding_round)
-    sheets = [
-        sheet for sheet in db.session.scalars(
-            select(ScoreSheet)
-            .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED)
-            .options(joinedload(ScoreSheet.user))
+    return _RoundScores.load(funding_round, thresholds).results(aggregation, normalise)
+
+
+def round_results_with_normalised(funding_round: FundingRound) -> tuple[RoundResults, RoundResults]:
+    """The round's results by its own settings, and the same scores with each member's totals
+    normalised (the same object when the round normalises): read and scored once for both."""
+    scores = _RoundScores.load(funding_round, scoring.AgreementThresholds())
+    results = scores.results()
+    return results, results if results.normalised else scores.results(normalise=True)
+
+
+@dataclass
+class _RoundScores:
+    """What a round's results are made from, read in a few set-based queries, with everything that
+    does not depend on the aggregation or on normalising worked out once."""
+
+    funding_round: FundingRound
+    rubric: scoring.Rubric
+    thresholds: scoring.AgreementThresholds
+    bids: list[Application]
+    sheets: list[ScoreSheet]
+    scores: list[scoring.Score]
+    totals: dict[tuple[str, str], Decimal]  # (scorer, bid) -> raw weighted total
+    disagreements: dict[str, list[scoring.Disagreement]]
+    reliability: scoring.Reliability | None
+    moderations: dict[int, list[ModeratedScore]]  # newest first
+    sheets_by_bid: dict[int, list[ScoreSheet]]  # by member name
+
+    @classmethod
+    def load(cls, funding_round: FundingRound, thresholds: scoring.AgreementThresholds) -> _RoundScores:
+        rubric = scoring_rubric(funding_round.rubric)
+        keys = set(rubric.keys)
+        bids = round_bids(funding_round)
+        bid_ids = {application.id for application in bids}
+        sheets = [
+            sheet for sheet in db.session.scalars(
+                select(ScoreSheet)
+                .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+                .options(joinedload(ScoreSheet.user))
+            )
+            # Sheets scored against another rubric (the round's rubric cannot change once scoring
+            # starts, but be safe) or for an application no longer a bid are left out.
+            if set(sheet.values) == keys and sheet.rubric_id == funding_round.rubric_id
+            and sheet.application_id in bid_ids
+        ]
+        scores = [_score(sheet) for sheet in sheets]
+        totals = scoring.scorer_totals(rubric, scores)
+
+        disagreements: dict[str, list[scoring.Disagreement]] = defaultdict(list)
+        for flag in scoring.find_disagreements(rubric, scores, thresholds, totals=totals):
+            disagreements[flag.bid].append(flag)
+
+        moderations: dict[int, list[ModeratedScore]] = defaultdict(list)
+        if bid_ids:
+            for row in db.session.scalars(
+                select(ModeratedScore)
+                .where(ModeratedScore.application_id.in_(bid_ids))
+                .options(joinedload(ModeratedScore.moderated_by))
+                .order_by(ModeratedScore.created_at.desc(), ModeratedScore.id.desc())
+            ):
+                moderations[row.application_id].append(row)
+
+        sheets_by_bid: dict[int, list[ScoreSheet]] = defaultdict(list)
+        for sheet in sorted(sheets, key=lambda s: (s.user.full_name, s.user_id)):
+            sheets_by_bid[sheet.application_id].append(sheet)
+        return cls(
+            funding_round=funding_round, rubric=rubric, thresholds=thresholds, bids=bids, sheets=sheets,
+            scores=scores, totals=totals, disagreements=disagreements,
+            reliability=scoring.panel_reliability(rubric, scores, totals=totals) if scores else None,
+            moderations=moderations, sheets_by_bid=sheets_by_bid,
         )
-        # Sheets scored against another rubric (the round's rubric cannot change once scoring
-        # starts, but be safe) or for an application no longer a bid are left out.
-        if set(sheet.values) == keys and sheet.rubric_id == funding_round.rubric_id
-    ]
-    bid_ids = {application.id for application in bids}
-    sheets = [sheet for sheet in sheets if sheet.application_id in bid_ids]
-    scores = [_score(sheet) for sheet in sheets]
 
-    calibration = None
-    normalised_totals = None
-    if normalise and scores:
-        calibration = scoring.normalise_totals(rubric, scoring.scorer_totals(rubric, scores))
-        normalised_totals = {(entry.scorer, entry.bid): entry.normalised for entry in calibration.entries}
-    panel = scoring.panel_scores(rubric, scores, method, normalised_totals)
-    disagreements: dict[str, list[scoring.Disagreement]] = defaultdict(list)
-    for flag in scoring.find_disagreements(rubric, scores, thresholds):
-        disagreements[flag.bid].append(flag)
-    reliability = scoring.panel_reliability(rubric, scores) if scores else None
+    def results(self, aggregation: str | None = None, normalise: bool | None = None) -> RoundResults:
+        """The results combined by ``aggregation`` from raw or normalised totals (by default as the
+        round is set)."""
+        funding_round, rubric, scores = self.funding_round, self.rubric, self.scores
+        method = scoring.Aggregation(aggregation or funding_round.score_aggregation)
+        normalise = funding_round.normalise_scores if normalise is None else normalise
+        calibration = None
+        normalised_totals = None
+        if normalise and scores:
+            calibration = scoring.normalise_totals(rubric, self.totals)
+            normalised_totals = {(entry.scorer, entry.bid): entry.normalised for entry in calibration.entries}
+        panel = scoring.panel_scores(rubric, scores, method, normalised_totals, totals=self.totals)
 
-    moderations: dict[int, list[ModeratedScore]] = defaultdict(list)
-    if bid_ids:
-        for row in db.session.scalars(
-            select(ModeratedScore)
-            .where(ModeratedScore.application_id.in_(bid_ids))
-            .options(joinedload(ModeratedScore.moderated_by))
-            .order_by(ModeratedScore.created_at.desc(), ModeratedScore.id.desc())
-        ):
-            moderations[row.application_id].append(row)
+        moderations, disagreements = self.moderations, self.disagreements
+        results = []
+        for application in self.bids:
+            key = str(application.id)
+            entry = panel.get(key)
+            history = moderations.get(application.id, [])
+            results.append(BidResult(
+                application=application,
+                sheets=self.sheets_by_bid.get(application.id, []),
+                totals={int(scorer): total for scorer, total in entry.raw_totals.items()} if entry else {},
+                normalised={int(scorer): total for scorer, total in entry.totals.items()} if entry and entry.normalised else {},
+                panel=entry,
+                moderation=history[0] if history else None,
+                moderation_history=history,
+                disagreements=disagreements.get(key, []),
+            ))
 
-    sheets_by_bid: dict[int, list[ScoreSheet]] = defaultdict(list)
-    for sheet in sorted(sheets, key=lambda s: (s.user.full_name, s.user_id)):
-        sheets_by_bid[sheet.application_id].append(sheet)
-
-    results = []
-    for application in bids:
-        key = str(application.id)
-        entry = panel.get(key)
-        results.append(BidResult(
-            application=application,
-            sheets=sheets_by_bid.get(application.id, []),
-            totals={int(scorer): total for scorer, total in entry.raw_totals.items()} if entry else {},
-            normalised={int(scorer): total for scorer, total in entry.totals.items()} if entry and entry.normalised else {},
-            panel=entry,
-            moderation=moderations[application.id][0] if moderations.get(application.id) else None,
-            moderation_history=moderations.get(application.id, []),
-            disagreements=disagreements.get(key, []),
-        ))
-
-    ranked = scoring.rank_bids(ranking_bid(result, rubric) for result in results if result.final_score is not None)
-    by_reference = {result.application.reference: result for result in results}
-    ordered = []
-    for entry in ranked:
-        result = by_reference[entry.bid.reference]
-        ordered.append(_with_rank(result, entry.rank, entry.decided_by))
-    ordered += [result for result in results if result.final_score is None]
-    return RoundResults(
-        funding_round=funding_round, rubric=rubric, aggregation=method, normalised=bool(normalise),
-        bids=ordered, calibration=calibration, reliability=reliability,
-        members={sheet.user_id: sheet.user for sheet in sheets}, thresholds=thresholds,
-    )
+        ranked = scoring.rank_bids(ranking_bid(result, rubric) for result in results if result.final_score is not None)
+        by_reference = {result.application.reference: result for result in results}
+        ordered = []
+        for entry in ranked:
+            result = by_reference[entry.bid.reference]
+            ordered.append(_with_rank(result, entry.rank, entry.decided_by))
+        ordered += [result for result in results if result.final_score is None]
+        return RoundResults(
+            funding_round=funding_round, rubric=rubric, aggregation=method, normalised=bool(normalise),
+            bids=ordered, calibration=calibration, reliability=self.reliability,
+            members={sheet.user_id: sheet.user for sheet in self.sheets}, thresholds=self.thresholds,
+        )
 
 
 def _with_rank(result: BidResult, rank: int, decided_by: str | None) -> BidResult:

@@ -1,15 +1,31 @@
-"""Keyboard only: the application part of journey 1 with Tab, Shift+Tab, arrow keys, Space and
-Enter, and a visible focus style on every control reached.
+"""Keyboard only: the whole of journey 1 with Tab, Shift+Tab, arrow keys, Space and Enter, and a
+visible focus style on every control reached (checked at every stop of Tab and Shift+Tab).
 
-Covered: signing in; the eligibility check (radios by Space and the arrow keys); starting the
-application; every section of the form in turn (text, textareas, checkboxes by Space, radios by the
-arrow keys, selects by the arrow keys, dates, budget lines), each saved with Enter or Space on
-"Save and continue"; the documents page (the kind chosen with the arrow keys, the file input opened
-with Space and the file given to the chooser Playwright intercepts, as the operating system's
-dialog is not part of the page); checking the answers and submitting. Registration itself is the
-same kind of form as sign-in and is covered by journey 1 with the mouse. Answers of more than 40
-characters are entered with ``keyboard.insert_text`` (as a paste or dictation would) to keep the
-run short; shorter ones are typed key by key.
+Covered, in order, as a new community group:
+- registration: "Start now" on the start page by Enter; the registration form sent empty by Enter
+  (the error state), the error summary's link followed by Enter to the field it names, the name and
+  email address typed and the form sent with Space on "Continue";
+- the emailed link: read from the served app's outbox and opened with ``page.goto``, as following
+  it from an email program is not part of the page; on "Create a password" the two fields are
+  reached by Tab, typed, and the account created with Enter;
+- the organisation: every field of "Tell us about your organisation" by Tab (its type of
+  organisation by Space and the arrow keys), saved with Enter;
+- the eligibility check (radios by Space and the arrow keys, and back with the arrow keys);
+  starting the application; confirming the organisation's details with Space on "Save and
+  continue"; every section of the form in turn (text, textareas, checkboxes by Space, radios and
+  selects by the arrow keys, dates, budget lines), each saved with Enter;
+- the documents page (the kind chosen with the arrow keys, the file input opened with Space and the
+  file given to the chooser Playwright intercepts, as the operating system's dialog is not part of
+  the page); back to the application by Shift+Tab to the back link; checking the answers and
+  submitting, and the confirmation with the application's reference.
+
+Not covered by the keyboard: the address bar (``page.goto`` opens the start page, the emailed link
+and the list of open rounds, as a person types an address or follows a link in another program);
+signing out and in between two visits (sign-in is a form like registration's, and the two visits
+are journey 1 with the mouse, tests/browser/test_applicant_journey.py); the password page's and
+eligibility's error states (journey 1 with the mouse). Answers of more than 40 characters are
+entered with ``keyboard.insert_text`` (as a paste or dictation would) to keep the run short;
+shorter ones are typed key by key.
 """
 
 from __future__ import annotations
@@ -20,7 +36,7 @@ import pytest
 
 from grants.models.applications import REQUIRED_DOCUMENTS
 from tests.blueprints.applications.answers import VALID
-from tests.browser.person import PASSWORD, Person, pdf_bytes
+from tests.browser.person import Person, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -133,20 +149,60 @@ def _enter(person: Person) -> None:
     person.axe.check(person.page)
 
 
-def test_apply_by_keyboard(page, axe, screenshot):
+def _space(person: Person) -> None:
+    with person.page.expect_navigation():
+        person.page.keyboard.press("Space")
+    person.axe.check(person.page)
+
+
+NAME, EMAIL, NEW_PASSWORD = "Morwenna Keast", "morwenna@kernowyouth.example.org", "granite-lugger-estuary"
+
+
+def test_apply_by_keyboard(page, axe, inbox, screenshot):
     person = Person(page, axe)
     keys = page.keyboard
+    # Playwright turns on its interception of file choosers when a listener is first added, without
+    # waiting for it: one listener from the start means Space on the file input is never missed.
+    page.on("filechooser", lambda chooser: None)
 
-    person.goto("/sign-in")
-    _tab_to(page, "#email")
-    keys.type("applicant2@example.org")
-    _tab_to(page, "#password")
-    keys.type(PASSWORD)
-    _tab_to(page, "button[type=submit]")
-    _tab_to(page, "#password", shift=True)  # back, and forward again
-    _tab_to(page, "button[type=submit]")
+    # Registration: the start page's "Start now", the form's error state, then name and email.
+    person.goto("/")
+    _tab_to(page, "main a[href='/register']")
     _enter(person)
-    assert "/sign-in" not in page.url
+    assert person.heading() == "Create an account"
+    _tab_to(page, "main button[type=submit]")
+    _enter(person)  # nothing filled in: the error state
+    assert "Enter your full name" in person.errors(), person.errors()
+    _tab_to(page, ".govuk-error-summary a[href='#full_name']")
+    keys.press("Enter")  # the error's link moves the focus to its field
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'full_name'")
+    _assert_focus_visible(page)
+    keys.type(NAME)
+    _tab_to(page, "#email")
+    _type(page, EMAIL)
+    _tab_to(page, "main button[type=submit]")
+    _space(person)  # Space presses a button too
+    assert person.heading() == "Check your email" and EMAIL in person.text()
+
+    # The emailed link, then a password.
+    person.goto(inbox.link(EMAIL, "/register/"))
+    assert person.heading() == "Create a password"
+    _tab_to(page, "#password")
+    keys.type(NEW_PASSWORD)
+    _tab_to(page, "#confirm_password")
+    keys.type(NEW_PASSWORD)
+    _tab_to(page, "main button[type=submit]")
+    _enter(person)
+    assert "Your account has been created" in page.locator("body").inner_text()
+
+    # The organisation.
+    assert person.heading() == "Tell us about your organisation", person.heading()
+    organisation = {**VALID["organisation"], "name": ["Kernow Youth Diversion"], "contact_name": [NAME],
+                    "contact_email": [EMAIL]}
+    _fill_by_keyboard(page, organisation)
+    _tab_to(page, "main button[type=submit]")
+    _enter(person)
+    assert "Kernow Youth Diversion has been set up" in page.locator("body").inner_text()
 
     # Eligibility: radios by Space and arrow keys.
     person.goto("/rounds")
@@ -164,10 +220,10 @@ def test_apply_by_keyboard(page, axe, screenshot):
     assert chosen() == first
     _tab_to(page, "input[name=in_area]")
     keys.press("Space")
-    _tab_to(page, "#annual_income")
-    keys.type("142000")
+    _tab_to(page, "#annual_income")  # filled in from the organisation: replaced
+    _type(page, "25000")
     _tab_to(page, "#amount")
-    keys.type("4000")
+    _type(page, "3600")
     _tab_to(page, "button[type=submit]")
     _enter(person)
     assert person.heading() == "You can apply to this round"

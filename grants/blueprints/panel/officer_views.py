@@ -282,10 +282,9 @@ def moderate(round_id: int, bid_id: int):
 @role_required(*PANEL_VIEWERS)
 def export(round_id: int):
     funding_round = panel.round_for_panel(round_id)
-    results = panel_results.round_results(funding_round)
     # The spreadsheet always has normalised totals beside the raw ones; the ranking and final
     # scores follow the round's own settings.
-    normalised = results if results.normalised else panel_results.round_results(funding_round, normalise=True)
+    results, normalised = panel_results.round_results_with_normalised(funding_round)
     workbook = scoring_export.scoring_workbook(
         results,
         normalised,
