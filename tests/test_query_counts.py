@@ -26,7 +26,7 @@ from grants.models.applications import ApplicationSection, ApplicationStatus, Cl
 from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.pooled_budgets import MonthlyFigure
-from grants.models.reference import LocalAuthority, PlanApproach
+from grants.models.reference import AdderStrand, LocalAuthority, PlanApproach
 from grants.models.types import utcnow
 from tests.factories import (
     ApplicationFactory,
@@ -38,6 +38,9 @@ from tests.factories import (
 )
 
 SMALL, LARGE = 3, 12  # rows of the growing kind; the large data set is four times the small one
+# SQLAlchemy's selectin loading asks for 500 parents' rows a statement; at 20,000 bids that is a
+# statement per 500 bids. A batch of 4 here makes that growth show on a test-sized data set.
+SELECTIN_BATCH = 4
 COUNTS: dict[str, tuple[int, int]] = {}
 _numbers = itertools.count(1)
 
@@ -102,6 +105,14 @@ def _kind(statement: str) -> str:
     """The statement with its IN lists and savepoint names folded, to compare runs."""
     statement = re.sub(r"IN \((?:[?%()sa-z_0-9]+(?:, )?)+\)", "IN (…)", statement)
     return re.sub(r"sa_savepoint_\d+", "sa_savepoint", statement)
+
+
+@pytest.fixture
+def small_selectin_batches(monkeypatch):
+    from sqlalchemy.orm import strategies
+
+    loader = getattr(strategies, "_SelectInLoader", None) or strategies.SelectInLoader  # renamed in 2.1
+    monkeypatch.setattr(loader, "_chunksize", SELECTIN_BATCH)
 
 
 def _round(**values):
@@ -246,26 +257,46 @@ def _scored_round(users, funding_round, members: int = 3):
     return panel, grow
 
 
-def test_panel_member_queue(users, as_user):
-    rounds = [_closed_round(), _closed_round()]
+def test_panel_member_queue(users, as_user, small_selectin_batches):
+    """The member sits on more rounds as the data grows, each with more bids (which have their
+    application form sections, as real bids do), in every state of the queue."""
     member = UserFactory(roles=[Role.PANEL_MEMBER])
-    for funding_round in rounds:
+    other = UserFactory(roles=[Role.PANEL_MEMBER])
+    rounds = []
+
+    def join(funding_round):
+        rounds.append(funding_round)
         _db.session.add(PanelMember(round_id=funding_round.id, user_id=member.id))
+        _db.session.add(PanelMember(round_id=funding_round.id, user_id=other.id))
+
+    for _ in range(2):
+        join(_closed_round())
 
     def grow(n):
+        for _ in range(max(1, n // 3)):  # a round more, or three
+            join(_closed_round())
         for funding_round in rounds:
             for number in range(n):
                 bid = _bid(funding_round)
+                for key in ("organisation", "project", "budget"):
+                    bid.sections.append(ApplicationSection(key=key, answers={"title": ["Harbour café"]}, complete=True))
+                _db.session.add(ScoringAssignment(application_id=bid.id, user_id=other.id, round_id=funding_round.id))
+                if number % 5 == 4:
+                    continue  # not assigned to this member
                 _db.session.add(ScoringAssignment(application_id=bid.id, user_id=member.id, round_id=funding_round.id))
-                if number % 3 == 0:
+                if number % 5 == 0:
                     continue  # not started
-                _db.session.add(ConflictDeclaration(application_id=bid.id, user_id=member.id, conflicted=False))
+                conflicted = number % 5 == 3
+                _db.session.add(ConflictDeclaration(application_id=bid.id, user_id=member.id, conflicted=conflicted,
+                                                    reason="I chair its board" if conflicted else None))
+                if conflicted:
+                    continue
                 _db.session.add(ScoreSheet(
                     application_id=bid.id, user_id=member.id, round_id=funding_round.id,
                     rubric_id=funding_round.rubric_id,
-                    status=SheetStatus.SUBMITTED if number % 3 == 1 else SheetStatus.DRAFT,
+                    status=SheetStatus.SUBMITTED if number % 5 == 1 else SheetStatus.DRAFT,
                     values={"fit": 3, "value": 2}, comments={"fit": "Because", "value": "Because"},
-                    submitted_at=utcnow() if number % 3 == 1 else None))
+                    submitted_at=utcnow() if number % 5 == 1 else None))
         _db.session.flush()
 
     _check("panel member queue", Page(as_user(member), lambda: "/panel", grow))
@@ -278,7 +309,7 @@ def test_round_scoring_summary_with_calibration(users, as_role):
     _check("round scoring summary", Page(as_role("grants_officer"), lambda: url, grow))
 
 
-def test_funding_recommendation(users, as_role):
+def test_funding_recommendation(users, as_role, small_selectin_batches):
     from grants.interfaces import decisions
 
     funding_round = _closed_round()
@@ -296,12 +327,36 @@ def test_funding_recommendation(users, as_role):
 
 # Awards -------------------------------------------------------------------------------------------
 
-def test_awards_dashboard(users, as_role):
+def _portfolio_award(number: int):
+    """An award in one of several rounds, statuses and financial years, serving one to three areas
+    and approaches, with ADDER priorities, paid instalments and returns (reported, overdue or not)."""
+    areas, approaches = _areas_and_approaches()
+    strands = list(_db.session.scalars(select(AdderStrand.code)))
+    start = (utcnow() - timedelta(days=30 + 200 * (number % 4))).date()
+    status = [AwardStatus.ACCEPTED, AwardStatus.OFFERED, AwardStatus.CLOSED, AwardStatus.ACCEPTED,
+              AwardStatus.WITHDRAWN][number % 5]
+    award = AwardFactory(amount=Decimal(1000 + 333 * (number % 7)) + Decimal("0.01") * number, start_date=start,
+                         end_date=start + timedelta(days=364), status=status)
+    application = award.application
+    application.local_authorities = [areas[(number + k) % len(areas)] for k in range(1 + number % 3)]
+    application.approaches = [approaches[(number + k) % len(approaches)] for k in range(1 + number % 2)]
+    application.sections.append(ApplicationSection(
+        key="priorities", answers={"adder_strands": strands[: 1 + number % 3], "outcomes": []}, complete=True))
+    for instalment in award.instalments[: number % 3]:
+        instalment.status = InstalmentStatus.PAID
+        instalment.paid_on = start
+    for position, monitoring_return in enumerate(award.returns):
+        if position < number % 3:
+            monitoring_return.status = ReturnStatus.ACCEPTED
+            monitoring_return.answers = {"people": {"people_families": [str(number)]}}
+    _db.session.flush()
+    return award
+
+
+def test_awards_dashboard(users, as_role, small_selectin_batches):
     def grow(n):
-        for number in range(n):
-            award = AwardFactory()
-            if number % 3:
-                _accepted(award)
+        for _ in range(n):
+            _portfolio_award(next(_numbers))
 
     _check("awards dashboard", Page(as_role("grants_officer"), lambda: "/awards/dashboard", grow))
 

@@ -23,18 +23,26 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 import scoring
 from grants import audit
 from grants.extensions import db
-from grants.interfaces.panel import PanelError, round_bids
+from grants.interfaces.panel import BID_STATUSES, PanelError, round_bids
 from grants.interfaces.panel_results import ranking_bid, round_results
 from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
-from grants.models.panel import FundingDecision, FundingRecommendationRecord, PanelMember, ScoreSheet
+from grants.models.panel import (
+    FundingDecision,
+    FundingRecommendationRecord,
+    ModeratedScore,
+    PanelMember,
+    ScoreSheet,
+    SheetStatus,
+)
 from grants.models.rounds import FundingRound, RoundState
 from grants.models.types import utcnow
 from scoring.ranking import money
@@ -98,13 +106,39 @@ class Readiness:
 
 
 def readiness(funding_round: FundingRound) -> Readiness:
-    results = round_results(funding_round)
-    return Readiness(
-        bids=len(results.bids),
-        scored=sum(1 for result in results.bids if result.final_score is not None),
-        short=sum(1 for result in results.bids if len(result.sheets) < funding_round.scorers_per_bid),
-        scorers_per_bid=funding_round.scorers_per_bid,
+    """Counted in SQL, in one query: the round's bids, those with a final score (a submitted sheet
+    against the round's rubric, or a moderated score) and those short of submitted sheets. The
+    same counts as ``round_results`` gives, without scoring the round."""
+    sheets = (
+        select(ScoreSheet.application_id, func.count(ScoreSheet.id).label("sheets"))
+        .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               ScoreSheet.rubric_id == funding_round.rubric_id)
+        .group_by(ScoreSheet.application_id)
+        .subquery()
     )
+    submitted = func.coalesce(sheets.c.sheets, 0)
+    moderated = select(ModeratedScore.id).where(ModeratedScore.application_id == Application.id).exists()
+    bids, scored, short = db.session.execute(
+        select(
+            func.count(Application.id),
+            func.coalesce(func.sum(case((or_(submitted > 0, moderated), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((submitted < funding_round.scorers_per_bid, 1), else_=0)), 0),
+        )
+        .outerjoin(sheets, sheets.c.application_id == Application.id)
+        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+    ).one()
+    return Readiness(bids=int(bids), scored=int(scored), short=int(short),
+                     scorers_per_bid=funding_round.scorers_per_bid)
+
+
+def bids_by_id(funding_round: FundingRound) -> dict[int, Application]:
+    """The round's bids by id, without their lists (for their status and feedback beside a
+    recommendation's rows)."""
+    return {application.id: application for application in db.session.scalars(
+        select(Application)
+        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .options(lazyload("*"))
+    )}
 
 
 def _rules_snapshot(rules: scoring.FundingRules, aggregation: str, normalised: bool) -> dict:

@@ -173,7 +173,7 @@ def _panel_member(user: User) -> HomePanel:
     for member_round in score_sheets.member_queue(user):
         if not panel.scoring_open(member_round.funding_round):
             continue
-        to_do = sum(1 for item in member_round.items if item.state in {"declare", "not_started", "draft"})
+        to_do = member_round.to_do  # over every bid of the round, not one page of the queue
         if to_do:
             box.tasks.append(Task(
                 f"Score {to_do} bid{'s' if to_do != 1 else ''} in {member_round.funding_round.name}",

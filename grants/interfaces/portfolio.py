@@ -19,22 +19,29 @@ Every function runs a fixed number of queries, however many awards there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy import and_, case, extract, func, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from grants.application_form.forms import BENEFICIARY_GROUPS
 from grants.extensions import db
 from grants.formatting import LONDON
-from grants.modelling.apportionment import apportion
 from grants.modelling.calendar import financial_year, financial_year_bounds
-from grants.models.applications import Application, ApplicationSection
-from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus, ReturnStatus
+from grants.models.applications import Application, ApplicationSection, application_approaches, application_local_authorities
+from grants.models.awards import (
+    COMMITTING,
+    Award,
+    AwardStatus,
+    Instalment,
+    InstalmentStatus,
+    MonitoringReturn,
+    ReturnStatus,
+)
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach, PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -117,6 +124,13 @@ class Share:
     amount: Decimal
 
 
+def equal_split(pence: int, shares: int) -> list[int]:
+    """``apportion(pence, [1] * shares)`` without its exact fractions (a dashboard splits thousands
+    of awards): every remainder ties, so the odd pennies go to the first shares in order."""
+    base, odd = divmod(pence, shares)
+    return [base + 1 if index < odd else base for index in range(shares)]
+
+
 def share_out(entries: Iterable[tuple[Decimal, Sequence[str]]], catalogue: Sequence[tuple[str, str]]) -> list[Share]:
     """Each (amount, codes) shared equally between its codes to the penny, added up by code.
 
@@ -129,7 +143,7 @@ def share_out(entries: Iterable[tuple[Decimal, Sequence[str]]], catalogue: Seque
     counts: dict[str, int] = defaultdict(int)
     for amount, codes in entries:
         known = sorted({code for code in codes if code in position}, key=position.__getitem__) or [NOT_RECORDED]
-        for code, share in zip(known, apportion(int(amount * 100), [1] * len(known)), strict=True):
+        for code, share in zip(known, equal_split(int(amount * 100), len(known)), strict=True):
             pence[code] += share
             counts[code] += 1
     rows = [Share(code, name, counts[code], Decimal(pence[code]) / 100) for code, name in catalogue]
@@ -298,51 +312,141 @@ def round_budgets(round_id: int | None = None) -> list[RoundBudget]:
     ]
 
 
-def _grouped(awards: Sequence[Award], key: Callable[[Award], Any]) -> dict[Any, list[Award]]:
-    groups: dict[Any, list[Award]] = defaultdict(list)
-    for award in awards:
-        groups[key(award)].append(award)
-    return groups
+def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
+    """(round id, first calendar year of the financial year, Money) for the awards the filter
+    picks, added up in SQL: one row per round and financial year, however many awards."""
+    paid_so_far = (
+        select(Instalment.award_id, func.sum(Instalment.amount).label("paid"))
+        .where(Instalment.status == InstalmentStatus.PAID)
+        .group_by(Instalment.award_id)
+        .subquery()
+    )
+    paid_amount = func.coalesce(paid_so_far.c.paid, 0)
+    year, month = extract("year", Award.start_date), extract("month", Award.start_date)
+    year_starting = case((month >= 4, year), else_=year - 1).label("year_starting")  # April to March
+
+    def amount_if(condition, amount=Award.amount):
+        return func.coalesce(func.sum(case((condition, amount), else_=0)), 0)
+
+    query = (
+        select(
+            Award.round_id, year_starting, func.count(Award.id), func.sum(Award.amount),
+            amount_if(Award.status == AwardStatus.OFFERED),
+            amount_if(Award.status.in_(sorted(COMMITTED_STATUSES))),
+            func.sum(paid_amount),
+            amount_if(Award.status == AwardStatus.ACCEPTED, Award.amount - paid_amount),
+        )
+        .outerjoin(paid_so_far, paid_so_far.c.award_id == Award.id)
+        .where(Award.status.in_(sorted(COMMITTING)))
+        .group_by(Award.round_id, year_starting)
+    )
+    # SQLite sums NUMERIC as floating point: back to pence.
+    return [
+        (round_id, int(year_start), Money(int(count), *(Decimal(value or 0).quantize(PENNY) for value in sums)))
+        for round_id, year_start, count, *sums in db.session.execute(_filtered(query, criteria))
+    ]
+
+
+def _award_codes(criteria: PortfolioFilter, link, model) -> list[tuple[Decimal, list[str]]]:
+    """(amount, codes) of each award the filter picks, the codes of ``model`` (its areas or
+    approaches) through the application's ``link`` column, in one query of plain values."""
+    query = (
+        select(Award.id, Award.amount, model.code)
+        .outerjoin(link.table, link.table.c.application_id == Award.application_id)
+        .outerjoin(model, model.id == link)
+        .where(Award.status.in_(sorted(COMMITTING)))
+    )
+    amounts: dict[int, Decimal] = {}
+    codes: dict[int, list[str]] = defaultdict(list)
+    for award_id, amount, code in db.session.execute(_filtered(query, criteria)):
+        amounts[award_id] = amount
+        if code is not None:
+            codes[award_id].append(code)
+    return [(Decimal(amount).quantize(PENNY), codes[award_id]) for award_id, amount in amounts.items()]
+
+
+def _priorities(criteria: PortfolioFilter) -> list[tuple[Decimal, dict[str, Any]]]:
+    """(amount, "priorities" section answers) of each award the filter picks, in one query."""
+    query = (
+        select(Award.amount, ApplicationSection.answers)
+        .outerjoin(ApplicationSection, and_(ApplicationSection.application_id == Award.application_id,
+                                            ApplicationSection.key == "priorities"))
+        .where(Award.status.in_(sorted(COMMITTING)))
+    )
+    return [(Decimal(amount).quantize(PENNY), answers or {})
+            for amount, answers in db.session.execute(_filtered(query, criteria))]
+
+
+def _people(criteria: PortfolioFilter) -> dict[str, int]:
+    """People reached by group over the submitted and accepted returns of the awards the filter
+    picks (as ``people_reached``), from the returns' answers alone."""
+    query = (
+        select(MonitoringReturn.answers)
+        .join(Award, Award.id == MonitoringReturn.award_id)
+        .where(Award.status.in_(sorted(COMMITTING)), MonitoringReturn.status.in_(sorted(REPORTED)))
+    )
+    people: dict[str, int] = defaultdict(int)
+    for answers in db.session.scalars(_filtered(query, criteria)):
+        for code, number in people_counts(answers).items():
+            people[code] += number
+    return people
+
+
+def _overdue(criteria: PortfolioFilter, on: date) -> list[OverdueReturn]:
+    """Returns past due and not submitted on running awards, most overdue first, with each award's
+    application and organisation (one query)."""
+    query = (
+        select(MonitoringReturn)
+        .join(MonitoringReturn.award)
+        .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < on,
+               MonitoringReturn.status.not_in(sorted(REPORTED)))
+        .options(lazyload("*"), contains_eager(MonitoringReturn.award).options(
+            lazyload("*"), joinedload(Award.organisation).lazyload("*"),
+            joinedload(Award.application).lazyload("*")))
+        .order_by(MonitoringReturn.due_date, Award.id, MonitoringReturn.number)
+    )
+    return [
+        OverdueReturn(r.award, r.number, r.period_start, r.period_end, r.due_date, (on - r.due_date).days)
+        for r in db.session.scalars(_filtered(query, criteria)).unique()
+    ]
+
+
+def _sum_money(rows: Iterable[Money]) -> Money:
+    return sum(rows, Money())
 
 
 def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
-    """Every figure of the portfolio dashboard for the awards the filter picks."""
+    """Every figure of the portfolio dashboard for the awards the filter picks: money added up in
+    SQL by round and financial year, shares and people from plain values; a fixed number of
+    queries however many awards, instalments and returns there are."""
     on = on or today()
-    awards = portfolio_awards(
-        criteria,
-        award_options=[selectinload(Award.returns)],
-        application_options=[selectinload(Application.local_authorities), selectinload(Application.approaches)],
-    )
-    priorities = section_answers(awards, "priorities")
-    by_round = [(group[0].funding_round, _total(group)) for group in _grouped(awards, lambda a: a.round_id).values()]
-    by_round.sort(key=lambda item: (item[0].opens_at, item[0].id))
-    years = _grouped(awards, lambda a: financial_year(a.start_date))
-    people: dict[str, int] = defaultdict(int)
-    for award in awards:
-        for code, number in people_reached(award).items():
-            people[code] += number
-    overdue = [
-        OverdueReturn(award, r.number, r.period_start, r.period_end, r.due_date, (on - r.due_date).days)
-        for award in awards if award.status is AwardStatus.ACCEPTED
-        for r in award.returns if r.due_date < on and r.status not in REPORTED
-    ]
-    overdue.sort(key=lambda row: (row.due_date, row.award.id, row.number))
+    money = _money_rows(criteria)
+    by_round_id: dict[int, list[Money]] = defaultdict(list)
+    by_year: dict[int, list[Money]] = defaultdict(list)
+    for round_id, year_start, figures in money:
+        by_round_id[round_id].append(figures)
+        by_year[year_start].append(figures)
+    rounds = db.session.scalars(
+        select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(lazyload("*"))
+    ) if by_round_id else []
+    priorities = _priorities(criteria)
+    people = _people(criteria)
     return Dashboard(
         criteria=criteria,
-        total=_total(awards),
-        by_round=by_round,
-        by_year=[(year, _total(years[year])) for year in sorted(years)],
+        total=_sum_money(figures for _round_id, _year, figures in money),
+        by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds), key=lambda item: (item[0].opens_at, item[0].id)),
+        by_year=[(financial_year(date(year, 4, 1)), _sum_money(by_year[year])) for year in sorted(by_year)],
         budgets=round_budgets(criteria.round_id),
-        by_area=share_out([(a.amount, [la.code for la in a.application.local_authorities]) for a in awards],
+        by_area=share_out(_award_codes(criteria, application_local_authorities.c.local_authority_id, LocalAuthority),
                           _catalogue(LocalAuthority)),
-        by_approach=share_out([(a.amount, [ap.code for ap in a.application.approaches]) for a in awards],
+        by_approach=share_out(_award_codes(criteria, application_approaches.c.approach_id, PlanApproach),
                               _catalogue(PlanApproach)),
-        by_strand=share_out([(a.amount, _codes(priorities.get(a.application_id), "adder_strands")) for a in awards],
+        by_strand=share_out([(amount, _codes(answers, "adder_strands")) for amount, answers in priorities],
                             _catalogue(AdderStrand)),
-        by_outcome=share_out([(a.amount, _codes(priorities.get(a.application_id), "outcomes")) for a in awards],
+        by_outcome=share_out([(amount, _codes(answers, "outcomes")) for amount, answers in priorities],
                              _catalogue(DrugsOutcome)),
         people=[(label, people.get(code, 0)) for code, label in PEOPLE_GROUPS],
-        overdue=overdue,
+        overdue=_overdue(criteria, on),
     )
 
 

@@ -61,7 +61,7 @@ def _recommendation_page(funding_round, form):
         problem=problem,
         readiness=decisions.readiness(funding_round) if problem is None else None,
         decision=decision,
-        bids={application.id: application for application in panel.round_bids(funding_round)},
+        bids=decisions.bids_by_id(funding_round) if decision is not None else {},  # read only beside a decision
         can_write_feedback=current_user.has_role(Role.GRANTS_OFFICER),
     )
 

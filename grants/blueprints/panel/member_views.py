@@ -16,6 +16,7 @@ from grants.blueprints.panel import bp
 from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, ScoreSheetForm
 from grants.extensions import db
 from grants.formatting import london_datetime
+from grants.forms import page_arg
 from grants.interfaces import score_sheets
 from grants.interfaces import documents, panel
 from grants.models.accounts import Role
@@ -55,7 +56,7 @@ def _rubric(funding_round) -> scoring.Rubric | None:
 
 def _closed_message(funding_round) -> str | None:
     """Why scores cannot be saved in the round now, or None when they can."""
-    if funding_round.rubric is None:
+    if funding_round.rubric_id is None:  # the id, so that the queue need not load each round's rubric
         return "This round has no scoring rubric yet. The grants officer will tell you when you can score"
     if panel.scoring_open(funding_round):
         return None
@@ -78,7 +79,10 @@ def _weighted_total(rubric: scoring.Rubric, values) -> Decimal | None:
 @bp.route("")
 @role_required(Role.PANEL_MEMBER)
 def queue():
-    rounds = score_sheets.member_queue(_member())
+    # Each round's bids come 50 a page; ``round`` and ``page`` say which page of which round.
+    round_text = request.args.get("round", "")
+    round_id = int(round_text) if round_text.isascii() and round_text.isdigit() else None
+    rounds = score_sheets.member_queue(_member(), round_id, page_arg() if round_id is not None else 1)
     return render_template(
         "panel/member_queue.html",
         rounds=rounds,

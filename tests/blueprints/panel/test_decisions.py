@@ -18,7 +18,7 @@ from grants.models.mail import OutboxMessage
 from grants.models.panel import FundingDecision
 from grants.models.rounds import RoundState
 from grants.models.types import utcnow
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, UserFactory
 
 S = ApplicationStatus
 
@@ -326,3 +326,39 @@ def test_feedback_is_refused(decided, officer, text, message):
         decisions.publish_feedback(decided[0], text, officer)
     assert refused.value.field == "feedback"
     assert decided[0].feedback is None and _outbox() == []
+
+
+# Readiness, counted in SQL -----------------------------------------------------------------------
+
+def _readiness_from_results(funding_round) -> decisions.Readiness:
+    """The counts as scoring the whole round gives them."""
+    from grants.interfaces.panel_results import round_results
+
+    results = round_results(funding_round)
+    return decisions.Readiness(
+        bids=len(results.bids),
+        scored=sum(1 for result in results.bids if result.final_score is not None),
+        short=sum(1 for result in results.bids if len(result.sheets) < funding_round.scorers_per_bid),
+        scorers_per_bid=funding_round.scorers_per_bid,
+    )
+
+
+def test_readiness_counts_as_the_round_results_do(panel_round, panel, bids, seat, submit_scores, db):
+    from grants.interfaces import panel_results, score_sheets
+
+    more = [ApplicationFactory(funding_round=panel_round, status=status, reference=f"CGS-2026-{number:04d}",
+                               amount_requested=Decimal("1000.00"), submitted_at=utcnow())
+            for number, status in ((4, ApplicationStatus.UNDER_ASSESSMENT), (5, ApplicationStatus.SUBMITTED),
+                                   (6, ApplicationStatus.UNDER_ASSESSMENT))]
+    panel_round.scorers_per_bid = 2
+    seat(panel[0], bids[0], bids[1], bids[2], more[0])
+    seat(panel[1], bids[0], bids[1])
+    submit_scores(panel[0], bids[0], fit=3, value=2)
+    submit_scores(panel[1], bids[0], fit=1, value=2)  # two sheets: not short
+    submit_scores(panel[0], bids[1], fit=4, value=4)  # one sheet: short
+    score_sheets.save_sheet(bids[2], panel[0], {"fit": 2}, {}, submit=False)  # a draft counts for nothing
+    panel_results.moderate(more[2], "2.5", "Panel agreed", UserFactory())  # moderated, never scored
+    db.session.flush()
+
+    assert decisions.readiness(panel_round) == _readiness_from_results(panel_round) == decisions.Readiness(
+        bids=5, scored=3, short=4, scorers_per_bid=2)  # the submitted (unscreened) bid is not one

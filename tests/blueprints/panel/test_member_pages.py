@@ -10,10 +10,10 @@ import pytest
 from grants.extensions import db as _db
 from grants.interfaces import score_sheets
 from grants.interfaces import panel as iface
-from grants.models.applications import ApplicationSection
+from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.types import utcnow
-from tests.factories import UserFactory
+from tests.factories import ApplicationFactory, FundingRoundFactory, UserFactory
 from tests.helpers import error_messages, page, post
 
 
@@ -140,6 +140,71 @@ def test_the_queue_says_when_scoring_opens(panel_round, panel, bids, seat, as_me
     response = as_member(panel[0]).get("/panel")
     inset = page(response).select_one(".govuk-inset-text")
     assert inset is not None and "Scoring opens when the round closes" in inset.get_text()
+
+
+@pytest.fixture
+def many_bids(db, panel_round, bids):
+    """Bids 4 to 123 beside the three of ``bids``: 123 in all, three pages of the queue."""
+    more = [ApplicationFactory(funding_round=panel_round, status=ApplicationStatus.UNDER_ASSESSMENT,
+                               reference=f"CGS-2026-{number:04d}", submitted_at=utcnow() - timedelta(days=5))
+            for number in range(4, 124)]
+    _db.session.flush()
+    return [*bids, *more]
+
+
+def test_the_queue_shows_a_round_fifty_bids_a_page(panel_round, panel, many_bids, seat, submit_scores, as_member):
+    member = panel[0]
+    seat(member, *many_bids[:60], conflicted=many_bids[60:62])
+    for bid in many_bids[:55]:
+        submit_scores(member, bid, fit=3, value=2)
+    client = as_member(member)
+
+    first = client.get("/panel")
+    assert list(_queue_rows(first)) == [f"CGS-2026-{n:04d}" for n in range(1, 51)]
+    text = " ".join(page(first).get_text(" ").split())
+    assert "55 of 60 bids submitted" in text  # over the whole round, not the page
+    assert "Showing 1 to 50 of 123 bids" in text
+    links = {a.get_text(" ", strip=True): a["href"] for a in page(first).select(".govuk-pagination a")}
+    assert links["Next page"] == f"/panel?page=2&round={panel_round.id}#round-{panel_round.id}"
+    assert links["3"] == f"/panel?page=3&round={panel_round.id}#round-{panel_round.id}"
+
+    second = client.get(f"/panel?round={panel_round.id}&page=2")
+    assert list(_queue_rows(second)) == [f"CGS-2026-{n:04d}" for n in range(51, 101)]
+    assert _queue_rows(second)["CGS-2026-0055"][0] == "Submitted"
+    assert _queue_rows(second)["CGS-2026-0056"][0] == "Not started"
+    assert _queue_rows(second)["CGS-2026-0061"][0] == "Conflict of interest declared"
+    assert _queue_rows(second)["CGS-2026-0063"][0] == "Not assigned"
+    assert "55 of 60 bids submitted" in " ".join(page(second).get_text(" ").split())
+    third = client.get(f"/panel?round={panel_round.id}&page=3")
+    assert list(_queue_rows(third)) == [f"CGS-2026-{n:04d}" for n in range(101, 124)]
+
+
+def test_a_queue_page_past_the_last_or_of_another_round_is_not_found(panel_round, panel, many_bids, seat, as_member):
+    seat(panel[0], many_bids[0])
+    client = as_member(panel[0])
+    assert client.get(f"/panel?round={panel_round.id}&page=4").status_code == 404
+    assert client.get(f"/panel?round={panel_round.id}&page=0").status_code == 404
+    other = FundingRoundFactory()
+    assert client.get(f"/panel?round={other.id}&page=1").status_code == 404
+    assert client.get("/panel?round=abc&page=2").status_code == 200  # no round named: the first pages
+
+
+def test_pages_of_one_round_leave_the_other_rounds_on_their_first_page(panel_round, panel, many_bids, seat,
+                                                                        as_member):
+    other = FundingRoundFactory(name="Another round", opens_at=panel_round.opens_at,
+                                closes_at=panel_round.closes_at - timedelta(hours=1),
+                                published_at=panel_round.published_at)
+    for number in range(1, 4):
+        ApplicationFactory(funding_round=other, status=ApplicationStatus.UNDER_ASSESSMENT,
+                           reference=f"CGS-2026-{9000 + number:04d}", submitted_at=utcnow())
+    seat(panel[0], many_bids[0])
+    _db.session.add(PanelMember(round_id=other.id, user_id=panel[0].id))
+    _db.session.flush()
+    response = as_member(panel[0]).get(f"/panel?round={panel_round.id}&page=2")
+    rows = list(_queue_rows(response))
+    assert rows[:50] == [f"CGS-2026-{n:04d}" for n in range(51, 101)]
+    assert rows[50:] == ["CGS-2026-9001", "CGS-2026-9002", "CGS-2026-9003"]
+    assert len(page(response).select(".govuk-pagination")) == 1  # the small round needs none
 
 
 # Conflict of interest ------------------------------------------------------------------------------

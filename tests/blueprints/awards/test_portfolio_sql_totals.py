@@ -1,0 +1,153 @@
+"""The dashboard adds money up in SQL; these tests hold it to the figures of every award loaded
+into memory and added up in Python, the way the dashboard used to work, on a portfolio varied in
+every dimension that is grouped or shared out: rounds, statuses, financial years, areas,
+approaches, ADDER priorities, paid instalments, and returns reported, owed and overdue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.extensions import db as _db
+from grants.interfaces import portfolio
+from grants.modelling.calendar import financial_year
+from grants.models.applications import Application, ApplicationSection, ApplicationStatus
+from grants.models.awards import Award, AwardStatus, InstalmentStatus, ReturnStatus
+from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
+from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
+
+TODAY = date(2026, 11, 28)
+STATUSES = [AwardStatus.ACCEPTED, AwardStatus.OFFERED, AwardStatus.CLOSED, AwardStatus.ACCEPTED,
+            AwardStatus.WITHDRAWN, AwardStatus.LAPSED, AwardStatus.ACCEPTED]
+
+
+def _codes(model) -> list[str]:
+    return list(_db.session.scalars(select(model.code).order_by(model.position)))
+
+
+@pytest.fixture
+def varied(db):
+    """Forty awards over three rounds, five financial years and every status."""
+    areas = list(_db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.position)))
+    approaches = list(_db.session.scalars(select(PlanApproach).order_by(PlanApproach.position)))
+    strands, outcomes = _codes(AdderStrand), _codes(DrugsOutcome)
+    rounds = [FundingRoundFactory(name=f"Round {n}", total_budget=Decimal("90000.00")) for n in range(3)]
+    for number in range(40):
+        start = date(2022, 4, 1) + timedelta(days=47 * number)  # 2022-23 to 2027-28, some on 1 April
+        amount = Decimal(1000 + 337 * (number % 11)) + Decimal("0.01") * (number % 7)  # odd pennies to share
+        application = ApplicationFactory(
+            funding_round=rounds[number % 3], status=ApplicationStatus.SUCCESSFUL, amount_requested=amount,
+            reference=f"CGS-2026-{7000 + number:04d}",
+            local_authorities=[areas[(number + k) % len(areas)] for k in range(number % 4)],  # none to three
+            approaches=[approaches[(number + k) % len(approaches)] for k in range(1 + number % 3)],
+        )
+        if number % 5:
+            application.sections.append(ApplicationSection(key="priorities", complete=True, answers={
+                "adder_strands": strands[number % 2: number % 2 + 1 + number % 3],
+                "outcomes": outcomes[: number % 4] + (["not-a-code"] if number % 6 == 0 else []),
+            }))
+        award = AwardFactory(application=application, status=STATUSES[number % len(STATUSES)], amount=amount,
+                             start_date=start, end_date=start + timedelta(days=364))
+        first, second = award.instalments  # to the penny (the factory halves the amount)
+        first.amount = (amount / 2).quantize(Decimal("0.01"))
+        second.amount = amount - first.amount
+        for instalment in award.instalments[: number % 3]:
+            instalment.status = InstalmentStatus.PAID
+            instalment.paid_on = start
+        for position, monitoring_return in enumerate(award.returns):
+            monitoring_return.status = [ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.DRAFT,
+                                        ReturnStatus.NOT_STARTED][(number + position) % 4]
+            monitoring_return.answers = {"people": {"people_families": [str(number)],
+                                                    "people_all": [f"{1000 + position:,}"]}}
+    _db.session.flush()
+    return rounds
+
+
+def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
+    """The figures from every award loaded with its rows and added up in Python."""
+    awards = portfolio.portfolio_awards(
+        criteria, award_options=[selectinload(Award.returns)],
+        application_options=[selectinload(Application.local_authorities), selectinload(Application.approaches)])
+    priorities = portfolio.section_answers(awards, "priorities")
+
+    def total(group):
+        return sum((portfolio.award_money(award) for award in group), portfolio.Money())
+
+    rounds, years = defaultdict(list), defaultdict(list)
+    for award in awards:
+        rounds[award.round_id].append(award)
+        years[financial_year(award.start_date)].append(award)
+    people = defaultdict(int)
+    for award in awards:
+        for code, number in portfolio.people_reached(award).items():
+            people[code] += number
+
+    def listed(key, name):
+        return [(a.amount, portfolio._codes(priorities.get(a.application_id), name)) for a in awards]
+
+    return {
+        "total": total(awards),
+        "by_round": sorted(((group[0].funding_round.id, total(group)) for group in rounds.values())),
+        "by_year": [(year, total(years[year])) for year in sorted(years)],
+        "by_area": portfolio.share_out([(a.amount, [x.code for x in a.application.local_authorities]) for a in awards],
+                                       portfolio._catalogue(LocalAuthority)),
+        "by_approach": portfolio.share_out([(a.amount, [x.code for x in a.application.approaches]) for a in awards],
+                                           portfolio._catalogue(PlanApproach)),
+        "by_strand": portfolio.share_out(listed(awards, "adder_strands"), portfolio._catalogue(AdderStrand)),
+        "by_outcome": portfolio.share_out(listed(awards, "outcomes"), portfolio._catalogue(DrugsOutcome)),
+        "people": [(label, people.get(code, 0)) for code, label in portfolio.PEOPLE_GROUPS],
+        "overdue": sorted((a.id, r.number, (on - r.due_date).days) for a in awards if a.status is AwardStatus.ACCEPTED
+                          for r in a.returns if r.due_date < on and r.status not in portfolio.REPORTED),
+    }
+
+
+def _sql_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
+    result = portfolio.dashboard(criteria, on=on)
+    return {
+        "total": result.total,
+        "by_round": sorted((funding_round.id, money) for funding_round, money in result.by_round),
+        "by_year": result.by_year,
+        "by_area": result.by_area, "by_approach": result.by_approach,
+        "by_strand": result.by_strand, "by_outcome": result.by_outcome,
+        "people": result.people,
+        "overdue": sorted((row.award.id, row.number, row.days_overdue) for row in result.overdue),
+    }
+
+
+@pytest.mark.parametrize("which", ["all", "a round", "a year", "a round in a year", "a year with nothing"])
+def test_the_sql_totals_equal_the_python_totals(varied, which):
+    criteria = {
+        "all": portfolio.PortfolioFilter(),
+        "a round": portfolio.PortfolioFilter(round_id=varied[1].id),
+        "a year": portfolio.PortfolioFilter(year="2024-25"),
+        "a round in a year": portfolio.PortfolioFilter(round_id=varied[2].id, year="2025-26"),
+        "a year with nothing": portfolio.PortfolioFilter(year="2031-32"),
+    }[which]
+    _db.session.expire_all()
+    expected = _python_dashboard(criteria, TODAY)
+    _db.session.expire_all()
+    assert _sql_dashboard(criteria, TODAY) == expected
+
+
+def test_the_varied_portfolio_has_something_in_every_figure(varied):
+    """A check on the fixture: every figure compared above is non-trivial."""
+    result = portfolio.dashboard(portfolio.PortfolioFilter(), on=TODAY)
+    money = result.total
+    assert money.awards > 20 and min(money.offered, money.committed, money.paid, money.remaining) > 0
+    assert len(result.by_round) == 3 and len(result.by_year) >= 5
+    assert all(row.amount for row in result.by_area if row.code == portfolio.NOT_RECORDED)
+    assert result.people_total > 0 and result.overdue
+    assert money.awarded != money.awarded.quantize(Decimal("1"))  # pennies, shared out
+
+
+def test_an_equal_split_is_the_apportionment_of_equal_weights():
+    from grants.modelling.apportionment import apportion
+
+    for pence in [*range(0, 40), 400000, 400001, 133333, 99999999]:
+        for shares in range(1, 8):
+            assert portfolio.equal_split(pence, shares) == apportion(pence, [1] * shares), (pence, shares)
