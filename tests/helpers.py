@@ -15,6 +15,15 @@ def sign_in(client, user, password: str = TEST_PASSWORD):
     return client
 
 
+def link_in(bodies, path_prefix: str) -> str | None:
+    """The path of the first link starting ``path_prefix`` in these email bodies (newest first)."""
+    for body in bodies:
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S*)", body)
+        if match:
+            return match.group(1)
+    return None
+
+
 def emailed_link(recipient: str, path_prefix: str) -> str:
     """The path of the newest link starting ``path_prefix`` emailed to ``recipient`` (from the outbox)."""
     from grants.extensions import db
@@ -22,11 +31,9 @@ def emailed_link(recipient: str, path_prefix: str) -> str:
 
     bodies = db.session.scalars(db.select(OutboxMessage.body).where(OutboxMessage.recipient == recipient)
                                 .order_by(OutboxMessage.id.desc())).all()
-    for body in bodies:
-        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", body)
-        if match:
-            return match.group(1)
-    raise AssertionError(f"no {path_prefix} link emailed to {recipient}")
+    link = link_in(bodies, path_prefix)
+    assert link, f"no {path_prefix} link emailed to {recipient}"
+    return link
 
 
 def register(client, full_name: str, email: str, password: str, next_path: str = ""):

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from grants.interfaces.sroi_calculator import estimate_for_clients
+from grants.interfaces.sroi_calculator import current_parameters, estimate_with
+from grants.modelling.apportionment import apportion
 from grants.modelling.cocommissioning import Scenario, ScenarioResult, run
-from grants.modelling.cocommissioning_methods import to_pence
 from grants.modelling.social_return import SroiInputError, SroiResult
-from grants.modelling.sroi_parameters import CLIENT_GROUPS, GROUP_LABELS
+from grants.modelling.sroi_parameters import CLIENT_GROUPS, GROUP_LABELS, ParameterSet
 
 if TYPE_CHECKING:
     from grants.models.cocommissioning import CoCommissioningScenario
@@ -54,9 +53,7 @@ class ScenarioOutcome:
 
 def _by_group(clients: int) -> dict[str, int]:
     """Whole clients split by CLIENT_MIX, largest remainder (ties in CLIENT_GROUPS order)."""
-    exact = {group: Fraction(clients) * Fraction(CLIENT_MIX[group]) / 100 for group in CLIENT_GROUPS}
-    shares = to_pence({f"{position}": exact[group] for position, group in enumerate(CLIENT_GROUPS)})
-    return {group: shares[f"{position}"] for position, group in enumerate(CLIENT_GROUPS)}
+    return dict(zip(CLIENT_GROUPS, apportion(clients, [CLIENT_MIX[group] for group in CLIENT_GROUPS]), strict=True))
 
 
 def _completions(by_group: dict[str, int]) -> dict[str, int]:
@@ -64,7 +61,8 @@ def _completions(by_group: dict[str, int]) -> dict[str, int]:
             for group, clients in by_group.items()}
 
 
-def _area_return(code: str, name: str, clients: Decimal, contribution_pence: int, years: int) -> AreaReturn:
+def _area_return(parameters: ParameterSet, code: str, name: str, clients: Decimal, contribution_pence: int,
+                 years: int) -> AreaReturn:
     whole = int(clients.quantize(Decimal(1), ROUND_HALF_UP))
     if whole == 0:
         return AreaReturn(code, name, clients, None,
@@ -72,7 +70,7 @@ def _area_return(code: str, name: str, clients: Decimal, contribution_pence: int
                           "so there is no social return to estimate")
     by_group = _by_group(whole)
     try:
-        sroi = estimate_for_clients(by_group, _completions(by_group), years, Decimal(contribution_pence) / 100)
+        sroi = estimate_with(parameters, by_group, _completions(by_group), years, Decimal(contribution_pence) / 100)
     except SroiInputError as error:
         return AreaReturn(code, name, clients, None, f"The social return could not be estimated: {error}")
     note = (f"{whole:,} clients over the contract, valued as one group treated for "
@@ -117,8 +115,9 @@ def outcome(scenario_or_model: CoCommissioningScenario | Scenario) -> ScenarioOu
         model = to_model(scenario_or_model)
         caseload_label = FIGURE_LABELS.get(scenario_or_model.caseload_kind, caseload_label).lower()
     result = run(model)
-    returns = [_area_return(partner.code, partner.name, partner.clients, partner.contribution_pence, model.costs.years)
-               for partner in result.partners]
+    parameters = current_parameters()  # once for every partner
+    returns = [_area_return(parameters, partner.code, partner.name, partner.clients, partner.contribution_pence,
+                            model.costs.years) for partner in result.partners]
     return ScenarioOutcome(model, result, returns, assumptions_of(model, caseload_label))
 
 

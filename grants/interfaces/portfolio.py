@@ -31,6 +31,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from grants.application_form.forms import BENEFICIARY_GROUPS
 from grants.extensions import db
 from grants.formatting import LONDON
+from grants.modelling.apportionment import apportion
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.applications import Application, ApplicationSection, application_approaches, application_local_authorities
 from grants.models.awards import (
@@ -125,10 +126,8 @@ class Share:
 
 
 def equal_split(pence: int, shares: int) -> list[int]:
-    """``apportion(pence, [1] * shares)`` without its exact fractions (a dashboard splits thousands
-    of awards): every remainder ties, so the odd pennies go to the first shares in order."""
-    base, odd = divmod(pence, shares)
-    return [base + 1 if index < odd else base for index in range(shares)]
+    """``pence`` in ``shares`` equal parts to the penny, the odd pennies to the first parts."""
+    return apportion(pence, [1] * shares)
 
 
 def share_out(entries: Iterable[tuple[Decimal, Sequence[str]]], catalogue: Sequence[tuple[str, str]]) -> list[Share]:

@@ -209,17 +209,27 @@ def preset_query(preset: Preset, parameter_set: SroiParameterSet) -> str:
     return urlencode(pairs)
 
 
-def estimate_for_clients(clients_by_group: Mapping[str, int], completions_by_group: Mapping[str, int],
-                         horizon: int, cost: Decimal | None) -> SroiResult:
-    """The social return of treating these clients for a total ``cost`` (a grant or a contract), valued
-    with the newest published parameter set (the built-in default when none is stored) in the newest
-    deflator year. Raises SroiInputError for bad inputs."""
+def current_parameters() -> ParameterSet:
+    """The newest published parameter set (the built-in default when none is stored), in the newest
+    deflator year's prices: what estimates made outside the calculator value clients with."""
     sets = published_sets()
     parameters = parameters_of(sets[0]) if sets else _builtin_default()
+    return parameters.in_prices_of(default_price_year(), GDP_DEFLATOR)
+
+
+def estimate_with(parameters: ParameterSet, clients_by_group: Mapping[str, int],
+                  completions_by_group: Mapping[str, int], horizon: int, cost: Decimal | None) -> SroiResult:
+    """The social return of treating these clients for a total ``cost`` (a grant or a contract), valued
+    with ``parameters`` (see ``current_parameters``). Raises SroiInputError for bad inputs."""
     groups = {group: ClientGroupInput(clients, completions_by_group.get(group, 0))
               for group, clients in clients_by_group.items()}
-    return estimate(SroiInputs(groups, horizon, total_cost=cost),
-                    parameters.in_prices_of(default_price_year(), GDP_DEFLATOR))
+    return estimate(SroiInputs(groups, horizon, total_cost=cost), parameters)
+
+
+def estimate_for_clients(clients_by_group: Mapping[str, int], completions_by_group: Mapping[str, int],
+                         horizon: int, cost: Decimal | None) -> SroiResult:
+    """``estimate_with`` the current parameters. Raises SroiInputError for bad inputs."""
+    return estimate_with(current_parameters(), clients_by_group, completions_by_group, horizon, cost)
 
 
 def _builtin_default() -> ParameterSet:

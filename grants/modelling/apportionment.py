@@ -22,7 +22,7 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
         raise TypeError("The total must be whole pence (an int)")
     if total_pence < 0:
         raise ValueError("The total must not be negative")
-    exact_weights = [Fraction(weight) if not isinstance(weight, Decimal) else Fraction(weight) for weight in weights]
+    exact_weights = [Fraction(weight) for weight in weights]
     if not exact_weights:
         raise ValueError("There must be at least one share")
     if any(weight < 0 for weight in exact_weights):
@@ -30,6 +30,11 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
     weight_sum = sum(exact_weights, Fraction(0))
     if weight_sum == 0:
         raise ValueError("At least one weight must be more than 0")
+    if all(weight == exact_weights[0] for weight in exact_weights):
+        # Equal weights (a dashboard splits thousands of amounts so): every remainder ties, so the
+        # odd pennies go to the first shares in order; the same answer without the fractions.
+        base, odd = divmod(total_pence, len(exact_weights))
+        return [base + 1 if index < odd else base for index in range(len(exact_weights))]
     exact = [total_pence * weight / weight_sum for weight in exact_weights]
     shares = [int(value) for value in exact]  # floor: values are not negative
     left_over = total_pence - sum(shares)

@@ -3,11 +3,10 @@ outbox table, and the tests read that table from the served database."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import Engine, select
 
 from grants.models.mail import OutboxMessage
+from tests.helpers import link_in
 
 
 class Inbox:
@@ -21,8 +20,7 @@ class Inbox:
                  .order_by(messages.c.id.desc()))
         with self.engine.connect() as connection:
             bodies = connection.scalars(query).all()
-        for body in bodies:
-            match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S*)", body)
-            if match:
-                return match.group(1)
-        raise AssertionError(f"no {path_prefix} link emailed to {recipient} ({len(bodies)} messages)")
+        link = link_in(bodies, path_prefix)
+        if link is None:
+            raise AssertionError(f"no {path_prefix} link emailed to {recipient} ({len(bodies)} messages)")
+        return link
