@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from flask import abort
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from grants import audit
 from grants.application_form.sections import ORGANISATION, SECTIONS, Section
@@ -73,8 +73,13 @@ def organisation_applications(organisation_id: int) -> list[Application]:
         db.session.scalars(
             select(Application)
             .where(Application.organisation_id == organisation_id)
-            # The dashboard shows each one's round and open questions: load them in two queries.
-            .options(selectinload(Application.funding_round), selectinload(Application.clarifications))
+            # The dashboard shows each one's round and open questions: load them in two queries,
+            # and nothing else (not the sections' answers, nor each round's own lists).
+            .options(
+                lazyload("*"),
+                selectinload(Application.funding_round).lazyload("*"),
+                selectinload(Application.clarifications),
+            )
             .order_by(Application.created_at.desc(), Application.id.desc())
         )
     )

@@ -285,6 +285,15 @@ def get_scenario(scenario_id: int) -> CoCommissioningScenario:
     return row
 
 
+def get_scenarios(scenario_ids: list[int]) -> list[CoCommissioningScenario]:
+    """The scenarios asked for, in the order asked, in one query; any that does not exist is "not found"."""
+    rows = {row.id: row for row in db.session.scalars(
+        select(CoCommissioningScenario).where(CoCommissioningScenario.id.in_(scenario_ids)))}
+    if any(scenario_id not in rows for scenario_id in scenario_ids):
+        abort(404)
+    return [rows[scenario_id] for scenario_id in scenario_ids]
+
+
 def latest_scenarios() -> list[CoCommissioningScenario]:
     """The latest version of each scenario: the preferred one (or the one whose earlier version is
     preferred) first, then by name."""

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from grants.interfaces.sroi_calculator import current_parameters, estimate_with
 from grants.modelling.apportionment import apportion
-from grants.modelling.cocommissioning import Scenario, ScenarioResult, run
+from grants.modelling.cocommissioning import Scenario, ScenarioResult
+from grants.modelling.cocommissioning_analysis import run_remembered
 from grants.modelling.social_return import SroiInputError, SroiResult
 from grants.modelling.sroi_parameters import CLIENT_GROUPS, GROUP_LABELS, ParameterSet
 
@@ -114,7 +115,7 @@ def outcome(scenario_or_model: CoCommissioningScenario | Scenario) -> ScenarioOu
 
         model = to_model(scenario_or_model)
         caseload_label = FIGURE_LABELS.get(scenario_or_model.caseload_kind, caseload_label).lower()
-    result = run(model)
+    result = run_remembered(model)
     parameters = current_parameters()  # once for every partner
     returns = [_area_return(parameters, partner.code, partner.name, partner.clients, partner.contribution_pence,
                             model.costs.years) for partner in result.partners]

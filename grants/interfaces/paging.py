@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 
 from grants.extensions import db
 
@@ -23,16 +23,22 @@ class Page:
 
 
 def paginate(query: Select, page: int, per_page: int) -> Page:
-    """One page of an ordered query, with the total count (two queries, whatever the data size).
+    """One page of an ordered query with the total count, in one statement whatever the data size:
+    the count is a window over the whole result, worked out before the page is cut from it.
 
-    A page number past the last page is "not found" (and never reaches the database as an offset).
+    ``query`` must give one row per item (no eager joins of collections). A page number past the
+    last page is "not found", as is one below 1 (which never reaches the database).
     """
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    result = Page([], page, per_page, total)
-    if page < 1 or page > result.pages:
+    if page < 1:
         abort(404)
-    result.items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return result
+    rows = db.session.execute(
+        query.add_columns(func.count().over().label("paging_total")).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if not rows:
+        if page > 1:
+            abort(404)
+        return Page([], page, per_page, 0)
+    return Page([row[0] for row in rows], page, per_page, rows[0][-1])
 
 
 def contains(text: str) -> str:

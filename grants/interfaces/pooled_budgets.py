@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
@@ -78,8 +78,17 @@ def list_agreements(year: int | None = None) -> list[Agreement]:
     return list(db.session.scalars(query))
 
 
-def agreement_or_404(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
+# What the agreement's page shows: partners, every line's yearly budgets and the contributions,
+# loaded in one statement each rather than one per line and per partner.
+AGREEMENT_PAGE = (
+    selectinload(Agreement.members).joinedload(AgreementPartner.partner),
+    selectinload(Agreement.lines).selectinload(BudgetLine.budgets),
+    selectinload(Agreement.contributions),
+)
+
+
+def agreement_or_404(agreement_id: int, options: Sequence = ()) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id, options=list(options))
     if agreement is None:
         abort(404)
     return agreement

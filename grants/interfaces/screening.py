@@ -121,7 +121,11 @@ def status_counts(round_id: int) -> dict[ApplicationStatus, int]:
 
 
 def round_for_screening(round_id: int) -> FundingRound:
-    funding_round = db.session.get(FundingRound, round_id)
+    """A published round with the areas and approaches its list is filtered by (and not its
+    other lists: legal types, strands, outcomes, rubric)."""
+    funding_round = db.session.get(FundingRound, round_id, options=[
+        lazyload("*"), selectinload(FundingRound.local_authorities), selectinload(FundingRound.approaches),
+    ])
     if funding_round is None or funding_round.published_at is None:
         abort(404)
     return funding_round

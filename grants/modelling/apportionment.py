@@ -8,6 +8,7 @@ value, and equal weights get shares at most a penny apart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -35,10 +36,16 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
         # odd pennies go to the first shares in order; the same answer without the fractions.
         base, odd = divmod(total_pence, len(exact_weights))
         return [base + 1 if index < odd else base for index in range(len(exact_weights))]
-    exact = [total_pence * weight / weight_sum for weight in exact_weights]
-    shares = [int(value) for value in exact]  # floor: values are not negative
+    # In whole numbers: over a common denominator each weight is an integer, and a share's exact
+    # value total × w / Σw is its floor plus remainder / Σw (the same answer as with fractions,
+    # several times faster, which matters on pages that share out thousands of amounts).
+    common = math.lcm(*(weight.denominator for weight in exact_weights))
+    scaled = [weight.numerator * (common // weight.denominator) for weight in exact_weights]
+    scaled_sum = sum(scaled)
+    shares, remainders = zip(*(divmod(total_pence * weight, scaled_sum) for weight in scaled), strict=True)
+    shares = list(shares)
     left_over = total_pence - sum(shares)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
     for index in by_remainder[:left_over]:
         shares[index] += 1
     return shares

@@ -33,6 +33,26 @@ class ComparisonRow:
     cheapest: int  # index of the scenario in which the partner pays least
 
 
+# Results of scenarios already worked out, by the scenario's full description (its repr names every
+# input), newest last. A scenario is plain immutable data and ``run`` a pure function of it, so a
+# remembered result can never be out of date: each process keeps its own, and a page that shows the
+# same saved scenarios again (a comparison, the scenario page) does not work them out again.
+_REMEMBERED: dict[str, ScenarioResult] = {}
+REMEMBER_AT_MOST = 256
+
+
+def run_remembered(scenario: Scenario) -> ScenarioResult:
+    """``run(scenario)``, remembered for the same inputs (see ``_REMEMBERED``); errors are not remembered."""
+    key = repr(scenario)
+    result = _REMEMBERED.get(key)
+    if result is None:
+        result = run(scenario)
+        if len(_REMEMBERED) >= REMEMBER_AT_MOST:
+            _REMEMBERED.pop(next(iter(_REMEMBERED)), None)  # the oldest
+        _REMEMBERED[key] = result
+    return result
+
+
 @dataclass(frozen=True)
 class Comparison:
     results: tuple[ScenarioResult, ...]
@@ -43,7 +63,7 @@ def compare(scenarios: tuple[Scenario, ...] | list[Scenario]) -> Comparison:
     """Two to four scenarios side by side: each partner's contribution and saving over the contract."""
     if not 2 <= len(scenarios) <= 4:
         raise ValueError(f"Compare two to four scenarios; {len(scenarios)} were chosen")
-    results = tuple(run(scenario) for scenario in scenarios)
+    results = tuple(run_remembered(scenario) for scenario in scenarios)
     names = {o.code: o.name for result in results for o in result.partners}
     rows = []
     for code in sorted(names):

@@ -57,3 +57,32 @@ def test_shares_add_up_to_the_penny_and_are_within_a_penny_of_exact(total, ws):
 def test_equal_weights_get_shares_at_most_a_penny_apart(total, count):
     shares = apportion(total, [1] * count)
     assert max(shares) - min(shares) <= 1
+
+
+def _largest_remainder(total: int, ws) -> list[int]:
+    """Hamilton's method written the plain way, with fractions: the reference for ``apportion``."""
+    exact = [total * Fraction(w) / sum(Fraction(v) for v in ws) for w in ws]
+    shares = [int(value) for value in exact]
+    for index in sorted(range(len(ws)), key=lambda i: (-(exact[i] - shares[i]), i))[:total - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+mixed_weights = st.lists(
+    st.one_of(st.integers(min_value=0, max_value=10**6), st.decimals(min_value=0, max_value=10_000, places=3),
+              st.fractions(min_value=0, max_value=1_000, max_denominator=97)),
+    min_size=1, max_size=12,
+).filter(lambda ws: sum(Fraction(w) for w in ws) > 0)
+
+
+@given(st.integers(min_value=0, max_value=10**12), mixed_weights)
+def test_the_same_shares_as_largest_remainder_worked_in_fractions(total, ws):
+    """Whole-number arithmetic over a common denominator gives exactly the fractions' answer,
+    ties included (the earlier share gets the penny)."""
+    assert apportion(total, ws) == _largest_remainder(total, ws)
+
+
+def test_ties_in_remainder_go_to_the_earlier_share_whatever_the_weights_type():
+    assert apportion(5, [Fraction(1, 3), Decimal("0.5"), 1, Fraction(1, 3)]) == _largest_remainder(
+        5, [Fraction(1, 3), Decimal("0.5"), 1, Fraction(1, 3)])
+    assert apportion(2, [2, 1, 1]) == [1, 1, 0]

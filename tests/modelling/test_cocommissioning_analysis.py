@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from grants.modelling.cocommissioning import Bound, CostModel, CostSplit, Partner, ScaleEconomies, Scenario
+from grants.modelling.cocommissioning import Bound, CostModel, CostSplit, Partner, ScaleEconomies, Scenario, run
 from grants.modelling.cocommissioning_analysis import break_even, compare, drop_out, savings_over
 
 # Populations 1 : 1 : 2; each alone £600 a year fixed; jointly half the fixed costs.
@@ -80,3 +80,34 @@ def test_break_even_on_take_up_and_cost_per_client():
     assert savings == {"a": [15_000, 64_500], "b": [15_000, -34_500]}
     with pytest.raises(ValueError, match="Unknown parameter"):
         break_even(scenario, "weather", D(0), D(1))
+
+
+def test_a_remembered_result_is_the_one_run_gives_for_the_same_inputs_only(monkeypatch):
+    from grants.modelling import cocommissioning_analysis as analysis
+
+    monkeypatch.setattr(analysis, "_REMEMBERED", {})
+    worked = []
+    monkeypatch.setattr(analysis, "run", lambda scenario: worked.append(scenario.name) or run(scenario))
+    first = analysis.run_remembered(THREE)
+    assert analysis.run_remembered(Scenario("three", (A, B, C), HALF, CostSplit.by("population"))) is first
+    assert first == run(THREE) and worked == ["three"]
+    # Any input that differs (here one partner's population) is worked out afresh, never served stale.
+    bigger = Scenario("three", (A, B, Partner("c", "C", 3, 1, 1, 1)), HALF, CostSplit.by("population"))
+    assert analysis.run_remembered(bigger).partner("c").contribution_pence == run(bigger).partner("c").contribution_pence
+    assert analysis.run_remembered(bigger).partner("c").contribution_pence != first.partner("c").contribution_pence
+    assert worked == ["three", "three"]
+
+
+def test_errors_are_not_remembered_and_the_memory_is_bounded(monkeypatch):
+    from grants.modelling import cocommissioning_analysis as analysis
+
+    monkeypatch.setattr(analysis, "_REMEMBERED", {})
+    monkeypatch.setattr(analysis, "REMEMBER_AT_MOST", 3)
+    impossible = Scenario("floors", (A, B), HALF, CostSplit.by("equal", floors={"a": Bound(pence=10**9)}))
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            analysis.run_remembered(impossible)
+    assert analysis._REMEMBERED == {}
+    for years in range(1, 6):
+        analysis.run_remembered(Scenario("t", (A, B), CostModel(0, 60_000, 0, years=years), CostSplit.by("equal")))
+    assert len(analysis._REMEMBERED) == 3  # the two oldest were let go

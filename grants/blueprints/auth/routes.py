@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from grants.blueprints.auth import bp
 from grants.blueprints.auth.forms import (
@@ -25,7 +26,13 @@ from grants.permissions import login_required, public
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.session_token == session_token, User.active))
+    # Every signed-in page reads the user's roles, and an applicant's pages their organisation:
+    # one statement for all three.
+    return db.session.scalars(
+        db.select(User)
+        .options(joinedload(User.role_grants), joinedload(User.organisation))
+        .where(User.session_token == session_token, User.active)
+    ).unique().one_or_none()
 
 
 def _safe_next(default: str) -> str:

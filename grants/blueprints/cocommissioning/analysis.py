@@ -178,7 +178,7 @@ def compare_page():
     problem = compare_problem(ids)
     if problem:
         return render_index(problem, ids)
-    scenarios = [co.get_scenario(i) for i in ids]
+    scenarios = co.get_scenarios(ids)
     comparison = compare([co.to_model(s) for s in scenarios])
     names = [row.name for row in comparison.rows]
     chart = charts.bar_chart(names, [[row.contributions[i] for row in comparison.rows] for i in range(len(scenarios))])

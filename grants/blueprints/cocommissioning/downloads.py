@@ -10,7 +10,7 @@ from grants.blueprints.cocommissioning import USERS, bp
 from grants.blueprints.cocommissioning.analysis import chosen_ids, compare_problem
 from grants.exports import cocommissioning_workbook
 from grants.interfaces import cocommissioning as co
-from grants.modelling.cocommissioning import run
+from grants.modelling.cocommissioning_analysis import run_remembered
 from grants.permissions import role_required
 
 def _slug(text: str) -> str:
@@ -42,7 +42,7 @@ def export_comparison():
     if problem:
         flash(problem, "error")
         return redirect(url_for("cocommissioning.index"))
-    models = [co.to_model(co.get_scenario(i)) for i in ids]
-    content = cocommissioning_workbook.comparison_workbook([(model, run(model)) for model in models],
+    models = [co.to_model(scenario) for scenario in co.get_scenarios(ids)]
+    content = cocommissioning_workbook.comparison_workbook([(model, run_remembered(model)) for model in models],
                                                            title="Co-commissioning scenarios compared")
     return _xlsx(content, "co-commissioning-comparison.xlsx")

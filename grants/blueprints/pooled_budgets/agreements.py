@@ -74,7 +74,7 @@ def new():
 @bp.route("/<int:agreement_id>", endpoint="agreement")
 @role_required(*POOLED_VIEWERS)
 def show(agreement_id: int):
-    agreement = pooled.agreement_or_404(agreement_id)
+    agreement = pooled.agreement_or_404(agreement_id, pooled.AGREEMENT_PAGE)
     years = {year: pooled.contributions_for_year(agreement, year) for year in agreement.years}
     return render_template("pooled_budgets/agreement_show.html", agreement=agreement, years=years,
                            year_label=year_label, pounds=pounds,
