@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python -m benchmarks`` (see ``--help``). By default it builds the 200-application
 data set (scale 0.01) and the full one (scale 1) in databases of their own, drives every page at
 both sizes, times the in-process work on the full size, and prints every figure beside its target.
-Not a test: the figures depend on the machine and on whatever else it is running.
+Not a test: the figures depend on the machine and on whatever else it is running. The results go
+to instance/bench/results.json too (its keys: benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import report
-from benchmarks.generate import DEFAULT_DATABASE, ROOT, Plan, generate
+from benchmarks.generate import DEFAULT_DATABASE, LAYOUT, ROOT, Plan, generate
 
 OUTPUT = ROOT / "instance" / "bench"
 
@@ -25,8 +26,10 @@ def _plan(scale: float, url: str, seed: int, reuse: bool) -> Plan:
     saved = OUTPUT / f"plan-{url.rsplit('/', 1)[1]}.json"
     if reuse and saved.exists():
         data = json.loads(saved.read_text())
-        print(f"Reusing the data set in {url} (generated in {data['seconds']:.0f} s)")
-        return Plan(**data)
+        if data.get("layout") == LAYOUT and data.get("scale") == scale:
+            print(f"Reusing the data set in {url} (generated in {data['seconds']:.0f} s)")
+            return Plan(**data)
+        print(f"Not reusing {url}: it was generated at another scale or by an older generator")
     print(f"Generating the data set at scale {scale:g} into {url} ...", flush=True)
     plan = generate(scale, url, seed)
     counts = ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in plan.counts.items())
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         results["inprocess"] = timings(plan)
     if not options.single_scale:
         results["growth"] = report.growth(pages_by_scale[options.small_scale], pages_by_scale[options.scale])
+    results["targets"] = report.targets(pages_by_scale[options.scale], results.get("growth"),
+                                        results.get("inprocess"))
     results["seconds"] = time.perf_counter() - started
     results["load_average_after"] = os.getloadavg()
     report.write_json(options.output, results)
@@ -94,6 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     if "inprocess" in results:
         print(report.inprocess_table(results["inprocess"]))
         print()
+    print("Targets per page (PASS, MISS, or - for none):")
+    print(report.targets_table(results["targets"], options.scale))
+    print(report.summary_line(results["targets"]))
     print(f"Load average {results['load_average'][0]:.1f} before, {results['load_average_after'][0]:.1f} after, "
           f"on {os.cpu_count()} CPUs: other work on the machine makes these figures noisy.")
     print(f"Results in {options.output} ({results['seconds'] / 60:.1f} minutes in all)")

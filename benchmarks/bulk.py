@@ -19,10 +19,11 @@ def driver_url(url: str) -> str:
     return database_url(url)
 
 
-def server_environment(url: str) -> dict[str, str]:
-    """The environment the app runs with against the benchmark database (CLI and gunicorn)."""
+def server_environment(url: str, profile: str = "development") -> dict[str, str]:
+    """The environment the app runs with against the benchmark database: the generator's CLI
+    commands in development, gunicorn in production (see benchmarks.server)."""
     env = dict(os.environ)
-    env.update(DATABASE_URL=url, FLASK_APP="wsgi:app", GRANTS_ENV="development")
+    env.update(DATABASE_URL=url, FLASK_APP="wsgi:app", GRANTS_ENV=profile)
     env.pop("REDIS_URL", None)
     return env
 
@@ -56,8 +57,8 @@ class Reference:
     criteria: list[str]
     areas: dict[str, int]
     approaches: dict[str, int]
-    strands: list[int]
-    outcomes: list[int]
+    strands: dict[str, int]  # code -> id
+    outcomes: dict[str, int]
     commitments: list[int]
     legal_types: list[str] = field(default_factory=list)
 
@@ -76,8 +77,8 @@ def reference_ids(connection) -> Reference:
     from grants.models.organisations import LegalType
 
     return Reference(rubric_id=rubric_id, criteria=criteria, areas=codes("local_authorities"),
-                     approaches=codes("plan_approaches"), strands=list(codes("adder_strands").values()),
-                     outcomes=list(codes("drugs_outcomes").values()),
+                     approaches=codes("plan_approaches"), strands=codes("adder_strands"),
+                     outcomes=codes("drugs_outcomes"),
                      commitments=list(connection.scalars(select(tables["plan_commitments"].c.id))),
                      legal_types=[kind.value for kind in LegalType])
 

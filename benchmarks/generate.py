@@ -1,14 +1,31 @@
 """The benchmark's data set, generated reproducibly (seeded) into a database of its own.
 
-At scale 1: 20,000 applications across 40 rounds (one round of 1,000 bids for the funding
-recommendation, one of 4,000 for the officer's long list), about 100,000 submitted score sheets by 60
-panel members, 4,000 awards with payments and monitoring returns, 10 pooled-budget agreements over
-5 years with monthly actuals and 50 co-commissioning scenarios. ``scale`` shrinks the counts (0.01 gives
-the 200-application data set); the shape stays the same.
+At scale 1: 20,000 applications across 40 rounds, about 100,000 submitted score sheets by 60 panel
+members, 4,000 awards with payments and monitoring returns, 10 pooled-budget agreements over 5 years
+with monthly actuals and 50 co-commissioning scenarios. ``scale`` shrinks the counts (0.01 gives the
+200-application data set); the shape stays the same.
+
+The rounds, newest first (the same 40 at every scale):
+
+- one open for applications;
+- the *large* round, closed and being scored: 1,000 bids at scale 1 (the issue's "funding
+  recommendation for a 1,000-bid round"), scaled with the data;
+- the *recommendation* and *results* rounds, closed and being scored, of a fixed size at every
+  scale (``FIXED_APPLICATIONS``, more bids than a page of a member's queue), generated from random
+  streams of their own so that their bids, scores and recommendation are the same at every scale:
+  the pages that show a round compare like with like when the data grows (the results round is
+  normalised, so its summary shows the calibration);
+- the *list* round (the officer's long list: 4,000 applications at scale 1), decided;
+- 35 more decided rounds sharing the rest of the applications.
+
+The 20 bench panel accounts (the first 20 members) sit on every scored round but the large one, so a
+member's queue lists the same rounds at every scale; the other members score the large round and
+help on the decided ones. The compared scenarios and the benchmarked pooled-budget agreement come
+from random streams of their own too, so they are the same at every scale.
 
 The bulk (people, rounds, applications, the panel's work, awards) goes in with SQLAlchemy Core
 inserts of lists of rows with ids given here; the few dozen pooled-budget and co-commissioning
-records go through the app's own interfaces (grants.generate_finance), as the demo data does.
+records go through the app's own interfaces (benchmarks.generate_finance), as the demo data does.
 """
 
 from __future__ import annotations
@@ -18,12 +35,13 @@ import secrets
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as clock, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from werkzeug.security import generate_password_hash
 
 from benchmarks import bulk
@@ -36,12 +54,20 @@ ROUNDS = 40
 AREAS = ("cornwall", "isles-of-scilly", "devon", "plymouth", "torbay")
 AREA_WEIGHTS = (31, 1, 45, 15, 8)  # percent of the population, as scoring.bench
 APPROACHES = ("prevention", "people", "place", "partnership")
+# The fixed-size rounds: 52 bids (more than the 50 of a page of a member's queue, so the queue's
+# first page is full at every scale) and 4 applications that are not bids.
+FIXED_BIDS = 52
+FIXED_NOT_BIDS = ("withdrawn", "withdrawn", "ineligible", "ineligible")
+FIXED_APPLICATIONS = FIXED_BIDS + len(FIXED_NOT_BIDS)
+FIXED_BUDGET = Decimal("60000.00")  # about 40% of what the fixed rounds' bids ask for
+SCORERS = {"large": 3, "recommendation": 3, "results": 5}  # per bid; decided rounds share the rest
+LAYOUT = 2  # bumped when the data set's shape changes, so --reuse does not take an older one
 
 
 @dataclass(frozen=True)
 class Sizes:
     applications: int
-    recommendation_bids: int
+    large_round: int
     list_round: int
     score_sheets: int
     panel_members: int
@@ -54,9 +80,17 @@ class Sizes:
         def n(full: int, least: int) -> int:
             return max(least, round(full * scale))
 
-        return cls(applications=n(20_000, 200), recommendation_bids=n(1_000, 10), list_round=n(4_000, 40),
-                   score_sheets=n(100_000, 1_000), panel_members=n(60, BENCH_ACCOUNTS), awards=n(4_000, 40),
-                   agreements=n(10, 1), scenarios=n(50, 4))
+        sizes = cls(applications=n(20_000, 200), large_round=n(1_000, 10), list_round=n(4_000, 40),
+                    score_sheets=n(100_000, 1_000), panel_members=n(60, BENCH_ACCOUNTS + 4), awards=n(4_000, 40),
+                    agreements=n(10, 1), scenarios=n(50, 4))
+        if sizes.others < ROUNDS - 4:
+            raise SystemExit(f"Scale {scale:g} leaves too few applications for the other rounds")
+        return sizes
+
+    @property
+    def others(self) -> int:
+        """Applications in the open round and the 35 decided rounds besides the list round."""
+        return self.applications - self.large_round - 2 * FIXED_APPLICATIONS - self.list_round
 
 
 @dataclass
@@ -65,18 +99,25 @@ class Plan:
 
     scale: float
     database_url: str
+    layout: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     accounts: dict[str, list[str]] = field(default_factory=dict)  # role -> emails
-    recommendation_round: int = 0
+    large_round: int = 0  # 1,000 bids at scale 1, scaled with the data
+    recommendation_round: int = 0  # fixed size at every scale
+    results_round: int = 0  # fixed size at every scale, normalised
     list_round: int = 0
-    results_round: int = 0
     application: int = 0
     agreement: int = 0
     scenarios: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def stream(seed: int, name: str) -> random.Random:
+    """A random stream of its own for one part of the data, the same at every scale."""
+    return random.Random(f"{seed}:{name}")
 
 
 def recreate_database(url: str) -> None:
@@ -117,25 +158,50 @@ def generate(scale: float, url: str = DEFAULT_DATABASE, seed: int = 2026) -> Pla
     chooser = random.Random(seed)
     recreate_database(url)
     migrate(url)
-    plan = Plan(scale=scale, database_url=url)
+    plan = Plan(scale=scale, database_url=url, layout=LAYOUT)
     engine = create_engine(bulk.driver_url(url))
     with engine.begin() as connection:
         ref = bulk.reference_ids(connection)
         ids = bulk.Ids()
         people = _people(connection, chooser, sizes, ids, plan)
-        rounds = _rounds(connection, chooser, sizes, ids, ref, plan)
+        rounds = _rounds(connection, sizes, ids, ref, plan, seed)
         bids = _applications(connection, chooser, sizes, ids, ref, rounds, people, plan)
         _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan)
         from benchmarks.generate_awards import awards
 
         awards(connection, chooser, sizes, ids, ref, rounds, bids, people, plan)
+        _answer_facts(connection, plan)
         bulk.reset_sequences(connection)
     engine.dispose()
     from benchmarks.generate_finance import finance
 
-    finance(plan, sizes, chooser)
+    finance(plan, sizes, seed)
+    _analyse(url)
     plan.seconds = time.perf_counter() - started
     return plan
+
+
+def _analyse(url: str) -> None:
+    """Gather the planner's statistics, as a restore or autovacuum would: bulk inserts leave none,
+    and without them PostgreSQL guesses that a round has two applications and picks plans for that."""
+    engine = create_engine(bulk.driver_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def _answer_facts(connection, plan) -> None:
+    """The rows the app keeps in step with the JSON answers (migration 0010: an application's ADDER
+    strands and outcomes, a return's people reached), which the ORM's events do not write for the
+    Core inserts above. The one place for such derived rows: the app's own ``refill`` rebuilds them
+    from the answers, so they follow its rules."""
+    from grants.models import answer_facts
+
+    answer_facts.refill(connection)
+    tables = (answer_facts.application_adder_strands, answer_facts.application_outcomes,
+              answer_facts.monitoring_return_people)
+    for table in tables:
+        plan.counts[table.name] = connection.scalar(select(func.count()).select_from(table))
 
 
 # People and organisations ------------------------------------------------------------------------
@@ -192,56 +258,71 @@ def _people(connection, chooser, sizes, ids, plan) -> dict:
 class Round:
     id: int
     index: int
+    kind: str  # open, large, recommendation, results, list, decided (see the module's docstring)
     state: str  # open, closed, decided
     closes_at: datetime
     decided_at: datetime | None
-    size: int
+    size: int  # applications
+    rng: random.Random | None = None  # the fixed-size rounds' own stream
     scorers_per_bid: int = 3
     panel: list[int] = field(default_factory=list)
 
+    @property
+    def fixed(self) -> bool:
+        return self.kind in ("recommendation", "results")
 
-def _rounds(connection, chooser, sizes, ids, ref, plan) -> list[Round]:
-    """40 rounds, one every 45 days: the newest open, the two before it closed and being assessed
-    (the 1,000-bid recommendation round and a normal one scored with calibration), the rest decided;
-    the newest decided round is the long list's."""
+
+KINDS = ("open", "large", "recommendation", "results", "list")  # by age: 0 the newest; older are "decided"
+
+
+def _rounds(connection, sizes, ids, ref, plan, seed) -> list[Round]:
+    """40 rounds, one every 45 days (see the module's docstring for what each is)."""
     today = datetime.now(UTC).date()
-    others = sizes.applications - sizes.recommendation_bids - sizes.list_round
-    other_sizes = iter(_split(others, ROUNDS - 2))
+    other_sizes = iter(_split(sizes.others, ROUNDS - 4))
+    fixed_sizes = {"large": sizes.large_round, "recommendation": FIXED_APPLICATIONS,
+                   "results": FIXED_APPLICATIONS, "list": sizes.list_round}
     rounds, rows = [], []
     for index in range(ROUNDS):
         age = ROUNDS - 1 - index  # 0 for the newest
+        kind = KINDS[age] if age < len(KINDS) else "decided"
         if age == 0:
             state, closes = "open", today + timedelta(days=45)
         else:
-            state, closes = ("closed" if age <= 2 else "decided"), today - timedelta(days=20 + 45 * (age - 1))
-        size = sizes.recommendation_bids if age == 1 else sizes.list_round if age == 3 else next(other_sizes)
+            state, closes = ("closed" if age <= 3 else "decided"), today - timedelta(days=20 + 45 * (age - 1))
         opens = closes - timedelta(days=65)
         decided = _at(closes + timedelta(days=30)) if state == "decided" else None
-        funding_round = Round(ids.next("funding_rounds"), index, state, _at(closes, 17), decided, size)
+        funding_round = Round(ids.next("funding_rounds"), index, kind, state, _at(closes, 17), decided,
+                              fixed_sizes.get(kind) or next(other_sizes))
+        if funding_round.fixed:
+            funding_round.rng = stream(seed, f"round:{kind}")
         rounds.append(funding_round)
         rows.append(dict(
             id=funding_round.id, name=f"Commissioners Grant round {index + 1:02d}",
             description="Projects that reduce drug-related harm and crime in our communities.",
             guidance="## Before you apply\n\nRead the plan's **four approaches**.",
-            opens_at=_at(opens), closes_at=funding_round.closes_at, total_budget=Decimal("200000.00"),
+            opens_at=_at(opens), closes_at=funding_round.closes_at,
+            total_budget=FIXED_BUDGET if funding_round.fixed else Decimal("200000.00"),
             min_award=Decimal("1000.00"), max_award=Decimal("5000.00"), max_project_months=12,
             max_annual_income=Decimal("500000.00"), rubric_id=ref.rubric_id, scorers_per_bid=3,
-            score_aggregation="mean", normalise_scores=age == 2, published_at=_at(opens - timedelta(days=7)),
-            decided_at=decided, created_at=_at(opens - timedelta(days=30)), updated_at=_at(opens), version=1,
+            score_aggregation="mean", normalise_scores=kind in ("results", "large"),
+            published_at=_at(opens - timedelta(days=7)), decided_at=decided,
+            created_at=_at(opens - timedelta(days=30)), updated_at=_at(opens), version=1,
         ))
     bulk.insert(connection, "funding_rounds", rows)
     links = {"round_local_authorities": ("local_authority_id", ref.areas.values()),
              "round_approaches": ("approach_id", ref.approaches.values()),
-             "round_adder_strands": ("adder_strand_id", ref.strands), "round_outcomes": ("outcome_id", ref.outcomes)}
+             "round_adder_strands": ("adder_strand_id", ref.strands.values()),
+             "round_outcomes": ("outcome_id", ref.outcomes.values())}
     for table, (column, values) in links.items():
         bulk.insert(connection, table, [{"round_id": r.id, column: v} for r in rounds for v in values])
     bulk.insert(connection, "round_legal_types",
                 [{"round_id": r.id, "legal_type": kind} for r in rounds for kind in ref.legal_types])
-    plan.recommendation_round = rounds[-2].id
-    plan.results_round = rounds[-3].id
-    plan.list_round = rounds[-4].id
+    by_kind = {r.kind: r.id for r in rounds}
+    plan.large_round, plan.recommendation_round = by_kind["large"], by_kind["recommendation"]
+    plan.results_round, plan.list_round = by_kind["results"], by_kind["list"]
     plan.counts["funding_rounds"] = len(rounds)
-    plan.counts["recommendation_bids"] = sizes.recommendation_bids
+    plan.counts["large_round_applications"] = sizes.large_round
+    plan.counts["fixed_round_applications"] = FIXED_APPLICATIONS
     return rounds
 
 
@@ -253,18 +334,26 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
 
     organisations = people["organisations"]
     officers = [user_id for user_id, _ in people["staff"]["grants_officer"]]
-    app_rows, section_rows, area_rows, approach_rows, bids = [], [], [], [], []
+    app_rows, section_rows, bids = [], [], []
+    links: dict[str, list[dict]] = defaultdict(list)
     counters: dict[int, int] = {}
     for funding_round in rounds:
-        # Each organisation applies to a round at most once.
+        rng = funding_round.rng or chooser
+        statuses = None
+        if funding_round.fixed:
+            statuses = list(FIXED_NOT_BIDS) + ["under_assessment"] * FIXED_BIDS
+            rng.shuffle(statuses)
+        # Each organisation applies to a round at most once (while there are organisations enough).
+        # Drawn from the main stream: how many draws a sample takes depends on the organisations' number.
         applicants = chooser.sample(organisations, min(funding_round.size, len(organisations)))
         applicants += chooser.choices(organisations, k=funding_round.size - len(applicants))
-        for org in applicants:
-            area = chooser.choices(AREAS, AREA_WEIGHTS)[0]
-            approaches = chooser.sample(APPROACHES, chooser.choice((1, 2, 2, 3)))
-            amount = Decimal(chooser.randrange(1_000_00, 5_000_01)) / 100
-            status = _status(chooser, funding_round.state)
-            submitted = funding_round.closes_at - timedelta(days=chooser.randrange(1, 40), hours=chooser.randrange(9))
+        for number, org in enumerate(applicants):
+            area = rng.choices(AREAS, AREA_WEIGHTS)[0]
+            approaches = rng.sample(APPROACHES, rng.choice((1, 2, 2, 3)))
+            amount = Decimal(rng.randrange(1_000_00, 5_000_01)) / 100
+            status = (statuses[number] if statuses else "under_assessment" if funding_round.kind == "large"
+                      else _status(rng, funding_round.state))
+            submitted = funding_round.closes_at - timedelta(days=rng.randrange(1, 40), hours=rng.randrange(9))
             app_id = ids.next("applications")
             row = dict(id=app_id, round_id=funding_round.id, organisation_id=org["id"], status=status,
                        project_title=f"Project {app_id:05d}: {area.replace('-', ' ').title()} {approaches[0]}",
@@ -276,7 +365,7 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
                 row.update(reference=f"CGS-{year}-{counters[year]:05d}", submitted_at=submitted,
                            organisation_snapshot=_snapshot(org))
             if status not in ("draft", "submitted"):
-                row.update(screened_at=submitted + timedelta(days=5), screened_by_id=chooser.choice(officers),
+                row.update(screened_at=submitted + timedelta(days=5), screened_by_id=rng.choice(officers),
                            screening_reason="The organisation's income is over the round's limit."
                            if status == "ineligible" else None)
             if status == "withdrawn":
@@ -287,13 +376,14 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
                                                      org["contact_name"]).items():
                 section_rows.append(dict(application_id=app_id, key=key, answers=answers, complete=True,
                                          updated_at=submitted))
-            area_rows.append(dict(application_id=app_id, local_authority_id=ref.areas[area]))
-            approach_rows += [dict(application_id=app_id, approach_id=ref.approaches[a]) for a in approaches]
+            links["application_local_authorities"].append(
+                dict(application_id=app_id, local_authority_id=ref.areas[area]))
+            links["application_approaches"] += [dict(application_id=app_id, approach_id=ref.approaches[a])
+                                                for a in approaches]
             if status in ("under_assessment", "successful", "unsuccessful"):
                 bids.append(dict(row, round=funding_round, area=area, approaches=approaches))
     _choose_successful(chooser, sizes, bids, app_rows)
-    for table, rows in (("applications", app_rows), ("application_sections", section_rows),
-                        ("application_local_authorities", area_rows), ("application_approaches", approach_rows)):
+    for table, rows in (("applications", app_rows), ("application_sections", section_rows), *links.items()):
         bulk.insert(connection, table, rows)
     bulk.insert(connection, "reference_counters",
                 [dict(series=f"CGS-{year}", value=value) for year, value in counters.items()])
@@ -335,41 +425,57 @@ def _snapshot(org: dict) -> dict:
 # The panel ---------------------------------------------------------------------------------------
 
 def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> None:
-    """Panels of up to 12 members a round; every bid scored by its round's number of members, each
-    of whom declared no conflict and submitted a sheet; a few other members declared a conflict."""
+    """Each scored round's panel; every bid scored by its round's number of members, each of whom
+    declared no conflict and submitted a sheet; a few other members declared a conflict.
+
+    The bench accounts (the first 20 members) sit on every scored round but the large one: alone on
+    the fixed-size rounds, with up to 4 others on the decided rounds. The large round's panel is 12
+    of the other members. The decided rounds' scorers per bid make up the score sheets' total."""
     members = [user_id for user_id, _ in people["staff"]["panel_member"]]
+    bench, others = members[:BENCH_ACCOUNTS], members[BENCH_ACCOUNTS:]
     officer = people["staff"]["grants_officer"][0][0]
-    recommendation = rounds[-2]
-    others = [bid for bid in bids if bid["round"] is not recommendation]
-    per_bid = (sizes.score_sheets - 3 * sizes.recommendation_bids) / max(1, len(others))
+    bids_in = defaultdict(int)
+    for bid in bids:
+        bids_in[bid["round"].id] += 1
+    set_sheets = sum(SCORERS[r.kind] * bids_in[r.id] for r in rounds if r.kind in SCORERS)
+    decided_bids = sum(bids_in[r.id] for r in rounds if r.state == "decided")
+    per_bid = max(1, min(8, round((sizes.score_sheets - set_sheets) / max(1, decided_bids))))
     for funding_round in rounds:
         if funding_round.state == "open":
             continue
-        funding_round.scorers_per_bid = 3 if funding_round is recommendation else max(1, min(8, round(per_bid)))
-        funding_round.panel = chooser.sample(members, min(len(members), max(12, funding_round.scorers_per_bid)))
+        funding_round.scorers_per_bid = SCORERS.get(funding_round.kind, per_bid)
+        if funding_round.fixed:
+            funding_round.panel = list(bench)
+        elif funding_round.kind == "large":
+            funding_round.panel = chooser.sample(others, min(12, len(others)))
+        else:
+            funding_round.panel = bench + chooser.sample(others, min(4, len(others)))
+        if len(funding_round.panel) < funding_round.scorers_per_bid:
+            raise SystemExit(f"Too few panel members ({len(members)}) for round {funding_round.index + 1}")
     member_rows = [dict(round_id=r.id, user_id=u, added_at=r.closes_at - timedelta(days=30), added_by_id=officer)
                    for r in rounds for u in r.panel]
     assignments, declarations, sheets = [], [], []
     for bid in bids:
         funding_round = bid["round"]
-        scorers = chooser.sample(funding_round.panel, funding_round.scorers_per_bid)
-        quality = chooser.random()
+        rng = funding_round.rng or chooser
+        scorers = rng.sample(funding_round.panel, funding_round.scorers_per_bid)
+        quality = rng.random()
         for user_id in scorers:
-            when = funding_round.closes_at + timedelta(days=chooser.randrange(1, 15))
+            when = funding_round.closes_at + timedelta(days=rng.randrange(1, 15))
             assignments.append(dict(application_id=bid["id"], user_id=user_id, round_id=funding_round.id,
                                     manual=False, assigned_at=funding_round.closes_at, assigned_by_id=officer))
             declarations.append(dict(id=ids.next("conflict_declarations"), application_id=bid["id"],
                                      user_id=user_id, conflicted=False, declared_at=when))
-            values = {key: max(0, min(4, round(quality * 4 + chooser.gauss(0, 0.8)))) for key in ref.criteria}
+            values = {key: max(0, min(4, round(quality * 4 + rng.gauss(0, 0.8)))) for key in ref.criteria}
             comments = {key: "Scored against the descriptor; see my notes." for key, v in values.items() if v in (0, 4)}
             sheets.append(dict(id=ids.next("score_sheets"), application_id=bid["id"], user_id=user_id,
                                round_id=funding_round.id, rubric_id=ref.rubric_id, status="submitted",
                                values=values, comments=comments, created_at=when, updated_at=when,
                                submitted_at=when, version=1))
         spare = [u for u in funding_round.panel if u not in scorers]
-        if spare and chooser.random() < 0.02:
+        if spare and rng.random() < 0.02:
             declarations.append(dict(id=ids.next("conflict_declarations"), application_id=bid["id"],
-                                     user_id=chooser.choice(spare), conflicted=True, declared_at=funding_round.closes_at,
+                                     user_id=rng.choice(spare), conflicted=True, declared_at=funding_round.closes_at,
                                      reason="I am a trustee of the organisation that made this application."))
     connection.execute(text("UPDATE rubrics SET frozen_at = :now WHERE id = :id"),
                        {"now": datetime.now(UTC) - timedelta(days=5 * 365), "id": ref.rubric_id})
@@ -379,9 +485,7 @@ def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> 
     for table, rows in (("panel_members", member_rows), ("scoring_assignments", assignments),
                         ("conflict_declarations", declarations), ("score_sheets", sheets)):
         bulk.insert(connection, table, rows)
-    # The bench panel accounts are the members on the most rounds, so their queues are the longest.
-    on_rounds = {u: sum(u in r.panel for r in rounds) for u in members}
     emails = dict(people["staff"]["panel_member"])
-    plan.accounts["panel_member"] = [emails[u] for u in sorted(members, key=lambda u: -on_rounds[u])[:BENCH_ACCOUNTS]]
+    plan.accounts["panel_member"] = [emails[u] for u in bench]
     plan.counts["score_sheets"] = len(sheets)
     plan.counts["panel_members"] = len(members)

@@ -1,6 +1,7 @@
 """The benchmark's awards: one for each successful bid, with its instalments (paid when due),
 quarterly monitoring returns (accepted once past, submitted when just due) and plan commitments;
-and each decided round's recorded recommendation and decision. Bulk Core inserts, as generate.py."""
+and each decided round's recorded recommendation and decision. Bulk Core inserts, as generate.py
+(whose ``_answer_facts`` then derives the people-reached rows from the returns' answers)."""
 
 from __future__ import annotations
 

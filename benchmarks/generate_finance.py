@@ -1,6 +1,9 @@
-"""The benchmark's pooled budgets, co-commissioning scenarios and the 1,000-bid round's funding
-recommendation: few records, so they go through the app's interfaces as the demo data does
-(checks, audit and all), in the benchmark database."""
+"""The benchmark's pooled budgets, co-commissioning scenarios and the closed rounds' funding
+recommendations: few records, so they go through the app's interfaces as the demo data does
+(checks, audit and all), in the benchmark database.
+
+The agreements and the scenarios each draw on a random stream of their own, so the first agreement
+(the one whose page is timed) and the compared scenarios are the same at every scale."""
 
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from benchmarks import bulk
+from benchmarks.generate import stream
 
 LINES = ("Community treatment", "Criminal justice treatment pathway", "Prison release continuity of care",
          "Recovery support", "Young people's service")
 YEARS = 5
+COMPARED = 4  # scenarios on the comparison page, at every scale
 
 
-def finance(plan, sizes, chooser) -> None:
+def finance(plan, sizes, seed: int) -> None:
     from grants import create_app
     from grants.extensions import db
 
@@ -30,14 +35,15 @@ def finance(plan, sizes, chooser) -> None:
         finance_officer = accounts.get_user_by_email(plan.accounts["finance_officer"][0])
         commissioner = accounts.get_user_by_email(plan.accounts["commissioner"][0])
         officer = accounts.get_user_by_email(plan.accounts["grants_officer"][0])
-        plan.agreement = _pooled(sizes.agreements, chooser, finance_officer)
+        plan.agreement = _pooled(sizes.agreements, stream(seed, "pooled"), finance_officer)
         db.session.commit()
-        plan.scenarios = _scenarios(sizes.scenarios, chooser, commissioner)
+        plan.scenarios, plan.counts["scenarios"] = _scenarios(sizes.scenarios, stream(seed, "scenarios"),
+                                                              commissioner)
         db.session.commit()
-        _recommendation(plan.recommendation_round, officer)
-        db.session.commit()
+        for round_id in (plan.recommendation_round, plan.large_round):
+            _recommendation(round_id, officer)
+            db.session.commit()
         plan.counts["agreements"] = sizes.agreements
-        plan.counts["scenarios"] = sizes.scenarios
         db.engine.dispose()
 
 
@@ -98,15 +104,16 @@ def _pooled(count: int, chooser, user) -> int:
     return first_id
 
 
-def _scenarios(count: int, chooser, user) -> list[int]:
-    """``count`` scenario rows (some of them later versions of earlier ones); returns four ids of
-    joint scenarios for the comparison page."""
+def _scenarios(count: int, chooser, user) -> tuple[list[int], int]:
+    """At least ``count`` scenario rows (some of them later versions of earlier ones): first the
+    ``COMPARED`` joint scenarios for the comparison page (no revisions, so they are the same at
+    every scale), then the rest. Returns the compared ids and how many rows were made."""
     from grants.demo_cocommissioning import ALL_FIVE, BASE
     from grants.interfaces import cocommissioning
 
     cocommissioning.ensure_areas()
     made, joint = [], []
-    while len(made) < count:
+    while len(made) < count or len(joint) < COMPARED:
         partners = sorted(chooser.sample(ALL_FIVE, chooser.randrange(2, 6)))
         need = Decimal(chooser.choice((0, 25, 50)))
         data = replace(BASE, name=f"Scenario {len(made) + 1:02d}: {len(partners)} PCCs", partner_codes=partners,
@@ -119,16 +126,16 @@ def _scenarios(count: int, chooser, user) -> list[int]:
             data = replace(data, cap_pence=None)
             row = cocommissioning.create_scenario(data, user)
         made.append(row.id)
-        if len(made) < count and chooser.random() < 0.3:
+        if len(joint) >= COMPARED and len(made) < count and chooser.random() < 0.3:
             row = cocommissioning.revise_scenario(row, replace(data, scale_percent=Decimal(80), cap_pence=None), user)
             made.append(row.id)
         joint.append(row.id)
-    return joint[:4]
+    return joint[:COMPARED], len(made)
 
 
 def _recommendation(round_id: int, officer) -> None:
-    """Run the funding recommendation for the 1,000-bid round, with area and approach minimums, as
-    an officer would, so its page shows a result."""
+    """Run the round's funding recommendation, with area and approach minimums, as an officer
+    would, so its page shows a result."""
     import scoring
     from grants.extensions import db
     from grants.interfaces import decisions

@@ -101,7 +101,7 @@ def timings(plan: Plan) -> list[dict]:
             _download(finance, f"/pooled-budgets/{agreement_id}/export.xlsx")()
 
     awards = plan.counts.get("awards", 0)
-    bids = plan.counts.get("recommendation_bids") or "the"
+    bids = f"{plan.counts['large_round_applications']:,}" if "large_round_applications" in plan.counts else "the"
     jobs = [
         (f"Pooled budgets xlsx, all {len(agreements)} agreements (one workbook each)", pooled, Target()),
         (f"360Giving JSON, all {awards:,} awards", _download(officer, "/awards/open-data/360giving.json"),
@@ -109,7 +109,8 @@ def timings(plan: Plan) -> list[dict]:
         (f"360Giving xlsx, all {awards:,} awards", _download(officer, "/awards/open-data/360giving.xlsx"),
          Target(2, 200)),
         (f"Scoring matrix xlsx, {bids} bid round",
-         _download(officer, f"/panel/rounds/{plan.recommendation_round}/scoring.xlsx"), Target(3)),
+         _download(officer, f"/panel/rounds/{plan.large_round or plan.recommendation_round}/scoring.xlsx"),
+         Target(3)),
         ("MILP recommendation, 1,000 random bids (scoring.bench)", _milp(), Target(2)),
         ("Monte Carlo social return, 10,000 draws", _monte_carlo(), Target(1)),
     ]

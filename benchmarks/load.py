@@ -22,7 +22,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from benchmarks import bulk
-from benchmarks.generate import PASSWORD, ROOT, Plan
+from benchmarks.generate import FIXED_BIDS, PASSWORD, ROOT, Plan
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -36,29 +36,46 @@ class Page:
     title: str
     role: str | None  # whose accounts sign in; None for the public baseline
     path: str
+    compared: bool = True  # False: at the large scale only, so it has no growth row
 
 
 def pages(plan: Plan) -> list[Page]:
-    """The baseline first, then the issue's nine pages, with the ids the generator made."""
+    """The baseline first, then the issue's pages, with the ids the generator made.
+
+    The keys (as in results.json) are stable; the pages that show one round show a fixed-size round
+    (the same bids at every scale), so their growth compares the same page amid more data. When the
+    large round is bigger than the fixed-size ones (at scale 1: 1,000 bids), two more pages show it:
+    ``recommendation_large`` and ``scoring_summary_large``, checked against the p95 target only.
+    """
     list_page = min(LIST_PAGE, _list_pages(plan))
-    compare = "&".join(f"ids={i}" for i in plan.scenarios[:4])
-    return [
+    compare = "&".join(f"ids={i}" for i in plan.scenarios)
+    fixed = plan.counts.get("fixed_round_applications", 0)
+    large = plan.counts.get("large_round_applications", 0)  # every one a bid
+    listed = [
         Page("baseline", "Public start page (baseline)", None, "/"),
         Page("applicant_dashboard", "Applicant dashboard", "applicant", "/applications"),
         Page("application_list", f"Officer application list (Devon, by organisation, page {list_page})",
              "grants_officer",
              f"/screening/rounds/{plan.list_round}?local_authority=devon&sort=organisation&order=asc&page={list_page}"),
         Page("application", "One application", "grants_officer", f"/screening/applications/{plan.application}"),
-        Page("panel_queue", "Panel member's queue", "panel_member", "/panel"),
-        Page("scoring_summary", "Round scoring summary with calibration", "grants_officer",
+        Page("panel_queue", "Panel member's queue (2 rounds being scored)", "panel_member", "/panel"),
+        Page("scoring_summary", f"Scoring summary with calibration ({FIXED_BIDS}-bid round)", "grants_officer",
              f"/panel/rounds/{plan.results_round}/results"),
-        Page("recommendation", "Funding recommendation (largest round)", "grants_officer",
+        Page("recommendation", f"Funding recommendation ({FIXED_BIDS}-bid round)", "grants_officer",
              f"/panel/rounds/{plan.recommendation_round}/recommendation"),
         Page("awards_dashboard", "Awards dashboard", "grants_officer", "/awards/dashboard"),
         Page("pooled_agreement", "Pooled-budget agreement", "finance_officer", f"/pooled-budgets/{plan.agreement}"),
-        Page("scenario_comparison", "Co-commissioning scenario comparison", "finance_officer",
-             f"/co-commissioning/compare?{compare}"),
+        Page("scenario_comparison", f"Co-commissioning scenario comparison ({len(plan.scenarios)} scenarios)",
+             "finance_officer", f"/co-commissioning/compare?{compare}"),
     ]
+    if large > fixed:
+        listed += [
+            Page("recommendation_large", f"Funding recommendation ({large:,}-bid round)", "grants_officer",
+                 f"/panel/rounds/{plan.large_round}/recommendation", compared=False),
+            Page("scoring_summary_large", f"Scoring summary with calibration ({large:,}-bid round)",
+                 "grants_officer", f"/panel/rounds/{plan.large_round}/results", compared=False),
+        ]
+    return listed
 
 
 def _list_pages(plan: Plan) -> int:
@@ -80,14 +97,18 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with ``workers`` sync workers on a free port, against the benchmark database."""
+    """gunicorn with ``workers`` sync workers on a free port, against the benchmark database, with the
+    production profile (see benchmarks.server); its output, the app's JSON request log included,
+    goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced each run)."""
 
-    def __init__(self, database_url: str, workers: int = 2):
+    def __init__(self, database_url: str, workers: int = 2, log: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = bulk.server_environment(database_url)
+        env = bulk.server_environment(database_url, "production")
         env["SECRET_KEY"] = secrets.token_hex(32)
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
+        log = log or ROOT / "instance" / "bench" / f"gunicorn-{database_url.rsplit('/', 1)[1]}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "120", "--log-level", "warning", "benchmarks.server:bench_app()"],
@@ -142,6 +163,7 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 def sign_in(base: str, email: str) -> requests.Session:
@@ -165,7 +187,8 @@ def check(server: Server, plan: Plan, page: Page) -> tuple[int, int | None]:
 def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float) -> dict:
     """Drive ``page`` with ``users`` concurrent users for ``seconds``; timings, queries and memory."""
     status, queries = check(server, plan, page)
-    result = {"key": page.key, "title": page.title, "path": page.path, "status": status, "single_queries": queries}
+    result = {"key": page.key, "title": page.title, "path": page.path, "compared": page.compared, "status": status,
+              "single_queries": queries}
     if status != 200:
         result["error"] = f"the page answered {status}, so it was not load tested"
         return result

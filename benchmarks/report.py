@@ -55,19 +55,24 @@ def page_table(pages: list[dict]) -> str:
 
 
 def growth(small: list[dict], large: list[dict]) -> list[dict]:
-    """Per page: p50 large ÷ p50 small (target <= 1.5) and whether the SQL count stayed the same."""
+    """Per page: p50 large ÷ p50 small (target <= 1.5) and whether the SQL count stayed the same.
+    A page measured at the large scale only (``compared`` false) gets a row of "-"."""
     by_key = {page["key"]: page for page in small}
     rows = []
     for page in large:
         other = by_key.get(page["key"])
-        if other is None:
+        if other is None or not page.get("compared", True):
+            rows.append({"key": page["key"], "title": page["title"], "compared": False,
+                         "p50_small_ms": None, "p50_large_ms": page.get("p50_ms"), "p50_ratio": None,
+                         "p50_verdict": "-", "queries_small": None, "queries_large": page.get("queries"),
+                         "queries_verdict": "-"})
             continue
         ratio = None
         if page.get("p50_ms") and other.get("p50_ms"):
             ratio = page["p50_ms"] / other["p50_ms"]
         same = bool(page.get("queries")) and page.get("queries") == other.get("queries")
         rows.append({
-            "key": page["key"], "title": page["title"], "p50_small_ms": other.get("p50_ms"),
+            "key": page["key"], "title": page["title"], "compared": True, "p50_small_ms": other.get("p50_ms"),
             "p50_large_ms": page.get("p50_ms"), "p50_ratio": ratio,
             "p50_verdict": "-" if page["key"] == "baseline" else ("ERROR" if ratio is None
                                                                   else "PASS" if ratio <= P50_GROWTH_TARGET else "MISS"),
@@ -77,13 +82,56 @@ def growth(small: list[dict], large: list[dict]) -> list[dict]:
     return rows
 
 
+ONLY_LARGE = "*"  # marks a page measured at the large scale only
+
+
 def growth_table(rows: list[dict], small_scale: float, large_scale: float) -> str:
     headings = ["Page", f"p50 ms @{small_scale:g}", f"p50 ms @{large_scale:g}", "ratio", "<=1.5",
                 f"SQL @{small_scale:g}", f"SQL @{large_scale:g}", "same SQL"]
-    body = [[r["title"], _number(r["p50_small_ms"]), _number(r["p50_large_ms"]),
-             _number(r["p50_ratio"], "{:.2f}"), r["p50_verdict"], _queries({"queries": r["queries_small"]}),
-             _queries({"queries": r["queries_large"]}), r["queries_verdict"]] for r in rows]
+    body = [[r["title"] + ("" if r.get("compared", True) else " " + ONLY_LARGE), _number(r["p50_small_ms"]),
+             _number(r["p50_large_ms"]), _number(r["p50_ratio"], "{:.2f}"), r["p50_verdict"],
+             _queries({"queries": r["queries_small"]}), _queries({"queries": r["queries_large"]}),
+             r["queries_verdict"]] for r in rows]
+    table = _table(headings, body)
+    if any(not r.get("compared", True) for r in rows):
+        table += (f"\n  {ONLY_LARGE} at scale {large_scale:g} only (the issue's large round; the small data set's "
+                  "round of that kind is too small to compare): no growth row, p95 target only")
+    return table
+
+
+def targets(large: list[dict], growth_rows: list[dict] | None, inprocess: list[dict] | None) -> dict:
+    """Every target's verdict per page (p95 within 4x the baseline at the large scale; the same SQL
+    statements per request at both scales; p50 growth <= 1.5) and the in-process targets, with the
+    counts of PASS and MISS (an ERROR counts as a miss; "-" is no target)."""
+    by_key = {row["key"]: row for row in growth_rows or []}
+    pages = []
+    for page in large:
+        if page["key"] == "baseline":
+            continue
+        row = by_key.get(page["key"], {})
+        pages.append({"key": page["key"], "title": page["title"], "p95": page.get("p95_verdict", "ERROR"),
+                      "same_sql": row.get("queries_verdict", "-"), "p50_growth": row.get("p50_verdict", "-")})
+    verdicts = [page[name] for page in pages for name in ("p95", "same_sql", "p50_growth")]
+    verdicts += [row["verdict"] for row in inprocess or []]
+    met = sum(v == "PASS" for v in verdicts)
+    missed = sum(v in ("MISS", "ERROR") for v in verdicts)
+    return {"pages": pages, "met": met, "missed": missed,
+            "missed_list": [f"{page['key']}:{name}" for page in pages for name in ("p95", "same_sql", "p50_growth")
+                            if page[name] in ("MISS", "ERROR")]
+            + [row["title"] for row in inprocess or [] if row["verdict"] in ("MISS", "ERROR")]}
+
+
+def targets_table(summary: dict, large_scale: float) -> str:
+    headings = ["Page", f"p95<=4x base @{large_scale:g}", "same SQL", "p50 growth<=1.5"]
+    body = [[page["key"], page["p95"], page["same_sql"], page["p50_growth"]] for page in summary["pages"]]
     return _table(headings, body)
+
+
+def summary_line(summary: dict) -> str:
+    line = f"Targets: {summary['met']} met, {summary['missed']} missed"
+    if summary["missed_list"]:
+        line += " (" + "; ".join(summary["missed_list"]) + ")"
+    return line
 
 
 def inprocess_table(rows: list[dict]) -> str:

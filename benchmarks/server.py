@@ -1,12 +1,24 @@
 """The app as the benchmark serves it: ``gunicorn 'benchmarks.server:bench_app()'``.
 
-Two settings differ from a normal deployment, both for measuring: every response carries the
-number of SQL statements it ran (X-Query-Count), and sign-in rate limiting is off, because every
-simulated user signs in from 127.0.0.1 and the per-address limit would lock them out.
+gunicorn runs it with the production profile (``GRANTS_ENV=production``, a random SECRET_KEY:
+benchmarks.load.Server), so logging (JSON lines, one per request: ``LOG_REQUESTS``, to gunicorn's
+log file) and every other setting cost what they cost in production. Four settings differ, all for
+measuring over plain HTTP on one machine:
+
+- every response carries the number of SQL statements it ran (X-Query-Count);
+- sign-in rate limiting is off, because every simulated user signs in from 127.0.0.1 and the
+  per-address limit would lock them out;
+- the session and remember-me cookies are not ``Secure``, because locust talks plain HTTP to
+  127.0.0.1 (no TLS-terminating proxy in front) and a client keeps no Secure cookie from it.
 """
 
 from grants import create_app
 
 
 def bench_app():
-    return create_app({"QUERY_COUNT_HEADER": True, "RATELIMIT_ENABLED": False})
+    return create_app({
+        "QUERY_COUNT_HEADER": True,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    })

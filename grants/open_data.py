@@ -21,7 +21,7 @@ signatory, and no postcode of an unregistered group (which is often somebody's h
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
@@ -158,12 +158,18 @@ def write_package(write: Callable[[str], object],
     a time, so that only one batch is held in memory; ``write`` takes each piece of text in order."""
     write('{"grants": [')
     separator = ""
+    for record in grants(batches, settings):
+        write(separator + to_json(record))
+        separator = ", "
+    write("]}")
+
+
+def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[str, Any]], Mapping[int, Decimal]]],
+           settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """Each award of ``batches`` (as for ``write_package``) as a 360Giving grant, one at a time."""
     for awards, projects, disbursed in batches:
         for award in awards:
-            record = grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id))
-            write(separator + to_json(record))
-            separator = ", "
-    write("]}")
+            yield grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id))
 
 
 def to_json(value: Any) -> str:

@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 from grants import open_data
 from grants.config import ConfigurationError, load_config
 from grants.exports import threesixtygiving
-from grants.interfaces import portfolio
+from grants.interfaces import portfolio_awards
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.organisations import LegalType
@@ -114,7 +114,7 @@ def make_grant(db, organisation=None, status=AwardStatus.ACCEPTED, title="Harbou
 
 
 def build(awards) -> dict:
-    return open_data.package(awards, portfolio.section_answers(awards, "project"), SETTINGS)
+    return open_data.package(awards, portfolio_awards.section_answers(awards, "project"), SETTINGS)
 
 
 def test_the_export_validates_against_the_360giving_schema(db, validator):
@@ -123,7 +123,7 @@ def test_the_export_validates_against_the_360giving_schema(db, validator):
     make_grant(db, OrganisationFactory(legal_type=LegalType.CIC, charity_number=None, company_number="01234567"),
                status=AwardStatus.CLOSED, areas=())
     make_grant(db, OrganisationFactory(legal_type=LegalType.UNINCORPORATED_GROUP, charity_number=None))
-    document = json.loads(open_data.to_json(build(portfolio.publishable_awards())))
+    document = json.loads(open_data.to_json(build(portfolio_awards.publishable_awards())))
     assert len(document["grants"]) == 3
     assert _problems(validator, document) == []
 
@@ -177,7 +177,7 @@ def test_a_grant_has_the_standards_fields(db):
 
 def test_only_accepted_and_closed_awards_are_published(db):
     published = {make_grant(db, status=status).id: status for status in AwardStatus}
-    assert {award.id for award in portfolio.publishable_awards()} == {
+    assert {award.id for award in portfolio_awards.publishable_awards()} == {
         award_id for award_id, status in published.items() if status in (AwardStatus.ACCEPTED, AwardStatus.CLOSED)
     }
 
@@ -357,3 +357,47 @@ def test_a_prefix_not_in_360givings_form_is_refused(tmp_path, prefix):
 def test_the_exported_filenames_are_dated_ascii():
     assert threesixtygiving.filename("json").startswith("360giving-")
     assert threesixtygiving.filename("xlsx").isascii()
+
+
+def test_the_open_data_page_shows_the_grants_a_page_at_a_time(db, as_role, monkeypatch):
+    monkeypatch.setattr(portfolio_awards, "OPEN_DATA_PAGE_SIZE", 2)
+    awards = [make_grant(db, title=f"Project {number}") for number in range(3)]
+    client = as_role("grants_officer")
+    first, second = page(client.get("/awards/open-data")), page(client.get("/awards/open-data?page=2"))
+    titles = [[row.select("td")[0].get_text(strip=True) for row in soup.select("table tbody tr")]
+              for soup in (first, second)]
+    assert titles == [["Project 0", "Project 1"], ["Project 2"]]  # oldest offer first, as in the files
+    assert "Showing 1 to 2 of 3 grants" in first.get_text()
+    assert first.select_one(".govuk-pagination__next a")["href"] == "/awards/open-data?page=2"
+    assert client.get("/awards/open-data?page=3").status_code == 404
+    # The downloads still hold every grant, not a page of them.
+    assert len(client.get("/awards/open-data/360giving.json").get_json()["grants"]) == len(awards)
+    rows = list(load_workbook(BytesIO(client.get("/awards/open-data/360giving.xlsx").data))["grants"].values)
+    assert [row[1] for row in rows[1:]] == ["Project 0", "Project 1", "Project 2"]
+
+
+def test_the_spreadsheet_is_written_in_one_pass_over_batches_of_grants(db, app):
+    made = [make_grant(db, title=f"Batch {number}", areas=("devon",) if number % 2 else ("cornwall", "torbay"))
+            for number in range(3)]
+    consumed = []
+
+    def one_by_one():
+        for grant in open_data.grants(portfolio_awards.publishable_batches(size=1), app.config):
+            consumed.append(grant["id"])
+            yield grant
+
+    with threesixtygiving.workbook(one_by_one()) as document:
+        workbook = load_workbook(document)
+    assert len(consumed) == len(made)  # each grant asked for once: the two sheets are written together
+    grants = [row[0] for row in list(workbook["grants"].values)[1:]]
+    locations = [(row[0], row[1]) for row in list(workbook["beneficiaryLocation"].values)[1:]]
+    assert grants == consumed
+    assert locations == [(consumed[0], "Cornwall"), (consumed[0], "Torbay"), (consumed[1], "Devon"),
+                         (consumed[2], "Cornwall"), (consumed[2], "Torbay")]
+
+
+def test_text_that_looks_like_an_error_value_stays_text(db, as_role):
+    make_grant(db, title="#N/A")
+    workbook = load_workbook(BytesIO(as_role("commissioner").get("/awards/open-data/360giving.xlsx").data))
+    cell = workbook["grants"]["B2"]
+    assert (cell.value, cell.data_type) == ("#N/A", "s")

@@ -9,11 +9,11 @@ Text cells cannot turn into formulas (grants.spreadsheets).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from grants.formatting import LONDON
 from grants.models.types import utcnow
-from grants.spreadsheets import text_cell
+from grants.spreadsheets import text_cell, text_value
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"
@@ -78,9 +78,9 @@ def filename(extension: str) -> str:
     return f"360giving-{utcnow().astimezone(LONDON):%Y-%m-%d}.{extension}"
 
 
-def _cell(sheet, value: Any, kind: str) -> WriteOnlyCell:
+def _cell(sheet, value: Any, kind: str) -> WriteOnlyCell | str | None:
     if value is None:
-        return WriteOnlyCell(sheet, value=None)
+        return None
     if kind == "amount":
         cell = WriteOnlyCell(sheet, value=Decimal(value))
         cell.number_format = AMOUNT_FORMAT
@@ -89,7 +89,7 @@ def _cell(sheet, value: Any, kind: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
         cell.number_format = DATE_FORMAT
         return cell
-    return text_cell(sheet, value)
+    return text_value(sheet, value)
 
 
 def _widths(sheet, titles: Sequence[str]) -> None:
@@ -97,24 +97,24 @@ def _widths(sheet, titles: Sequence[str]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = GRANT_WIDTHS.get(title, 20)
 
 
-def workbook(grants: Sequence[Mapping[str, Any]]) -> BytesIO:
-    """The grants (as built by grants.open_data.grant) as an xlsx file."""
+def workbook(grants: Iterable[Mapping[str, Any]]) -> BinaryIO:
+    """The grants (as built by grants.open_data.grant) as an xlsx file, in one pass over ``grants``
+    (which may be a generator: a grant's row and its locations' rows are written as it comes, and
+    openpyxl's write-only sheets keep nothing in memory). The file is spooled to disk past 1 MB."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("grants")
     _widths(sheet, [title for title, _value, _kind in GRANT_COLUMNS])
     sheet.freeze_panes = "B2"
     sheet.append([text_cell(sheet, title) for title, _value, _kind in GRANT_COLUMNS])
-    for grant in grants:
-        sheet.append([_cell(sheet, value(grant), kind) for _title, value, kind in GRANT_COLUMNS])
-
     locations = book.create_sheet("beneficiaryLocation")
     _widths(locations, ["Identifier", *(title for title, _key in LOCATION_COLUMNS)])
     locations.append([text_cell(locations, title) for title in ("Identifier", *(t for t, _key in LOCATION_COLUMNS))])
     for grant in grants:
+        sheet.append([_cell(sheet, value(grant), kind) for _title, value, kind in GRANT_COLUMNS])
         for location in grant.get("beneficiaryLocation") or []:
-            locations.append([text_cell(locations, grant["id"]),
+            locations.append([text_value(locations, grant["id"]),
                               *(_cell(locations, location.get(key), "text") for _title, key in LOCATION_COLUMNS)])
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    document = tempfile.SpooledTemporaryFile(max_size=2**20)
+    book.save(document)
+    document.seek(0)
+    return document

@@ -67,6 +67,7 @@ from grants.models.reference import (
     PlanCommitment,
     PoliceForceArea,
 )
+from grants.models import answer_facts  # noqa: F401  tables kept in step with answers, and their events
 
 __all__ = [
     "ROLE_LABELS",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Response, current_app, render_template, request, send_file
+from flask import Response, current_app, render_template, request
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import Optional
@@ -12,8 +12,8 @@ from wtforms.validators import Optional
 from grants import open_data
 from grants.blueprints.awards import bp
 from grants.exports import threesixtygiving
-from grants.forms import GovForm
-from grants.interfaces import portfolio
+from grants.forms import GovForm, page_arg
+from grants.interfaces import portfolio, portfolio_awards
 from grants.interfaces.awards import AWARD_VIEWERS
 from grants.permissions import role_required
 
@@ -66,18 +66,15 @@ def dashboard():
 @role_required(*AWARD_VIEWERS)
 def plan_delivery():
     form, criteria = _filter_form()
-    return render_template("awards/plan_delivery.html", form=form, approaches=portfolio.plan_delivery(criteria))
-
-
-def _package() -> dict:
-    awards = portfolio.publishable_awards()
-    return open_data.package(awards, portfolio.section_answers(awards, "project"), current_app.config)
+    return render_template("awards/plan_delivery.html", form=form, approaches=portfolio_awards.plan_delivery(criteria))
 
 
 @bp.route("/open-data", endpoint="open_data")
 @role_required(*AWARD_VIEWERS)
 def open_data_page():
-    return render_template("awards/open_data.html", grants=_package()["grants"])
+    page, batch = portfolio_awards.publishable_page(page_arg())
+    return render_template("awards/open_data.html", results=page,
+                           grants=list(open_data.grants([batch], current_app.config)))
 
 
 def _download(response: Response) -> Response:
@@ -99,7 +96,7 @@ def open_data_json():
     # Written a batch of awards at a time to a temporary file (on disk once past 1 MB), never held
     # whole in memory; the file is closed when the response has been sent.
     document = tempfile.SpooledTemporaryFile(max_size=2**20)
-    open_data.write_package(lambda text: document.write(text.encode()), portfolio.publishable_batches(),
+    open_data.write_package(lambda text: document.write(text.encode()), portfolio_awards.publishable_batches(),
                             current_app.config)
     document.seek(0)
     response = Response(_chunks(document), mimetype="application/json")
@@ -110,10 +107,8 @@ def open_data_json():
 @bp.route("/open-data/360giving.xlsx")
 @role_required(*AWARD_VIEWERS)
 def open_data_xlsx():
-    return _download(send_file(
-        threesixtygiving.workbook(_package()["grants"]),
-        mimetype=threesixtygiving.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=threesixtygiving.filename("xlsx"),
-        max_age=0,
-    ))
+    # As the JSON: a batch of awards at a time into openpyxl's write-only sheets, then the file.
+    document = threesixtygiving.workbook(open_data.grants(portfolio_awards.publishable_batches(), current_app.config))
+    response = Response(_chunks(document), mimetype=threesixtygiving.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f"attachment; filename={threesixtygiving.filename('xlsx')}"
+    return _download(response)

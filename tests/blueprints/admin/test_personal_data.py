@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from grants import open_data
 from grants.extensions import db as _db
-from grants.interfaces import personal_data, portfolio
+from grants.interfaces import personal_data, portfolio_awards
 from grants.mail import send_email
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus
@@ -109,7 +109,7 @@ def test_erasure_anonymises_the_person_and_keeps_the_award_and_the_360giving_fil
         as_role, client, grantee, period_over, validator):  # noqa: F811
     person, award = grantee
     name, email = person.full_name, person.email
-    before = open_data.to_json(build(portfolio.publishable_awards()))
+    before = open_data.to_json(build(portfolio_awards.publishable_awards()))
     response = post(as_role("admin"), _url(person, "/erase"), {"confirm": "y"})
     assert response.status_code == 302 and response.headers["Location"] == _url(person)
     _db.session.expire_all()
@@ -128,7 +128,7 @@ def test_erasure_anonymises_the_person_and_keeps_the_award_and_the_360giving_fil
     assert not any(email in (event.summary + event.actor_label + json.dumps(event.changes)) for event in events)
     assert any(event.action == "user.erased" for event in events)
 
-    after = open_data.to_json(build(portfolio.publishable_awards()))
+    after = open_data.to_json(build(portfolio_awards.publishable_awards()))
     document = json.loads(after)
     assert len(document["grants"]) == len(json.loads(before)["grants"]) >= 1
     assert list(validator.iter_errors(document)) == []

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces import portfolio
+from grants.interfaces import portfolio, portfolio_awards
 from grants.models.reference import PlanApproach
 from tests.blueprints.awards.test_portfolio import (
     PORTFOLIO,
@@ -35,7 +35,7 @@ def built(db, rounds):
 
 
 def test_plan_delivery_lists_the_awards_serving_each_commitment(db, built, as_role):
-    approaches = portfolio.plan_delivery(portfolio.PortfolioFilter())
+    approaches = portfolio_awards.plan_delivery(portfolio.PortfolioFilter())
     assert [item.approach.code for item in approaches] == [code for code, _name in catalogue(PlanApproach)]
     serving = {delivery.commitment.code: delivery for item in approaches for delivery in item.commitments}
     awards = awards_in_db(db)

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.extensions import db as _db
-from grants.interfaces import portfolio
+from grants.interfaces import portfolio, portfolio_awards, portfolio_shares
 from grants.modelling.calendar import financial_year
+from grants.models.answer_facts import listed_codes
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus
 from grants.models.awards import Award, AwardStatus, InstalmentStatus, ReturnStatus
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
@@ -70,10 +71,10 @@ def varied(db):
 
 def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
     """The figures from every award loaded with its rows and added up in Python."""
-    awards = portfolio.portfolio_awards(
+    awards = portfolio_awards.portfolio_awards(
         criteria, award_options=[selectinload(Award.returns)],
         application_options=[selectinload(Application.local_authorities), selectinload(Application.approaches)])
-    priorities = portfolio.section_answers(awards, "priorities")
+    priorities = portfolio_awards.section_answers(awards, "priorities")
 
     def total(group):
         return sum((portfolio.award_money(award) for award in group), portfolio.Money())
@@ -88,18 +89,18 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
             people[code] += number
 
     def listed(key, name):
-        return [(a.amount, portfolio._codes(priorities.get(a.application_id), name)) for a in awards]
+        return [(a.amount, listed_codes(priorities.get(a.application_id), name)) for a in awards]
 
     return {
         "total": total(awards),
         "by_round": sorted(((group[0].funding_round.id, total(group)) for group in rounds.values())),
         "by_year": [(year, total(years[year])) for year in sorted(years)],
         "by_area": portfolio.share_out([(a.amount, [x.code for x in a.application.local_authorities]) for a in awards],
-                                       portfolio._catalogue(LocalAuthority)),
+                                       portfolio_shares.catalogue(LocalAuthority)),
         "by_approach": portfolio.share_out([(a.amount, [x.code for x in a.application.approaches]) for a in awards],
-                                           portfolio._catalogue(PlanApproach)),
-        "by_strand": portfolio.share_out(listed(awards, "adder_strands"), portfolio._catalogue(AdderStrand)),
-        "by_outcome": portfolio.share_out(listed(awards, "outcomes"), portfolio._catalogue(DrugsOutcome)),
+                                           portfolio_shares.catalogue(PlanApproach)),
+        "by_strand": portfolio.share_out(listed(awards, "adder_strands"), portfolio_shares.catalogue(AdderStrand)),
+        "by_outcome": portfolio.share_out(listed(awards, "outcomes"), portfolio_shares.catalogue(DrugsOutcome)),
         "people": [(label, people.get(code, 0)) for code, label in portfolio.PEOPLE_GROUPS],
         "overdue": sorted((a.id, r.number, (on - r.due_date).days) for a in awards if a.status is AwardStatus.ACCEPTED
                           for r in a.returns if r.due_date < on and r.status not in portfolio.REPORTED),

@@ -1,0 +1,174 @@
+"""The portfolio's breakdowns: money shared out between the areas, approaches, ADDER strands and
+outcomes the awards serve, and the people their returns say they reached.
+
+An award that serves several codes is shared out equally between them to the penny, the odd
+pennies going to the codes first in the plan's order (``share_out``, the definition). The dashboard
+does the same sum in SQL (``shares_in_sql``) with window functions, one row per code however many
+awards there are; tests hold the two to each other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Select, Table, case, cast, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from grants.application_form.forms import BENEFICIARY_GROUPS
+from grants.extensions import db
+from grants.modelling.apportionment import apportion
+from grants.models.answer_facts import (
+    PEOPLE_PREFIX,
+    PEOPLE_SECTION,
+    monitoring_return_people,
+    whole_number,
+)
+from grants.models.awards import Award, ReturnStatus
+from grants.return_form.plan import ALL_PEOPLE
+
+ZERO = Decimal("0.00")
+PENNY = Decimal("0.01")
+# Returns whose answers count, and which are no longer owed.
+REPORTED = frozenset({ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED})
+NOT_RECORDED = ""
+NOT_RECORDED_NAME = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A row of a breakdown: how many awards name it and the money shared out to it."""
+
+    code: str
+    name: str
+    awards: int
+    amount: Decimal
+
+
+def equal_split(pence: int, shares: int) -> list[int]:
+    """``pence`` in ``shares`` equal parts to the penny, the odd pennies to the first parts."""
+    return apportion(pence, [1] * shares)
+
+
+def _rows(catalogue: Sequence[tuple[str, str]], counts: dict[str, int], pence: dict[str, int]) -> list[Share]:
+    rows = [Share(code, name, counts.get(code, 0), (Decimal(pence.get(code, 0)) / 100).quantize(PENNY))
+            for code, name in catalogue]
+    if counts.get(NOT_RECORDED):
+        rows.append(Share(NOT_RECORDED, NOT_RECORDED_NAME, counts[NOT_RECORDED],
+                          (Decimal(pence[NOT_RECORDED]) / 100).quantize(PENNY)))
+    return rows
+
+
+def share_out(entries: Iterable[tuple[Decimal, Sequence[str]]], catalogue: Sequence[tuple[str, str]]) -> list[Share]:
+    """Each (amount, codes) shared equally between its codes to the penny, added up by code.
+
+    ``catalogue`` gives the codes' (code, name) in the plan's order, which is also the order the
+    odd pennies go in. Codes not in it are ignored; an entry with no known code counts as "Not
+    recorded" (a row shown only when there is one). Rows come in catalogue order, zeros kept.
+    """
+    position = {code: index for index, (code, _name) in enumerate(catalogue)}
+    pence: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for amount, codes in entries:
+        known = sorted({code for code in codes if code in position}, key=position.__getitem__) or [NOT_RECORDED]
+        for code, share in zip(known, equal_split(int(amount * 100), len(known)), strict=True):
+            pence[code] += share
+            counts[code] += 1
+    return _rows(catalogue, counts, pence)
+
+
+def catalogue(model) -> list[tuple[str, str]]:
+    """A reference list's (code, name) in the plan's order."""
+    return [(row.code, row.name) for row in db.session.scalars(select(model).order_by(model.position, model.id))]
+
+
+def linked_codes(link: ColumnElement, model) -> Select:
+    """(application id, code, position, id) of the ``model`` rows an application links to by ``link``."""
+    return select(link.table.c.application_id, model.code, model.position, model.id).join(model, model.id == link)
+
+
+def listed_in(table: Table, model) -> Select:
+    """(application id, code, position, id) of the codes in ``table`` that ``model`` knows."""
+    return select(table.c.application_id, model.code, model.position, model.id).join(model, model.code == table.c.code)
+
+
+def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
+    """``share_out`` in SQL: ``awards`` gives (id, application id, amount) of the awards to share
+    out, ``codes`` the known codes of each application (``linked_codes``, ``listed_in``); each
+    award's pence go to its codes ranked by the plan's order, the code at rank i (from 0) of k
+    taking pence // k, and one more while i < pence % k; added up by code in one query."""
+    awards, codes = awards.subquery(), codes.subquery()
+    # SQLite sums and multiplies NUMERIC as floating point: whole pence, rounded, are exact.
+    pence = cast(func.round(awards.c.amount * 100), BigInteger)
+    per_code = (
+        select(
+            codes.c.code,
+            pence.label("pence"),
+            func.count(codes.c.code).over(partition_by=awards.c.id).label("k"),
+            (func.row_number().over(partition_by=awards.c.id, order_by=(codes.c.position, codes.c.id)) - 1)
+            .label("rank"),
+        )
+        .outerjoin(codes, codes.c.application_id == awards.c.application_id)
+        .subquery()
+    )
+    k = func.nullif(per_code.c.k, 0, type_=BigInteger)  # 0 codes: the whole amount, "Not recorded"
+    share = func.coalesce(
+        per_code.c.pence // k + case((per_code.c.rank < per_code.c.pence % k, 1), else_=0), per_code.c.pence)
+    query = select(per_code.c.code, func.count(), func.sum(share)).group_by(per_code.c.code)
+    counts, pence_by_code = {}, {}
+    for code, count, total in db.session.execute(query):
+        key = NOT_RECORDED if code is None else code
+        counts[key], pence_by_code[key] = int(count), int(total)
+    return _rows(catalogue(model), counts, pence_by_code)
+
+
+# People reached ---------------------------------------------------------------------------------
+
+# A monitoring return keeps its "People reached" section as typed (grants.return_form):
+#     answers["people"] = {"people_<group code, - as _>": ["12"], ...}
+# one number per group of people the application named, or "people_all" when it named none. Each
+# return counts the people reached in its own period, so an award's returns are added up.
+PEOPLE_GROUPS = (*((str(choice.value), choice.label) for choice in BENEFICIARY_GROUPS),
+                 (ALL_PEOPLE[0], "People not counted by group"))
+
+
+def people_field(code: str) -> str:
+    return PEOPLE_PREFIX + code.replace("-", "_")
+
+
+def people_counts(answers: dict[str, Any] | None) -> dict[str, int]:
+    """People reached by group code in one return's answers; what is not a whole number is left out."""
+    people = (answers or {}).get(PEOPLE_SECTION)
+    if not isinstance(people, dict):
+        return {}
+    counts = {}
+    for code, _label in PEOPLE_GROUPS:
+        number = whole_number(people.get(people_field(code)))
+        if number is not None:
+            counts[code] = number
+    return counts
+
+
+def people_reached(award: Award) -> dict[str, int]:
+    """People reached by group, added up over the award's submitted and accepted returns."""
+    totals: dict[str, int] = defaultdict(int)
+    for monitoring_return in award.returns:
+        if monitoring_return.status in REPORTED:
+            for code, number in people_counts(monitoring_return.answers).items():
+                totals[code] += number
+    return dict(totals)
+
+
+def people_in_sql(returns: Select) -> dict[str, int]:
+    """``people_counts`` added up over the returns ``returns`` selects (their ids), in one query
+    on the rows kept in step with the answers (grants.models.answer_facts)."""
+    fields = {people_field(code) for code, _label in PEOPLE_GROUPS}
+    people = monitoring_return_people.c
+    query = (select(people.field, func.sum(people.number))
+             .where(people.return_id.in_(returns), people.field.in_(sorted(fields)))
+             .group_by(people.field))
+    totals = {field: int(total) for field, total in db.session.execute(query)}
+    return {code: totals[people_field(code)] for code, _label in PEOPLE_GROUPS if people_field(code) in totals}
