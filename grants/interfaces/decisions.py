@@ -131,14 +131,17 @@ def readiness(funding_round: FundingRound) -> Readiness:
                      scorers_per_bid=funding_round.scorers_per_bid)
 
 
-def bids_by_id(funding_round: FundingRound) -> dict[int, Application]:
-    """The round's bids by id, without their lists (for their status and feedback beside a
-    recommendation's rows)."""
-    return {application.id: application for application in db.session.scalars(
+def bids_by_id(funding_round: FundingRound, application_ids: Iterable[int] | None = None) -> dict[int, Application]:
+    """The round's bids by id (only ``application_ids`` when given), without their lists (for
+    their status and feedback beside a recommendation's rows)."""
+    query = (
         select(Application)
         .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
         .options(lazyload("*"))
-    )}
+    )
+    if application_ids is not None:
+        query = query.where(Application.id.in_(list(application_ids)))
+    return {application.id: application for application in db.session.scalars(query)}
 
 
 def _rules_snapshot(rules: scoring.FundingRules, aggregation: str, normalised: bool) -> dict:

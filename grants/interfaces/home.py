@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from grants.extensions import db
 from grants.formatting import LONDON, long_date, london_datetime
-from grants.interfaces import score_sheets
+from grants.interfaces import member_queue, score_sheets
 from grants.interfaces import accounts
 from grants.interfaces.applications import organisation_applications
 from grants.models.applications import ApplicationStatus
@@ -170,7 +170,7 @@ def _panel_member(user: User) -> HomePanel:
     from grants.interfaces import panel
 
     box = HomePanel(Role.PANEL_MEMBER, "Panel scoring")
-    for member_round in score_sheets.member_queue(user):
+    for member_round in member_queue.member_queue(user).current:  # decided rounds have nothing to score
         if not panel.scoring_open(member_round.funding_round):
             continue
         to_do = member_round.to_do  # over every bid of the round, not one page of the queue

@@ -30,6 +30,11 @@ def account(user_id: int | None) -> User | None:
     return db.session.get(User, user_id) if user_id is not None else None
 
 
+def names(user_ids: Iterable[int]) -> dict[int, str]:
+    """Full names by user id (one query)."""
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(list(user_ids)))).all())
+
+
 # The list of rounds ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

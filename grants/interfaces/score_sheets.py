@@ -1,5 +1,6 @@
-"""Panel members' score sheets: their queue, which bids they may open, saving and submitting
-scores (blind until a member has submitted their own), and progress per member and per bid.
+"""Panel members' score sheets: which bids they may open, saving and submitting scores (blind
+until a member has submitted their own), and progress per member and per bid. A member's queue of
+bids is ``grants.interfaces.member_queue``.
 
 A submitted sheet is never changed; the round's rubric is frozen when the first score is saved.
 """
@@ -12,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask import abort
-from sqlalchemy import and_, case, func, literal, select, update
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 import scoring
 from grants import audit
@@ -32,170 +33,12 @@ from grants.interfaces.panel import (
 )
 from grants.models.accounts import User
 from grants.models.applications import Application
-from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
+from grants.models.panel import ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 
 
-# A member's view ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class QueueItem:
-    """One bid in a member's round, and where the member is with it."""
-
-    application: Application
-    assigned: bool
-    declaration: ConflictDeclaration | None
-    sheet: ScoreSheet | None
-
-    @property
-    def conflicted(self) -> bool:
-        return self.declaration is not None and self.declaration.conflicted
-
-    @property
-    def state(self) -> str:
-        """"conflict", "declare", "not_started", "draft", "submitted" or "not_assigned"."""
-        if self.conflicted:
-            return "conflict"
-        if not self.assigned:
-            return "not_assigned"
-        if self.declaration is None:
-            return "declare"
-        if self.sheet is None:
-            return "not_started"
-        return self.sheet.status.value
-
-
-QUEUE_PAGE_SIZE = 50  # bids of a round on one page of a member's queue
-
-
-@dataclass(frozen=True)
-class MemberRound:
-    """A round the member sits on: one page of its bids, and the member's progress over all of them."""
-
-    funding_round: FundingRound
-    items: list[QueueItem]
-    bids: int = 0  # in the whole round, not just this page
-    assigned: int = 0
-    submitted: int = 0
-    conflicted: int = 0  # assigned, with a conflict declared
-    page: int = 1
-    per_page: int = QUEUE_PAGE_SIZE
-
-    @property
-    def to_do(self) -> int:
-        """Assigned bids still to declare, score or finish (in the queue's states: "declare",
-        "not_started" or "draft")."""
-        return self.assigned - self.conflicted - self.submitted
-
-    @property
-    def total(self) -> int:  # as paging.Page, for the pagination macro
-        return self.bids
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.bids // self.per_page))
-
-
-def member_queue(user: User, round_id: int | None = None, page: int = 1) -> list[MemberRound]:
-    """Every round the user sits on, newest first, with a page of its bids (the first, or ``page``
-    of round ``round_id``) and the member's progress; a fixed number of queries however many rounds
-    and bids there are. A round the user does not sit on, or a page past the last, is "not found"."""
-    rounds = sorted(
-        db.session.scalars(
-            select(FundingRound)
-            .join(PanelMember, PanelMember.round_id == FundingRound.id)
-            .where(PanelMember.user_id == user.id)
-            .options(lazyload("*"))  # the round's own lists (areas, rubric criteria …) are not shown
-        ),
-        key=lambda r: (r.closes_at, r.id), reverse=True,
-    )
-    round_ids = [r.id for r in rounds]
-    if round_id is not None and round_id not in round_ids:
-        abort(404)
-    if not round_ids:
-        return []
-    counts = _queue_counts(user, round_ids)
-    if round_id is not None and not 1 <= page <= max(1, -(-counts[round_id][0] // QUEUE_PAGE_SIZE)):
-        abort(404)
-    bids = _queue_page(round_ids, {round_id: page} if round_id is not None else {})
-    bid_ids = [application.id for application in bids]
-    assigned = set(db.session.scalars(
-        select(ScoringAssignment.application_id).where(ScoringAssignment.user_id == user.id,
-                                                       ScoringAssignment.application_id.in_(bid_ids))
-    )) if bid_ids else set()
-    declared = {
-        row.application_id: row for row in db.session.scalars(
-            select(ConflictDeclaration).options(lazyload("*"))
-            .where(ConflictDeclaration.user_id == user.id, ConflictDeclaration.application_id.in_(bid_ids))
-        )
-    } if bid_ids else {}
-    sheets = {
-        row.application_id: row for row in db.session.scalars(
-            select(ScoreSheet).options(lazyload("*"))
-            .where(ScoreSheet.user_id == user.id, ScoreSheet.application_id.in_(bid_ids))
-        )
-    } if bid_ids else {}
-    by_round: dict[int, list[QueueItem]] = defaultdict(list)
-    for application in bids:
-        by_round[application.round_id].append(
-            QueueItem(application, application.id in assigned, declared.get(application.id), sheets.get(application.id))
-        )
-    return [
-        MemberRound(r, by_round.get(r.id, []), *counts[r.id], page=page if r.id == round_id else 1)
-        for r in rounds
-    ]
-
-
-def _queue_counts(user: User, round_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
-    """(bids, assigned to the user, submitted by the user, assigned but conflicted) per round,
-    counted in SQL as the queue shows them: submitted is assigned, declared without a conflict and
-    the sheet submitted."""
-    is_assigned_ = ScoringAssignment.application_id.is_not(None)
-    submitted = and_(is_assigned_, ConflictDeclaration.conflicted.is_(False), ScoreSheet.status == SheetStatus.SUBMITTED)
-    conflicted = and_(is_assigned_, ConflictDeclaration.conflicted.is_(True))
-    rows = db.session.execute(
-        select(
-            Application.round_id,
-            func.count(Application.id),
-            func.count(ScoringAssignment.application_id),
-            func.coalesce(func.sum(case((submitted, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((conflicted, 1), else_=0)), 0),
-        )
-        .outerjoin(ScoringAssignment, and_(ScoringAssignment.application_id == Application.id,
-                                           ScoringAssignment.user_id == user.id))
-        .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.application_id == Application.id,
-                                             ConflictDeclaration.user_id == user.id))
-        .outerjoin(ScoreSheet, and_(ScoreSheet.application_id == Application.id, ScoreSheet.user_id == user.id,
-                                    ScoreSheet.round_id == Application.round_id))
-        .where(Application.round_id.in_(round_ids), Application.status.in_(BID_STATUSES))
-        .group_by(Application.round_id)
-    )
-    counts = {round_id: (0, 0, 0, 0) for round_id in round_ids}
-    counts.update({row[0]: tuple(int(number) for number in row[1:]) for row in rows})
-    return counts
-
-
-def _queue_page(round_ids: list[int], pages: Mapping[int, int]) -> list[Application]:
-    """One page of bids of each round (by reference; the first page unless ``pages`` says), in one
-    query: each bid's position in its round is numbered in SQL."""
-    position = func.row_number().over(partition_by=Application.round_id,
-                                      order_by=(Application.reference, Application.id))
-    numbered = (
-        select(Application.id, Application.round_id, position.label("position"))
-        .where(Application.round_id.in_(round_ids), Application.status.in_(BID_STATUSES))
-        .subquery()
-    )
-    skipped = (case({round_id: (page - 1) * QUEUE_PAGE_SIZE for round_id, page in pages.items()},
-                    value=numbered.c.round_id, else_=0) if pages else literal(0))
-    return list(db.session.scalars(
-        select(Application)
-        .join(numbered, numbered.c.id == Application.id)
-        .where(numbered.c.position > skipped, numbered.c.position <= skipped + QUEUE_PAGE_SIZE)
-        .options(lazyload("*"), joinedload(Application.organisation).lazyload("*"))
-        .order_by(Application.reference, Application.id)
-    ).unique())
-
+# Opening and scoring a bid ----------------------------------------------------------------------
 
 def bid_for_member(user: User, application_id: int) -> Application:
     """A bid in a round the user sits on; anything else is "not found"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.blueprints.panel import bp
@@ -17,7 +17,9 @@ from grants.blueprints.panel.decision_forms import (
     rules_data,
 )
 from grants.extensions import db
+from grants.forms import page_arg
 from grants.interfaces import decisions, panel
+from grants.interfaces.paging import Page
 from grants.models.accounts import Role
 from grants.permissions import role_required
 from scoring.ranking import money
@@ -48,10 +50,44 @@ def _attach(form, problem: decisions.PanelError) -> None:
 
 # The recommendation ------------------------------------------------------------------------------
 
-def _recommendation_page(funding_round, form):
+ORGANISATION_CAP = "organisation:"  # the key of a check of one organisation's cap (scoring.funding)
+
+
+def _rule_checks(result: dict | None) -> tuple[list[tuple[dict, dict]], dict | None]:
+    """The recommendation's checks beside rank order's, one row a rule, with the organisation caps
+    (a check per organisation, hundreds in a large round) folded into one summary:
+    {"required", "sense", "selections": [(highest achieved, caps not kept) for each selection]}."""
+    optimum, rank_order = (result or {}).get("optimum"), (result or {}).get("rank_order")
+    if not optimum or not rank_order:
+        return [], None
+    rows, caps = [], None
+    for check, other in zip(optimum["checks"], rank_order["checks"], strict=True):
+        if not check["key"].startswith(ORGANISATION_CAP):
+            rows.append((check, other))
+            continue
+        if caps is None:
+            caps = {"required": check["required"], "sense": check["sense"], "organisations": 0,
+                    "selections": [[0, 0], [0, 0]]}
+        caps["organisations"] += 1
+        for found, entry in zip(caps["selections"], (check, other)):
+            found[0] = max(found[0], entry["achieved"])
+            found[1] += 0 if entry["met"] else 1
+    return rows, caps
+
+
+RECOMMENDATION_PAGE_SIZE = 50  # bids of the recommendation's table on one page
+
+
+def _recommendation_page(funding_round, form, page: int = 1):
     record = decisions.latest_recommendation(funding_round)
     decision = decisions.decision_for(funding_round)
     problem = decisions.recommendation_problem(funding_round)
+    # The stored recommendation is read, never worked out again; its table comes a page at a time.
+    entries = record.result["decisions"] if record else []
+    paged = Page([], page, RECOMMENDATION_PAGE_SIZE, len(entries))
+    if page > paged.pages:
+        abort(404)
+    paged.items = entries[(page - 1) * paged.per_page: page * paged.per_page]
     return _render(
         "panel/decision_recommendation.html",
         funding_round=funding_round,
@@ -61,7 +97,11 @@ def _recommendation_page(funding_round, form):
         problem=problem,
         readiness=decisions.readiness(funding_round) if problem is None else None,
         decision=decision,
-        bids=decisions.bids_by_id(funding_round) if decision is not None else {},  # read only beside a decision
+        entries=paged,
+        rule_checks=_rule_checks(record.result if record else None),
+        # Read only beside a decision, and only the page's bids.
+        bids=decisions.bids_by_id(funding_round, [entry["application_id"] for entry in paged.items])
+        if decision is not None else {},
         can_write_feedback=current_user.has_role(Role.GRANTS_OFFICER),
     )
 
@@ -73,7 +113,7 @@ def recommendation(round_id: int):
     record = decisions.latest_recommendation(funding_round)
     form = recommendation_form(funding_round, _scale_max(funding_round), formdata=None,
                                data=rules_data(record.rules if record else None, funding_round))
-    return _recommendation_page(funding_round, form)
+    return _recommendation_page(funding_round, form, page_arg())
 
 
 @bp.route("/rounds/<int:round_id>/recommendation/run", methods=["POST"])

@@ -17,7 +17,7 @@ from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, S
 from grants.extensions import db
 from grants.formatting import london_datetime
 from grants.forms import page_arg
-from grants.interfaces import score_sheets
+from grants.interfaces import member_queue, score_sheets
 from grants.interfaces import documents, panel
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
@@ -35,7 +35,7 @@ class QueueState:
     endpoint: str | None = None
 
 
-# Keyed by score_sheets.QueueItem.state.
+# Keyed by member_queue.QueueItem.state.
 QUEUE_STATES = {
     "declare": QueueState("Declaration needed", "govuk-tag--yellow", "Declare interests", "panel.declare"),
     "not_started": QueueState("Not started", "govuk-tag--blue", "Score", "panel.score"),
@@ -76,17 +76,26 @@ def _weighted_total(rubric: scoring.Rubric, values) -> Decimal | None:
 
 # The queue -----------------------------------------------------------------------------------------
 
+def _number_arg(name: str) -> int | None:
+    text = request.args.get(name, "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 @bp.route("")
 @role_required(Role.PANEL_MEMBER)
 def queue():
-    # Each round's bids come 50 a page; ``round`` and ``page`` say which page of which round.
-    round_text = request.args.get("round", "")
-    round_id = int(round_text) if round_text.isascii() and round_text.isdigit() else None
-    rounds = score_sheets.member_queue(_member(), round_id, page_arg() if round_id is not None else 1)
+    # The rounds not yet decided come in full, 50 bids a page each (``round`` and ``page`` say
+    # which page of which round); decided rounds in brief, ten a page (``past``), each linking to
+    # its bids (``round`` alone).
+    round_id = _number_arg("round")
+    found = member_queue.member_queue(_member(), round_id, page_arg() if round_id is not None else 1,
+                                      _number_arg("past") or 1)
+    shown = [found.focus] if found.focus else found.current
     return render_template(
         "panel/member_queue.html",
-        rounds=rounds,
-        closed_messages={entry.funding_round.id: _closed_message(entry.funding_round) for entry in rounds},
+        queue=found,
+        rounds=shown,
+        closed_messages={entry.funding_round.id: _closed_message(entry.funding_round) for entry in shown},
         states=QUEUE_STATES,
     )
 

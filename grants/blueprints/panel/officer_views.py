@@ -17,9 +17,10 @@ from grants.blueprints.panel.officer_forms import (
 )
 from grants.exports import scoring as scoring_export
 from grants.extensions import db
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, page_arg
 from grants.interfaces import panel_results
-from grants.interfaces import panel, panel_reports
+from grants.interfaces import panel, panel_reports, panel_standing
+from grants.interfaces.paging import Page
 from grants.interfaces.panel import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
 from grants.models.rounds import RoundState
 from grants.permissions import role_required
@@ -212,19 +213,33 @@ def _results(funding_round):
     return view, panel_results.round_results(funding_round, aggregation=aggregation, normalise=normalise)
 
 
+RESULTS_PAGE_SIZE = 50  # bids of the ranking on one page; the spreadsheet has them all
+
+
 @bp.route("/rounds/<int:round_id>/results")
 @role_required(*PANEL_VIEWERS)
 def results(round_id: int):
     funding_round = panel.round_for_panel(round_id)
-    view, results = _results(funding_round)
+    view = ResultsViewForm(request.args)
+    aggregation, normalise = view.settle(funding_round, request.args)
+    standing = panel_standing.round_standing(funding_round, aggregation=aggregation, normalise=normalise)
+    paged = Page([], page_arg(), RESULTS_PAGE_SIZE, len(standing.bids))
+    if paged.page > paged.pages:
+        abort(404)
+    paged.items, applications = panel_standing.page_of_bids(standing, paged.page, paged.per_page)
+    calibration = standing.calibration
     return render_template(
         "panel/officer_results.html",
         funding_round=funding_round,
         view=view,
         form=view,  # a query value not recognised is listed in the error summary
-        results=results,
+        standing=standing,
+        rubric=panel.scoring_rubric(funding_round.rubric),
+        paged=paged,
+        applications=applications,
+        members=panel_reports.names([int(scorer) for scorer in calibration.left_as_is]) if calibration else {},
         reports=panel_reports,
-        tie_break=panel.tie_break_criterion(results.rubric),
+        tie_break=panel.tie_break_criterion(panel.scoring_rubric(funding_round.rubric)),
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from grants.extensions import db as _db
 from grants.interfaces import score_sheets
 from grants.interfaces import panel as iface
-from grants.models.applications import ApplicationSection, ApplicationStatus
+from grants.models.applications import Application, ApplicationSection, ApplicationStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory, UserFactory
@@ -205,6 +205,92 @@ def test_pages_of_one_round_leave_the_other_rounds_on_their_first_page(panel_rou
     assert rows[:50] == [f"CGS-2026-{n:04d}" for n in range(51, 101)]
     assert rows[50:] == ["CGS-2026-9001", "CGS-2026-9002", "CGS-2026-9003"]
     assert len(page(response).select(".govuk-pagination")) == 1  # the small round needs none
+
+
+def _decided_round(member, number: int, bids: int = 2, submitted: int = 1):
+    """A decided round ``number`` months ago with ``bids`` bids, all assigned to ``member``, who
+    submitted ``submitted`` of them."""
+    decided = utcnow() - timedelta(days=30 * number)
+    funding_round = FundingRoundFactory(name=f"Past round {number:02d}", opens_at=decided - timedelta(days=60),
+                                        closes_at=decided - timedelta(days=30), published_at=decided - timedelta(days=61),
+                                        decided_at=decided)
+    _db.session.add(PanelMember(round_id=funding_round.id, user_id=member.id))
+    for position in range(bids):
+        application = ApplicationFactory(funding_round=funding_round, status=ApplicationStatus.SUCCESSFUL,
+                                         reference=f"CGS-2025-{number * 10 + position:04d}", submitted_at=decided)
+        _db.session.add(ScoringAssignment(application_id=application.id, user_id=member.id, round_id=funding_round.id))
+        _db.session.add(ConflictDeclaration(application_id=application.id, user_id=member.id, conflicted=False))
+        if position < submitted:
+            _db.session.add(ScoreSheet(application_id=application.id, user_id=member.id, round_id=funding_round.id,
+                                       rubric_id=funding_round.rubric_id, status=SheetStatus.SUBMITTED,
+                                       values={"fit": 2, "value": 2}, comments={}, submitted_at=decided))
+    _db.session.flush()
+    return funding_round
+
+
+def _past_rounds(response) -> list[str]:
+    return [" ".join(li.get_text(" ").split()) for li in page(response).select("#past-rounds li")]
+
+
+def test_decided_rounds_are_listed_in_brief_below_the_rounds_being_assessed(panel_round, panel, bids, seat,
+                                                                            as_member):
+    member = panel[0]
+    seat(member, bids[0])
+    past = _decided_round(member, 2, bids=3, submitted=2)
+    response = as_member(member).get("/panel")
+    assert list(_queue_rows(response)) == ["CGS-2026-0001", "CGS-2026-0002", "CGS-2026-0003"]  # the current round only
+    [summary] = _past_rounds(response)
+    assert summary.startswith("Past round 02 – decided ") and summary.endswith("you submitted 2 of 3 assigned bids")
+    assert page(response).select_one("#past-rounds a")["href"] == f"/panel?round={past.id}"
+    headings = [h.get_text(strip=True) for h in page(response).select("main h1, main h2, main h3")]
+    assert headings == ["Your scoring", "Rounds being assessed", "Community Safety Fund 2026", "Past rounds"]
+
+
+def test_a_past_rounds_bids_open_on_their_own_page(panel_round, panel, bids, seat, as_member):
+    member = panel[0]
+    seat(member, bids[0])
+    past = _decided_round(member, 1, bids=2, submitted=1)
+    response = as_member(member).get(f"/panel?round={past.id}")
+    assert response.status_code == 200
+    assert page(response).select_one("h1").get_text(strip=True) == "Past round 01"
+    ids = dict(_db.session.execute(_db.select(Application.reference, Application.id)
+                                   .where(Application.round_id == past.id)).all())
+    assert _queue_rows(response) == {
+        "CGS-2025-0010": ("Submitted", "View CGS-2025-0010", f"/panel/bids/{ids['CGS-2025-0010']}"),
+        "CGS-2025-0011": ("Not started", "Score CGS-2025-0011", f"/panel/bids/{ids['CGS-2025-0011']}/score"),
+    }
+    text = " ".join(page(response).get_text(" ").split())
+    assert "1 of 2 bids submitted" in text
+    assert "Scoring has closed: the commissioner has made the funding decision for this round" in text
+    assert page(response).select_one(".govuk-back-link")["href"] == "/panel"
+    assert _past_rounds(response) == []  # the round alone
+    assert as_member(member).get(f"/panel?round={past.id}&page=2").status_code == 404
+
+
+def test_past_rounds_come_ten_a_page_and_only_the_members_own(panel_round, panel, bids, seat, as_member):
+    member = panel[0]
+    seat(member, bids[0])
+    for number in range(1, 13):
+        _decided_round(member, number, bids=1, submitted=1)
+    someone_elses = _decided_round(panel[1], 20)
+    client = as_member(member)
+    first = client.get("/panel")
+    assert [line.split(" – ")[0] for line in _past_rounds(first)] == [f"Past round {n:02d}" for n in range(1, 11)]
+    assert "Showing 1 to 10 of 12 past rounds" in " ".join(page(first).get_text(" ").split())
+    older = page(first).select_one(".govuk-pagination__next a")["href"]
+    assert older == "/panel?past=2#past"
+    second = client.get("/panel?past=2")
+    assert [line.split(" – ")[0] for line in _past_rounds(second)] == ["Past round 11", "Past round 12"]
+    assert list(_queue_rows(second)) == ["CGS-2026-0001", "CGS-2026-0002", "CGS-2026-0003"]
+    assert client.get("/panel?past=3").status_code == 404
+    assert client.get(f"/panel?round={someone_elses.id}").status_code == 404
+
+
+def test_a_member_whose_rounds_are_all_decided_is_told_none_is_being_assessed(panel, as_member):
+    _decided_round(panel[0], 1)
+    response = as_member(panel[0]).get("/panel")
+    assert "None of your rounds is being assessed now" in " ".join(page(response).get_text(" ").split())
+    assert len(_past_rounds(response)) == 1
 
 
 # Conflict of interest ------------------------------------------------------------------------------

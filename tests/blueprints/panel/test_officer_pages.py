@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from grants.extensions import db as _db
 from grants.interfaces import panel_results
 from grants.interfaces import panel as iface
+from grants.models.applications import ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, PanelMember, ScoringAssignment
 from grants.models.types import utcnow
@@ -515,3 +516,50 @@ def test_names_and_reasons_are_escaped(officer, panel_round, panel, seat):
                 f"/panel/rounds/{panel_round.id}/bids/{application.id}"):
         html = officer.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+# Results at scale: a page of the ranking, worked out once per state of the scores ---------------
+
+def test_the_results_rank_fifty_bids_a_page_as_the_full_results_do(officer, panel_round, bids, scored, seat,
+                                                                   submit_scores):
+    for number in range(4, 64):
+        application = ApplicationFactory(funding_round=panel_round, status=bids[0].status,
+                                         reference=f"CGS-2026-{number:04d}", amount_requested=Decimal("1000.00"),
+                                         submitted_at=utcnow())
+        seat(scored[0], application)
+        submit_scores(scored[0], application, fit=number % 5, value=(number * 3) % 5)
+    url = f"/panel/rounds/{panel_round.id}/results?aggregation=median&scores=normalised"
+    expected = panel_results.round_results(panel_round, aggregation="median", normalise=True)
+    first, second = officer.get(url), officer.get(f"{url}&page=2")
+    rows = _ranking(first) + _ranking(second)
+    assert len(_ranking(first)) == 50 and len(rows) == 63
+    assert [(row["Rank"], row["Bid"], row["Final score"], row["Panel score (normalised)"]) for row in rows] == [
+        (str(bid.rank), bid.application.reference, str(bid.final_score), str(bid.panel.score))
+        for bid in expected.bids
+    ]
+    assert "Showing 51 to 63 of 63 bids" in _text(second)
+    links = {a.get_text(" ", strip=True): a["href"] for a in page(first).select(".govuk-pagination a")}
+    assert links["Next page"] == (f"/panel/rounds/{panel_round.id}/results?page=2&aggregation=median"
+                                  f"&scores=normalised#ranking")
+    assert f"{len(expected.flagged)} bids are flagged for moderation" in _text(first)
+    assert officer.get(f"{url}&page=3").status_code == 404
+
+
+def test_the_results_follow_every_change_to_the_scores(officer, users, panel_round, bids, scored, seat,
+                                                       submit_scores):
+    url = f"/panel/rounds/{panel_round.id}/results"
+    def final_scores():
+        return {row["Bid"]: row["Final score"] for row in _ranking(officer.get(url))}
+
+    assert final_scores() == {"CGS-2026-0001": "3.50", "CGS-2026-0002": "1.75", "CGS-2026-0003": "3.00"}
+    submit_scores(scored[2], bids[1], fit=4, value=4)  # a sheet submitted
+    assert final_scores()["CGS-2026-0002"] == "2.50"
+    panel_results.moderate(bids[2], "1.5", "Agreed", users["grants_officer"])  # a moderation
+    assert final_scores()["CGS-2026-0003"] == "1.50"
+    bids[0].status = ApplicationStatus.WITHDRAWN  # a bid leaves assessment
+    _db.session.flush()
+    assert "CGS-2026-0001" not in final_scores()
+    panel_round.score_aggregation = "median"  # the round's settings
+    _db.session.flush()
+    response = officer.get(url)
+    assert "panel score is the median" in _text(response)
