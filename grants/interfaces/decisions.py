@@ -16,13 +16,11 @@ Rules kept here:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app, url_for
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
@@ -32,14 +30,12 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.panel import BID_STATUSES, PanelError, round_bids
 from grants.interfaces.panel_results import ranking_bid, round_results
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import (
     FundingDecision,
     FundingRecommendationRecord,
     ModeratedScore,
-    PanelMember,
     ScoreSheet,
     SheetStatus,
 )
@@ -53,7 +49,6 @@ NO_AMOUNT = "no amount requested"
 # Recommendations that found a set of bids the commissioner can approve.
 APPROVABLE = frozenset({scoring.Status.OPTIMAL.value, scoring.Status.FEASIBLE.value})
 DECIDED_STATUSES = (ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL)
-FEEDBACK_MAX_CHARACTERS = 5_000
 REASON_MAX_CHARACTERS = 2_000
 STALE_RECOMMENDATION = "A newer recommendation has been run since you opened this page: check it and approve again"
 
@@ -442,74 +437,4 @@ def decision_changes(decision: FundingDecision) -> DecisionChanges:
     return DecisionChanges(
         added=[entries[i] for i in sorted(funded - recommended) if i in entries],
         removed=[entries[i] for i in sorted(recommended - funded) if i in entries],
-    )
-
-
-# Feedback ----------------------------------------------------------------------------------------
-
-def feedback_problem(application: Application) -> str | None:
-    """Why feedback cannot be published for the bid yet, or None when it can."""
-    if application.funding_round.decided_at is None or application.status not in DECIDED_STATUSES:
-        return "Feedback can be published once the commissioner has approved the funding decisions for the round"
-    return None
-
-
-def _panel_names(funding_round: FundingRound) -> list[str]:
-    """Everyone who sat on or scored for the round, by name (longest first)."""
-    members = select(PanelMember.user_id).where(PanelMember.round_id == funding_round.id)
-    scorers = select(ScoreSheet.user_id).where(ScoreSheet.round_id == funding_round.id)
-    names = db.session.scalars(select(User.full_name).where(User.id.in_(members.union(scorers))))
-    return sorted({name.strip() for name in names if name and name.strip()}, key=len, reverse=True)
-
-
-def publish_feedback(application: Application, text: str, officer: User) -> None:
-    """Publish (or update) the officer's feedback on a decided bid and email the organisation.
-
-    The text must not name a panel member of the round. One conditional UPDATE on the version
-    the officer read, so two officers editing at once cannot overwrite each other unseen.
-    """
-    problem = feedback_problem(application)
-    if problem:
-        raise DecisionError(problem)
-    text = (text or "").replace("\x00", "").strip()
-    if not text:
-        raise DecisionError("Enter the feedback for the applicant", "feedback")
-    if len(text) > FEEDBACK_MAX_CHARACTERS:
-        raise DecisionError(f"Feedback must be {FEEDBACK_MAX_CHARACTERS:,} characters or fewer", "feedback")
-    for name in _panel_names(application.funding_round):
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
-            raise DecisionError(f"Feedback must not name panel members: remove {name}", "feedback")
-    updating = application.feedback_published_at is not None
-    if updating and text == application.feedback:
-        raise DecisionError("This feedback is already published: change it to publish an update", "feedback")
-
-    before = {"feedback": application.feedback, "feedback_published_at": application.feedback_published_at,
-              "feedback_by_id": application.feedback_by_id}
-    after = {"feedback": text, "feedback_published_at": utcnow(), "feedback_by_id": officer.id}
-    result = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.version == application.version,
-               Application.status.in_(DECIDED_STATUSES))
-        .values(**after, version=Application.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(application)
-    if result.rowcount != 1:
-        raise DecisionError("Someone else changed this application while you were writing. "
-                            "Check its feedback and publish again")
-    audit.record(
-        "application.feedback_updated" if updating else "application.feedback_published", application,
-        f"Feedback {'updated' if updating else 'published'} for {application.reference}",
-        changes=audit.diff(before, after), actor=officer,
-    )
-    successful = application.status is ApplicationStatus.SUCCESSFUL
-    send_email(
-        application.organisation.contact_email,
-        f"Updated feedback on your application {application.reference}" if updating
-        else f"The outcome of your application {application.reference}",
-        # The template alone, without the pages' context processors: this can run outside a request.
-        current_app.jinja_env.get_template("panel/email/feedback.txt").render(
-            application=application, successful=successful, updating=updating,
-            link=url_for("applications.task_list", application_id=application.id, _external=True),
-        ),
     )

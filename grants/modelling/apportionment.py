@@ -23,25 +23,27 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
         raise TypeError("The total must be whole pence (an int)")
     if total_pence < 0:
         raise ValueError("The total must not be negative")
-    exact_weights = [Fraction(weight) for weight in weights]
-    if not exact_weights:
+    # In whole numbers: weights over a common denominator become integers in the same proportions,
+    # and a share's exact value total × w / Σw is then a floor and a remainder over Σw (the same
+    # answer as with fractions, several times faster: pages share out thousands of amounts).
+    if all(type(weight) is int for weight in weights):  # noqa: E721 (bool is not a weight)
+        scaled = list(weights)
+    else:
+        exact = [Fraction(weight) for weight in weights]
+        common = math.lcm(*(weight.denominator for weight in exact)) if exact else 1
+        scaled = [weight.numerator * (common // weight.denominator) for weight in exact]
+    if not scaled:
         raise ValueError("There must be at least one share")
-    if any(weight < 0 for weight in exact_weights):
+    if any(weight < 0 for weight in scaled):
         raise ValueError("Weights must not be negative")
-    weight_sum = sum(exact_weights, Fraction(0))
-    if weight_sum == 0:
-        raise ValueError("At least one weight must be more than 0")
-    if all(weight == exact_weights[0] for weight in exact_weights):
-        # Equal weights (a dashboard splits thousands of amounts so): every remainder ties, so the
-        # odd pennies go to the first shares in order; the same answer without the fractions.
-        base, odd = divmod(total_pence, len(exact_weights))
-        return [base + 1 if index < odd else base for index in range(len(exact_weights))]
-    # In whole numbers: over a common denominator each weight is an integer, and a share's exact
-    # value total × w / Σw is its floor plus remainder / Σw (the same answer as with fractions,
-    # several times faster, which matters on pages that share out thousands of amounts).
-    common = math.lcm(*(weight.denominator for weight in exact_weights))
-    scaled = [weight.numerator * (common // weight.denominator) for weight in exact_weights]
     scaled_sum = sum(scaled)
+    if scaled_sum == 0:
+        raise ValueError("At least one weight must be more than 0")
+    if all(weight == scaled[0] for weight in scaled):
+        # Equal weights (a dashboard splits thousands of amounts so): every remainder ties, so the
+        # odd pennies go to the first shares in order.
+        base, odd = divmod(total_pence, len(scaled))
+        return [base + 1 if index < odd else base for index in range(len(scaled))]
     shares, remainders = zip(*(divmod(total_pence * weight, scaled_sum) for weight in scaled), strict=True)
     shares = list(shares)
     left_over = total_pence - sum(shares)

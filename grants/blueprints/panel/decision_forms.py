@@ -12,7 +12,8 @@ from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
 from grants.forms import GovForm, MoneyField, WholeNumberField, submit
-from grants.interfaces.decisions import FEEDBACK_MAX_CHARACTERS, REASON_MAX_CHARACTERS
+from grants.interfaces.decisions import REASON_MAX_CHARACTERS
+from grants.interfaces.feedback import FEEDBACK_MAX_CHARACTERS
 from grants.models.rounds import FundingRound
 
 # Far more bids than a round ever has; stops numbers the solver has no use for.

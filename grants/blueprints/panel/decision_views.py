@@ -19,6 +19,7 @@ from grants.blueprints.panel.decision_forms import (
 from grants.extensions import db
 from grants.forms import page_arg
 from grants.interfaces import decisions, panel
+from grants.interfaces import feedback as bid_feedback  # the feedback view is named feedback
 from grants.interfaces.paging import Page
 from grants.models.accounts import Role
 from grants.permissions import role_required
@@ -204,7 +205,7 @@ def _int(text) -> int | None:
 def feedback(round_id: int, bid_id: int):
     funding_round = panel.round_for_panel(round_id)
     application = panel.round_bid(funding_round, bid_id)
-    problem = decisions.feedback_problem(application)
+    problem = bid_feedback.feedback_problem(application)
     if request.method == "POST":
         form = FeedbackForm()
         if problem:
@@ -212,7 +213,7 @@ def feedback(round_id: int, bid_id: int):
         elif form.validate_on_submit():
             updating = application.feedback_published_at is not None
             try:
-                decisions.publish_feedback(application, form.feedback.data, current_user._get_current_object())
+                bid_feedback.publish_feedback(application, form.feedback.data, current_user._get_current_object())
             except decisions.PanelError as refused:
                 db.session.rollback()
                 _attach(form, refused)

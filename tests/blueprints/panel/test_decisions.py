@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 import scoring
 from grants.extensions import db as _db
-from grants.interfaces import decisions
+from grants.interfaces import decisions, feedback
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
@@ -283,13 +283,13 @@ def _outbox() -> list[OutboxMessage]:
 
 def test_feedback_waits_for_the_decision(scored, officer):
     with pytest.raises(decisions.PanelError, match="once the commissioner has approved"):
-        decisions.publish_feedback(scored[0], "Well done", officer)
+        feedback.publish_feedback(scored[0], "Well done", officer)
     assert scored[0].feedback is None and _outbox() == []
 
 
 def test_publishing_feedback_emails_the_organisation(decided, officer):
     bid = decided[2]
-    decisions.publish_feedback(bid, "  A clear plan; the costs were high for the reach.  ", officer)
+    feedback.publish_feedback(bid, "  A clear plan; the costs were high for the reach.  ", officer)
     assert bid.feedback == "A clear plan; the costs were high for the reach."
     assert bid.feedback_published_at is not None and bid.feedback_by_id == officer.id
     [message] = _outbox()
@@ -304,8 +304,8 @@ def test_publishing_feedback_emails_the_organisation(decided, officer):
 
 def test_feedback_can_be_updated_and_the_change_is_kept(decided, officer):
     bid = decided[0]
-    decisions.publish_feedback(bid, "First words", officer)
-    decisions.publish_feedback(bid, "Better words", officer)
+    feedback.publish_feedback(bid, "First words", officer)
+    feedback.publish_feedback(bid, "Better words", officer)
     assert bid.feedback == "Better words"
     [event] = _events("application.feedback_updated")
     assert event.changes["feedback"] == {"before": "First words", "after": "Better words"}
@@ -313,7 +313,7 @@ def test_feedback_can_be_updated_and_the_change_is_kept(decided, officer):
     assert "has been successful" in first.body
     assert second.subject == "Updated feedback on your application CGS-2026-0001"
     with pytest.raises(decisions.DecisionError, match="already published"):
-        decisions.publish_feedback(bid, "Better words", officer)
+        feedback.publish_feedback(bid, "Better words", officer)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -323,7 +323,7 @@ def test_feedback_can_be_updated_and_the_change_is_kept(decided, officer):
 ])
 def test_feedback_is_refused(decided, officer, text, message):
     with pytest.raises(decisions.DecisionError, match=message) as refused:
-        decisions.publish_feedback(decided[0], text, officer)
+        feedback.publish_feedback(decided[0], text, officer)
     assert refused.value.field == "feedback"
     assert decided[0].feedback is None and _outbox() == []
 
