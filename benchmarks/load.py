@@ -10,7 +10,6 @@ import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from benchmarks import bulk
+from benchmarks import bulk, report
 from benchmarks.generate import FIXED_BIDS, PASSWORD, ROOT, Plan
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -206,31 +205,7 @@ def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float)
         server.drain()
         result["peak_mb"] = server.peaks_mb()
         samples = json.loads(output.read_text())["samples"] if output.exists() else []
-    return result | summarise(samples)
-
-
-def summarise(samples: list) -> dict:
-    if not samples:
-        return {"requests": 0, "error": "no page responses were recorded"}
-    times = sorted(sample[1] for sample in samples)
-    ends = [sample[0] for sample in samples]
-    window = max(ends) - min(ends) + times[0] / 1000
-    counts = sorted({sample[3] for sample in samples if sample[3] is not None})
-    return {
-        "requests": len(samples),
-        "failures": sum(1 for sample in samples if sample[2] != 200),
-        "rps": len(samples) / window if window > 0 else None,
-        "p50_ms": _percentile(times, 50),
-        "p95_ms": _percentile(times, 95),
-        "mean_ms": statistics.fmean(times),
-        "queries": counts,
-    }
-
-
-def _percentile(ordered: list[float], percent: float) -> float:
-    rank = (len(ordered) - 1) * percent / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return result | report.summarise(samples)
 
 
 def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: list[str] | None = None) -> list[dict]:

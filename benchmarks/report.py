@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import statistics
 from pathlib import Path
 
 P95_TARGET = 4.0  # a page's p95 within 4x the baseline's p95
@@ -24,6 +26,32 @@ def _table(headings: list[str], rows: list[list[str]]) -> str:
     out = [line.format(*headings), "  ".join("-" * w for w in widths)]
     out += [line.format(*row) for row in rows]
     return "\n".join(out)
+
+
+def summarise(samples: list) -> dict:
+    """One page's samples, (start, milliseconds, status, SQL statements), as the table's figures."""
+    if not samples:
+        return {"requests": 0, "error": "no page responses were recorded"}
+    times = sorted(sample[1] for sample in samples)
+    ends = [sample[0] for sample in samples]
+    window = max(ends) - min(ends) + times[0] / 1000
+    counts = sorted({sample[3] for sample in samples if sample[3] is not None})
+    return {
+        "requests": len(samples),
+        "failures": sum(1 for sample in samples if sample[2] != 200),
+        "rps": len(samples) / window if window > 0 else None,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "mean_ms": statistics.fmean(times),
+        "queries": counts,
+    }
+
+
+def percentile(ordered: list[float], percent: float) -> float:
+    """The ``percent`` percentile of sorted values, interpolated between the two nearest ranks."""
+    rank = (len(ordered) - 1) * percent / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def with_ratios(pages: list[dict]) -> list[dict]:

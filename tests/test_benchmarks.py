@@ -1,0 +1,123 @@
+"""``make bench``'s own logic: the data set's sizes, the figures made from locust's samples, and
+each figure's verdict against its target; on PostgreSQL, a small data set generated for real.
+
+The load test itself (gunicorn and locust) is not run here: it needs the ``bench`` extra and
+minutes of an idle machine, and its figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from benchmarks import bulk, report
+from benchmarks.generate import FIXED_APPLICATIONS, ROOT, ROUNDS, Plan, Sizes
+
+
+def test_the_full_data_set_has_the_issues_sizes_and_the_small_one_a_hundredth():
+    full, small = Sizes.at(1), Sizes.at(0.01)
+    assert (full.applications, full.large_round, full.list_round, full.awards) == (20_000, 1_000, 4_000, 4_000)
+    assert (full.score_sheets, full.agreements, full.scenarios) == (100_000, 10, 50)
+    assert (small.applications, small.awards) == (200, 40)
+    # What is left for the open and decided rounds once the fixed-size rounds are set aside.
+    assert full.others == 20_000 - 1_000 - 2 * FIXED_APPLICATIONS - 4_000
+    assert small.others >= ROUNDS - 4
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [10.0, 20.0, 30.0, 40.0, 50.0]
+    assert report.percentile(values, 50) == 30.0
+    assert report.percentile(values, 95) == pytest.approx(48.0)  # 40 + 0.8 × 10
+    assert report.percentile([7.0], 95) == 7.0
+
+
+def test_samples_become_a_pages_figures():
+    # (start in seconds, milliseconds, status, SQL statements)
+    samples = [(100.0, 10.0, 200, 4), (100.5, 30.0, 200, 4), (101.0, 20.0, 500, 5), (102.0, 40.0, 200, 4)]
+    figures = report.summarise(samples)
+    assert figures["requests"] == 4 and figures["failures"] == 1
+    assert figures["p50_ms"] == 25.0 and figures["queries"] == [4, 5]
+    assert figures["rps"] == pytest.approx(4 / (2.0 + 0.010))  # first start to last start, plus the quickest
+    assert report.summarise([]) == {"requests": 0, "error": "no page responses were recorded"}
+
+
+def _page(key, p95=None, p50=None, queries=(4,), compared=True):
+    return {"key": key, "title": key, "p95_ms": p95, "p50_ms": p50, "queries": list(queries), "compared": compared}
+
+
+def test_p95_is_judged_against_four_times_the_baselines():
+    pages = report.with_ratios([_page("baseline", 25), _page("at_the_limit", 100), _page("over", 101),
+                                _page("unmeasured")])
+    verdicts = {page["key"]: (page["p95_ratio"], page["p95_verdict"]) for page in pages}
+    assert verdicts == {"baseline": (None, "-"), "at_the_limit": (4.0, "PASS"), "over": (4.04, "MISS"),
+                        "unmeasured": (None, "ERROR")}
+
+
+def test_growth_compares_p50_and_sql_statements_page_by_page():
+    small = [_page("baseline", p50=20, queries=(0,)), _page("flat", p50=100), _page("grows", p50=100),
+             _page("more_sql", p50=100, queries=(4,))]
+    large = [_page("baseline", p50=21, queries=(0,)), _page("flat", p50=150), _page("grows", p50=151),
+             _page("more_sql", p50=100, queries=(5,)), _page("large_only", p50=300, compared=False)]
+    rows = {row["key"]: row for row in report.growth(small, large)}
+    assert (rows["flat"]["p50_ratio"], rows["flat"]["p50_verdict"], rows["flat"]["queries_verdict"]) == (
+        1.5, "PASS", "PASS")
+    assert rows["grows"]["p50_verdict"] == "MISS"
+    assert rows["more_sql"]["queries_verdict"] == "MISS"
+    assert rows["baseline"]["p50_verdict"] == "-"
+    assert (rows["large_only"]["p50_verdict"], rows["large_only"]["queries_verdict"]) == ("-", "-")
+
+
+def test_the_summary_counts_every_target_and_names_the_missed_ones():
+    large = report.with_ratios([_page("baseline", 25), _page("fast", 90), _page("slow", 200)])
+    growth_rows = [{"key": "fast", "queries_verdict": "PASS", "p50_verdict": "PASS"},
+                   {"key": "slow", "queries_verdict": "PASS", "p50_verdict": "MISS"}]
+    inprocess = [{"title": "360Giving JSON", "verdict": "PASS"}, {"title": "Matrix", "verdict": "ERROR"},
+                 {"title": "Pooled xlsx", "verdict": "-"}]
+    summary = report.targets(large, growth_rows, inprocess)
+    assert (summary["met"], summary["missed"]) == (5, 3)
+    assert summary["missed_list"] == ["slow:p95", "slow:p50_growth", "Matrix"]
+    assert report.summary_line(summary) == "Targets: 5 met, 3 missed (slow:p95; slow:p50_growth; Matrix)"
+
+
+@pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+                    reason="the benchmark's data sets are generated into PostgreSQL (set TEST_DATABASE_URL)")
+def test_a_small_data_set_is_generated_with_its_fixed_rounds_and_portfolio_rows():
+    server = re.sub(r"/[^/]*$", "", os.environ["TEST_DATABASE_URL"].replace("+psycopg", ""))
+    url = f"{server}/grants_bench_pytest_{os.getpid()}"
+    # In a process of its own: the generator sets up the app on its database, and this process's
+    # app and session belong to the test database.
+    script = ("import json, sys; from benchmarks.generate import generate; "
+              "print(json.dumps(generate(0.01, sys.argv[1], seed=11).as_dict()))")
+    try:
+        done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True,
+                              timeout=600, env={key: value for key, value in os.environ.items()
+                                                if key not in ("TEST_DATABASE_URL", "DATABASE_URL", "GRANTS_ENV")})
+        assert done.returncode == 0, done.stderr[-3000:]
+        plan = Plan(**json.loads(done.stdout.strip().splitlines()[-1]))
+        engine = create_engine(bulk.driver_url(url))
+        with engine.connect() as connection:
+            def count(sql, **values):
+                return connection.scalar(text(sql), values)
+
+            assert count("SELECT count(*) FROM applications") == 200 == plan.counts["applications"]
+            assert count("SELECT count(*) FROM funding_rounds") == ROUNDS
+            for round_id in (plan.recommendation_round, plan.results_round):
+                assert count("SELECT count(*) FROM applications WHERE round_id = :r", r=round_id) == FIXED_APPLICATIONS
+            assert count("SELECT count(*) FROM awards") == 40
+            # The rows the awards dashboard adds up are filled as the app itself would fill them.
+            assert count("SELECT count(*) FROM monitoring_return_people") > 0
+            assert count("SELECT count(*) FROM application_adder_strands") > 0
+            assert count("SELECT count(*) FROM alembic_version") == 1
+            assert len(plan.scenarios) == 4 and plan.accounts["panel_member"]
+        engine.dispose()
+    finally:
+        drop = create_engine(bulk.driver_url(f"{server}/postgres"), isolation_level="AUTOCOMMIT")
+        with drop.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "grants_bench_pytest_{os.getpid()}" WITH (FORCE)'))
+        drop.dispose()
