@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--small-seconds", type=float, default=10, help="load time per page on the small one")
     parser.add_argument("--users", type=int, default=20, help="concurrent signed-in users per page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads per gunicorn worker (gthread workers); 0 for sync workers")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pages", nargs="*", help="only these pages (keys, as in the JSON); the baseline always")
     parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process timings")
@@ -62,15 +64,17 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     results: dict = {"started_at": datetime.now(UTC).isoformat(), "users": options.users,
-                     "workers": options.workers, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
+                     "workers": options.workers, "threads": options.threads, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
     runs = [] if options.single_scale else [(options.small_scale, options.database_url + "_small", options.small_seconds)]
     runs.append((options.scale, options.database_url, options.seconds))
     pages_by_scale = {}
     for scale, url, seconds in runs:
         plan = _plan(scale, url, options.seed, options.reuse)
         print(f"Load test at scale {scale:g}: {options.users} users, {seconds:g} s a page, "
-              f"{options.workers} gunicorn workers", flush=True)
-        pages = report.with_ratios(load_test(plan, options.users, seconds, options.workers, options.pages))
+              f"{options.workers} gunicorn workers" + (f" of {options.threads} threads" if options.threads else ""),
+              flush=True)
+        pages = report.with_ratios(load_test(plan, options.users, seconds, options.workers, options.pages,
+                                             options.threads))
         pages_by_scale[scale] = pages
         results[f"scale_{scale:g}"] = {"plan": plan.as_dict(), "pages": pages}
     if not options.no_inprocess:

@@ -96,11 +96,11 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with ``workers`` sync workers on a free port, against the benchmark database, with the
+    """gunicorn with ``workers`` workers (sync, or gthread with ``threads`` threads each) on a free port, against the benchmark database, with the
     production profile (see benchmarks.server); its output, the app's JSON request log included,
     goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced each run)."""
 
-    def __init__(self, database_url: str, workers: int = 2, log: Path | None = None):
+    def __init__(self, database_url: str, workers: int = 2, log: Path | None = None, threads: int = 0):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = bulk.server_environment(database_url, "production")
@@ -110,7 +110,9 @@ class Server:
         self.log = log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "120", "--log-level", "warning", "benchmarks.server:bench_app()"],
+             "--timeout", "120", "--log-level", "warning",
+             *(["--worker-class", "gthread", "--threads", str(threads)] if threads else []),
+             "benchmarks.server:bench_app()"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.workers = workers
 
@@ -208,9 +210,10 @@ def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float)
     return result | report.summarise(samples)
 
 
-def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: list[str] | None = None) -> list[dict]:
+def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: list[str] | None = None,
+              threads: int = 0) -> list[dict]:
     """Every page in turn against one gunicorn; the baseline first."""
-    server = Server(plan.database_url, workers)
+    server = Server(plan.database_url, workers, threads=threads)
     try:
         server.wait()
         results = []

@@ -207,7 +207,8 @@ def test_restore_refuses_a_file_with_a_flipped_byte(empty_app, backup_file, tmp_
 def test_restore_refuses_an_edited_row(empty_app, backup_file, tmp_path):
     """A well-formed gzip whose data was changed is caught by the checksum."""
     def edit(lines):
-        lines[-1] = lines[-1].replace(b'"id":', b'"id":1', 1)
+        last = max(number for number, line in enumerate(lines) if b'"id":' in line)  # a row with an id
+        lines[last] = lines[last].replace(b'"id":', b'"id":1', 1)
         return lines
 
     output = refused(empty_app, rewrite(backup_file, tmp_path / "edited.jsonl.gz", edit))
