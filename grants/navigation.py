@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from grants.models.accounts import STAFF_ROLES, Role
@@ -86,4 +86,8 @@ def navigation_for(user) -> list[dict]:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _navigation():
-        return {"navigation_items": navigation_for(current_user)}
+        # Worked out once a request: GOV.UK form widgets render a template per field, and every
+        # render runs the context processors (a form of 60 fields would build the menu 60 times).
+        if "navigation_items" not in g:
+            g.navigation_items = navigation_for(current_user)
+        return {"navigation_items": g.navigation_items}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import FundingRoundFactory, UserFactory
 from tests.helpers import page
 
 NAV = {
@@ -49,6 +49,21 @@ def test_current_section_is_marked(as_role, url, current):
     response = as_role("admin").get(url)
     active = page(response).select(".govuk-service-navigation__item--active")
     assert [a.get_text(strip=True) for a in active] == [current]
+
+
+def test_the_menu_is_built_once_a_request_however_many_fields_a_form_renders(as_role, monkeypatch):
+    from grants import navigation
+
+    built = []
+    original = navigation.navigation_for
+    monkeypatch.setattr(navigation, "navigation_for", lambda user: built.append(user) or original(user))
+    funding_round = FundingRoundFactory()
+    client = as_role("grants_officer")
+    client.get("/screening")  # any page; then one whose filter form renders a template per field
+    soup = page(client.get(f"/screening/rounds/{funding_round.id}"))
+    assert len(soup.select("form select, form input")) > 5
+    assert len(built) == 2  # one per request
+    assert _nav(client.get("/screening")) == NAV["grants_officer"]
 
 
 def test_header_is_the_opccs_not_govuks(client):
