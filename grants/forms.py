@@ -67,6 +67,9 @@ class StrongPassword:
 
 # Numeric(12, 2) holds up to ten digits of pounds.
 MONEY_LIMIT = Decimal("10000000000")
+# No number typed into this service has more than this many digits before the point (the
+# Decimal.adjusted() exponent): rounding "1E1000000" to pence would raise, not refuse it in words.
+MAGNITUDE = 15
 
 
 class MoneyField(StringField):
@@ -96,7 +99,7 @@ class MoneyField(StringField):
         if not amount.is_finite():
             self.data = None
             raise ValueError(f"{self.name_for_errors} must be a number, like 12500")
-        if abs(amount) >= MONEY_LIMIT:
+        if amount.copy_abs() >= MONEY_LIMIT:  # copy_abs: no context, so 1E1000000 cannot overflow
             self.data = None
             raise ValueError(f"{self.name_for_errors} must be less than £{MONEY_LIMIT:,}")
         pence = amount.quantize(Decimal("0.01"))

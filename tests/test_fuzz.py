@@ -20,8 +20,12 @@ from werkzeug.exceptions import NotFound
 from wtforms import Form, StringField
 
 from grants import identifiers
+from grants.blueprints.cocommissioning.forms import NumberField as CoNumberField
+from grants.blueprints.panel.decision_forms import DecimalText
+from grants.blueprints.pooled_budgets.agreement_forms import percent
 from grants.forms import (
-    LARGEST_ID, MAX_PAGE, MONEY_LIMIT, DateInputField, MoneyField, WholeNumberField, email_address, int_arg, page_arg,
+    LARGEST_ID, MAGNITUDE, MAX_PAGE, MONEY_LIMIT, DateInputField, MoneyField, WholeNumberField, email_address, int_arg,
+    page_arg,
 )
 from tests.blueprints.applications.answers import VALID
 from tests.factories import FundingRoundFactory
@@ -37,7 +41,8 @@ SLOW = settings(max_examples=30, suppress_health_check=[HealthCheck.function_sco
 TYPED = st.one_of(
     st.text(alphabet=string.digits + ",.£-+ eE_", max_size=20),
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
-    st.sampled_from(["١٢٣", "²", "1e999999", "NaN", "-Infinity", "9" * 5000, "0x10", "1_000", " 12 ", "£1,2,3"]),
+    st.sampled_from(["١٢٣", "²", "1e999999", "NaN", "-Infinity", "9" * 5000, "0x10", "1_000", " 12 ", "£1,2,3",
+                     "1E1000000", "-9E999999", "1e-1000000"]),
 )
 
 
@@ -330,3 +335,28 @@ def test_examples_run():
     """Runs last in this module: the figure for the issue's report."""
     report(f"hypothesis examples run: {EXAMPLES['run']}")
 
+
+
+class _Numbers(Form):
+    rule = DecimalText("Minimum spend", name_for_errors="Minimum spend")
+    figure = CoNumberField("Population", name_for_errors="Population", limit=10**9, places=0)
+
+
+@FAST
+@given(TYPED)
+@example("1E1000000")  # past Decimal's exponent limit: abs() overflowed and quantize() raised
+@example("-9E999999")
+def test_the_other_number_fields_read_a_number_or_refuse_it_in_words(text):
+    _count()
+    form = _Numbers(formdata=MultiDict({"rule": text, "figure": text}))
+    form.validate()
+    for field, words in ((form.rule, "Minimum spend must"), (form.figure, "Population must")):
+        assert all(message.startswith(words) for message in field.errors), field.errors
+        if field.data is not None:
+            assert field.data.is_finite() and field.data.adjusted() <= MAGNITUDE
+    try:
+        tolerance = percent(text, "Tolerance")
+    except ValueError as refused:
+        assert str(refused).startswith("Tolerance must")
+    else:
+        assert tolerance is None or (tolerance.is_finite() and tolerance.adjusted() <= MAGNITUDE)

@@ -50,7 +50,7 @@ class NumberField(StringField):
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{self.name_for_errors} must be a number, like {self.example}") from None
-        if not number.is_finite() or abs(number) >= self.limit:
+        if not number.is_finite() or number.copy_abs() >= self.limit:  # copy_abs cannot overflow
             raise ValueError(f"{self.name_for_errors} must be a number, like {self.example}")
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             raise ValueError(f"{self.name_for_errors} must not have more than {self.places} decimal places")

@@ -11,7 +11,7 @@ from wtforms import ValidationError
 from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
-from grants.forms import GovForm, MoneyField, WholeNumberField, submit
+from grants.forms import MAGNITUDE, GovForm, MoneyField, WholeNumberField, submit
 from grants.interfaces.decisions import REASON_MAX_CHARACTERS
 from grants.interfaces.feedback import FEEDBACK_MAX_CHARACTERS
 from grants.models.rounds import FundingRound
@@ -53,7 +53,7 @@ class DecimalText(StringField):
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{self.name_for_errors} must be a number, like {self.example}") from None
-        if not number.is_finite():
+        if not number.is_finite() or number.adjusted() > MAGNITUDE:  # 1E1000000 cannot be rounded to pence
             raise ValueError(f"{self.name_for_errors} must be a number, like {self.example}")
         if number != number.quantize(Decimal("0.01")):
             raise ValueError(f"{self.name_for_errors} must not have more than 2 decimal places")

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from grants.forms import MONEY_LIMIT, GovForm, submit
+from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, submit
 from grants.interfaces.pooled_budgets import PooledError, year_label
 from grants.models.pooled_budgets import AgreementStatus, PartnerKind, RiskShareRule
 
@@ -51,7 +51,9 @@ def percent(text: str | None, what: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"{what} must be a number, like 25") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.001")):
+    if not value.is_finite() or value.adjusted() > MAGNITUDE:  # 1E1000000 is no percentage
+        raise ValueError(f"{what} must be a number, like 25")
+    if value != value.quantize(Decimal("0.001")):
         raise ValueError(f"{what} must be a number with no more than 3 decimal places")
     return value
 
@@ -184,7 +186,7 @@ def money_or_error(text: str | None, what: str) -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"{what} must be a number, like 12500") from None
-    if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
+    if not amount.is_finite() or amount.copy_abs() >= MONEY_LIMIT:  # copy_abs cannot overflow
         raise ValueError(f"{what} must be a number, like 12500")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{what} must not have more than 2 decimal places")
