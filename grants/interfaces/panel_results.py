@@ -98,6 +98,26 @@ def round_results(
     return _RoundScores.load(funding_round, thresholds).results(aggregation, normalise)
 
 
+def disagreements_by_bid(rubric: scoring.Rubric, scores: list[scoring.Score], thresholds: scoring.AgreementThresholds,
+                         totals: dict[tuple[str, str], Decimal]) -> dict[str, list[scoring.Disagreement]]:
+    """The disagreements flagged in the round's scores, by bid (as ``scoring.Score.bid``)."""
+    found: dict[str, list[scoring.Disagreement]] = defaultdict(list)
+    for flag in scoring.find_disagreements(rubric, scores, thresholds, totals=totals):
+        found[flag.bid].append(flag)
+    return found
+
+
+def panel_scores(rubric: scoring.Rubric, scores: list[scoring.Score], totals: dict[tuple[str, str], Decimal],
+                 method: scoring.Aggregation, normalise: bool) -> tuple[scoring.Calibration | None, dict]:
+    """The calibration (when normalising, and there are scores) and each bid's panel score by
+    ``method`` from raw or normalised totals: what the results page and its cached standing share."""
+    calibration = normalised_totals = None
+    if normalise and scores:
+        calibration = scoring.normalise_totals(rubric, totals)
+        normalised_totals = {(entry.scorer, entry.bid): entry.normalised for entry in calibration.entries}
+    return calibration, scoring.panel_scores(rubric, scores, method, normalised_totals, totals=totals)
+
+
 def round_results_with_normalised(funding_round: FundingRound) -> tuple[RoundResults, RoundResults]:
     """The round's results by its own settings, and the same scores with each member's totals
     normalised (the same object when the round normalises): read and scored once for both."""
@@ -143,9 +163,7 @@ class _RoundScores:
         scores = [_score(sheet) for sheet in sheets]
         totals = scoring.scorer_totals(rubric, scores)
 
-        disagreements: dict[str, list[scoring.Disagreement]] = defaultdict(list)
-        for flag in scoring.find_disagreements(rubric, scores, thresholds, totals=totals):
-            disagreements[flag.bid].append(flag)
+        disagreements = disagreements_by_bid(rubric, scores, thresholds, totals)
 
         moderations: dict[int, list[ModeratedScore]] = defaultdict(list)
         if bid_ids:
@@ -173,12 +191,7 @@ class _RoundScores:
         funding_round, rubric, scores = self.funding_round, self.rubric, self.scores
         method = scoring.Aggregation(aggregation or funding_round.score_aggregation)
         normalise = funding_round.normalise_scores if normalise is None else normalise
-        calibration = None
-        normalised_totals = None
-        if normalise and scores:
-            calibration = scoring.normalise_totals(rubric, self.totals)
-            normalised_totals = {(entry.scorer, entry.bid): entry.normalised for entry in calibration.entries}
-        panel = scoring.panel_scores(rubric, scores, method, normalised_totals, totals=self.totals)
+        calibration, panel = panel_scores(rubric, scores, self.totals, method, normalise)
 
         moderations, disagreements = self.moderations, self.disagreements
         results = []

@@ -32,6 +32,7 @@ from sqlalchemy.orm import joinedload, lazyload
 import scoring
 from grants.extensions import db
 from grants.interfaces.panel import BID_STATUSES, scoring_rubric, tie_break_criterion
+from grants.interfaces.panel_results import disagreements_by_bid, panel_scores
 from grants.models.applications import Application
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
@@ -195,14 +196,8 @@ def _work_out(funding_round: FundingRound, rubric: scoring.Rubric, method: scori
         moderated.setdefault(application_id, Decimal(score))  # the newest
 
     totals = scoring.scorer_totals(rubric, scores)
-    disagreements: dict[str, list[scoring.Disagreement]] = {}
-    for flag in scoring.find_disagreements(rubric, scores, thresholds, totals=totals):
-        disagreements.setdefault(flag.bid, []).append(flag)
-    calibration = normalised_totals = None
-    if normalise and scores:
-        calibration = scoring.normalise_totals(rubric, totals)
-        normalised_totals = {(entry.scorer, entry.bid): entry.normalised for entry in calibration.entries}
-    panel = scoring.panel_scores(rubric, scores, method, normalised_totals, totals=totals)
+    disagreements = disagreements_by_bid(rubric, scores, thresholds, totals)
+    calibration, panel = panel_scores(rubric, scores, totals, method, normalise)
     sheets: dict[str, int] = {}
     for score in scores:
         sheets[score.bid] = sheets.get(score.bid, 0) + 1
