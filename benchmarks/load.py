@@ -105,6 +105,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = bulk.server_environment(database_url, "production")
         env["SECRET_KEY"] = secrets.token_hex(32)
+        env["PUBLIC_BASE_URL"] = self.url
         log = log or ROOT / "instance" / "bench" / f"gunicorn-{database_url.rsplit('/', 1)[1]}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log.open("w")

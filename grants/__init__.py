@@ -24,6 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     _init_templates(app)
     _init_extensions(app)
+    from grants import url_converters
+
+    url_converters.init_app(app)  # before the blueprints: a route takes its converters when added
     _register_blueprints(app)
 
     from grants import cli, errors, query_count, request_logging, security, static_assets
@@ -34,6 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     query_count.init_app(app)  # only when QUERY_COUNT_HEADER is set (the benchmark)
+    from grants import form_keys  # TEMPORARY (form keys helper): the lead adds this for good
+
+    form_keys.init_app(app)
     return app
 
 
@@ -57,9 +63,10 @@ def _init_templates(app: Flask) -> None:
 
     app.add_template_global(error_summary)
 
-    from grants import formatting, navigation
+    from grants import formatting, links, navigation
 
     formatting.init_app(app)
+    links.init_app(app)
     navigation.init_app(app)
 
 

@@ -15,7 +15,7 @@ from grants.extensions import db
 from grants.models.audit import AuditEvent
 
 # Never written to the log, whatever the model.
-SECRET_FIELDS = frozenset({"password_hash", "session_token", "token_hash"})
+SECRET_FIELDS = frozenset({"password_hash", "session_token", "token_hash", "totp_secret", "key_hash", "code_hash"})
 # Left out of snapshots: the event itself records the record's id and when it happened.
 BOOKKEEPING_FIELDS = frozenset({"id", "created_at", "updated_at", "password_changed_at"})
 

@@ -68,7 +68,7 @@ def seed_demo_command() -> None:
     """Add the demo accounts and organisations (safe to run again) and print the logins."""
     from flask import current_app
 
-    from grants.demo import DEMO_PASSWORD, seed_demo
+    from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
     from grants.demo_awards import demo_logins, seed_awards
     from grants.demo_cocommissioning import seed_cocommissioning
     from grants.demo_panel import seed_feedback, seed_panel
@@ -97,12 +97,27 @@ def seed_demo_command() -> None:
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+    click.echo("Staff then enter a code from an authenticator app with the key %s" % DEMO_TOTP_SECRET)
+    click.echo("(or run `.venv/bin/flask demo code` for the code of the moment)")
     for demo in users:
         roles = ", ".join(ROLE_LABELS[r] for r in sorted(demo.roles))
         click.echo(f"  {roles:<18} {demo.email}")
     for email, organisation in demo_logins():
         click.echo(f"  {'Applicant':<18} {email} ({organisation})")
     click.echo("")
+
+
+@demo_cli.command("code")
+def demo_code_command() -> None:
+    """Print the demo staff's authenticator-app code of the moment (a new one every 30 seconds)."""
+    import time
+
+    import pyotp
+
+    from grants.demo import DEMO_TOTP_SECRET
+
+    left = 30 - int(time.time()) % 30
+    click.echo(f"{pyotp.TOTP(DEMO_TOTP_SECRET).now()}  (for {left} more seconds; each code works once per account)")
 
 
 @click.command("send-reminders")
@@ -131,17 +146,24 @@ def send_reminders_command() -> None:
 PG_DUMP_HINT = (
     "PostgreSQL sites with a very large database may prefer pg_dump and pg_restore: "
     "pg_dump --format=custom --file=grants.dump \"$DATABASE_URL\", then "
-    "pg_restore --clean --if-exists --no-owner --single-transaction --dbname=\"$DATABASE_URL\" grants.dump."
+    "pg_restore --clean --if-exists --no-owner --single-transaction --dbname=\"$DATABASE_URL\" grants.dump. "
+    "They copy rows only: copy the uploaded documents (UPLOAD_FOLDER) as well."
 )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 @click.command("backup", epilog=PG_DUMP_HINT)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists")
 def backup_command(path: str, force: bool) -> None:
-    """Write every row of the database to PATH (gzip JSON Lines), from one consistent snapshot.
+    """Write every row of the database and every uploaded document to PATH (a .tar.gz with a manifest
+    of checksums), from one consistent snapshot.
 
-    Safe while the service runs; the file restores on SQLite or PostgreSQL at the same revision.
+    Safe while the service runs; the file restores on SQLite or PostgreSQL at the same revision, with
+    the documents going into whichever document store that app is configured with.
     """
     from grants.backup import BackupError, write_backup
 
@@ -149,34 +171,63 @@ def backup_command(path: str, force: bool) -> None:
         summary = write_backup(db.engine, path, overwrite=force)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backed up {summary.total_rows} rows from {len(summary.rows)} tables at revision "
-               f"{summary.revision} to {summary.path} in {summary.seconds:.1f}s")
+    click.echo(f"Backed up {summary.total_rows} rows from {len(summary.rows)} tables and {summary.documents} "
+               f"documents ({_megabytes(summary.document_bytes)}) at revision {summary.revision} to "
+               f"{summary.path} in {summary.seconds:.1f}s")
 
 
 @click.command("restore", epilog=PG_DUMP_HINT)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation")
-def restore_command(path: str, yes: bool) -> None:
-    """Load a backup from PATH into an empty database migrated to the backup's revision.
+@click.option(
+    "--without-documents",
+    is_flag=True,
+    help="Load a rows-only backup made before documents were included (format version 1); documents whose "
+    "files are not already in the document store will be missing",
+)
+def restore_command(path: str, yes: bool, without_documents: bool) -> None:
+    """Load a backup from PATH into an empty database migrated to the backup's revision, and its
+    documents into the document store.
 
-    All or nothing: a damaged file, a database at another revision or one that already holds data
-    is refused before anything is written.
+    All or nothing: a damaged file, a missing or changed document, a database at another revision
+    or one that already holds data is refused before anything is written. A rows-only backup from
+    before documents were included is refused unless --without-documents is given.
     """
+    from pathlib import Path
+
     from grants.backup import BackupError, read_header, restore_backup
+    from grants.backup.format import ROWS_ONLY_VERSION, rows_only_refusal
 
     try:
         header = read_header(path)
+        rows_only = header["format_version"] == ROWS_ONLY_VERSION
+        if rows_only and not without_documents:
+            raise BackupError(rows_only_refusal(Path(path)))
         if not yes:
             click.confirm(
-                f"Restore the backup made {header['created_at']} (revision {header['alembic_revision']}) into "
+                f"Restore the backup made {header['created_at']} (revision {header['alembic_revision']})"
+                f"{' (rows only, no documents)' if rows_only else ''} into "
                 f"{db.engine.url.render_as_string(hide_password=True)}?",
                 abort=True,
             )
-        summary = restore_backup(db.engine, path)
+        summary = restore_backup(db.engine, path, without_documents=without_documents)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored {summary.total_rows} rows into {len(summary.rows)} tables at revision "
-               f"{summary.revision} in {summary.seconds:.1f}s")
+    already = f" ({summary.documents_already_stored} already there)" if summary.documents_already_stored else ""
+    click.echo(f"Restored {summary.total_rows} rows into {len(summary.rows)} tables and {summary.documents} "
+               f"documents into the document store{already} at revision {summary.revision} in "
+               f"{summary.seconds:.1f}s")
+    if summary.rows_only and not summary.missing_documents:
+        click.echo("This backup holds rows only, but every document's file was already in the document store.")
+    elif summary.rows_only:
+        missing = summary.missing_documents
+        click.echo(
+            f"Warning: this backup holds rows only, not the documents' files. {len(missing)} documents have no "
+            "file in the document store and will not open until their files are put back"
+            + "".join(f"\n  {description}" for description in missing[:20])
+            + (f"\n  and {len(missing) - 20} more" if len(missing) > 20 else ""),
+            err=True,
+        )
 
 
 def init_app(app: Flask) -> None:

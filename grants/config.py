@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(RuntimeError):
@@ -62,6 +65,81 @@ def threesixtygiving_settings(env) -> dict[str, str]:
     }
 
 
+# Values seen in tutorials, templates and .env examples: a key containing one of these is a placeholder.
+_PLACEHOLDER_WORDS = (
+    "changeme", "change-me", "change_me", "changethis", "replaceme", "replace-me", "replace_me", "secret",
+    "password", "example", "placeholder", "yoursecret", "your-secret", "your_secret", "notsecure", "insecure",
+    "default", "development", "dev-key", "devkey", "testing", "letmein", "qwerty", "abcdef", "123456",
+    "you-will-never-guess", "supersecret", "fixme",
+)
+GOOD_KEY_HINT = "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def secret_key_problem(secret: str | None) -> str | None:
+    """Why ``secret`` is not fit to sign sessions and emailed links in production, or ``None``.
+
+    A key is refused when it is short, is built from a few characters (32 × ``a``, ``abab…``), has
+    long runs (``aaaaaaaa``, ``abcdefgh``), repeats a shorter pattern or holds a known placeholder word. ``secrets.token_hex(32)``
+    and ``secrets.token_urlsafe(32)`` always pass.
+    """
+    if not secret:
+        return "SECRET_KEY must be set in production. " + GOOD_KEY_HINT
+    if len(secret) < 32:
+        return f"SECRET_KEY must be at least 32 characters long (it has {len(secret)}). " + GOOD_KEY_HINT
+    lowered = secret.lower()
+    for word in _PLACEHOLDER_WORDS:
+        if word in lowered:
+            return f"SECRET_KEY looks like a placeholder (it contains {word!r}). " + GOOD_KEY_HINT
+    counts = Counter(secret)
+    # Shannon entropy of the key's own characters: random hex has close to 4 bits a character.
+    bits_per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if len(counts) < 8 or bits_per_char < 2.5 or bits_per_char * len(secret) < 80:
+        return "SECRET_KEY has too little variety to be random (too few different characters). " + GOOD_KEY_HINT
+    if any(secret[period:] == secret[:-period] for period in range(1, len(secret) // 2 + 1)):
+        return "SECRET_KEY repeats a shorter pattern. " + GOOD_KEY_HINT
+    if _longest_run(secret) >= 8:
+        return "SECRET_KEY has a long run of repeated or consecutive characters. " + GOOD_KEY_HINT
+    return None
+
+
+def _longest_run(text: str) -> int:
+    """The longest stretch of characters that repeat or count up or down by one (``aaaa``, ``4567``)."""
+    longest = run = 1
+    step = None
+    for before, after in zip(text, text[1:]):
+        difference = ord(after) - ord(before)
+        if difference in (-1, 0, 1) and (step is None or difference == step):
+            run, step = run + 1, difference
+        else:
+            run, step = (2, difference) if difference in (-1, 0, 1) else (1, None)
+        longest = max(longest, run)
+    return longest
+
+
+def public_address(env, profile: str) -> dict:
+    """The one address every emailed and shared link is built from, and the hosts the app answers.
+
+    Links are never built from a request's Host header, which a visitor chooses. Production must
+    name its address (``PUBLIC_BASE_URL``) and answers only its host and any other names listed in
+    ``TRUSTED_HOSTS`` (comma-separated, e.g. an internal name the load balancer's health check uses);
+    requests for any other host get 400.
+    """
+    defaults = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
+    raw = (env.get("PUBLIC_BASE_URL") or "").strip() or defaults.get(profile)
+    if not raw:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set in production to the service's public address, such as "
+            "https://grants.opcc.example.org: every link in an email is built from it"
+        )
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(f"PUBLIC_BASE_URL must be an http or https address such as "
+                                 f"https://grants.opcc.example.org, not {raw!r}")
+    extra = [host.strip() for host in (env.get("TRUSTED_HOSTS") or "").split(",") if host.strip()]
+    trusted = [parts.hostname, *extra] if profile == "production" or extra else None
+    return {"PUBLIC_BASE_URL": raw.rstrip("/"), "TRUSTED_HOSTS": trusted}
+
+
 def _flag(value: str | None, default: bool) -> bool:
     return default if not value else value.lower() in {"1", "true", "yes", "on"}
 
@@ -91,6 +169,9 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
     if profile not in {"development", "production", "testing"}:
         raise ConfigurationError(f"GRANTS_ENV must be development, production or testing, not {profile!r}")
 
+    if profile == "production" and (problem := secret_key_problem(env.get("SECRET_KEY"))):
+        raise ConfigurationError(problem)
+
     default_db = f"sqlite:///{instance / 'grants.sqlite'}"
     redis_url = env.get("REDIS_URL") or None
     config: dict = {
@@ -107,6 +188,11 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        # A browser the person has signed in from before skips the two limits above (which anyone
+        # could set off to lock them out) and has this allowance of its own instead.
+        "LOGIN_LIMIT_PER_DEVICE": env.get("LOGIN_LIMIT_PER_DEVICE") or "10 per 15 minutes",
+        # Wrong second-factor codes for one account before it must wait.
+        "SECOND_FACTOR_LIMIT": env.get("SECOND_FACTOR_LIMIT") or "5 per 15 minutes",
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "REGISTRATION_LINK_MAX_AGE": timedelta(days=3),
         "INVITE_MAX_AGE": timedelta(days=7),
@@ -135,16 +221,12 @@ def load_config(profile: str, instance_path: str, environ: dict[str, str] | None
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "",
         **logging_settings(profile, env),
         **threesixtygiving_settings(env),
+        **public_address(env, profile),
     }
 
     if profile == "production":
-        secret = env.get("SECRET_KEY")
-        if not secret or len(secret) < 32:
-            raise ConfigurationError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
         config.update(
-            SECRET_KEY=secret,
+            SECRET_KEY=env["SECRET_KEY"],
             SESSION_COOKIE_SECURE=True,
             REMEMBER_COOKIE_SECURE=True,
             PREFERRED_URL_SCHEME="https",

@@ -14,6 +14,9 @@ from grants.models.accounts import Role
 from grants.models.organisations import LegalType, Organisation
 
 DEMO_PASSWORD = "tamar-bridge-lantern-2026"
+# Demo staff sign in with a second factor like real staff: this authenticator-app key (add it to
+# any authenticator app, or run `flask demo code` for the code of the moment). Never in production.
+DEMO_TOTP_SECRET = "OPCCDEMOSTAFFTOTPKEYDEVONCORNWAL"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def seed_demo() -> list[DemoUser]:
         user = accounts.get_user_by_email(demo.email)
         if user is None:
             user = accounts.create_user(demo.email, demo.name, DEMO_PASSWORD, set(demo.roles))
+        if user.is_staff and not user.totp_secret and not user.passkeys:
+            user.totp_secret = DEMO_TOTP_SECRET
         if demo.organisation and user.organisation_id is None:
             existing = db.session.scalar(db.select(Organisation).filter_by(name=demo.organisation))
             if existing is None:

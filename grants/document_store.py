@@ -1,7 +1,7 @@
 """Where uploaded documents' bytes are kept: outside the web root, under random names.
 
-``DocumentStore`` is the whole interface (save, open, delete), so that an object store can take
-the local folder's place; ``document_store()`` gives the app's store.
+``DocumentStore`` is the whole interface (save, open, delete, and put for restoring a backup), so
+that an object store can take the local folder's place; ``document_store()`` gives the app's store.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ class DocumentStore(Protocol):
     def save(self, data: bytes) -> str:
         """Keep ``data`` under a new random name, and return the name."""
 
+    def put(self, stored_name: str, data: bytes) -> None:
+        """Keep ``data`` under a name this store gave before (restoring a backup), replacing any file
+        of that name; ``DocumentMissing`` for a name the store could not have made."""
+
     def open(self, stored_name: str) -> BinaryIO:
         """The file for reading; ``DocumentMissing`` if there is none."""
 
@@ -40,8 +44,15 @@ class LocalDocumentStore:
         self.root = Path(root)
 
     def save(self, data: bytes) -> str:
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         stored_name = secrets.token_hex(32)
+        self._write(stored_name, data)
+        return stored_name
+
+    def put(self, stored_name: str, data: bytes) -> None:
+        self._write(self.path(stored_name).name, data)
+
+    def _write(self, stored_name: str, data: bytes) -> None:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Written under a temporary name first, so a crash never leaves half a file under the real one.
         partial = self.root / f"{stored_name}.partial"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -55,7 +66,6 @@ class LocalDocumentStore:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        return stored_name
 
     def path(self, stored_name: str) -> Path:
         """Where a stored name lives; only names this store made are accepted."""

@@ -10,13 +10,20 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, Gov
 from wtforms import DateField, EmailField, FieldList, FormField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, InputRequired, StopValidation
 
+from grants.form_keys import CSRFTokenWithFormKey
 from grants.passwords import password_problem
 
 
 class GovForm(FlaskForm):
-    """A form whose fields render as GOV.UK components and whose text inputs are trimmed."""
+    """A form whose fields render as GOV.UK components and whose text inputs are trimmed, and
+    whose CSRF token comes with a one-time form key (grants.form_keys)."""
 
     class Meta:
+        def build_csrf(self, form):
+            csrf = super().build_csrf(form)
+            csrf.field_class = CSRFTokenWithFormKey
+            return csrf
+
         def bind_field(self, form, unbound_field, options):
             if unbound_field.field_class in {StringField, EmailField, TextAreaField}:
                 # Given to this binding only: the class's field declaration is shared by every form.

@@ -8,10 +8,36 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, abort, g, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_host
+
+
+class TrustedHosts:
+    """Answers 400 to a request for any host but the service's own, before the app sees it.
+
+    Flask would refuse it too (``TRUSTED_HOSTS``), but then cannot build any address, so its error
+    page could not be drawn; and nothing in the app should ever see a host it does not serve.
+    """
+
+    def __init__(self, wsgi_app, hosts: list[str]):
+        self.wsgi_app = wsgi_app
+        self.hosts = hosts
+
+    def __call__(self, environ, start_response):
+        try:
+            get_host(environ, self.hosts)
+        except SecurityError:
+            refused = Response("Bad request: this service does not answer to that host name.\n", status=400,
+                               content_type="text/plain; charset=utf-8")
+            return refused(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("TRUSTED_HOSTS"):
+        app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies:
         # Behind N reverse proxies, take the client's address and scheme from the last N

@@ -18,6 +18,9 @@ import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from grants import office_content
+from grants.office_content import Finding
+
 MAX_BYTES = 10 * 1024 * 1024
 # Limits for DOCX, XLSX and ODT (ZIP archives) and PDF object streams, read without unpacking.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -55,6 +58,10 @@ ACTIVE_PDF = (
     "The selected PDF contains scripts, actions or attached files. Save it without them and try again"
 )
 PASSWORD = "The selected file is password protected. Remove the password and try again"
+EXTERNAL_LINKS = "The selected file links to other files. Save it without the links and try again"
+DDE = "The selected file contains fields or formulas that start other programs. Save it without them and try again"
+EMBEDDED_OBJECTS = "The selected file contains embedded objects. Save it without them and try again"
+_FINDINGS = {Finding.EXTERNAL_LINKS: EXTERNAL_LINKS, Finding.DDE: DDE, Finding.EMBEDDED_OBJECTS: EMBEDDED_OBJECTS}
 IMAGE_TOO_LARGE = "The selected image is too large. Save it at a smaller size and try again"
 
 
@@ -87,8 +94,9 @@ def check_upload(filename: str, data: bytes | BinaryIO) -> CheckedUpload:
 
     ``data`` is the file's bytes or a binary stream (read up to one byte past the limit).
     Raises ``UploadRefused`` for an empty or too large file, another type, content that is not
-    what the name says, macros, archives that unpack too large, hidden appended archives, PDFs
-    with scripts, actions or attached files, and password-protected files.
+    what the name says, macros, links to other files (hyperlinks are fine), DDE fields and formulas,
+    embedded objects, archives that unpack too large, hidden appended archives, PDFs with scripts,
+    actions or attached files, and password-protected files.
     """
     display_name = safe_display_name(filename)
     extension = display_name.rpartition(".")[2].lower() if "." in display_name else ""
@@ -236,15 +244,10 @@ def _check_package(content: bytes) -> str | None:
     content_types = _entry_bytes(archive, "[Content_Types].xml").lower()
     if b"macroenabled" in content_types or b"vbaproject" in content_types or b"macrosheet" in content_types:
         raise UploadRefused(MACROS)
-    if "word/_rels/settings.xml.rels" in names:
-        settings = _entry_bytes(archive, "word/_rels/settings.xml.rels")
-        if b"attachedTemplate" in settings and b'TargetMode="External"' in settings:
-            raise UploadRefused(MACROS)  # a template fetched when opened may bring macros
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return None
+    found = "docx" if "word/document.xml" in names else "xlsx" if "xl/workbook.xml" in names else None
+    if found:
+        _check_office_content(archive, "ooxml")  # an attached template fetched when opened is a link
+    return found
 
 
 def _check_layout(content: bytes, entries: list[zipfile.ZipInfo], directory_offset: int) -> None:
@@ -274,7 +277,18 @@ def _check_odf(archive: zipfile.ZipFile, first: zipfile.ZipInfo, names: set[str]
         text = _entry_bytes(archive, part, limit=MAX_UNPACKED_BYTES) if part in names else b""
         if b"vnd.sun.star.script" in text or b"script:event-listener" in text:
             raise UploadRefused(MACROS)
+    _check_office_content(archive, "odf")
     return "odt"
+
+
+def _check_office_content(archive: zipfile.ZipFile, kind: str) -> None:
+    """No links to other files, DDE or embedded objects (after macros, which are refused first)."""
+    try:
+        finding = office_content.scan(archive, kind, budget=MAX_UNPACKED_BYTES)
+    except office_content.Unreadable:
+        raise UploadRefused(UNREADABLE) from None
+    if finding is not None:
+        raise UploadRefused(_FINDINGS[finding])
 
 
 def _entry_bytes(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) -> bytes:

@@ -149,12 +149,18 @@ def users(db):
 
 @pytest.fixture
 def as_user(app):
-    """``as_user(user)``: a client already signed in as ``user`` (without the slow password check)."""
+    """``as_user(user)``: a client already signed in as ``user`` (without the slow password check or
+    the second factor)."""
+
+    from grants.interfaces import sessions
 
     def _client(user):
         client = app.test_client()
+        # A live server-side session, opened with a second factor as a staff member's must be.
+        key = sessions.start(user, "totp" if user.needs_second_factor else None)
+        _db.session.flush()
         with client.session_transaction() as session:
-            session["_user_id"] = user.session_token
+            session["_user_id"] = key
             session["_fresh"] = True
         return client
 

@@ -8,6 +8,7 @@ import itertools
 from functools import cache
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
@@ -82,6 +83,9 @@ class UserFactory(_Base):
     def roles(obj, create, extracted, **kwargs):
         for role in extracted or (Role.APPLICANT,):
             obj.role_grants.append(UserRole(role=Role(role)))
+        if obj.is_staff and not obj.totp_secret:
+            # Staff sign in with a second factor: an authenticator app whose codes tests can compute.
+            obj.totp_secret = pyotp.random_base32()
         if create:
             db.session.flush()
 

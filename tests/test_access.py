@@ -19,6 +19,7 @@ from grants.models.applications import ApplicationDocument, ApplicationStatus, C
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
+from grants.models.sign_in import Passkey
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement, make_scenario
 from tests.helpers import csrf_token
@@ -48,6 +49,20 @@ ACCESS: dict[str, object] = {
     "auth.reset_password": PUBLIC,
     "auth.account": ANY,
     "auth.change_password": ANY,
+    "auth.sign_out_everywhere": ANY,
+    # The step after the password and setting up a factor: for someone part-way through signing
+    # in (or signed in), checked inside; anyone else is sent back to sign in.
+    "auth.second_step": PUBLIC,
+    "auth.passkey_sign_in_options": PUBLIC,
+    "auth.passkey_sign_in": PUBLIC,
+    "auth.set_up": PUBLIC,
+    "auth.set_up_app": PUBLIC,
+    "auth.passkey_options": PUBLIC,
+    "auth.add_passkey": PUBLIC,
+    "auth.two_factor": ANY,
+    "auth.recovery_codes": ANY,
+    "auth.remove_app": ANY,
+    "auth.remove_passkey": ANY,
     "reference.index": PUBLIC,
     "rounds.index": PUBLIC,
     "rounds.show": PUBLIC,
@@ -96,6 +111,8 @@ ACCESS: dict[str, object] = {
     "admin.new_user": {ADMIN},
     "admin.user": {ADMIN},
     "admin.set_active": {ADMIN},
+    "admin.two_factor": {ADMIN},
+    "admin.reset_two_factor": {ADMIN},
     "admin.audit_log": {ADMIN},
     "admin.outbox": {ADMIN},
     "admin.outbox_message": {ADMIN},
@@ -202,7 +219,9 @@ ACCESS: dict[str, object] = {
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
 # checked with a real file in tests/blueprints/applications/test_documents.py).
-NOT_FOUND_WHEN_LET_IN = {"applications.download_document"}
+NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
+                         # a person's own passkeys only: the fixture's is the applicant's
+                         "auth.remove_passkey"}
 
 # Users the matrix signs in as; applicant_b belongs to another organisation than the objects used.
 ACTORS = ["applicant", "panel_member", "grants_officer", "finance_officer", "commissioner", "admin"]
@@ -278,9 +297,12 @@ def objects(db, users):
     variation = Variation(award=award, kind=VariationKind.AMOUNT, before={"amount": "4000.00"},
                           proposed={"amount": "4500.00"}, reason="More sessions", requested_by_grantee=True)
     repayment = Repayment(award=award, amount=Decimal("100.00"), reason="Underspend", due_date=utcnow().date())
-    db.session.add_all([variation, repayment])
+    # A passkey of organisation A's applicant: anyone else removing it gets 404.
+    passkey = Passkey(user_id=users["applicant"].id, credential_id=b"access-test", public_key=b"key", name="Laptop")
+    db.session.add_all([variation, repayment, passkey])
     db.session.flush()
     return {
+        "passkey_id": passkey.id,
         "round_id": funding_round.id,
         "rubric_id": funding_round.rubric_id,
         "application_id": application.id,

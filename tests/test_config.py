@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from grants import create_app
-from grants.config import ConfigurationError, database_url, load_config
+from grants.config import ConfigurationError, database_url, load_config, secret_key_problem
+
+GOOD_KEY = "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5a8f2e6d0c4b1a7e3"
+PRODUCTION = {"SECRET_KEY": GOOD_KEY, "PUBLIC_BASE_URL": "https://grants.opcc.example.org"}
 
 
 def test_development_defaults_to_sqlite_in_the_instance_folder(tmp_path):
@@ -24,11 +29,52 @@ def test_development_secret_key_is_generated_once_and_kept(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("secret", [None, "", "too-short"])
+@pytest.mark.parametrize("secret", [
+    None, "", "too-short",
+    "a" * 32,  # long enough, but one character
+    "k" * 48,
+    "ab" * 20,  # two characters
+    "a1b2c3d4" * 4,  # eight characters, but a pattern repeated
+    "scale-out-" + "k" * 40,
+    "changeme-changeme-changeme-changeme",
+    "your-secret-key-goes-here-0123456789",
+    "REPLACE_ME_WITH_A_LONG_RANDOM_STRING_1234",
+    "you-will-never-guess-this-one-9283",
+    "abcdefghijklmnopqrstuvwxyz0123456789",  # a run of the alphabet
+    "Kx9!" * 10,
+])
 def test_production_refuses_to_start_without_a_proper_secret_key(tmp_path, secret):
-    environ = {} if secret is None else {"SECRET_KEY": secret}
-    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+    environ = {**PRODUCTION}
+    environ.pop("SECRET_KEY")
+    if secret is not None:
+        environ["SECRET_KEY"] = secret
+    with pytest.raises(ConfigurationError, match="SECRET_KEY") as refused:
         load_config("production", str(tmp_path), environ=environ)
+    # The message says how to make a good one.
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+
+def test_random_keys_are_always_accepted():
+    for _ in range(2000):
+        for key in (secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32)):
+            assert secret_key_problem(key) is None, key
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path):
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
+        load_config("production", str(tmp_path), environ={"SECRET_KEY": GOOD_KEY})
+    for bad in ("grants.opcc.example.org", "ftp://grants.opcc.example.org", "https://", "https://x.org/?a=1"):
+        with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
+            load_config("production", str(tmp_path), environ={**PRODUCTION, "PUBLIC_BASE_URL": bad})
+
+
+def test_production_answers_only_its_own_host_and_those_listed(tmp_path):
+    config = load_config("production", str(tmp_path), environ={**PRODUCTION, "PUBLIC_BASE_URL": "https://grants.opcc.example.org/"})
+    assert config["PUBLIC_BASE_URL"] == "https://grants.opcc.example.org"
+    assert config["TRUSTED_HOSTS"] == ["grants.opcc.example.org"]
+    config = load_config("production", str(tmp_path),
+                         environ={**PRODUCTION, "TRUSTED_HOSTS": "grants.internal, 10.0.0.5"})
+    assert config["TRUSTED_HOSTS"] == ["grants.opcc.example.org", "grants.internal", "10.0.0.5"]
 
 
 def test_production_app_factory_refuses_too(monkeypatch, tmp_path):
@@ -40,7 +86,7 @@ def test_production_app_factory_refuses_too(monkeypatch, tmp_path):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    config = load_config("production", str(tmp_path), environ={"SECRET_KEY": "s" * 40})
+    config = load_config("production", str(tmp_path), environ=PRODUCTION)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -53,7 +99,7 @@ def test_environment_settings_are_read(tmp_path):
         "production",
         str(tmp_path),
         environ={
-            "SECRET_KEY": "s" * 40,
+            **PRODUCTION,
             "DATABASE_URL": "postgres://grants:pw@db.internal:5432/grants",
             "REDIS_URL": "redis://cache.internal:6379/0",
             "UPLOAD_FOLDER": "/srv/uploads",

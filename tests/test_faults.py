@@ -5,7 +5,9 @@ a function called after the first write) is injected into an application submiss
 pooled-budget import, an instalment approval and payment, a panel score-sheet submission and the
 commissioner's funding decision. Each time: every table's row count and every versioned table's
 versions are as before, the user sees the service's own error page, and the same request without
-the fault then succeeds. ``test_faults_injected`` reports how many faults were injected.
+the fault then succeeds. A statement that fails is a fault of the service (500); a connection lost
+under a statement is the database being unavailable (503, "try again later"), and leaves nothing
+half done either. ``test_faults_injected`` reports how many faults were injected.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tests.figures import report
 
 INJECTED = {"faults": 0}
 ERROR_HEADING = "Sorry, there is a problem with the service"
+UNAVAILABLE_HEADING = "Sorry, the service is unavailable"
 
 
 class InjectedFault(RuntimeError):
@@ -49,11 +52,11 @@ def faulty(app):
 @pytest.fixture
 def fail_statement(db):
     """``fail_statement("INSERT INTO audit_events", nth=1)``: the nth statement starting so (or
-    with any of the prefixes given) raises an OperationalError, once, as a lost connection or a
-    full disk would."""
+    with any of the prefixes given) raises an OperationalError, once, as a full disk would; with
+    ``lost=True``, as a connection lost under the statement would (the driver says it is gone)."""
     listeners = []
 
-    def arm(*prefixes: str, nth: int = 1):
+    def arm(*prefixes: str, nth: int = 1, lost: bool = False):
         seen = {"count": 0}
 
         def before_execute(connection, cursor, statement, parameters, context, executemany):
@@ -61,7 +64,8 @@ def fail_statement(db):
                 seen["count"] += 1
                 if seen["count"] == nth:
                     INJECTED["faults"] += 1
-                    raise OperationalError(statement, parameters, InjectedFault("injected database fault"))
+                    raise OperationalError(statement, parameters, InjectedFault("injected database fault"),
+                                           connection_invalidated=lost)
 
         event.listen(db.engine, "before_cursor_execute", before_execute)
         listeners.append(before_execute)
@@ -107,9 +111,9 @@ def database_state() -> dict[str, int]:
     return found
 
 
-def assert_error_page(response) -> None:
-    assert response.status_code == 500
-    assert page(response).h1.get_text(strip=True) == ERROR_HEADING
+def assert_error_page(response, status: int = 500) -> None:
+    assert response.status_code == status
+    assert page(response).h1.get_text(strip=True) == (ERROR_HEADING if status == 500 else UNAVAILABLE_HEADING)
     assert page(response).select_one(".opcc-header") is not None  # the service's own layout
     assert "injected" not in response.get_data(as_text=True)  # no stack trace or error text shown
 
@@ -127,11 +131,13 @@ def ready(as_role, draft):  # noqa: F811
 
 
 @pytest.mark.parametrize("fault", ["database error writing the audit event", "crash sending the email",
-                                   "database error giving the reference"])
+                                   "database error giving the reference", "connection lost writing the audit event"])
 def test_a_fault_while_submitting_leaves_the_draft(faulty, fail_statement, crash, ready, fault):
     client, application = ready
     if fault.startswith("database error writing"):
         fail_statement("INSERT INTO audit_events")
+    elif fault.startswith("connection lost"):
+        fail_statement("INSERT INTO audit_events", lost=True)
     elif fault.startswith("crash"):
         from grants.blueprints.applications import routes
 
@@ -140,7 +146,8 @@ def test_a_fault_while_submitting_leaves_the_draft(faulty, fail_statement, crash
         # The status UPDATE has run; the reference counter's is the second write.
         fail_statement("UPDATE reference_counters", "INSERT INTO reference_counters")
     before = database_state()
-    assert_error_page(post(client, f"/applications/{application.id}/submit"))
+    response = post(client, f"/applications/{application.id}/submit")
+    assert_error_page(response, 503 if fault.startswith("connection lost") else 500)
     assert database_state() == before
     _db.session.refresh(application)
     assert (application.status, application.reference, application.submitted_at) == (

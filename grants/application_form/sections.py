@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FieldList, SelectFieldBase, SubmitField
 from wtforms.csrf.core import CSRFTokenField
 
+from grants import form_keys
 from grants.application_form import forms
 from grants.formatting import long_date, money
 from grants.models.applications import Application
@@ -55,11 +56,12 @@ def to_formdata(answers: dict[str, list[str]]) -> MultiDict:
 
 
 def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
-    """What the user typed, minus the CSRF token and button names, to keep as the section's answers."""
+    """What the user typed, minus the CSRF token, the form key and button names, to keep as the
+    section's answers."""
     return {
         name: [value.replace("\x00", "")[:10_000] for value in formdata.getlist(name)]
         for name in formdata
-        if name != "csrf_token" and not name.startswith("action")
+        if name not in {"csrf_token", form_keys.FIELD} and not name.startswith("action")
     }
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from grants import audit
+from grants.links import public_url
 from grants.extensions import db
 from grants.interfaces.decisions import DECIDED_STATUSES, DecisionError
 from grants.mail import send_email
@@ -85,6 +86,6 @@ def publish_feedback(application: Application, text: str, officer: User) -> None
         # The template alone, without the pages' context processors: this can run outside a request.
         current_app.jinja_env.get_template("panel/email/feedback.txt").render(
             application=application, successful=successful, updating=updating,
-            link=url_for("applications.task_list", application_id=application.id, _external=True),
+            link=public_url("applications.task_list", application_id=application.id),
         ),
     )

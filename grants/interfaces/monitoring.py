@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
+from grants.links import public_url
 from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.formatting import london_today as uk_today
@@ -384,8 +385,4 @@ def _email_grantee(monitoring_return: MonitoringReturn, subject: str, template: 
 
 
 def _grantee_link(monitoring_return: MonitoringReturn) -> str | None:
-    try:
-        return url_for("grantee.return_task_list", award_id=monitoring_return.award_id,
-                       return_id=monitoring_return.id, _external=True)
-    except RuntimeError:  # no request and no SERVER_NAME configured: the email says where to go instead
-        return None
+    return public_url("grantee.return_task_list", award_id=monitoring_return.award_id, return_id=monitoring_return.id)

@@ -29,7 +29,9 @@ from grants.models.awards import (
     VariationKind,
     VariationStatus,
 )
+from grants.models.form_submissions import FormSubmission
 from grants.models.mail import OutboxMessage
+from grants.models.sign_in import Passkey, RecoveryCode, UserSession
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.panel import (
     ConflictDeclaration,
@@ -127,11 +129,15 @@ __all__ = [
     "AdderStrand",
     "AuditEvent",
     "DrugsOutcome",
+    "FormSubmission",
     "LegalType",
     "LocalAuthority",
     "Organisation",
     "OrganisationInvite",
     "OutboxMessage",
+    "Passkey",
+    "RecoveryCode",
+    "UserSession",
     "PlanApproach",
     "PlanCommitment",
     "PoliceForceArea",

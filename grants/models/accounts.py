@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +17,7 @@ from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from grants.models.organisations import Organisation
+    from grants.models.sign_in import Passkey, RecoveryCode
 
 
 class Role(StrEnum):
@@ -55,7 +56,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Flask-Login's id in the session cookie; renewed on password change so old sessions end.
+    # The generation of the user's sessions: renewing it (a password change, "sign out of every
+    # device", deactivation) ends every session at once (grants.interfaces.sessions).
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     organisation_id: Mapped[int | None] = mapped_column(
@@ -64,18 +66,31 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in with an authenticator app: the shared secret (base32), and the last time
+    # step whose code was accepted, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    totp_added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    passkeys: Mapped[list[Passkey]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Passkey.id"
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(cascade="all, delete-orphan", order_by="RecoveryCode.id")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
-    # Flask-Login
-    def get_id(self) -> str:
-        return self.session_token
+    # Flask-Login keeps this in the session cookie: the key of the server-side session that
+    # grants.interfaces.sessions started or loaded for this request (never stored as it is).
+    session_key = None  # str, set per request (not a column)
+    current_session = None  # the UserSession row of this request
+
+    def get_id(self) -> str | None:
+        return self.session_key
 
     @property
     def is_active(self) -> bool:
@@ -102,6 +117,16 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return bool(self.roles & STAFF_ROLES)
+
+    # Two-factor sign-in
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.totp_secret) or bool(self.passkeys)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Staff must use a second factor; an applicant uses one once they have set it up."""
+        return self.is_staff or self.has_second_factor
 
     def set_roles(self, roles: set[Role]) -> None:
         keep = {grant.role: grant for grant in self.role_grants if grant.role in roles}

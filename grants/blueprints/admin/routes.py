@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from grants.links import public_url
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
 from grants.extensions import db
@@ -68,7 +69,7 @@ def new_user():
                 render_template(
                     "admin/email/staff_invite.txt",
                     user=user,
-                    link=url_for("auth.reset_password", token=token, _external=True),
+                    link=public_url("auth.reset_password", token=token),
                 ),
             )
             db.session.commit()

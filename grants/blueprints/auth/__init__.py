@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from grants.blueprints.auth import routes  # noqa: E402,F401
+from grants.blueprints.auth import routes, second_factor  # noqa: E402,F401

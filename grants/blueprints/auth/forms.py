@@ -101,3 +101,24 @@ class ResetPasswordForm(GovForm):
     new_password = new_password_field()
     confirm_password = confirm_new_password_field()
     submit = submit("Set password")
+
+
+class SecondFactorCodeForm(GovForm):
+    code = StringField(
+        "Code",
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the code from your authenticator app or a recovery code"),
+                    Length(max=40, message="Enter the code from your authenticator app or a recovery code")],
+    )
+    submit = submit("Continue")
+
+
+class AuthenticatorAppForm(GovForm):
+    code = StringField(
+        "Enter the 6-digit code your app shows",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the 6-digit code your authenticator app shows"),
+                    Length(max=20, message="Enter the 6-digit code your authenticator app shows")],
+    )
+    submit = submit("Turn on")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from flask_login import current_user, logout_user
 
+from grants.links import public_url
 from grants.blueprints.auth import bp
 from grants.blueprints.auth.forms import (
     ChangePasswordForm,
@@ -17,22 +17,19 @@ from grants.blueprints.auth.forms import (
     ResetRequestForm,
     SignInForm,
 )
+from grants.blueprints.auth import devices, pending
 from grants.extensions import db, limiter, login_manager
-from grants.interfaces import accounts
+from grants.forms import ConfirmForm
+from grants.interfaces import accounts, sessions
 from grants.mail import send_email
 from grants.models.accounts import Role, User
 from grants.permissions import login_required, public
 
 
 @login_manager.user_loader
-def _load_user(session_token: str) -> User | None:
-    # Every signed-in page reads the user's roles, and an applicant's pages their organisation:
-    # one statement for all three.
-    return db.session.scalars(
-        db.select(User)
-        .options(joinedload(User.role_grants), joinedload(User.organisation))
-        .where(User.session_token == session_token, User.active)
-    ).unique().one_or_none()
+def _load_user(session_key: str) -> User | None:
+    # Only a live server-side session counts: a copied cookie stops working when it ends.
+    return sessions.load(session_key)
 
 
 def _safe_next(default: str) -> str:
@@ -47,12 +44,15 @@ def _safe_path(target: str, default: str) -> str:
     return default
 
 
-def _sign_in(user: User) -> None:
-    # A fresh session at sign-in: nothing from before (a planted session) carries over.
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    accounts.record_sign_in(user)
+_sign_in = pending.sign_in
+
+
+def _signed_in(user: User, next_path: str):
+    """After the password: straight in, or on to the second factor (or to setting one up)."""
+    if user.needs_second_factor:
+        return pending.begin(user, next_path)
+    _sign_in(user)
+    return redirect(next_path)
 
 
 def _login_failed(response) -> bool:
@@ -63,6 +63,16 @@ def _account_key() -> str:
     return "sign-in:" + accounts.normalise_email(request.form.get("email", ""))
 
 
+def _device_key() -> str:
+    return "sign-in-device:" + (devices.trusted_for(request.form.get("email", "")) or "")
+
+
+def _from_trusted_device() -> bool:
+    """A browser this person has signed in from before is not held back by the account's or the
+    address's lockout (which anyone could trigger); it has a smaller allowance of its own."""
+    return devices.trusted_for(request.form.get("email", "")) is not None
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(
@@ -70,13 +80,23 @@ def _account_key() -> str:
     key_func=_account_key,
     methods=["POST"],
     deduct_when=_login_failed,
+    exempt_when=_from_trusted_device,
     scope="sign-in-account",
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
     deduct_when=_login_failed,
+    exempt_when=_from_trusted_device,
     scope="sign-in-address",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_DEVICE"],
+    key_func=_device_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    exempt_when=lambda: not _from_trusted_device(),
+    scope="sign-in-device",
 )
 def login():
     if current_user.is_authenticated:
@@ -85,9 +105,9 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            _sign_in(user)
+            response = _signed_in(user, _safe_next(url_for("main.home")))
             db.session.commit()
-            return redirect(_safe_next(url_for("main.home")))
+            return response
         g.login_failed = True
         # The same words whether the email is unknown or the password wrong: no account enumeration.
         form.email.errors.append("Enter a correct email address and password")
@@ -97,7 +117,11 @@ def login():
 @bp.route("/sign-out", methods=["POST"])
 @public
 def logout():
-    # A POST (CSRF-checked like every form) so that no link or image can sign someone out.
+    # A POST (CSRF-checked like every form) so that no link or image can sign someone out. The
+    # session ends on the server too: a copy of the cookie no longer works.
+    if current_user.is_authenticated:
+        sessions.end(current_user.session_key)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")
@@ -123,7 +147,7 @@ def register():
             token = accounts.registration_token(form.email.data, form.full_name.data, _safe_next(""))
             send_email(accounts.normalise_email(form.email.data), "Confirm your email address",
                        render_template("auth/email/confirm_registration.txt", name=form.full_name.data.strip(),
-                                       link=url_for("auth.register_confirm", token=token, _external=True)))
+                                       link=public_url("auth.register_confirm", token=token)))
         db.session.commit()
         return render_template("auth/register_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
@@ -158,7 +182,24 @@ def register_confirm(token: str):
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    user = current_user._get_current_object()
+    return render_template("auth/account.html", live_sessions=sessions.live_sessions(user),
+                           this_session=user.current_session, form=ConfirmForm())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        sessions.end_all(user, "signed out of every device")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out of every device, including this one", "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -171,9 +212,10 @@ def change_password():
             form.current_password.errors.append("Your current password is not correct")
         else:
             user = current_user._get_current_object()
+            second_factor = user.current_session.second_factor
             accounts.change_password(user, form.new_password.data)
-            # This browser stays signed in with the new session token; all others are signed out.
-            _sign_in(user)
+            # This browser stays signed in with a new session; all others are signed out.
+            _sign_in(user, second_factor)
             db.session.commit()
             flash("Your password has been changed. Other devices have been signed out", "success")
             return redirect(url_for("auth.account"))
@@ -195,7 +237,7 @@ def reset_request():
                 render_template(
                     "auth/email/reset.txt",
                     user=user,
-                    link=url_for("auth.reset_password", token=token, _external=True),
+                    link=public_url("auth.reset_password", token=token),
                 ),
             )
             db.session.commit()
@@ -214,8 +256,10 @@ def reset_password(token: str):
     form.account_email = check.user.email
     if form.validate_on_submit():
         accounts.change_password(check.user, form.new_password.data, action="user.password_reset")
-        _sign_in(check.user)
+        # An emailed link proves the inbox, not the second factor: that is still asked for.
+        response = _signed_in(check.user, url_for("main.home"))
         db.session.commit()
-        flash("Your password has been set and you are signed in", "success")
-        return redirect(url_for("main.home"))
+        flash("Your password has been set" + ("" if check.user.needs_second_factor else " and you are signed in"),
+              "success")
+        return response
     return render_template("auth/reset_password.html", form=form)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.forms import int_arg
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.blueprints.awards import bp
@@ -68,7 +69,7 @@ def _default_terms(application) -> dict:
 
 
 def _tell_grantee(award, subject: str, template: str, **context) -> None:
-    body = render_template(template, award=award, link=url_for("grantee.offer", award_id=award.id, _external=True),
+    body = render_template(template, award=award, link=public_url("grantee.offer", award_id=award.id),
                            **context)
     for recipient in award_offers.offer_recipients(award):
         send_email(recipient, subject, body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.variation_forms import ClosureForm, DecisionForm, RepaymentForm, VariationForm, attach
 from grants.extensions import db
@@ -118,8 +119,7 @@ def _email_decision(award, variation) -> None:
     if variation.requested_by_grantee and variation.requested_by is not None:
         recipients.add(variation.requested_by.email)
     body = render_template("awards/email/variation_decided.txt", award=award, variation=variation,
-                           link=url_for("grantee.variation", award_id=award.id, variation_id=variation.id,
-                                        _external=True))
+                           link=public_url("grantee.variation", award_id=award.id, variation_id=variation.id))
     what = "Your request to change grant" if variation.requested_by_grantee else "A change to your grant"
     for recipient in sorted(recipients):
         send_email(recipient, f"{what} {award.application.reference}: {variation.status.value}", body)

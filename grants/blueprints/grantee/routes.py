@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.blueprints.awards.offer_forms import attach
 from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
@@ -77,5 +78,5 @@ def _tell_officer(award) -> None:
         officer.email,
         f"{award.organisation.name} has accepted its grant ({award.application.reference})",
         render_template("awards/email/accepted.txt", award=award, officer=officer, due=due,
-                        link=url_for("awards.show", award_id=award.id, _external=True)),
+                        link=public_url("awards.show", award_id=award.id)),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.blueprints.awards.variation_forms import VariationForm, attach
 from grants.blueprints.grantee import bp
 from grants.extensions import db
@@ -46,8 +47,7 @@ def _email_officer(award, variation) -> None:
         return  # the grants team sees it on the award page; nobody in particular to tell
     send_email(officer.email, f"{award.organisation.name} asks for a change to {award.application.reference}",
                render_template("awards/email/variation_requested.txt", award=award, variation=variation,
-                               link=url_for("awards.variation", award_id=award.id, variation_id=variation.id,
-                                            _external=True)))
+                               link=public_url("awards.variation", award_id=award.id, variation_id=variation.id)))
 
 
 @bp.route("/<int:award_id>/variations/<int:variation_id>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
 from grants.forms import ConfirmForm, page_arg
@@ -113,7 +114,7 @@ def invite(organisation_id: int):
                     "organisations/email/invite.txt",
                     organisation=organisation,
                     inviter=current_user,
-                    link=url_for("invites.accept", token=token, _external=True),
+                    link=public_url("invites.accept", token=token),
                 ),
             )
             db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.forms import page_arg
 from grants.blueprints.screening import bp
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
@@ -142,7 +143,7 @@ def screen(application_id: int):
 
 
 def _applicant_link(application) -> str:
-    return url_for("applications.task_list", application_id=application.id, _external=True)
+    return public_url("applications.task_list", application_id=application.id)
 
 
 @bp.route("/applications/<int:application_id>/clarifications", methods=["POST"])
@@ -162,11 +163,10 @@ def ask_clarification(application_id: int):
         render_template(
             "screening/email/clarification.txt",
             application=application,
-            link=url_for(
+            link=public_url(
                 "applications.clarification",
                 application_id=application.id,
                 clarification_id=clarification.id,
-                _external=True,
             ),
         ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from grants.links import public_url
 from grants.blueprints.social_return import bp
 from grants.blueprints.social_return.calculator_forms import CalculatorForm
 from grants.exports import sroi_workbook
@@ -23,7 +24,7 @@ def _sets():
 
 
 def _share_url(query: str) -> str:
-    return f"{url_for('social_return.calculator', _external=True)}?{query}"
+    return f"{public_url('social_return.calculator')}?{query}"
 
 
 @bp.route("", endpoint="calculator")

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from grants.extensions import db
 from grants.models.mail import OutboxMessage
 from tests.factories import TEST_PASSWORD
-from tests.helpers import error_messages, page, post, sign_in
+from tests.helpers import error_messages, fresh_totp_code, page, post, sign_in
 
 NEW = "granite-harbour-seagull"
 
@@ -66,6 +66,10 @@ class TestResetPassword:
 
         assert client.get(link).status_code == 200
         response = post(client, link, {"new_password": NEW, "confirm_password": NEW})
+        # An emailed link proves the inbox, not the second factor: staff are still asked for it.
+        assert response.headers["Location"] == "/sign-in/check"
+        assert client.get("/home").status_code == 302
+        response = post(client, "/sign-in/check", {"code": fresh_totp_code(user)})
         assert response.headers["Location"] == "/home"
         assert user.check_password(NEW)
         assert elsewhere.get("/home").status_code == 302  # old sessions ended
