@@ -13,7 +13,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass
 
-from benchmarks import bulk
+from benchmarks import bulk, sessions
 from benchmarks.generate import Plan
 
 MB = 1024 * 1024
@@ -58,15 +58,9 @@ def verdict(result: dict, target: Target) -> str:
 
 
 def _client(app, email: str):
-    """A test client signed in as ``email`` (the session as Flask-Login keeps it)."""
-    from grants.interfaces import accounts
-
-    with app.app_context():
-        token = accounts.get_user_by_email(email).session_token
+    """A test client signed in as ``email`` with a live session (benchmarks.sessions)."""
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
+    client.set_cookie(sessions.cookie_name(app), sessions.open_session(app, email))
     return client
 
 

@@ -1,5 +1,8 @@
 """The page load test: gunicorn serving the app on the benchmark database, locust (headless)
-driving one page at a time with 20 signed-in users, and each worker's peak memory per page."""
+driving one page at a time with 20 signed-in users, and each worker's peak memory per page.
+
+The users are signed in with sessions opened directly on the server (benchmarks.sessions), not
+through the sign-in forms: the pages are measured, not signing in."""
 
 from __future__ import annotations
 
@@ -20,11 +23,10 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from benchmarks import bulk, report
-from benchmarks.generate import FIXED_BIDS, PASSWORD, ROOT, Plan
+from benchmarks import bulk, report, sessions
+from benchmarks.generate import FIXED_BIDS, ROOT, Plan
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LIST_PAGE = 50
 PER_PAGE = 25  # grants.interfaces.screening.PER_PAGE
 
@@ -98,13 +100,16 @@ def free_port() -> int:
 class Server:
     """gunicorn with ``workers`` workers (sync, or gthread with ``threads`` threads each) on a free port, against the benchmark database, with the
     production profile (see benchmarks.server); its output, the app's JSON request log included,
-    goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced each run)."""
+    goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced each run). Its random SECRET_KEY
+    is kept (``secret_key``) so that benchmarks.sessions can sign session cookies it accepts."""
 
     def __init__(self, database_url: str, workers: int = 2, log: Path | None = None, threads: int = 0):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = bulk.server_environment(database_url, "production")
-        env["SECRET_KEY"] = secrets.token_hex(32)
+        self.database_url = database_url
+        self.secret_key = secrets.token_hex(32)
+        env["SECRET_KEY"] = self.secret_key
         env["PUBLIC_BASE_URL"] = self.url
         log = log or ROOT / "instance" / "bench" / f"gunicorn-{database_url.rsplit('/', 1)[1]}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -168,27 +173,47 @@ class Server:
         self.log.close()
 
 
-def sign_in(base: str, email: str) -> requests.Session:
-    session = requests.Session()
-    token = CSRF.search(session.get(base + "/sign-in", timeout=30).text).group(1)
-    response = session.post(base + "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                            allow_redirects=False, timeout=30)
-    if response.status_code != 302:
-        raise RuntimeError(f"Could not sign in as {email}: {response.status_code}")
-    return session
+class SignedIn:
+    """Session cookies the served app accepts, one per benchmark account, opened when first asked
+    for and kept for the run (a session lives longer than a run: PERMANENT_SESSION_LIFETIME)."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.app = sessions.minting_app(server.database_url, server.secret_key)
+        self.name = sessions.cookie_name(self.app)
+        self._cookies: dict[str, str] = {}
+
+    def cookies(self, emails: list[str]) -> list[str]:
+        for email in emails:
+            if email not in self._cookies:
+                self._cookies[email] = sessions.open_session(self.app, email)
+        return [self._cookies[email] for email in emails]
+
+    def client(self, email: str | None) -> requests.Session:
+        """A requests session signed in as ``email`` (no one when None)."""
+        client = requests.Session()
+        if email:
+            sessions.carry(client.cookies, self.name, self.cookies([email])[0], self.server.url)
+        return client
+
+    def close(self) -> None:
+        from grants.extensions import db
+
+        with self.app.app_context():
+            db.engine.dispose()
 
 
-def check(server: Server, plan: Plan, page: Page) -> tuple[int, int | None]:
+def check(server: Server, signed_in: SignedIn, plan: Plan, page: Page) -> tuple[int, int | None]:
     """One request as one user, to warm up and to check the page renders: (status, queries)."""
-    session = sign_in(server.url, plan.accounts[page.role][0]) if page.role else requests.Session()
-    response = session.get(server.url + page.path, timeout=300, allow_redirects=False)
+    client = signed_in.client(plan.accounts[page.role][0] if page.role else None)
+    response = client.get(server.url + page.path, timeout=300, allow_redirects=False)
     count = response.headers.get("X-Query-Count")
     return response.status_code, int(count) if count else None
 
 
-def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float) -> dict:
+def run_page(server: Server, signed_in: SignedIn, plan: Plan, page: Page, users: int, seconds: float) -> dict:
     """Drive ``page`` with ``users`` concurrent users for ``seconds``; timings, queries and memory."""
-    status, queries = check(server, plan, page)
+    status, queries = check(server, signed_in, plan, page)
     result = {"key": page.key, "title": page.title, "path": page.path, "compared": page.compared, "status": status,
               "single_queries": queries}
     if status != 200:
@@ -196,10 +221,11 @@ def run_page(server: Server, plan: Plan, page: Page, users: int, seconds: float)
         return result
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as folder:
         output = Path(folder) / "samples.json"
-        env = dict(os.environ, BENCH_PATH=page.path, BENCH_USERS=str(users), BENCH_OUTPUT=str(output), BENCH_SECONDS=str(seconds),
-                   BENCH_PASSWORD=PASSWORD, BENCH_ACCOUNTS=json.dumps(plan.accounts.get(page.role, [])))
+        cookies = signed_in.cookies(plan.accounts.get(page.role, [])) if page.role else []
+        env = dict(os.environ, BENCH_PATH=page.path, BENCH_USERS=str(users), BENCH_OUTPUT=str(output),
+                   BENCH_SECONDS=str(seconds), BENCH_COOKIE_NAME=signed_in.name, BENCH_COOKIES=json.dumps(cookies))
         result["memory_reset"] = server.reset_peaks()
-        # The locustfile stops the run ``seconds`` after the last user signed in; this is a backstop.
+        # The locustfile stops the run ``seconds`` after the last user started; this is a backstop.
         run_for = f"{int(seconds + 120)}s"
         subprocess.run([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
                         "-r", str(users), "-t", run_for, "--host", server.url, "--only-summary",
@@ -215,17 +241,21 @@ def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: li
               threads: int = 0) -> list[dict]:
     """Every page in turn against one gunicorn; the baseline first."""
     server = Server(plan.database_url, workers, threads=threads)
+    signed_in = None
     try:
         server.wait()
+        signed_in = SignedIn(server)
         results = []
         for page in pages(plan):
             if only and page.key not in only and page.key != "baseline":
                 continue
             print(f"  {page.title} ...", end="", flush=True)
-            result = run_page(server, plan, page, users, seconds)
+            result = run_page(server, signed_in, plan, page, users, seconds)
             print(f" {result.get('requests', 0)} requests, p50 {result.get('p50_ms') or 0:.0f} ms"
                   + (f" ({result['error']})" if "error" in result else ""), flush=True)
             results.append(result)
         return results
     finally:
+        if signed_in:
+            signed_in.close()
         server.stop()

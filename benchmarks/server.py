@@ -6,8 +6,8 @@ log file) and every other setting cost what they cost in production. Four settin
 measuring over plain HTTP on one machine:
 
 - every response carries the number of SQL statements it ran (X-Query-Count);
-- sign-in rate limiting is off, because every simulated user signs in from 127.0.0.1 and the
-  per-address limit would lock them out;
+- rate limiting is off: every simulated user comes from 127.0.0.1, and the per-address limits
+  would count them as one visitor (they do not sign in through the forms: benchmarks.sessions);
 - the session and remember-me cookies are not ``Secure``, because locust talks plain HTTP to
   127.0.0.1 (no TLS-terminating proxy in front) and a client keeps no Secure cookie from it.
 """

@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     url_converters.init_app(app)  # before the blueprints: a route takes its converters when added
     _register_blueprints(app)
 
-    from grants import cli, errors, query_count, request_logging, security, static_assets
+    from grants import cli, errors, form_keys, query_count, request_logging, security, static_assets
 
     request_logging.init_app(app)
     security.init_app(app)
@@ -37,8 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     query_count.init_app(app)  # only when QUERY_COUNT_HEADER is set (the benchmark)
-    from grants import form_keys  # TEMPORARY (form keys helper): the lead adds this for good
-
+    # After the extensions, so that Flask-WTF's CSRF check runs before a form's key is looked at.
     form_keys.init_app(app)
     return app
 

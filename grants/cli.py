@@ -123,13 +123,15 @@ def demo_code_command() -> None:
 @click.command("send-reminders")
 def send_reminders_command() -> None:
     """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline, make
-    instalments due on their date, hold payments while returns are overdue, and email reminders
-    of returns due soon or overdue. Running it twice in a day does nothing more."""
-    from grants.interfaces import awards, monitoring, payments
+    instalments due on their date, hold payments while returns are overdue, email reminders
+    of returns due soon or overdue, and remove ended sign-in sessions. Running it twice in a day
+    does nothing more."""
+    from grants.interfaces import awards, monitoring, payments, sessions
 
     lapsed = awards.lapse_overdue_offers()
     made_due = payments.mark_due_instalments()
     report = monitoring.run_daily_jobs()
+    pruned = sessions.prune()
     db.session.commit()
     lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
              f"Instalments now due: {len(made_due)}",
@@ -139,7 +141,8 @@ def send_reminders_command() -> None:
              f"Reminders of overdue returns: {len(report.overdue_reminders)}",
              *(f"  {monitoring.describe(r)}" for r in report.overdue_reminders),
              f"Reminders of returns due soon: {len(report.due_soon_reminders)}",
-             *(f"  {monitoring.describe(r)}, due {r.due_date:%d/%m/%Y}" for r in report.due_soon_reminders)]
+             *(f"  {monitoring.describe(r)}, due {r.due_date:%d/%m/%Y}" for r in report.due_soon_reminders),
+             f"Ended sign-in sessions removed: {pruned}"]
     click.echo("\n".join(lines))
 
 

@@ -112,7 +112,7 @@ class _Package:
         self.findings: set[Finding] = set()
 
     def scan_office(self) -> None:
-        entries = [entry for entry in self.archive.infolist() if not entry.is_dir()]
+        entries = [entry for entry in self.archive.infolist() if not entry.filename.endswith("/")]
         types = _ContentTypes(self.findings)
         for entry in entries:
             if entry.filename == "[Content_Types].xml":
@@ -137,7 +137,7 @@ class _Package:
 
     def scan_open_document(self) -> None:
         for entry in self.archive.infolist():
-            if not entry.is_dir():
+            if not entry.filename.endswith("/"):
                 xml = entry.filename.lower().endswith(".xml")
                 self.read(entry, _OpenDocumentPart(self.findings) if xml else None)
 
@@ -159,7 +159,7 @@ class _Package:
             return
         try:
             _parser(part).Parse(data, True)
-        except expat.ExpatError as error:
+        except (expat.ExpatError, LookupError, ValueError) as error:  # also an unknown or undecodable encoding
             raise Unreadable(entry.filename) from error
         part.close()
 
@@ -192,7 +192,7 @@ def _plain_from(data: bytes) -> int | None:
     encoding = (declaration.group(3) or b"utf-8").strip().lower()
     start = declaration.end() - 1
     if encoding not in {b"utf-8", b"utf8", b"us-ascii", b"ascii"} or any(
-        data.find(marker, start) != -1 for marker in (b"&#", b"<!", b"<?")
+        data.find(marker, start) != -1 for marker in (b"&#", b"<!", b"<?", b"\x00")  # NUL: UTF-16 without a BOM
     ):
         return None
     return start

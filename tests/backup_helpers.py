@@ -116,12 +116,10 @@ def signed_in(scratch, email: str):
 
 
 def _session_key(user: User) -> str:
-    """What the session cookie carries for ``user``: the key of a new server-side session where the
-    app keeps them (grants.interfaces.sessions), else the user's session token."""
-    try:
-        from grants.interfaces import sessions
-    except ImportError:
-        return user.session_token
+    """What the session cookie carries for ``user``: the key of a new server-side session (with a
+    second factor where one is needed, as conftest's ``as_user`` does)."""
+    from grants.interfaces import sessions
+
     return sessions.start(user, "totp" if user.needs_second_factor else None)
 
 

@@ -7,16 +7,19 @@ minutes of an idle machine, and its figures depend on the machine.
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from benchmarks import bulk, report
+from benchmarks import bulk, report, sessions
 from benchmarks.generate import FIXED_APPLICATIONS, ROOT, ROUNDS, Plan, Sizes
 
 
@@ -83,6 +86,39 @@ def test_the_summary_counts_every_target_and_names_the_missed_ones():
     assert (summary["met"], summary["missed"]) == (5, 3)
     assert summary["missed_list"] == ["slow:p95", "slow:p50_growth", "Matrix"]
     assert report.summary_line(summary) == "Targets: 5 met, 3 missed (slow:p95; slow:p50_growth; Matrix)"
+
+
+def test_a_minted_session_cookie_signs_a_staff_member_in_until_the_session_ends(app, db, users):
+    from grants.interfaces import sessions as server_sessions
+
+    officer = users["grants_officer"]
+    assert officer.needs_second_factor
+    cookie = sessions.open_session(app, officer.email)
+    signed_in = app.test_client()
+    signed_in.set_cookie(sessions.cookie_name(app), cookie)
+    assert signed_in.get("/awards/dashboard").status_code == 200
+
+    # Signing out on the server (what the sign-out button does): a copy of the cookie no longer works.
+    server_sessions.end(app.session_interface.get_signing_serializer(app).loads(cookie)["_user_id"])
+    db.session.commit()
+    copied = app.test_client()
+    copied.set_cookie(sessions.cookie_name(app), cookie)
+    response = copied.get("/awards/dashboard")
+    assert response.status_code == 302 and response.location.startswith("/sign-in")
+
+
+def test_a_session_cookie_is_sent_to_the_bench_servers_every_path():
+    requests = pytest.importorskip("requests", reason="requests comes with the bench extra (locust)")
+    client = requests.Session()
+    sessions.carry(client.cookies, "session", "minted", "http://127.0.0.1:8123")
+    page = requests.Request("GET", "http://127.0.0.1:8123/panel/rounds/7/results").prepare()
+    assert requests.cookies.get_cookie_header(client.cookies, page) == "session=minted"
+    # The server refreshes a permanent session's cookie with every response (host only, path /):
+    # the refreshed cookie replaces the minted one rather than joining it.
+    headers = http.client.parse_headers(io.BytesIO(b"Set-Cookie: session=refreshed; HttpOnly; Path=/\r\n\r\n"))
+    response = SimpleNamespace(_original_response=SimpleNamespace(msg=headers))
+    requests.cookies.extract_cookies_to_jar(client.cookies, page, response)
+    assert requests.cookies.get_cookie_header(client.cookies, page) == "session=refreshed"
 
 
 @pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from grants.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+import pyotp
+
+from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo
 from grants.interfaces import panel_results
 from grants.interfaces.accounts import get_user_by_email
-from grants.models.accounts import Role, User
+from grants.models.accounts import STAFF_ROLES, Role, User
 from grants.models.organisations import Organisation
 from grants.passwords import password_problem
 from tests.helpers import page, post
@@ -83,10 +85,25 @@ def test_each_demo_login_reaches_its_own_home_page(app, db):
     for demo in DEMO_USERS:
         client = app.test_client()
         response = post(client, "/sign-in", {"email": demo.email, "password": DEMO_PASSWORD})
+        if demo.roles & STAFF_ROLES:
+            # Staff give the demo authenticator app's code too (printed by `make run`).
+            assert response.headers["Location"] == "/sign-in/check", demo.email
+            response = post(client, "/sign-in/check", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
         assert response.headers["Location"] == "/home", demo.email
         home = client.get("/home").get_data(as_text=True)
         for role in demo.roles:
             assert expected_panel[role] in home
+
+
+def test_demo_code_prints_the_code_a_demo_staff_member_signs_in_with(app, db):
+    seed_demo()
+    db.session.flush()
+    output = app.test_cli_runner().invoke(args=["demo", "code"]).output
+    code = output.split()[0]
+    client = app.test_client()
+    post(client, "/sign-in", {"email": "officer@example.org", "password": DEMO_PASSWORD})
+    assert post(client, "/sign-in/check", {"code": code}).headers["Location"] == "/home"
+    assert get_user_by_email("officer@example.org").totp_secret == DEMO_TOTP_SECRET
 
 
 def test_demo_seed_refuses_production(app, db):

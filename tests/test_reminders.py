@@ -153,19 +153,3 @@ def test_offers_lapse_and_dated_instalments_fall_due(app, db, users):
     assert dated.status is InstalmentStatus.DUE and "Instalments now due: 1" in output
     again = run(app, day, hour=20)
     assert "Offers lapsed: 0" in again and "Instalments now due: 0" in again
-
-
-def test_the_daily_job_without_server_name_says_where_to_go(app, db, first_return, monkeypatch):
-    award_id, return_id = first_return.award_id, first_return.id
-    app.config["SERVER_NAME"] = None
-    try:
-        with app.app_context():  # no request and no SERVER_NAME: no link can be made
-            assert monitoring._grantee_link(first_return) is None
-    finally:
-        app.config["SERVER_NAME"] = "localhost"
-    monkeypatch.setattr(monitoring, "_grantee_link", lambda monitoring_return: None)
-    with freeze_time(at(first_return.due_date + timedelta(days=1))):
-        report = monitoring.run_daily_jobs()
-    assert [r.id for r in report.overdue_reminders] == [return_id]
-    body = reminders(db, first_return)[0].body
-    assert "sign in to Commissioners Grants and open your grant" in body and f"/grants/{award_id}/" not in body

@@ -309,8 +309,12 @@ def test_embedded_objects_are_refused(filename, build):
             '</x:instrText></x:r><x:r><x:fldChar x:fldCharType="end"/></x:r></x:p>'), DDE),
         ("constitution.docx", lambda: repack(word_file(field(DDE_CODE)), change={  # UTF-16
             "word/document.xml": lambda body: body.decode().replace("UTF-8", "UTF-16").encode("utf-16")}), DDE),
+        ("constitution.docx", lambda: repack(word_file(field(DDE_CODE)), change={  # UTF-16 without a byte order mark
+            "word/document.xml": lambda body: body.decode().replace("UTF-8", "UTF-16").encode("utf-16-le")}), DDE),
         ("budget.xlsx", lambda: repack(workbook_file(cell_formula("=cmd|' /C calc'!A0")), change={
             "xl/worksheets/sheet1.xml": lambda body: body.replace(b"cmd|", b"cmd&#124;")}), DDE),
+        ("budget.xlsx", lambda: repack(workbook_file(cell_formula('=CALL("kernel32","WinExec","JCJ","calc",0)')), change={
+            "xl/worksheets/sheet1.xml": lambda body: body.replace(b"CALL(", b"CA<!-- -->LL(")}), DDE),  # split by a comment
         ("budget.xlsx", lambda: workbook_file(lambda book: (cell_formula("=cmd|' /C calc'!A0")(book),
                                                              link_to_workbook(book))), DDE),  # the worst first
     ],

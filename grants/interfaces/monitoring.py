@@ -384,5 +384,5 @@ def _email_grantee(monitoring_return: MonitoringReturn, subject: str, template: 
     return recipients
 
 
-def _grantee_link(monitoring_return: MonitoringReturn) -> str | None:
+def _grantee_link(monitoring_return: MonitoringReturn) -> str:
     return public_url("grantee.return_task_list", award_id=monitoring_return.award_id, return_id=monitoring_return.id)

@@ -21,6 +21,7 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import london_today
 from grants.models.accounts import Role, User, new_session_token
+from grants.models.sign_in import UserSession
 from grants.models.applications import Application, ApplicationDocument
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award
@@ -148,6 +149,15 @@ def subject_access(user: User) -> dict[str, Any]:
             _row(award, "id", "application_id", "amount", "accepted_at", "accepted_name", "accepted_position")
             for award in _awards(user) if award.accepted_by_id == user.id
         ],
+        "sign_in": {
+            # What is held about how they sign in: never a secret, a code or a key.
+            "sessions": [_row(held, "created_at", "ended_at", "user_agent", "second_factor")
+                         for held in db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                                                        .order_by(UserSession.id))],
+            "passkeys": [_row(passkey, "name", "created_at", "last_used_at") for passkey in user.passkeys],
+            "authenticator_app_added_at": _plain(user.totp_added_at),
+            "recovery_codes_unused": sum(1 for code in user.recovery_codes if code.used_at is None),
+        },
         "messages": [_row(message, "id", "created_at", "subject", "body", "status") for message in _messages(user)],
         "audit_entries": [
             _row(event, "id", "occurred_at", "action", "entity_type", "entity_id", "summary", "actor_label",
@@ -231,6 +241,11 @@ def erase(user: User, actor: User, today: date | None = None) -> None:
     user.email, user.full_name = new_email, ERASED_NAME
     user.password_hash = "!erased"  # matches no password: the hash has no method prefix
     user.session_token = new_session_token()
+    # How they signed in goes too: sessions (with their browsers), passkeys, app and codes.
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.passkeys.clear()
+    user.recovery_codes.clear()
+    user.totp_secret = user.totp_last_step = user.totp_added_at = None
     user.active = False
     user.organisation_id = None
     db.session.flush()

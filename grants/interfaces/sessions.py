@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from grants import audit
@@ -94,3 +94,11 @@ def live_sessions(user: User) -> list[UserSession]:
         select(UserSession).join(User, User.id == UserSession.user_id)
         .where(UserSession.user_id == user.id, *_live()).order_by(UserSession.created_at.desc())
     ))
+
+
+def prune() -> int:
+    """Delete sessions that have ended or outlived the session lifetime (run daily); returns how many."""
+    oldest = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return db.session.execute(
+        delete(UserSession).where((UserSession.ended_at.is_not(None)) | (UserSession.created_at <= oldest))
+    ).rowcount

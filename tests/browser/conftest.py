@@ -152,15 +152,17 @@ def live_server(server_env, tmp_path_factory) -> str:
     assert prepared.returncode == 0, prepared.stdout + prepared.stderr
     CLOCK["prepare"] = time.monotonic() - started
     port = _free_port()
+    # Passkeys need a secure context with a host name: http://localhost is one (127.0.0.1 is not a
+    # valid relying-party id), and the app builds its links and checks passkeys against this address.
+    url = f"http://localhost:{port}"
     log = tmp_path_factory.mktemp("browser-server") / "gunicorn.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
              "--worker-class", "gthread", "--threads", "8", "--timeout", "120", "--error-logfile", "-",
              "tests.browser.server:create()"],
-            cwd=PROJECT_ROOT, env=server_env, stdout=log_file, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT, env={**server_env, "PUBLIC_BASE_URL": url}, stdout=log_file, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
         yield url

@@ -54,7 +54,8 @@ class NumberField(StringField):
             raise ValueError(f"{self.name_for_errors} must be a number, like {self.example}")
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             raise ValueError(f"{self.name_for_errors} must not have more than {self.places} decimal places")
-        self.data = number
+        # Adding 0 gives whole-number exponents their digits ("0E16" and "1E3" become 0 and 1000).
+        self.data = number + 0
 
     def _value(self):
         if getattr(self, "raw_text", None) is not None:

@@ -16,6 +16,7 @@ from grants.mail import send_email
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus
 from grants.models.mail import OutboxMessage
+from grants.models.sign_in import Passkey, UserSession
 from grants.models.types import utcnow
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.helpers import error_messages, page, post
@@ -45,6 +46,9 @@ def grantee(db):
     from grants import audit
 
     audit.record("user.signed_in", person, f"{person.email} signed in", actor=person)
+    from grants.interfaces import sessions
+
+    sessions.start(person, None)
     _db.session.flush()
     return person, award
 
@@ -70,6 +74,8 @@ def test_the_page_summarises_what_is_held_and_states_the_rule(as_role, grantee):
 
 def test_the_export_holds_everything_about_the_person(as_role, grantee):
     person, award = grantee
+    person.passkeys.append(Passkey(credential_id=b"phone-credential", public_key=b"public", name="Phone"))
+    _db.session.flush()
     response = post(as_role("admin"), _url(person, "/export"))
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Content-Disposition"] == f"attachment; filename=personal-data-user-{person.id}.json"
@@ -84,6 +90,10 @@ def test_the_export_holds_everything_about_the_person(as_role, grantee):
     assert any(entry["action"] == "user.signed_in" for entry in data["audit_entries"])
     assert "password_hash" not in response.get_data(as_text=True) and "session_token" not in response.get_data(
         as_text=True)
+    # How they sign in, without any secret: their sessions (the fixture signed them in), passkeys.
+    assert len(data["sign_in"]["sessions"]) >= 1 and data["sign_in"]["passkeys"] == [{
+        "name": "Phone", "created_at": data["sign_in"]["passkeys"][0]["created_at"], "last_used_at": None}]
+    assert "totp_secret" not in response.get_data(as_text=True) and "key_hash" not in response.get_data(as_text=True)
     exported = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.personal_data_exported")).one()
     assert exported.entity_id == str(person.id)
 
@@ -124,6 +134,8 @@ def test_erasure_anonymises_the_person_and_keeps_the_award_and_the_360giving_fil
     assert award.application.sections[0].answers["summary"] == [f"Led by {personal_data.ERASED_NAME}."]
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.recipient == email)) == 0
+    assert _db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == person.id)) == 0
+    assert person.totp_secret is None and not person.passkeys
     events = _db.session.scalars(select(AuditEvent)).all()
     assert not any(email in (event.summary + event.actor_label + json.dumps(event.changes)) for event in events)
     assert any(event.action == "user.erased" for event in events)

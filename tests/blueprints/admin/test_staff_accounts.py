@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -84,7 +85,12 @@ def test_the_emailed_link_lets_the_person_set_a_password_and_sign_in(app, as_rol
     assert newcomer.get(link).status_code == 200
     response = post(newcomer, link, {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 302, error_messages(response)
-    assert newcomer.get("/account").status_code == 200  # signed in by setting the password
+    # Staff then set up a second factor before anything else, and are signed in.
+    assert response.headers["Location"] == "/sign-in/set-up"
+    assert newcomer.get("/account").status_code == 302
+    secret = page(newcomer.get("/two-factor/app")).select_one("#totp-secret").get_text().replace(" ", "")
+    post(newcomer, "/two-factor/app", {"code": pyotp.TOTP(secret).now()})
+    assert newcomer.get("/account").status_code == 200
     # The link works once.
     used = app.test_client().get(link)
     assert (

@@ -82,3 +82,20 @@ def test_the_cookie_holds_no_account_secret(app, users):
     assert key != users["applicant"].session_token
     stored = db.session.scalars(db.select(UserSession.key_hash)).all()
     assert key not in stored  # only a hash of the key is kept
+
+
+def test_the_daily_jobs_remove_ended_sessions_and_keep_live_ones(app, users):
+    from grants.interfaces import sessions
+
+    signed_out = sign_in(app.test_client(), users["applicant"])
+    post(signed_out, "/sign-out")
+    live = sign_in(app.test_client(), users["applicant_b"])
+    stale = UserSession(user_id=users["admin"].id, key_hash="0" * 64, generation=users["admin"].session_token,
+                        created_at=utcnow() - app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(minutes=1))
+    db.session.add(stale)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert "Ended sign-in sessions removed: 2" in result.output, result.output
+    assert [s.user_id for s in db.session.scalars(db.select(UserSession))] == [users["applicant_b"].id]
+    assert live.get("/home").status_code == 200
+    assert sessions.prune() == 0
