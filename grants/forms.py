@@ -269,6 +269,16 @@ def int_arg(name: str, default: int | None = None, minimum: int = 0, maximum: in
     return value if minimum <= value <= maximum else default
 
 
+def record_id(text) -> int | None:
+    """A record id typed or posted in a form, or ``None`` when it is not one: only plain digits up
+    to ``LARGEST_ID``, so that a tampered value never reaches the database."""
+    text = (text if isinstance(text, str) else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(LARGEST_ID)):
+        return None
+    value = int(text)
+    return value if value <= LARGEST_ID else None
+
+
 # Further than anyone pages by hand; larger numbers would overflow the database's OFFSET.
 MAX_PAGE = 10_000
 

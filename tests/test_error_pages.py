@@ -142,9 +142,6 @@ def test_numbers_in_query_strings_and_posted_ids_never_fail(served, objects, as_
     assert not [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
 
 
-@pytest.mark.xfail(strict=True, reason="posted ids read without a bound, in files outside this change: "
-                   "panel/decision_views._int (recommendation_id), panel/officer_forms AddMemberForm.chosen_id "
-                   "(any run of digits: 5,000 of them are a ValueError, a 500) and MemberForm.chosen_id (11 digits)")
 def test_posted_ids_are_refused_before_they_reach_the_database(served, objects, as_role, caplog):  # noqa: F811
     caplog.set_level(logging.INFO)
     failures = _send_tampered(objects, as_role, ["99999999999999999999", "99999999999", str(2**31), "9" * 5000])

@@ -114,6 +114,7 @@ def database_state() -> dict[str, int]:
 def assert_error_page(response, status: int = 500) -> None:
     assert response.status_code == status
     assert page(response).h1.get_text(strip=True) == (ERROR_HEADING if status == 500 else UNAVAILABLE_HEADING)
+    assert ("Retry-After" in response.headers) is (status == 503)
     assert page(response).select_one(".opcc-header") is not None  # the service's own layout
     assert "injected" not in response.get_data(as_text=True)  # no stack trace or error text shown
 

@@ -32,7 +32,7 @@ from webauthn.helpers.structs import (
 
 from grants import audit
 from grants.extensions import db
-from grants.models.accounts import Role, User, UserRole
+from grants.models.accounts import Role, User, UserRole, describe_second_factors
 from grants.models.sign_in import Passkey, RecoveryCode
 from grants.models.types import utcnow
 
@@ -270,6 +270,10 @@ class StaffFactor:
     @property
     def set_up(self) -> bool:
         return self.app or self.passkeys > 0
+
+    @property
+    def described(self) -> str:
+        return describe_second_factors(self.passkeys, self.app)
 
 
 def staff_second_factors() -> list[StaffFactor]:

@@ -44,6 +44,13 @@ ROLE_LABELS = {
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
 
 
+def describe_second_factors(passkeys: int, app: bool) -> str:
+    """The second factors someone has, in words: "2 passkeys and an authenticator app"."""
+    parts = ([f"{passkeys} passkey{'' if passkeys == 1 else 's'}"] if passkeys else []) + (
+        ["an authenticator app"] if app else [])
+    return " and ".join(parts) or "none"
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -122,6 +129,10 @@ class User(UserMixin, db.Model):
     @property
     def has_second_factor(self) -> bool:
         return bool(self.totp_secret) or bool(self.passkeys)
+
+    @property
+    def second_factors_described(self) -> str:
+        return describe_second_factors(len(self.passkeys), bool(self.totp_secret))
 
     @property
     def needs_second_factor(self) -> bool:

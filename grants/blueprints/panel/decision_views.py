@@ -17,7 +17,7 @@ from grants.blueprints.panel.decision_forms import (
     rules_data,
 )
 from grants.extensions import db
-from grants.forms import page_arg
+from grants.forms import page_arg, record_id
 from grants.interfaces import decisions, panel
 from grants.interfaces import feedback as bid_feedback  # the feedback view is named feedback
 from grants.interfaces.paging import Page
@@ -164,7 +164,7 @@ def decision(round_id: int):
     recommended = decisions.recommended_ids(record) & {entry["application_id"] for entry in fundable}
     fresh = DecisionForm(formdata=None, data={"funded": sorted(recommended), "recommendation_id": record and record.id})
     form = DecisionForm() if request.method == "POST" else fresh
-    seen = decisions.recommendation_for(funding_round, _int(form.recommendation_id.data))
+    seen = decisions.recommendation_for(funding_round, record_id(form.recommendation_id.data))
     if request.method == "POST" and not problem and seen != record:
         # Approving what the commissioner did not see is refused: they see the latest, as on a GET.
         form = fresh
@@ -191,11 +191,6 @@ def decision(round_id: int):
                               if entry["recommended"] and entry not in fundable])
 
 
-def _int(text) -> int | None:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
 
 
 # Feedback ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length
 
 import scoring
-from grants.forms import GovForm, WholeNumberField, submit
+from grants.forms import GovForm, WholeNumberField, record_id, submit
 
 MIN_SCORERS, MAX_SCORERS = 1, 20
 REASON_MAX_CHARACTERS = 2_000
@@ -103,7 +103,7 @@ class AddMemberForm(GovForm):
 
     @property
     def chosen_id(self) -> int | None:
-        return int(self.user_id.data) if (self.user_id.data or "").isdigit() else None
+        return record_id(self.user_id.data)
 
 
 class MemberForm(GovForm):
@@ -113,8 +113,7 @@ class MemberForm(GovForm):
 
     @property
     def chosen_id(self) -> int | None:
-        text = (self.user_id.data or "").strip()
-        return int(text) if text.isdigit() and len(text) < 12 else None
+        return record_id(self.user_id.data)
 
 
 RESULT_SCORES = [

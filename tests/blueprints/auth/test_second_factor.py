@@ -18,6 +18,7 @@ from grants.models.mail import OutboxMessage
 from grants.models.sign_in import RecoveryCode, UserSession
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.helpers import error_messages, fresh_totp_code, page, post, sign_in
+from tests.test_access import objects  # noqa: F401  (fixture)
 
 STAFF_PAGES = ["/home", "/screening", "/admin/users", "/awards", "/account"]
 
@@ -248,4 +249,31 @@ class TestAdministratorReset:
         assert "1 member of staff has not set up two-factor sign-in" in listing.get_text(" ", strip=True)
         rows = [" ".join(row.get_text(" ", strip=True).split()) for row in listing.select("tbody tr")]
         assert rows[0].startswith(users["panel_member"].full_name) and "Not set up" in rows[0]
-        assert any(users["admin"].full_name in row and "Authenticator app" in row for row in rows)
+        assert any(users["admin"].full_name in row and "An authenticator app" in row for row in rows)
+
+
+def test_between_the_password_and_the_second_factor_no_signed_in_page_opens(app, users, objects):  # noqa: F811
+    """Every endpoint that is not public, for every staff role: after the right password only, each
+    sends the person back to sign in, and changes nothing."""
+    from tests.test_access import ACCESS, PUBLIC, _rules, _url
+
+    staff = [users[key] for key in ("panel_member", "grants_officer", "finance_officer", "commissioner", "admin")]
+    clients = []
+    for person in staff:
+        client = app.test_client()
+        assert _password(client, person) == "/sign-in/check"
+        clients.append(client)
+    checked = 0
+    for rule in _rules(app):
+        if ACCESS[rule.endpoint] == PUBLIC:
+            continue
+        url = _url(app, rule, objects)
+        for client in clients:
+            if "GET" in rule.methods:
+                response = client.get(url)
+            else:
+                response = client.post(url, data={"csrf_token": _csrf(client)})
+            assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), (
+                rule.endpoint, response.status_code)
+            checked += 1
+    assert checked > 500
