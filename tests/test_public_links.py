@@ -19,6 +19,13 @@ from tests.test_reminders import award, first_return, run  # noqa: F401  (fixtur
 EVIL = "http://evil.example"
 
 
+@pytest.fixture(autouse=True)
+def as_in_production(app, monkeypatch):
+    """No SERVER_NAME, as production runs: the test app's SERVER_NAME would otherwise hide the
+    Host header from url_for, and the attack would not show."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+
+
 def _bodies(db, recipient: str) -> list[str]:
     return list(db.session.scalars(db.select(OutboxMessage.body).where(OutboxMessage.recipient == recipient)
                                    .order_by(OutboxMessage.id)))
@@ -58,7 +65,6 @@ def test_links_use_the_configured_address_with_its_path(app, client, db, users, 
 
 def test_send_reminders_links_to_the_configured_address(app, db, award, first_return, monkeypatch):  # noqa: F811
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://grants.opcc.example.org")
-    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production: nothing but the setting
     run(app, first_return.due_date + timedelta(days=1))
     body = _bodies(db, award.organisation.contact_email)[-1]
     assert f"https://grants.opcc.example.org/grants/{award.id}/returns/{first_return.id}" in body
