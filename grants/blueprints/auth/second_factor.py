@@ -42,6 +42,12 @@ def _json_error(message: str, status: int = 400):
     return jsonify({"error": message}), status
 
 
+def _options(options: str, challenge: bytes):
+    """WebAuthn options for the page's script; the challenge is kept (signed) until it comes back."""
+    session[CHALLENGE] = challenge.hex()
+    return current_app.response_class(options, mimetype="application/json")
+
+
 # The step after the password -------------------------------------------------------------------
 
 @bp.route("/sign-in/check", methods=["GET", "POST"])
@@ -78,9 +84,7 @@ def passkey_sign_in_options():
     user = pending.user()
     if user is None or not user.passkeys:
         return _json_error("Sign in again to continue")
-    options, challenge = second_factor.authentication_options(user)
-    session[CHALLENGE] = challenge.hex()
-    return current_app.response_class(options, mimetype="application/json")
+    return _options(*second_factor.authentication_options(user))
 
 
 @bp.route("/sign-in/passkey", methods=["POST"])
@@ -169,9 +173,7 @@ def passkey_options():
     user, _ = _owner()
     if user is None:
         return _json_error("Sign in again to continue")
-    options, challenge = second_factor.registration_options(user)
-    session[CHALLENGE] = challenge.hex()
-    return current_app.response_class(options, mimetype="application/json")
+    return _options(*second_factor.registration_options(user))
 
 
 @bp.route("/two-factor/passkey", methods=["POST"])
