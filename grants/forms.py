@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -121,6 +122,20 @@ class MoneyField(StringField):
         return "" if self.data is None else f"{self.data:.2f}"
 
 
+# A number written with a comma for its decimal point, as much of Europe writes it: "2,75", "12,5%".
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+%?")
+
+
+def decimal_comma_problem(text: str | None, name_for_errors: str, example: str = "2.75") -> str | None:
+    """The message for a number typed with a decimal comma ("2,75"), for a box where a comma cannot
+    be a thousands separator: a score, a weight or another percentage. None for any other text, which
+    the field checks in its own words. Not for money or counts, where "12,500" is twelve thousand five
+    hundred."""
+    if text is not None and _DECIMAL_COMMA.fullmatch(text.strip()):
+        return f"{name_for_errors} must be a number with a full stop for decimals, like {example}"
+    return None
+
+
 class DateRequired:
     """A date input must be filled in: like InputRequired, but any of the three boxes counts,
     so that "must include a day" is shown instead of "enter the date" for a half-typed date."""
@@ -137,43 +152,142 @@ class DateRequired:
         raise StopValidation(self.message)
 
 
+DATE_BOXES = ("day", "month", "year")
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+# What may stand between the parts of a whole date typed in the day box: "1/4/2026", "1-4-2026",
+# "1.4.2026", "1 April 2026", "1 Sept. 2026".
+_DATE_SEPARATORS = re.compile(r"[\s/.,-]+")
+_ORDINAL_DAY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also read "٢٠٢٦"
+
+
+class DateProblem(ValueError):
+    """Why the day, month and year typed are not a date: the message for the user, and the boxes
+    at fault (``DATE_BOXES`` names), so that only those are marked and the summary links to the first."""
+
+    def __init__(self, message: str, boxes: tuple[str, ...]):
+        super().__init__(message)
+        self.boxes = boxes
+
+
+def date_parts(day: str, month: str, year: str) -> tuple[str, str, str]:
+    """The day, month and year boxes as typed, trimmed. A whole date typed in the day box, with the
+    month and year boxes left empty, is shared out between the three: "1/4/2026", "1-4-2026",
+    "1 April 2026", or year first as "2026-04-01". Anything else is left where it was typed."""
+    day, month, year = day.strip(), month.strip(), year.strip()
+    if month or year:
+        return day, month, year
+    pieces = [piece for piece in _DATE_SEPARATORS.split(day) if piece]
+    if len(pieces) != 3:
+        return day, month, year
+    if len(pieces[0]) == 4 and _DIGITS.fullmatch(pieces[0]):
+        pieces.reverse()  # ISO 8601, year first
+    return pieces[0], pieces[1], pieces[2]
+
+
+def month_number(text: str) -> int | None:
+    """A month typed as a number ("4", "04") or as its name written out or shortened to 3 letters
+    or more ("April", "apr", "Sept."), as the GOV.UK date input pattern asks; None for anything else.
+    A number is returned as typed, even 13: the caller says it is not a real date."""
+    if _DIGITS.fullmatch(text) and len(text) <= 2:
+        return int(text)
+    word = text.lower().removesuffix(".")
+    if len(word) >= 3:
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            if name.startswith(word):
+                return number
+    return None
+
+
+def _day_number(text: str) -> int | None:
+    # "1st", "22nd": the day of a whole date written out in the day box.
+    text = ordinal.group(1) if (ordinal := _ORDINAL_DAY.fullmatch(text)) else text
+    return int(text) if _DIGITS.fullmatch(text) and len(text) <= 2 else None
+
+
+def read_date(day: str, month: str, year: str, name_for_errors: str = "Date") -> date | None:
+    """The date typed in a GOV.UK date input's three boxes (after ``date_parts``), or None when all
+    three are empty. Raises ``DateProblem`` in the GOV.UK pattern's words, naming the boxes at fault:
+    "Start date must include a month", "Start date must be a real date", "Start date must include a
+    year with 4 numbers".
+
+    A 2-digit year is not guessed ("26" could be 2026 or 1926, or a day typed in the wrong box): the
+    message asks for 4 numbers and suggests the year in this century.
+    """
+    typed = {"day": day, "month": month, "year": year}
+    if not any(typed.values()):
+        return None
+    missing = tuple(box for box in DATE_BOXES if not typed[box])
+    if missing:
+        raise DateProblem(f"{name_for_errors} must include a {' and '.join(missing)}", missing)
+    year_digits = _DIGITS.fullmatch(year) is not None
+    number = {"day": _day_number(day), "month": month_number(month),
+              "year": int(year) if year_digits and len(year) == 4 else None}
+    unreadable = tuple(box for box in DATE_BOXES if number[box] is None and not (box == "year" and year_digits))
+    if unreadable:
+        raise DateProblem(f"{name_for_errors} must be a real date", unreadable)
+    if number["year"] is None:
+        example = f", like 20{year}" if len(year) == 2 else ""
+        raise DateProblem(f"{name_for_errors} must include a year with 4 numbers{example}", ("year",))
+    if not 1 <= number["month"] <= 12:
+        wrong = ("day", "month") if not 1 <= number["day"] <= 31 else ("month",)
+        raise DateProblem(f"{name_for_errors} must be a real date", wrong)
+    try:
+        return date(number["year"], number["month"], number["day"])
+    except ValueError:  # a day past the month's end, or the year 0000
+        wrong = ("year",) if number["year"] == 0 else ("day",)
+        raise DateProblem(f"{name_for_errors} must be a real date", wrong) from None
+
+
+class GovDateBoxes(GovDateInput):
+    """GOV.UK's date input, marking only the boxes at fault when the field knows them ("If you're
+    highlighting just one field - either the day, month or year - only style the field that has an
+    error")."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        boxes = getattr(field, "error_boxes", ())
+        if field.errors and boxes:
+            for item, box in zip(params["items"], DATE_BOXES):
+                if box not in boxes:
+                    item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
+        return params
+
+
 class DateInputField(DateField):
-    """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages.
+    """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages, read by
+    ``date_parts`` and ``read_date``: months by name too ("May", "Sept"), and a whole date typed in
+    the day box ("1/4/2026"), which is then shown shared out between the boxes.
 
     ``name_for_errors`` starts each message, for example "Start date must be a real date".
     An empty date gives ``None``; make it required with ``DateRequired`` (not InputRequired, which
     looks only at the day box). Do not add WTForms' ``Optional`` for the same reason.
     """
 
-    widget = GovDateInput()
+    widget = GovDateBoxes()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Date", **kwargs):
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
         self.name_for_errors = name_for_errors
+        self.error_boxes: tuple[str, ...] = ()
 
     def process_formdata(self, valuelist):
-        parts = [part.strip() for part in valuelist]
-        if not any(parts):
+        self.error_boxes = ()
+        self.data = None
+        if not any(part.strip() for part in valuelist):
             self.raw_data = None
-            self.data = None
             return
-        if len(parts) != 3:
+        if len(valuelist) != 3:
             self.raw_data = None
-            self.data = None
             raise ValueError(f"{self.name_for_errors} must be a real date")
-        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
-        if missing:
-            self.data = None
-            raise ValueError(f"{self.name_for_errors} must include a {' and '.join(missing)}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-            self.data = None
-            raise ValueError(f"{self.name_for_errors} must be a real date")
+        parts = date_parts(*valuelist)
+        self.raw_data = list(parts)  # shown back in the boxes, a whole date shared out between them
         try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.name_for_errors} must be a real date") from None
+            self.data = read_date(*parts, name_for_errors=self.name_for_errors)
+        except DateProblem as problem:
+            self.error_boxes = problem.boxes
+            raise ValueError(str(problem)) from None
 
 
 MAX_WHOLE_NUMBER_DIGITS = 12
@@ -224,7 +338,7 @@ def error_summary(form) -> dict:
         if isinstance(field, FieldList):
             return first_input(next(iter(field.entries[0].form))) if field.entries else field.id
         if isinstance(field, DateInputField):
-            return f"{field.name}-day"
+            return f"{field.name}-{(field.error_boxes or DATE_BOXES)[0]}"
         return field.id
 
     def walk(field) -> None:

@@ -9,6 +9,9 @@ from importlib.resources import files
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # long passphrases are welcome; this only stops absurd hashing work
+# Shown in the "too easy to guess" message; refused itself, since everyone who is refused reads it.
+EXAMPLE_PASSWORD = "tulip-harbour-kettle"
+TOO_EASY = f"Password is too easy to guess. Use 3 random words, for example ‘{EXAMPLE_PASSWORD}’"
 
 # Digits and symbols people add to a common word to pass a length rule ("password1234!").
 _LEADING_PADDING = re.compile(r"^[\d\W_]*")
@@ -28,6 +31,8 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
     lowered = password.lower()
+    if _letters(lowered) == _letters(EXAMPLE_PASSWORD):
+        return "Password must not be the example: choose 3 random words of your own"
     common = common_passwords()
     if (
         lowered in common
@@ -36,12 +41,16 @@ def password_problem(password: str, email: str | None = None) -> str | None:
         or _is_run(lowered)
         or _repeats_something_guessable(lowered, common)
     ):
-        return "Password is too easy to guess. Use 3 random words, for example"
+        return TOO_EASY
     if email:
         local = email.lower().split("@")[0]
         if len(local) >= 4 and local in lowered:
             return "Password must not contain your email address"
     return None
+
+
+def _letters(text: str) -> str:
+    return "".join(character for character in text if character.isalpha())
 
 
 def _is_run(text: str) -> bool:

@@ -28,6 +28,7 @@ from grants.forms import (
     page_arg,
 )
 from tests.blueprints.applications.answers import VALID
+from tests.blueprints.cocommissioning.conftest import scenario_form
 from tests.factories import FundingRoundFactory
 from tests.helpers import csrf_token
 from tests.figures import report
@@ -321,6 +322,21 @@ def test_registration_and_sign_in_never_fail_on_random_answers(app, db, answers)
     _never_a_500(client, "/reset-password", answers)
     if "@" in answers["email"][0]:
         _never_a_500(client, "/sign-in", answers)
+
+
+# Every input but the notes, whose text is shown back as typed (tests/visible_text.py would take a
+# "NaN" typed there for the page's own fault).
+SCENARIO = {key: value if isinstance(value, list) else [value]
+            for key, value in scenario_form(notes=None, scale_exponent="0.8", floor_percent="10",
+                                            cap_amount="500,000").items()}
+
+
+@SLOW
+@given(answers=_fuzzed(SCENARIO, TYPED))
+@example(answers={**SCENARIO, "scale_percent": [""]})  # a 500 (issue 18): a ValueError in a validate_ method
+@example(answers={**SCENARIO, "cap_kind": ["amount"], "cap_amount": [""]})
+def test_the_scenario_form_never_fails_on_random_answers(as_role, answers):
+    _never_a_500(as_role("commissioner"), "/co-commissioning/new", answers)
 
 
 @SLOW

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.passwords import MIN_LENGTH, common_passwords, password_problem
+from grants.passwords import EXAMPLE_PASSWORD, MIN_LENGTH, common_passwords, password_problem
 
-TOO_EASY = "Password is too easy to guess. Use 3 random words, for example"
+TOO_EASY = "Password is too easy to guess. Use 3 random words, for example ‘tulip-harbour-kettle’"
 
 
 def test_the_shipped_list_is_loaded():
@@ -62,3 +62,15 @@ def test_any_text_gets_a_verdict_never_an_error(text):
 @given(st.sampled_from(sorted(common_passwords())), st.text(alphabet="0123456789!?#", max_size=6))
 def test_common_passwords_stay_refused_with_digits_added(word, padding):
     assert password_problem(word + padding) is not None
+
+
+def test_the_too_easy_message_ends_with_an_example_of_3_random_words():
+    assert TOO_EASY.endswith(f"for example ‘{EXAMPLE_PASSWORD}’")
+    words = EXAMPLE_PASSWORD.split("-")
+    assert len(words) == 3 and all(word.isalpha() and word not in common_passwords() for word in words)
+    assert len(EXAMPLE_PASSWORD) >= MIN_LENGTH
+
+
+@pytest.mark.parametrize("password", ["tulip-harbour-kettle", "Tulip Harbour Kettle", "tulipharbourkettle!"])
+def test_the_example_itself_is_refused_once_everyone_has_seen_it(password):
+    assert password_problem(password) == "Password must not be the example: choose 3 random words of your own"

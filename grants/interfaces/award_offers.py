@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
 from grants.extensions import db
+from grants.forms import date_parts, read_date
 from grants.formatting import LONDON, long_date, money
 from grants.formatting import london_today
 from grants.modelling.apportionment import split_by_percentages
@@ -72,10 +73,10 @@ def default_deadline_day(now: datetime | None = None) -> date:
 def _answered_date(application: Application, name: str) -> date | None:
     section = application.section("delivery")
     parts = (section.answers or {}).get(name) if section else None
+    # As the application's date boxes read it: a month may be a name, a whole date in the day box.
     try:
-        day, month, year = (int(part) for part in parts)
-        return date(year, month, day)
-    except (TypeError, ValueError):
+        return read_date(*date_parts(*(str(part or "") for part in parts)))
+    except (TypeError, ValueError):  # DateProblem is a ValueError
         return None
 
 
@@ -181,9 +182,9 @@ def next_step(award: Award, now: datetime | None = None) -> str:
     if status is AwardStatus.LAPSED:
         return "Offer lapsed: extend or withdraw it"
     if status is AwardStatus.WITHDRAWN:
-        return "None: the offer was withdrawn"
+        return "Nothing to do: the offer was withdrawn"
     if status is AwardStatus.CLOSED:
-        return "None: the grant is closed"
+        return "Nothing to do: the grant is closed"
     submitted = _first(award.returns, lambda r: r.status is ReturnStatus.SUBMITTED)
     if submitted:
         return f"Review monitoring return {submitted.number}"
@@ -215,9 +216,9 @@ def grantee_next_step(award: Award, now: datetime | None = None) -> str:
     if status is AwardStatus.LAPSED:
         return "The offer lapsed: contact your grants officer"
     if status is AwardStatus.WITHDRAWN:
-        return "None: the offer was withdrawn"
+        return "Nothing to do: the offer was withdrawn"
     if status is AwardStatus.CLOSED:
-        return "None: the grant is closed"
+        return "Nothing to do: the grant is closed"
     more = _first(award.returns, lambda r: r.status is ReturnStatus.MORE_INFORMATION)
     if more:
         return f"Give more information on monitoring return {more.number}"

@@ -186,10 +186,12 @@ def check(application_id: int):
     application = _member_application(application_id)
     if not application.is_editable:
         return redirect(url_for("applications.task_list", application_id=application.id))
+    # What is missing is listed on arrival; the error summary waits for a submission (``submit``).
     return render_template(
         "applications/check.html",
         application=application,
         problems=apps.submission_problems(application),
+        submit_failed=False,
         form=ConfirmForm(),
     )
 
@@ -205,7 +207,7 @@ def submit(application_id: int):
     if problems:
         db.session.commit()  # keeps sections found no longer complete marked as such
         return render_template("applications/check.html", application=application, problems=problems,
-                               form=ConfirmForm()), 200
+                               submit_failed=True, form=ConfirmForm()), 200
     if apps.submit(application, current_user._get_current_object()):
         send_email(
             application.organisation.contact_email,

@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from grants.forms import GovForm, MoneyField, WholeNumberField, submit
 from grants.modelling.cocommissioning_methods import BASES
@@ -145,29 +145,32 @@ class ScenarioForm(GovForm):
     def weight_fields(self) -> list:
         return [self[weight_field(basis)] for basis in BASES]
 
+    # ValidationError, not ValueError: in a validate_<field> method WTForms makes only a
+    # ValidationError a message on the field; a ValueError there is a 500 (it is a field error only
+    # from process_formdata, as in NumberField above).
     def validate_scale_percent(self, field):
         if self.scale_kind.data == PERCENT and field.data is None and not field.errors:
-            raise ValueError("Enter the joint fixed costs as a percentage")
+            raise ValidationError("Enter the joint fixed costs as a percentage of standalone costs")
 
     def validate_scale_exponent(self, field):
         if self.scale_kind.data == CURVE and field.data is None and not field.errors:
-            raise ValueError("Enter the curve exponent")
+            raise ValidationError("Enter the curve exponent")
 
     def validate_floor_percent(self, field):
         if self.floor_kind.data == PERCENT and field.data is None and not field.errors:
-            raise ValueError("Enter the floor as a percentage")
+            raise ValidationError("Enter the floor as a percentage of the joint cost each year")
 
     def validate_floor_amount(self, field):
         if self.floor_kind.data == AMOUNT and field.data is None and not field.errors:
-            raise ValueError("Enter the floor in pounds")
+            raise ValidationError("Enter the floor as an amount in pounds each year")
 
     def validate_cap_percent(self, field):
         if self.cap_kind.data == PERCENT and field.data is None and not field.errors:
-            raise ValueError("Enter the cap as a percentage")
+            raise ValidationError("Enter the cap as a percentage of the joint cost each year")
 
     def validate_cap_amount(self, field):
         if self.cap_kind.data == AMOUNT and field.data is None and not field.errors:
-            raise ValueError("Enter the cap in pounds")
+            raise ValidationError("Enter the cap as an amount in pounds each year")
 
     def input_values(self) -> dict:
         """The typed values as ScenarioInput's keyword arguments (money in pence)."""

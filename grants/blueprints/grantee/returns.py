@@ -101,9 +101,12 @@ def _all_answers(monitoring_return, plan):
     return [(section, section_answers(monitoring_return, section, plan)) for section in SECTIONS]
 
 
-def _check_page(monitoring_return, plan, problems):
+def _check_page(monitoring_return, plan, problems, submit_failed: bool = False):
+    """The check answers page: what is missing listed on arrival, as an error summary once a
+    submission has failed."""
     return render_template("grantee/return_check.html", monitoring_return=monitoring_return, problems=problems,
-                           answers=_all_answers(monitoring_return, plan), form=ConfirmForm())
+                           submit_failed=submit_failed, answers=_all_answers(monitoring_return, plan),
+                           form=ConfirmForm())
 
 
 @bp.route(URL + "/check")
@@ -128,11 +131,11 @@ def submit_return(award_id: int, return_id: int):
     if problems:
         if monitoring.editing_problem(monitoring_return):  # a second click: the first submission stands
             return redirect(_task_list_url(monitoring_return))
-        return _check_page(monitoring_return, plan, problems)
+        return _check_page(monitoring_return, plan, problems, submit_failed=True)
     try:
         monitoring.submit_return(monitoring_return, plan, current_user._get_current_object())
     except monitoring.ReturnError as error:
-        return _check_page(monitoring_return, plan, [monitoring.Problem(str(error))])
+        return _check_page(monitoring_return, plan, [monitoring.Problem(str(error))], submit_failed=True)
     db.session.commit()
     flash(f"Monitoring return {monitoring_return.number} has been submitted. Your grants officer will review it",
           "success")

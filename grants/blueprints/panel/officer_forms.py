@@ -10,7 +10,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length
 
 import scoring
-from grants.forms import GovForm, WholeNumberField, record_id, submit
+from grants.forms import GovForm, WholeNumberField, decimal_comma_problem, record_id, submit
 
 MIN_SCORERS, MAX_SCORERS = 1, 20
 REASON_MAX_CHARACTERS = 2_000
@@ -183,6 +183,8 @@ class ModerationForm(GovForm):
 
     def validate_score(self, field):
         # The panel interface checks the same again; here every problem is shown at once.
+        if problem := decimal_comma_problem(field.data, "Moderated score"):
+            raise ValidationError(problem)
         low, high = getattr(self, "scale", (None, None))
         message = f"Moderated score must be a number from {low} to {high}"
         try:

@@ -118,7 +118,7 @@ class AgreementForm(GovForm):
             try:
                 day, month, year = (int(part) for part in text.strip().replace("-", "/").split("/"))
                 self.dates.append(date(year, month, day).isoformat())
-            except ValueError:
+            except (ValueError, OverflowError):  # a year of 20 digits overflows before it is out of range
                 raise ValidationError(f"“{text.strip()}” is not a date like 31/3/2027") from None
 
     def values(self) -> dict:

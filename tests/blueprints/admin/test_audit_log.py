@@ -198,7 +198,7 @@ def test_each_event_shows_its_changes_before_and_after(as_role, log):
         ("date_from=31&date_from=2&date_from=2024", "From date must be a real date"),
         ("date_from=&date_from=2&date_from=2024", "From date must include a day"),
         ("date_to=1&date_to=&date_to=", "To date must include a month and year"),
-        ("date_to=1&date_to=2&date_to=24", "To date must be a real date"),
+        ("date_to=1&date_to=2&date_to=24", "To date must include a year with 4 numbers, like 2024"),
         (
             "date_from=2&date_from=2&date_from=2024&date_to=1&date_to=2&date_to=2024",
             "To date must be the same as or after the from date",

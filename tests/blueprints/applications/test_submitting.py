@@ -26,8 +26,10 @@ def _complete_everything(client, application):
 
 
 def _problems(response) -> list[str]:
-    summary = page(response).select_one(".govuk-error-summary")
-    return [] if summary is None else [li.get_text(" ", strip=True) for li in summary.select("li")]
+    """What stops submitting: listed on arrival at the check page, in the error summary after a
+    failed submission."""
+    listed = page(response).select_one(".govuk-error-summary, #incomplete")
+    return [] if listed is None else [li.get_text(" ", strip=True) for li in listed.select("li")]
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ class TestChangePassword:
             "/account/password",
             {"current_password": TEST_PASSWORD, "new_password": "123456789012", "confirm_password": "123456789012"},
         )
-        assert error_messages(response) == ["Password is too easy to guess. Use 3 random words, for example"]
+        assert error_messages(response) == [
+            "Password is too easy to guess. Use 3 random words, for example ‘tulip-harbour-kettle’"]
 
 
 class TestResetPassword:

@@ -96,9 +96,9 @@ def test_a_link_followed_after_someone_else_registered_the_address_is_used(clien
     "password, message",
     [
         ("short-pass", "Password must be 12 characters or more"),
-        ("passwordpassword", "Password is too easy to guess. Use 3 random words, for example"),
-        ("qwerty123456", "Password is too easy to guess. Use 3 random words, for example"),
-        ("Password1234!", "Password is too easy to guess. Use 3 random words, for example"),
+        ("passwordpassword", "Password is too easy to guess. Use 3 random words, for example ‘tulip-harbour-kettle’"),
+        ("qwerty123456", "Password is too easy to guess. Use 3 random words, for example ‘tulip-harbour-kettle’"),
+        ("Password1234!", "Password is too easy to guess. Use 3 random words, for example ‘tulip-harbour-kettle’"),
         ("jamie.penrose-rocks", "Password must not contain your email address"),
     ],
 )

@@ -134,6 +134,18 @@ def test_the_form_starts_from_the_amount_asked_and_half_now_half_after_the_first
     assert len(html.select("input[name=commitments]")) == len(successful.approaches[0].commitments)
 
 
+@pytest.mark.parametrize("start, end", [(["1", "April", "2027"], ["31", "Mar", "2028"]),
+                                        (["1/4/2027", "", ""], ["31 March 2028", "", ""])])
+def test_dates_answered_with_month_names_or_whole_give_the_offers_dates(officer, successful, start, end):
+    """The application's date boxes accept a month's name and a whole date in the day box: the
+    offer form starts from those dates, not from today."""
+    successful.section("delivery").answers = {"start_date": start, "end_date": end}
+    _db.session.flush()
+    html = page(officer.get(f"/awards/new/{successful.id}"))
+    assert [html.select_one(f"#start_date-{box}")["value"] for box in ("day", "month", "year")] == ["01", "04", "2027"]
+    assert html.select_one("#instalments-1-due_date-month")["value"] == "09"
+
+
 def test_the_default_halves_add_up_to_the_penny(officer, successful):
     successful.amount_requested = Decimal("4000.01")
     _db.session.flush()

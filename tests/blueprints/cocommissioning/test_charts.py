@@ -41,7 +41,7 @@ def test_grouped_bars_sit_side_by_side_in_series_colours_and_skip_missing_values
     first, second = (bar for bar in chart.bars if bar.group == 0)
     assert second.x > first.x and first.colour != second.colour
     assert [label.x for label in chart.labels] == sorted(label.x for label in chart.labels)
-    assert all(charts.LEFT <= bar.x and bar.x + bar.width <= chart.right + 0.2 for bar in chart.bars)
+    assert all(chart.left <= bar.x and bar.x + bar.width <= chart.right + 0.2 for bar in chart.bars)
 
 
 def test_all_zero_values_still_give_a_scale_and_hairline_bars():
@@ -54,15 +54,27 @@ def test_lines_pass_through_each_value_left_to_right():
     chart = charts.line_chart(["50%", "75%", "100%"], [[200, 0, -200], [100, 100, 100]])
     falling, flat = chart.lines
     xs = [x for x, _ in falling.points]
-    assert xs == sorted(xs) and xs[0] == charts.LEFT and xs[-1] == chart.right
+    assert xs == sorted(xs) and xs[0] == chart.left and xs[-1] == chart.right
     assert falling.points[1][1] == chart.axis_y  # 0 is on the axis
     assert falling.points[0][1] < chart.axis_y < falling.points[2][1]
     assert len({y for _, y in flat.points}) == 1
-    assert falling.path.startswith(f"{float(charts.LEFT)},{falling.points[0][1]} ")
+    assert falling.path.startswith(f"{float(chart.left)},{falling.points[0][1]} ")
 
 
-def test_long_labels_wrap_onto_two_balanced_lines():
-    assert charts.wrap("Dorset") == ("Dorset",)
-    assert charts.wrap("Wiltshire and Swindon") == ("Wiltshire", "and Swindon")
-    assert charts.wrap("Devon and Cornwall") == ("Devon and", "Cornwall")
-    assert charts.GroupLabel("Avon and Somerset", 10).lines == ("Avon and", "Somerset")
+def test_long_labels_wrap_onto_two_balanced_lines_where_they_do_not_fit():
+    assert charts.wrap("Dorset", 100) == ("Dorset",)
+    assert charts.wrap("Wiltshire and Swindon", 100) == ("Wiltshire", "and Swindon")
+    assert charts.wrap("Devon and Cornwall", 100) == ("Devon and", "Cornwall")
+    assert charts.wrap("Devon and Cornwall", 200) == ("Devon and Cornwall",)
+    assert charts.wrap("Gloucestershire", 10) == ("Gloucestershire",)  # one word: never split
+
+
+def test_group_labels_fit_their_groups_which_widen_for_a_long_name():
+    names = ["Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire", "Wiltshire and Swindon"]
+    chart = charts.bar_chart(names, [[1, 2, 3, 4, 5]])
+    group_width = (chart.right - chart.left) / len(names)
+    assert group_width >= charts.text_width("Gloucestershire") + charts.LABEL_GAP - 0.1  # right is to 0.1 unit
+    assert chart.width > 640  # wider than asked, rather than the names running together
+    for label in chart.labels:
+        assert all(line.box[2] - line.box[0] <= group_width - charts.LABEL_GAP + 0.1 for line in label.lines)
+    assert [line.text for line in chart.labels[4].lines] == ["Wiltshire", "and Swindon"]
