@@ -99,3 +99,13 @@ def test_the_daily_jobs_remove_ended_sessions_and_keep_live_ones(app, users):
     assert [s.user_id for s in db.session.scalars(db.select(UserSession))] == [users["applicant_b"].id]
     assert live.get("/home").status_code == 200
     assert sessions.prune() == 0
+
+
+def test_the_account_page_names_browsers_in_words():
+    from grants.interfaces.sessions import describe_browser
+
+    chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+    edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0"
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/604.1"
+    assert [describe_browser(a) for a in (chrome, edge, iphone, "curl/8.0", "")] == [
+        "Chrome on Linux", "Edge on Windows", "Safari on iPhone", "", ""]
