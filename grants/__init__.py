@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.auth import bp as auth_bp
     from grants.blueprints.awards import bp as awards_bp
     from grants.blueprints.cocommissioning import bp as cocommissioning_bp
+    from grants.blueprints.deadlines import bp as deadlines_bp
     from grants.blueprints.grantee import bp as grantee_bp
     from grants.blueprints.main import bp as main_bp
     from grants.blueprints.organisations import bp as organisations_bp
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         pooled_budgets_bp,
         social_return_bp,
         cocommissioning_bp,
+        deadlines_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -122,13 +122,15 @@ def demo_code_command() -> None:
 
 @click.command("send-reminders")
 def send_reminders_command() -> None:
-    """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline, make
-    instalments due on their date, hold payments while returns are overdue, email reminders
-    of returns due soon or overdue, and remove ended sign-in sessions. Running it twice in a day
-    does nothing more."""
-    from grants.interfaces import awards, monitoring, payments, sessions
+    """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline (emailing
+    the organisation and its grants officer), make instalments due on their date, hold payments
+    while returns are overdue, email reminders of returns due soon or overdue, and remove ended
+    sign-in sessions. Running it twice in a day does nothing more."""
+    from grants.interfaces import award_offers, awards, monitoring, payments, sessions
 
     lapsed = awards.lapse_overdue_offers()
+    for award in lapsed:  # only offers this run lapsed: each lapse is told once
+        award_offers.tell_of_lapse(award)
     made_due = payments.mark_due_instalments()
     report = monitoring.run_daily_jobs()
     pruned = sessions.prune()

@@ -37,10 +37,12 @@ def london_datetime(value: datetime | None) -> str:
     )
 
 
-def long_date(value: date | datetime | None) -> str:
-    """28 November 2026."""
+def long_date(value: date | datetime | str | None) -> str:
+    """28 November 2026; a string is read as an ISO date ("2026-11-28"), as JSON columns keep dates."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
     return f"{value.day} {value:%B %Y}"

@@ -50,6 +50,7 @@ NAV_ITEMS = (
     NavItem("Payments", "awards.payments", frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}),
             "/awards/payments"),
     NavItem("Portfolio", "awards.dashboard", AWARD_STAFF, "/awards/dashboard"),
+    NavItem("Deadlines", "deadlines.index", AWARD_STAFF | {Role.APPLICANT}, "/deadlines"),
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
     NavItem("Pooled budgets", "pooled_budgets.index",
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from flask import has_app_context
+from flask import has_app_context, request_finished
+from flask import request as flask_request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, create_engine, inspect
@@ -22,6 +23,7 @@ from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
 from tests import factories
+from tests.visible_text import problems
 
 # Property tests check behaviour, not speed (the benchmarks do that): no per-example deadline,
 # which a busy CI machine would otherwise turn into flaky failures.
@@ -134,6 +136,63 @@ def db(app):
             transaction.rollback()
             connection.close()
     limiter.reset()
+
+
+# What the pages of the running test showed that a person should not see (tests/visible_text.py):
+# "<url>: <problem>" lines, collected by ``pages_read_as_a_person`` and reported by ``pytest_runtest_call``.
+_PAGE_PROBLEMS: dict[str, list[str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def pages_read_as_a_person(request):
+    """Reads every HTML page that any app answers in this test (the test client of the suite's app
+    or of one a test makes) as a person would, and records what they should not see: markup shown
+    as text, "None", a repr, an ISO date. The test fails with the page and the words.
+
+    ``@pytest.mark.visible_text(allow=["None"])``: words the test typed and expects shown as typed;
+    ``@pytest.mark.visible_text(typed=True)``: the test types arbitrary text, so nothing is checked."""
+    marker = request.node.get_closest_marker("visible_text")
+    options = marker.kwargs if marker else {}
+    if options.get("typed"):
+        yield
+        return
+    allow = tuple(options.get("allow", ()))
+    found = _PAGE_PROBLEMS.setdefault(request.node.nodeid, [])
+
+    def read(sender, response, **extra) -> None:
+        if response.mimetype != "text/html" or response.is_streamed or response.direct_passthrough:
+            return
+        for problem in problems(response.get_data(as_text=True), allow):
+            line = f"{request_path()}: {problem}"
+            if line not in found:
+                found.append(line)
+
+    request_finished.connect(read)
+    try:
+        yield
+    finally:
+        request_finished.disconnect(read)
+        _PAGE_PROBLEMS.pop(request.node.nodeid, None)  # reported already, or the test never ran
+
+
+def request_path() -> str:
+    return flask_request.full_path.rstrip("?")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fails a test whose pages showed what ``pages_read_as_a_person`` looks for (a failure, not an
+    error at tear-down, so it reads like any other failed assertion)."""
+    try:
+        result = yield
+    except BaseException:
+        _PAGE_PROBLEMS.pop(item.nodeid, None)  # the test's own failure says more
+        raise
+    found = _PAGE_PROBLEMS.pop(item.nodeid, [])
+    if found:
+        pytest.fail("pages show what a person should not see (tests/visible_text.py):\n  "
+                    + "\n  ".join(found), pytrace=False)
+    return result
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ ACCESS: dict[str, object] = {
     "rounds.index": PUBLIC,
     "rounds.show": PUBLIC,
     "rounds.eligibility": PUBLIC,
+    "rounds.eligibility_result": PUBLIC,
     "rounds.manage": {OFFICER, ADMIN},
     "rounds.manage_round": {OFFICER, ADMIN},
     "rounds.create": {OFFICER},
@@ -128,6 +129,7 @@ ACCESS: dict[str, object] = {
     "panel.settings": {OFFICER},
     "panel.add_member": {OFFICER},
     "panel.remove_member": {OFFICER},
+    "panel.choose_members": {OFFICER},
     "panel.assignments": {OFFICER, COMMISSIONER, ADMIN},
     "panel.run_assignment": {OFFICER},
     "panel.assign": {OFFICER},
@@ -161,6 +163,12 @@ ACCESS: dict[str, object] = {
     "grantee.submit_return": {APPLICANT},
     "awards.approve_instalment": {FINANCE},
     "awards.pay_instalment": {FINANCE},
+    "awards.approve_batch": {FINANCE},
+    "awards.pay_batch": {FINANCE},
+    "deadlines.index": {APPLICANT, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "deadlines.new_calendar": {APPLICANT, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "deadlines.stop_calendar": {APPLICANT, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "deadlines.feed": PUBLIC,  # the secret token in its address is the key: a calendar app cannot sign in
     "pooled_budgets.index": {FINANCE, COMMISSIONER, ADMIN},
     "pooled_budgets.new": {FINANCE},
     "pooled_budgets.agreement": {FINANCE, COMMISSIONER, ADMIN},
@@ -221,7 +229,9 @@ ACCESS: dict[str, object] = {
 # checked with a real file in tests/blueprints/applications/test_documents.py).
 NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
                          # a person's own passkeys only: the fixture's is the applicant's
-                         "auth.remove_passkey"}
+                         "auth.remove_passkey",
+                         # no feed token in the address (tests/blueprints/deadlines opens a real one)
+                         "deadlines.feed"}
 
 # Users the matrix signs in as; applicant_b belongs to another organisation than the objects used.
 ACTORS = ["applicant", "panel_member", "grants_officer", "finance_officer", "commissioner", "admin"]

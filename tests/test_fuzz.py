@@ -33,6 +33,10 @@ from tests.factories import FundingRoundFactory
 from tests.helpers import csrf_token
 from tests.figures import report
 
+# Random text is typed into every field, and a valid answer is saved and shown back as typed: a
+# "None" or "<b" there is the test's, not the page's, so tests/visible_text.py does not read these pages.
+pytestmark = pytest.mark.visible_text(typed=True)
+
 EXAMPLES = {"run": 0}
 FAST = settings(max_examples=200)
 SLOW = settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -324,8 +328,8 @@ def test_registration_and_sign_in_never_fail_on_random_answers(app, db, answers)
         _never_a_500(client, "/sign-in", answers)
 
 
-# Every input but the notes, whose text is shown back as typed (tests/visible_text.py would take a
-# "NaN" typed there for the page's own fault).
+# Every input but the notes, whose text is shown back as typed (a "NaN" typed there would read as
+# the page's own fault).
 SCENARIO = {key: value if isinstance(value, list) else [value]
             for key, value in scenario_form(notes=None, scale_exponent="0.8", floor_percent="10",
                                             cap_amount="500,000").items()}

@@ -2,7 +2,9 @@
 
 A community group registers, passes the eligibility check, fills every section over two visits
 (signing out in between), uploads its documents, submits before the deadline and sees the status;
-an officer screens it and exports the round.
+an officer asks a question (the applicant answers from the emailed link, and the officer is emailed
+the answer is in), screens it (the applicant is emailed that it has gone to the panel) and exports
+the round.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import re
 from openpyxl import load_workbook
 
 from grants.models.applications import Application, ApplicationStatus
+from grants.models.mail import OutboxMessage
 from tests.blueprints.applications.answers import VALID
 from tests.factories import FundingRoundFactory
-from tests.helpers import page, post, register, sign_in
+from tests.helpers import emailed_link, page, post, register, sign_in
 from tests.test_uploads import pdf_bytes
 
 
@@ -30,7 +33,12 @@ def _upload(client, application_id, kind):
     assert response.status_code == 302, page(response).select_one(".govuk-error-summary")
 
 
-def test_apply_screen_and_export(app, db, as_role):
+def _latest_email(db, recipient: str) -> OutboxMessage:
+    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+                              .order_by(OutboxMessage.id.desc())).first()
+
+
+def test_apply_screen_and_export(app, db, as_role, users):
     funding_round = FundingRoundFactory(name="Safer Streets Fund")
     browser = app.test_client()
 
@@ -73,13 +81,33 @@ def test_apply_screen_and_export(app, db, as_role):
     dashboard = page(browser.get("/applications")).get_text(" ")
     assert application.reference in dashboard and "Submitted" in dashboard
 
-    # An officer screens it and exports the round.
+    # An officer asks a question; the applicant answers it from the emailed link, and the officer
+    # is emailed that the answer is in.
     officer = as_role("grants_officer")
     listed = page(officer.get(f"/screening/rounds/{funding_round.id}")).get_text(" ")
     assert application.reference in listed
+    asked = post(officer, f"/screening/applications/{application_id}/clarifications",
+                 {"question": "Who will run the café sessions?"})
+    assert asked.status_code == 302
+    contact = application.organisation.contact_email
+    answer_link = emailed_link(contact, f"/applications/{application_id}/clarifications/")
+    assert post(browser, answer_link, {"answer": "Two trained volunteers with lived experience."}).status_code == 302
+    officer_email = users["grants_officer"].email
+    answered = _latest_email(db, officer_email)
+    assert answered.subject == f"{application.organisation.name} has answered a question about {application.reference}"
+    back_to_application = emailed_link(officer_email, f"/screening/applications/{application_id}")
+    assert "Two trained volunteers" in page(officer.get(back_to_application.split("#")[0])).get_text(" ")
+
+    # The officer screens it, and the applicant is emailed that it has gone to the panel.
     screened = post(officer, f"/screening/applications/{application_id}/screen", {"decision": "pass"})
     assert screened.status_code == 302
     assert db.session.get(Application, application_id).status is ApplicationStatus.UNDER_ASSESSMENT
+    passed = _latest_email(db, contact)
+    assert passed.subject == (f"Your application {application.reference} is eligible and has gone to the "
+                              "assessment panel")
+    assert "It has now gone to the assessment panel" in passed.body
+    status_link = emailed_link(contact, f"/applications/{application_id}")
+    assert "Under assessment" in page(browser.get(status_link)).get_text(" ")
     assert "Under assessment" in page(browser.get("/applications")).get_text(" ")
 
     export = officer.get(f"/screening/rounds/{funding_round.id}/export.xlsx")

@@ -2,8 +2,9 @@
 
 An officer seats a panel and assigns the bids; one member declares a conflict; members score
 (two of them far apart on one bid, which is flagged); the officer moderates that bid, runs the
-recommendation; the commissioner approves it; the officer publishes feedback; the applicant
-reads the outcome, with no panel member's name or score in it.
+recommendation (the commissioner is emailed that it is ready); the commissioner approves it from the
+emailed link; the officer publishes feedback; the applicant reads the outcome, with no panel
+member's name or score in it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from grants.models.audit import AuditEvent
 from grants.models.panel import ScoreSheet, ScoringAssignment
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory, OrganisationFactory, UserFactory
-from tests.helpers import error_messages, page, post
+from tests.helpers import emailed_link, error_messages, page, post
 
 # (project, amount, each scorer's (fit, value)); the budget (£7,000) cannot fund all three.
 BIDS = {
@@ -41,7 +42,8 @@ def test_score_moderate_recommend_approve_and_feed_back(app, db, as_user):
         published_at=utcnow() - timedelta(days=41), total_budget=Decimal("7000.00"),
     )
     officer = as_user(UserFactory(full_name="Olive Officer", roles=[Role.GRANTS_OFFICER]))
-    commissioner = as_user(UserFactory(full_name="Cass Commissioner", roles=[Role.COMMISSIONER]))
+    cass = UserFactory(full_name="Cass Commissioner", email="cass@example.org", roles=[Role.COMMISSIONER])
+    commissioner = as_user(cass)
     members = [UserFactory(full_name=name, roles=[Role.PANEL_MEMBER])
                for name in ("Morwenna Scorer", "Jory Scorer", "Kerensa Scorer")]
     bids, applicants = {}, {}
@@ -77,7 +79,8 @@ def test_score_moderate_recommend_approve_and_feed_back(app, db, as_user):
     pairs = {(row.user_id, row.application_id) for row in db.session.scalars(db.select(ScoringAssignment))}
     assert (members[2].id, café.id) not in pairs
     assert all(sum(1 for _, bid in pairs if bid == application.id) == 2 for application in bids.values())
-    assert kerensa.get(f"/panel/bids/{café.id}/score").status_code == 404  # cannot see the bid
+    refused = kerensa.get(f"/panel/bids/{café.id}/score")  # cannot see the bid, and is told why
+    assert refused.status_code == 403 and page(refused).h1.get_text(strip=True) == "You declared a conflict of interest"
 
     # Each member declares and scores their bids; blind until they submit.
     given = {title: list(scores) for title, (_, scores) in BIDS.items()}
@@ -112,8 +115,10 @@ def test_score_moderate_recommend_approve_and_feed_back(app, db, as_user):
     recommendation = officer.get(f"{round_url}/recommendation")
     assert "Recommended" in page(recommendation).get_text()
 
-    # The commissioner approves it as recommended.
-    decision_page = page(commissioner.get(f"{round_url}/decision"))
+    # The commissioner is emailed that it is ready, and approves it as recommended from the link.
+    told = emailed_link(cass.email, f"{round_url}/decision")
+    assert told == f"{round_url}/decision"
+    decision_page = page(commissioner.get(told))
     recommendation_id = decision_page.find("input", {"name": "recommendation_id"})["value"]
     ticked = [box["value"] for box in decision_page.select("input[name=funded]") if box.has_attr("checked")]
     assert ticked, "the recommended bids are pre-ticked"

@@ -1,8 +1,8 @@
 """``flask send-reminders``: the daily jobs, run with explicit dates.
 
-Offers past their deadline lapse, instalments due on a date become due, a payment is held while a
-return is overdue, and grantees are reminded of returns due soon and overdue (at most every 7
-days). Running it twice in a day does nothing more.
+Offers past their deadline lapse (and the organisation and its grants officer are told), instalments
+due on a date become due, a payment is held while a return is overdue, and grantees are reminded of
+returns due soon and overdue (at most every 7 days). Running it twice in a day does nothing more.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from freezegun import freeze_time
 
 from grants.interfaces import monitoring
 from grants.models.audit import AuditEvent
+from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus, InstalmentTrigger, Rating, ReturnStatus
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow
 from tests.blueprints.grantee.test_returns import running_award
 from tests.factories import AwardFactory, UserFactory
+from tests.helpers import error_messages, link_in, page, post
 
 
 def at(day: date, hour: int = 7) -> datetime:
@@ -153,3 +155,94 @@ def test_offers_lapse_and_dated_instalments_fall_due(app, db, users):
     assert dated.status is InstalmentStatus.DUE and "Instalments now due: 1" in output
     again = run(app, day, hour=20)
     assert "Offers lapsed: 0" in again and "Instalments now due: 0" in again
+
+
+# Lapsed offers ------------------------------------------------------------------------------------
+
+def lapse_emails(db, award) -> list[OutboxMessage]:
+    return list(db.session.scalars(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.subject.contains("has lapsed"),
+               OutboxMessage.subject.contains(award.application.reference))
+        .order_by(OutboxMessage.id)))
+
+
+@pytest.fixture
+def offer(db, users):
+    """Organisation B's offer, with the grants officer responsible, due for acceptance in two days."""
+    return AwardFactory(organisation=users["org_b"], officer_id=users["grants_officer"].id,
+                        offer_deadline=utcnow() + timedelta(days=2))
+
+
+def test_a_lapsed_offer_is_told_to_the_organisation_and_its_officer_once(app, db, offer, users, as_role):
+    reference = offer.application.reference
+    day = offer.offer_deadline.date() + timedelta(days=1)
+    run(app, day)
+    db.session.refresh(offer)
+    assert offer.status is AwardStatus.LAPSED
+
+    sent = lapse_emails(db, offer)
+    to_grantee = [m for m in sent if m.subject == f"Your grant offer for {reference} has lapsed"]
+    assert {m.recipient for m in to_grantee} == {users["org_b"].contact_email, users["applicant_b"].email}
+    body = to_grantee[0].body
+    assert body.startswith("Hello,\n")
+    assert f"The grant offer of £4,000.00 to Organisation B for {offer.application.project_title} " \
+           f"(application {reference}) has lapsed. It was not accepted by its deadline" in body
+    assert "so it can no longer be accepted" in body
+    officer = users["grants_officer"]
+    assert f"contact your grants officer, {officer.full_name} ({officer.email}), as soon as you can" in body
+    assert f"You can see the offer here:\nhttp://localhost/grants/{offer.id}/offer\n" in body
+    offer_page = as_role("applicant_b").get(link_in([body], "/grants/"))
+    assert offer_page.status_code == 200 and "This offer lapsed" in page(offer_page).get_text()
+
+    [to_officer] = [m for m in sent if m.recipient == officer.email]
+    assert to_officer.subject == f"The offer to Organisation B ({reference}) has lapsed"
+    assert to_officer.body.startswith(f"Hello {officer.full_name},\n")
+    assert "The organisation has been emailed." in to_officer.body
+    assert "If the organisation still wants the grant, extend the offer" in to_officer.body
+    assert f"To extend or withdraw it, sign in and follow this link:\nhttp://localhost/awards/{offer.id}\n" \
+        in to_officer.body
+    award_page = as_role("grants_officer").get(link_in([to_officer.body], "/awards/"))
+    assert award_page.status_code == 200 and "Offer lapsed: extend or withdraw it" in page(award_page).get_text()
+    [lapsed] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "award.lapsed")).all()
+    assert lapsed.entity_id == str(offer.id)
+
+    # The next day's run, and a second run the same day, tell nobody again.
+    run(app, day, hour=20)
+    run(app, day + timedelta(days=1))
+    assert len(lapse_emails(db, offer)) == 3
+
+
+def test_an_offer_extended_after_lapsing_is_told_again_when_it_lapses_again(app, db, offer, users, as_role):
+    day = offer.offer_deadline.date() + timedelta(days=1)
+    run(app, day)
+    assert len(lapse_emails(db, offer)) == 3
+    new_deadline = day + timedelta(days=3)
+    with freeze_time(at(day, 9)):
+        extended = post(as_role("grants_officer"), f"/awards/{offer.id}/extend",
+                        {"offer_deadline": [str(new_deadline.day), str(new_deadline.month), str(new_deadline.year)]})
+    assert extended.status_code == 302, error_messages(extended)
+    db.session.refresh(offer)
+    assert offer.status is AwardStatus.OFFERED
+    run(app, day + timedelta(days=2))
+    assert len(lapse_emails(db, offer)) == 3  # not yet past the new deadline
+    run(app, day + timedelta(days=4))
+    assert len(lapse_emails(db, offer)) == 6
+
+
+def test_with_the_officer_responsible_deactivated_every_active_grants_officer_is_told(app, db, users, as_role):
+    responsible = UserFactory(full_name="Rae Responsible", roles=[Role.GRANTS_OFFICER])
+    other = UserFactory(full_name="Bea Officer", roles=[Role.GRANTS_OFFICER])
+    retired = UserFactory(full_name="Cy Retired", roles=[Role.GRANTS_OFFICER], active=False)
+    offer = AwardFactory(organisation=users["org_b"], officer_id=responsible.id,
+                         offer_deadline=utcnow() + timedelta(days=2))
+    users["applicant_b"].active = False  # a member who has left the organisation
+    db.session.flush()
+    assert post(as_role("admin"), f"/admin/users/{responsible.id}/active", {"active": "0"}).status_code == 302
+
+    run(app, offer.offer_deadline.date() + timedelta(days=1))
+    told = {m.recipient for m in lapse_emails(db, offer)}
+    assert told == {users["org_b"].contact_email, users["grants_officer"].email, other.email}
+    assert not told & {responsible.email, retired.email, users["applicant_b"].email}
+    grantee_body = next(m.body for m in lapse_emails(db, offer) if m.recipient == users["org_b"].contact_email)
+    assert "contact your grants officer as soon as you can" in grantee_body

@@ -4,6 +4,7 @@ the element the payload would create."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import String, Text, select, update
 
 from grants.extensions import db as _db
@@ -13,6 +14,8 @@ from tests.helpers import page
 from tests.figures import report
 
 PAYLOAD = '"><i id=xss>'
+# The payload is shown as typed, as it must be: the page's own words are still read (tests/visible_text.py).
+pytestmark = pytest.mark.visible_text(allow=[PAYLOAD])
 # Free text that people type (not identifiers, codes, hashes or addresses the app looks things up by).
 FREE_TEXT = {
     "organisations": ["name", "address_line_1", "address_line_2", "town", "county", "contact_name"],

@@ -23,7 +23,7 @@ class WordLimit:
             raise ValidationError(f"{self.name} must be {self.words} words or fewer")
 
 
-def long_answer(label: str, required: str, words: int, name: str, hint: str | None = None) -> TextAreaField:
+def long_answer(label: str, required: str, words: int, name: str, hint: str = "") -> TextAreaField:
     """A textarea with a word limit shown to the user and checked on the server."""
     return TextAreaField(
         label,
@@ -54,7 +54,8 @@ def choose_many(label: str, required: str, hint: str = "Select all that apply") 
     )
 
 
-def yes_no(label: str, required: str, hint: str | None = None) -> RadioField:
+def yes_no(label: str, required: str, hint: str = "") -> RadioField:
+    # No hint is "", not None: the GOV.UK widget shows a description of None as the word "None".
     return RadioField(
         label,
         description=hint,

@@ -41,7 +41,7 @@ FLOOR_PERCENT, FLOOR_POUNDS, CAP_PERCENT, CAP_POUNDS = "G", "H", "I", "J"
 # Contributions: one row per year and partner, then the totals over the contract.
 CONTRIBUTION_COLUMNS = (
     ("year", "Year", 6, "0"), ("code", "Partner code", 16, None), ("name", "Partner", 26, None),
-    ("clients", "Clients", 10, NUMBER), ("standalone", "Standalone cost", 16, MONEY),
+    ("clients", "Clients", 10, "#,##0"), ("standalone", "Standalone cost", 16, MONEY),
     ("method", "Share by the weights", 12, SHARE), ("alone_share", "Share of standalone costs", 12, SHARE),
     ("proportion", "Proportion after phase-in", 12, SHARE), ("floor", "Floor", 14, MONEY),
     ("has_cap", "Capped (1 = yes)", 9, "0"), ("cap", "Cap", 14, MONEY),

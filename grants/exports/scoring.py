@@ -20,7 +20,8 @@ from openpyxl.utils import get_column_letter
 
 from grants.formatting import LONDON
 from grants.interfaces.panel_results import RoundResults
-from grants.interfaces.panel_reports import describe, raw_panel_score
+from grants.interfaces.panel import tie_break_criterion
+from grants.interfaces.panel_reports import describe, placed_by, raw_panel_score
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from grants.spreadsheets import datetime_cell, money_cell, text_cell
@@ -40,7 +41,7 @@ BID_HEADINGS = (
     "Moderated score",
     "Moderation reason",
     "Final score",
-    "Placed by",
+    "Why it ranks here",
     "Flags",
     "Conflicts declared",
 )
@@ -121,6 +122,7 @@ def _bids_sheet(
     sheet.freeze_panes = "C2"
     headings = (*BID_HEADINGS, *((RECOMMENDATION,) if with_recommendation else ()))
     sheet.append([text_cell(sheet, heading) for heading in headings])
+    tie_break = results.rubric.criterion(tie_break_criterion(results.rubric)).title.lower()
     for bid in results.bids:
         application = bid.application
         calibrated = normalised.bid(application.id).panel
@@ -136,7 +138,7 @@ def _bids_sheet(
             score_cell(sheet, moderation.score if moderation is not None else None),
             text_cell(sheet, moderation.reason if moderation is not None else ""),
             score_cell(sheet, bid.final_score),
-            text_cell(sheet, bid.decided_by or ""),
+            text_cell(sheet, placed_by(bid.decided_by, tie_break) if bid.rank else "Not ranked: no submitted scores"),
             text_cell(sheet, "; ".join(describe(flag, results.rubric) for flag in bid.disagreements)),
             conflicts.get(application.id, 0),
         ]

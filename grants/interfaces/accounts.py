@@ -138,6 +138,8 @@ class Registration:
     email: str
     full_name: str
     next: str
+    # Session values the registration carries to the browser the link is opened in (grants.eligibility).
+    carried: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,14 @@ def _registration_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registration")
 
 
-def registration_token(email: str, full_name: str, next_path: str = "") -> str:
+def registration_token(email: str, full_name: str, next_path: str = "", carried: dict | None = None) -> str:
     """A signed, expiring link token for creating an account for ``email``. Nothing is stored until
-    the link is followed, so a registration reveals nothing about which addresses have accounts."""
-    return _registration_serializer().dumps({"email": normalise_email(email), "name": full_name.strip(),
-                                             "next": next_path})
+    the link is followed, so a registration reveals nothing about which addresses have accounts.
+    ``carried``: answers already given (an eligibility check's), signed with the rest."""
+    data = {"email": normalise_email(email), "name": full_name.strip(), "next": next_path}
+    if carried:
+        data["carried"] = carried
+    return _registration_serializer().dumps(data)
 
 
 def check_registration_token(token: str) -> RegistrationCheck:
@@ -169,7 +174,8 @@ def check_registration_token(token: str) -> RegistrationCheck:
         return RegistrationCheck(None, "invalid")
     if get_user_by_email(data["email"]) is not None:
         return RegistrationCheck(None, "used")
-    return RegistrationCheck(Registration(data["email"], data["name"], str(data.get("next") or "")), None)
+    carried = data.get("carried") if isinstance(data.get("carried"), dict) else None
+    return RegistrationCheck(Registration(data["email"], data["name"], str(data.get("next") or ""), carried), None)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +20,8 @@ from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
 from grants.extensions import db
 from grants.forms import date_parts, read_date
+from grants.links import public_url
+from grants.mail import send_email
 from grants.formatting import LONDON, long_date, money
 from grants.formatting import london_today
 from grants.modelling.apportionment import split_by_percentages
@@ -166,6 +168,36 @@ def officer_to_tell(award: Award) -> User | None:
     return None
 
 
+def officers_to_tell(award: Award) -> list[User]:
+    """For news someone must act on: the officer responsible (as ``officer_to_tell``), or else every
+    active grants officer, so that it never goes unseen."""
+    officer = officer_to_tell(award)
+    return [officer] if officer is not None else active_grants_officers()
+
+
+def _email_text(template: str, **context) -> str:
+    # The template alone, without the pages' context processors: the daily job has no request.
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def tell_of_lapse(award: Award) -> list[str]:
+    """Email the organisation and the officers that ``award``'s offer lapsed (the daily job calls
+    this once per lapse, for the offers it has just recorded as lapsed). Returns the addresses."""
+    reference = award.application.reference
+    grantee_body = _email_text("awards/email/lapsed.txt", award=award,
+                               officer=officer_to_tell(award),
+                               link=public_url("grantee.offer", award_id=award.id))
+    recipients = offer_recipients(award)
+    for recipient in recipients:
+        send_email(recipient, f"Your grant offer for {reference} has lapsed", grantee_body)
+    link = public_url("awards.show", award_id=award.id)
+    for officer in officers_to_tell(award):
+        send_email(officer.email, f"The offer to {award.organisation.name} ({reference}) has lapsed",
+                   _email_text("awards/email/lapsed_officer.txt", award=award, officer=officer, link=link))
+        recipients.append(officer.email)
+    return recipients
+
+
 # What happens next -------------------------------------------------------------------------------
 
 def _first(items, test):
@@ -204,30 +236,6 @@ def next_step(award: Award, now: datetime | None = None) -> str:
 
 # Returns the grantee still owes.
 _OWED = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.MORE_INFORMATION)
-
-
-def grantee_next_step(award: Award, now: datetime | None = None) -> str:
-    """What the grantee does next about ``award``, in a few words."""
-    now = now or utcnow()
-    today = london_today(now)
-    status = effective_status(award, now)
-    if status is AwardStatus.OFFERED:
-        return f"Accept the offer by {long_date(award.offer_deadline)}"
-    if status is AwardStatus.LAPSED:
-        return "The offer lapsed: contact your grants officer"
-    if status is AwardStatus.WITHDRAWN:
-        return "Nothing to do: the offer was withdrawn"
-    if status is AwardStatus.CLOSED:
-        return "Nothing to do: the grant is closed"
-    more = _first(award.returns, lambda r: r.status is ReturnStatus.MORE_INFORMATION)
-    if more:
-        return f"Give more information on monitoring return {more.number}"
-    owed = _first(award.returns, lambda r: r.status in _OWED)
-    if owed is None:
-        return "Nothing to do now"
-    if owed.due_date < today:
-        return f"Send monitoring return {owed.number}: it was due {long_date(owed.due_date)}"
-    return f"Send monitoring return {owed.number} by {long_date(owed.due_date)}"
 
 
 # The agreement -----------------------------------------------------------------------------------

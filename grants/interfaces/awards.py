@@ -14,13 +14,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
 from grants.formatting import money
+from grants.interfaces.paging import contains
 from grants.modelling.calendar import reporting_periods
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
@@ -34,6 +35,7 @@ from grants.models.awards import (
     MonitoringFrequency,
     MonitoringReturn,
 )
+from grants.models.organisations import Organisation
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -87,15 +89,21 @@ def organisation_awards(organisation_id: int) -> list[Award]:
     )
 
 
-def list_awards(round_id: int | None = None) -> list[Award]:
+def list_awards(round_id: int | None = None, search: str | None = None) -> list[Award]:
+    """Awards, newest offer first: of one round, and whose organisation, reference or project title
+    contains ``search``, when given."""
     query = (
         select(Award)
+        .join(Application, Application.id == Award.application_id)
+        .join(Organisation, Organisation.id == Award.organisation_id)
         .options(joinedload(Award.application), joinedload(Award.organisation), joinedload(Award.funding_round),
                  selectinload(Award.instalments), selectinload(Award.returns))
         .order_by(Award.offered_at.desc(), Award.id.desc())
     )
     if round_id is not None:
         query = query.where(Award.round_id == round_id)
+    if (condition := matching(search)) is not None:
+        query = query.where(condition)
     return list(db.session.scalars(query).unique())
 
 
@@ -190,10 +198,27 @@ class AwardTerms:
     commitment_ids: tuple[int, ...] = ()
 
 
-def awardable_applications(round_id: int | None = None) -> list[Application]:
-    """Successful applications that have no award yet."""
+SEARCH_MAX_CHARACTERS = 100
+
+
+def matching(search: str | None):
+    """The condition "the organisation's name, the application's reference or the project's title
+    contains ``search``", whatever the capitals (lower() on both sides: SQLite's and PostgreSQL's
+    LIKE differ on case, lower() does not); None when there is nothing to search for. The query
+    must join Application and Organisation."""
+    search = (search or "").strip()[:SEARCH_MAX_CHARACTERS]
+    if not search:
+        return None
+    pattern = contains(search.lower())
+    return or_(*(func.lower(column).like(pattern, escape="\\")
+                 for column in (Organisation.name, Application.reference, Application.project_title)))
+
+
+def awardable_applications(round_id: int | None = None, search: str | None = None) -> list[Application]:
+    """Successful applications that have no award yet (of the round, matching ``search``)."""
     query = (
         select(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(Award, Award.application_id == Application.id)
         .where(Application.status == ApplicationStatus.SUCCESSFUL, Award.id.is_(None))
         .options(joinedload(Application.organisation), joinedload(Application.funding_round))
@@ -201,6 +226,8 @@ def awardable_applications(round_id: int | None = None) -> list[Application]:
     )
     if round_id is not None:
         query = query.where(Application.round_id == round_id)
+    if (condition := matching(search)) is not None:
+        query = query.where(condition)
     return list(db.session.scalars(query).unique())
 
 

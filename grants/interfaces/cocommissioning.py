@@ -245,7 +245,10 @@ def _model(data: ScenarioInput, snapshot: dict[str, dict]) -> Scenario:
     weights = {basis: Decimal(weight) for basis, weight in (data.weights or {}).items()}
     split = CostSplit(weights or {"equal": Decimal(100)}, floor, cap, phase_in_years=data.phase_in_years)
     partners = tuple(_partner(snapshot[code], data.caseload_kind) for code in data.partner_codes)
-    return Scenario(data.name, partners, costs, split, data.service, data.joint)
+    # The model carries the service's name as people read it ("Criminal justice treatment pathway"):
+    # the exports write it as it comes.
+    service = SERVICES[data.service][0] if data.service in SERVICES else data.service
+    return Scenario(data.name, partners, costs, split, service, data.joint)
 
 
 def to_model(scenario: CoCommissioningScenario) -> Scenario:

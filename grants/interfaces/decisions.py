@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
@@ -30,7 +31,9 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.panel import BID_STATUSES, PanelError, round_bids
 from grants.interfaces.panel_results import ranking_bid, round_results
-from grants.models.accounts import User
+from grants.links import public_url
+from grants.mail import send_email
+from grants.models.accounts import Role, User, UserRole
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import (
     FundingDecision,
@@ -243,6 +246,7 @@ def run_recommendation(
         created_by_id=officer.id,
         created_at=utcnow(),
     )
+    replaces = _approvable_recommendation_run(funding_round)
     db.session.add(record)
     db.session.flush()
     recommended = record.result["optimum"]["references"] if record.result["optimum"] else []
@@ -254,7 +258,47 @@ def run_recommendation(
                                 "recommended": recommended, "unmet": record.result["unmet"]}),
         actor=officer,
     )
+    if record.result["status"] in APPROVABLE:
+        _tell_commissioners(funding_round, record, replaces=replaces)
     return record
+
+
+def _approvable_recommendation_run(funding_round: FundingRound) -> bool:
+    """Whether the round already has a recommendation the commissioners were told they could approve."""
+    status = FundingRecommendationRecord.result["status"].as_string()
+    return db.session.scalar(
+        select(FundingRecommendationRecord.id)
+        .where(FundingRecommendationRecord.round_id == funding_round.id, status.in_(sorted(APPROVABLE)))
+        .limit(1)
+    ) is not None
+
+
+def active_commissioners() -> list[User]:
+    """Who approves a round's funding decisions: every active commissioner, by name."""
+    return list(db.session.scalars(
+        select(User).join(UserRole)
+        .where(UserRole.role == Role.COMMISSIONER, User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    ).unique())
+
+
+def _tell_commissioners(funding_round: FundingRound, record: FundingRecommendationRecord, replaces: bool) -> None:
+    """Email each commissioner that a recommendation they can approve is ready (one that found no
+    set of bids keeping the rules is not: the officer runs it again first)."""
+    optimum = record.result["optimum"]
+    ranked = sum(1 for entry in record.result["decisions"] if entry["rank"] is not None)
+    subject = (f"{'A new' if replaces else 'The'} funding recommendation for {funding_round.name} "
+               "is ready for your decision")
+    # The template alone, without the pages' context processors: the same text whoever sends it.
+    template = current_app.jinja_env.get_template("panel/email/recommendation_ready.txt")
+    for commissioner in active_commissioners():
+        send_email(commissioner.email, subject, template.render(
+            commissioner=commissioner, funding_round=funding_round, replaces=replaces,
+            recommended=len(optimum["references"]), ranked=ranked,
+            spend=money(optimum["spend_pence"]), budget=money(record.rules["budget_pence"]),
+            short=len(record.result["short_of_scores"]),
+            link=public_url("panel.decision", round_id=funding_round.id),
+        ))
 
 
 def latest_recommendation(funding_round: FundingRound) -> FundingRecommendationRecord | None:

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
-from grants.formatting import LONDON, long_date, london_datetime
-from grants.interfaces import member_queue, score_sheets
+from grants.formatting import london_datetime
+from grants.interfaces import member_queue, next_step, organisations, score_sheets
 from grants.interfaces import accounts
-from grants.interfaces.applications import organisation_applications
-from grants.models.applications import ApplicationStatus
 from grants.models.accounts import ROLE_LABELS, Role, User
 from grants.models.audit import AuditEvent
+from grants.models.awards import Award, MonitoringReturn, ReturnStatus
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import Organisation, OrganisationInvite
 from grants.models.types import utcnow
@@ -47,11 +47,16 @@ def _applicant(user: User) -> HomePanel:
         )
         return panel
     org = user.organisation
-    for application in organisation_applications(org.id):
-        task = _application_task(application)
-        if task is not None:
-            panel.tasks.append(task)
-    _grant_tasks(panel, org)
+    rows = next_step.organisation_rows(org.id)
+    for row in rows:
+        if row.step.action:
+            panel.tasks.append(Task(row.step.text, row.step.href, f"{row.name}, {row.application.funding_round.name}"))
+    for funding_round in organisations.rounds_to_apply_to(org.id):
+        panel.tasks.append(Task(f"Check if you can apply to {funding_round.name}",
+                                url_for("rounds.eligibility", round_id=funding_round.id),
+                                f"Closes {london_datetime(funding_round.closes_at)}"))
+    if any(row.award is not None for row in rows):
+        panel.tasks.append(Task("See your grants", url_for("grantee.index")))
     panel.tasks.append(Task("See all your applications", url_for("applications.dashboard")))
     panel.tasks.append(Task(f"View or update {org.name}", url_for("organisations.show", organisation_id=org.id)))
     open_invites = db.session.scalar(
@@ -72,44 +77,6 @@ def _applicant(user: User) -> HomePanel:
     return panel
 
 
-def _grant_tasks(box: HomePanel, org: Organisation) -> None:
-    """Offers to accept and returns to send, for the organisation's awards."""
-    from grants.interfaces import awards
-    from grants.models.awards import AwardStatus, ReturnStatus
-
-    grants = awards.organisation_awards(org.id)
-    today = utcnow().astimezone(LONDON).date()
-    for award in grants:
-        name = award.application.project_title or award.application.reference
-        if awards.effective_status(award) is AwardStatus.OFFERED:
-            box.tasks.append(Task(f"Accept your grant offer for {name}", url_for("grantee.offer", award_id=award.id),
-                                  f"By {london_datetime(award.offer_deadline)}"))
-        elif award.status is AwardStatus.ACCEPTED:
-            for owed in award.returns:
-                if owed.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED) or owed.period_start > today:
-                    continue
-                when = "overdue since" if owed.due_date < today else "due by"
-                box.tasks.append(Task(f"Send monitoring return {owed.number} for {name}",
-                                      url_for("grantee.return_task_list", award_id=award.id, return_id=owed.id),
-                                      f"{when.capitalize()} {long_date(owed.due_date)}"))
-                break
-    if grants:
-        box.tasks.append(Task("See your grants", url_for("grantee.index")))
-
-
-def _application_task(application) -> Task | None:
-    """What the applicant needs to do about an application, if anything."""
-    href = url_for("applications.task_list", application_id=application.id)
-    name = application.project_title or f"your application to {application.funding_round.name}"
-    unanswered = [c for c in application.clarifications if c.answered_at is None]
-    if application.status is ApplicationStatus.DRAFT and application.funding_round.is_open():
-        return Task(f"Finish {name}", href, f"Closes {london_datetime(application.funding_round.closes_at)}")
-    if unanswered:
-        count = len(unanswered)
-        return Task(f"Answer {count} question{'s' if count != 1 else ''} about {name}", href)
-    return None
-
-
 def _grants_officer(user: User) -> HomePanel:
     panel = HomePanel(Role.GRANTS_OFFICER, "Grants")
     count = db.session.scalar(select(func.count()).select_from(Organisation))
@@ -118,6 +85,7 @@ def _grants_officer(user: User) -> HomePanel:
     )
     _assessment_tasks(panel)
     _award_tasks(panel)
+    _returns_to_review(panel)
     return panel
 
 
@@ -132,6 +100,28 @@ def _award_tasks(box: HomePanel) -> None:
     if overdue:
         box.tasks.append(Task(f"{overdue} monitoring return{'s are' if overdue != 1 else ' is'} overdue",
                               url_for("awards.overdue_returns")))
+
+
+def returns_to_review() -> list[MonitoringReturn]:
+    """Monitoring returns the grantee has sent and no officer has reviewed yet, oldest first."""
+    return list(db.session.scalars(
+        select(MonitoringReturn)
+        .where(MonitoringReturn.status == ReturnStatus.SUBMITTED)
+        .options(joinedload(MonitoringReturn.award).joinedload(Award.application).lazyload("*"),
+                 joinedload(MonitoringReturn.award).joinedload(Award.organisation))
+        .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)
+    ).unique())
+
+
+def _returns_to_review(box: HomePanel) -> None:
+    for waiting in returns_to_review():
+        award = waiting.award
+        box.tasks.append(Task(
+            f"Review monitoring return {waiting.number} from {award.organisation.name}",
+            url_for("awards.return_review", award_id=award.id, return_id=waiting.id),
+            f"{award.application.project_title or award.application.reference}, "
+            f"sent {london_datetime(waiting.submitted_at)}",
+        ))
 
 
 def _finance(user: User) -> HomePanel:

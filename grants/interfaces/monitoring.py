@@ -21,6 +21,7 @@ from grants.links import public_url
 from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.formatting import london_today as uk_today
+from grants.interfaces.award_offers import officers_to_tell
 from grants.interfaces.awards import AwardError, award_for_member, award_for_staff
 from grants.mail import send_email
 from grants.models.accounts import User
@@ -177,6 +178,24 @@ def submit_return(monitoring_return: MonitoringReturn, plan: ReturnPlan, user: U
     _flush()
     audit.record("return.submitted", monitoring_return, f"{describe(monitoring_return)} submitted by {user.email}",
                  changes=audit.diff({"status": before}, {"status": monitoring_return.status}), actor=user)
+    _tell_officers_of_submission(monitoring_return, user, resubmitted=before is ReturnStatus.MORE_INFORMATION)
+
+
+def _tell_officers_of_submission(monitoring_return: MonitoringReturn, user: User, resubmitted: bool) -> None:
+    """Email the officer responsible (or, with none, every active grants officer) that the return
+    is waiting for their review."""
+    award = monitoring_return.award
+    subject = (f"{award.organisation.name} has {'sent more information on' if resubmitted else 'submitted'} "
+               f"{_in_a_sentence(monitoring_return)}")
+    waiting = next((i for i in award.instalments  # the payment this return may release
+                    if i.status is InstalmentStatus.SCHEDULED and i.trigger is InstalmentTrigger.AFTER_RETURN), None)
+    template = current_app.jinja_env.get_template("awards/email/return_submitted.txt")
+    for officer in officers_to_tell(award):
+        send_email(officer.email, subject, template.render(
+            officer=officer, monitoring_return=monitoring_return, award=award, submitted_by=user,
+            resubmitted=resubmitted, waiting=waiting, money=money, long_date=long_date,
+            link=public_url("awards.return_review", award_id=award.id, return_id=monitoring_return.id),
+        ))
 
 
 # The officer's review ----------------------------------------------------------------------------

@@ -11,8 +11,11 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.accounts import normalise_email
 from grants.interfaces.paging import Page, contains, paginate
+from grants.interfaces.rounds import public_rounds
 from grants.models.accounts import Role, User
+from grants.models.applications import Application, ApplicationStatus
 from grants.models.organisations import Organisation, OrganisationInvite, hash_token
+from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 
 # Staff roles that work with organisations' records.
@@ -49,6 +52,16 @@ def create_organisation(founder: User, values: dict) -> Organisation:
         changes=audit.diff({"organisation_id": before}, {"organisation_id": organisation.id}),
     )
     return organisation
+
+
+def rounds_to_apply_to(organisation_id: int) -> list[FundingRound]:
+    """The rounds open now that the organisation has no application to (a withdrawn one aside),
+    closing soonest first."""
+    applied = set(db.session.scalars(
+        select(Application.round_id).where(Application.organisation_id == organisation_id,
+                                           Application.status != ApplicationStatus.WITHDRAWN)
+    ))
+    return [r for r in public_rounds()[0] if r.id not in applied]
 
 
 def update_organisation(organisation: Organisation, values: dict) -> bool:

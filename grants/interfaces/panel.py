@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 import scoring
 from grants import audit
 from grants.extensions import db
+from grants.interfaces import panel_notices
 from grants.models.accounts import Role, User, UserRole
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import (
@@ -325,9 +326,11 @@ def run_assignment(funding_round: FundingRound, officer: User) -> scoring.Assign
     conflicts, and sharing the work (scoring.assign_scorers). Returns the plan, with shortfalls."""
     if funding_round.state() is RoundState.DECIDED:
         raise PanelError("The round has been decided: assignments can no longer change")
-    member_ids = [str(member.user_id) for member in members(funding_round)]
+    # The members the officer chose for this round; an account deactivated since cannot sign in to score.
+    seated = {str(member.user_id): member.user for member in members(funding_round) if member.user.active}
+    member_ids = list(seated)
     if not member_ids:
-        raise PanelError("Add panel members to the round before assigning bids")
+        raise PanelError("Choose the round's panel members before assigning bids")
     bid_ids = [str(application.id) for application in round_bids(funding_round)]
     if not bid_ids:
         raise PanelError("The round has no bids that have passed screening")
@@ -335,16 +338,18 @@ def run_assignment(funding_round: FundingRound, officer: User) -> scoring.Assign
     conflicts = {(str(user_id), str(application_id)) for user_id, application_id in conflicted_pairs(funding_round)}
     plan = scoring.assign_scorers(bid_ids, member_ids, conflicts=conflicts,
                                   per_bid=funding_round.scorers_per_bid, existing=existing)
-    added = 0
+    added: dict[str, int] = dict.fromkeys(member_ids, 0)  # new bids per member
     for bid, scorers in plan.scorers.items():
         for scorer in scorers:
             if (scorer, bid) not in existing:
                 db.session.add(ScoringAssignment(application_id=int(bid), user_id=int(scorer),
                                                  round_id=funding_round.id, assigned_by_id=officer.id))
-                added += 1
+                added[scorer] += 1
+    total = sum(added.values())
     audit.record("panel.assigned", funding_round,
-                 f"Bids assigned to the panel for {funding_round.name}: {added} new assignment"
-                 f"{'' if added == 1 else 's'}", actor=officer)
+                 f"Bids assigned to the panel for {funding_round.name}: {total} new assignment"
+                 f"{'' if total == 1 else 's'}", actor=officer)
+    panel_notices.bids_assigned(funding_round, [(seated[scorer], count) for scorer, count in added.items()])
     return plan
 
 
@@ -365,6 +370,7 @@ def assign(application: Application, user: User, officer: User) -> ScoringAssign
     db.session.add(row)
     audit.record("panel.assignment_added", application,
                  f"{user.full_name} assigned to score {application.reference}", actor=officer)
+    panel_notices.bids_assigned(funding_round, [(user, 1)])
     return row
 
 

@@ -105,7 +105,6 @@ class Overview:
     funding_round: FundingRound
     members: list[MemberProgress]
     bids: list[BidProgress]
-    can_join: list[User]  # active panel members not yet on this round's panel
 
     @property
     def decided(self) -> bool:
@@ -113,11 +112,10 @@ class Overview:
 
 
 def overview(funding_round: FundingRound) -> Overview:
-    """The round's panel, each member's and each bid's progress, and who could be added."""
+    """The round's panel, and each member's and each bid's progress."""
     per_member, per_bid = score_sheets.progress(funding_round)
     conflicts = conflict_counts(funding_round)
     seated = panel.members(funding_round)
-    seated_ids = {member.user_id for member in seated}
     return Overview(
         funding_round=funding_round,
         members=[MemberProgress(member, per_member.get(member.user_id, score_sheets.Progress())) for member in seated],
@@ -125,7 +123,6 @@ def overview(funding_round: FundingRound) -> Overview:
             BidProgress(application, per_bid.get(application.id, score_sheets.Progress()), conflicts[application.id])
             for application in panel.round_bids(funding_round)
         ],
-        can_join=[user for user in panel.eligible_members() if user.id not in seated_ids],
     )
 
 
@@ -255,10 +252,15 @@ def latest_decisions(funding_round: FundingRound) -> dict[str, dict] | None:
     return {entry["reference"]: entry for entry in decisions if isinstance(entry, dict) and "reference" in entry}
 
 
-def placed_by(decided_by: str | None) -> str:
-    """What put a bid below the one above it, in words for the results table."""
+def placed_by(decided_by: str | None, tie_break: str = "strategic fit") -> str:
+    """Why a bid ranks where it does, for the results table: what put it below the bid above (one
+    of ``scoring.RULES``, None for the first bid). ``tie_break`` names the criterion whose score
+    breaks ties (strategic fit, unless the rubric has none)."""
     if decided_by is None:
-        return "Top of the ranking"
-    if decided_by == scoring.RULES[0]:
-        return "Final score"
-    return f"Tie-break: {decided_by}"
+        return "Highest final score"
+    return {
+        scoring.RULES[0]: "Lower final score",
+        scoring.RULES[1]: f"Same final score, lower {tie_break} score",
+        scoring.RULES[2]: "Same scores, asks for more money",
+        scoring.RULES[3]: "Same scores and amount, later reference",
+    }.get(decided_by, decided_by)

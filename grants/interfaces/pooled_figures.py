@@ -188,9 +188,34 @@ def input_name(kind: str, line_id: int, month: int) -> str:
     return f"{kind}-{line_id}-{month}"
 
 
+@dataclass(frozen=True)
+class SavedFigures:
+    """What a save changed: the month (1 to 12 of the financial year) of each line's figures changed."""
+
+    year: int
+    months: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.months)
+
+    def describe(self) -> str:
+        """ "5 figures changed in April 2026", "2 figures changed in April 2026 and January 2027",
+        "14 figures changed across 5 months", or "No figures changed"."""
+        if not self.months:
+            return "No figures changed"
+        figures = f"{self.count} figure{'s' if self.count != 1 else ''} changed"
+        labels = [month_label(self.year, month) for month in sorted(set(self.months))]
+        if len(labels) > 3:
+            return f"{figures} across {len(labels)} months"
+        listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        return f"{figures} in {listed}"
+
+
 def save_figures(agreement: Agreement, year: int, rows: list[FigureRow], user: User,
-                 today: date | None = None) -> int:
-    """Check every row, then save them all; return how many figures changed.
+                 today: date | None = None) -> SavedFigures:
+    """Check every row, then save them all; return what changed (a line's actual and forecast for a
+    month are one figure here).
 
     Raises PooledError listing every problem (``errors``: input name → message) and saving nothing;
     StaleFigures when a row changed since the form was loaded. Actuals only for months that have
@@ -228,7 +253,7 @@ def save_figures(agreement: Agreement, year: int, rows: list[FigureRow], user: U
     if stale:
         raise StaleFigures(STALE_MESSAGE, errors={"stale": f"Changed by someone else: {', '.join(stale)}"})
 
-    changed = 0
+    changed: list[int] = []
     try:
         with db.session.begin_nested():
             for row, actual, forecast in parsed:
@@ -248,10 +273,10 @@ def save_figures(agreement: Agreement, year: int, rows: list[FigureRow], user: U
                 audit.record("pooled.figures", figure,
                              f"{agreement.reference}: {lines[row.line_id].name}, {month_label(year, row.month)} "
                              "actual and forecast changed", changes=audit.diff(before, after), actor=user)
-                changed += 1
+                changed.append(row.month)
     except (StaleDataError, IntegrityError):
         raise StaleFigures(STALE_MESSAGE, errors={"stale": "Changed by someone else while saving"}) from None
-    return changed
+    return SavedFigures(year, tuple(changed))
 
 
 # The year end ------------------------------------------------------------------------------------
@@ -304,7 +329,8 @@ def year_end_preview(agreement: Agreement, year: int) -> YearEndPreview:
                 variance, agreement.risk_share_rule.value, [m.partner_id for m in members], agreement.host_partner_id,
                 contributions=contributions.amounts,
                 fixed_percent={m.partner_id: m.risk_share_percent for m in members if m.risk_share_percent is not None},
-                caps={m.partner_id: None if m.risk_cap is None else pence(m.risk_cap) for m in members})
+                caps={m.partner_id: None if m.risk_cap is None else pence(m.risk_cap) for m in members},
+                names={m.partner_id: m.partner.name for m in members})
         except ValueError as problem:
             problems.append(str(problem))
         else:

@@ -33,7 +33,7 @@ from grants.interfaces.panel import (
 )
 from grants.models.accounts import User
 from grants.models.applications import Application
-from grants.models.panel import ScoreSheet, SheetStatus
+from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 
@@ -48,12 +48,25 @@ def bid_for_member(user: User, application_id: int) -> Application:
     return application
 
 
+class DeclaredConflict(Exception):
+    """The member declared a conflict of interest with this bid, so may not read or score it. They
+    know the bid (it is in their queue), so they are told why rather than shown "not found"."""
+
+    def __init__(self, application: Application, declared: ConflictDeclaration):
+        super().__init__(application.reference)
+        self.application = application
+        self.declared = declared
+
+
 def bid_to_score(user: User, application_id: int) -> Application:
-    """A bid the user may read in full and score: assigned to them and not conflicted. A conflicted
-    or unassigned member gets "not found". Whether they have declared yet is the caller's to check."""
+    """A bid the user may read in full and score: assigned to them and not conflicted. A member who
+    declared a conflict with it gets DeclaredConflict; anyone else not assigned to it (or not on the
+    round's panel) gets "not found". Whether they have declared yet is the caller's to check."""
     application = bid_for_member(user, application_id)
     found = declaration(application, user)
-    if (found is not None and found.conflicted) or not is_assigned(application, user):
+    if found is not None and found.conflicted:
+        raise DeclaredConflict(application, found)
+    if not is_assigned(application, user):
         abort(404)
     return application
 

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from grants import audit
 from grants.extensions import db
+from grants.interfaces.applications import APPLICATION_STAFF
+from grants.interfaces.award_offers import active_grants_officers
 from grants.interfaces.paging import Page, contains, paginate
+from grants.links import public_url
+from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus, Clarification
 from grants.models.audit import AuditEvent
@@ -263,6 +267,25 @@ def screen(
         changes=audit.diff(before, after),
         actor=officer,
     )
+    _tell_applicant_of_screening(application, passed)
+
+
+def _email_text(template: str, **context) -> str:
+    # The template alone, without the pages' context processors: the same text whoever sends it.
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def _tell_applicant_of_screening(application: Application, passed: bool) -> None:
+    """Email the organisation's contact the result: passed to the panel, or not eligible and why."""
+    link = public_url("applications.task_list", application_id=application.id)
+    if passed:
+        subject = f"Your application {application.reference} is eligible and has gone to the assessment panel"
+        template = "screening/email/passed.txt"
+    else:
+        subject = f"Your application {application.reference} is not eligible"
+        template = "screening/email/ineligible.txt"
+    send_email(application.organisation.contact_email, subject,
+               _email_text(template, application=application, link=link))
 
 
 # Clarifications ----------------------------------------------------------------------------------
@@ -317,4 +340,24 @@ def answer_clarification(clarification: Clarification, answer: str, user: User) 
         changes=audit.diff({"answer": None, "answered_at": None}, {"answer": answer, "answered_at": now}),
         actor=user,
     )
+    _tell_officers_of_answer(clarification)
     return True
+
+
+def officers_to_tell_of_answer(clarification: Clarification) -> list[User]:
+    """Whoever asked the question, if they can still screen; otherwise every active grants officer."""
+    asker = clarification.asked_by
+    if asker is not None and asker.active and asker.has_role(*APPLICATION_STAFF):
+        return [asker]
+    return active_grants_officers()
+
+
+def _tell_officers_of_answer(clarification: Clarification) -> None:
+    application = clarification.application
+    link = public_url("screening.application", application_id=application.id, _anchor="clarifications")
+    subject = f"{application.organisation.name} has answered a question about {application.reference}"
+    for officer in officers_to_tell_of_answer(clarification):
+        send_email(officer.email, subject, _email_text(
+            "screening/email/clarification_answered.txt", application=application, clarification=clarification,
+            officer=officer, link=link,
+        ))

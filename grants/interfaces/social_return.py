@@ -88,6 +88,11 @@ def parameters_of(row: SroiParameterSet) -> ParameterSet:
     return replace(parameters_from_json(row.parameters), name=row.name, version=row.version)
 
 
+# Shown on the built-in set's page (migration 0014 rewrote the earlier wording in stored rows).
+DEFAULT_SET_NOTES = ("The values shipped with PCC Grants: each gives its published source, or is marked as an "
+                     "assumption to check against your area's own figures before relying on it.")
+
+
 def ensure_default_set() -> SroiParameterSet:
     """The built-in defaults as a published set, stored once; safe to call again (returns that row)."""
     existing = db.session.scalar(
@@ -97,8 +102,7 @@ def ensure_default_set() -> SroiParameterSet:
         return existing
     row = SroiParameterSet(name=DEFAULT_PARAMETERS.name, version=DEFAULT_PARAMETERS.version,
                            status=ParameterSetStatus.PUBLISHED, parameters=parameters_to_json(DEFAULT_PARAMETERS),
-                           notes="The defaults written with the model, each value with its source or marked as an "
-                                 "assumption.", published_at=utcnow())
+                           notes=DEFAULT_SET_NOTES, published_at=utcnow())
     db.session.add(row)
     db.session.flush()
     audit.record("sroi_parameters.seeded", row, f"SROI parameter set {row.label} stored and published",

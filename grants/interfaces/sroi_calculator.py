@@ -162,7 +162,7 @@ def parse_request(args: Mapping[str, str], sets: list[SroiParameterSet]) -> Calc
     if text("seed"):
         digits = text("seed")
         if not (digits.isdigit() and digits.isascii() and len(digits) <= len(str(MAX_SEED))) or int(digits) > MAX_SEED:
-            problems.append((f"The Monte Carlo seed must be a whole number from 0 to {MAX_SEED:,}", "seed"))
+            problems.append((f"The number for the random runs must be a whole number from 0 to {MAX_SEED:,}", "seed"))
         else:
             seed = int(text("seed"))
 

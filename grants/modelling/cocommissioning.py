@@ -167,7 +167,7 @@ class Scenario:
     partners: tuple[Partner, ...]
     costs: CostModel
     split: CostSplit = CostSplit({"equal": Decimal(100)})
-    service: str = ""
+    service: str = ""  # its name, as people read it
     joint: bool = True
 
 

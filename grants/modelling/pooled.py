@@ -140,7 +140,8 @@ class RiskShare:
 def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable], host: Hashable,
                    contributions: Mapping[Hashable, int] | None = None,
                    fixed_percent: Mapping[Hashable, Decimal] | None = None,
-                   caps: Mapping[Hashable, int | None] | None = None) -> RiskShare:
+                   caps: Mapping[Hashable, int | None] | None = None,
+                   names: Mapping[Hashable, str] | None = None) -> RiskShare:
     """Share ``variance_pence`` between ``partners`` under ``rule``:
 
     - "pro_rata": in proportion to the year's ``contributions`` (pence);
@@ -150,7 +151,11 @@ def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable],
     A partner's part is never more than its cap (``caps``, pence, None for no cap); the excess is
     shared among the partners still under their caps in the same proportions, and anything left
     when every partner has reached its cap falls to the host (noted). Parts add up to the variance.
+    The notes are sentences naming each partner by ``names`` (partner → name), or by the partner itself.
     """
+    def name(partner: Hashable) -> str:
+        return (names or {}).get(partner, str(partner))
+
     if host not in partners:
         raise ValueError("The host must be one of the partners")
     caps = {partner: (caps or {}).get(partner) for partner in partners}
@@ -186,7 +191,7 @@ def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable],
                 shares[partner] += room
                 left += part - room
                 if part > room:
-                    notes.append(f"{partner} reached its cap of {pounds(caps[partner])}")
+                    notes.append(f"{name(partner)} reached its cap of {pounds(caps[partner])}.")
             else:
                 shares[partner] += part
                 still_open.append(partner)
@@ -194,5 +199,5 @@ def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable],
     beyond = left
     if beyond:
         shares[host] += beyond
-        notes.append(f"{pounds(beyond)} beyond every cap falls to the host, {host}")
+        notes.append(f"{pounds(beyond)} beyond every cap falls to the host, {name(host)}.")
     return RiskShare({partner: sign * amount for partner, amount in shares.items()}, sign * beyond, tuple(notes))

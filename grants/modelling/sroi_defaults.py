@@ -11,7 +11,9 @@ from decimal import Decimal as D
 from grants.modelling.social_return import ClientGroupInput, PlanComparison, SroiInputs, compare_with_reported, estimate
 from grants.modelling.sroi_parameters import DeflatorSeries, ParameterSet, Source, Sourced
 
-PLACEHOLDER = "PCC Grants developers, session 2, placeholder to review"
+# Who chose a value no public source gives: the values shipped with PCC Grants, for each OPCC to check
+# against its own area's figures before relying on them.
+PLACEHOLDER = "the PCC Grants project, as a starting value to check against local figures"
 PER_CLIENT_YEAR = "£ per client per year"
 
 NTA_WHY_INVEST = Source(
@@ -114,7 +116,10 @@ DEFAULT_VALUES = {
                            "Green Book rate for health effects."),
 }
 
-DEFAULT_PARAMETERS = ParameterSet("Default (session 2)", 1, DEFAULT_VALUES)
+# The name a commissioner sees in the calculator's list. Migration 0014 renamed the set stored under
+# its earlier name.
+DEFAULT_SET_NAME = "National starting values"
+DEFAULT_PARAMETERS = ParameterSet(DEFAULT_SET_NAME, 1, DEFAULT_VALUES)
 
 # HM Treasury's calendar-year GDP deflator, December 2025 release, 2024 = 100, to four decimal places as
 # reproduced in the greenbook R package's data (inst/extdata/gdp_deflator.csv, from the release's
@@ -188,13 +193,14 @@ def devon_and_cornwall_preset() -> Preset:
         (
             "The plan estimates 8,178 people using opiates and/or crack in Devon and Cornwall; 60% of them "
             "are assumed to be in treatment (the national share in NTA 2012), giving 4,907 opiate clients.",
-            "Opiate clients are assumed to be 52% of everyone in treatment (national share, recalled and not "
-            "verified), giving 9,437 clients in all.",
+            "Opiate clients are assumed to be 52% of everyone in treatment (close to the national share, but "
+            "not yet checked against a published figure), giving 9,437 clients in all.",
             "The plan says 12% of people in treatment in 2019-20 were treated for non-opiates and alcohol "
             "together: 1,132 clients.",
             "Non-opiate only is assumed to be 10% (944); alcohol only is the remainder (2,454).",
             "Successful completions are assumed at 5% (opiate), 33% (non-opiate), 36% (alcohol) and 30% "
-            "(non-opiate and alcohol), near recent national rates but not verified.",
+            "(non-opiate and alcohol): close to recent national rates, but not yet checked against published "
+            "figures.",
             "The horizon (5 years) and the price year (2021-22) are assumptions; the plan does not say what "
             "the SROI tool's figure covers.",
             "No cost of treatment is entered, so the preset gives no return per £1.",

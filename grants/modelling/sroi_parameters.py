@@ -223,6 +223,59 @@ def parameter_label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+# What each term means, for a reader who is not an economist: shown beside the values and inputs that
+# use it (the calculator, the parameter sets) and in the glossary on those pages.
+PLAIN_WORDS: dict[str, str] = {
+    "deadweight": "The share of the improvement that would have happened anyway, without treatment: some people "
+                  "stop using drugs or offending on their own. 10% means a tenth of the benefit is not counted.",
+    "attribution": "The share of the improvement that is owed to other people's help rather than to treatment: "
+                   "housing, mutual aid groups, family, probation. 10% means a tenth is credited to them instead.",
+    "displacement": "The share of the benefit that simply moves somewhere else: for example crime that stops in one "
+                    "street but starts in another. 0% means none is assumed to move.",
+    "drop_off": "How much of the benefit for people who finished treatment successfully fades each year after: "
+                "20% means each year keeps four fifths of the year before.",
+    "discount_rate": "Money saved in later years counts for a little less than money saved now, as HM Treasury's "
+                     "Green Book asks of every public appraisal. 3.5% a year means £1 next year counts as about 97p "
+                     "today.",
+    "value_per_qaly": "A QALY (quality-adjusted life year) is one year of life in full health. Government values "
+                      "one at this amount when it weighs health gains against costs.",
+    "qalys": "How much healthier a year of each client's life is, in QALYs: 0.05 is one twentieth of a year in "
+             "full health gained for each year they benefit.",
+    "present_value": "All the years' benefits added up, each later year first reduced by the discount rate, so "
+                     "that the total is in today's money.",
+    "price_year": "Published costs come from different years. Each is adjusted for inflation (by HM Treasury's "
+                  "GDP deflator) to the prices of the year you choose, so that they can be added together.",
+    "sensitivity": "Each value has a low and a high figure. The table moves one value at a time to its low and "
+                   "high figure and shows how far the total moves: the values at the top matter most.",
+    "monte_carlo": "The calculator can also rerun the estimate 1,000 times, each time picking every value at "
+                   "random between its low and high figure, and show the range the total falls in 9 times out "
+                   "of 10. The number you enter fixes the random picks, so the same number always gives the "
+                   "same range and anyone can check it.",
+}
+
+
+# The glossary's order: what a reader meets first on the calculator's page comes first.
+GLOSSARY = (("Price year", "price_year"), ("Present value", "present_value"), ("Discount rate", "discount_rate"),
+            ("Deadweight", "deadweight"), ("Attribution", "attribution"), ("Displacement", "displacement"),
+            ("Drop-off", "drop_off"), ("QALY and value per QALY", "value_per_qaly"),
+            ("QALYs gained", "qalys"), ("Sensitivity (low and high figures)", "sensitivity"),
+            ("Random runs (Monte Carlo)", "monte_carlo"))
+
+
+def glossary() -> list[tuple[str, str]]:
+    """(term, meaning) for every term the model's pages use."""
+    return [(term, PLAIN_WORDS[key]) for term, key in GLOSSARY]
+
+
+def parameter_help(key: str) -> str:
+    """What a parameter means in plain words ("" when its name says it all)."""
+    if key in PLAIN_WORDS:
+        return PLAIN_WORDS[key]
+    if key.startswith("qalys."):
+        return PLAIN_WORDS["qalys"]
+    return ""
+
+
 def _source_to_json(source: Source | None) -> dict | None:
     if source is None:
         return None

@@ -12,6 +12,7 @@ from grants.models.applications import (
     StashedAnswers,
 )
 from grants.models.audit import AuditEvent
+from grants.models.calendar_feeds import CalendarFeed
 from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.awards import (
     Award,
@@ -128,6 +129,7 @@ __all__ = [
     "STAFF_ROLES",
     "AdderStrand",
     "AuditEvent",
+    "CalendarFeed",
     "DrugsOutcome",
     "FormSubmission",
     "LegalType",

@@ -225,7 +225,7 @@ class StoryForm(ReturnSectionForm):
 
 class ProblemsForm(ReturnSectionForm):
     problems = long_answer(
-        "Problems and risks", "Describe any problems or risks, or enter None", PROBLEM_WORDS, "Problems and risks",
-        hint="Anything that has gone wrong or might, and what you are doing about it. Enter None if there are none.",
+        "Problems and risks", "Describe any problems or risks, or enter “None”", PROBLEM_WORDS, "Problems and risks",
+        hint="Anything that has gone wrong or might, and what you are doing about it. Enter “None” if there are none.",
     )
     groups = (Group("", ("problems",)),)

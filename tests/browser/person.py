@@ -1,4 +1,5 @@
-"""A person at the browser: goes to pages, fills forms, presses buttons; axe checks every page they see."""
+"""A person at the browser: goes to pages, fills forms, presses buttons; axe checks every page they see,
+and tests/visible_text.py reads its words (no markup shown as text, no "None", no ISO dates)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 import pyotp
 
 from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.visible_text import problems_in_text
 
 PASSWORD = DEMO_PASSWORD
 
@@ -65,18 +67,27 @@ QUICK_FILL = """(root, answers) => {
 
 class Person:
     """Wraps a Playwright page; ``audit`` is False where the page runs no JavaScript (axe needs it);
-    ``quick`` fills each form in one call to the page (``QUICK_FILL``) rather than field by field."""
+    ``quick`` fills each form in one call to the page (``QUICK_FILL``) rather than field by field;
+    ``typed`` lists words the journey types that pages show back as typed (see tests/visible_text.py)."""
 
-    def __init__(self, page, axe, audit: bool = True, quick: bool = False):
+    def __init__(self, page, axe, audit: bool = True, quick: bool = False, typed: tuple[str, ...] = ()):
         self.page = page
         self.axe = axe
         self.audit = audit
         self.quick = quick
+        self.typed = typed
 
     def _seen(self):
         if self.audit:
             self.axe.check(self.page)
+        self.read()
         return self.page
+
+    def read(self) -> None:
+        """Fails when the page shows words no one meant to show: what the browser renders as text
+        (``innerText``: no scripts, nothing hidden, not the values in form controls) and the title."""
+        found = problems_in_text([self.page.title(), self.page.locator("body").inner_text()], self.typed)
+        assert not found, f"{self.page.url} shows:\n" + "\n".join(found)
 
     def goto(self, path: str):
         response = self.page.goto(path)

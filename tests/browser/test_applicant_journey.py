@@ -134,7 +134,8 @@ def apply(person: Person, inbox: Inbox, name: str, email: str, check=lambda: Non
     person.follow("Check your answers")
     check()
     person.press("Submit application", exact=False)
-    reference = re.search(r"CGS-\d{4}-\d{4}", person.text()).group(0)
+    panel = page.locator(".govuk-panel__body").inner_text()  # the reference as words, not markup
+    reference = re.fullmatch(r"Your reference number\s+(CGS-\d{4}-\d{4})", panel.strip()).group(1)
     check()
     person.goto("/applications")
     assert reference in person.text() and "Submitted" in person.text()

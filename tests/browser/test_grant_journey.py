@@ -55,10 +55,10 @@ def test_accept_report_approve_and_pay(new_page, axe, screenshot):
     finance = Person(new_page(), axe)
     finance.sign_in("finance@example.org")
     finance.goto("/awards/payments")
-    due = finance.page.locator("#due + .opcc-table-wrapper tr", has_text="Scilly Wellbeing Network")
+    due = finance.page.locator("#due-instalments tr", has_text="Scilly Wellbeing Network")
     assert due.count() == 1, finance.text()
     finance.press("Approve", exact=False, scope=due)
-    approved = finance.page.locator("#approved + .opcc-table-wrapper tr", has_text="Scilly Wellbeing Network")
+    approved = finance.page.locator("#approved-instalments tr", has_text="Scilly Wellbeing Network")
     with finance.page.expect_navigation():
         approved.get_by_role("link", name=re.compile("Record payment")).click()
     axe.check(finance.page)
@@ -67,7 +67,7 @@ def test_accept_report_approve_and_pay(new_page, axe, screenshot):
     today = datetime.now(ZoneInfo("Europe/London")).date()
     finance.fill({"paid_on": [str(today.day), str(today.month), str(today.year)], "reference": ["BACS-ISLAND-01"]})
     finance.press("Record payment")
-    paid = finance.page.locator("#paid + .opcc-table-wrapper tr", has_text="BACS-ISLAND-01")
+    paid = finance.page.locator("#paid-instalments tr", has_text="BACS-ISLAND-01")
     assert "Scilly Wellbeing Network" in paid.inner_text()
 
     # The grantee sees the payment.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.application_form.sections import (
@@ -17,9 +17,11 @@ from grants.application_form.sections import (
 )
 from grants.blueprints.applications import bp, stash
 from grants.blueprints.organisations.forms import OrganisationForm
+from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
 from grants.interfaces import applications as apps
+from grants.interfaces import next_step
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus
@@ -48,7 +50,7 @@ def dashboard():
         return redirect(url_for("organisations.create"))
     return render_template(
         "applications/dashboard.html",
-        applications=apps.organisation_applications(current_user.organisation_id),
+        rows=next_step.organisation_rows(current_user.organisation_id),
     )
 
 
@@ -60,7 +62,7 @@ def start(round_id: int):
         abort(404)
     if current_user.organisation_id is None:
         return redirect(url_for("organisations.create"))
-    if round_id not in session.get("eligible_rounds", []):
+    if round_id not in eligible_rounds():
         flash("Check that your organisation can apply before you start", "info")
         return redirect(url_for("rounds.eligibility", round_id=round_id))
     application = apps.start_application(funding_round, current_user._get_current_object())

@@ -13,6 +13,7 @@ import time
 from flask import redirect, session, url_for
 from flask_login import login_user
 
+from grants import eligibility
 from grants.blueprints.auth import devices
 from grants.extensions import db
 from grants.interfaces import accounts, sessions
@@ -29,8 +30,11 @@ def _fingerprint(user: User) -> str:
 
 def sign_in(user: User, second_factor: str | None = None) -> None:
     """Sign ``user`` in on this browser, with a new server-side session."""
-    # A fresh session at sign-in: nothing from before (a planted session) carries over.
+    # A fresh session at sign-in: nothing from before (a planted session) carries over, except the
+    # answers to an eligibility check, which grant nothing and are not asked again.
+    answers = eligibility.carried()
     session.clear()
+    eligibility.restore(answers)
     sessions.start(user, second_factor)
     login_user(user)
     session.permanent = True
@@ -40,7 +44,9 @@ def sign_in(user: User, second_factor: str | None = None) -> None:
 
 def begin(user: User, next_path: str):
     """The password was right: on to the second factor, or to setting one up (staff without one)."""
+    answers = eligibility.carried()
     session.clear()
+    eligibility.restore(answers)
     session[KEY] = {"user": user.id, "fp": _fingerprint(user), "at": int(time.time()), "next": next_path}
     return redirect(url_for("auth.second_step" if user.has_second_factor else "auth.set_up"))
 

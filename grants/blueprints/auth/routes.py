@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from grants import eligibility
 from grants.links import public_url
 from grants.blueprints.auth import bp
 from grants.blueprints.auth.forms import (
@@ -144,7 +145,8 @@ def register():
             send_email(existing.email, "You already have a Commissioners Grants account",
                        render_template("auth/email/already_registered.txt", user=existing))
         else:
-            token = accounts.registration_token(form.email.data, form.full_name.data, _safe_next(""))
+            token = accounts.registration_token(form.email.data, form.full_name.data, _safe_next(""),
+                                                carried=eligibility.carried())
             send_email(accounts.normalise_email(form.email.data), "Confirm your email address",
                        render_template("auth/email/confirm_registration.txt", name=form.full_name.data.strip(),
                                        link=public_url("auth.register_confirm", token=token)))
@@ -173,6 +175,7 @@ def register_confirm(token: str):
         send_email(user.email, "Your Commissioners Grants account",
                    render_template("auth/email/registered.txt", user=user))
         _sign_in(user)
+        eligibility.restore(registration.carried)  # when the link is opened in another browser
         db.session.commit()
         flash("Your account has been created", "success")
         return redirect(_safe_path(registration.next, url_for("organisations.mine")))

@@ -5,4 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
-from grants.blueprints.awards import monitoring, offers, payments, portfolio, variations  # noqa: E402,F401
+from grants.blueprints.awards import (  # noqa: E402,F401
+    monitoring,
+    offers,
+    payment_batches,
+    payments,
+    portfolio,
+    variations,
+)

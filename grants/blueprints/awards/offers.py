@@ -34,12 +34,14 @@ def index():
     round_id = int_arg("round")
     if round_id not in {funding_round.id for funding_round in rounds}:
         round_id = None  # an unknown round shows every round
+    search = request.args.get("q", "").strip()[:awards.SEARCH_MAX_CHARACTERS]
     return render_template(
         "awards/index.html",
         rounds=rounds,
         round_id=round_id,
-        ready=awards.awardable_applications(round_id),
-        awards=awards.list_awards(round_id),
+        search=search,
+        ready=awards.awardable_applications(round_id, search),
+        awards=awards.list_awards(round_id, search),
         effective_status=awards.effective_status,
         next_step=award_offers.next_step,
         can_offer=current_user.has_role(*AWARD_MANAGERS),
@@ -182,7 +184,7 @@ def _described(form: OfferForm) -> dict[str, str]:
     """The offer form's values as words, to compare two versions of it."""
     def choices(field) -> str:
         labels = {choice.value: choice.label for choice in field.choices}
-        return "; ".join(labels.get(str(value), str(value)) for value in field.data or ()) or "None"
+        return "; ".join(labels.get(str(value), str(value)) for value in field.data or ()) or "None chosen"
 
     def one(field) -> str:
         labels = {choice.value: choice.label for choice in field.choices}

@@ -12,7 +12,7 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.payment_forms import HoldForm, PaymentForm
 from grants.extensions import db
 from grants.formatting import long_date, money
-from grants.interfaces import payments
+from grants.interfaces import payment_batches, payments
 from grants.interfaces.awards import AwardError, award_for_staff
 from grants.permissions import role_required
 
@@ -95,9 +95,11 @@ def pay_instalment(award_id: int, instalment_id: int):
             _attach(form, refused)
             problem = _payment_problem(instalment)
         else:
+            payment_batches.tell_grantee_paid(instalment)
             db.session.commit()
             flash(f"{payments.describe(instalment)}: payment of {money(instalment.amount)} on "
-                  f"{long_date(instalment.paid_on)} recorded", "success")
+                  f"{long_date(instalment.paid_on)} recorded. {instalment.award.organisation.name} has been emailed",
+                  "success")
             return _back("approved")
     return render_template("awards/payments_pay.html", award=award, instalment=instalment, form=form,
                            problem=problem, paid=payments.paid_total(award), back_url=_back_url("approved"))

@@ -11,7 +11,7 @@ from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces import award_offers, awards
+from grants.interfaces import award_offers, awards, next_step
 from grants.interfaces.awards import AwardError
 from grants.mail import send_email
 from grants.models.accounts import Role
@@ -28,7 +28,7 @@ def index():
         organisation=organisation,
         awards=awards.organisation_awards(organisation.id) if organisation else [],
         effective_status=awards.effective_status,
-        next_step=award_offers.grantee_next_step,
+        next_step=next_step.for_award,
     )
 
 
@@ -37,7 +37,7 @@ def index():
 def show(award_id: int):
     award = awards.award_for_member(current_user, award_id)
     return render_template("grantee/show.html", award=award, status=awards.effective_status(award),
-                           next_step=award_offers.grantee_next_step(award))
+                           next_step=next_step.for_award(award))
 
 
 @bp.route("/<int:award_id>/offer", methods=["GET", "POST"])

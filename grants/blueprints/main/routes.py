@@ -5,18 +5,25 @@ from __future__ import annotations
 from flask import jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from grants import readiness
 from grants.blueprints.main import bp
 from grants.extensions import db
 from grants.interfaces import home as home_panels
+from grants.interfaces import rounds
 from grants.permissions import login_required, public
 
 
 @bp.route("/")
 @public
 def start():
-    return render_template("main/start.html")
+    try:
+        open_rounds = rounds.public_rounds()[0]
+    except SQLAlchemyError:  # the start page is still served while the database is down, without its rounds
+        db.session.rollback()
+        open_rounds = None
+    return render_template("main/start.html", open_rounds=open_rounds)
 
 
 @bp.route("/home")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grants.blueprints.rounds.eligibility import eligibility_problems
+from grants.eligibility import eligible_rounds, remember, remembered
 from grants.links import public_url
 from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
 from grants.forms import ConfirmForm, page_arg
 from grants.extensions import db
+from grants.interfaces import applications as apps
 from grants.interfaces import organisations as orgs
 from grants.mail import send_email
 from grants.models.accounts import Role
+from grants.models.rounds import FundingRound
 from grants.permissions import login_required, role_required
 
 VIEWERS = (Role.APPLICANT, *orgs.ORGANISATION_STAFF)
@@ -41,15 +47,45 @@ def create():
         flash("You already belong to an organisation", "info")
         return redirect(url_for("organisations.mine"))
     form = OrganisationForm()
+    check = remembered()
+    chosen = _round_to_start(check)
     if request.method == "GET":
         form.contact_name.data = current_user.full_name
         form.contact_email.data = current_user.email
+        if check is not None:  # given in the eligibility check: filled in, not asked again
+            form.legal_type.data = check.answers.legal_type.value
+            form.annual_income.data = check.answers.annual_income
     if form.validate_on_submit():
-        organisation = orgs.create_organisation(current_user._get_current_object(), form.organisation_values())
+        user = current_user._get_current_object()
+        organisation = orgs.create_organisation(user, form.organisation_values())
+        application, problems = None, []
+        if chosen is not None:  # the round chosen in the check: start on it, unless the details now rule it out
+            answers = replace(check.answers, legal_type=organisation.legal_type,
+                              annual_income=organisation.annual_income)
+            problems = eligibility_problems(chosen, answers)
+            if problems:
+                remember(chosen.id, answers, eligible=False)
+            else:
+                application = apps.start_application(chosen, user)
         db.session.commit()
+        if application is not None:
+            flash(f"{organisation.name} has been set up and your application to {chosen.name} has started",
+                  "success")
+            return redirect(url_for("applications.task_list", application_id=application.id))
         flash(f"{organisation.name} has been set up", "success")
+        if problems:  # the type or income given now differs from the check's
+            flash(f"Check again whether {organisation.name} can apply to {chosen.name}", "info")
+            return redirect(url_for("rounds.eligibility", round_id=chosen.id))
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=None)
+    return render_template("organisations/form.html", form=form, organisation=None, check=check, chosen=chosen)
+
+
+def _round_to_start(check):
+    """The round the person was found eligible for in this browser, if it is still open."""
+    if check is None or not check.eligible or check.round_id not in eligible_rounds():
+        return None
+    funding_round = db.session.get(FundingRound, check.round_id)
+    return funding_round if funding_round is not None and funding_round.is_open() else None
 
 
 @bp.route("/<int:organisation_id>")
@@ -69,6 +105,8 @@ def _show_page(organisation, invite_form: InviteForm):
         invites=orgs.open_invites(organisation) if is_member else [],
         is_member=is_member,
         invite_form=invite_form if is_member else None,
+        rounds_to_apply_to=orgs.rounds_to_apply_to(organisation.id) if is_member else [],
+        eligible_rounds=eligible_rounds(),
     )
 
 

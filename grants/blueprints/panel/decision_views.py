@@ -140,7 +140,8 @@ def run_recommendation(round_id: int):
     if record.result["optimum"] is None:
         flash("The recommendation was run, but the rules cannot all be met: see which below", "error")
     else:
-        flash("The recommendation has been run", "success")
+        flash("The recommendation has been run. The commissioners have been emailed that it is ready for their "
+              "decision", "success")
     return redirect(url_for("panel.recommendation", round_id=round_id, _anchor="result"))
 
 

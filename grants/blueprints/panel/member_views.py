@@ -102,6 +102,13 @@ def queue():
 
 # Conflict of interest ------------------------------------------------------------------------------
 
+@bp.errorhandler(score_sheets.DeclaredConflict)
+def declared_conflict(error: score_sheets.DeclaredConflict):
+    """A bid the member declared a conflict with: why they cannot open it, not "page not found"."""
+    return render_template("panel/member_conflicted.html", application=error.application,
+                           declared=error.declared), 403
+
+
 def _declaration_page(application, form):
     user = _member()
     sheet = panel.sheet_for(application, user)

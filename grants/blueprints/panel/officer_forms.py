@@ -5,8 +5,23 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, Length
 
 import scoring
@@ -87,23 +102,48 @@ class PanelSettingsForm(GovForm):
 
 
 class AddMemberForm(GovForm):
+    """One member to add to the panel in one step. The "Choose panel members" page sets the whole
+    panel at once; a refusal here is shown there."""
+
     # Any user id is accepted here; the panel interface says why one cannot join (not a panel
     # member, already on the panel), which is more use than "Not a valid choice".
-    user_id = SelectField("Panel member", widget=GovSelect(), validate_choice=False, coerce=str)
-    submit = submit("Add to the panel")
-
-    def set_choices(self, users) -> None:
-        self.user_id.choices = [SelectChoice("", "Select a panel member")] + [
-            SelectChoice(str(user.id), f"{user.full_name} ({user.email})") for user in users
-        ]
+    user_id = HiddenField()
 
     def validate_user_id(self, field):
-        if not (field.data or "").isdigit():
+        if record_id(field.data) is None:
             raise ValidationError("Select a panel member to add")
 
     @property
     def chosen_id(self) -> int | None:
         return record_id(self.user_id.data)
+
+
+class ChooseMembersForm(GovForm):
+    """The round's whole panel as ticked boxes: saving makes the panel exactly the ticked people."""
+
+    members = SelectMultipleField(
+        "Who sits on this panel?",
+        description="Select everyone who should score bids in this round. Only the people you select are "
+                    "given bids to score",
+        coerce=str,
+        choices=[],
+        widget=GovCheckboxesInput(),
+        validate_choice=False,  # validate_members says it in GOV.UK words
+    )
+    submit = submit("Save panel members")
+
+    def set_candidates(self, candidates) -> None:
+        self.members.choices = [SelectChoice(str(candidate.user.id), candidate.user.full_name)
+                                for candidate in candidates]
+
+    def validate_members(self, field):
+        offered = {choice.value for choice in field.choices}
+        if any(value not in offered for value in field.data or []):
+            raise ValidationError("Select from the panel members shown")
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        return {number for number in map(record_id, self.members.data or []) if number is not None}
 
 
 class MemberForm(GovForm):

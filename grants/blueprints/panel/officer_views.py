@@ -10,6 +10,7 @@ from flask_login import current_user
 from grants.blueprints.panel import bp
 from grants.blueprints.panel.officer_forms import (
     AddMemberForm,
+    ChooseMembersForm,
     MemberForm,
     ModerationForm,
     PanelSettingsForm,
@@ -19,7 +20,7 @@ from grants.exports import scoring as scoring_export
 from grants.extensions import db
 from grants.forms import ConfirmForm, page_arg
 from grants.interfaces import panel_results
-from grants.interfaces import panel, panel_reports, panel_standing
+from grants.interfaces import panel, panel_membership, panel_reports, panel_standing
 from grants.interfaces.paging import Page
 from grants.interfaces.panel import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
 from grants.models.rounds import RoundState
@@ -42,17 +43,14 @@ def rounds():
 
 # One round: settings and members -----------------------------------------------------------------
 
-def _round_page(funding_round, settings_form=None, member_form=None, form=None):
+def _round_page(funding_round, settings_form=None, form=None):
     """The round's overview; ``form`` is the one that was posted, for the error summary."""
     overview = panel_reports.overview(funding_round)
-    member_form = member_form or AddMemberForm(formdata=None)
-    member_form.set_choices(overview.can_join)
     return render_template(
         "panel/officer_round.html",
         funding_round=funding_round,
         overview=overview,
         settings_form=settings_form or PanelSettingsForm.for_round(funding_round),
-        member_form=member_form,
         form=form,
         can_manage=_manages() and not overview.decided,
     )
@@ -93,22 +91,75 @@ def settings(round_id: int):
 @bp.route("/rounds/<int:round_id>/members", methods=["POST"])
 @role_required(*PANEL_MANAGERS)
 def add_member(round_id: int):
+    """Add one member in one step; a refusal is shown on the "Choose panel members" page."""
     funding_round = panel.round_for_panel(round_id)
     form = AddMemberForm()
-    if form.validate_on_submit():
-        user = panel_reports.account(form.chosen_id)
-        if user is None:
-            form.user_id.errors.append("Select a panel member to add")
+    problem = None
+    if not form.validate_on_submit():
+        problem = form.user_id.errors[0] if form.user_id.errors else "Select a panel member to add"
+    elif (user := panel_reports.account(form.chosen_id)) is None:
+        problem = "Select a panel member to add"
+    else:
+        try:
+            panel.add_member(funding_round, user, _officer())
+        except PanelError as error:
+            problem = str(error)
         else:
-            try:
-                panel.add_member(funding_round, user, _officer())
-            except PanelError as error:
-                form.user_id.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(f"{user.full_name} added to the panel", "success")
-                return _back_to_round(funding_round, "members")
-    return _round_page(funding_round, member_form=form, form=form)
+            db.session.commit()
+            flash(f"{user.full_name} added to the panel", "success")
+            return _back_to_round(funding_round, "members")
+    if funding_round.state() is RoundState.DECIDED:
+        flash(problem, "error")
+        return _back_to_round(funding_round, "members")
+    chosen = ChooseMembersForm(formdata=None)
+    chosen.members.data = [str(member.user_id) for member in panel.members(funding_round)]
+    chosen.members.errors = [problem]
+    return _members_page(funding_round, chosen)
+
+
+def _members_page(funding_round, form=None, status: int = 200):
+    candidates = panel_membership.candidates(funding_round)
+    if form is None:
+        form = ChooseMembersForm(formdata=None)
+        form.members.data = [str(candidate.user.id) for candidate in candidates if candidate.seated]
+    form.set_candidates(candidates)
+    return render_template(
+        "panel/officer_members.html",
+        funding_round=funding_round,
+        candidates=candidates,
+        form=form,
+        decided=funding_round.state() is RoundState.DECIDED,
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/members/choose", methods=["GET", "POST"])
+@role_required(*PANEL_MANAGERS)
+def choose_members(round_id: int):
+    """The round's panel as ticked boxes: the officer saves the people who should sit on it."""
+    funding_round = panel.round_for_panel(round_id)
+    if request.method == "GET":
+        return _members_page(funding_round)
+    if funding_round.state() is RoundState.DECIDED:
+        flash("The round has been decided: its panel can no longer change", "error")
+        return _back_to_round(funding_round, "members")
+    form = ChooseMembersForm()
+    form.set_candidates(panel_membership.candidates(funding_round))
+    if not form.validate_on_submit():
+        return _members_page(funding_round, form)
+    try:
+        change = panel_membership.choose_members(funding_round, form.chosen_ids, _officer())
+    except PanelError as error:
+        db.session.rollback()
+        form.members.errors.append(str(error))
+        return _members_page(funding_round, form)
+    db.session.commit()
+    if change.added or change.removed:
+        said = [f"{user.full_name} added" for user in change.added]
+        said += [f"{user.full_name} removed" for user in change.removed]
+        flash(f"Panel members saved: {', '.join(said)}", "success")
+    else:
+        flash("Panel members saved: no changes", "success")
+    return _back_to_round(funding_round, "members")
 
 
 @bp.route("/rounds/<int:round_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -257,6 +308,7 @@ def _bid_page(funding_round, application, moderation_form=None):
         moderation_form=moderation_form,
         form=moderation_form if moderation_form.errors else view,
         can_moderate=_manages() and panel.scoring_open(funding_round),
+        tie_break=panel.tie_break_criterion(results.rubric),
     )
 
 

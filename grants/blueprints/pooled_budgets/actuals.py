@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from grants.blueprints.pooled_budgets import bp
 from grants.blueprints.pooled_budgets.actual_forms import CloseYearForm, FiguresForm, figure_rows
+from grants.blueprints.pooled_budgets.year_chart import year_chart
 from grants.extensions import db
 from grants.interfaces import pooled_figures as figures_of
 from grants.modelling.pooled import pounds
@@ -29,8 +30,9 @@ def _partner_names(agreement) -> dict[int, str]:
 @role_required(*POOLED_VIEWERS)
 def year_page(agreement_id: int, year: int):
     agreement = figures_of.agreement_year(agreement_id, year)
-    return _render("pooled_budgets/year.html", agreement=agreement,
-                           figures=figures_of.year_figures(agreement, year), partner_names=_partner_names(agreement))
+    figures = figures_of.year_figures(agreement, year)
+    return _render("pooled_budgets/year.html", agreement=agreement, figures=figures, chart=year_chart(figures),
+                   partner_names=_partner_names(agreement))
 
 
 @bp.route(f"{YEAR_URL}/figures", methods=["GET", "POST"])
@@ -42,7 +44,7 @@ def edit_figures(agreement_id: int, year: int):
     typed, problems, stale = None, {}, None
     if form.validate_on_submit():
         try:
-            changed = figures_of.save_figures(agreement, year, figure_rows(request.form, figures),
+            saved = figures_of.save_figures(agreement, year, figure_rows(request.form, figures),
                                               current_user._get_current_object())
         except StaleFigures as refused:
             db.session.rollback()
@@ -53,7 +55,7 @@ def edit_figures(agreement_id: int, year: int):
             typed, problems = request.form, refused.errors or {"": str(refused)}
         else:
             db.session.commit()
-            flash(f"{figures.label} figures saved ({changed} month{'s' if changed != 1 else ''} changed)", "success")
+            flash(f"{figures.label} figures saved: {saved.describe()}", "success")
             return redirect(url_for("pooled_budgets.year", agreement_id=agreement.id, year=year))
     return _render("pooled_budgets/year_figures.html", agreement=agreement, figures=figures, form=form,
                            typed=typed, problems=problems, stale=stale)

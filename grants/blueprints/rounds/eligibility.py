@@ -4,26 +4,18 @@ organisation cannot apply and what else may help. It reads and never writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField, SelectChoice, ValidationError
 from wtforms.validators import InputRequired
 
 from grants.blueprints.rounds.forms import LEGAL_TYPE_CHOICES
+from grants.eligibility import EligibilityAnswers
 from grants.formatting import money
 from grants.forms import GovForm, MoneyField, submit
 from grants.interfaces.rounds import WHOLE_AREA, area_text, joined, list_names
 from grants.models.organisations import LegalType
 from grants.models.rounds import FundingRound
-
-
-@dataclass(frozen=True)
-class EligibilityAnswers:
-    legal_type: LegalType
-    in_area: bool
-    annual_income: Decimal
-    amount: Decimal
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
 """Funding rounds for the public: the rounds open now, a round's page and its eligibility check.
 
-The eligibility check writes nothing to the database, for anyone: the answer is kept in the
-session only, so that the application can start from it.
+The eligibility check writes nothing to the database, for anyone: the answers are kept in the
+session only (grants.eligibility), so that the application can start from them and the
+organisation's details are filled in from them.
 """
 
 from __future__ import annotations
 
-from flask import render_template, request, session
+from dataclasses import replace
+
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.blueprints.rounds import bp
 from grants.blueprints.rounds.eligibility import EligibilityForm, eligibility_problems
+from grants.eligibility import EligibilityAnswers, remember, remembered
 from grants.interfaces import rounds
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
@@ -44,37 +48,68 @@ def show(round_id: int):
 def eligibility(round_id: int):
     funding_round = rounds.round_for_public(current_user, round_id)
     form = EligibilityForm(area=rounds.area_text(funding_round))
+    if request.method == "GET":
+        _fill_in(form, round_id)
+    if form.validate_on_submit():
+        answers = form.answers()
+        problems = eligibility_problems(funding_round, answers)
+        remember(funding_round.id, answers, eligible=not problems)
+        return _result_page(funding_round, problems)
+    return render_template(
+        "rounds/eligibility.html", form=form, funding_round=funding_round, state=funding_round.state()
+    )
+
+
+@bp.route("/<int:round_id>/eligibility/result")
+@public
+def eligibility_result(round_id: int):
+    """The answer to the check this browser made, again: where signing in comes back to."""
+    funding_round = rounds.round_for_public(current_user, round_id)
+    check = remembered(round_id)
+    if check is None:
+        return redirect(url_for("rounds.eligibility", round_id=round_id))
+    return _result_page(funding_round, eligibility_problems(funding_round, _with_organisation(check.answers)))
+
+
+def _result_page(funding_round, problems):
+    state = funding_round.state()
+    return render_template(
+        "rounds/eligibility_result.html",
+        funding_round=funding_round,
+        state=state,
+        problems=problems,
+        next_step=_next_step(state),
+        start_endpoint=START_ENDPOINT,
+    )
+
+
+def _fill_in(form: EligibilityForm, round_id: int) -> None:
+    """Answers given before, in this browser or as the organisation's details, are not asked again."""
+    earlier = remembered()
+    if earlier is not None:
+        form.legal_type.data = earlier.answers.legal_type.value
+        form.annual_income.data = earlier.answers.annual_income
+        if earlier.round_id == round_id:  # the area and the amount depend on the round
+            form.in_area.data = "yes" if earlier.answers.in_area else "no"
+            form.amount.data = earlier.answers.amount
     organisation = _applicant_organisation()
-    if request.method == "GET" and organisation is not None:
+    if organisation is not None:
         form.legal_type.data = organisation.legal_type.value
         form.annual_income.data = organisation.annual_income
-    state = funding_round.state()
-    if form.validate_on_submit():
-        problems = eligibility_problems(funding_round, form.answers())
-        _remember_eligibility(funding_round.id, eligible=not problems)
-        return render_template(
-            "rounds/eligibility_result.html",
-            funding_round=funding_round,
-            state=state,
-            problems=problems,
-            next_step=_next_step(state),
-            start_endpoint=START_ENDPOINT,
-        )
-    return render_template(
-        "rounds/eligibility.html", form=form, funding_round=funding_round, state=state
-    )
+
+
+def _with_organisation(answers: EligibilityAnswers) -> EligibilityAnswers:
+    """The answers, with the type and income the applicant's organisation has now, if it is set up."""
+    organisation = _applicant_organisation()
+    if organisation is None:
+        return answers
+    return replace(answers, legal_type=organisation.legal_type, annual_income=organisation.annual_income)
 
 
 def _applicant_organisation():
     if current_user.is_authenticated and current_user.has_role(Role.APPLICANT):
         return current_user.organisation
     return None
-
-
-def _remember_eligibility(round_id: int, eligible: bool) -> None:
-    """Keep the rounds this browser was found eligible for (in the session, not the database)."""
-    remembered = [rid for rid in session.get("eligible_rounds", []) if rid != round_id]
-    session["eligible_rounds"] = [*remembered, round_id] if eligible else remembered
 
 
 def _next_step(state: RoundState) -> str:

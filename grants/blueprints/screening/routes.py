@@ -126,24 +126,15 @@ def screen(application_id: int):
     except screening.ScreeningConflict as conflict:
         flash(str(conflict), "error")
         return _back_to(application)
-    if not passed:
-        send_email(
-            application.organisation.contact_email,
-            f"Your application {application.reference} is not eligible",
-            render_template("screening/email/ineligible.txt", application=application, link=_applicant_link(application)),
-        )
     db.session.commit()
     flash(
-        f"{application.reference} passed screening and is now with the panel"
+        f"{application.reference} passed screening and is now with the panel. "
+        f"{application.organisation.name} has been emailed that it is eligible"
         if passed
         else f"{application.reference} failed screening. {application.organisation.name} has been emailed the reason",
         "success",
     )
     return _back_to(application)
-
-
-def _applicant_link(application) -> str:
-    return public_url("applications.task_list", application_id=application.id)
 
 
 @bp.route("/applications/<int:application_id>/clarifications", methods=["POST"])

@@ -14,7 +14,14 @@ from grants.interfaces import sroi_calculator as calculator
 from grants.interfaces.social_return import SROI_USERS, parameters_of
 from grants.modelling.social_return import compare_with_reported, estimate, pence_pounds, whole_pounds
 from grants.modelling.sroi_defaults import GDP_DEFLATOR, NATIONAL_FIGURES, devon_and_cornwall_preset
-from grants.modelling.sroi_parameters import CATEGORIES, CATEGORY_LABELS, CLIENT_GROUPS, GROUP_LABELS, parameter_label
+from grants.modelling.sroi_parameters import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    CLIENT_GROUPS,
+    GROUP_LABELS,
+    glossary,
+    parameter_label,
+)
 from grants.models.types import utcnow
 from grants.permissions import role_required
 
@@ -48,7 +55,7 @@ def calculator_page():
         problems=drawn_problems, args=request.args,
         share_url=_share_url(query) if outcome else "", export_query=query, groups=CLIENT_GROUPS,
         group_labels=GROUP_LABELS, categories=CATEGORIES, category_labels=CATEGORY_LABELS,
-        parameter_label=parameter_label, whole_pounds=whole_pounds, pence_pounds=pence_pounds,
+        parameter_label=parameter_label, whole_pounds=whole_pounds, pence_pounds=pence_pounds, glossary=glossary(),
         deflator=GDP_DEFLATOR, national_figures=NATIONAL_FIGURES)
 
 

@@ -29,9 +29,11 @@ class CalculatorForm(GovForm):
                             validate_choice=False)
     cost = StringField("Cost of treatment (optional)", widget=GovTextInput(),
                        description="In pounds, like 1500 or 1,250,000. Leave empty for no return per £1")
-    seed = StringField("Monte Carlo seed (optional)", widget=GovTextInput(),
-                       description="A whole number. Given a seed, 1,000 runs give a 90% interval for the total; "
-                                   "the same seed always gives the same interval")
+    seed = StringField("Number for the random runs (optional)", widget=GovTextInput(),
+                       description="Any whole number, like 42. The estimate is rerun 1,000 times with every value "
+                                   "picked at random between its low and high figure, to show the range the "
+                                   "total falls in 9 times out of 10 (a Monte Carlo analysis). The same number "
+                                   "always gives the same range, so that anyone can check it")
 
     def offer(self, sets) -> None:
         """Fill the lists: published sets (newest first, the default) and the deflator's years."""

@@ -28,6 +28,8 @@ from grants.modelling.sroi_parameters import (
     GROUP_LABELS,
     MONEY_CATEGORIES,
     RATE_KEYS,
+    glossary,
+    parameter_help,
     parameter_label,
 )
 from grants.models.social_return import ParameterSetStatus
@@ -57,6 +59,7 @@ PAGE_HELPERS = {
     "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "category_keys": category_keys,
     "groups": CLIENT_GROUPS, "group_labels": GROUP_LABELS, "rate_keys": RATE_KEYS, "label": parameter_label,
     "shown_value": shown_value, "input_id": input_id, "money_categories": MONEY_CATEGORIES,
+    "help": parameter_help, "glossary": glossary,
 }
 
 

@@ -72,6 +72,7 @@ def test_an_unknown_status_shows_every_message(as_role, outbox):
     assert _subjects(as_role("admin").get("/admin/outbox?status=lost")) == ["Sent", "Kept"]
 
 
+@pytest.mark.visible_text(allow=["<link>"])  # typed in the message body, shown as typed
 def test_a_message_is_shown_in_full(as_role, outbox):
     message = outbox(
         "Your account",

@@ -14,6 +14,9 @@ from grants.models.types import utcnow
 from tests.factories import ApplicationFactory
 from tests.helpers import error_messages, page, post
 
+QUESTION = "How many <b>sessions</b> a week?"  # typed by the officer with markup, which must show as typed
+pytestmark = pytest.mark.visible_text(allow=[QUESTION])
+
 
 @pytest.fixture
 def submitted(db, users, open_round):
@@ -27,7 +30,7 @@ def submitted(db, users, open_round):
 @pytest.fixture
 def question(db, submitted, users):
     clarification = Clarification(
-        application=submitted, question="How many <b>sessions</b> a week?", asked_by_id=users["grants_officer"].id
+        application=submitted, question=QUESTION, asked_by_id=users["grants_officer"].id
     )
     db.session.add(clarification)
     db.session.flush()

@@ -21,6 +21,9 @@ from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, UserFactory
 from tests.helpers import error_messages, page, post
 
+TYPED_MARKUP = "<script>alert('x')</script>"  # special conditions an officer typed, shown as typed
+pytestmark = pytest.mark.visible_text(allow=[TYPED_MARKUP])
+
 START, END = date(2027, 4, 1), date(2028, 3, 31)
 
 
@@ -275,7 +278,7 @@ def test_an_application_that_does_not_exist_is_not_found(officer):
 @pytest.fixture
 def offered(officer, users, successful, approach):
     data = offer_data(users, approach, amount="3500.00", amount_reason="The venue hire is already funded",
-                      special_conditions="<script>alert('x')</script>\nSend photos of the café",
+                      special_conditions=TYPED_MARKUP + "\nSend photos of the café",
                       standard_conditions=["purpose", "records"],
                       **{"instalments-0-amount": "1750.00", "instalments-1-amount": "1750.00"})
     assert post(officer, f"/awards/new/{successful.id}", data).status_code == 302

@@ -16,6 +16,9 @@ from tests.blueprints.grantee.test_returns import RETURN_ANSWERS, complete_all, 
 from tests.factories import AwardFactory, UserFactory
 from tests.helpers import error_messages, page, post
 
+# The grantee's answers (RETURN_ANSWERS) say "None" to the question about problems, as the return asks.
+pytestmark = pytest.mark.visible_text(allow=["None"])
+
 
 @pytest.fixture
 def award(db, users):
@@ -211,6 +214,6 @@ def test_the_overdue_list(officer, users, db):
     html = page(officer.get("/awards/returns/overdue"))
     rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in html.select("tbody tr")]
     assert [row[0] for row in rows] == [f"{later.application.reference} return 1", f"{late.application.reference} return 1"]
-    assert rows[0][1] == "Organisation B" and rows[0][3] == "20" and rows[0][5] == "None"
+    assert rows[0][1] == "Organisation B" and rows[0][3] == "20" and rows[0][5] == "No officer assigned"
     assert rows[1][1] == "Organisation A" and rows[1][3] == "3" and rows[1][5] == users["grants_officer"].full_name
     assert rows[1][6] == "None sent" and rows[0][6] != "None sent"

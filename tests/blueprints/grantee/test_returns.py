@@ -153,7 +153,7 @@ def test_save_for_later_goes_back_to_the_task_list(applicant, first_return):
      ["Enter the progress on the Combating Drugs outcome ‘Improve drug recovery outcomes’"]),
     ("stories", {"story": ["A story about someone"]},
      ["Confirm that no one can be identified from the story and that they agreed to it"]),
-    ("problems", {"problems": ["   "]}, ["Describe any problems or risks, or enter None"]),
+    ("problems", {"problems": ["   "]}, ["Describe any problems or risks, or enter “None”"]),
 ])
 def test_each_section_says_what_is_wrong(applicant, first_return, key, answers, messages):
     response = save(applicant, first_return, key, answers)

@@ -8,19 +8,19 @@ from tests.factories import FundingRoundFactory, UserFactory
 from tests.helpers import page
 
 NAV = {
-    "applicant": ["Home", "Applications", "Organisation", "Your grants", "Plan and reference data"],
+    "applicant": ["Home", "Applications", "Organisation", "Your grants", "Deadlines", "Plan and reference data"],
     "panel_member": ["Home", "Your scoring", "Social return", "Plan and reference data"],
     "grants_officer": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Social return", "Plan and reference data",
+        "Portfolio", "Deadlines", "Social return", "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Social return", "Pooled budgets",
+    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
                         "Co-commissioning", "Plan and reference data"],
-    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Social return", "Pooled budgets",
+    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
                      "Co-commissioning", "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Portfolio", "Deadlines", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data", "Users", "Audit log", "Outbox",
     ],
 }
 
@@ -118,6 +118,6 @@ def test_applicant_home_lists_what_to_do_about_applications(as_role, users, db):
     from tests.factories import ApplicationFactory
 
     ApplicationFactory(organisation=users["org_a"], project_title="Harbour café")
-    text = page(as_role("applicant").get("/home")).get_text(" ")
-    assert "Finish Harbour café" in text
+    text = " ".join(page(as_role("applicant").get("/home")).get_text(" ").split())
+    assert "Finish and submit by" in text and "Harbour café" in text
     assert "See all your applications" in text

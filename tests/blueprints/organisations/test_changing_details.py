@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from grants.models.audit import AuditEvent
@@ -120,6 +121,7 @@ def test_a_change_with_a_mistake_saves_nothing(as_role, users, db):
     assert _events(db, "organisation.updated") == []
 
 
+@pytest.mark.visible_text(allow=["<b>Bold</b>", "<script>alert(1)</script>", "<i>Sam</i>"])  # typed, shown as typed
 def test_what_an_applicant_types_is_shown_as_text_not_run_as_html(as_role, users, db):
     org_a = users["org_a"]
     details = _edit_details(org_a) | {

@@ -7,6 +7,7 @@ import pytest
 from grants.document_store import LocalDocumentStore
 from grants.extensions import db as _db
 from grants.models.applications import ApplicationDocument, DocumentKind
+from tests.helpers import page
 from tests.test_uploads import pdf_bytes
 
 
@@ -51,14 +52,20 @@ def test_a_member_who_has_not_declared_is_sent_to_declare(as_member, panel, bids
     assert response.status_code == 302 and response.headers["Location"].endswith("/declaration")
 
 
-@pytest.mark.parametrize("who", ["conflicted", "unassigned", "not_on_panel"])
+@pytest.mark.parametrize("who", ["unassigned", "not_on_panel"])
 def test_others_are_not_found(as_member, panel, bids, seat, document, who):
     member = panel[0]
-    if who == "conflicted":
-        seat(member, conflicted=[bids[0]])
-    elif who == "unassigned":
+    if who == "unassigned":
         seat(member, bids[1])
     assert as_member(member).get(url(document)).status_code == 404
+
+
+def test_a_conflicted_member_is_told_why(as_member, panel, bids, seat, document):
+    seat(panel[0], conflicted=[bids[0]])
+    response = as_member(panel[0]).get(url(document))
+    assert response.status_code == 403
+    assert "You declared a conflict of interest with this application, so you cannot see or score it." in (
+        " ".join(page(response).get_text(" ").split()))
 
 
 def test_another_bids_document_id_is_not_found(as_member, panel, bids, seat, document):

@@ -187,6 +187,7 @@ def test_the_commissioner_approves_the_recommendation(officer, commissioner, use
     assert "2, asking for £7,000 of the £10,000 budget" in text
 
 
+@pytest.mark.visible_text(allow=["<b>", "</b>"])  # typed to prove it is escaped
 def test_changing_the_recommendation_needs_a_reason_and_is_shown(officer, commissioner, panel_round, scored):
     _run(officer, panel_round)
     response = _approve(commissioner, panel_round, [scored[0], scored[2]])
@@ -273,7 +274,7 @@ def test_published_feedback_is_what_the_applicant_sees(officer, as_user, decided
     assert "Do not name panel members" in _text(form)
     response = post(officer, _feedback_url(bid), {"feedback": "A clear plan.\nThe costs were high for its reach."})
     assert response.status_code == 302
-    [message] = _db.session.scalars(select(OutboxMessage)).all()
+    [message] = _db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.contains("outcome"))).all()
     assert message.recipient == bid.organisation.contact_email
 
     shown = applicant.get(f"/applications/{bid.id}")
@@ -291,6 +292,7 @@ def test_another_organisation_cannot_see_the_feedback(officer, as_role, decided)
     assert as_role("applicant").get(f"/applications/{decided[0].id}").status_code == 404
 
 
+@pytest.mark.visible_text(allow=["<script>", "</script>"])  # typed to prove it is escaped
 def test_feedback_is_escaped(officer, as_user, decided):
     bid = decided[0]
     post(officer, _feedback_url(bid), {"feedback": "<script>alert('x')</script> & more"})

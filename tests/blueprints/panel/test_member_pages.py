@@ -377,6 +377,7 @@ def test_a_declared_conflict_takes_the_bid_away_and_is_shown_read_only(panel, bi
     assert declared.conflicted
 
 
+@pytest.mark.visible_text(allow=["<script>", "</script>"])  # typed to prove it is escaped
 def test_a_conflict_reason_is_escaped(panel, bids, seat, as_member):
     seat(panel[0], conflicted=[])
     client = as_member(panel[0])
@@ -388,14 +389,34 @@ def test_a_conflict_reason_is_escaped(panel, bids, seat, as_member):
 
 # Who may open the pages ----------------------------------------------------------------------------
 
-def test_a_conflicted_member_cannot_open_the_bid(panel, bids, seat, submit_scores, as_member):
+def test_a_conflicted_member_is_told_why_they_cannot_open_the_bid(panel, bids, seat, submit_scores, as_member):
     seat(panel[0], conflicted=[bids[0]])
     submit_scores(panel[1], bids[0], fit=3, value=3)
     client = as_member(panel[0])
-    assert client.get(_score_url(bids[0])).status_code == 404
-    assert _score(client, bids[0], score_fit="3").status_code == 404
-    assert client.get(_scored_url(bids[0])).status_code == 404
+    for response in (client.get(_score_url(bids[0])), _score(client, bids[0], score_fit="3"),
+                     client.get(_scored_url(bids[0]))):
+        assert response.status_code == 403
+        text = " ".join(page(response).select_one("main").get_text(" ").split())
+        assert page(response).select_one("h1").get_text(strip=True) == "You declared a conflict of interest"
+        assert ("You declared a conflict of interest with this application, so you cannot see or score it."
+                in text)
+        assert "Application CGS-2026-0001" in text and "Your reason My sister runs it" in text
+        assert "Page not found" not in text
+        assert "Bidder 1" not in text and "Project 1" not in text  # nothing of the bid itself
+        back = page(response).select_one("main a.govuk-link[href^='/panel']")
+        assert back.get_text(strip=True) == "Back to your scoring"
+        assert back["href"] == f"/panel#round-{bids[0].round_id}"
+    assert [sheet.user_id for sheet in _sheets()] == [panel[1].id]  # nothing saved for the member
     assert client.get(_declaration_url(bids[0])).status_code == 200  # read-only
+
+
+def test_a_conflict_in_a_round_the_member_has_left_is_not_found(panel, bids, seat, as_member, interface, users):
+    seat(panel[0], conflicted=[bids[0]])
+    interface.remove_member(bids[0].funding_round, panel[0], users["grants_officer"])
+    _db.session.flush()
+    client = as_member(panel[0])
+    assert client.get(_score_url(bids[0])).status_code == 404
+    assert client.get(_scored_url(bids[0])).status_code == 404
 
 
 def test_someone_not_on_the_panel_finds_nothing(panel, bids, seat, as_member):
@@ -569,6 +590,7 @@ def test_scoring_is_blind_until_the_member_submits(member, bids, panel, seat, su
     assert "Weighted total 2.00 out of 4" in text  # B's total: 50% of 4 + 50% of 0
 
 
+@pytest.mark.visible_text(allow=["<script>", "</script>"])  # typed to prove it is escaped
 def test_a_comment_is_escaped(member, bids):
     _score(member, bids[0], "submit_scores", score_fit="0", score_value="2",
            comment_fit="<script>alert('x')</script>")

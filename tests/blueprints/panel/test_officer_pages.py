@@ -79,8 +79,10 @@ def test_officers_get_the_forms(officer, panel_round, bids, scored):
         for url in _pages(panel_round, bids[0])
         for form in page(officer.get(url)).select("main form[method=post]")
     }
-    assert {f"{base}/settings", f"{base}/members", f"{base}/assignments/run",
+    assert {f"{base}/settings", f"{base}/members/{scored[2].id}/remove", f"{base}/assignments/run",
             f"{base}/bids/{bids[0].id}/moderate"} <= actions
+    choose = page(officer.get(f"{base}/members/choose")).select("main form[method=post]")
+    assert [form["action"] for form in choose] == [f"{base}/members/choose"]
     assert f"{base}/bids/{bids[1].id}/assign" not in actions  # C is assigned to bid 2 already
     assert f"{base}/bids/{bids[0].id}/unassign" not in actions  # A and B have submitted
 
@@ -200,10 +202,97 @@ def test_settings_are_checked(officer, panel_round, data, message):
 
 # Membership ------------------------------------------------------------------------------------
 
-def test_an_officer_adds_a_panel_member(officer, panel_round, panel):
+def _choices(response) -> dict[str, tuple[bool, str]]:
+    """The "Choose panel members" checkboxes: name -> (ticked, hint)."""
+    found = {}
+    for item in page(response).select("main .govuk-checkboxes__item"):
+        box = item.select_one("input[type=checkbox]")
+        hint = item.select_one(".govuk-hint")
+        found[item.select_one("label").get_text(strip=True)] = (
+            box.has_attr("checked"), " ".join(hint.get_text(" ").split()) if hint else "")
+    return found
+
+
+def _seated(panel_round) -> set[int]:
+    return set(_db.session.scalars(select(PanelMember.user_id).where(PanelMember.round_id == panel_round.id)))
+
+
+def test_the_round_page_leads_to_choosing_the_panel(officer, panel_round, panel):
     response = officer.get(f"/panel/rounds/{panel_round.id}")
-    options = [option.get_text() for option in page(response).select("select#user_id option")]
-    assert "Panel Member A (member.a@example.org)" in options
+    choose = page(response).select_one("#choose-members")
+    assert choose.get_text(strip=True) == "Choose panel members"
+    assert choose["href"] == f"/panel/rounds/{panel_round.id}/members/choose"
+    assert "Only the people on this panel are given bids to score." in _text(response)
+    assert "Everyone with the panel member role is on this panel" not in _text(response)
+
+
+def test_an_officer_chooses_the_panel_with_checkboxes(officer, panel_round, bids, panel, seat, users):
+    a, b, c = panel
+    seat(b, bids[0])  # on the panel with a bid and no scores submitted
+    url = f"/panel/rounds/{panel_round.id}/members/choose"
+    response = officer.get(url)
+    assert response.status_code == 200
+    assert page(response).select_one("h1").get_text(strip=True) == "Panel members"
+    choices = _choices(response)
+    assert choices["Panel Member A"] == (False, "member.a@example.org")
+    assert choices["Panel Member B"] == (True, "member.b@example.org. Assigned 1 bid")
+    hints = " ".join(hint for _, hint in choices.values())
+    assert "panel.member@example.org" in hints and "applicant.a@example.org" not in hints  # the role decides
+
+    response = post(officer, url, {"members": [str(a.id), str(c.id)]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#members")
+    assert _seated(panel_round) == {a.id, c.id}
+    assert _db.session.get(ScoringAssignment, (bids[0].id, b.id)) is None  # off the panel, off the bid
+    banner = _banner(officer.get(f"/panel/rounds/{panel_round.id}"))
+    assert "Panel members saved: Panel Member A added, Panel Member C added, Panel Member B removed" in banner
+    events = {event.action: event.summary for event in _db.session.scalars(select(AuditEvent))}
+    assert "panel.member_added" in events and "panel.member_removed" in events
+    assert _choices(officer.get(url))["Panel Member C"][0] is True
+
+
+def test_a_member_with_submitted_scores_stays_on_the_panel(officer, panel_round, bids, scored):
+    a, b, c = scored
+    url = f"/panel/rounds/{panel_round.id}/members/choose"
+    choices = _choices(officer.get(url))
+    assert choices["Panel Member A"] == (True, "member.a@example.org. Has submitted scores for 3 bids, "
+                                               "so stays on the panel")
+    response = post(officer, url, {"members": [str(c.id)]})
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Panel Member A and Panel Member B have submitted scores in this round, so they stay on the panel: "
+        "their scores are part of the record"]
+    assert _seated(panel_round) == {a.id, b.id, c.id}  # nothing changed, C included
+
+
+@pytest.mark.parametrize("who", ["applicant", "nobody", "text"])
+def test_choosing_someone_not_offered_is_refused(officer, panel_round, panel, users, who):
+    value = {"applicant": str(users["applicant"].id), "nobody": "999999", "text": "A"}[who]
+    response = post(officer, f"/panel/rounds/{panel_round.id}/members/choose",
+                    {"members": [str(panel[0].id), value]})
+    assert response.status_code == 200
+    assert error_messages(response) == ["Select from the panel members shown"]
+    assert _seated(panel_round) == set()
+
+
+def test_a_decided_rounds_panel_cannot_be_chosen(officer, panel_round, panel, seat):
+    seat(panel[0])
+    panel_round.decided_at = utcnow()
+    _db.session.flush()
+    url = f"/panel/rounds/{panel_round.id}/members/choose"
+    response = officer.get(url)
+    assert "The round has been decided: its panel can no longer change" in _text(response)
+    assert page(response).select("main form[method=post]") == []
+    response = post(officer, url, {"members": [str(panel[1].id)]}, follow_redirects=True)
+    assert "The round has been decided: its panel can no longer change" in _banner(response)
+    assert _seated(panel_round) == {panel[0].id}
+
+
+@pytest.mark.parametrize("role", ["commissioner", "admin", "panel_member"])
+def test_only_officers_choose_the_panel(as_role, panel_round, role):
+    assert as_role(role).get(f"/panel/rounds/{panel_round.id}/members/choose").status_code == 403
+
+
+def test_an_officer_adds_a_panel_member(officer, panel_round, panel):
     response = post(officer, f"/panel/rounds/{panel_round.id}/members", {"user_id": panel[0].id})
     assert response.status_code == 302
     assert _db.session.get(PanelMember, (panel_round.id, panel[0].id)) is not None
@@ -211,8 +300,6 @@ def test_an_officer_adds_a_panel_member(officer, panel_round, panel):
     assert "Panel Member A added to the panel" in _banner(response)
     members = [row.select_one("th").get_text(" ") for row in page(response).select("#members + div tbody tr")]
     assert len(members) == 1 and "Panel Member A" in members[0]
-    options = [option.get_text() for option in page(response).select("select#user_id option")]
-    assert "Panel Member A (member.a@example.org)" not in options
 
 
 @pytest.mark.parametrize("who, message", [
@@ -229,6 +316,7 @@ def test_adding_someone_who_cannot_join_is_refused(officer, panel_round, panel, 
     [error] = error_messages(response)
     assert error.startswith(message) if who != "applicant" else error.endswith(
         "is not an active panel member: an administrator can give them the role")
+    assert _choices(response)["Panel Member A"][0] is True  # shown on the page that chooses the panel
     assert _db.session.scalar(select(func.count()).select_from(PanelMember)) == 1
 
 
@@ -276,13 +364,13 @@ def test_shortfalls_are_explained(officer, panel_round, bids, panel, seat):
     assert "3 bids could not get 3 scorers" in _banner(response)
     short = [" ".join(li.get_text(" ").split()) for li in page(response).select("#short + ul li")]
     assert short[0] == ("CGS-2026-0001 has 1 of 3 scorers. 1 panel member is free of conflicts for it. "
-                        "Add panel members to the round, or lower the number of members who score each bid.")
+                        "Choose more panel members for the round, or lower the number of members who score each bid.")
     assert short[1].startswith("CGS-2026-0002 has 2 of 3 scorers. 2 panel members are free of conflicts")
 
 
 def test_assignment_needs_members(officer, panel_round, bids):
     response = post(officer, f"/panel/rounds/{panel_round.id}/assignments/run", follow_redirects=True)
-    assert "Add panel members to the round before assigning bids" in _banner(response)
+    assert "Choose the round's panel members before assigning bids" in _banner(response)
 
 
 def test_an_officer_assigns_and_unassigns_by_hand(officer, panel_round, bids, panel, seat):
@@ -371,7 +459,15 @@ def test_results_rank_the_bids_with_raw_scores_and_flags(as_role, panel_round, b
     assert rows[0]["Flags"] == "Flagged for moderation Total: range 1.00 points (flagged at 1)"
     assert rows[2]["Flags"].startswith("Flagged for moderation Strategic fit: range 2 points (flagged at 2)")
     assert rows[1]["Flags"] == ""
-    assert [row["Placed by"] for row in rows] == ["Top of the ranking", "Final score", "Final score"]
+    assert [row["Why it ranks here"] for row in rows] == [
+        "Highest final score", "Lower final score", "Lower final score"]
+    explained = page(response).select_one("#ranking ~ .govuk-details")
+    assert " ".join(explained.select_one(".govuk-details__summary").get_text(" ").split()) == (
+        "What “Why it ranks here” means")
+    assert ("When bids have the same final score, the one with the higher panel score on strategic fit goes first, "
+            "then the one asking for less money, then the earlier reference.") in " ".join(explained.get_text().split())
+    # References stay on one line, however narrow the column.
+    assert all("opcc-nowrap" in th["class"] for th in page(response).select("#ranking + div tbody th"))
     text = _text(response)
     assert "Krippendorff’s alpha (interval) on the totals" in text
     assert "ICC(2,k) on the totals" in text
@@ -425,6 +521,7 @@ def test_a_round_with_no_scores_lists_its_bids_as_unscored(officer, panel_round,
 
 # One bid and moderation ------------------------------------------------------------------------
 
+@pytest.mark.visible_text(allow=["<b>", "</b>"])  # a member's comment, typed with markup, shown as typed
 def test_the_bid_page_shows_every_sheet_with_comments_and_flags(officer, panel_round, bids, panel, seat,
                                                                 submit_scores):
     seat(panel[0], bids[0])
@@ -505,6 +602,7 @@ def test_moderation_before_the_round_closes_is_refused(officer, bids, panel_roun
     assert _db.session.scalar(select(func.count()).select_from(ModeratedScore)) == 0
 
 
+@pytest.mark.visible_text(allow=["<script>", "</script>"])  # typed to prove it is escaped
 def test_names_and_reasons_are_escaped(officer, panel_round, panel, seat):
     application = ApplicationFactory(
         funding_round=panel_round, status=iface.BID_STATUSES[0], reference="CGS-2026-0042",

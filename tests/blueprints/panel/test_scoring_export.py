@@ -105,7 +105,9 @@ def test_the_bids_sheet_ranks_every_bid_with_its_scores(as_role, panel_round, bi
     assert flagged["Final score"] == 2.75 and flagged["Conflicts declared"] == 1
     assert flagged["Flags"] == ("Strategic fit: range 2 points (flagged at 2); "
                                 "Total: range 1.50 points (flagged at 1)")
-    assert flagged["Placed by"] == "higher panel score"
+    assert flagged["Why it ranks here"] == "Lower final score"  # below bid 2, which was moderated up
+    assert moderated["Why it ranks here"] == "Highest final score"
+    assert unscored["Why it ranks here"] == "Not ranked: no submitted scores"
     normalised = panel_results.round_results(panel_round, normalise=True)
     assert Decimal(str(flagged["Normalised panel score"])) == normalised.bid(bids[0].id).panel.score
     assert unscored["Scorers"] == 0 and unscored["Panel score (raw)"] is None and unscored["Final score"] is None

@@ -205,6 +205,7 @@ def test_a_line_with_monthly_figures_cannot_be_removed(db, users):
     assert _events(db, "budget_line.removed")
 
 
+@pytest.mark.visible_text(allow=["<script>alert(1)</script>"])  # the title typed, shown as typed
 def test_user_text_is_escaped(db, as_role):
     agreement = make_agreement(notes="")
     agreement.title = "<script>alert(1)</script>"

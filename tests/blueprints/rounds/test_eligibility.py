@@ -198,12 +198,13 @@ def test_every_reason_is_given_at_once_with_the_opccs_contact(client, funding_ro
 
 def test_a_visitor_is_asked_to_create_an_account_or_sign_in_and_come_back(client, funding_round):
     soup = page(_check(client, funding_round))
-    here = f"/rounds/{funding_round.id}/eligibility"
     links = {a.get_text(strip=True): a["href"] for a in soup.select("main a")}
-    for text, path in (("Create an account", "/register"), ("Sign in", "/sign-in")):
+    # A new account goes on to set up the organisation; signing in comes back to this answer.
+    for text, path, after in (("Create an account", "/register", "/organisations/new"),
+                              ("Sign in", "/sign-in", f"/rounds/{funding_round.id}/eligibility/result")):
         target = urlsplit(links[text])
         assert target.path == path
-        assert parse_qs(target.query)["next"] == [here]
+        assert parse_qs(target.query)["next"] == [after]
     assert soup.select_one('form[action^="/applications/start"]') is None
 
 

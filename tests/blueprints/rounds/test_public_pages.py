@@ -93,6 +93,7 @@ def test_a_round_for_part_of_the_area_names_it(client, db):
     "field",
     ["description", "guidance"],
 )
+@pytest.mark.visible_text(allow=['<script>alert("x")</script>', "<img src=x onerror=alert(1)>"])  # shown as typed
 def test_markdown_on_a_rounds_page_cannot_run_script_or_add_html(client, db, field):
     funding_round = FundingRoundFactory(
         **{

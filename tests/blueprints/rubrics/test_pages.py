@@ -21,7 +21,7 @@ def test_staff_see_the_list_with_versions_status_and_rounds(as_role, db, rubric,
         for row in soup.select("tbody tr")
     }
     assert rows["Community safety rubric, version 2"] == ["2", "Frozen", "Safer Streets 2026"]
-    assert rows["Community safety rubric, version 1"] == ["1", "Can be changed", "None"]
+    assert rows["Community safety rubric, version 1"] == ["1", "Can be changed", "Not used by a round"]
     assert ("Create a rubric" in soup.get_text()) is (role == "grants_officer")
 
 
@@ -83,6 +83,8 @@ def test_a_rubric_that_does_not_exist_is_not_found(officer):
     assert post(officer, "/rubrics/999999/new-version").status_code == 404
 
 
+@pytest.mark.visible_text(allow=["<b>Bold</b>", "<img src=x onerror=alert(1)>", "<script>alert('title')</script>",
+                                 "<script>alert('descriptor')</script>", "<i>guidance</i>"])  # shown as typed
 def test_text_typed_by_officers_is_escaped(officer, db):
     rubric = RubricFactory(name="<b>Bold</b> rubric")
     rubric.description = "<img src=x onerror=alert(1)>"

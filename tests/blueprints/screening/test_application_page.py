@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from grants import audit
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
 from tests.blueprints.screening.conftest import PROJECT_ANSWERS
@@ -44,6 +46,8 @@ def test_a_draft_is_not_found_by_officers(officer, make_application):
     assert officer.get("/screening/applications/999999").status_code == 404
 
 
+@pytest.mark.visible_text(allow=["<script>alert('title')</script>", "<script>alert('answer')</script>",
+                                 "<b>Bold</b>"])  # typed, shown as typed
 def test_answers_and_titles_with_html_are_escaped(officer, make_application):
     application = make_application(
         project_title="<script>alert('title')</script>",
@@ -67,6 +71,7 @@ def _document(db, application, name="constitution.pdf"):
     return document
 
 
+@pytest.mark.visible_text(allow=["<i>constitution</i>"])  # the file's name as uploaded
 def test_documents_link_to_their_download(app, db, officer, make_application):
     application = make_application()
     document = _document(db, application, "<i>constitution</i>.pdf")
@@ -95,6 +100,7 @@ def test_the_history_lists_this_applications_events_newest_first(db, officer, ma
     assert rows == ["Question asked", "Submitted by the applicant"]
 
 
+@pytest.mark.visible_text(allow=["How many <b>sessions</b>?"])  # the question as typed
 def test_questions_and_answers_are_shown(db, officer, make_application, users):
     application = make_application()
     db.session.add_all([

@@ -47,7 +47,8 @@ def test_passing_sends_the_application_to_the_panel(db, officer, make_applicatio
     assert application.screening_reason is None
     assert application.screened_by_id == users["grants_officer"].id
     assert application.screened_at is not None
-    assert _outbox(db) == []
+    [message] = _outbox(db)  # the applicant is told (tests/blueprints/screening/test_screening_emails.py)
+    assert message.recipient == application.organisation.contact_email and "eligible" in message.subject
     [event] = _events(db, application)
     assert event.actor_id == users["grants_officer"].id
     assert event.changes["status"] == {"before": "submitted", "after": "under_assessment"}

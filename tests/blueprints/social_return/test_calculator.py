@@ -124,7 +124,7 @@ def test_no_cost_gives_no_return_per_pound(as_role, stored_set):
      "price_year"),
     ({"cost": "-10"}, "The cost per client cannot be negative", "cost"),
     ({"cost": "a lot"}, "The cost per client must be an amount of money in pounds", "cost"),
-    ({"seed": "x"}, "The Monte Carlo seed must be a whole number from 0 to 4,294,967,295", "seed"),
+    ({"seed": "x"}, "The number for the random runs must be a whole number from 0 to 4,294,967,295", "seed"),
     ({"parameter_set": "999999"}, "Choose a published parameter set", "parameter_set"),
     ({"clients-opiate": "", "completions-opiate": "", "clients-alcohol": "", "completions-alcohol": ""},
      "Enter the number of clients in treatment for at least one client group", "clients-opiate"),
@@ -155,7 +155,7 @@ def test_monte_carlo_runs_with_a_seed_and_is_reproducible(as_role, stored_set):
     query = {**INPUTS, "seed": "42"}
     first = page(client.get(URL, query_string=query)).select_one("#monte-carlo").get_text(" ", strip=True)
     second = page(client.get(URL, query_string=query)).select_one("#monte-carlo").get_text(" ", strip=True)
-    assert first == second and "seed 42" in first and "1,000 runs" in first
+    assert first == second and "number 42" in first and "1,000 runs" in first
     other = page(client.get(URL, query_string={**query, "seed": "7"})).select_one("#monte-carlo").get_text(" ")
     assert other != first
     request = sroi_calculator.parse_request(query, sroi_calculator.available_sets())

@@ -67,7 +67,7 @@ def test_a_set_page_shows_values_sources_and_assumptions(default_set, as_role):
     soup = page(response)
     crime = " ".join(soup.select_one("#value-crime-opiate").get_text().split())
     assert "£8,691" in crime and "£5,215 to £13,037" in crime and "2011-12" in crime
-    assert "National Treatment Agency for Substance Misuse" in crime and "Assumption, set by PCC Grants" in crime
+    assert "National Treatment Agency for Substance Misuse" in crime and "Assumption, set by the PCC Grants project" in crime
     assert "£26,074" in crime  # the note with the derivation
     qaly = " ".join(soup.select_one("#value-value_per_qaly").get_text().split())
     assert "£70,000" in qaly and "HM Treasury" in qaly
@@ -235,6 +235,7 @@ def test_an_applicant_cannot_see_parameter_sets(default_set, as_role):
     assert client.get(f"/social-return/parameters/{default_set.id}").status_code == 403
 
 
+@pytest.mark.visible_text(allow=["<script>alert('x')</script>"])  # the note as typed
 def test_a_note_with_a_script_is_shown_as_text(db, draft, as_role):
     note = "<script>alert('x')</script>"
     response = _edit(as_role("admin"), draft, **{"crime-opiate-note": note})
