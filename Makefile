@@ -13,6 +13,7 @@ help:
 	@echo "make run    set up, migrate, seed demo data and serve http://127.0.0.1:5000"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   check the code with ruff"
+	@echo "make mutation  mutation-test scoring/ and grants/modelling/ (slow; not part of make test)"
 	@echo "make clean  remove the virtualenv, node_modules and built assets"
 
 # Python: a virtualenv with the app and its development tools, rebuilt when pyproject.toml changes.
@@ -53,9 +54,13 @@ run: demo
 	@echo "Serving PCC Grants at http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# TEST_DATABASE_URL chooses the database (default: SQLite in instance/).
+# TEST_DATABASE_URL chooses the database (default: SQLite, a file per worker in pytest's temporary
+# folder). The suite runs in parallel with pytest-xdist, JOBS workers (default auto: one per CPU),
+# each on a database of its own (tests/conftest.py); JOBS=0 runs it in one process. PYTEST_ARGS
+# passes more options, e.g. PYTEST_ARGS='-k payments -x'.
+JOBS ?= auto
 test: demo
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # Benchmarks (not part of make test): generates 200 and 20,000 applications into PostgreSQL
 # (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/grants_bench, dropped and
@@ -68,8 +73,28 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 bench: install assets $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
+# Mutation testing (not part of make test): mutmut (set up in pyproject.toml) mutates scoring/ and
+# grants/modelling/ in a fresh copy (mutants/) and runs their own no-database tests (tests/scoring,
+# tests/modelling) against every mutant, property tests held to MUTATION_MAX_EXAMPLES examples each.
+# scripts/mutation_score.py then prints each module's figures and fails under 95% of the mutants not
+# listed as equivalent (tests/mutation_equivalents.md). MUTANTS='scoring.funding.*' runs only those.
+MUTATION_JOBS ?= $(shell nproc)
+MUTATION_MAX_EXAMPLES ?= 20
+$(VENV)/.mutation-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	touch $@
+
+.PHONY: mutation
+mutation: install $(VENV)/.mutation-installed
+	rm -rf mutants && mkdir mutants
+	@echo "Running mutmut on $(MUTATION_JOBS) workers (log: mutants/run.log)"
+	start=$$(date +%s); HYPOTHESIS_PROFILE=ci MUTATION_MAX_EXAMPLES=$(MUTATION_MAX_EXAMPLES) \
+		$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(if $(MUTANTS),'$(MUTANTS)') > mutants/run.log 2>&1 \
+		|| { tail -n 40 mutants/run.log; exit 1; }; echo "mutmut took $$(( $$(date +%s) - start )) s"
+	$(BIN)/python scripts/mutation_score.py $(if $(MUTANTS),--only '$(MUTANTS)')
+
 lint: install
-	$(BIN)/ruff check grants tests migrations benchmarks
+	$(BIN)/ruff check grants scoring tests migrations benchmarks scripts wsgi.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .hypothesis

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from grants.demo_rounds import DemoProject, _answers
+from grants.demo.rounds import DemoProject, _answers
 
 STRANDS = {"prevention": "diversion", "people": "recovery", "place": "disruption", "partnership": "diversion"}
 OUTCOMES = {"prevention": "reduce-drug-use", "people": "improve-recovery-outcomes",

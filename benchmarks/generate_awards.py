@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from benchmarks import bulk
 from grants.award_conditions import STANDARD_CONDITIONS
-from grants.interfaces.award_offers import default_schedule
-from grants.interfaces.portfolio import PEOPLE_GROUPS, PEOPLE_SECTION
+from grants.interfaces.awards.offers import default_schedule
+from grants.interfaces.awards.portfolio import PEOPLE_GROUPS, PEOPLE_SECTION
 from grants.modelling.calendar import reporting_periods
 
 RATINGS = ("green",) * 7 + ("amber",) * 2 + ("red",)

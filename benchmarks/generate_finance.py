@@ -30,7 +30,7 @@ def finance(plan, sizes, seed: int) -> None:
                        if key in ("DATABASE_URL", "GRANTS_ENV")})
     app = create_app({"SQLALCHEMY_DATABASE_URI": bulk.driver_url(plan.database_url)})
     with app.app_context():
-        from grants.interfaces import accounts
+        from grants.interfaces.auth import accounts
 
         finance_officer = accounts.get_user_by_email(plan.accounts["finance_officer"][0])
         commissioner = accounts.get_user_by_email(plan.accounts["commissioner"][0])
@@ -50,10 +50,10 @@ def finance(plan, sizes, seed: int) -> None:
 def _pooled(count: int, chooser, user) -> int:
     """``count`` agreements of five financial years: four closed with twelve months of actuals,
     the current one with actuals for the months gone by. Returns the first agreement's id."""
-    from grants.demo_pooled import _monthly
+    from grants.demo.pooled import _monthly
     from grants.extensions import db
     from grants.formatting import LONDON
-    from grants.interfaces import pooled_budgets, pooled_figures, pooled_partners
+    from grants.interfaces.pooled_budgets import agreements as pooled_budgets, figures as pooled_figures, partners as pooled_partners
     from grants.modelling.calendar import financial_year_start
     from grants.models.pooled_budgets import (AgreementStatus, ContributionBasis, InstalmentProfile, Partner,
                                               PartnerKind, month_start)
@@ -108,8 +108,8 @@ def _scenarios(count: int, chooser, user) -> tuple[list[int], int]:
     """At least ``count`` scenario rows (some of them later versions of earlier ones): first the
     ``COMPARED`` joint scenarios for the comparison page (no revisions, so they are the same at
     every scale), then the rest. Returns the compared ids and how many rows were made."""
-    from grants.demo_cocommissioning import ALL_FIVE, BASE
-    from grants.interfaces import cocommissioning
+    from grants.demo.cocommissioning import ALL_FIVE, BASE
+    from grants.interfaces.cocommissioning import scenarios as cocommissioning
 
     cocommissioning.ensure_areas()
     made, joint = [], []
@@ -138,7 +138,7 @@ def _recommendation(round_id: int, officer) -> None:
     would, so its page shows a result."""
     import scoring
     from grants.extensions import db
-    from grants.interfaces import decisions
+    from grants.interfaces.panel import decisions
     from grants.models.rounds import FundingRound
     from scoring.bench import AREAS
 

@@ -28,7 +28,7 @@ from benchmarks.generate import FIXED_BIDS, ROOT, Plan
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 LIST_PAGE = 50
-PER_PAGE = 25  # grants.interfaces.screening.PER_PAGE
+PER_PAGE = 25  # grants.interfaces.screening.applications.PER_PAGE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The benchmark measures pages, not signing in. Staff sign in with a password and then a second
 factor, and an authenticator code is accepted only once per account, so twenty simulated users
 cannot all sign in to one account through the forms at once. Instead each account gets a session
-opened as the code form opens it (``grants.interfaces.sessions.start``, with ``"totp"`` for anyone
+opened as the code form opens it (``grants.interfaces.auth.sessions.start``, with ``"totp"`` for anyone
 who needs a second factor) and the signed session cookie a browser would then hold. The cookie is
 signed with the served app's SECRET_KEY (``benchmarks.load.Server.secret_key``), so the app that
 mints it must have that key and the served app's database.
@@ -38,7 +38,7 @@ def open_session(app: Flask, email: str) -> str:
     """A new live session for the account ``email``, committed; returns the value of the session
     cookie that signs a browser in to it (as after the password and, for staff, the code)."""
     from grants.extensions import db
-    from grants.interfaces import accounts, sessions
+    from grants.interfaces.auth import accounts, sessions
 
     with app.app_context():
         user = accounts.get_user_by_email(email)

@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     url_converters.init_app(app)  # before the blueprints: a route takes its converters when added
     _register_blueprints(app)
 
-    from grants import cli, errors, form_keys, query_count, request_logging, security, static_assets
+    from grants import cli, errors, form_keys, query_count, request_logging, security, static_assets, transactions
 
     request_logging.init_app(app)
     security.init_app(app)
@@ -39,6 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     query_count.init_app(app)  # only when QUERY_COUNT_HEADER is set (the benchmark)
     # After the extensions, so that Flask-WTF's CSRF check runs before a form's key is looked at.
     form_keys.init_app(app)
+    # After the form keys: the request's one commit (or rollback) comes before the key's result is written.
+    transactions.init_app(app)
     return app
 
 

@@ -29,7 +29,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying the service (never in pro
 @click.option("--password", help="Leave out to be asked for it without echo")
 def create_user_command(email: str, full_name: str, roles: tuple[str, ...], password: str | None) -> None:
     """Create a user account, for example the first administrator."""
-    from grants.interfaces import accounts
+    from grants.interfaces.auth import accounts
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -50,13 +50,13 @@ def load_reference_command() -> None:
     from grants.reference_data import load_reference_data
 
     counts = load_reference_data()
-    from grants.interfaces.pooled_partners import ensure_partners
+    from grants.interfaces.pooled_budgets.partners import ensure_partners
 
     counts["pooled budget partners added"] = len(ensure_partners())
-    from grants.interfaces.social_return import ensure_default_set
+    from grants.interfaces.social_return.parameters import ensure_default_set
 
     ensure_default_set()
-    from grants.interfaces.cocommissioning import ensure_areas
+    from grants.interfaces.cocommissioning.scenarios import ensure_areas
 
     ensure_areas()
     db.session.commit()
@@ -68,21 +68,27 @@ def seed_demo_command() -> None:
     """Add the demo accounts and organisations (safe to run again) and print the logins."""
     from flask import current_app
 
-    from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
-    from grants.demo_awards import demo_logins, seed_awards
-    from grants.demo_cocommissioning import seed_cocommissioning
-    from grants.demo_panel import seed_feedback, seed_panel
-    from grants.demo_pooled import seed_pooled_budget
-    from grants.demo_rounds import seed_rounds
+    from grants.demo import (
+        DEMO_PASSWORD,
+        DEMO_TOTP_SECRET,
+        demo_logins,
+        seed_awards,
+        seed_cocommissioning,
+        seed_demo,
+        seed_feedback,
+        seed_panel,
+        seed_pooled_budget,
+        seed_rounds,
+    )
     from grants.reference_data import load_reference_data
 
     if current_app.config["GRANTS_ENV"] == "production":
         raise click.UsageError("Demo data is not for production")
     load_reference_data()
-    from grants.interfaces.pooled_partners import ensure_partners
-    from grants.interfaces.social_return import ensure_default_set
+    from grants.interfaces.pooled_budgets.partners import ensure_partners
+    from grants.interfaces.social_return.parameters import ensure_default_set
 
-    from grants.interfaces.cocommissioning import ensure_areas
+    from grants.interfaces.cocommissioning.scenarios import ensure_areas
 
     ensure_partners()
     ensure_default_set()
@@ -126,7 +132,8 @@ def send_reminders_command() -> None:
     the organisation and its grants officer), make instalments due on their date, hold payments
     while returns are overdue, email reminders of returns due soon or overdue, and remove ended
     sign-in sessions. Running it twice in a day does nothing more."""
-    from grants.interfaces import award_offers, awards, monitoring, payments, sessions
+    from grants.interfaces.awards import offers as award_offers, awarding as awards, monitoring, payments
+    from grants.interfaces.auth import sessions
 
     lapsed = awards.lapse_overdue_offers()
     for award in lapsed:  # only offers this run lapsed: each lapse is told once

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -112,6 +112,32 @@ def init_app(app: Flask) -> None:
             return _unavailable()
         _rollback()
         return _page("errors/500.html", 500)
+
+
+def unavailable():
+    """The "service is unavailable" page (503, with ``Retry-After``), drawn without the database."""
+    return _unavailable()
+
+
+def server_error_page():
+    """The "problem with the service" page (500), after rolling back."""
+    _rollback()
+    return _page("errors/500.html", 500)
+
+
+def changed_by_someone_else():
+    """The "someone else changed this" page (409): another transaction saved a row this one had read."""
+    _rollback()
+    return _page("errors/409.html", 409)
+
+
+def as_response(result):
+    """A view-style return value of these pages as a response (for an ``after_request`` function)."""
+    return current_app.make_response(result)
+
+
+def summary(error: Exception) -> str:
+    return _summary(error)
 
 
 def _unavailable():

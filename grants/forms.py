@@ -37,9 +37,18 @@ class GovForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def without_nul(value):
+    """``value`` without NUL characters, which are never meant and which PostgreSQL cannot store
+    or compare in text (a 500 otherwise); anything but text (``None``, a file) is returned as it is.
+
+    Usable as a WTForms filter and on text read straight from a request.
+    """
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def _strip(value):
-    # NUL is never meant, and PostgreSQL refuses it in text.
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    value = without_nul(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def submit(label: str = "Continue") -> SubmitField:

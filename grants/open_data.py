@@ -28,7 +28,7 @@ from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from grants.formatting import LONDON
-from grants.interfaces.portfolio import paid
+from grants.interfaces.awards.portfolio import paid
 from grants.models.awards import Award
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority

@@ -118,7 +118,7 @@ def signed_in(scratch, email: str):
 def _session_key(user: User) -> str:
     """What the session cookie carries for ``user``: the key of a new server-side session (with a
     second factor where one is needed, as conftest's ``as_user`` does)."""
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     return sessions.start(user, "totp" if user.needs_second_factor else None)
 

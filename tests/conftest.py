@@ -3,6 +3,12 @@
 The database is built once per run by the migrations (so every test runs on the migrated schema)
 on SQLite by default, or on PostgreSQL when TEST_DATABASE_URL is set. Each test then runs inside
 a transaction that is rolled back at the end: tests see each other's data never.
+
+The suite runs in parallel (pytest-xdist, ``make test`` passes ``-n``): each worker has a database
+of its own, a SQLite file in its own temporary folder or, on PostgreSQL, ``<name>_<worker>`` beside
+TEST_DATABASE_URL's (``grants_test_gw0``, ``grants_test_gw1``...), made afresh when the worker starts
+and dropped when it ends. The figures the tests measure (tests/figures.py) and the browser tests'
+axe-core report (tests/browser/report.py) go from the workers to the controller, which prints them.
 """
 
 from __future__ import annotations
@@ -16,14 +22,18 @@ from flask import has_app_context, request_finished
 from flask import request as flask_request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, inspect
+from sqlalchemy import MetaData, create_engine, inspect, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
-from tests import factories
+from tests import factories, figures
 from tests.visible_text import problems
+
+# The axe-core report and the browser tests' clock, summed up at the end (in a parallel run, by the
+# controller, which loads no folder's conftest).
+pytest_plugins = ["tests.browser.report"]
 
 # Property tests check behaviour, not speed (the benchmarks do that): no per-example deadline,
 # which a busy CI machine would otherwise turn into flaky failures.
@@ -33,11 +43,51 @@ settings.register_profile("ci", parent=settings.get_profile("grants"), derandomi
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "grants"))
 
 
+def _worker() -> str | None:
+    """This process's pytest-xdist worker ("gw0", "gw1"...), or None when the suite runs in one process."""
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
 def _test_database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        # Each worker's temporary folder is its own (pytest-xdist gives each a base folder).
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    worker = _worker()
+    if worker is None:
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return url  # in memory: a database per process already
+        path = Path(parsed.database)
+        return parsed.set(database=str(path.with_name(f"{path.stem}_{worker}{path.suffix}"))).render_as_string(
+            hide_password=False)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _server_admin(url: str):
+    """An engine on the server's ``postgres`` database, outside any transaction (to create and drop databases)."""
+    from grants.config import database_url
+
+    return create_engine(make_url(database_url(url)).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _fresh_worker_database(url: str) -> None:
+    """Makes (or makes again) a worker's own PostgreSQL database beside the suite's."""
+    name = make_url(url).database
+    admin = _server_admin(url)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+
+
+def _drop_worker_database(url: str) -> None:
+    admin = _server_admin(url)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    admin.dispose()
 
 
 def _empty_database(url: str) -> None:
@@ -55,10 +105,15 @@ def _empty_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = _test_database_url(tmp_path_factory)
+    per_worker = _worker() is not None and make_url(url).get_backend_name() == "postgresql"
+    if per_worker:
+        _fresh_worker_database(url)
     _empty_database(url)
-    return url
+    yield url
+    if per_worker:
+        _drop_worker_database(url)
 
 
 class RequestIsolatingClient(FlaskClient):
@@ -95,10 +150,10 @@ def app(database_url, tmp_path_factory):
         from grants.reference_data import load_reference_data
 
         load_reference_data()
-        from grants.interfaces.social_return import ensure_default_set
+        from grants.interfaces.social_return.parameters import ensure_default_set
 
         ensure_default_set()  # as `flask reference load` does
-        from grants.interfaces.cocommissioning import ensure_areas
+        from grants.interfaces.cocommissioning.scenarios import ensure_areas
 
         ensure_areas()
         from grants.models.audit import AuditEvent
@@ -211,7 +266,7 @@ def as_user(app):
     """``as_user(user)``: a client already signed in as ``user`` (without the slow password check or
     the second factor)."""
 
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     def _client(user):
         client = app.test_client()
@@ -237,11 +292,24 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def pytest_terminal_summary(terminalreporter):
-    """The figures the suite measured (tests/figures.py), together at the end of the run."""
-    from tests.figures import FIGURES
+def pytest_sessionfinish(session):
+    """A worker of a parallel run sends the figures its tests measured to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["figures"] = figures.for_controller()
 
-    if FIGURES:
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller of a parallel run gathers each worker's figures as the worker finishes."""
+    figures.add_from_worker((getattr(node, "workeroutput", None) or {}).get("figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The figures the suite measured (tests/figures.py), together at the end of the run (once, by
+    the controller in a parallel run)."""
+    lines = figures.summary_lines()
+    if lines and not hasattr(config, "workerinput"):
         terminalreporter.section("figures measured by the suite")
-        for line in FIGURES:
+        for line in lines:
             terminalreporter.write_line(line)

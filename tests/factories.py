@@ -259,7 +259,7 @@ def make_scenario(user: User | None = None, **values):
     South West PCCs jointly, a 25% need / 75% caseload split, £150,000 set-up, £400,000 a year
     alone, £1,200 per client, 60% take-up, 2% inflation, joint fixed costs 75%, three years.
     ``values`` override fields of ``ScenarioInput``; ``user`` defaults to a new commissioner."""
-    from grants.interfaces.cocommissioning import ScenarioInput, create_scenario, ensure_areas
+    from grants.interfaces.cocommissioning.scenarios import ScenarioInput, create_scenario, ensure_areas
 
     ensure_areas()
     fields = dict(

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces.social_return import ensure_default_set
+from grants.interfaces.social_return.parameters import ensure_default_set
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind

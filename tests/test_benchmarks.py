@@ -89,7 +89,7 @@ def test_the_summary_counts_every_target_and_names_the_missed_ones():
 
 
 def test_a_minted_session_cookie_signs_a_staff_member_in_until_the_session_ends(app, db, users):
-    from grants.interfaces import sessions as server_sessions
+    from grants.interfaces.auth import sessions as server_sessions
 
     officer = users["grants_officer"]
     assert officer.needs_second_factor

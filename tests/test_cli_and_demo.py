@@ -8,8 +8,8 @@ from decimal import Decimal
 import pyotp
 
 from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo
-from grants.interfaces import panel_results
-from grants.interfaces.accounts import get_user_by_email
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.auth.accounts import get_user_by_email
 from grants.models.accounts import STAFF_ROLES, Role, User
 from grants.models.organisations import Organisation
 from grants.passwords import password_problem
@@ -117,7 +117,7 @@ def test_demo_seed_refuses_production(app, db):
 
 def test_demo_rounds_cover_each_state_with_valid_applications(db):
     from grants.application_form.sections import BY_KEY
-    from grants.demo_rounds import seed_rounds
+    from grants.demo.rounds import seed_rounds
     from grants.models.applications import Application, ApplicationStatus
     from grants.models.rounds import FundingRound
 
@@ -134,7 +134,7 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
             ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
     references = sorted(a.reference for a in applications if a.reference)
     assert len(set(references)) == 11
-    from grants.interfaces.documents import missing_documents, open_document
+    from grants.interfaces.applications.documents import missing_documents, open_document
 
     for application in applications:
         if application.status is not ApplicationStatus.DRAFT:
@@ -150,9 +150,9 @@ def test_demo_rounds_cover_each_state_with_valid_applications(db):
 
 
 def test_demo_panel_has_scores_a_conflict_and_a_disagreement(db):
-    from grants.demo_panel import seed_panel
-    from grants.demo_rounds import ROUNDS, seed_rounds
-    from grants.interfaces import panel
+    from grants.demo.panel import seed_panel
+    from grants.demo.rounds import ROUNDS, seed_rounds
+    from grants.interfaces.panel import assignment as panel
     from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
     from grants.models.rounds import FundingRound
 
@@ -176,8 +176,8 @@ def test_demo_panel_has_scores_a_conflict_and_a_disagreement(db):
 
 
 def test_demo_applicants_see_the_decided_rounds_outcome_and_feedback(app, db):
-    from grants.demo_panel import seed_feedback
-    from grants.demo_rounds import seed_rounds
+    from grants.demo.panel import seed_feedback
+    from grants.demo.rounds import seed_rounds
     from grants.models.applications import Application
 
     seed_demo()
@@ -191,10 +191,10 @@ def test_demo_applicants_see_the_decided_rounds_outcome_and_feedback(app, db):
 
 
 def test_demo_awards_cover_the_states_the_issue_names(app, db):
-    from grants.demo_awards import seed_awards
-    from grants.demo_panel import seed_feedback
-    from grants.demo_rounds import ROUNDS, seed_rounds
-    from grants.interfaces import awards, monitoring, payments
+    from grants.demo.awards import seed_awards
+    from grants.demo.panel import seed_feedback
+    from grants.demo.rounds import ROUNDS, seed_rounds
+    from grants.interfaces.awards import awarding as awards, monitoring, payments
     from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus, VariationStatus
     from grants.models.mail import OutboxMessage
     from grants.models.rounds import FundingRound
@@ -228,8 +228,8 @@ def test_demo_awards_cover_the_states_the_issue_names(app, db):
 
 
 def test_demo_pooled_budget_has_all_partners_and_a_closed_year_of_actuals(app, db):
-    from grants.demo_pooled import seed_pooled_budget
-    from grants.interfaces import pooled_budgets, pooled_figures
+    from grants.demo.pooled import seed_pooled_budget
+    from grants.interfaces.pooled_budgets import agreements as pooled_budgets, figures as pooled_figures
     from grants.models.pooled_budgets import PartnerKind
 
     seed_demo()
@@ -253,9 +253,9 @@ def test_the_demo_agreement_round_trips_through_its_spreadsheet(app, db):
     """Export the demo agreement, import the same file: nothing changes, the second time too."""
     from werkzeug.datastructures import FileStorage
 
-    from grants.demo_pooled import seed_pooled_budget
+    from grants.demo.pooled import seed_pooled_budget
     from grants.exports import pooled_workbook
-    from grants.interfaces import pooled_import
+    from grants.interfaces.pooled_budgets import imports as pooled_import
     from grants.models.pooled_budgets import MonthlyFigure
     from grants.models.types import utcnow
 

@@ -131,3 +131,123 @@ def test_unknown_profile_is_refused(tmp_path):
 def test_database_urls_use_psycopg_3(raw, expected):
     assert database_url(raw) == expected
 
+
+
+# A bad value stops start-up with one message naming the variable, the value given and what it should be.
+
+@pytest.mark.parametrize("name, value, message", [
+    ("MAIL_PORT", "abc", 'MAIL_PORT must be a whole number from 1 to 65535 (got "abc")'),
+    ("MAIL_PORT", "70000", 'MAIL_PORT must be a whole number from 1 to 65535 (got "70000")'),
+    ("MAIL_PORT", "25.5", 'MAIL_PORT must be a whole number from 1 to 65535 (got "25.5")'),
+    ("TRUSTED_PROXIES", "-1", 'TRUSTED_PROXIES must be a whole number from 0 to 10 (got "-1")'),
+    ("TRUSTED_PROXIES", "one", 'TRUSTED_PROXIES must be a whole number from 0 to 10 (got "one")'),
+    ("PERSONAL_DATA_RETENTION_DAYS", "0",
+     'PERSONAL_DATA_RETENTION_DAYS must be a whole number of 1 or more (got "0")'),
+    ("PERSONAL_DATA_RETENTION_DAYS", "6 years",
+     'PERSONAL_DATA_RETENTION_DAYS must be a whole number of 1 or more (got "6 years")'),
+    ("MAIL_USE_TLS", "maybe", 'MAIL_USE_TLS must be true or false (got "maybe")'),
+    ("LOG_REQUESTS", "2", 'LOG_REQUESTS must be true or false (got "2")'),
+    ("LOG_REMOTE_ADDR", "yes please", 'LOG_REMOTE_ADDR must be true or false (got "yes please")'),
+    ("MAIL_BACKEND", "sendgrid", 'MAIL_BACKEND must be outbox or smtp (got "sendgrid")'),
+    ("LOG_FORMAT", "xml", 'LOG_FORMAT must be json or text (got "xml")'),
+    ("LOG_LEVEL", "LOUD", 'LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (got "LOUD")'),
+    ("LOGIN_LIMIT_PER_ACCOUNT", "five",
+     'LOGIN_LIMIT_PER_ACCOUNT must be a rate such as "5 per 15 minutes" (got "five")'),
+    ("SECOND_FACTOR_LIMIT", "5 every hour",
+     'SECOND_FACTOR_LIMIT must be a rate such as "5 per 15 minutes" (got "5 every hour")'),
+    ("MAIL_SENDER", "grants", 'MAIL_SENDER must be an email address such as grants@opcc.example.org (got "grants")'),
+    ("PUBLIC_BASE_URL", "grants.opcc.example.org",
+     'PUBLIC_BASE_URL must be an http or https address such as https://grants.opcc.example.org '
+     '(got "grants.opcc.example.org")'),
+    ("TRUSTED_HOSTS", "grants.internal, https://lb.internal/",
+     'TRUSTED_HOSTS must be host names separated by commas, such as grants.internal,10.0.0.5 '
+     '(got "https://lb.internal/")'),
+    ("GRANTS_360_PREFIX", "opccdc",
+     'GRANTS_360_PREFIX must start with 360G- and hold only letters, digits, - and _ (got "opccdc")'),
+])
+def test_a_bad_value_is_refused_in_words(tmp_path, name, value, message):
+    with pytest.raises(ConfigurationError) as refused:
+        load_config("production", str(tmp_path), environ={**PRODUCTION, name: value})
+    assert str(refused.value) == message
+
+
+def test_an_unknown_profile_is_named_with_the_choices(tmp_path):
+    with pytest.raises(ConfigurationError) as refused:
+        load_config("staging", str(tmp_path), environ={})
+    assert str(refused.value) == 'GRANTS_ENV must be development, production or testing (got "staging")'
+
+
+def test_a_bad_database_or_redis_address_is_refused_without_showing_it(tmp_path):
+    """An address can hold a password, so the message describes it without repeating it."""
+    with pytest.raises(ConfigurationError) as refused:
+        load_config("production", str(tmp_path), environ={
+            **PRODUCTION, "DATABASE_URL": "grants:hunter2@db.internal", "REDIS_URL": "cache:hunter2@x"})
+    assert str(refused.value).splitlines() == [
+        "The configuration has 2 problems:",
+        "- DATABASE_URL must be a database address such as postgresql://user@host/dbname",
+        "- REDIS_URL must be a redis:// or rediss:// address such as redis://cache.internal:6379/0",
+    ]
+    assert "hunter2" not in str(refused.value)
+
+
+def test_every_problem_is_reported_together(tmp_path):
+    with pytest.raises(ConfigurationError) as refused:
+        load_config("production", str(tmp_path), environ={
+            "SECRET_KEY": "changeme-hunter2-changeme",
+            "MAIL_PORT": "abc", "MAIL_USE_TLS": "maybe", "LOG_FORMAT": "xml", "TRUSTED_PROXIES": "x"})
+    assert str(refused.value).splitlines() == [
+        "The configuration has 6 problems:",
+        "- SECRET_KEY must be at least 32 characters long (it has 25). "
+        "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'",
+        "- PUBLIC_BASE_URL must be set in production to the service's public address, such as "
+        "https://grants.opcc.example.org: every link in an email is built from it",
+        '- MAIL_PORT must be a whole number from 1 to 65535 (got "abc")',
+        '- MAIL_USE_TLS must be true or false (got "maybe")',
+        '- TRUSTED_PROXIES must be a whole number from 0 to 10 (got "x")',
+        '- LOG_FORMAT must be json or text (got "xml")',
+    ]
+    assert refused.value.problems[2] == 'MAIL_PORT must be a whole number from 1 to 65535 (got "abc")'
+    assert "hunter2" not in str(refused.value)  # a secret is described, never repeated
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("true", True), ("TRUE", True), ("1", True), ("yes", True), ("on", True),
+    ("false", False), ("False", False), ("0", False), ("no", False), ("off", False), ("", True),
+])
+def test_true_or_false_settings_take_the_usual_spellings(tmp_path, value, expected):
+    config = load_config("production", str(tmp_path), environ={**PRODUCTION, "MAIL_USE_TLS": value})
+    assert config["MAIL_USE_TLS"] is expected
+
+
+def test_numbers_and_choices_take_surrounding_spaces_and_any_case(tmp_path):
+    config = load_config("production", str(tmp_path), environ={
+        **PRODUCTION, "MAIL_PORT": " 2525 ", "MAIL_BACKEND": "SMTP", "LOG_LEVEL": "warning",
+        "PERSONAL_DATA_RETENTION_DAYS": "30"})
+    assert (config["MAIL_PORT"], config["MAIL_BACKEND"], config["LOG_LEVEL"]) == (2525, "smtp", "WARNING")
+    assert config["PERSONAL_DATA_RETENTION_DAYS"] == 30
+
+
+def test_the_app_factory_stops_with_the_same_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRANTS_ENV", "development")
+    monkeypatch.setenv("GRANTS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("MAIL_PORT", "abc")
+    with pytest.raises(ConfigurationError, match=r'^MAIL_PORT must be a whole number from 1 to 65535 \(got "abc"\)$'):
+        create_app()
+
+
+def test_starting_the_wsgi_app_shows_every_problem(tmp_path):
+    """What an operator sees when ``gunicorn wsgi:app`` (which imports ``wsgi``) will not start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "GRANTS_ENV": "production", "SECRET_KEY": GOOD_KEY, "GRANTS_INSTANCE_PATH": str(tmp_path),
+           "PUBLIC_BASE_URL": "https://grants.opcc.example.org", "MAIL_PORT": "abc", "MAIL_BACKEND": "sendgrid"}
+    started = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=Path(__file__).resolve().parent.parent,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert ("ConfigurationError: The configuration has 2 problems:\n"
+            '- MAIL_BACKEND must be outbox or smtp (got "sendgrid")\n'
+            '- MAIL_PORT must be a whole number from 1 to 65535 (got "abc")\n') in started.stderr
+    assert GOOD_KEY not in started.stderr

@@ -45,8 +45,8 @@ from grants.extensions import db as _db
 from grants.extensions import limiter
 from grants.form_keys import FIELD as FORM_KEY
 from grants.formatting import LONDON
-from grants.interfaces import cocommissioning as co
-from grants.interfaces.social_return import copy_set, ensure_default_set
+from grants.interfaces.cocommissioning import scenarios as co
+from grants.interfaces.social_return.parameters import copy_set, ensure_default_set
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus, ReferenceCounter
 from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus

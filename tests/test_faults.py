@@ -30,9 +30,8 @@ from tests.blueprints.applications.conftest import add_required_documents, draft
 from tests.blueprints.applications.answers import VALID
 from tests.blueprints.panel.conftest import bids, panel, panel_round, seat, submit_scores  # noqa: F401
 from tests.helpers import page, post
-from tests.figures import report
+from tests.figures import count
 
-INJECTED = {"faults": 0}
 ERROR_HEADING = "Sorry, there is a problem with the service"
 UNAVAILABLE_HEADING = "Sorry, the service is unavailable"
 
@@ -63,7 +62,7 @@ def fail_statement(db):
             if " ".join(statement.split()).upper().startswith(tuple(p.upper() for p in prefixes)):
                 seen["count"] += 1
                 if seen["count"] == nth:
-                    INJECTED["faults"] += 1
+                    count("faults injected")
                     raise OperationalError(statement, parameters, InjectedFault("injected database fault"),
                                            connection_invalidated=lost)
 
@@ -87,7 +86,7 @@ def crash(monkeypatch):
         def broken(*args, **kwargs):
             if state["armed"]:
                 state["armed"] = False
-                INJECTED["faults"] += 1
+                count("faults injected")
                 raise InjectedFault(f"injected crash in {name}")
             return original(*args, **kwargs)
 
@@ -225,7 +224,7 @@ def due_award(db, users):
 
 
 def test_a_fault_while_approving_or_paying_moves_no_money(faulty, fail_statement, crash, as_role, due_award):
-    from grants.interfaces import payments
+    from grants.interfaces.awards import payments
 
     client = as_role("finance_officer")
     instalment = due_award.instalments[0]
@@ -302,8 +301,3 @@ def test_a_fault_while_approving_the_decision_changes_no_bid(faulty, fail_statem
         _db.session.refresh(bid)
     assert [bid.status for bid in bids] == [ApplicationStatus.SUCCESSFUL, ApplicationStatus.SUCCESSFUL,
                                             ApplicationStatus.UNSUCCESSFUL]
-
-
-def test_faults_injected():
-    """Runs last in this module: the figure for the issue's report."""
-    report(f"faults injected: {INJECTED['faults']}")

@@ -31,13 +31,12 @@ from tests.blueprints.applications.answers import VALID
 from tests.blueprints.cocommissioning.conftest import scenario_form
 from tests.factories import FundingRoundFactory
 from tests.helpers import csrf_token
-from tests.figures import report
+from tests import figures
 
 # Random text is typed into every field, and a valid answer is saved and shown back as typed: a
 # "None" or "<b" there is the test's, not the page's, so tests/visible_text.py does not read these pages.
 pytestmark = pytest.mark.visible_text(typed=True)
 
-EXAMPLES = {"run": 0}
 FAST = settings(max_examples=200)
 SLOW = settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -52,7 +51,7 @@ TYPED = st.one_of(
 
 
 def _count() -> None:
-    EXAMPLES["run"] += 1
+    figures.count("hypothesis examples run")
 
 
 class _Emails(Form):
@@ -205,7 +204,7 @@ CALCULATOR_INPUTS = ["parameter_set", "price_year", "horizon", "cost_basis", "co
 @example({"horizon": "²", "clients-opiate": "3"})
 @example({"horizon": "9" * 5000, "clients-opiate": "3", "completions-opiate": "9" * 5000})
 def test_the_calculator_request_is_parsed_or_each_problem_named(db, args):
-    from grants.interfaces import sroi_calculator
+    from grants.interfaces.social_return import calculator as sroi_calculator
 
     _count()
     sets = sroi_calculator.published_sets()
@@ -231,7 +230,7 @@ CELL = st.one_of(
 @FAST
 @given(st.one_of(CELL, st.decimals(), st.floats()))
 def test_an_import_cell_is_an_amount_in_pence_or_a_problem(value):
-    from grants.interfaces.pooled_import import MAX_AMOUNT, _amount
+    from grants.interfaces.pooled_budgets.imports import MAX_AMOUNT, _amount
 
     _count()
     amount, problem = _amount(value)
@@ -254,7 +253,7 @@ def test_a_workbook_with_random_cells_is_read_or_each_problem_listed(agreement, 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     from grants.exports import pooled_workbook as pw
-    from grants.interfaces.pooled_import import check_workbook
+    from grants.interfaces.pooled_budgets.imports import check_workbook
     from grants.models.types import utcnow
 
     _count()
@@ -349,12 +348,6 @@ def test_the_calculator_page_never_fails_on_a_random_query_string(as_role, args)
     _count()
     response = as_role("grants_officer").get("/social-return/calculator", query_string=args)
     assert response.status_code in {200, 400, 404}, (args, response.status_code)
-
-
-def test_examples_run():
-    """Runs last in this module: the figure for the issue's report."""
-    report(f"hypothesis examples run: {EXAMPLES['run']}")
-
 
 
 class _Numbers(Form):

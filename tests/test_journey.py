@@ -63,7 +63,7 @@ def test_apply_screen_and_export(app, db, as_role, users):
     post(browser, "/sign-out")
 
     # Second visit: the rest, and the documents.
-    from grants.interfaces.accounts import get_user_by_email
+    from grants.interfaces.auth.accounts import get_user_by_email
 
     sign_in(browser, get_user_by_email("jamie@harbourtrust.org"), password=password)
     tasks = page(browser.get(f"/applications/{application_id}")).get_text(" ")

@@ -1,6 +1,6 @@
 """What to do next, read on every page that says it: the applications list, the home page, the
 grants list and the grant's own page give the same step for each state an application or grant
-can be in (grants/interfaces/next_step.py decides it once).
+can be in (grants/interfaces/main/next_step.py decides it once).
 
 An accepted grant with its first half paid, and an offer waiting to be accepted, were once told to
 "look out for your grant offer" on the applications list.

@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 from grants import open_data
 from grants.config import ConfigurationError, load_config
 from grants.exports import threesixtygiving
-from grants.interfaces import portfolio_awards
+from grants.interfaces.awards import portfolio_awards
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.organisations import LegalType

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import event, select
 
 from grants.extensions import db as _db
-from grants.interfaces import panel_results
+from grants.interfaces.panel import results as panel_results
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationSection, ApplicationStatus, Clarification
 from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus
@@ -316,7 +316,7 @@ def test_round_scoring_summary_with_calibration(users, as_role):
 
 
 def test_funding_recommendation(users, as_role, small_selectin_batches):
-    from grants.interfaces import decisions
+    from grants.interfaces.panel import decisions
 
     funding_round = _closed_round()
     _panel, add_bids = _scored_round(users, funding_round)
@@ -406,7 +406,7 @@ def test_pooled_budget_agreement(users, as_role):
 # Co-commissioning ---------------------------------------------------------------------------------
 
 def test_scenario_comparison(users, as_role):
-    from grants.interfaces.cocommissioning import revise_scenario, input_of
+    from grants.interfaces.cocommissioning.scenarios import revise_scenario, input_of
 
     chosen = [make_scenario(users["commissioner"], name="Joint"),
               make_scenario(users["commissioner"], name="Alone", joint=False)]

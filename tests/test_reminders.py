@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from freezegun import freeze_time
 
-from grants.interfaces import monitoring
+from grants.interfaces.awards import monitoring
 from grants.models.audit import AuditEvent
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus, InstalmentTrigger, Rating, ReturnStatus

@@ -18,6 +18,7 @@ from wtforms.csrf.core import CSRFTokenField
 from grants import form_keys
 from grants.application_form import forms
 from grants.formatting import long_date, money
+from grants.forms import without_nul
 from grants.models.applications import Application
 
 
@@ -59,7 +60,7 @@ def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
     """What the user typed, minus the CSRF token, the form key and button names, to keep as the
     section's answers."""
     return {
-        name: [value.replace("\x00", "")[:10_000] for value in formdata.getlist(name)]
+        name: [without_nul(value)[:10_000] for value in formdata.getlist(name)]
         for name in formdata
         if name not in {"csrf_token", form_keys.FIELD} and not name.startswith("action")
     }

@@ -3,7 +3,7 @@
 The workbook has a Summary sheet (partners × years contributions, shares of the pool), one sheet
 per financial year (budget lines × months: budget, actual, forecast, then totals as formulas), a
 Risk share sheet and a Notes sheet. Its year sheets are also the layout that
-``grants.interfaces.pooled_import`` reads back. Figures are read straight from the models; the
+``grants.interfaces.pooled_budgets.imports`` reads back. Figures are read straight from the models; the
 arithmetic the app shows comes from ``grants.modelling.pooled``.
 """
 

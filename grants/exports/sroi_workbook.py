@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from grants.formatting import LONDON
-from grants.interfaces.sroi_calculator import TOTAL, CalculatorOutcome
+from grants.interfaces.social_return.calculator import TOTAL, CalculatorOutcome
 from grants.modelling.sroi_parameters import CATEGORIES, CATEGORY_LABELS, GROUP_LABELS, MONEY_CATEGORIES, required_keys
 from grants.spreadsheets import text_cell
 

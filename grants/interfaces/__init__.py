@@ -1,1 +1,6 @@
-"""Queries and writes, one module per area. Views call these and commit once."""
+"""Queries and writes, one package per area (named as the blueprints are). Views call these and
+commit once.
+
+Each area's modules are listed in its package's docstring. ``paging`` (pagination and text search)
+is shared by every area's list pages.
+"""

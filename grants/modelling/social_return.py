@@ -228,10 +228,14 @@ class PlanComparison:
         return self.difference / self.reported * 100 if self.reported else Decimal(0)
 
     def summary(self) -> str:
-        direction = "more" if self.difference >= 0 else "less"
-        return (f"The model estimates {whole_pounds(self.estimated)} of {self.label}, "
-                f"{whole_pounds(abs(self.difference))} ({abs(self.difference_percent):.0f}%) {direction} than "
-                f"the {whole_pounds(self.reported)} the plan reports.")
+        estimate = f"The model estimates {whole_pounds(self.estimated)} of {self.label}"
+        reported = f"the {whole_pounds(self.reported)} the plan reports."
+        if self.difference == 0:
+            return f"{estimate}, the same as {reported}"
+        direction = "more" if self.difference > 0 else "less"
+        # A percentage of nothing reported means nothing: the difference alone is given.
+        share = f" ({abs(self.difference_percent):.0f}%)" if self.reported else ""
+        return f"{estimate}, {whole_pounds(abs(self.difference))}{share} {direction} than {reported}"
 
 
 def compare_with_reported(result: SroiResult, reported: Decimal,

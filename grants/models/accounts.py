@@ -64,7 +64,7 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     # The generation of the user's sessions: renewing it (a password change, "sign out of every
-    # device", deactivation) ends every session at once (grants.interfaces.sessions).
+    # device", deactivation) ends every session at once (grants.interfaces.auth.sessions).
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     organisation_id: Mapped[int | None] = mapped_column(
@@ -92,7 +92,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
     # Flask-Login keeps this in the session cookie: the key of the server-side session that
-    # grants.interfaces.sessions started or loaded for this request (never stored as it is).
+    # grants.interfaces.auth.sessions started or loaded for this request (never stored as it is).
     session_key = None  # str, set per request (not a column)
     current_session = None  # the UserSession row of this request
 

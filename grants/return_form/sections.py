@@ -16,7 +16,7 @@ from wtforms import BooleanField, RadioField
 
 from grants.application_form.sections import raw_answers, to_formdata
 from grants.formatting import long_date, money
-from grants.interfaces.applications import TaskStatus
+from grants.interfaces.applications.submission import TaskStatus
 from grants.models.awards import MonitoringReturn
 from grants.return_form import forms
 from grants.return_form.plan import ReturnPlan

@@ -54,6 +54,7 @@ class PageResult:
     title: str
     rules: set[str]
     violations: list[dict]
+    width: int = 0  # of the window (see ``page_key``)
 
     def by_impact(self) -> Counter:
         return Counter(v["impact"] or "minor" for v in self.violations if not v["known"])
@@ -72,6 +73,21 @@ class AxeReport:
 
     def add(self, result: PageResult) -> None:
         self.pages.append(result)
+
+    def for_controller(self) -> dict:
+        """This worker's pages, in types that execnet carries (a parallel run: tests/browser/report.py)."""
+        return {"version": self.version,
+                "pages": [{"url": p.url, "title": p.title, "rules": sorted(p.rules), "violations": p.violations,
+                           "width": p.width} for p in self.pages]}
+
+    def add_from_worker(self, report: dict) -> None:
+        """A worker's pages, but those another worker checked already (the same key: see ``page_key``)."""
+        self.version = self.version or report["version"]
+        for page in report["pages"]:
+            key = page_key(page["url"], page["title"], page["width"])
+            if key not in self.checked:
+                self.checked.add(key)
+                self.add(PageResult(page["url"], page["title"], set(page["rules"]), page["violations"], page["width"]))
 
     def rules(self) -> set[str]:
         return set().union(*(page.rules for page in self.pages))
@@ -138,7 +154,7 @@ class AxeRunner:
         for violation in found["violations"]:
             violation["known"] = known_exception(violation)
             del violation["nodes"]
-        result = PageResult(page.url, page.title(), set(found["rules"]), found["violations"])
+        result = PageResult(page.url, page.title(), set(found["rules"]), found["violations"], width)
         self.report.version = found["version"]
         self.report.add(result)
         failing = [v for v in result.violations if v["impact"] in FAILING and not v["known"]]

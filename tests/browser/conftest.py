@@ -7,7 +7,6 @@ developer's machine, and fail in CI (``CI`` or ``REQUIRE_BROWSER`` set), where .
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -19,8 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url
 
-from tests.browser.axe import AxeReport, AxeRunner
+from tests.browser.axe import AxeRunner
 from tests.browser.inbox import Inbox
+from tests.browser.report import CLOCK, REPORT
 
 CHROMIUM = Path("/usr/bin/chromium")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +28,6 @@ AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-
-REPORT = AxeReport()
-CLOCK: dict[str, float] = {}  # seconds: the whole browser run, and preparing its database
 
 
 def _browser_required() -> bool:
@@ -54,14 +51,6 @@ def _missing() -> str | None:
 def db():
     """Browser tests use the served app's own database, not the suite's rolled-back session."""
     yield None
-
-
-@pytest.fixture(scope="session", autouse=True)
-def browser_clock():
-    """Times the browser tests from the first one's set-up to the last one's tear-down."""
-    started = time.monotonic()
-    yield
-    CLOCK["suite"] = time.monotonic() - started
 
 
 @pytest.fixture(scope="session")
@@ -254,17 +243,3 @@ def screenshot(request):
 
     return _save
 
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not REPORT.pages:
-        return
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / "axe-report.json"
-    path.write_text(json.dumps(REPORT.as_json(), indent=2))
-    terminalreporter.section("accessibility (axe-core)")
-    for line in REPORT.summary_lines():
-        terminalreporter.write_line(line)
-    terminalreporter.write_line(f"full report: {path.relative_to(PROJECT_ROOT)}")
-    if "suite" in CLOCK:
-        terminalreporter.write_line(f"browser tests took {CLOCK['suite']:.1f}s, of which {CLOCK.get('prepare', 0):.1f}s "
-                                    "migrating and seeding the served database")

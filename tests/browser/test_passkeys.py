@@ -8,12 +8,28 @@ the passkey. A demo officer adds a passkey beside their authenticator app from t
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from tests.browser.person import Person
 
 pytestmark = pytest.mark.browser
 
 PANEL_MEMBER = "panel4@example.org"  # Tamsin Bray, a demo panel member
+APP_COLUMNS = "totp_secret, totp_last_step, totp_added_at"
+
+
+@pytest.fixture(autouse=True)
+def panel_member_gets_the_app_back(served_db):
+    """The reset takes the panel member's authenticator app away, and the panel journey (on the same
+    served database) signs them in with it: given back afterwards, so that either may run first."""
+    with served_db.connect() as connection:
+        app = connection.execute(text(f"SELECT {APP_COLUMNS} FROM users WHERE email = :email"),
+                                 {"email": PANEL_MEMBER}).one()
+    yield
+    with served_db.begin() as connection:
+        connection.execute(text("UPDATE users SET totp_secret = :secret, totp_last_step = :step, totp_added_at = :added "
+                                "WHERE email = :email"),
+                           {"secret": app[0], "step": app[1], "added": app[2], "email": PANEL_MEMBER})
 
 
 def _authenticator(page):

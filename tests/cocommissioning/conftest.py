@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.interfaces.cocommissioning import ScenarioInput
+from grants.interfaces.cocommissioning.scenarios import ScenarioInput
 from grants.models.accounts import Role
 from grants.models.audit import AuditEvent
 from tests.factories import UserFactory

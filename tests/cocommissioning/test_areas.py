@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from grants.interfaces.cocommissioning import (
+from grants.interfaces.cocommissioning.scenarios import (
     FIGURE_LABELS,
     FIGURES,
     ScenarioInputError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from grants.demo import seed_demo
-from grants.demo_cocommissioning import HYBRID, PAIR, seed_cocommissioning
-from grants.interfaces.cocommissioning import latest_scenarios, outcome, versions_of
+from grants.demo.cocommissioning import HYBRID, PAIR, seed_cocommissioning
+from grants.interfaces.cocommissioning.scenarios import latest_scenarios, outcome, versions_of
 from grants.models.cocommissioning import CoCommissioningScenario
 
 

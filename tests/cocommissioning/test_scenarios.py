@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.exceptions import NotFound
 
-from grants.interfaces.cocommissioning import (
+from grants.interfaces.cocommissioning.scenarios import (
     area_by_code,
     clear_preferred,
     copy_scenario,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces.cocommissioning import (
+from grants.interfaces.cocommissioning.scenarios import (
     ScenarioInputError,
     area_by_code,
     create_scenario,

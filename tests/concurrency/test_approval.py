@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import scoring
-from grants.interfaces import decisions
+from grants.interfaces.panel import decisions
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import FundingDecision, FundingRecommendationRecord, ScoreSheet, SheetStatus

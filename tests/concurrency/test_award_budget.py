@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from grants.interfaces import awards
+from grants.interfaces.awards import awarding as awards
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.awards import AwardStatus, InstalmentTrigger, MonitoringFrequency

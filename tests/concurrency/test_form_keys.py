@@ -10,7 +10,7 @@ import time
 from bs4 import BeautifulSoup
 
 from grants.form_keys import FIELD
-from grants.interfaces import screening
+from grants.interfaces.screening import applications as screening
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus, Clarification
 from grants.models.form_submissions import FormSubmission

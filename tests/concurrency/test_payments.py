@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from grants.interfaces import payments
+from grants.interfaces.awards import payments
 from grants.models.accounts import Role, User
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
 from grants.models.types import utcnow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from grants.interfaces.applications import submit
+from grants.interfaces.applications.submission import submit
 from grants.models.applications import Application, ApplicationStatus, ReferenceCounter
 from tests.factories import ApplicationFactory, OrganisationFactory, UserFactory
 from tests.figures import report

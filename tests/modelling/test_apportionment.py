@@ -21,7 +21,11 @@ def test_half_and_half_of_an_odd_amount():
 
 
 @pytest.mark.parametrize("total, weights, message", [
-    (-1, [1], "negative"), (100, [], "at least one"), (100, [1, -1], "negative"), (100, [0, 0], "more than 0"),
+    (-1, [1], "^The total must not be negative$"),
+    (100, [], "^There must be at least one share$"),
+    (100, [1, -1], "^Weights must not be negative$"),
+    (100, [Decimal(1), Decimal(-1)], "^Weights must not be negative$"),
+    (100, [0, 0], "^At least one weight must be more than 0$"),
 ])
 def test_bad_input(total, weights, message):
     with pytest.raises(ValueError, match=message):
@@ -29,8 +33,10 @@ def test_bad_input(total, weights, message):
 
 
 def test_the_total_must_be_pence():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^The total must be whole pence \(an int\)$"):
         apportion(Decimal("1.50"), [1])
+    with pytest.raises(TypeError, match="whole pence"):
+        apportion(True, [1])  # a bool is not a number of pence
 
 
 def test_percentages_must_add_up_to_100():

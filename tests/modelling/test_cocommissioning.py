@@ -9,6 +9,7 @@ import pytest
 from grants.modelling.cocommissioning import (
     SOUTH_WEST,
     Bound,
+    Figure,
     CostModel,
     CostSplit,
     Partner,
@@ -16,6 +17,7 @@ from grants.modelling.cocommissioning import (
     Scenario,
     joint_cost,
     run,
+    south_west_partner,
 )
 
 # Two partners:          A     B
@@ -160,3 +162,35 @@ def test_amount_floors_that_cannot_be_met_in_a_year():
         run(scenario(floor=Bound(pence=60_000)))
     with pytest.raises(ValueError, match=r"In year 1 the caps come to £800.00, less than the joint cost of £1,000.00"):
         run(scenario(cap=Bound(pence=40_000)))
+
+
+def test_a_cap_on_only_some_partners_passes_the_excess_to_the_uncapped_ones():
+    # A, B and C by population 100 : 300 : 800, so proportions 1/12, 3/12 and 8/12; £400 fixed each and
+    # no economies: the joint cost is 3 x 40,000 = 120,000p. Only C is capped, at 50% = 60,000p.
+    # Uncapped, C would pay 80,000. The shares are clamp(λ·p): C reaches its cap at λ = 60,000 / (8/12)
+    # = 90,000, where A and B pay 7,500 and 22,500 (90,000 in all, 30,000 short). Past that point only
+    # A and B rise, at a slope of 1/12 + 3/12 = 1/3 a unit of λ, so λ = 90,000 + 30,000 / (1/3) = 180,000:
+    # A 180,000 / 12 = 15,000, B 45,000 and C 60,000 (A and B keep their 1 : 3).
+    c = Partner("c", "Area C", 800, 1, 1, 1)
+    costs = CostModel(setup_pence=0, fixed_annual_pence=40_000, cost_per_client_pence=0, years=1)
+    split = CostSplit.by("population", caps={"c": Bound(percent=D(50))})
+    result = run(Scenario("some capped", (A, B, c), costs, split))
+    assert result.year_costs == (120_000,)
+    assert contributions(result) == {"a": 15_000, "b": 45_000, "c": 60_000}
+
+
+def test_a_partner_from_its_census_population_alone():
+    # 3,750 people: 3,750 × 61% = 2,287.5 → 2,288 aged 15-64 (halves up); × 9.5 / 1,000 = 21.736 → 22 OCU;
+    # caseload 3,750 × 1.2 / 1,000 = 4.5 → 5 (halves up, not to even). Every figure but the population is
+    # marked as an assumption, with where it came from.
+    assert south_west_partner("x", "Area X", 3_750) == Partner(
+        "x", "Area X",
+        Figure(D(3_750), False, "Census 2021, sum of the area's local authorities"),
+        Figure(D(2_288), True, "Assumed 61% of the population aged 15-64: replace with the Census 2021 figure"),
+        Figure(D(22), True, "Assumed 9.5 per 1,000 aged 15-64 (England 2019/20): no local estimate published"),
+        Figure(D(5), True, "Illustrative 1.2 per 1,000 residents: replace with tests on arrest, releases and "
+                           "treatment orders"),
+    )
+    # 4,918 × 61% = 2,999.98 → 3,000; × 9.5 / 1,000 = 28.5 → 29 OCU (halves up); 5.9016 → 6 clients.
+    other = south_west_partner("y", "Area Y", 4_918)
+    assert (other.population_15_64.value, other.ocu.value, other.caseload.value) == (3_000, 29, 6)

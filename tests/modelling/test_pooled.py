@@ -141,3 +141,81 @@ def test_share_contributions_add_up_to_the_total(total, weights):
         return
     result = year_contributions(total, [ContributionEntry(i, share_percent=p) for i, p in enumerate(percents)])
     assert result.problems == () and sum(result.amounts.values()) == total
+
+
+def test_a_line_with_a_zero_budget_has_no_variance_percent_and_any_overspend_is_flagged():
+    # Nothing budgeted: £1 actual in April and £0.50 forecast for each of the 11 other months comes to
+    # £6.50 = 650p over a budget of 0. A percentage of 0 is meaningless (None), and any overspend is
+    # flagged whatever the tolerance (here 1,000%).
+    position = line_position(0, [100] + [None] * 11, [None] + [50] * 11, Decimal("1000"))
+    assert (position.budget_pence, position.actual_pence, position.outturn_pence) == (0, 100, 650)
+    assert position.variance_pence == 650 and position.variance_percent is None
+    assert position.flagged
+    # Nothing spent either: no variance, nothing flagged.
+    idle = line_position(0, [None] * 12, [None] * 12, Decimal("0"))
+    assert (idle.outturn_pence, idle.variance_pence, idle.variance_percent, idle.flagged) == (0, 0, None, False)
+
+
+def test_a_year_with_a_zero_total_gives_every_partner_a_share_of_0():
+    # Fixed contributions of £0 against an agreed total of £0 are consistent; there is no pool to take
+    # a share of, so every share is 0 (not a division by zero).
+    result = year_contributions(0, [ContributionEntry("OPCC", 0), ContributionEntry("Devon", 0)])
+    assert result.problems == ()
+    assert result.amounts == {"OPCC": 0, "Devon": 0}
+    assert result.shares_percent == {"OPCC": Decimal(0), "Devon": Decimal(0)}
+
+
+def test_a_penny_over_a_zero_budget_is_flagged():
+    position = line_position(0, [1] + [None] * 11, [None] * 12, Decimal("5"))
+    assert (position.variance_pence, position.variance_percent, position.flagged) == (1, None, True)
+
+
+def test_twelve_months_each_of_actuals_and_forecasts_are_needed():
+    message = r"^Give a value \(or None\) for each of the 12 months$"
+    with pytest.raises(ValueError, match=message):
+        line_position(100, [None] * 11, [None] * 12, Decimal(5))  # one month of actuals short
+    with pytest.raises(ValueError, match=message):
+        line_position(100, [None] * 12, [None] * 13, Decimal(5))  # a month of forecasts too many
+    with pytest.raises(ValueError, match="^Unknown payment profile 'weekly'$"):
+        payment_profile(100, "weekly")
+
+
+def test_fixed_shares_with_some_partners_capped_and_their_notes_by_name():
+    # £100 overspend, fixed 50 : 30 : 20 (Torbay has no percentage, so 0): 5,000, 3,000 and 2,000p first.
+    # The OPCC is capped at £20 and Plymouth at £10: 3,000 + 1,000 = 4,000p passes to Devon, the only
+    # partner left under no cap, which bears 3,000 + 4,000 = 7,000p. Notes name each partner.
+    names = {"OPCC": "the OPCC", "Devon": "Devon County Council", "Plymouth": "Plymouth City Council"}
+    result = share_variance(10_000, "fixed", ["OPCC", "Devon", "Plymouth", "Torbay"], "Devon",
+                            fixed_percent={"OPCC": Decimal(50), "Devon": Decimal(30), "Plymouth": Decimal(20)},
+                            caps={"OPCC": 2_000, "Plymouth": 1_000}, names=names)
+    assert result.shares == {"OPCC": 2_000, "Devon": 7_000, "Plymouth": 1_000, "Torbay": 0}
+    assert result.beyond_caps_pence == 0
+    assert result.notes == ("the OPCC reached its cap of £20.00.", "Plymouth City Council reached its cap of £10.00.")
+
+
+def test_an_underspend_beyond_every_cap_returns_to_the_host_by_name():
+    # £100 underspend split 1 : 1 (5,000p each); A is capped at £10 and B at £20, so 7,000p is beyond
+    # every cap and falls to the host B: A gets back 1,000p and B 2,000 + 7,000 = 9,000p.
+    result = share_variance(-10_000, "pro_rata", ["A", "B"], "B", contributions={"A": 1, "B": 1},
+                            caps={"A": 1_000, "B": 2_000}, names={"A": "Area A", "B": "Area B"})
+    assert result.shares == {"A": -1_000, "B": -9_000} and result.beyond_caps_pence == -7_000
+    assert result.notes == ("Area A reached its cap of £10.00.", "Area B reached its cap of £20.00.",
+                            "£70.00 beyond every cap falls to the host, Area B.")
+    # Without names, the partners themselves are named.
+    assert share_variance(-10_000, "pro_rata", ["A", "B"], "B", contributions={"A": 1, "B": 1},
+                          caps={"A": 1_000, "B": 2_000}).notes[-1] == "£70.00 beyond every cap falls to the host, B."
+
+
+def test_risk_share_input_refused_in_words():
+    with pytest.raises(ValueError, match="^The host must be one of the partners$"):
+        share_variance(1, "host", ["A"], "B")
+    with pytest.raises(ValueError, match="^A cap must not be negative$"):
+        share_variance(1, "host", ["A"], "A", caps={"A": -1})
+    with pytest.raises(ValueError, match="^Pro rata sharing needs contributions for the year$"):
+        share_variance(1, "pro_rata", ["A"], "A", contributions={"A": 0})
+    with pytest.raises(ValueError, match="^Weights must not be negative$"):
+        share_variance(1, "pro_rata", ["A", "B"], "A", contributions={"A": 2, "B": -1})
+    with pytest.raises(ValueError, match="^Fixed risk-share percentages add up to 100.5%: they must add up to 100%$"):
+        share_variance(1, "fixed", ["A", "B"], "A", fixed_percent={"A": Decimal("60.5"), "B": Decimal(40)})
+    with pytest.raises(ValueError, match="^Unknown risk-share rule 'lottery'$"):
+        share_variance(1, "lottery", ["A"], "A")

@@ -12,6 +12,7 @@ from grants.modelling.social_return import (
     SroiInputs,
     compare_with_reported,
     estimate,
+    pence_pounds,
     whole_pounds,
 )
 from grants.modelling.sroi_defaults import (
@@ -277,3 +278,72 @@ def test_present_value_is_at_least_year_one_and_by_group_adds_up(clients, horizo
     result = estimate(inputs, parameters(crime__alcohol=crime, discount_rate="0.035", drop_off="0.2"))
     assert result.gross_present_value >= result.gross_year_one
     assert sum(result.by_group().values()) == sum(result.by_category().values()) == result.gross_present_value
+
+
+def test_comparison_wording_when_the_model_is_above_the_plan():
+    # £100 estimated against £80 reported: £20 more, 20 / 80 = 25%.
+    result = estimate(one_group(1, 0), parameters(crime__opiate=100))
+    comparison = compare_with_reported(result, D(80))
+    assert comparison.difference == D(20) and comparison.difference_percent == D(25)
+    assert comparison.summary() == (
+        "The model estimates £100 of gross social and economic benefits, £20 (25%) more than the £80 the "
+        "plan reports.")
+
+
+def test_comparison_wording_when_the_model_matches_the_plan_or_there_is_no_plan_figure():
+    # A difference of exactly 0 is "the same as"; with no reported figure there is no percentage
+    # (and no division by zero), only the difference.
+    result = estimate(one_group(1, 0), parameters(crime__opiate=100))
+    assert compare_with_reported(result, D(100)).summary() == (
+        "The model estimates £100 of gross social and economic benefits, the same as the £100 the plan reports.")
+    nothing_reported = compare_with_reported(result, D(0), "benefits to the area")
+    assert nothing_reported.difference_percent == 0
+    assert nothing_reported.summary() == (
+        "The model estimates £100 of benefits to the area, £100 more than the £0 the plan reports.")
+
+
+def test_two_years_year_one_beside_present_value_and_the_return_to_the_penny():
+    # 10 opiate clients, 4 complete; £100 of crime avoided per client a year, no drop-off, no discount.
+    # Year one: 10 × £100 = £1,000; the second year counts the 4 completers again: + £400 = £1,400.
+    # A total cost of £1,600: 1,400 / 1,600 = 0.875 → "£0.88" (halves up).
+    params = parameters(crime__opiate=100)
+    result = estimate(one_group(10, 4, horizon=2, total_cost=D(1600)), params)
+    assert result.by_category(present_value=False) == {"crime": 1000, "health_care": 0, "social_care": 0,
+                                                        "quality_of_life": 0}
+    assert result.by_group(present_value=False) == {"opiate": 1000}
+    assert result.by_category()["crime"] == 1400 and result.by_group() == {"opiate": 1400}
+    assert (result.parameter_set, result.parameter_version) == ("test", 1)
+    assert result.summary() == (
+        "Over 2 years, treatment is estimated to bring £1,400 of social and economic benefits (present value), "
+        "£1,400 after allowing for what would have happened anyway, others' contribution and displacement: "
+        "about £0.88 for every £1 of the £1,600 spent on treatment.")
+
+
+def test_no_cost_entered_is_a_cost_of_0_and_no_return_per_pound():
+    result = estimate(one_group(1, 0), parameters(crime__opiate=100))
+    assert result.cost == 0 and result.net_after_cost == 100 and result.return_per_pound is None
+    assert result.summary().endswith(
+        "and displacement; no cost of treatment was entered, so there is no return per £1.")
+
+
+def test_pounds_and_pence_half_up_and_never_minus_zero():
+    assert pence_pounds(D("1234.565")) == "£1,234.57"
+    assert pence_pounds(D("-1.005")) == "-£1.01"
+    assert pence_pounds(D("-0.001")) == "£0.00"
+    assert pence_pounds(D("0.004")) == "£0.00"
+    assert whole_pounds(D("-2.5")) == "-£3"
+
+
+def test_every_input_problem_is_listed_in_order():
+    inputs = SroiInputs({"heroin": ClientGroupInput(1, 0), "cocaine": ClientGroupInput(1, 0),
+                         "opiate": ClientGroupInput(1, 0)}, 1, cost_per_client=D(1), total_cost=D(-1))
+    with pytest.raises(SroiInputError) as raised:
+        estimate(inputs, parameters())
+    choices = "opiate, non_opiate, alcohol, non_opiate_and_alcohol"
+    assert raised.value.problems == (
+        f"Unknown client group “heroin”: choose from {choices}",
+        f"Unknown client group “cocaine”: choose from {choices}",
+        "Enter either a cost per client or a total cost of treatment, not both",
+        "The total cost of treatment cannot be negative",
+    )
+    assert str(raised.value) == "; ".join(raised.value.problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.rubrics import Rubric
+from tests.mutation_examples import cap_examples
 from tests.scoring.builders import make_criterion
 
 
@@ -21,3 +22,7 @@ def db():
 def two_criteria() -> Rubric:
     """Strategic fit 60%, reach 40%, both scored 0 to 4."""
     return Rubric("Two criteria", 1, (make_criterion("strategic_fit", 60), make_criterion("reach", 40)))
+
+
+def pytest_runtest_setup(item):
+    cap_examples(item)  # only under `make mutation` (MUTATION_MAX_EXAMPLES)

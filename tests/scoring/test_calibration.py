@@ -41,7 +41,7 @@ def test_scorers_with_one_bid_or_no_spread_are_left_as_is_and_say_so(rubric):
     assert dict(result.left_as_is) == {"cat": ONE_BID, "dan": NO_SPREAD}
     assert result.normalised[("cat", "B1")] == D("2.50")
     assert result.normalised[("dan", "B2")] == D("3.00")
-    assert not any(entry.adjusted for entry in result.entries if entry.scorer in ("cat", "dan"))
+    assert [(e.adjusted, e.clipped) for e in result.entries if e.scorer in ("cat", "dan")] == [(False, False)] * 3
 
 
 def test_a_chosen_target_and_holding_at_the_ends_of_the_scale(rubric):
@@ -50,13 +50,14 @@ def test_a_chosen_target_and_holding_at_the_ends_of_the_scale(rubric):
     result = normalise_totals(rubric, totals, target_mean=D(2), target_spread=D(3))
     assert result.normalised == {("ana", "B1"): D("0.00"), ("ana", "B2"): D("2.00"), ("ana", "B3"): D("4.00")}
     assert [entry.clipped for entry in result.entries] == [True, False, True]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^The target spread must be 0 or more$"):
         normalise_totals(rubric, totals, target_spread=D(-1))
 
 
 def test_nothing_to_normalise(rubric):
     result = normalise_totals(rubric, {})
     assert result.entries == () and result.normalised == {}
+    assert (result.target_mean, result.target_spread, dict(result.left_as_is)) == (D(0), D(0), {})
 
 
 def test_mean_and_population_sd():
@@ -90,3 +91,27 @@ def test_normalisation_keeps_each_scorers_order_and_the_scale(totals):
                 assert normalised[(scorer, bid)] == normalised[(other_scorer, other_bid)]
     for scorer in result.left_as_is:
         assert all(normalised[key] == totals[key] for key in totals if key[0] == scorer)
+
+
+def test_a_scorer_whose_spread_is_not_1_is_divided_by_it(rubric):
+    # ana uses the whole scale (0 and 4: her mean 2, spread sqrt((4 + 4) / 2) = 2); ben is cautious
+    # (1 and 3: mean 2, spread 1). Both put B2 one spread above their own mean and B1 one below, so
+    # both come out alike. All four totals: mean 2, spread sqrt((4 + 4 + 1 + 1) / 4) = sqrt(2.5) = 1.5811.
+    # z = (4 - 2) / 2 = 1 for ana's B2: 2 + 1.5811 x 1 = 3.58; B1: 2 - 1.5811 = 0.42.
+    # (Multiplying by ana's spread instead would give 2 + 1.5811 x 2 x 2 = 8.32, held at 4.)
+    totals = {("ana", "B1"): D("0.00"), ("ana", "B2"): D("4.00"), ("ben", "B1"): D("1.00"), ("ben", "B2"): D("3.00")}
+    result = normalise_totals(rubric, totals)
+    assert (result.target_mean, result.target_spread) == (D("2.00"), D("1.58"))
+    assert result.normalised == {("ana", "B1"): D("0.42"), ("ana", "B2"): D("3.58"),
+                                 ("ben", "B1"): D("0.42"), ("ben", "B2"): D("3.58")}
+    assert not any(entry.clipped for entry in result.entries)
+
+
+def test_a_chosen_target_with_a_scorer_of_spread_2(rubric):
+    # cat gives 0 and 4: mean 2, spread 2, so z = (0 - 2) / 2 = -1 and (4 - 2) / 2 = 1.
+    # With a target of mean 2.5 and spread 0.5: 2.5 - 0.5 = 2.00 and 2.5 + 0.5 = 3.00.
+    # (Multiplying by the spread: 2.5 - 0.5 x 2 x 2 = 0.50 and 4.50, held at 4.)
+    totals = {("cat", "B1"): D("0.00"), ("cat", "B2"): D("4.00")}
+    result = normalise_totals(rubric, totals, target_mean=D("2.5"), target_spread=D("0.5"))
+    assert result.normalised == {("cat", "B1"): D("2.00"), ("cat", "B2"): D("3.00")}
+    assert (result.target_mean, result.target_spread) == (D("2.50"), D("0.50"))

@@ -246,3 +246,107 @@ def test_the_solver_giving_up_is_a_result_not_an_exception(monkeypatch):
     result = recommend_funding([make_bid("A", 50, "3.00")], FundingRules(budget_pence=10_000))
     assert result.status is Status.FAILED and not result.feasible
     assert result.notes == ("The solver did not find a recommendation: numerical trouble",)
+
+
+def decisions(recommendation):
+    """Every field of every decision, in rank order."""
+    return [(d.reference, d.rank, d.recommended, d.funded_in_rank_order, d.reason, d.explanation)
+            for d in recommendation.decisions]
+
+
+def test_a_bid_exactly_at_the_quality_threshold_can_be_funded():
+    # Threshold 2.00: B scores exactly 2.00 and is eligible (only scores below it are left out); C at
+    # 1.99 is not, though £80 would be left for it. Rank order and the optimum both fund A and B.
+    bids = [make_bid("A", 10, "3.00"), make_bid("B", 10, "2.00"), make_bid("C", 10, "1.99")]
+    result = recommend_funding(bids, FundingRules(budget_pence=10_000, quality_threshold=D("2.00")))
+    assert result.optimum.references == ("A", "B") and result.rank_order.references == ("A", "B")
+    assert result.optimum.total_score == D("5.00") and result.optimum.remaining_pence == 8_000
+    assert decisions(result) == [
+        ("A", 1, True, True, Reason.SELECTED, "Recommended: part of the best combination within the rules"),
+        ("B", 2, True, True, Reason.SELECTED, "Recommended: part of the best combination within the rules"),
+        ("C", 3, False, False, Reason.BELOW_THRESHOLD, "Panel score 1.99 is below the quality threshold of 2.00"),
+    ]
+
+
+def test_a_threshold_no_bid_reaches_recommends_nothing():
+    # Every bid is below 3.00, so nothing is eligible: the optimum is the empty set, like rank order.
+    bids = [make_bid("A", 10, "2.99"), make_bid("B", 10, "2.00")]
+    result = recommend_funding(bids, FundingRules(budget_pence=10_000, quality_threshold=D("3.00")))
+    assert result.feasible and result.optimum.references == () and result.rank_order.references == ()
+    assert result.gain == 0 and result.optimum.remaining_pence == 10_000
+    assert [d.reason for d in result.decisions] == [Reason.BELOW_THRESHOLD, Reason.BELOW_THRESHOLD]
+
+
+def test_the_cap_explanation_adds_up_everything_the_organisation_already_gets():
+    # Tamar Trust may get 50% of £100 = £50. T1 and T2 (£20 each) are funded: £40 so far. T3 (£20) fits
+    # the £20 left but would bring Tamar Trust to £40 + £20 = £60, over £50. K1 is another organisation's.
+    bids = [make_bid("T1", 20, "3.00", organisation="Tamar Trust"),
+            make_bid("T2", 20, "3.00", organisation="Tamar Trust"),
+            make_bid("T3", 20, "2.50", organisation="Tamar Trust"),
+            make_bid("K1", 40, "1.00", organisation="Kernow CIC")]
+    result = recommend_funding(bids, FundingRules(budget_pence=10_000, max_organisation_share=D(50)))
+    assert result.optimum.references == ("T1", "T2", "K1") == result.rank_order.references
+    assert result.optimum.remaining_pence == 2_000
+    assert decisions(result)[2] == (
+        "T3", 3, False, False, Reason.ORGANISATION_SHARE,
+        "Funding it would give Tamar Trust £60, over its cap of £50 (50% of the budget)")
+    cap = next(check for check in result.optimum.checks if check.key == "organisation:Tamar Trust")
+    assert (cap.label, cap.required, cap.achieved, cap.met) == ("the £50 cap for Tamar Trust", 5_000, 4_000, True)
+
+
+def test_the_score_weighted_objective_values_the_money_by_the_score_spending_it():
+    # £100. Rank order funds A (£60 at 3.50: 3.5 x 60 = 210) and nothing else fits. B and C (£50 each
+    # at 3.00) spend the whole £100: 3 x 50 + 3 x 50 = 300. The optimum gains 90 score-weighted pounds.
+    bids = [make_bid("A", 60, "3.50"), make_bid("B", 50, "3.00"), make_bid("C", 50, "3.00")]
+    rules = FundingRules(budget_pence=10_000, objective=Objective.SCORE_WEIGHTED_SPEND)
+    result = recommend_funding(bids, rules)
+    assert result.optimum.references == ("B", "C") and result.rank_order.references == ("A",)
+    assert result.optimum.objective_value == D("300.00") and result.rank_order.objective_value == D("210.00")
+    assert result.optimum.total_score == D("6.00") and result.gain == D("90.00")
+    assert decisions(result)[0] == (
+        "A", 1, False, True, Reason.DISPLACED,
+        "Rank order would fund it, but a combination of other bids gives more score-weighted value within "
+        "the budget")
+
+
+def test_the_score_weighted_objective_counts_pence():
+    # 2.50 x £10.01 = 25.025: pence are not rounded away before multiplying.
+    bid = replace(make_bid("A", 1, "2.50"), amount_pence=1_001)
+    result = recommend_funding([bid], FundingRules(budget_pence=10_000, objective="score_weighted_spend"))
+    assert result.rules.objective is Objective.SCORE_WEIGHTED_SPEND
+    assert result.optimum.objective_value == D("25.0250")
+
+
+def test_with_no_recommendation_every_decision_says_why():
+    # Torbay needs two bids and has one: no set keeps the rules. The bid below the threshold says so;
+    # the others have no recommendation. Plain rank order is still shown (and funds A).
+    bids = [make_bid("A", 10, "3.00", areas=["torbay"]), make_bid("B", 10, "1.00", areas=["torbay"])]
+    rules = FundingRules(budget_pence=10_000, quality_threshold=D(2),
+                         minimums=(Minimum(AREA, "torbay", count=2, name="Torbay"),))
+    result = recommend_funding(bids, rules)
+    assert result.status is Status.INFEASIBLE and result.rank_order.references == ("A",)
+    assert decisions(result) == [
+        ("A", 1, False, True, Reason.NO_RECOMMENDATION, "No recommendation: the round's rules cannot all be met"),
+        ("B", 2, False, False, Reason.BELOW_THRESHOLD, "Panel score 1.00 is below the quality threshold of 2"),
+    ]
+
+
+def test_every_field_of_a_bid_over_the_remaining_budget_and_of_the_budget_check():
+    # £100: A (£80) is funded; B asks £30 with £20 left. The budget check reads £80 spent of £100.
+    bids = [make_bid("A", 80, "3.00"), make_bid("B", 30, "2.00")]
+    result = recommend_funding(bids, FundingRules(budget_pence=10_000))
+    assert decisions(result)[1] == ("B", 2, False, False, Reason.OVER_REMAINING_BUDGET,
+                                    "Asks for £30; £20 is left after the recommended bids")
+    (budget,) = result.optimum.checks
+    assert (budget.key, budget.label, budget.sense, budget.required, budget.achieved, budget.met) == (
+        "budget", "the £100 budget", optimiser.Sense.AT_MOST, 10_000, 8_000, True)
+
+
+def test_a_count_minimum_is_checked_as_a_count():
+    bids = [make_bid("A", 10, "3.00", approaches=["people"]), make_bid("B", 10, "3.00")]
+    rules = FundingRules(budget_pence=10_000, minimums=(Minimum(APPROACH, "people", count=1),))
+    (check,) = [c for c in recommend_funding(bids, rules).optimum.checks if c.key == "approach:people:count"]
+    assert (check.label, check.sense, check.required, check.achieved) == (
+        "the minimum of 1 bid for people", optimiser.Sense.AT_LEAST, 1, 1)
+    (requirement,) = [r for r in rules.requirements(bids) if r.key == "approach:people:count"]
+    assert requirement.measure is optimiser.Measure.COUNT

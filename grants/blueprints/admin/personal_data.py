@@ -9,7 +9,7 @@ from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import ErasureForm
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import personal_data
+from grants.interfaces.admin import personal_data
 from grants.models.accounts import Role, User
 from grants.permissions import role_required
 
@@ -41,7 +41,6 @@ def export_personal_data(user_id: int):
         abort(400)
     body = personal_data.subject_access_json(person)
     personal_data.record_export(person, current_user._get_current_object())
-    db.session.commit()
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename=personal-data-user-{person.id}.json"
     response.headers["Cache-Control"] = "no-store"
@@ -61,7 +60,6 @@ def erase_personal_data(user_id: int):
         db.session.rollback()
         form.form_errors.append(str(refused))
         return _page(person, form)
-    db.session.commit()
     flash("Personal data erased. The account is closed; the organisation's applications and grants are kept",
           "success")
     return redirect(url_for("admin.personal_data_summary", user_id=person.id))

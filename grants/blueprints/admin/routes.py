@@ -12,8 +12,8 @@ from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
 from grants.extensions import db
 from grants.forms import ConfirmForm, page_arg
-from grants.interfaces import accounts
-from grants.interfaces import audit_log as audit_queries
+from grants.interfaces.auth import accounts
+from grants.interfaces.admin import audit_log as audit_queries
 from grants.interfaces.paging import contains, paginate
 from grants.mail import send_email
 from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
@@ -60,6 +60,7 @@ def new_user():
                 actor=current_user._get_current_object(),
             )
         except accounts.DuplicateEmail:
+            db.session.rollback()
             form.email.errors.append("An account already exists with this email address")
         else:
             token = accounts.password_reset_token(user)
@@ -72,7 +73,6 @@ def new_user():
                     link=public_url("auth.reset_password", token=token),
                 ),
             )
-            db.session.commit()
             flash(f"Account created for {user.email}. They have been emailed a link to set a password", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
@@ -91,7 +91,6 @@ def user(user_id: int):
             form.roles.errors.append("You cannot remove your own administrator role")
         else:
             accounts.set_roles(person, new_roles, actor=current_user._get_current_object())
-            db.session.commit()
             flash("Roles saved", "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form, active_form=ConfirmForm())
@@ -109,7 +108,6 @@ def set_active(user_id: int):
         flash("You cannot deactivate your own account", "error")
         return redirect(url_for("admin.user", user_id=person.id))
     accounts.set_active(person, make_active, actor=current_user._get_current_object())
-    db.session.commit()
     flash("Account reactivated" if make_active else "Account deactivated and signed out", "success")
     return redirect(url_for("admin.user", user_id=person.id))
 

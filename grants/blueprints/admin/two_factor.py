@@ -8,7 +8,7 @@ from flask_login import current_user
 from grants.blueprints.admin import bp
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import second_factor
+from grants.interfaces.auth import second_factor
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role, User
@@ -35,7 +35,6 @@ def reset_two_factor(user_id: int):
     send_email(person.email, "Your two-factor sign-in has been reset",
                render_template("admin/email/second_factor_reset.txt", person=person,
                                link=public_url("auth.login")))
-    db.session.commit()
     flash(f"Two-factor sign-in reset for {person.full_name}. They have been signed out and will set it up again "
           "when they next sign in", "success")
     return redirect(url_for("admin.user", user_id=person.id))

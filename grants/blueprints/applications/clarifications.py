@@ -10,10 +10,9 @@ from wtforms.validators import DataRequired, Length
 
 from grants.blueprints.applications import bp
 from grants.blueprints.screening.forms import without_nul
-from grants.extensions import db
 from grants.forms import GovForm, submit
-from grants.interfaces import screening
-from grants.interfaces.applications import application_for_member
+from grants.interfaces.screening import applications as screening
+from grants.interfaces.applications.submission import application_for_member
 from grants.models.accounts import Role
 from grants.permissions import role_required
 
@@ -51,7 +50,6 @@ def clarification(application_id: int, clarification_id: int):
     form = ClarificationAnswerForm()
     if form.validate_on_submit():
         if screening.answer_clarification(question, form.answer.data, current_user._get_current_object()):
-            db.session.commit()
             flash("Your answer has been sent to the grants team", "success")
         else:
             flash("This question has already been answered", "info")

@@ -14,8 +14,8 @@ from grants.blueprints.applications import bp
 from grants.document_store import DocumentMissing
 from grants.extensions import db
 from grants.forms import GovForm, submit
-from grants.interfaces import documents as docs
-from grants.interfaces.applications import application_for, application_for_member
+from grants.interfaces.applications import documents as docs
+from grants.interfaces.applications.submission import application_for, application_for_member
 from grants.models.accounts import Role
 from grants.models.applications import DocumentKind
 from grants.permissions import role_required
@@ -73,8 +73,11 @@ def documents(application_id: int):
                     stored_name,
                     current_user._get_current_object(),
                 )
+                # Committed here, not after the request: inside the block, so that the file is removed
+                # again if the commit fails (no file without its row).
                 db.session.commit()
         except docs.DocumentsLocked as locked:
+            db.session.rollback()
             flash(str(locked), "error")
         else:
             flash(f"{document.original_filename} has been uploaded", "success")
@@ -98,10 +101,12 @@ def delete_document(application_id: int, document_id: int):
     try:
         stored_name = docs.delete_document(application, document, current_user._get_current_object())
     except docs.DocumentsLocked as locked:
+        db.session.rollback()
         flash(str(locked), "error")
     else:
+        # Committed here, not after the request: the file is discarded only once the row is gone for good.
         db.session.commit()
-        docs.discard_file(stored_name)  # only once the row is gone for good
+        docs.discard_file(stored_name)
         flash(f"{name} has been deleted", "success")
     return redirect(url_for("applications.documents", application_id=application.id))
 

@@ -20,8 +20,8 @@ from grants.blueprints.organisations.forms import OrganisationForm
 from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
-from grants.interfaces import applications as apps
-from grants.interfaces import next_step
+from grants.interfaces.applications import submission as apps
+from grants.interfaces.main import next_step
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus
@@ -66,7 +66,6 @@ def start(round_id: int):
         flash("Check that your organisation can apply before you start", "info")
         return redirect(url_for("rounds.eligibility", round_id=round_id))
     application = apps.start_application(funding_round, current_user._get_current_object())
-    db.session.commit()
     return redirect(url_for("applications.task_list", application_id=application.id))
 
 
@@ -116,7 +115,6 @@ def section(application_id: int, key: str):
         else:
             complete = form.validate()
         apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
-        db.session.commit()
         if not application.funding_round.is_open():
             flash("The closing date for this round has passed. We have kept your answers, "
                   "but the application can no longer be submitted", "error")
@@ -168,7 +166,6 @@ def _organisation_section(application):
         apps.save_organisation_section(
             application, form.organisation_values() if valid else None, raw_answers(request.form), current_user
         )
-        db.session.commit()
         if valid or SAVE_FOR_LATER in request.form:
             if SAVE_FOR_LATER in request.form:
                 flash("Your organisation's details have been saved", "success")
@@ -206,8 +203,7 @@ def submit(application_id: int):
         # A second click, or a second tab: the first submission stands.
         return redirect(url_for("applications.confirmation", application_id=application.id))
     problems = apps.submission_problems(application)
-    if problems:
-        db.session.commit()  # keeps sections found no longer complete marked as such
+    if problems:  # sections found no longer complete stay marked so (the request commits: status 200)
         return render_template("applications/check.html", application=application, problems=problems,
                                submit_failed=True, form=ConfirmForm()), 200
     if apps.submit(application, current_user._get_current_object()):
@@ -216,7 +212,6 @@ def submit(application_id: int):
             f"Application {application.reference} received",
             render_template("applications/email/submitted.txt", application=application),
         )
-    db.session.commit()
     return redirect(url_for("applications.confirmation", application_id=application.id))
 
 
@@ -239,7 +234,6 @@ def withdraw(application_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         if apps.withdraw(application, current_user._get_current_object()):
-            db.session.commit()
             flash(f"Application {application.reference} has been withdrawn", "success")
         return redirect(url_for("applications.dashboard"))
     return render_template("applications/withdraw.html", application=application, form=form)

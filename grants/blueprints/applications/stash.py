@@ -64,7 +64,6 @@ def _keep(application_id: int, key: str) -> None:
             expires_at=utcnow() + KEEP_FOR,
         )
     )
-    db.session.commit()
 
     @after_this_request
     def _set_cookie(response):
@@ -97,7 +96,6 @@ def restore(application: Application, section: Section) -> dict | None:
         return None
     answers = kept.answers
     db.session.delete(kept)
-    db.session.commit()
 
     @after_this_request
     def _forget(response):

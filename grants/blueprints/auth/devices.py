@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import after_this_request, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from grants.interfaces import accounts
+from grants.interfaces.auth import accounts
 from grants.models.accounts import User
 
 COOKIE = "grants_device"

@@ -16,7 +16,7 @@ from flask_login import login_user
 from grants import eligibility
 from grants.blueprints.auth import devices
 from grants.extensions import db
-from grants.interfaces import accounts, sessions
+from grants.interfaces.auth import accounts, sessions
 from grants.models.accounts import User
 
 KEY = "pending_sign_in"

@@ -19,9 +19,9 @@ from grants.blueprints.auth.forms import (
     SignInForm,
 )
 from grants.blueprints.auth import devices, pending
-from grants.extensions import db, limiter, login_manager
+from grants.extensions import limiter, login_manager
 from grants.forms import ConfirmForm
-from grants.interfaces import accounts, sessions
+from grants.interfaces.auth import accounts, sessions
 from grants.mail import send_email
 from grants.models.accounts import Role, User
 from grants.permissions import login_required, public
@@ -107,7 +107,6 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             response = _signed_in(user, _safe_next(url_for("main.home")))
-            db.session.commit()
             return response
         g.login_failed = True
         # The same words whether the email is unknown or the password wrong: no account enumeration.
@@ -122,7 +121,6 @@ def logout():
     # session ends on the server too: a copy of the cookie no longer works.
     if current_user.is_authenticated:
         sessions.end(current_user.session_key)
-        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")
@@ -150,7 +148,6 @@ def register():
             send_email(accounts.normalise_email(form.email.data), "Confirm your email address",
                        render_template("auth/email/confirm_registration.txt", name=form.full_name.data.strip(),
                                        link=public_url("auth.register_confirm", token=token)))
-        db.session.commit()
         return render_template("auth/register_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
 
@@ -176,7 +173,6 @@ def register_confirm(token: str):
                    render_template("auth/email/registered.txt", user=user))
         _sign_in(user)
         eligibility.restore(registration.carried)  # when the link is opened in another browser
-        db.session.commit()
         flash("Your account has been created", "success")
         return redirect(_safe_path(registration.next, url_for("organisations.mine")))
     return render_template("auth/register_password.html", form=form, registration=registration)
@@ -197,7 +193,6 @@ def sign_out_everywhere():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         sessions.end_all(user, "signed out of every device")
-        db.session.commit()
         logout_user()
         session.clear()
         flash("You have signed out of every device, including this one", "success")
@@ -219,7 +214,6 @@ def change_password():
             accounts.change_password(user, form.new_password.data)
             # This browser stays signed in with a new session; all others are signed out.
             _sign_in(user, second_factor)
-            db.session.commit()
             flash("Your password has been changed. Other devices have been signed out", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -243,7 +237,6 @@ def reset_request():
                     link=public_url("auth.reset_password", token=token),
                 ),
             )
-            db.session.commit()
         # The same page whether or not the account exists.
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
@@ -261,7 +254,6 @@ def reset_password(token: str):
         accounts.change_password(check.user, form.new_password.data, action="user.password_reset")
         # An emailed link proves the inbox, not the second factor: that is still asked for.
         response = _signed_in(check.user, url_for("main.home"))
-        db.session.commit()
         flash("Your password has been set" + ("" if check.user.needs_second_factor else " and you are signed in"),
               "success")
         return response

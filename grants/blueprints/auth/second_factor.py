@@ -10,8 +10,8 @@ from grants.blueprints.auth import bp, pending
 from grants.blueprints.auth.forms import AuthenticatorAppForm, SecondFactorCodeForm
 from grants.extensions import db, limiter
 from grants.forms import ConfirmForm
-from grants.interfaces import second_factor
-from grants.interfaces.second_factor import SecondFactorError
+from grants.interfaces.auth import second_factor
+from grants.interfaces.auth.second_factor import SecondFactorError
 from grants.models.accounts import User
 from grants.permissions import login_required, public
 
@@ -64,11 +64,11 @@ def second_step():
         try:
             method = second_factor.check_code(user, form.code.data)
         except SecondFactorError as error:
+            db.session.rollback()
             g.second_factor_failed = True
             form.code.errors.append(str(error))
         else:
             target = pending.complete(user, method)
-            db.session.commit()
             if method == "recovery_code":
                 left = second_factor.unused_recovery_codes(user)
                 flash(f"You used a recovery code. You have {left} left: make new ones from your account page "
@@ -101,7 +101,6 @@ def passkey_sign_in():
         g.second_factor_failed = True
         return _json_error(str(error))
     target = pending.complete(user, "passkey")
-    db.session.commit()
     return jsonify({"redirect": target})
 
 
@@ -155,11 +154,11 @@ def set_up_app():
         try:
             second_factor.confirm_totp(user, secret, form.code.data)
         except SecondFactorError as error:
+            db.session.rollback()
             form.code.errors.append(str(error))
         else:
             session.pop(SETUP_SECRET, None)
             target = _after_setting_up(user, part_way, "totp")
-            db.session.commit()
             flash("Your authenticator app is set up. You will use it each time you sign in", "success")
             return redirect(target)
     uri = second_factor.totp_uri(user, secret)
@@ -189,7 +188,6 @@ def add_passkey():
     except SecondFactorError as error:
         return _json_error(str(error))
     target = _after_setting_up(user, part_way, "passkey")
-    db.session.commit()
     flash("Your passkey is set up. You will use it each time you sign in", "success")
     return jsonify({"redirect": target})
 
@@ -213,7 +211,6 @@ def recovery_codes():
         return redirect(url_for("auth.two_factor"))
     if form.validate_on_submit():
         codes = second_factor.new_recovery_codes(user)
-        db.session.commit()
         # Shown in this response only: never stored as they are, nor put in a cookie.
         return render_template("auth/recovery_codes_new.html", codes=codes)
     return render_template("auth/recovery_codes.html", form=form, unused=second_factor.unused_recovery_codes(user))
@@ -235,7 +232,6 @@ def remove_app():
         else:
             second_factor.remove_totp(user)
             _forget_codes_without_factors(user)
-            db.session.commit()
             flash("Your authenticator app has been removed", "success")
     return redirect(url_for("auth.two_factor"))
 
@@ -253,7 +249,6 @@ def remove_passkey(passkey_id: int):
         else:
             second_factor.remove_passkey(user, passkey_id)
             _forget_codes_without_factors(user)
-            db.session.commit()
             flash("The passkey has been removed", "success")
     return redirect(url_for("auth.two_factor"))
 

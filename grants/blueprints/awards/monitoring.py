@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from grants.blueprints.awards import bp
 from grants.extensions import db
-from grants.interfaces import monitoring
-from grants.interfaces.awards import AWARD_MANAGERS, AWARD_VIEWERS
+from grants.interfaces.awards import monitoring
+from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS
 from grants.models.awards import ReturnStatus
 from grants.permissions import role_required
 from grants.return_form.review import ReviewForm
@@ -49,12 +49,12 @@ def review_return(award_id: int, return_id: int):
         outcome = monitoring.review_return(monitoring_return, current_user._get_current_object(),
                                            form.rating_value(), form.comments.data, form.decision.data)
     except monitoring.ReturnError as error:
+        db.session.rollback()
         if error.field in form:
             form[error.field].errors = [*form[error.field].errors, str(error)]
         else:
             form.form_errors.append(str(error))
         return _review_page(monitoring_return, form)
-    db.session.commit()
     flash(_outcome_message(monitoring_return, outcome), "success")
     return redirect(back)
 

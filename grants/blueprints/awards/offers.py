@@ -15,9 +15,9 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import ExtendForm, OfferForm, WithdrawForm, attach, award_data
 from grants.extensions import db
 from grants.formatting import LONDON, long_date, london_datetime, money
-from grants.interfaces import award_offers, awards
-from grants.interfaces.applications import APPLICATION_STAFF
-from grants.interfaces.awards import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, AwardTerms, StaleAward
+from grants.interfaces.awards import offers as award_offers, awarding as awards
+from grants.interfaces.applications.submission import APPLICATION_STAFF
+from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, AwardTerms, StaleAward
 from grants.mail import send_email
 from grants.models.awards import AwardStatus, MonitoringFrequency
 from grants.permissions import role_required
@@ -95,7 +95,6 @@ def new(application_id: int):
         else:
             _tell_grantee(award, f"Grant offer for {application.reference}: please accept by "
                           f"{long_date(award.offer_deadline)}", "awards/email/offer.txt")
-            db.session.commit()
             flash(f"{application.organisation.name} has been offered {money(award.amount)} and emailed a link "
                   "to accept it", "success")
             return redirect(url_for("awards.show", award_id=award.id))
@@ -156,7 +155,6 @@ def edit(award_id: int):
             if changed:
                 _tell_grantee(award, f"Your grant offer for {application.reference} has changed",
                               "awards/email/offer_changed.txt")
-            db.session.commit()
             flash("The offer has been changed and the organisation emailed" if changed else "Nothing was changed",
                   "success")
             return redirect(url_for("awards.show", award_id=award_id))
@@ -239,7 +237,6 @@ def extend(award_id: int):
         else:
             _tell_grantee(award, f"More time to accept your grant offer for {award.application.reference}",
                           "awards/email/extended.txt")
-            db.session.commit()
             flash(f"The offer can now be accepted until {london_datetime(award.offer_deadline)}. "
                   "The organisation has been emailed", "success")
             return redirect(url_for("awards.show", award_id=award_id))
@@ -262,7 +259,6 @@ def withdraw(award_id: int):
         else:
             _tell_grantee(award, f"Your grant offer for {award.application.reference} has been withdrawn",
                           "awards/email/withdrawn.txt")
-            db.session.commit()
             flash(f"The offer to {award.organisation.name} has been withdrawn and its {money(award.amount)} "
                   "returned to the round's budget. The organisation has been emailed", "success")
             return redirect(url_for("awards.show", award_id=award_id))

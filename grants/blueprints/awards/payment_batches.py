@@ -16,8 +16,8 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.payment_forms import PaymentForm
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces import payment_batches as batches
-from grants.interfaces import payments
+from grants.interfaces.awards import payment_batches as batches
+from grants.interfaces.awards import payments
 from grants.permissions import role_required
 
 NONE_CHOSEN = {"approve": "Select the instalments to approve", "pay": "Select the instalments to record as paid"}
@@ -76,7 +76,6 @@ def approve_batch():
         chosen = batches.chosen_instalments(ids)
         return _page("approve", "check", chosen, problems)
     total = batches.batch_total(chosen)
-    db.session.commit()
     flash(f"{_plural(len(chosen))} approved for payment, {money(total)} in all", "success")
     return redirect(url_for("awards.payments", _anchor="approved"))
 
@@ -110,7 +109,6 @@ def pay_batch():
     for instalment in chosen:
         batches.tell_grantee_paid(instalment)
     total = batches.batch_total(chosen)
-    db.session.commit()
     flash(f"{_plural(len(chosen))} recorded as paid, {money(total)} in all. Each grantee has been emailed",
           "success")
     return redirect(url_for("awards.payments", _anchor="paid"))

@@ -7,7 +7,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from grants.forms import DateInputField, DateRequired, GovForm, submit
-from grants.interfaces.payments import HOLD_REASON_MAX_CHARACTERS, REFERENCE_MAX_CHARACTERS
+from grants.interfaces.awards.payments import HOLD_REASON_MAX_CHARACTERS, REFERENCE_MAX_CHARACTERS
 
 
 class PaymentForm(GovForm):

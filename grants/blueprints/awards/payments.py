@@ -12,8 +12,8 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.payment_forms import HoldForm, PaymentForm
 from grants.extensions import db
 from grants.formatting import long_date, money
-from grants.interfaces import payment_batches, payments
-from grants.interfaces.awards import AwardError, award_for_staff
+from grants.interfaces.awards import payment_batches, payments
+from grants.interfaces.awards.awarding import AwardError, award_for_staff
 from grants.permissions import role_required
 
 INSTALMENT_URL = "/<int:award_id>/instalments/<int:instalment_id>"
@@ -72,7 +72,6 @@ def approve_instalment(award_id: int, instalment_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return _back("due")
-    db.session.commit()
     flash(f"{payments.describe(instalment)} ({money(instalment.amount)}) approved for payment", "success")
     return _back("due")
 
@@ -96,7 +95,6 @@ def pay_instalment(award_id: int, instalment_id: int):
             problem = _payment_problem(instalment)
         else:
             payment_batches.tell_grantee_paid(instalment)
-            db.session.commit()
             flash(f"{payments.describe(instalment)}: payment of {money(instalment.amount)} on "
                   f"{long_date(instalment.paid_on)} recorded. {instalment.award.organisation.name} has been emailed",
                   "success")
@@ -133,7 +131,6 @@ def hold_instalment(award_id: int, instalment_id: int):
             _attach(form, refused)
             problem = _hold_problem(instalment)
         else:
-            db.session.commit()
             flash(f"{payments.describe(instalment)} is on hold. It cannot be approved or paid until you release it",
                   "success")
             return _back("held")
@@ -159,7 +156,6 @@ def release_instalment(award_id: int, instalment_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return _back("held")
-    db.session.commit()
     flash(f"{payments.describe(instalment)} released from hold", "success")
     return _back("held")
 

@@ -13,8 +13,8 @@ from grants import open_data
 from grants.blueprints.awards import bp
 from grants.exports import threesixtygiving
 from grants.forms import GovForm, page_arg
-from grants.interfaces import portfolio, portfolio_awards
-from grants.interfaces.awards import AWARD_VIEWERS
+from grants.interfaces.awards import portfolio, portfolio_awards
+from grants.interfaces.awards.awarding import AWARD_VIEWERS
 from grants.permissions import role_required
 
 

@@ -11,9 +11,9 @@ from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from grants.forms import DateInputField, GovForm, MoneyField, submit
-from grants.interfaces.awards import REASON_MAX_CHARACTERS
-from grants.interfaces.payments import REFERENCE_MAX_CHARACTERS
-from grants.interfaces.variations import ACTIVITIES_MAX_CHARACTERS
+from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS
+from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS
+from grants.interfaces.awards.variations import ACTIVITIES_MAX_CHARACTERS
 from grants.models.awards import VariationKind
 
 

@@ -10,8 +10,8 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.variation_forms import ClosureForm, DecisionForm, RepaymentForm, VariationForm, attach
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces import closure, variations
-from grants.interfaces.awards import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, award_for_staff
+from grants.interfaces.awards import closure, variations
+from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, award_for_staff
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus
@@ -64,7 +64,6 @@ def new_variation(award_id: int):
             db.session.rollback()
             attach(form, refused)
         else:
-            db.session.commit()
             flash(f"{variation.kind.label} asked for. A grants officer can now approve or reject it", "success")
             return redirect(url_for("awards.variation", award_id=award.id, variation_id=variation.id))
     return render_template("awards/variation_new.html", award=award, form=form,
@@ -108,7 +107,6 @@ def decide_variation(award_id: int, variation_id: int):
         attach(form, refused)
         return _variation_page(award, variation, form)
     _email_decision(award, variation)
-    db.session.commit()
     flash(f"{variation.kind.label} {variation.status.value}. {award.organisation.name} has been emailed the decision",
           "success")
     return redirect(url_for("awards.variation", award_id=award.id, variation_id=variation.id))
@@ -142,7 +140,6 @@ def close(award_id: int):
             db.session.rollback()
             attach(form, refused)
         else:
-            db.session.commit()
             if repayment is None:
                 flash(f"{award.application.reference} closed with no underspend", "success")
             else:
@@ -183,7 +180,6 @@ def settle_repayment(award_id: int, repayment_id: int):
         db.session.rollback()
         attach(form, refused)
         return _repayment_page(award, repayment, form)
-    db.session.commit()
     flash(f"Repayment of {money(repayment.amount)} recorded as "
           f"{'received' if form.action.data == 'received' else 'not to be recovered'}", "success")
     return redirect(url_for("awards.repayment", award_id=award.id, repayment_id=repayment.id))

@@ -12,7 +12,7 @@ from grants.blueprints.cocommissioning import USERS, bp, charts
 from grants.blueprints.cocommissioning.display import number, pounds
 from grants.blueprints.cocommissioning.forms import SensitivityForm
 from grants.blueprints.cocommissioning.scenarios import COMPARE_MAX, COMPARE_MIN, render_index, service_label
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning_analysis import break_even, compare, drop_out, savings_over
 from grants.permissions import role_required
 

@@ -9,7 +9,7 @@ from flask import flash, redirect, send_file, url_for
 from grants.blueprints.cocommissioning import USERS, bp
 from grants.blueprints.cocommissioning.analysis import chosen_ids, compare_problem
 from grants.exports import cocommissioning_workbook
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning_analysis import run_remembered
 from grants.permissions import role_required
 

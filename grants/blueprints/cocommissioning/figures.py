@@ -9,7 +9,7 @@ from flask_login import current_user
 from grants.blueprints.cocommissioning import FIGURE_EDITORS, USERS, bp
 from grants.blueprints.cocommissioning.forms import AreaFiguresForm
 from grants.extensions import db
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.permissions import role_required
 
 PARTS = ("value", "source", "year", "assumption")
@@ -72,7 +72,6 @@ def edit_area(area_code: str):
                     if field:
                         problems.setdefault(field, message)
         else:
-            db.session.commit()
             flash(f"Figures for {area.name} saved. Saved scenarios keep the figures they were saved with", "success")
             return redirect(url_for("cocommissioning.figures"))
     return render_template("cocommissioning/area_edit.html", area=area, form=form, shown=shown, problems=problems,

@@ -2,7 +2,7 @@
 preferred option, and the sensitivity page's GET form.
 
 The forms read what was typed (pounds to pence, percentages); the rules (two partners for a joint
-option, weights adding up to 100%, a cap above its floor, ...) are grants.interfaces.cocommissioning's,
+option, weights adding up to 100%, a cap above its floor, ...) are grants.interfaces.cocommissioning.scenarios's,
 whose ScenarioInputError is shown on the field it names.
 """
 

@@ -12,8 +12,8 @@ from grants.blueprints.cocommissioning.display import contributions_summary, sav
 from grants.blueprints.cocommissioning.forms import PreferredForm, ScenarioForm, weight_field
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import cocommissioning as co
-from grants.interfaces.cocommissioning_areas import CASELOAD_KINDS
+from grants.interfaces.cocommissioning import scenarios as co
+from grants.interfaces.cocommissioning.areas import CASELOAD_KINDS
 from grants.modelling.cocommissioning_methods import BASES
 from grants.permissions import role_required
 
@@ -97,7 +97,6 @@ def new():
             db.session.rollback()
             show_problems(form, refused.problems)
         else:
-            db.session.commit()
             flash(f"{scenario.name} saved as version 1", "success")
             return redirect(url_for("cocommissioning.scenario", scenario_id=scenario.id))
     return render_template("cocommissioning/scenario_form.html", form=form, scenario=None, bases=BASES)
@@ -118,7 +117,6 @@ def edit(scenario_id: int):
             db.session.rollback()
             show_problems(form, refused.problems)
         else:
-            db.session.commit()
             flash(f"{revised.name} saved as version {revised.version}; version {scenario.version} is kept as it was",
                   "success")
             return redirect(url_for("cocommissioning.scenario", scenario_id=revised.id))
@@ -160,7 +158,6 @@ def copy(scenario_id: int):
         flash("The copy was not made: try again", "error")
         return redirect(url_for("cocommissioning.scenario", scenario_id=scenario_id))
     made = co.copy_scenario(scenario, _user())
-    db.session.commit()
     flash(f"{scenario.label} copied as {made.name}: change the copy without changing the original", "success")
     return redirect(url_for("cocommissioning.scenario", scenario_id=made.id))
 
@@ -173,7 +170,6 @@ def mark_preferred(scenario_id: int):
     if not form.validate_on_submit():
         return render_scenario(scenario, form)
     co.mark_preferred(scenario, form.note.data, _user())
-    db.session.commit()
     flash(f"{scenario.name} is now the preferred option", "success")
     return redirect(url_for("cocommissioning.scenario", scenario_id=scenario_id))
 
@@ -184,7 +180,6 @@ def clear_preferred(scenario_id: int):
     scenario = co.get_scenario(scenario_id)
     if ConfirmForm().validate_on_submit():
         co.clear_preferred(scenario, _user())
-        db.session.commit()
         flash(f"{scenario.name} is no longer the preferred option", "success")
     else:
         flash("Nothing was changed: try again", "error")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event
 
-from grants.interfaces.deadlines import Deadline
+from grants.interfaces.deadlines.dates import Deadline
 from grants.links import public_url
 
 PRODUCT_ID = "-//Office of the Police and Crime Commissioner for Devon and Cornwall//Commissioners Grants//EN"

@@ -13,9 +13,8 @@ from flask_login import current_user
 
 from grants.blueprints.deadlines import bp
 from grants.blueprints.deadlines.calendar import feed as calendar_feed
-from grants.extensions import db
 from grants.formatting import london_today
-from grants.interfaces import deadlines
+from grants.interfaces.deadlines import dates as deadlines
 from grants.links import public_url
 from grants.permissions import public, role_required
 
@@ -46,7 +45,6 @@ def index():
 def new_calendar():
     """A new secret address, shown on the page this once (only its digest is kept)."""
     token = deadlines.new_feed_token(current_user._get_current_object())
-    db.session.commit()
     return _page(new_address=public_url("deadlines.feed", token=token))
 
 
@@ -54,7 +52,6 @@ def new_calendar():
 @role_required(*deadlines.DEADLINE_USERS)
 def stop_calendar():
     if deadlines.stop_feed(current_user._get_current_object()):
-        db.session.commit()
         flash("Your calendar feed has stopped. Its address no longer works", "success")
     else:
         flash("You have no calendar feed to stop", "error")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from grants.blueprints.grantee import bp
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import monitoring
+from grants.interfaces.awards import monitoring
 from grants.models.accounts import Role
 from grants.permissions import role_required
 from grants.return_form.sections import BY_KEY, SECTIONS, raw_answers, section_answers
@@ -73,9 +73,9 @@ def return_section(award_id: int, return_id: int, section_key: str):
         monitoring.save_section(monitoring_return, section, raw_answers(request.form), current_user._get_current_object(),
                                 complete)
     except monitoring.ReturnError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return redirect(_task_list_url(monitoring_return))
-    db.session.commit()
     if SAVE_FOR_LATER in request.form:
         flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time", "success")
         return redirect(_task_list_url(monitoring_return))
@@ -135,8 +135,8 @@ def submit_return(award_id: int, return_id: int):
     try:
         monitoring.submit_return(monitoring_return, plan, current_user._get_current_object())
     except monitoring.ReturnError as error:
+        db.session.rollback()
         return _check_page(monitoring_return, plan, [monitoring.Problem(str(error))], submit_failed=True)
-    db.session.commit()
     flash(f"Monitoring return {monitoring_return.number} has been submitted. Your grants officer will review it",
           "success")
     return redirect(_task_list_url(monitoring_return))

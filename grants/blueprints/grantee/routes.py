@@ -11,8 +11,9 @@ from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces import award_offers, awards, next_step
-from grants.interfaces.awards import AwardError
+from grants.interfaces.awards import offers as award_offers, awarding as awards
+from grants.interfaces.main import next_step
+from grants.interfaces.awards.awarding import AwardError
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus
@@ -60,7 +61,6 @@ def offer(award_id: int):
             status = awards.effective_status(award)
         else:
             _tell_officer(award)
-            db.session.commit()
             flash(f"You have accepted the grant of {money(award.amount)} on behalf of {award.organisation.name}. "
                   "Keep a copy of the agreement: you can print it from the offer page", "success")
             return redirect(url_for("grantee.show", award_id=award_id))

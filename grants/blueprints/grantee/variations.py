@@ -10,8 +10,8 @@ from grants.links import public_url
 from grants.blueprints.awards.variation_forms import VariationForm, attach
 from grants.blueprints.grantee import bp
 from grants.extensions import db
-from grants.interfaces import variations
-from grants.interfaces.awards import AwardError, award_for_member
+from grants.interfaces.awards import variations
+from grants.interfaces.awards.awarding import AwardError, award_for_member
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus
@@ -33,7 +33,6 @@ def new_variation(award_id: int):
             attach(form, refused)
         else:
             _email_officer(award, variation)
-            db.session.commit()
             flash("Your request has been sent. Your grants officer will approve or reject it, and you will be "
                   "emailed the decision", "success")
             return redirect(url_for("grantee.variation", award_id=award.id, variation_id=variation.id))

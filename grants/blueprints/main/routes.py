@@ -10,8 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from grants import readiness
 from grants.blueprints.main import bp
 from grants.extensions import db
-from grants.interfaces import home as home_panels
-from grants.interfaces import rounds
+from grants.interfaces.main import home as home_panels
+from grants.interfaces.rounds import funding_rounds as rounds
 from grants.permissions import login_required, public
 
 

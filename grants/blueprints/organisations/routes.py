@@ -14,8 +14,8 @@ from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
 from grants.forms import ConfirmForm, page_arg
 from grants.extensions import db
-from grants.interfaces import applications as apps
-from grants.interfaces import organisations as orgs
+from grants.interfaces.applications import submission as apps
+from grants.interfaces.organisations import membership as orgs
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.rounds import FundingRound
@@ -67,7 +67,6 @@ def create():
                 remember(chosen.id, answers, eligible=False)
             else:
                 application = apps.start_application(chosen, user)
-        db.session.commit()
         if application is not None:
             flash(f"{organisation.name} has been set up and your application to {chosen.name} has started",
                   "success")
@@ -121,7 +120,6 @@ def edit(organisation_id: int):
         form.legal_type.data = organisation.legal_type.value
     if form.validate_on_submit():
         changed = orgs.update_organisation(organisation, form.organisation_values())
-        db.session.commit()
         flash("Your changes have been saved" if changed else "Nothing was changed", "success")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=organisation)
@@ -143,6 +141,7 @@ def invite(organisation_id: int):
         try:
             token = orgs.invite_member(organisation, form.email.data, current_user._get_current_object())
         except orgs.InviteProblem as problem:
+            db.session.rollback()
             form.email.errors.append(str(problem))
         else:
             send_email(
@@ -155,7 +154,6 @@ def invite(organisation_id: int):
                     link=public_url("invites.accept", token=token),
                 ),
             )
-            db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
     return _show_page(organisation, form)
@@ -167,7 +165,6 @@ def revoke_invite(organisation_id: int, invite_id: int):
     organisation = _membership(organisation_id)
     invite = orgs.invite_for(organisation, invite_id)
     if orgs.revoke_invite(invite):
-        db.session.commit()
         flash(f"Invitation to {invite.email} withdrawn", "success")
     else:
         flash(f"The invitation to {invite.email} was already accepted or withdrawn", "info")
@@ -186,9 +183,9 @@ def accept(token: str):
         try:
             orgs.accept_invite(invite, user)
         except orgs.InviteProblem:
+            db.session.rollback()
             pass  # shown below
         else:
-            db.session.commit()
             flash(f"You have joined {invite.organisation.name}", "success")
             return redirect(url_for("organisations.show", organisation_id=invite.organisation_id))
     # Said before the button is pressed too: a used, withdrawn or expired link offers no button.

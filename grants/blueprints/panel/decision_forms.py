@@ -11,9 +11,9 @@ from wtforms import ValidationError
 from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
-from grants.forms import MAGNITUDE, GovForm, MoneyField, WholeNumberField, submit
-from grants.interfaces.decisions import REASON_MAX_CHARACTERS
-from grants.interfaces.feedback import FEEDBACK_MAX_CHARACTERS
+from grants.forms import MAGNITUDE, GovForm, MoneyField, WholeNumberField, submit, without_nul
+from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS
+from grants.interfaces.panel.feedback import FEEDBACK_MAX_CHARACTERS
 from grants.models.rounds import FundingRound
 
 # Far more bids than a round ever has; stops numbers the solver has no use for.
@@ -45,7 +45,7 @@ class DecimalText(StringField):
 
     def process_formdata(self, valuelist):
         self.raw_text = valuelist[0] if valuelist else ""
-        text = self.raw_text.replace("\x00", "").strip().rstrip("%").strip()
+        text = without_nul(self.raw_text).strip().rstrip("%").strip()
         self.data = None
         if not text:
             return

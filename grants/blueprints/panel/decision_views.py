@@ -18,8 +18,8 @@ from grants.blueprints.panel.decision_forms import (
 )
 from grants.extensions import db
 from grants.forms import page_arg, record_id
-from grants.interfaces import decisions, panel
-from grants.interfaces import feedback as bid_feedback  # the feedback view is named feedback
+from grants.interfaces.panel import decisions, assignment as panel
+from grants.interfaces.panel import feedback as bid_feedback  # the feedback view is named feedback
 from grants.interfaces.paging import Page
 from grants.models.accounts import Role
 from grants.permissions import role_required
@@ -136,7 +136,6 @@ def run_recommendation(round_id: int):
         db.session.rollback()
         _attach(form, refused)
         return _recommendation_page(funding_round, form)
-    db.session.commit()
     if record.result["optimum"] is None:
         flash("The recommendation was run, but the rules cannot all be met: see which below", "error")
     else:
@@ -182,7 +181,6 @@ def decision(round_id: int):
             db.session.rollback()
             _attach(form, refused)
         else:
-            db.session.commit()
             flash("The funding decisions have been approved. The grants team can now publish feedback to "
                   "applicants", "success")
             return redirect(url_for("panel.decision", round_id=round_id))
@@ -214,7 +212,6 @@ def feedback(round_id: int, bid_id: int):
                 db.session.rollback()
                 _attach(form, refused)
             else:
-                db.session.commit()
                 flash(f"Feedback {'updated' if updating else 'published'}. "
                       f"{application.organisation.name} has been emailed that it is ready", "success")
                 return redirect(url_for("panel.feedback", round_id=round_id, bid_id=bid_id))

@@ -17,8 +17,9 @@ from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, S
 from grants.extensions import db
 from grants.formatting import london_datetime
 from grants.forms import page_arg
-from grants.interfaces import member_queue, score_sheets
-from grants.interfaces import documents, panel
+from grants.interfaces.panel import queue as member_queue, score_sheets
+from grants.interfaces.applications import documents
+from grants.interfaces.panel import assignment as panel
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
 from grants.permissions import role_required
@@ -139,7 +140,6 @@ def declare(bid_id: int):
         db.session.rollback()
         form.form_errors.append(str(problem))
         return _declaration_page(application, form)
-    db.session.commit()
     if found.conflicted:
         flash(f"You have declared a conflict of interest for {application.reference}. You will not score it", "success")
         return redirect(url_for("panel.queue"))
@@ -198,7 +198,6 @@ def score(bid_id: int):
         db.session.rollback()
         form.form_errors.append(str(problem))
         return _score_page(application, rubric, form)
-    db.session.commit()
     if result.errors:  # submission refused: what was typed is kept as a draft
         form.add_errors(result.errors, values)
         return _score_page(application, rubric, form, draft_kept=True)

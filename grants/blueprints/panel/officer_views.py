@@ -19,10 +19,10 @@ from grants.blueprints.panel.officer_forms import (
 from grants.exports import scoring as scoring_export
 from grants.extensions import db
 from grants.forms import ConfirmForm, page_arg
-from grants.interfaces import panel_results
-from grants.interfaces import panel, panel_membership, panel_reports, panel_standing
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.panel import assignment as panel, membership as panel_membership, reports as panel_reports, standing as panel_standing
 from grants.interfaces.paging import Page
-from grants.interfaces.panel import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
+from grants.interfaces.panel.assignment import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
 from grants.models.rounds import RoundState
 from grants.permissions import role_required
 
@@ -81,9 +81,9 @@ def settings(round_id: int):
             funding_round, form.scorers_per_bid.data, form.aggregation.data, form.normalise.data == "yes", _officer()
         )
     except PanelError as error:
+        db.session.rollback()
         form.scorers_per_bid.errors.append(str(error))
         return _round_page(funding_round, settings_form=form, form=form)
-    db.session.commit()
     flash("Panel settings saved", "success")
     return _back_to_round(funding_round, "settings")
 
@@ -103,9 +103,9 @@ def add_member(round_id: int):
         try:
             panel.add_member(funding_round, user, _officer())
         except PanelError as error:
+            db.session.rollback()
             problem = str(error)
         else:
-            db.session.commit()
             flash(f"{user.full_name} added to the panel", "success")
             return _back_to_round(funding_round, "members")
     if funding_round.state() is RoundState.DECIDED:
@@ -152,7 +152,6 @@ def choose_members(round_id: int):
         db.session.rollback()
         form.members.errors.append(str(error))
         return _members_page(funding_round, form)
-    db.session.commit()
     if change.added or change.removed:
         said = [f"{user.full_name} added" for user in change.added]
         said += [f"{user.full_name} removed" for user in change.removed]
@@ -177,9 +176,9 @@ def remove_member(round_id: int, user_id: int):
     try:
         panel.remove_member(funding_round, user, _officer())
     except PanelError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return _back_to_round(funding_round, "members")
-    db.session.commit()
     flash(f"{user.full_name} removed from the panel", "success")
     return _back_to_round(funding_round, "members")
 
@@ -212,9 +211,9 @@ def run_assignment(round_id: int):
     try:
         plan = panel.run_assignment(funding_round, _officer())
     except PanelError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return _back_to_grid(funding_round)
-    db.session.commit()
     if plan.shortfalls:
         flash(f"Bids assigned. {len(plan.shortfalls)} bid{'s' if len(plan.shortfalls) != 1 else ''} could not get "
               f"{funding_round.scorers_per_bid} scorers: see the bids short of scorers", "success")
@@ -236,9 +235,9 @@ def _change_assignment(round_id: int, bid_id: int, change, done: str):
     try:
         change(application, user, _officer())
     except PanelError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return _back_to_grid(funding_round, f"bid-{application.id}")
-    db.session.commit()
     flash(done.format(member=user.full_name, reference=application.reference), "success")
     return _back_to_grid(funding_round, f"bid-{application.id}")
 
@@ -336,9 +335,9 @@ def moderate(round_id: int, bid_id: int):
     try:
         panel_results.moderate(application, form.score.data, form.reason.data, _officer())
     except PanelError as error:
+        db.session.rollback()
         form.score.errors.append(str(error))
         return _bid_page(funding_round, application, form)
-    db.session.commit()
     flash(f"Moderated score {form.score.data} saved for {application.reference}", "success")
     return back
 

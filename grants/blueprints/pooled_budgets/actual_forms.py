@@ -5,7 +5,7 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from grants.forms import GovForm, MoneyField, submit
-from grants.interfaces.pooled_figures import FigureRow, YearFigures, input_name
+from grants.interfaces.pooled_budgets.figures import FigureRow, YearFigures, input_name
 
 
 class FiguresForm(GovForm):

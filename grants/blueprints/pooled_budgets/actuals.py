@@ -10,9 +10,9 @@ from grants.blueprints.pooled_budgets import bp
 from grants.blueprints.pooled_budgets.actual_forms import CloseYearForm, FiguresForm, figure_rows
 from grants.blueprints.pooled_budgets.year_chart import year_chart
 from grants.extensions import db
-from grants.interfaces import pooled_figures as figures_of
+from grants.interfaces.pooled_budgets import figures as figures_of
 from grants.modelling.pooled import pounds
-from grants.interfaces.pooled_figures import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, StaleFigures
+from grants.interfaces.pooled_budgets.figures import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, StaleFigures
 from grants.permissions import role_required
 
 YEAR_URL = "/<int:agreement_id>/years/<int:year>"
@@ -54,7 +54,6 @@ def edit_figures(agreement_id: int, year: int):
             db.session.rollback()
             typed, problems = request.form, refused.errors or {"": str(refused)}
         else:
-            db.session.commit()
             flash(f"{figures.label} figures saved: {saved.describe()}", "success")
             return redirect(url_for("pooled_budgets.year", agreement_id=agreement.id, year=year))
     return _render("pooled_budgets/year_figures.html", agreement=agreement, figures=figures, form=form,
@@ -77,7 +76,6 @@ def close_year(agreement_id: int, year: int):
             else:
                 form.form_errors.append(str(refused))
         else:
-            db.session.commit()
             flash(f"{figures_of.year_label(year)} closed: outturn £{year_end.outturn:,.2f}", "success")
             return redirect(url_for("pooled_budgets.year", agreement_id=agreement.id, year=year))
     return _render("pooled_budgets/year_close.html", agreement=agreement, form=form,

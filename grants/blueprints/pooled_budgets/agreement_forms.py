@@ -1,7 +1,7 @@
 """Forms for pooled-budget agreements, partners, a year's contributions and the risk share.
 
 The forms check what was typed; the rules (host a partner, years in order, contributions adding up
-to the agreed total) are grants.interfaces.pooled_budgets', whose PooledError is shown on its field.
+to the agreed total) are grants.interfaces.pooled_budgets.agreements', whose PooledError is shown on its field.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SelectMu
 from wtforms.validators import InputRequired, ValidationError
 
 from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, submit
-from grants.interfaces.pooled_budgets import PooledError, year_label
+from grants.interfaces.pooled_budgets.agreements import PooledError, year_label
 from grants.models.pooled_budgets import AgreementStatus, PartnerKind, RiskShareRule
 
 LEGAL_BASES = [

@@ -21,9 +21,9 @@ from grants.blueprints.pooled_budgets.agreement_forms import (
     percent,
 )
 from grants.extensions import db
-from grants.interfaces import pooled_partners
-from grants.interfaces import pooled_budgets as pooled
-from grants.interfaces.pooled_budgets import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, year_label
+from grants.interfaces.pooled_budgets import partners as pooled_partners
+from grants.interfaces.pooled_budgets import agreements as pooled
+from grants.interfaces.pooled_budgets.agreements import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, year_label
 from grants.modelling.pooled import pounds
 from grants.models.accounts import Role
 from grants.models.pooled_budgets import ContributionBasis, InstalmentProfile, RiskShareRule
@@ -65,7 +65,6 @@ def new():
             db.session.rollback()
             attach(form, refused)
         else:
-            db.session.commit()
             flash(f"Agreement {agreement.reference} created: now set each year’s contributions", "success")
             return redirect(url_for("pooled_budgets.agreement", agreement_id=agreement.id))
     return render_template("pooled_budgets/agreement_form.html", form=form, agreement=None)
@@ -104,7 +103,6 @@ def edit(agreement_id: int):
             else:
                 attach(form, refused)
         else:
-            db.session.commit()
             flash(f"Agreement {agreement.reference} saved", "success")
             return redirect(url_for("pooled_budgets.agreement", agreement_id=agreement.id))
     return render_template("pooled_budgets/agreement_form.html", form=form, agreement=agreement)
@@ -133,7 +131,6 @@ def contributions(agreement_id: int, year: int):
                 if refused.stale:
                     entered = None  # show the newer figures (and their versions), not what was typed
             else:
-                db.session.commit()
                 flash(f"Contributions for {year_label(year)} saved", "success")
                 return redirect(url_for("pooled_budgets.agreement", agreement_id=agreement_id))
     saved = {c.partner_id: c for c in agreement.contributions if c.year == year}
@@ -217,7 +214,6 @@ def risk_share(agreement_id: int):
                 agreement = pooled.agreement_or_404(agreement_id)
                 form.form_errors.append(_linked(refused))
             else:
-                db.session.commit()
                 flash("Risk share saved", "success")
                 return redirect(url_for("pooled_budgets.agreement", agreement_id=agreement_id))
     return render_template("pooled_budgets/agreement_risk_share.html", agreement=agreement, form=form,
@@ -241,7 +237,6 @@ def add_partner():
             db.session.rollback()
             attach(form, refused)
         else:
-            db.session.commit()
             flash(f"{partner.name} added", "success")
             return redirect(url_for("pooled_budgets.partners"))
     return _partners_page(form)

@@ -11,8 +11,8 @@ from grants.blueprints.pooled_budgets import bp
 from grants.exports import pooled_workbook
 from grants.extensions import db
 from grants.forms import GovForm, submit
-from grants.interfaces import pooled_import
-from grants.interfaces.pooled_budgets import POOLED_VIEWERS, agreement_or_404, list_agreements
+from grants.interfaces.pooled_budgets import imports as pooled_import
+from grants.interfaces.pooled_budgets.agreements import POOLED_VIEWERS, agreement_or_404, list_agreements
 from grants.models.accounts import Role
 from grants.models.pooled_budgets import AgreementStatus
 from grants.models.types import utcnow
@@ -91,7 +91,6 @@ def import_actuals(agreement_id: int):
             db.session.rollback()
             problems = result.problems
         else:
-            db.session.commit()
             flash(result.message, "success")
             return redirect(url_for("pooled_budgets.import_actuals", agreement_id=agreement.id))
     return render_template("pooled_budgets/import_actuals.html", agreement=agreement, form=form, problems=problems)

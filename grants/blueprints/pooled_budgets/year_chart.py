@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grants.blueprints.cocommissioning import charts
-from grants.interfaces.pooled_budgets import pence
-from grants.interfaces.pooled_figures import YearFigures
+from grants.interfaces.pooled_budgets.agreements import pence
+from grants.interfaces.pooled_budgets.figures import YearFigures
 from grants.models.pooled_budgets import month_start
 from grants.modelling.pooled import MONTHS, pounds
 

@@ -13,7 +13,7 @@ from grants.blueprints.rounds.forms import LEGAL_TYPE_CHOICES
 from grants.eligibility import EligibilityAnswers
 from grants.formatting import money
 from grants.forms import GovForm, MoneyField, submit
-from grants.interfaces.rounds import WHOLE_AREA, area_text, joined, list_names
+from grants.interfaces.rounds.funding_rounds import WHOLE_AREA, area_text, joined, list_names
 from grants.models.organisations import LegalType
 from grants.models.rounds import FundingRound
 

@@ -28,7 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from grants.blueprints.rounds.uk_time import DateRequired, TimeField, moment_from_fields, uk_parts
 from grants.formatting import money
 from grants.forms import DateInputField, GovForm, MoneyField, WholeNumberField, submit
-from grants.interfaces.rounds import RoundChoices
+from grants.interfaces.rounds.funding_rounds import RoundChoices
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 from grants.models.rounds import FundingRound
 

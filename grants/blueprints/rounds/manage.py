@@ -12,7 +12,7 @@ from grants.blueprints.rounds.forms import ExtendForm, OverrideForm, RoundForm, 
 from grants.extensions import db
 from grants.formatting import london_datetime, money
 from grants.forms import ConfirmForm
-from grants.interfaces import rounds
+from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
 from grants.models.organisations import LegalType
 from grants.permissions import role_required
@@ -44,7 +44,6 @@ def create():
     form = RoundForm(choices=rounds.round_choices())
     if form.validate_on_submit():
         funding_round = rounds.create_round(form.values())
-        db.session.commit()
         flash(
             f"{funding_round.name} has been created as a draft. Publish it when it is ready",
             "success",
@@ -76,7 +75,7 @@ def edit(round_id: int):
         values = form.text_values() if frozen else form.values()
         try:
             changed = rounds.update_round(funding_round, values, form.loaded_version())
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except (rounds.EditConflict, StaleDataError):
             db.session.rollback()
             return _conflict(round_id, form, "rounds/form.html", frozen=frozen)
@@ -175,7 +174,7 @@ def publish(round_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             rounds.publish_round(funding_round)
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rounds.RoundProblem as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -198,7 +197,7 @@ def delete(round_id: int):
         name = funding_round.name
         try:
             rounds.delete_round(funding_round)
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rounds.RoundProblem as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -225,7 +224,7 @@ def extend(round_id: int):
     if funding_round.decided_at is None and form.validate_on_submit():
         try:
             rounds.extend_closing(funding_round, form.closes_at)
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rounds.RoundProblem as problem:
             db.session.rollback()
             form.closes_on.errors = [*form.closes_on.errors, str(problem)]
@@ -255,7 +254,7 @@ def override(round_id: int):
             changed = rounds.override_rules(
                 funding_round, form.rule_values(), form.reason.data, form.loaded_version()
             )
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except (rounds.EditConflict, StaleDataError):
             db.session.rollback()
             return _conflict(round_id, form, "rounds/override.html")

@@ -15,7 +15,7 @@ from flask_login import current_user
 from grants.blueprints.rounds import bp
 from grants.blueprints.rounds.eligibility import EligibilityForm, eligibility_problems
 from grants.eligibility import EligibilityAnswers, remember, remembered
-from grants.interfaces import rounds
+from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
 from grants.permissions import public

@@ -3,7 +3,7 @@ description and scale, and a block for each criterion).
 
 The form checks what each box holds; whether the rubric is usable (weights adding up to 100%, a
 descriptor for every score, unique keys) is for ``scoring.validate_rubric`` to say, through
-``grants.interfaces.rubrics``, whose problems ``RubricForm.place`` puts on the fields to fix.
+``grants.interfaces.rubrics.editing``, whose problems ``RubricForm.place`` puts on the fields to fix.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from grants.forms import GovForm, WholeNumberField, submit
-from grants.interfaces.rubrics import (
+from grants.forms import GovForm, WholeNumberField, submit, without_nul
+from grants.interfaces.rubrics.editing import (
     CriterionDraft,
     Problem,
     RubricDraft,
@@ -37,7 +37,8 @@ KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 def _trim(value):
     # As GovForm trims its text; NUL is never meant, and PostgreSQL refuses it in text.
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    value = without_nul(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _name_field() -> StringField:

@@ -16,7 +16,7 @@ from grants.blueprints.rubrics import bp
 from grants.blueprints.rubrics.forms import HIGHEST_SCORE, MAX_CRITERIA, NewRubricForm, RubricForm, unsaved_rows
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import rubrics
+from grants.interfaces.rubrics import editing as rubrics
 from grants.models.accounts import Role
 from grants.permissions import role_required
 from scoring import DEFAULT_RUBRIC
@@ -52,7 +52,7 @@ def create():
     if form.validate_on_submit():
         try:
             rubric = rubrics.create_rubric(form.name.data, form.description.data or "", _officer())
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rubrics.RubricInvalid as invalid:
             db.session.rollback()
             form.name.errors = [*form.name.errors, *(problem.message for problem in invalid.problems)]
@@ -89,7 +89,7 @@ def edit(rubric_id: int):
         entered = form.draft()
         try:
             changed = rubrics.update_rubric(rubric, entered, _officer(), form.updated_from.data)
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rubrics.RubricFrozen:
             db.session.rollback()
             return _frozen(rubric, form, entered)
@@ -144,7 +144,7 @@ def new_version(rubric_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             copy = rubrics.new_version(rubric, _officer())
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except IntegrityError:  # someone else made the next version at the same moment
             db.session.rollback()
             flash("Someone else made a new version of this rubric at the same time. Try again", "error")
@@ -167,7 +167,7 @@ def delete(rubric_id: int):
         label = rubric.label
         try:
             rubrics.delete_rubric(rubric, _officer())
-            db.session.commit()
+            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rubrics.RubricError as problem:
             db.session.rollback()
             flash(str(problem), "error")

@@ -2,8 +2,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput,
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from grants.forms import GovForm, submit
-from grants.interfaces.screening import (
+from grants.forms import GovForm, submit, without_nul
+from grants.interfaces.screening.applications import (
     AMOUNT_BANDS,
     DEFAULT_SORT,
     QUESTION_MAX_CHARACTERS,
@@ -14,11 +14,6 @@ from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 
 SEARCH_MAX_CHARACTERS = 100
 REASON_MAX_CHARACTERS = 2_000
-
-
-def without_nul(value):
-    """Drop NUL characters, which PostgreSQL cannot store or compare (a 500 otherwise)."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _choose(label: str, any_text: str, choices: list[SelectChoice]) -> SelectField:

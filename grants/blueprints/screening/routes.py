@@ -11,8 +11,8 @@ from grants.blueprints.screening import bp
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
 from grants.exports import applications as application_export
 from grants.extensions import db
-from grants.interfaces import screening
-from grants.interfaces.applications import APPLICATION_STAFF
+from grants.interfaces.screening import applications as screening
+from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.mail import send_email
 from grants.models.applications import ApplicationStatus
 from grants.permissions import role_required
@@ -124,9 +124,9 @@ def screen(application_id: int):
     try:
         screening.screen(application, passed, form.reason.data, current_user._get_current_object())
     except screening.ScreeningConflict as conflict:
+        db.session.rollback()
         flash(str(conflict), "error")
         return _back_to(application)
-    db.session.commit()
     flash(
         f"{application.reference} passed screening and is now with the panel. "
         f"{application.organisation.name} has been emailed that it is eligible"
@@ -161,6 +161,5 @@ def ask_clarification(application_id: int):
             ),
         ),
     )
-    db.session.commit()
     flash(f"Question sent to {application.organisation.contact_email}", "success")
     return _back_to(application, "clarifications")

@@ -10,8 +10,8 @@ from grants.links import public_url
 from grants.blueprints.social_return import bp
 from grants.blueprints.social_return.calculator_forms import CalculatorForm
 from grants.exports import sroi_workbook
-from grants.interfaces import sroi_calculator as calculator
-from grants.interfaces.social_return import SROI_USERS, parameters_of
+from grants.interfaces.social_return import calculator
+from grants.interfaces.social_return.parameters import SROI_USERS, parameters_of
 from grants.modelling.social_return import compare_with_reported, estimate, pence_pounds, whole_pounds
 from grants.modelling.sroi_defaults import GDP_DEFLATOR, NATIONAL_FIGURES, devon_and_cornwall_preset
 from grants.modelling.sroi_parameters import (

@@ -1,7 +1,7 @@
 """The calculator's form, sent with GET so that its address is the shareable link.
 
 The client-group inputs (``clients-<group>``, ``completions-<group>``) are drawn by the page, one pair
-per group; ``grants.interfaces.sroi_calculator.parse_request`` reads and checks everything.
+per group; ``grants.interfaces.social_return.calculator.parse_request`` reads and checks everything.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovText
 from wtforms import RadioField, SelectChoice, SelectField, StringField
 
 from grants.forms import GovForm
-from grants.interfaces.sroi_calculator import PER_CLIENT, TOTAL, default_price_year
+from grants.interfaces.social_return.calculator import PER_CLIENT, TOTAL, default_price_year
 from grants.modelling.sroi_defaults import GDP_DEFLATOR
 
 

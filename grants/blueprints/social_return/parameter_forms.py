@@ -1,7 +1,7 @@
 """The form for changing a draft parameter set: one group of inputs per parameter, drawn by the page.
 
 This module reads what was typed (numbers, percentages for rates); the rules (low ≤ value ≤ high, a
-source unless the value is an assumption) are grants.interfaces.social_return's.
+source unless the value is an assumption) are grants.interfaces.social_return.parameters's.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from wtforms import HiddenField
 
 from grants.forms import GovForm, submit
-from grants.interfaces.social_return import SOURCE_FIELDS
+from grants.interfaces.social_return.parameters import SOURCE_FIELDS
 from grants.modelling.sroi_parameters import RATE_KEYS, ParameterSet, parameter_label
 
 NUMBER_PARTS = ("value", "low", "high")

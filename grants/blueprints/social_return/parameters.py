@@ -18,8 +18,8 @@ from grants.blueprints.social_return.parameter_forms import (
 )
 from grants.extensions import db
 from grants.forms import ConfirmForm
-from grants.interfaces import social_return as sroi
-from grants.interfaces.social_return import PUBLISHED_MESSAGE, SROI_ADMINS, SROI_USERS, SroiError
+from grants.interfaces.social_return import parameters as sroi
+from grants.interfaces.social_return.parameters import PUBLISHED_MESSAGE, SROI_ADMINS, SROI_USERS, SroiError
 from grants.modelling.sroi_defaults import GDP_DEFLATOR
 from grants.modelling.sroi_parameters import (
     CATEGORIES,
@@ -85,7 +85,6 @@ def copy_set(set_id: int):
     row = sroi.parameter_set_or_404(set_id)
     if ConfirmForm().validate_on_submit():
         copy = sroi.copy_set(row, _user())
-        db.session.commit()
         flash(f"{row.label} copied: version {copy.version} is a draft you can change", "success")
         return redirect(url_for("social_return.edit_set", set_id=copy.id))
     flash("The copy was not made: try again", "error")
@@ -125,7 +124,6 @@ def edit_set(set_id: int):
                     if target:
                         problems.setdefault(target, message)
         else:
-            db.session.commit()
             flash(f"{row.label} saved: {len(changed)} value{'' if len(changed) == 1 else 's'} changed"
                   if changed else f"{row.label}: nothing was changed", "success")
             return redirect(url_for("social_return.parameter_set", set_id=set_id))
@@ -156,6 +154,5 @@ def _change_status(set_id: int, change, done: str):
             db.session.rollback()
             flash(str(refused), "error")
         else:
-            db.session.commit()
             flash(f"{row.label} {done}", "success")
     return redirect(url_for("social_return.parameter_set", set_id=set_id))

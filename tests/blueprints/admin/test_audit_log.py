@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from grants.interfaces.audit_log import AuditFilter, search_events
+from grants.interfaces.admin.audit_log import AuditFilter, search_events
 from grants.models.audit import AuditEvent
 from tests.helpers import error_messages, page
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from grants import open_data
 from grants.extensions import db as _db
-from grants.interfaces import personal_data, portfolio_awards
+from grants.interfaces.admin import personal_data
+from grants.interfaces.awards import portfolio_awards
 from grants.mail import send_email
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus
@@ -46,7 +47,7 @@ def grantee(db):
     from grants import audit
 
     audit.record("user.signed_in", person, f"{person.email} signed in", actor=person)
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     sessions.start(person, None)
     _db.session.flush()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.interfaces import screening
+from grants.interfaces.screening import applications as screening
 from grants.models.applications import ApplicationStatus, Clarification
 from grants.models.audit import AuditEvent
 from grants.models.types import utcnow

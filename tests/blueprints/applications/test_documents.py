@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from grants.document_store import DocumentMissing, LocalDocumentStore, document_store
 from grants.extensions import db
-from grants.interfaces.documents import MAX_DOCUMENTS, content_disposition, missing_documents
+from grants.interfaces.applications.documents import MAX_DOCUMENTS, content_disposition, missing_documents
 from grants.models.applications import ApplicationDocument, ApplicationStatus, DocumentKind
 from grants.models.audit import AuditEvent
 from tests.factories import ApplicationFactory

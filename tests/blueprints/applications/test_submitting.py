@@ -72,7 +72,7 @@ class TestSubmitting:
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 1
 
     def test_references_count_up(self, applicant, ready, users, open_round):
-        from grants.interfaces.applications import submit
+        from grants.interfaces.applications.submission import submit
 
         other = ApplicationFactory(funding_round=open_round, organisation=users["org_b"])
         post(applicant, f"/applications/{ready.id}/submit")

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from werkzeug.security import check_password_hash
 
 from grants.extensions import db
-from grants.interfaces.accounts import get_user_by_email
+from grants.interfaces.auth.accounts import get_user_by_email
 from grants.models.accounts import Role, User
 from grants.models.mail import OutboxMessage
 from tests.factories import UserFactory

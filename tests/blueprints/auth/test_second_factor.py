@@ -165,7 +165,7 @@ def _csrf(client) -> str:
 
 
 def test_a_staff_session_opened_without_a_second_factor_counts_for_nothing(app, users):
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     officer = users["grants_officer"]
     key = sessions.start(officer, None)

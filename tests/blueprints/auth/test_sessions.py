@@ -85,7 +85,7 @@ def test_the_cookie_holds_no_account_secret(app, users):
 
 
 def test_the_daily_jobs_remove_ended_sessions_and_keep_live_ones(app, users):
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     signed_out = sign_in(app.test_client(), users["applicant"])
     post(signed_out, "/sign-out")
@@ -102,7 +102,7 @@ def test_the_daily_jobs_remove_ended_sessions_and_keep_live_ones(app, users):
 
 
 def test_the_account_page_names_browsers_in_words():
-    from grants.interfaces.sessions import describe_browser
+    from grants.interfaces.auth.sessions import describe_browser
 
     chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
     edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0"

@@ -84,7 +84,7 @@ def test_session_is_renewed_at_sign_in(client, users):
     with client.session_transaction() as session:
         assert "planted" not in session
         key = session["_user_id"]
-    from grants.interfaces import sessions
+    from grants.interfaces.auth import sessions
 
     assert sessions.load(key).id == users["admin"].id
 

@@ -1,4 +1,4 @@
-"""Creating, accepting, extending, withdrawing and editing awards, through grants.interfaces.awards."""
+"""Creating, accepting, extending, withdrawing and editing awards, through grants.interfaces.awards.awarding."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces import awards
+from grants.interfaces.awards import awarding as awards
 from grants.models.applications import ApplicationStatus
 from grants.models.awards import AwardStatus, InstalmentStatus, InstalmentTrigger, MonitoringFrequency
 from grants.models.types import utcnow

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.interfaces import closure, variations
-from grants.interfaces.awards import AwardError
-from grants.interfaces.payments import uk_today
+from grants.interfaces.awards import closure, variations
+from grants.interfaces.awards.awarding import AwardError
+from grants.interfaces.awards.payments import uk_today
 from grants.models.audit import AuditEvent
 from grants.models.awards import (
     AwardStatus,

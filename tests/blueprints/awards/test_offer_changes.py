@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from grants.extensions import db as _db
-from grants.interfaces import awards
-from grants.interfaces.award_offers import end_of_day, london_today
+from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards.offers import end_of_day, london_today
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus, MonitoringFrequency
 from grants.models.mail import OutboxMessage

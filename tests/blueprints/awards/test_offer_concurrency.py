@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from grants.interfaces import award_offers
-from grants.interfaces.awards import StaleAward
+from grants.interfaces.awards import offers as award_offers
+from grants.interfaces.awards.awarding import StaleAward
 from grants.models.awards import Award, MonitoringFrequency
 from tests.concurrency.conftest import db  # noqa: F401 - real commits instead of the rolled-back fixture
 from tests.factories import AwardFactory

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text, number_in_words
-from grants.interfaces.award_offers import default_schedule, end_of_day
+from grants.interfaces.awards.offers import default_schedule, end_of_day
 from grants.models.awards import InstalmentTrigger
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.extensions import db as _db
-from grants.interfaces.award_offers import end_of_day, london_today
+from grants.interfaces.awards.offers import end_of_day, london_today
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, InstalmentTrigger

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.formatting import long_date
-from grants.interfaces import payment_batches, payments
+from grants.interfaces.awards import payment_batches, payments
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.mail import OutboxMessage

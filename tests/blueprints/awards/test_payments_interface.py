@@ -1,5 +1,5 @@
 """Instalments from scheduled to paid, holds, schedules of offers and the finance queues, through
-grants.interfaces.payments."""
+grants.interfaces.awards.payments."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select, update
 
-from grants.interfaces import payments
-from grants.interfaces.awards import AwardError, InstalmentPlan, StaleAward
+from grants.interfaces.awards import payments
+from grants.interfaces.awards.awarding import AwardError, InstalmentPlan, StaleAward
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
 from grants.models.types import utcnow

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import render_template
 
-from grants.interfaces import payments
+from grants.interfaces.awards import payments
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.types import utcnow
 from tests.factories import AwardFactory

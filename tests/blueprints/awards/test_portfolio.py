@@ -1,7 +1,7 @@
 """The portfolio dashboard and the plan delivery view: every figure recomputed from the rows.
 
 The portfolio is built from a table of awards (PORTFOLIO below); the expected figures are worked
-out again here, independently of grants.interfaces.portfolio (plain loops over the rows read back
+out again here, independently of grants.interfaces.awards.portfolio (plain loops over the rows read back
 from the database, an equal split by divmod), and compared with the interface and with the page.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import event, select
 
 from grants.extensions import db as _db
 from grants.formatting import money
-from grants.interfaces import portfolio
+from grants.interfaces.awards import portfolio
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.awards import Award, AwardStatus, InstalmentStatus, ReturnStatus
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach, PlanCommitment

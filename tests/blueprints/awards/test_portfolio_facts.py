@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, insert, select
 
 from grants.extensions import db as _db
-from grants.interfaces import portfolio, portfolio_shares
+from grants.interfaces.awards import portfolio, portfolio_shares
 from grants.models.answer_facts import (
     application_adder_strands,
     application_outcomes,
@@ -258,5 +258,5 @@ def test_rows_keep_within_their_columns(db):
 
 
 def test_the_sql_helpers_are_named_where_callers_look():
-    """benchmarks/generate_awards.py reads these names from grants.interfaces.portfolio."""
+    """benchmarks/generate_awards.py reads these names from grants.interfaces.awards.portfolio."""
     assert portfolio.PEOPLE_GROUPS is portfolio_shares.PEOPLE_GROUPS and portfolio.PEOPLE_SECTION == "people"

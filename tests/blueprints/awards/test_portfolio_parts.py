@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.interfaces import portfolio
+from grants.interfaces.awards import portfolio
 from grants.models.awards import AwardStatus, InstalmentStatus
 
 CATALOGUE = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]

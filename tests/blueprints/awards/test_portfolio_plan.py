@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces import portfolio, portfolio_awards
+from grants.interfaces.awards import portfolio, portfolio_awards
 from grants.models.reference import PlanApproach
 from tests.blueprints.awards.test_portfolio import (
     PORTFOLIO,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.extensions import db as _db
-from grants.interfaces import portfolio, portfolio_awards, portfolio_shares
+from grants.interfaces.awards import portfolio, portfolio_awards, portfolio_shares
 from grants.modelling.calendar import financial_year
 from grants.models.answer_facts import listed_codes
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus

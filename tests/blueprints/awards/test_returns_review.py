@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from grants.interfaces import monitoring
+from grants.interfaces.awards import monitoring
 from grants.models.audit import AuditEvent
 from grants.models.awards import InstalmentStatus, InstalmentTrigger, Rating, ReturnStatus
 from grants.models.mail import OutboxMessage

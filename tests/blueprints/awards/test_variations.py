@@ -1,4 +1,4 @@
-"""Variations through grants.interfaces.variations: asking, approving each kind, rejecting, and the
+"""Variations through grants.interfaces.awards.variations: asking, approving each kind, rejecting, and the
 rules that refuse a change with nothing changed."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select, update
 
 from grants.extensions import db
-from grants.interfaces import awards as award_interface
-from grants.interfaces import variations
-from grants.interfaces.awards import AwardError
+from grants.interfaces.awards import awarding as award_interface
+from grants.interfaces.awards import variations
+from grants.interfaces.awards.awarding import AwardError
 from grants.models.audit import AuditEvent
 from grants.models.awards import (
     AwardStatus,

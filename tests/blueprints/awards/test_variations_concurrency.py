@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from grants.interfaces import awards as award_interface
-from grants.interfaces import variations
-from grants.interfaces.awards import AwardError
+from grants.interfaces.awards import awarding as award_interface
+from grants.interfaces.awards import variations
+from grants.interfaces.awards.awarding import AwardError
 from grants.models.accounts import Role, User
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, Variation, VariationKind

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.interfaces import variations
+from grants.interfaces.awards import variations
 from grants.models.awards import AwardStatus, InstalmentStatus, VariationKind, VariationStatus
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow

@@ -6,7 +6,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning import run
 from grants.modelling.cocommissioning_analysis import drop_out
 from tests.factories import make_scenario

@@ -10,8 +10,8 @@ import formulas
 from openpyxl import load_workbook
 
 from grants.demo import seed_demo
-from grants.demo_cocommissioning import seed_cocommissioning
-from grants.interfaces.cocommissioning import latest_scenarios, to_model
+from grants.demo.cocommissioning import seed_cocommissioning
+from grants.interfaces.cocommissioning.scenarios import latest_scenarios, to_model
 from grants.modelling.cocommissioning_analysis import compare
 from tests.helpers import page
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.blueprints.cocommissioning.figures import saved_inputs
 from tests.helpers import error_messages, page, post
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning import run
 from grants.models.audit import AuditEvent
 from grants.models.cocommissioning import CoCommissioningScenario

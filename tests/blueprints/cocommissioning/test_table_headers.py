@@ -5,7 +5,7 @@ partner, its row and its year; and the same headers from the cells' scopes alone
 
 from __future__ import annotations
 
-from grants.interfaces import cocommissioning as co
+from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning import run
 from tests.helpers import page
 from tests.table_headers import Grid

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.extensions import db as _db
-from grants.interfaces import awards
+from grants.interfaces.awards import awarding as awards
 from grants.models.applications import ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, InstalmentStatus

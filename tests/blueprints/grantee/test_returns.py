@@ -296,7 +296,7 @@ def test_an_offer_page_lists_returns_without_links(applicant, users):
 
 
 def test_the_figures_reported_are_read_back_for_dashboards(applicant, first_return, db):
-    from grants.interfaces.monitoring import plan
+    from grants.interfaces.awards.monitoring import plan
     from grants.return_form.sections import people_reached, spend_to_date
 
     assert people_reached(first_return, plan(first_return)) is None

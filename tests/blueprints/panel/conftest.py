@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from grants.extensions import db as _db
-from grants.interfaces import panel as panel_interface
+from grants.interfaces.panel import assignment as panel_interface
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus

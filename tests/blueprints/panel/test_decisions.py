@@ -1,5 +1,5 @@
 """The funding recommendation, the commissioner's approval and feedback, through
-grants.interfaces.decisions directly."""
+grants.interfaces.panel.decisions directly."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 import scoring
 from grants.extensions import db as _db
-from grants.interfaces import decisions, feedback
+from grants.interfaces.panel import decisions, feedback
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage
@@ -335,7 +335,7 @@ def test_feedback_is_refused(decided, officer, text, message):
 
 def _readiness_from_results(funding_round) -> decisions.Readiness:
     """The counts as scoring the whole round gives them."""
-    from grants.interfaces.panel_results import round_results
+    from grants.interfaces.panel.results import round_results
 
     results = round_results(funding_round)
     return decisions.Readiness(
@@ -347,7 +347,7 @@ def _readiness_from_results(funding_round) -> decisions.Readiness:
 
 
 def test_readiness_counts_as_the_round_results_do(panel_round, panel, bids, seat, submit_scores, db):
-    from grants.interfaces import panel_results, score_sheets
+    from grants.interfaces.panel import results as panel_results, score_sheets
 
     more = [ApplicationFactory(funding_round=panel_round, status=status, reference=f"CGS-2026-{number:04d}",
                                amount_requested=Decimal("1000.00"), submitted_at=utcnow())

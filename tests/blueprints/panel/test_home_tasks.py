@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import scoring
-from grants.interfaces import decisions
+from grants.interfaces.panel import decisions
 from tests.helpers import page
 
 

@@ -1,4 +1,4 @@
-"""The panel's rules, checked through grants.interfaces.panel directly."""
+"""The panel's rules, checked through grants.interfaces.panel.assignment directly."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db as _db
-from grants.interfaces import score_sheets
-from grants.interfaces import panel_results
-from grants.interfaces import panel as iface
+from grants.interfaces.panel import score_sheets
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.panel import assignment as iface
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, ScoreSheet, ScoringAssignment, SheetStatus
 

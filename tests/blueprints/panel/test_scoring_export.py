@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from grants.exports.scoring import BID_HEADINGS, RECOMMENDATION, XLSX_MIMETYPE
-from grants.interfaces import panel_results
+from grants.interfaces.panel import results as panel_results
 from grants.models.types import utcnow
 from tests.factories import FundingRoundFactory
 
@@ -36,8 +36,8 @@ def scored(panel_round, bids, panel, seat, submit_scores, users):
 
 @pytest.fixture
 def no_decisions_module(monkeypatch):
-    """As if grants.interfaces.decisions did not exist."""
-    monkeypatch.setitem(sys.modules, "grants.interfaces.decisions", None)
+    """As if grants.interfaces.panel.decisions did not exist."""
+    monkeypatch.setitem(sys.modules, "grants.interfaces.panel.decisions", None)
 
 
 def _download(client, funding_round):
@@ -126,9 +126,9 @@ def test_the_latest_recommendation_adds_a_column(monkeypatch, as_role, panel_rou
         {"reference": "CGS-2026-0001", "recommended": False, "reason": "budget",
          "explanation": "=Not enough budget left"},
     ]})
-    fake = types.ModuleType("grants.interfaces.decisions")
+    fake = types.ModuleType("grants.interfaces.panel.decisions")
     fake.latest_recommendation = lambda funding_round: record if funding_round.id == panel_round.id else None
-    monkeypatch.setitem(sys.modules, "grants.interfaces.decisions", fake)
+    monkeypatch.setitem(sys.modules, "grants.interfaces.panel.decisions", fake)
     rows = [_values(row) for row in _sheet(_download(as_role("grants_officer"), panel_round), "Bids")]
     assert [row[RECOMMENDATION] for row in rows] == [
         "Recommended: Ranked first",
@@ -138,9 +138,9 @@ def test_the_latest_recommendation_adds_a_column(monkeypatch, as_role, panel_rou
 
 
 def test_without_a_recommendation_there_is_no_column(monkeypatch, as_role, panel_round, bids):
-    fake = types.ModuleType("grants.interfaces.decisions")
+    fake = types.ModuleType("grants.interfaces.panel.decisions")
     fake.latest_recommendation = lambda funding_round: None
-    monkeypatch.setitem(sys.modules, "grants.interfaces.decisions", fake)
+    monkeypatch.setitem(sys.modules, "grants.interfaces.panel.decisions", fake)
     rows = _sheet(_download(as_role("grants_officer"), panel_round), "Bids")
     assert RECOMMENDATION not in rows[0]
 
@@ -178,7 +178,7 @@ def test_a_decided_round_can_still_be_exported(db, as_role, panel_round, bids, s
 
 
 def test_a_stored_recommendation_is_read_by_the_decisions_interface(db, as_role, panel_round, bids, scored, users):
-    pytest.importorskip("grants.interfaces.decisions")
+    pytest.importorskip("grants.interfaces.panel.decisions")
     from grants.models.panel import FundingRecommendationRecord
 
     for explanation in ("An older run", "Ranked first and within the budget"):

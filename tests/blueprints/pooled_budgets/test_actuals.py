@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.interfaces import pooled_figures
-from grants.interfaces.pooled_figures import FigureRow, PooledError
+from grants.interfaces.pooled_budgets import figures as pooled_figures
+from grants.interfaces.pooled_budgets.figures import FigureRow, PooledError
 from grants.modelling import pooled
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import MonthlyFigure

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.interfaces import pooled_budgets as pooled
+from grants.interfaces.pooled_budgets import agreements as pooled
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import ContributionBasis, RiskShareRule
 from tests.factories import make_agreement

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from grants import uploads
 from grants.exports import pooled_workbook as pw
 from grants.extensions import db
-from grants.interfaces import pooled_import
+from grants.interfaces.pooled_budgets import imports as pooled_import
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import MonthlyFigure, YearEnd
 from grants.models.types import utcnow

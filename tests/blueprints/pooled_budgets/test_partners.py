@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from grants.interfaces import pooled_partners
+from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import Partner, PartnerKind
 from tests.helpers import error_messages, page, post

@@ -288,7 +288,7 @@ def test_a_change_saved_between_loading_and_saving_is_caught_by_the_database(
     officer, db, monkeypatch
 ):
     """The version check in the UPDATE itself: another save lands after the round was read."""
-    from grants.interfaces import rounds as interface
+    from grants.interfaces.rounds import funding_rounds as interface
 
     funding_round = _scheduled_round(name="Original name")
     form = _edit_form(officer, funding_round) | {"name": "My name"}

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.interfaces.rubrics import CONFLICT
+from grants.interfaces.rubrics.editing import CONFLICT
 from grants.models.rubrics import Rubric
 from tests.blueprints.rubrics.conftest import form_from
 from tests.factories import RubricFactory

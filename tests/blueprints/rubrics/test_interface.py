@@ -1,4 +1,4 @@
-"""grants.interfaces.rubrics without the pages: scoring.validate_rubric's messages refuse a change
+"""grants.interfaces.rubrics.editing without the pages: scoring.validate_rubric's messages refuse a change
 (nothing saved), each placed on the field to fix; the panel's freeze stops changes."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import update
 
 import scoring
-from grants.interfaces import rubrics
-from grants.interfaces.panel import freeze_rubric, scoring_rubric
+from grants.interfaces.rubrics import editing as rubrics
+from grants.interfaces.panel.assignment import freeze_rubric, scoring_rubric
 from grants.models.rubrics import Rubric, RubricCriterion
 from tests.factories import FundingRoundFactory
 

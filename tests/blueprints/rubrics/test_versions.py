@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grants.interfaces.rubrics import FROZEN
+from grants.interfaces.rubrics.editing import FROZEN
 from grants.models.rubrics import Rubric
 from scoring import DEFAULT_RUBRIC
 from tests.blueprints.rubrics.conftest import form_from

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grants.extensions import db as _db
-from grants.interfaces import screening
+from grants.interfaces.screening import applications as screening
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.mail import OutboxMessage

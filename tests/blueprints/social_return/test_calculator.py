@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from grants.interfaces import sroi_calculator
-from grants.interfaces.social_return import ensure_default_set, parameters_of
+from grants.interfaces.social_return import calculator as sroi_calculator
+from grants.interfaces.social_return.parameters import ensure_default_set, parameters_of
 from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate, pence_pounds
 from grants.modelling.sroi_defaults import GDP_DEFLATOR, PLAN_REPORTED_GROSS_BENEFIT, devon_and_cornwall_preset
 from grants.modelling.social_return import whole_pounds

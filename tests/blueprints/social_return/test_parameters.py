@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from grants.blueprints.social_return.parameter_forms import saved_inputs
-from grants.interfaces import social_return as sroi
+from grants.interfaces.social_return import parameters as sroi
 from grants.modelling.sroi_defaults import DEFAULT_PARAMETERS
 from grants.models.audit import AuditEvent
 from grants.models.social_return import ParameterSetStatus, SroiParameterSet

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 
 from grants import create_app
 from grants.extensions import db as _db
-from grants.interfaces.social_return import DEFAULT_SET_NOTES, ensure_default_set
+from grants.interfaces.social_return.parameters import DEFAULT_SET_NOTES, ensure_default_set
 from grants.modelling.sroi_defaults import DEFAULT_PARAMETERS, DEFAULT_SET_NAME, PLACEHOLDER
 from grants.modelling.sroi_parameters import PLAIN_WORDS, RATE_KEYS, parameter_label, parameters_to_json
 from grants.models.social_return import ParameterSetStatus, SroiParameterSet

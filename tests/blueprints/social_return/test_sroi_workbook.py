@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from grants.exports import sroi_workbook
-from grants.interfaces import sroi_calculator
-from grants.interfaces.social_return import ensure_default_set, parameters_to_json
+from grants.interfaces.social_return import calculator as sroi_calculator
+from grants.interfaces.social_return.parameters import ensure_default_set, parameters_to_json
 from grants.modelling.sroi_defaults import DEFAULT_PARAMETERS
 from grants.modelling.sroi_parameters import Source
 from grants.models.types import utcnow

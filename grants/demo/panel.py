@@ -1,0 +1,133 @@
+"""Demo panel for the closed round: four members, one declared conflict, scores that disagree on
+one bid, and the demo panel member's own scoring still to finish.
+
+Goes through the panel interface (so the rubric is frozen and everything audited, as in use).
+Idempotent: a round that already has a panel is left alone. Never run against production data.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from grants.demo.rounds import ROUNDS
+from grants.extensions import db
+from grants.interfaces.panel import score_sheets
+from grants.interfaces.auth import accounts
+from grants.interfaces.panel import assignment as panel_interface
+from grants.models.accounts import User
+from grants.models.applications import Application, ApplicationStatus
+from grants.models.panel import PanelMember, ScoringAssignment
+from grants.models.rounds import FundingRound
+
+# The panel: demo logins made by grants.demo.
+MEMBERS = ("panel@example.org", "panel2@example.org", "panel3@example.org", "panel4@example.org")
+
+# Criterion keys of the default rubric, in its order.
+KEYS = ("strategic_fit", "evidence_of_need", "outcomes", "reach", "partnership", "deliverability", "value_for_money")
+
+# project title -> who scores it
+ASSIGNED = {
+    "Safe Routes Truro": ("panel@example.org", "panel2@example.org", "panel3@example.org"),
+    "Moorland Mentors": ("panel@example.org", "panel2@example.org", "panel4@example.org"),
+    "Station Watch Exeter": ("panel@example.org", "panel3@example.org", "panel4@example.org"),
+    "Young Carers Outreach Torbay": ("panel2@example.org", "panel3@example.org", "panel4@example.org"),
+}
+# Jago is a trustee of the Bodmin Moor Youth Trust, so declares a conflict and is not assigned.
+CONFLICT = ("panel3@example.org", "Moorland Mentors",
+            "I am a trustee of the Bodmin Moor Youth Trust, which made this application.")
+
+COMMENT = "Scored against the descriptor; see my notes at the panel meeting."
+# (member, project) -> scores in KEYS order and comments for the criteria that need one.
+# Gwen and Jago disagree about Safe Routes Truro: the demo's flagged bid.
+SUBMITTED = {
+    ("panel2@example.org", "Safe Routes Truro"): ((4, 4, 3, 4, 3, 3, 3),
+                                                 {"strategic_fit": "Exactly the county lines work the plan asks for.",
+                                                  "evidence_of_need": "Police data on recruitment at bus stops.",
+                                                  "reach": "Reaches the young people most at risk."}),
+    ("panel3@example.org", "Safe Routes Truro"): ((1, 1, 1, 2, 2, 2, 1),),
+    ("panel2@example.org", "Moorland Mentors"): ((3, 3, 3, 3, 2, 3, 3),),
+    ("panel4@example.org", "Moorland Mentors"): ((3, 2, 3, 3, 2, 3, 2),),
+    ("panel@example.org", "Moorland Mentors"): ((3, 3, 2, 3, 3, 3, 3),),
+    ("panel3@example.org", "Station Watch Exeter"): ((3, 3, 2, 2, 3, 3, 2),),
+    ("panel4@example.org", "Station Watch Exeter"): ((3, 2, 2, 2, 3, 3, 2),),
+    ("panel2@example.org", "Young Carers Outreach Torbay"): ((2, 3, 2, 3, 2, 2, 3),),
+    ("panel3@example.org", "Young Carers Outreach Torbay"): ((2, 3, 3, 3, 2, 2, 2),),
+    ("panel4@example.org", "Young Carers Outreach Torbay"): ((3, 3, 2, 3, 2, 3, 3),),
+}
+# Priya (the demo login) has started on Station Watch Exeter and not yet on Safe Routes Truro.
+DRAFT = ("panel@example.org", "Station Watch Exeter", {"strategic_fit": 3, "evidence_of_need": 2})
+
+
+def _sheet(values: tuple[int, ...], comments: dict[str, str] | None = None) -> tuple[dict, dict]:
+    scores = dict(zip(KEYS, values, strict=True))
+    comments = dict(comments or {})
+    for key, value in scores.items():
+        if value in (0, 4) and key not in comments:
+            comments[key] = COMMENT
+    return scores, comments
+
+
+def seed_panel() -> None:
+    """Seat the closed round's panel and enter its scores, unless it has a panel already; the caller commits."""
+    funding_round = db.session.scalar(select(FundingRound).filter_by(name=ROUNDS[1][0]))
+    if funding_round is None or not panel_interface.scoring_open(funding_round):
+        return
+    if db.session.scalar(select(PanelMember).filter_by(round_id=funding_round.id)) is not None:
+        return
+    officer = accounts.get_user_by_email("officer@example.org")
+    members: dict[str, User] = {email: accounts.get_user_by_email(email) for email in MEMBERS}
+    if officer is None or None in members.values():
+        return
+    bids = {
+        application.project_title: application
+        for application in db.session.scalars(
+            select(Application).filter_by(round_id=funding_round.id, status=ApplicationStatus.UNDER_ASSESSMENT)
+        )
+    }
+    for user in members.values():
+        panel_interface.add_member(funding_round, user, officer)
+    db.session.flush()
+
+    email, title, reason = CONFLICT
+    panel_interface.declare(bids[title], members[email], True, reason)
+    for title, emails in ASSIGNED.items():
+        for email in emails:
+            db.session.add(ScoringAssignment(application_id=bids[title].id, user_id=members[email].id,
+                                             round_id=funding_round.id, assigned_by_id=officer.id))
+    db.session.flush()
+    for (email, title), entry in SUBMITTED.items():
+        panel_interface.declare(bids[title], members[email], False, None)
+        scores, comments = _sheet(*entry)
+        result = score_sheets.save_sheet(bids[title], members[email], scores, comments, submit=True)
+        assert result.submitted, result.errors
+    email, title, scores = DRAFT
+    panel_interface.declare(bids[title], members[email], False, None)
+    score_sheets.save_sheet(bids[title], members[email], scores, {}, submit=False)
+    db.session.flush()
+
+
+# Feedback on the decided round, as an officer would have published it with the decision.
+FEEDBACK = {
+    "Harbour Recovery Café": "The panel was impressed by the café's peer-led model and the evidence of need in "
+    "Plymouth. Please set out in your first monitoring return how you will measure people staying in recovery.",
+    "Cook Together Penzance": "The panel liked the link with treatment providers in Penwith. The grant is offered "
+    "on condition that food hygiene training is in place before the first session.",
+    "Family Recovery Circle": "The panel saw the need for family support in Torbay, but other bids showed a clearer "
+    "link to the plan's outcomes and more detail on how the work would be measured. We would welcome a new "
+    "application that sets out the difference the group would make and how you would know.",
+}
+
+
+def seed_feedback() -> None:
+    """Publish feedback on the decided round's applications that have none; the caller commits."""
+    funding_round = db.session.scalar(select(FundingRound).filter_by(name=ROUNDS[2][0]))
+    officer = accounts.get_user_by_email("officer@example.org")
+    if funding_round is None or officer is None:
+        return
+    for application in db.session.scalars(select(Application).filter_by(round_id=funding_round.id)):
+        text = FEEDBACK.get(application.project_title)
+        if text and application.feedback is None:
+            application.feedback = text
+            application.feedback_published_at = funding_round.decided_at
+            application.feedback_by_id = officer.id
+    db.session.flush()

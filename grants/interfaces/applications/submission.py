@@ -1,0 +1,284 @@
+"""Applications: who may see them, drafts, answers, submission and withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from flask import abort
+from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload, selectinload
+
+from grants import audit
+from grants.application_form.sections import ORGANISATION, SECTIONS, Section
+from grants.extensions import db
+from grants.formatting import LONDON
+from grants.interfaces.applications.documents import missing_documents
+from grants.models.accounts import Role, User
+from grants.models.applications import (
+    WITHDRAWABLE,
+    Application,
+    ApplicationSection,
+    ApplicationStatus,
+    ReferenceCounter,
+)
+from grants.models.rounds import FundingRound
+from grants.models.types import utcnow
+
+# Staff roles that work with every application.
+APPLICATION_STAFF = (Role.GRANTS_OFFICER, Role.ADMIN)
+
+
+def application_for_member(user: User, application_id: int) -> Application:
+    """The application if ``user`` belongs to the organisation that made it; 404 otherwise."""
+    application = db.session.get(Application, application_id)
+    if application is None or user.organisation_id is None or application.organisation_id != user.organisation_id:
+        abort(404)
+    return application
+
+
+def application_for_staff(application_id: int) -> Application:
+    """Any application, for grants officers and admins (the view checks the role)."""
+    return db.session.get(Application, application_id) or abort(404)
+
+
+def application_for(user: User, application_id: int) -> Application:
+    """Members of the organisation and application staff may see it; anyone else gets 404."""
+    if user.has_role(*APPLICATION_STAFF):
+        return application_for_staff(application_id)
+    return application_for_member(user, application_id)
+
+
+def next_reference(series: str, prefix: str) -> str:
+    """The next reference in ``series``, for example ``CGS-2026-0042``; numbers are never reused.
+
+    The increment is one UPDATE, so two submissions at the same moment cannot get one number.
+    """
+    bumped = db.session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.series == series)
+        .values(value=ReferenceCounter.value + 1)
+        .returning(ReferenceCounter.value)
+    ).scalar_one_or_none()
+    if bumped is None:
+        db.session.add(ReferenceCounter(series=series, value=1))
+        db.session.flush()
+        bumped = 1
+    return f"{prefix}-{bumped:04d}"
+
+
+def organisation_applications(organisation_id: int) -> list[Application]:
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.organisation_id == organisation_id)
+            # The dashboard shows each one's round and open questions: load them in two queries,
+            # and nothing else (not the sections' answers, nor each round's own lists).
+            .options(
+                lazyload("*"),
+                selectinload(Application.funding_round).lazyload("*"),
+                selectinload(Application.clarifications),
+            )
+            .order_by(Application.created_at.desc(), Application.id.desc())
+        )
+    )
+
+
+def active_application(organisation_id: int, round_id: int) -> Application | None:
+    """The organisation's application to a round that has not been withdrawn, if any."""
+    return db.session.scalar(
+        select(Application).where(
+            Application.organisation_id == organisation_id,
+            Application.round_id == round_id,
+            Application.status != ApplicationStatus.WITHDRAWN,
+        )
+    )
+
+
+def start_application(funding_round: FundingRound, user: User, now: datetime | None = None) -> Application:
+    """A new draft for the user's organisation, or the one it already has for this round."""
+    existing = active_application(user.organisation_id, funding_round.id)
+    if existing is not None:
+        return existing
+    application = Application(
+        funding_round=funding_round,
+        organisation_id=user.organisation_id,
+        created_by_id=user.id,
+        status=ApplicationStatus.DRAFT,
+        created_at=now or utcnow(),
+    )
+    db.session.add(application)
+    db.session.flush()
+    audit.record(
+        "application.started",
+        application,
+        f"Application to {funding_round.name} started by {user.email}",
+    )
+    return application
+
+
+# Sections ----------------------------------------------------------------------------------------
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "Not yet started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+def task_status(application: Application, section: Section) -> TaskStatus:
+    record = application.section(section.key)
+    if record is None:
+        return TaskStatus.NOT_STARTED
+    return TaskStatus.COMPLETED if record.complete else TaskStatus.IN_PROGRESS
+
+
+def _record(application: Application, key: str) -> ApplicationSection:
+    record = application.section(key)
+    if record is None:
+        record = ApplicationSection(key=key, answers={}, complete=False)
+        application.sections.append(record)
+    return record
+
+
+def save_answers(
+    application: Application, section: Section, form, answers: dict, user: User, complete: bool
+) -> None:
+    """Keep what was typed, mark the section complete or not, and update the summary columns."""
+    record = _record(application, section.key)
+    before = record.complete
+    record.answers = answers
+    record.complete = complete
+    record.updated_by_id = user.id
+    record.updated_at = utcnow()
+    _update_summary_columns(application, section, form)
+    audit.record(
+        "application.section_saved",
+        application,
+        f"{section.title} saved ({'complete' if complete else 'in progress'})",
+        changes=audit.diff({f"{section.key}.complete": before}, {f"{section.key}.complete": complete}),
+    )
+
+
+def _update_summary_columns(application: Application, section: Section, form) -> None:
+    if section.key == "project":
+        application.project_title = (form.title.data or "").strip()[:200] or None
+    elif section.key == "budget":
+        application.amount_requested = form.amount_requested.data if not form.amount_requested.errors else None
+    elif section.key == "areas":
+        chosen = set(form.local_authorities.data or [])
+        application.local_authorities = [la for la in application.funding_round.local_authorities if la.code in chosen]
+    elif section.key == "priorities":
+        chosen = set(form.approaches.data or [])
+        application.approaches = [a for a in application.funding_round.approaches if a.code in chosen]
+
+
+def save_organisation_section(application: Application, values: dict | None, answers: dict, user: User) -> None:
+    """The organisation section writes to the organisation's own record when its answers are valid."""
+    from grants.interfaces.organisations.membership import update_organisation
+
+    if values is not None:
+        update_organisation(application.organisation, values)
+    record = _record(application, ORGANISATION.key)
+    record.answers = {} if values is not None else answers
+    record.complete = values is not None
+    record.updated_by_id = user.id
+    record.updated_at = utcnow()
+
+
+# Submission --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an application cannot be submitted; ``section`` is the key of the section to fix,
+    "documents" for the supporting documents, or None."""
+
+    text: str
+    section: str | None = None
+
+
+def submission_problems(application: Application, now: datetime | None = None) -> list[Problem]:
+    """Why the application cannot be submitted now; empty when it can. Checks everything afresh."""
+    now = now or utcnow()
+    if application.status is not ApplicationStatus.DRAFT:
+        return [Problem("This application has already been submitted")]
+    problems = []
+    if not application.funding_round.is_open(now):
+        problems.append(Problem("The closing date for this round has passed"))
+    for section in SECTIONS:
+        record = application.section(section.key)
+        if record is None or not record.complete:
+            problems.append(Problem(f"Complete the section ‘{section.title}’", section.key))
+        elif section.form_class is not None and not section.form(application, answers=record.answers).validate():
+            record.complete = False
+            problems.append(Problem(f"Check your answers in ‘{section.title}’", section.key))
+    for kind in missing_documents(application):
+        problems.append(Problem(f"Upload your {kind.label[0].lower() + kind.label[1:]}", "documents"))
+    return problems
+
+
+def organisation_snapshot(application: Application) -> dict:
+    org = application.organisation
+    return {
+        **audit.snapshot(org),
+        "legal_type_label": org.legal_type.label,
+    }
+
+
+def submit(application: Application, user: User, now: datetime | None = None) -> bool:
+    """Submit a draft. Returns False when it was already submitted (a second click changes nothing).
+
+    The status moves from draft in one conditional UPDATE, so two requests at once cannot both
+    submit; the reference is given out only by the one that did.
+    """
+    now = now or utcnow()
+    moved = db.session.execute(
+        update(Application)
+        .where(
+            Application.id == application.id,
+            Application.status == ApplicationStatus.DRAFT,
+            # Unchanged since its checks passed (a document deleted meanwhile moves the version on).
+            Application.version == application.version,
+        )
+        .values(
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=now,
+            version=Application.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.refresh(application)
+        return False
+    db.session.refresh(application)
+    year = now.astimezone(LONDON).year
+    application.reference = next_reference(f"CGS-{year}", f"CGS-{year}")
+    application.organisation_snapshot = organisation_snapshot(application)
+    audit.record(
+        "application.submitted",
+        application,
+        f"Application {application.reference} submitted by {user.email}",
+        changes=audit.diff({"status": "draft"}, {"status": "submitted", "reference": application.reference}),
+    )
+    return True
+
+
+def withdraw(application: Application, user: User, now: datetime | None = None) -> bool:
+    """Withdraw a submitted application before a decision; False if it can no longer be withdrawn."""
+    moved = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status.in_(WITHDRAWABLE))
+        .values(status=ApplicationStatus.WITHDRAWN, withdrawn_at=now or utcnow(), version=Application.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    before = application.status
+    db.session.refresh(application)
+    if moved != 1:
+        return False
+    audit.record(
+        "application.withdrawn",
+        application,
+        f"Application {application.reference} withdrawn by {user.email}",
+        changes=audit.diff({"status": before.value}, {"status": "withdrawn"}),
+    )
+    return True

@@ -1,0 +1,181 @@
+"""The portfolio's awards as objects, for the pages that list them one by one: the plan delivery
+view (the awards serving each commitment of the plan) and the 360Giving open data.
+
+Every function runs a fixed number of queries however many awards there are (the open data a few
+queries a batch).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+from grants.extensions import db
+from grants.interfaces.paging import Page, paginate
+from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, paid
+from grants.interfaces.awards.portfolio_shares import PENNY, ZERO
+from grants.models.applications import Application, ApplicationSection
+from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
+from grants.models.reference import PlanApproach, PlanCommitment
+
+
+def _loaded(query, award_options: Sequence = (), application_options: Sequence = ()):
+    """Load each award's round, organisation, application (not its sections) and instalments."""
+    return query.options(
+        joinedload(Award.funding_round).lazyload("*"),  # a round's own lists are not needed here
+        joinedload(Award.organisation),
+        joinedload(Award.application).options(lazyload(Application.sections), *application_options),
+        selectinload(Award.instalments),
+        *award_options,
+    )
+
+
+def portfolio_awards(criteria: PortfolioFilter, award_options: Sequence = (),
+                     application_options: Sequence = ()) -> list[Award]:
+    """The awards holding money that the filter picks, with their round, application and organisation."""
+    query = select(Award).where(Award.status.in_(sorted(COMMITTING))).order_by(Award.start_date, Award.id)
+    return list(db.session.scalars(_loaded(filtered(query, criteria), award_options, application_options)).unique())
+
+
+def section_answers(awards: Sequence[Award], key: str) -> dict[int, dict[str, Any]]:
+    """One section's answers ("priorities", "project", …) of the awards' applications, by
+    application id, in one query."""
+    rows = db.session.execute(
+        select(ApplicationSection.application_id, ApplicationSection.answers).where(
+            ApplicationSection.key == key,
+            ApplicationSection.application_id.in_([award.application_id for award in awards]),
+        )
+    )
+    return {application_id: answers or {} for application_id, answers in rows}
+
+
+
+# Plan delivery ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommitmentDelivery:
+    commitment: PlanCommitment
+    awards: list[tuple[Award, Decimal]]  # (award, paid)
+
+    @property
+    def awarded(self) -> Decimal:
+        return sum((award.amount for award, _paid in self.awards), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((paid_so_far for _award, paid_so_far in self.awards), ZERO)
+
+
+@dataclass(frozen=True)
+class ApproachDelivery:
+    approach: PlanApproach
+    commitments: list[CommitmentDelivery]
+
+    def _distinct(self) -> dict[int, tuple[Award, Decimal]]:
+        return {award.id: (award, paid_so_far) for c in self.commitments for award, paid_so_far in c.awards}
+
+    @property
+    def award_count(self) -> int:
+        return len(self._distinct())
+
+    @property
+    def awarded(self) -> Decimal:
+        return sum((award.amount for award, _paid in self._distinct().values()), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((paid_so_far for _award, paid_so_far in self._distinct().values()), ZERO)
+
+
+def plan_delivery(criteria: PortfolioFilter) -> list[ApproachDelivery]:
+    """For each approach of the plan and each of its commitments, the awards holding money that
+    the officer said serve it, with the money awarded and paid."""
+    awards = portfolio_awards(criteria, award_options=[selectinload(Award.commitments)])
+    serving: dict[int, list[tuple[Award, Decimal]]] = defaultdict(list)
+    for award in awards:
+        for commitment in award.commitments:
+            serving[commitment.id].append((award, paid(award)))
+    approaches = db.session.scalars(
+        select(PlanApproach).options(selectinload(PlanApproach.commitments)).order_by(PlanApproach.position)
+    )
+    return [
+        ApproachDelivery(approach, [CommitmentDelivery(c, serving.get(c.id, [])) for c in approach.commitments])
+        for approach in approaches
+    ]
+
+
+# Open data --------------------------------------------------------------------------------------
+
+# Grants published as open data: the offers the grantee accepted (running or closed). Offers not
+# yet accepted may still lapse or be withdrawn, so they are not grants made.
+PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.CLOSED)
+
+
+def publishable_awards() -> list[Award]:
+    """Accepted and closed awards with everything the 360Giving export reads, oldest first."""
+    return _publishable(select(Award).where(Award.status.in_(PUBLISHED)))
+
+
+OpenDataBatch = tuple[list[Award], dict[int, dict[str, Any]], dict[int, Decimal]]
+OPEN_DATA_PAGE_SIZE = 50  # grants on a page of the open-data page
+
+
+def _publishable_ids():
+    return select(Award.id).where(Award.status.in_(PUBLISHED)).order_by(Award.offered_at, Award.id)
+
+
+def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
+    """The awards ``chosen`` (in publishing order) with their project answers and paid amounts."""
+    query = select(Award).where(Award.id.in_(chosen)).order_by(Award.offered_at, Award.id)
+    awards = list(db.session.scalars(query.options(*_OPEN_DATA_ROWS)).unique())
+    disbursed = dict(db.session.execute(
+        select(Instalment.award_id, func.sum(Instalment.amount))
+        .where(Instalment.award_id.in_(chosen), Instalment.status == InstalmentStatus.PAID)
+        .group_by(Instalment.award_id)
+    ).all())
+    # SQLite sums NUMERIC as floating point: back to pence.
+    return awards, section_answers(awards, "project"), {
+        award.id: Decimal(disbursed.get(award.id, ZERO)).quantize(PENNY) for award in awards}
+
+
+def publishable_batches(size: int = 500) -> Iterator[OpenDataBatch]:
+    """``publishable_awards`` a batch of ``size`` at a time, each with its awards' project answers
+    (as ``section_answers``) and paid amounts (as ``paid``, summed in SQL), for an export of any
+    number of awards: a few queries a batch, and a batch is garbage once the next is asked for (the
+    session holds clean objects weakly)."""
+    ids = list(db.session.scalars(_publishable_ids()))
+    for start in range(0, len(ids), size):
+        yield _open_data_batch(ids[start:start + size])
+
+
+def publishable_page(page: int) -> tuple[Page, OpenDataBatch]:
+    """One page of ``publishable_awards`` (the page's ids and the total counted in one statement),
+    as a batch; a page past the last is "not found"."""
+    ids = paginate(_publishable_ids(), page, OPEN_DATA_PAGE_SIZE)
+    return ids, _open_data_batch(ids.items)
+
+
+# What a 360Giving grant is made of (grants.open_data.grant), and nothing else: the instalments
+# are summed in SQL and the application's sections and questions are not read.
+_OPEN_DATA_ROWS = (
+    joinedload(Award.funding_round).lazyload("*"),
+    joinedload(Award.organisation),
+    joinedload(Award.application).options(
+        lazyload(Application.sections), lazyload(Application.clarifications),
+        selectinload(Application.local_authorities)),
+    lazyload(Award.instalments),
+)
+
+
+def _publishable(query) -> list[Award]:
+    query = query.order_by(Award.offered_at, Award.id)
+    return list(db.session.scalars(
+        _loaded(query, application_options=[selectinload(Application.local_authorities)])
+    ).unique())
+

@@ -1,0 +1,485 @@
+"""The funding recommendation, the commissioner's approval and feedback to applicants.
+
+The calculation is ``scoring.recommend_funding``'s; this module feeds it the round's final scores,
+keeps what it said as a snapshot (``FundingRecommendationRecord``: money in pence, scores as
+strings), turns the commissioner's approval into outcomes, and publishes the officer's feedback.
+
+Rules kept here:
+- a recommendation can be run while the round is closed and not yet decided; bids nobody has
+  scored are listed as "not scored" and never recommended;
+- only the latest recommendation, and only one that found a set of bids, can be approved; the
+  funded bids never ask for more than the round's budget; a change from the recommendation needs
+  a reason; a round is approved once;
+- feedback is the officer's own text: it never names a panel member (checked) nor gives anyone's
+  individual scores (the page says so), and the applicant sees nothing else from the panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+
+import scoring
+from grants import audit
+from grants.extensions import db
+from grants.forms import without_nul
+from grants.interfaces.panel.assignment import BID_STATUSES, PanelError, round_bids
+from grants.interfaces.panel.results import ranking_bid, round_results
+from grants.links import public_url
+from grants.mail import send_email
+from grants.models.accounts import Role, User, UserRole
+from grants.models.applications import Application, ApplicationStatus
+from grants.models.panel import (
+    FundingDecision,
+    FundingRecommendationRecord,
+    ModeratedScore,
+    ScoreSheet,
+    SheetStatus,
+)
+from grants.models.rounds import FundingRound, RoundState
+from grants.models.types import utcnow
+from scoring.ranking import money
+
+# What a bid nobody has scored is recorded as, beside scoring.Reason's values.
+NOT_SCORED = "not scored"
+NO_AMOUNT = "no amount requested"
+# Recommendations that found a set of bids the commissioner can approve.
+APPROVABLE = frozenset({scoring.Status.OPTIMAL.value, scoring.Status.FEASIBLE.value})
+DECIDED_STATUSES = (ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL)
+REASON_MAX_CHARACTERS = 2_000
+STALE_RECOMMENDATION = "A newer recommendation has been run since you opened this page: check it and approve again"
+
+
+class DecisionError(PanelError):
+    """A PanelError about one input of the page (``field``, a form field name), when it is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# The recommendation ------------------------------------------------------------------------------
+
+def recommendation_problem(funding_round: FundingRound, now: datetime | None = None) -> str | None:
+    """Why a recommendation cannot be run for the round now, or None when it can."""
+    state = funding_round.state(now)
+    if state is RoundState.DECIDED:
+        return "The funding decisions for this round have been approved: the recommendation can no longer be run"
+    if state is not RoundState.CLOSED:
+        return "The recommendation can be run once the round has closed"
+    return None
+
+
+def funding_rules(
+    funding_round: FundingRound,
+    threshold: Decimal,
+    objective: str,
+    minimums: Iterable[scoring.Minimum] = (),
+    max_share: Decimal | None = None,
+) -> scoring.FundingRules:
+    """The rules for the round's budget; minimums of nothing (no spend, no count) are left out."""
+    return scoring.FundingRules(
+        budget_pence=scoring.pence(funding_round.total_budget),
+        quality_threshold=threshold,
+        minimums=tuple(minimum for minimum in minimums if minimum.spend_pence or minimum.count),
+        max_organisation_share=max_share,
+        objective=scoring.Objective(objective),
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How far scoring has got, for the warning beside the recommendation."""
+
+    bids: int
+    scored: int  # with a final score
+    short: int  # with fewer submitted sheets than the round asks for
+    scorers_per_bid: int
+
+
+def readiness(funding_round: FundingRound) -> Readiness:
+    """Counted in SQL, in one query: the round's bids, those with a final score (a submitted sheet
+    against the round's rubric, or a moderated score) and those short of submitted sheets. The
+    same counts as ``round_results`` gives, without scoring the round."""
+    sheets = (
+        select(ScoreSheet.application_id, func.count(ScoreSheet.id).label("sheets"))
+        .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               ScoreSheet.rubric_id == funding_round.rubric_id)
+        .group_by(ScoreSheet.application_id)
+        .subquery()
+    )
+    submitted = func.coalesce(sheets.c.sheets, 0)
+    moderated = select(ModeratedScore.id).where(ModeratedScore.application_id == Application.id).exists()
+    bids, scored, short = db.session.execute(
+        select(
+            func.count(Application.id),
+            func.coalesce(func.sum(case((or_(submitted > 0, moderated), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((submitted < funding_round.scorers_per_bid, 1), else_=0)), 0),
+        )
+        .outerjoin(sheets, sheets.c.application_id == Application.id)
+        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+    ).one()
+    return Readiness(bids=int(bids), scored=int(scored), short=int(short),
+                     scorers_per_bid=funding_round.scorers_per_bid)
+
+
+def bids_by_id(funding_round: FundingRound, application_ids: Iterable[int] | None = None) -> dict[int, Application]:
+    """The round's bids by id (only ``application_ids`` when given), without their lists (for
+    their status and feedback beside a recommendation's rows)."""
+    query = (
+        select(Application)
+        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .options(lazyload("*"))
+    )
+    if application_ids is not None:
+        query = query.where(Application.id.in_(list(application_ids)))
+    return {application.id: application for application in db.session.scalars(query)}
+
+
+def _rules_snapshot(rules: scoring.FundingRules, aggregation: str, normalised: bool) -> dict:
+    return {
+        "budget_pence": rules.budget_pence,
+        "quality_threshold": str(rules.quality_threshold),
+        "objective": rules.objective.value,
+        "minimums": [
+            {"kind": m.kind, "code": m.code, "name": m.name or m.code, "spend_pence": m.spend_pence, "count": m.count}
+            for m in rules.minimums
+        ],
+        "max_organisation_share": None if rules.max_organisation_share is None else str(rules.max_organisation_share),
+        "aggregation": aggregation,
+        "normalised": normalised,
+    }
+
+
+def _selection_snapshot(selection: scoring.Selection | None, ids: dict[str, int]) -> dict | None:
+    if selection is None:
+        return None
+    return {
+        "references": list(selection.references),
+        "application_ids": [ids[reference] for reference in selection.references],
+        "spend_pence": selection.spend_pence,
+        "remaining_pence": selection.remaining_pence,
+        "total_score": str(selection.total_score),
+        "objective_value": str(selection.objective_value),
+        "checks": [
+            {"key": check.key, "label": check.label, "sense": check.sense.value, "required": check.required,
+             "measure": "count" if check.key.endswith(":count") else "spend",
+             "achieved": check.achieved, "met": check.met}
+            for check in selection.checks
+        ],
+    }
+
+
+def _unranked(application: Application, reason: str, explanation: str) -> dict:
+    return {
+        "reference": application.reference, "application_id": application.id,
+        "organisation": application.organisation.name, "rank": None, "recommended": False,
+        "funded_in_rank_order": False, "reason": reason, "explanation": explanation,
+        "amount_pence": scoring.pence(application.amount_requested) if application.amount_requested else 0,
+        "score": None,
+    }
+
+
+def run_recommendation(
+    funding_round: FundingRound, rules: scoring.FundingRules, officer: User
+) -> FundingRecommendationRecord:
+    """Recommend which bids to fund under ``rules`` from the final scores so far, and keep it.
+
+    Runs whenever the round is closed and not decided, however far scoring has got: the result
+    records how many bids have fewer submitted sheets than the round asks for, for the warning.
+    """
+    problem = recommendation_problem(funding_round)
+    if problem:
+        raise PanelError(problem)
+    results = round_results(funding_round)
+    ranked, unranked = [], []
+    for result in results.bids:
+        application = result.application
+        if result.final_score is None:
+            unranked.append(_unranked(application, NOT_SCORED,
+                                      "Not scored: no panel member has submitted scores for it, so it is not recommended"))
+        elif not application.amount_requested or application.amount_requested <= 0:
+            unranked.append(_unranked(application, NO_AMOUNT, "It asks for no amount, so it cannot be funded"))
+        else:
+            ranked.append(result)
+    if not ranked:
+        raise PanelError("No bid has a panel score yet, so there is nothing to recommend")
+
+    by_reference = {result.application.reference: result for result in ranked}
+    ids = {reference: result.application.id for reference, result in by_reference.items()}
+    recommendation = scoring.recommend_funding([ranking_bid(result, results.rubric) for result in ranked], rules)
+    decisions = []
+    for decision in recommendation.decisions:
+        result = by_reference[decision.reference]
+        decisions.append({
+            "reference": decision.reference, "application_id": result.application.id,
+            "organisation": result.application.organisation.name, "rank": decision.rank,
+            "recommended": decision.recommended, "funded_in_rank_order": decision.funded_in_rank_order,
+            "reason": decision.reason.value, "explanation": decision.explanation,
+            "amount_pence": scoring.pence(result.application.amount_requested), "score": str(result.final_score),
+        })
+    short = [
+        {"reference": result.application.reference, "sheets": len(result.sheets)}
+        for result in results.bids if len(result.sheets) < funding_round.scorers_per_bid
+    ]
+    record = FundingRecommendationRecord(
+        round_id=funding_round.id,
+        rules=_rules_snapshot(rules, results.aggregation.value, results.normalised),
+        result={
+            "status": recommendation.status.value,
+            "optimum": _selection_snapshot(recommendation.optimum, ids),
+            "rank_order": _selection_snapshot(recommendation.rank_order, ids),
+            "gain": None if recommendation.gain is None else str(recommendation.gain),
+            "decisions": decisions + unranked,
+            "unmet": list(recommendation.unmet),
+            "unmet_keys": list(recommendation.unmet_keys),
+            "notes": list(recommendation.notes),
+            "scorers_per_bid": funding_round.scorers_per_bid,
+            "short_of_scores": short,
+        },
+        created_by_id=officer.id,
+        created_at=utcnow(),
+    )
+    replaces = _approvable_recommendation_run(funding_round)
+    db.session.add(record)
+    db.session.flush()
+    recommended = record.result["optimum"]["references"] if record.result["optimum"] else []
+    audit.record(
+        "funding.recommendation_run", record,
+        f"Funding recommendation run for {funding_round.name}: {recommendation.status.value}, "
+        f"{len(recommended)} bid{'' if len(recommended) == 1 else 's'} recommended",
+        changes=audit.diff({}, {"rules": record.rules, "status": recommendation.status.value,
+                                "recommended": recommended, "unmet": record.result["unmet"]}),
+        actor=officer,
+    )
+    if record.result["status"] in APPROVABLE:
+        _tell_commissioners(funding_round, record, replaces=replaces)
+    return record
+
+
+def _approvable_recommendation_run(funding_round: FundingRound) -> bool:
+    """Whether the round already has a recommendation the commissioners were told they could approve."""
+    status = FundingRecommendationRecord.result["status"].as_string()
+    return db.session.scalar(
+        select(FundingRecommendationRecord.id)
+        .where(FundingRecommendationRecord.round_id == funding_round.id, status.in_(sorted(APPROVABLE)))
+        .limit(1)
+    ) is not None
+
+
+def active_commissioners() -> list[User]:
+    """Who approves a round's funding decisions: every active commissioner, by name."""
+    return list(db.session.scalars(
+        select(User).join(UserRole)
+        .where(UserRole.role == Role.COMMISSIONER, User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    ).unique())
+
+
+def _tell_commissioners(funding_round: FundingRound, record: FundingRecommendationRecord, replaces: bool) -> None:
+    """Email each commissioner that a recommendation they can approve is ready (one that found no
+    set of bids keeping the rules is not: the officer runs it again first)."""
+    optimum = record.result["optimum"]
+    ranked = sum(1 for entry in record.result["decisions"] if entry["rank"] is not None)
+    subject = (f"{'A new' if replaces else 'The'} funding recommendation for {funding_round.name} "
+               "is ready for your decision")
+    # The template alone, without the pages' context processors: the same text whoever sends it.
+    template = current_app.jinja_env.get_template("panel/email/recommendation_ready.txt")
+    for commissioner in active_commissioners():
+        send_email(commissioner.email, subject, template.render(
+            commissioner=commissioner, funding_round=funding_round, replaces=replaces,
+            recommended=len(optimum["references"]), ranked=ranked,
+            spend=money(optimum["spend_pence"]), budget=money(record.rules["budget_pence"]),
+            short=len(record.result["short_of_scores"]),
+            link=public_url("panel.decision", round_id=funding_round.id),
+        ))
+
+
+def latest_recommendation(funding_round: FundingRound) -> FundingRecommendationRecord | None:
+    return db.session.scalar(
+        select(FundingRecommendationRecord)
+        .where(FundingRecommendationRecord.round_id == funding_round.id)
+        .order_by(FundingRecommendationRecord.id.desc())
+        .limit(1)
+    )
+
+
+def recommendation_for(funding_round: FundingRound, record_id: int | None) -> FundingRecommendationRecord | None:
+    """The round's recommendation ``record_id``; None for another round's or none at all."""
+    record = db.session.get(FundingRecommendationRecord, record_id) if record_id else None
+    return record if record is not None and record.round_id == funding_round.id else None
+
+
+def recommended_ids(record: FundingRecommendationRecord | None) -> set[int]:
+    optimum = record.result.get("optimum") if record else None
+    return set(optimum["application_ids"]) if optimum else set()
+
+
+def fundable(funding_round: FundingRound, record: FundingRecommendationRecord | None) -> list[dict]:
+    """The recommendation's entries for the bids the commissioner can fund: ranked (scored) and still
+    under assessment, in rank order."""
+    if record is None:
+        return []
+    waiting = {application.id for application in round_bids(funding_round)
+               if application.status is ApplicationStatus.UNDER_ASSESSMENT}
+    return [entry for entry in record.result["decisions"]
+            if entry["rank"] is not None and entry["application_id"] in waiting]
+
+
+# The commissioner's approval ---------------------------------------------------------------------
+
+def decision_for(funding_round: FundingRound) -> FundingDecision | None:
+    return db.session.scalar(select(FundingDecision).where(FundingDecision.round_id == funding_round.id))
+
+
+def approval_problem(funding_round: FundingRound, record: FundingRecommendationRecord | None) -> str | None:
+    """Why the round cannot be approved from ``record`` (the latest recommendation), or None."""
+    if funding_round.decided_at is not None or decision_for(funding_round) is not None:
+        return "The funding decisions for this round have already been approved"
+    if funding_round.state() is not RoundState.CLOSED:
+        return "Funding decisions can be approved once the round has closed and the panel has scored the bids"
+    if record is None:
+        return "There is no funding recommendation to approve yet: the grants officer runs it"
+    if record.result.get("status") not in APPROVABLE:
+        return ("The latest recommendation found no set of bids that keeps the rules. "
+                "Ask the grants officer to run it again with rules that can be met")
+    return None
+
+
+def approve(
+    funding_round: FundingRound,
+    record: FundingRecommendationRecord,
+    funded_application_ids: Iterable[int],
+    reason: str | None,
+    commissioner: User,
+) -> FundingDecision:
+    """Approve the round's funding: the funded bids become successful and every other bid still
+    under assessment unsuccessful; the round is decided.
+
+    Every change is a conditional UPDATE inside a savepoint: a bid withdrawn (or newly screened)
+    since this request read the round, or a second approval, rolls it all back with a PanelError.
+    """
+    latest = latest_recommendation(funding_round)
+    problem = approval_problem(funding_round, latest)
+    if problem:
+        raise DecisionError(problem)
+    if record is None or record.id != latest.id:
+        raise DecisionError(STALE_RECOMMENDATION)
+    funded = {int(application_id) for application_id in funded_application_ids}
+    scored = {
+        result.application.id: result.application for result in round_results(funding_round).bids
+        if result.final_score is not None and result.application.status is ApplicationStatus.UNDER_ASSESSMENT
+    }
+    if funded - scored.keys():
+        raise DecisionError("Select only bids of this round that are under assessment and have a panel score", "funded")
+    total = sum((scored[application_id].amount_requested or Decimal(0) for application_id in funded), Decimal(0))
+    if total > funding_round.total_budget:
+        over = scoring.pence(total) - scoring.pence(funding_round.total_budget)
+        raise DecisionError(
+            f"The bids you selected ask for {money(scoring.pence(total))}: that is {money(over)} over the "
+            f"{money(scoring.pence(funding_round.total_budget))} budget", "funded")
+    recommended = recommended_ids(record)
+    changed = funded != recommended
+    reason = without_nul(reason or "").strip() or None
+    if changed and not reason:
+        raise DecisionError("Give the reason for changing the recommendation", "reason")
+    if reason and len(reason) > REASON_MAX_CHARACTERS:
+        raise DecisionError(f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer", "reason")
+
+    bids = [application for application in round_bids(funding_round)
+            if application.status is ApplicationStatus.UNDER_ASSESSMENT]
+    others = [application for application in bids if application.id not in funded]
+    now = utcnow()
+    try:
+        with db.session.begin_nested():
+            decision = _apply_decision(funding_round, record, funded, others, changed, reason, commissioner, now)
+    except IntegrityError:  # the unique round_id: another approval got there first
+        raise DecisionError("The funding decisions for this round have already been approved") from None
+    db.session.refresh(funding_round)
+    for application in bids:
+        db.session.expire(application)
+    _audit_decision(funding_round, decision, bids, funded, commissioner)
+    return decision
+
+
+def _apply_decision(funding_round, record, funded, others, changed, reason, commissioner, now) -> FundingDecision:
+    result = db.session.execute(
+        update(FundingRound)
+        .where(FundingRound.id == funding_round.id, FundingRound.decided_at.is_(None))
+        .values(decided_at=now, version=FundingRound.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DecisionError("The funding decisions for this round have already been approved")
+    moved = _set_status(funding_round, Application.id.in_(sorted(funded)), ApplicationStatus.SUCCESSFUL) if funded else 0
+    if moved != len(funded):
+        raise _bids_changed()
+    moved = _set_status(funding_round, Application.id.not_in(sorted(funded)), ApplicationStatus.UNSUCCESSFUL)
+    if moved != len(others):
+        raise _bids_changed()
+    decision = FundingDecision(
+        round_id=funding_round.id, recommendation_id=record.id, funded=sorted(funded), changed=changed,
+        reason=reason, approved_by_id=commissioner.id, approved_at=now,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    return decision
+
+
+def _set_status(funding_round: FundingRound, which, status: ApplicationStatus) -> int:
+    """Move the round's bids that are still under assessment (and ``which``) to ``status``."""
+    return db.session.execute(
+        update(Application)
+        .where(Application.round_id == funding_round.id, Application.status == ApplicationStatus.UNDER_ASSESSMENT,
+               which)
+        .values(status=status, version=Application.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _bids_changed() -> DecisionError:
+    return DecisionError("A bid in this round was withdrawn or screened while you were approving. "
+                         "Nothing was changed: check the bids and approve again")
+
+
+def _audit_decision(funding_round, decision, bids, funded, commissioner) -> None:
+    for application in bids:
+        status = ApplicationStatus.SUCCESSFUL if application.id in funded else ApplicationStatus.UNSUCCESSFUL
+        audit.record(
+            "application.funding_decided", ("Application", application.id),
+            f"{application.reference} {'approved for funding' if application.id in funded else 'not funded'}",
+            changes=audit.diff({"status": ApplicationStatus.UNDER_ASSESSMENT}, {"status": status}),
+            actor=commissioner,
+        )
+    summary = f"Funding decisions approved for {funding_round.name}: {len(funded)} funded"
+    if decision.changed:
+        summary += f", changed from the recommendation ({decision.reason})"
+    audit.record("funding.approved", decision, summary,
+                 changes=audit.diff({"decided_at": None}, {**audit.snapshot(decision),
+                                                           "decided_at": funding_round.decided_at}),
+                 actor=commissioner)
+
+
+@dataclass(frozen=True)
+class DecisionChanges:
+    """How a decision differs from its recommendation (the recommendation's entries for the bids)."""
+
+    added: list[dict]
+    removed: list[dict]
+
+
+def decision_changes(decision: FundingDecision) -> DecisionChanges:
+    entries = {entry["application_id"]: entry for entry in decision.recommendation.result["decisions"]}
+    recommended = recommended_ids(decision.recommendation)
+    funded = set(decision.funded)
+    return DecisionChanges(
+        added=[entries[i] for i in sorted(funded - recommended) if i in entries],
+        removed=[entries[i] for i in sorted(recommended - funded) if i in entries],
+    )

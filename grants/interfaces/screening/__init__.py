@@ -1,0 +1,4 @@
+"""Screening (the /screening pages).
+
+- ``applications``: officers' lists of submitted applications, eligibility decisions, clarifications.
+"""

@@ -1,0 +1,363 @@
+"""Screening: grants officers' lists of submitted applications, eligibility decisions, clarifications.
+
+Drafts belong to their organisation alone: nothing here lists, counts or shows one to an officer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import abort, current_app
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+
+from grants import audit
+from grants.extensions import db
+from grants.interfaces.applications.submission import APPLICATION_STAFF
+from grants.interfaces.awards.offers import active_grants_officers
+from grants.interfaces.paging import Page, contains, paginate
+from grants.links import public_url
+from grants.mail import send_email
+from grants.models.accounts import User
+from grants.models.applications import Application, ApplicationStatus, Clarification
+from grants.models.audit import AuditEvent
+from grants.models.organisations import LegalType, Organisation
+from grants.models.reference import LocalAuthority, PlanApproach
+from grants.models.rounds import FundingRound
+from grants.models.types import utcnow
+
+# What officers see: every status after submission, in the order an application moves through them.
+VISIBLE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_ASSESSMENT,
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.SUCCESSFUL,
+    ApplicationStatus.UNSUCCESSFUL,
+)
+# Officers may ask questions until the panel has decided.
+CLARIFIABLE = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT})
+QUESTION_MAX_CHARACTERS = 2_000
+ANSWER_MAX_CHARACTERS = 5_000
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class AmountBand:
+    label: str
+    low: Decimal | None  # included
+    high: Decimal | None  # included
+
+    def condition(self):
+        column = Application.amount_requested
+        parts = [column.is_not(None)]
+        if self.low is not None:
+            parts.append(column >= self.low)
+        if self.high is not None:
+            parts.append(column <= self.high)
+        return and_(*parts)
+
+
+# Amounts are whole pence, so "under £2,500" ends at £2,499.99.
+AMOUNT_BANDS = {
+    "under-2500": AmountBand("Under £2,500", None, Decimal("2499.99")),
+    "2500-5000": AmountBand("£2,500 to £5,000", Decimal("2500.00"), Decimal("5000.00")),
+    "over-5000": AmountBand("Over £5,000", Decimal("5000.01"), None),
+}
+# Sort keys people may choose; anything else falls back to the default and never reaches SQL.
+SORTS = {
+    "reference": ("Reference", Application.reference),
+    "organisation": ("Organisation", func.lower(Organisation.name)),
+    "amount": ("Amount requested", Application.amount_requested),
+    "submitted": ("Date submitted", Application.submitted_at),
+}
+DEFAULT_SORT = "submitted"
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    """What an officer asked for; values have been checked against the choices by the form."""
+
+    status: str = ""
+    local_authority: str = ""  # LocalAuthority.code
+    approach: str = ""  # PlanApproach.code
+    amount_band: str = ""
+    legal_type: str = ""
+    search: str = ""
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+
+# Rounds and counts -------------------------------------------------------------------------------
+
+def rounds_with_counts() -> list[tuple[FundingRound, dict[ApplicationStatus, int]]]:
+    """Published rounds, latest closing first, each with its count of applications per status.
+
+    Two queries whatever the number of rounds: the rounds, and one GROUP BY for every count.
+    """
+    rounds = db.session.scalars(
+        select(FundingRound)
+        .where(FundingRound.published_at.is_not(None))
+        .order_by(FundingRound.closes_at.desc(), FundingRound.id.desc())
+    ).all()
+    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(Application.round_id, Application.status, func.count())
+        .where(Application.status.in_(VISIBLE_STATUSES))
+        .group_by(Application.round_id, Application.status)
+    )
+    for round_id, status, count in rows:
+        counts[round_id][status] = count
+    return [(funding_round, counts[funding_round.id]) for funding_round in rounds]
+
+
+def status_counts(round_id: int) -> dict[ApplicationStatus, int]:
+    """How many of the round's applications are at each status (drafts left out)."""
+    rows = db.session.execute(
+        select(Application.status, func.count())
+        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES))
+        .group_by(Application.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def round_for_screening(round_id: int) -> FundingRound:
+    """A published round with the areas and approaches its list is filtered by (and not its
+    other lists: legal types, strands, outcomes, rubric)."""
+    funding_round = db.session.get(FundingRound, round_id, options=[
+        lazyload("*"), selectinload(FundingRound.local_authorities), selectinload(FundingRound.approaches),
+    ])
+    if funding_round is None or funding_round.published_at is None:
+        abort(404)
+    return funding_round
+
+
+# The list of applications ------------------------------------------------------------------------
+
+def _visible(round_id: int):
+    return (
+        select(Application)
+        .join(Application.organisation)
+        .options(contains_eager(Application.organisation))
+        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES))
+    )
+
+
+def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 1) -> Page:
+    """One page of the round's submitted applications, filtered and sorted as asked.
+
+    Two queries whatever the page size (the count and the page, the organisation joined in).
+    """
+    query = _visible(round_id).options(lazyload(Application.sections))  # answers are not listed
+    if criteria.status in {status.value for status in VISIBLE_STATUSES}:
+        query = query.where(Application.status == ApplicationStatus(criteria.status))
+    if criteria.local_authority:
+        query = query.where(Application.local_authorities.any(LocalAuthority.code == criteria.local_authority))
+    if criteria.approach:
+        query = query.where(Application.approaches.any(PlanApproach.code == criteria.approach))
+    if criteria.amount_band in AMOUNT_BANDS:
+        query = query.where(AMOUNT_BANDS[criteria.amount_band].condition())
+    if criteria.legal_type in {legal_type.value for legal_type in LegalType}:
+        query = query.where(Organisation.legal_type == LegalType(criteria.legal_type))
+    if criteria.search:
+        pattern = contains(criteria.search.lower())
+        query = query.where(
+            or_(
+                func.lower(Application.reference).like(pattern, escape="\\"),
+                func.lower(Organisation.name).like(pattern, escape="\\"),
+            )
+        )
+    _label, column = SORTS.get(criteria.sort, SORTS[DEFAULT_SORT])
+    ordering = column.desc() if criteria.descending else column.asc()
+    tie_break = Application.id.desc() if criteria.descending else Application.id.asc()
+    return paginate(query.order_by(ordering.nulls_last(), tie_break), page, PER_PAGE)
+
+
+def applications_for_export(round_id: int) -> list[Application]:
+    """Every submitted application of the round, by reference, with organisation and answers.
+
+    A fixed number of queries whatever the number of applications.
+    """
+    return list(
+        db.session.scalars(
+            _visible(round_id)
+            .options(joinedload(Application.funding_round), selectinload(Application.sections))
+            .order_by(Application.reference, Application.id)
+        ).unique()
+    )
+
+
+# One application ---------------------------------------------------------------------------------
+
+def submitted_application(application_id: int) -> Application:
+    """An application that has been submitted; drafts are "not found" for officers. Its questions
+    come with who asked and who answered them (a fixed number of queries however many there are)."""
+    application = db.session.get(Application, application_id, options=[
+        selectinload(Application.clarifications).options(joinedload(Clarification.asked_by),
+                                                         joinedload(Clarification.answered_by)),
+    ])
+    if application is None or application.status is ApplicationStatus.DRAFT:
+        abort(404)
+    return application
+
+
+def history(application: Application) -> list[AuditEvent]:
+    """What happened to the application and its clarifications, newest first."""
+    clarification_ids = [str(clarification.id) for clarification in application.clarifications]
+    about = and_(AuditEvent.entity_type == "Application", AuditEvent.entity_id == str(application.id))
+    if clarification_ids:
+        about = or_(
+            about,
+            and_(AuditEvent.entity_type == "Clarification", AuditEvent.entity_id.in_(clarification_ids)),
+        )
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(about)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+# Screening ---------------------------------------------------------------------------------------
+
+class ScreeningConflict(Exception):
+    """The application is no longer waiting to be screened; the message is for the officer."""
+
+
+def screen(
+    application: Application, passed: bool, reason: str | None, officer: User, now: datetime | None = None
+) -> None:
+    """Pass the application to the panel (under assessment) or find it ineligible, with a reason.
+
+    One conditional UPDATE: it changes the row only while the status is still "submitted", so when
+    two officers screen at once the second changes nothing and is told so.
+    """
+    if not passed and not (reason or "").strip():
+        raise ValueError("A reason is needed when an application fails screening")
+    now = now or utcnow()
+    after = {
+        "status": ApplicationStatus.UNDER_ASSESSMENT if passed else ApplicationStatus.INELIGIBLE,
+        "screening_reason": None if passed else reason.strip(),
+        "screened_at": now,
+        "screened_by_id": officer.id,
+    }
+    # Read before the UPDATE; the row was "submitted" when it changed (the WHERE says so).
+    before = {field: getattr(application, field) for field in after} | {"status": ApplicationStatus.SUBMITTED}
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == ApplicationStatus.SUBMITTED)
+        .values(**after, version=Application.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(application)
+        raise ScreeningConflict(
+            f"{application.reference} has already been screened: it is now "
+            f"{application.status.label.lower()}. Nothing was changed"
+        )
+    db.session.refresh(application)
+    audit.record(
+        "application.screened",
+        application,
+        f"{application.reference} {'passed' if passed else 'failed'} eligibility screening",
+        changes=audit.diff(before, after),
+        actor=officer,
+    )
+    _tell_applicant_of_screening(application, passed)
+
+
+def _email_text(template: str, **context) -> str:
+    # The template alone, without the pages' context processors: the same text whoever sends it.
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def _tell_applicant_of_screening(application: Application, passed: bool) -> None:
+    """Email the organisation's contact the result: passed to the panel, or not eligible and why."""
+    link = public_url("applications.task_list", application_id=application.id)
+    if passed:
+        subject = f"Your application {application.reference} is eligible and has gone to the assessment panel"
+        template = "screening/email/passed.txt"
+    else:
+        subject = f"Your application {application.reference} is not eligible"
+        template = "screening/email/ineligible.txt"
+    send_email(application.organisation.contact_email, subject,
+               _email_text(template, application=application, link=link))
+
+
+# Clarifications ----------------------------------------------------------------------------------
+
+def ask_clarification(application: Application, question: str, officer: User) -> Clarification:
+    if application.status not in CLARIFIABLE:
+        raise ScreeningConflict(
+            f"Questions can only be asked about applications that are submitted or under assessment; "
+            f"{application.reference} is {application.status.label.lower()}"
+        )
+    clarification = Clarification(application=application, question=question, asked_by_id=officer.id, asked_at=utcnow())
+    db.session.add(clarification)
+    db.session.flush()
+    audit.record(
+        "clarification.asked",
+        clarification,
+        f"Question asked about {application.reference}",
+        changes=audit.diff({}, {"application_id": application.id, "question": question}),
+        actor=officer,
+    )
+    return clarification
+
+
+def clarification_for(application: Application, clarification_id: int) -> Clarification:
+    """A question about ``application``; one about another application is "not found"."""
+    clarification = db.session.get(Clarification, clarification_id)
+    if clarification is None or clarification.application_id != application.id:
+        abort(404)
+    return clarification
+
+
+def answer_clarification(clarification: Clarification, answer: str, user: User) -> bool:
+    """Keep the applicant's answer; ``False`` (and nothing changed) if it was answered already.
+
+    Conditional on the answer still being empty, so two members answering at once cannot
+    overwrite each other.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(Clarification)
+        .where(Clarification.id == clarification.id, Clarification.answered_at.is_(None))
+        .values(answer=answer, answered_by_id=user.id, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(clarification)
+    if result.rowcount != 1:
+        return False
+    audit.record(
+        "clarification.answered",
+        clarification,
+        f"Question about {clarification.application.reference or 'an application'} answered by {user.email}",
+        changes=audit.diff({"answer": None, "answered_at": None}, {"answer": answer, "answered_at": now}),
+        actor=user,
+    )
+    _tell_officers_of_answer(clarification)
+    return True
+
+
+def officers_to_tell_of_answer(clarification: Clarification) -> list[User]:
+    """Whoever asked the question, if they can still screen; otherwise every active grants officer."""
+    asker = clarification.asked_by
+    if asker is not None and asker.active and asker.has_role(*APPLICATION_STAFF):
+        return [asker]
+    return active_grants_officers()
+
+
+def _tell_officers_of_answer(clarification: Clarification) -> None:
+    application = clarification.application
+    link = public_url("screening.application", application_id=application.id, _anchor="clarifications")
+    subject = f"{application.organisation.name} has answered a question about {application.reference}"
+    for officer in officers_to_tell_of_answer(clarification):
+        send_email(officer.email, subject, _email_text(
+            "screening/email/clarification_answered.txt", application=application, clarification=clarification,
+            officer=officer, link=link,
+        ))
