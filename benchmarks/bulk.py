@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
 
+from grants import models  # noqa: F401  (every table registered on db.metadata)
 from grants.config import database_url
 from grants.extensions import db
-from grants import models  # noqa: F401  (every table registered on db.metadata)
 
 CHUNK = 5_000
 

@@ -53,10 +53,18 @@ def _pooled(count: int, chooser, user) -> int:
     from grants.demo.pooled import _monthly
     from grants.extensions import db
     from grants.formatting import LONDON
-    from grants.interfaces.pooled_budgets import agreements as pooled_budgets, figures as pooled_figures, partners as pooled_partners
+    from grants.interfaces.pooled_budgets import agreements as pooled_budgets
+    from grants.interfaces.pooled_budgets import figures as pooled_figures
+    from grants.interfaces.pooled_budgets import partners as pooled_partners
     from grants.modelling.calendar import financial_year_start
-    from grants.models.pooled_budgets import (AgreementStatus, ContributionBasis, InstalmentProfile, Partner,
-                                              PartnerKind, month_start)
+    from grants.models.pooled_budgets import (
+        AgreementStatus,
+        ContributionBasis,
+        InstalmentProfile,
+        Partner,
+        PartnerKind,
+        month_start,
+    )
     from grants.models.types import utcnow
 
     pooled_partners.ensure_partners()

@@ -85,10 +85,9 @@ def seed_demo_command() -> None:
     if current_app.config["GRANTS_ENV"] == "production":
         raise click.UsageError("Demo data is not for production")
     load_reference_data()
+    from grants.interfaces.cocommissioning.scenarios import ensure_areas
     from grants.interfaces.pooled_budgets.partners import ensure_partners
     from grants.interfaces.social_return.parameters import ensure_default_set
-
-    from grants.interfaces.cocommissioning.scenarios import ensure_areas
 
     ensure_partners()
     ensure_default_set()
@@ -132,8 +131,10 @@ def send_reminders_command() -> None:
     the organisation and its grants officer), make instalments due on their date, hold payments
     while returns are overdue, email reminders of returns due soon or overdue, and remove ended
     sign-in sessions. Running it twice in a day does nothing more."""
-    from grants.interfaces.awards import offers as award_offers, awarding as awards, monitoring, payments
     from grants.interfaces.auth import sessions
+    from grants.interfaces.awards import awarding as awards
+    from grants.interfaces.awards import monitoring, payments
+    from grants.interfaces.awards import offers as award_offers
 
     lapsed = awards.lapse_overdue_offers()
     for award in lapsed:  # only offers this run lapsed: each lapse is told once

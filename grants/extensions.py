@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy builds ``db.Model`` at run time from ``Base`` (adding the
+# session binding), which a type checker cannot follow, so the checker is told it is ``Base`` itself:
+# every model is then a typed SQLAlchemy 2 ``DeclarativeBase`` class with ``Mapped[...]`` columns.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -8,7 +8,16 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, EmailField, FieldList, FormField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, StopValidation
 
 from grants.form_keys import CSRFTokenWithFormKey

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grants.extensions import db
-from grants.models.rubrics import Rubric, RubricCriterion
-from scoring import DEFAULT_RUBRIC
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -20,6 +18,8 @@ from grants.models.reference import (
     PlanCommitment,
     PoliceForceArea,
 )
+from grants.models.rubrics import Rubric, RubricCriterion
+from scoring import DEFAULT_RUBRIC
 
 PLAN_SOURCE = "OPCC Devon and Cornwall, Drugs strategic intentions plan 2022-2025"
 CENSUS_SOURCE = "ONS Census 2021, usual resident population"

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, session as browser_session
+from flask import Flask, Response
+from flask import session as browser_session
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction

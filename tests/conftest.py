@@ -17,11 +17,11 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from flask import has_app_context, request_finished
 from flask import request as flask_request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import MetaData, create_engine, inspect, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 

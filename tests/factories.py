@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
-import itertools
 from functools import cache
 
 import factory

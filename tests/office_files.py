@@ -167,11 +167,11 @@ def word_with_ole_object() -> bytes:
 
 
 CHART = (
-    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:plotArea><c:barChart>'
-    "<c:ser><c:val><c:numRef><c:f>Sheet1!$B$2:$B$5</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea>"
-    '</c:chart><c:externalData r:id="rId100"/></c:chartSpace>'
-).encode()
+    b'<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:plotArea><c:barChart>'
+    b"<c:ser><c:val><c:numRef><c:f>Sheet1!$B$2:$B$5</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea>"
+    b'</c:chart><c:externalData r:id="rId100"/></c:chartSpace>'
+)
 
 
 def word_with_chart() -> bytes:

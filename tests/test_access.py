@@ -14,16 +14,16 @@ import pytest
 
 from grants.interfaces.social_return.parameters import ensure_default_set
 from grants.models.accounts import Role
-from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
+from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.sign_in import Passkey
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement, make_scenario
-from tests.helpers import csrf_token
 from tests.figures import report
+from tests.helpers import csrf_token
 
 PUBLIC = "public"
 ANY = "any signed-in user"

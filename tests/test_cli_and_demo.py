@@ -8,8 +8,8 @@ from decimal import Decimal
 import pyotp
 
 from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo
-from grants.interfaces.panel import results as panel_results
 from grants.interfaces.auth.accounts import get_user_by_email
+from grants.interfaces.panel import results as panel_results
 from grants.models.accounts import STAFF_ROLES, Role, User
 from grants.models.organisations import Organisation
 from grants.passwords import password_problem
@@ -194,7 +194,8 @@ def test_demo_awards_cover_the_states_the_issue_names(app, db):
     from grants.demo.awards import seed_awards
     from grants.demo.panel import seed_feedback
     from grants.demo.rounds import ROUNDS, seed_rounds
-    from grants.interfaces.awards import awarding as awards, monitoring, payments
+    from grants.interfaces.awards import awarding as awards
+    from grants.interfaces.awards import monitoring, payments
     from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus, VariationStatus
     from grants.models.mail import OutboxMessage
     from grants.models.rounds import FundingRound
@@ -229,7 +230,8 @@ def test_demo_awards_cover_the_states_the_issue_names(app, db):
 
 def test_demo_pooled_budget_has_all_partners_and_a_closed_year_of_actuals(app, db):
     from grants.demo.pooled import seed_pooled_budget
-    from grants.interfaces.pooled_budgets import agreements as pooled_budgets, figures as pooled_figures
+    from grants.interfaces.pooled_budgets import agreements as pooled_budgets
+    from grants.interfaces.pooled_budgets import figures as pooled_figures
     from grants.models.pooled_budgets import PartnerKind
 
     seed_demo()

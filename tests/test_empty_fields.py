@@ -58,7 +58,13 @@ from tests.blueprints.applications.answers import VALID
 from tests.blueprints.applications.conftest import add_required_documents
 from tests.blueprints.cocommissioning.conftest import scenario_form
 from tests.factories import (
-    TEST_PASSWORD, ApplicationFactory, AwardFactory, FundingRoundFactory, RubricFactory, UserFactory, make_scenario,
+    TEST_PASSWORD,
+    ApplicationFactory,
+    AwardFactory,
+    FundingRoundFactory,
+    RubricFactory,
+    UserFactory,
+    make_scenario,
 )
 from tests.figures import report
 from tests.helpers import emailed_link, error_messages, post

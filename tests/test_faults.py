@@ -26,11 +26,11 @@ from grants.models.applications import ApplicationStatus
 from grants.models.awards import InstalmentStatus
 from grants.models.panel import ScoreSheet, SheetStatus
 from grants.models.pooled_budgets import MonthlyFigure
-from tests.blueprints.applications.conftest import add_required_documents, draft, open_round  # noqa: F401
 from tests.blueprints.applications.answers import VALID
+from tests.blueprints.applications.conftest import add_required_documents, draft, open_round  # noqa: F401
 from tests.blueprints.panel.conftest import bids, panel, panel_round, seat, submit_scores  # noqa: F401
-from tests.helpers import page, post
 from tests.figures import count
+from tests.helpers import page, post
 
 ERROR_HEADING = "Sorry, there is a problem with the service"
 UNAVAILABLE_HEADING = "Sorry, the service is unavailable"

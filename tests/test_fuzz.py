@@ -24,14 +24,22 @@ from grants.blueprints.cocommissioning.forms import NumberField as CoNumberField
 from grants.blueprints.panel.decision_forms import DecimalText
 from grants.blueprints.pooled_budgets.agreement_forms import percent
 from grants.forms import (
-    LARGEST_ID, MAGNITUDE, MAX_PAGE, MONEY_LIMIT, DateInputField, MoneyField, WholeNumberField, email_address, int_arg,
+    LARGEST_ID,
+    MAGNITUDE,
+    MAX_PAGE,
+    MONEY_LIMIT,
+    DateInputField,
+    MoneyField,
+    WholeNumberField,
+    email_address,
+    int_arg,
     page_arg,
 )
+from tests import figures
 from tests.blueprints.applications.answers import VALID
 from tests.blueprints.cocommissioning.conftest import scenario_form
 from tests.factories import FundingRoundFactory
 from tests.helpers import csrf_token
-from tests import figures
 
 # Random text is typed into every field, and a valid answer is saved and shown back as typed: a
 # "None" or "<b" there is the test's, not the page's, so tests/visible_text.py does not read these pages.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from grants.extensions import db as _db
-from tests.test_access import ACCESS, ACTORS, ANY, PUBLIC, ROLE_OF, _rules, _url, objects  # noqa: F401
 from tests.figures import report
+from tests.test_access import ACCESS, ACTORS, ANY, PUBLIC, ROLE_OF, _rules, _url, objects  # noqa: F401
 
 # Every query parameter a page reads: filters, searches, sorts, paging and view switches.
 PARAMETERS = ("q", "status", "local_authority", "approach", "amount_band", "legal_type", "sort", "order", "page",

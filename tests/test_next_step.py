@@ -8,9 +8,9 @@ An accepted grant with its first half paid, and an offer waiting to be accepted,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 

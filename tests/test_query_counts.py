@@ -10,11 +10,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from flask import current_app
@@ -406,7 +407,7 @@ def test_pooled_budget_agreement(users, as_role):
 # Co-commissioning ---------------------------------------------------------------------------------
 
 def test_scenario_comparison(users, as_role):
-    from grants.interfaces.cocommissioning.scenarios import revise_scenario, input_of
+    from grants.interfaces.cocommissioning.scenarios import input_of, revise_scenario
 
     chosen = [make_scenario(users["commissioner"], name="Joint"),
               make_scenario(users["commissioner"], name="Alone", joint=False)]

@@ -71,9 +71,8 @@ def test_reference_page_lists_everything_with_sources(client):
 
 
 def test_the_default_rubric_is_loaded_once_with_its_weights_and_descriptors(db):
-    from scoring import DEFAULT_RUBRIC
-
     from grants.models.rubrics import Rubric
+    from scoring import DEFAULT_RUBRIC
 
     load_reference_data()
     rubrics = db.session.scalars(db.select(Rubric)).all()

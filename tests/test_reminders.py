@@ -13,8 +13,8 @@ import pytest
 from freezegun import freeze_time
 
 from grants.interfaces.awards import monitoring
-from grants.models.audit import AuditEvent
 from grants.models.accounts import Role
+from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus, InstalmentStatus, InstalmentTrigger, Rating, ReturnStatus
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow

@@ -25,7 +25,6 @@ from tests.helpers import error_messages, page, post
 from tests.test_access import ACTORS, _rules, _url, objects  # noqa: F401
 from tests.visible_text import problems, seen_text
 
-
 # The checker itself -------------------------------------------------------------------------------
 
 def test_the_checker_finds_what_a_person_should_not_see():

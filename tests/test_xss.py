@@ -9,9 +9,9 @@ from sqlalchemy import String, Text, select, update
 
 from grants.extensions import db as _db
 from grants.models.applications import ApplicationSection
-from tests.test_access import ACCESS, ACTORS, ROLE_OF, PUBLIC, ANY, _rules, _url, objects  # noqa: F401
-from tests.helpers import page
 from tests.figures import report
+from tests.helpers import page
+from tests.test_access import ACCESS, ACTORS, ANY, PUBLIC, ROLE_OF, _rules, _url, objects  # noqa: F401
 
 PAYLOAD = '"><i id=xss>'
 # The payload is shown as typed, as it must be: the page's own words are still read (tests/visible_text.py).

@@ -13,11 +13,11 @@ what earlier ones made); the names below are the entry points the CLI uses.
 """
 
 from grants.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo
-from grants.demo.rounds import seed_rounds
-from grants.demo.panel import seed_feedback, seed_panel
 from grants.demo.awards import demo_logins, seed_awards
-from grants.demo.pooled import seed_pooled_budget
 from grants.demo.cocommissioning import seed_cocommissioning
+from grants.demo.panel import seed_feedback, seed_panel
+from grants.demo.pooled import seed_pooled_budget
+from grants.demo.rounds import seed_rounds
 
 __all__ = [
     "DEMO_PASSWORD",

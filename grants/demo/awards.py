@@ -19,7 +19,8 @@ from grants.demo.rounds import ROUNDS
 from grants.extensions import db
 from grants.formatting import LONDON
 from grants.interfaces.auth import accounts
-from grants.interfaces.awards import awarding as awards, monitoring, payments, variations
+from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards import monitoring, payments, variations
 from grants.interfaces.awards.offers import default_schedule
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus

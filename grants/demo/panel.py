@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from grants.demo.rounds import ROUNDS
 from grants.extensions import db
-from grants.interfaces.panel import score_sheets
 from grants.interfaces.auth import accounts
 from grants.interfaces.panel import assignment as panel_interface
+from grants.interfaces.panel import score_sheets
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import PanelMember, ScoringAssignment

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.formatting import LONDON
-from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.interfaces.auth import accounts
-from grants.interfaces.pooled_budgets import agreements as pooled_budgets, figures as pooled_figures
+from grants.interfaces.pooled_budgets import agreements as pooled_budgets
+from grants.interfaces.pooled_budgets import figures as pooled_figures
+from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.modelling.calendar import financial_year_start
 from grants.models.pooled_budgets import (
     Agreement,

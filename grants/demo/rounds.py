@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from grants.document_store import document_store
 from grants.extensions import db
 from grants.formatting import LONDON
 from grants.interfaces.applications.submission import next_reference, organisation_snapshot
 from grants.models.accounts import User
-from grants.document_store import document_store
 from grants.models.applications import (
     REQUIRED_DOCUMENTS,
     Application,

@@ -19,9 +19,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from grants.formatting import LONDON
-from grants.interfaces.panel.results import RoundResults
 from grants.interfaces.panel.assignment import tie_break_criterion
 from grants.interfaces.panel.reports import describe, placed_by, raw_panel_score
+from grants.interfaces.panel.results import RoundResults
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from grants.spreadsheets import datetime_cell, money_cell, text_cell

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from grants.modelling.cocommissioning_methods import BASES, blend, bound_pence, method_proportions, phase_in_progress, split_year
+from grants.modelling.cocommissioning_methods import (
+    BASES,
+    blend,
+    bound_pence,
+    method_proportions,
+    phase_in_progress,
+    split_year,
+)
 
 MAX_YEARS = 10
 OCU_PER_1000_AGED_15_64 = Decimal("9.5")  # England 2019/20 estimate, used where no local figure is published

@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
+from grants.models import answer_facts  # noqa: F401  tables kept in step with answers, and their events
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role, User, UserRole
 from grants.models.applications import (
     Application,
@@ -12,8 +13,6 @@ from grants.models.applications import (
     StashedAnswers,
 )
 from grants.models.audit import AuditEvent
-from grants.models.calendar_feeds import CalendarFeed
-from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.awards import (
     Award,
     AwardStatus,
@@ -30,9 +29,10 @@ from grants.models.awards import (
     VariationKind,
     VariationStatus,
 )
+from grants.models.calendar_feeds import CalendarFeed
+from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.form_submissions import FormSubmission
 from grants.models.mail import OutboxMessage
-from grants.models.sign_in import Passkey, RecoveryCode, UserSession
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.panel import (
     ConflictDeclaration,
@@ -59,9 +59,6 @@ from grants.models.pooled_budgets import (
     RiskShareRule,
     YearEnd,
 )
-from grants.models.social_return import ParameterSetStatus, SroiParameterSet
-from grants.models.rounds import FundingRound, RoundLegalType, RoundState
-from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -70,7 +67,10 @@ from grants.models.reference import (
     PlanCommitment,
     PoliceForceArea,
 )
-from grants.models import answer_facts  # noqa: F401  tables kept in step with answers, and their events
+from grants.models.rounds import FundingRound, RoundLegalType, RoundState
+from grants.models.rubrics import Rubric, RubricCriterion
+from grants.models.sign_in import Passkey, RecoveryCode, UserSession
+from grants.models.social_return import ParameterSetStatus, SroiParameterSet
 
 __all__ = [
     "ROLE_LABELS",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model, db
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ application_approaches = Table(
 )
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
         Index("ix_applications_round_status", "round_id", "status"),
@@ -150,7 +150,7 @@ class Application(db.Model):
         return self.status in WITHDRAWABLE
 
 
-class ApplicationSection(db.Model):
+class ApplicationSection(Model):
     """One section's answers, kept as typed (even when not yet valid) so nothing is lost."""
 
     __tablename__ = "application_sections"
@@ -187,7 +187,7 @@ DOCUMENT_KIND_LABELS = {
 REQUIRED_DOCUMENTS = (DocumentKind.CONSTITUTION, DocumentKind.ACCOUNTS, DocumentKind.SAFEGUARDING_POLICY)
 
 
-class ApplicationDocument(db.Model):
+class ApplicationDocument(Model):
     """An uploaded file, stored outside the web root under a random name."""
 
     __tablename__ = "application_documents"
@@ -207,7 +207,7 @@ class ApplicationDocument(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class Clarification(db.Model):
+class Clarification(Model):
     """A grants officer's question about an application, and the applicant's answer."""
 
     __tablename__ = "clarifications"
@@ -226,7 +226,7 @@ class Clarification(db.Model):
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
 
-class StashedAnswers(db.Model):
+class StashedAnswers(Model):
     """Answers posted after the applicant's session had expired, kept until they sign in again.
 
     Only the token's hash is stored; the token itself lives in a cookie of the browser that typed
@@ -243,7 +243,7 @@ class StashedAnswers(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class ReferenceCounter(db.Model):
+class ReferenceCounter(Model):
     """The last number given out per series, for references such as CGS-2026-0042."""
 
     __tablename__ = "reference_counters"

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model, db
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ award_commitments = Table(
 )
 
 
-class Award(db.Model):
+class Award(Model):
     __tablename__ = "awards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +161,7 @@ class InstalmentStatus(StrEnum):
         return self.value.capitalize()
 
 
-class Instalment(db.Model):
+class Instalment(Model):
     __tablename__ = "instalments"
     __table_args__ = (UniqueConstraint("award_id", "number"),)
 
@@ -219,7 +219,7 @@ class Rating(StrEnum):
         return self.value.capitalize()
 
 
-class MonitoringReturn(db.Model):
+class MonitoringReturn(Model):
     """A report the grantee owes on a date: answers kept as typed, like an application's sections."""
 
     __tablename__ = "monitoring_returns"
@@ -275,7 +275,7 @@ class VariationStatus(StrEnum):
         return self.value.capitalize()
 
 
-class Variation(db.Model):
+class Variation(Model):
     """A change to an award asked for by the grantee or an officer, decided by an officer. The
     award's values before and the proposed values are kept."""
 
@@ -313,7 +313,7 @@ class RepaymentStatus(StrEnum):
         return self.value.capitalize()
 
 
-class Repayment(db.Model):
+class Repayment(Model):
     """Money the grantee must pay back (clawback), for example an underspend at closure."""
 
     __tablename__ = "repayments"

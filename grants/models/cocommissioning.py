@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ PERCENT = Numeric(7, 3)
 PENCE = BigInteger
 
 
-class CommissioningArea(db.Model):
+class CommissioningArea(Model):
     """A South West police force area and its PCC, as a possible partner in co-commissioning."""
 
     __tablename__ = "commissioning_areas"
@@ -49,7 +49,7 @@ class CommissioningArea(db.Model):
         return int(self.figures.get(key, {}).get("value", 0))
 
 
-class CoCommissioningScenario(db.Model):
+class CoCommissioningScenario(Model):
     """One version of a saved co-commissioning option."""
 
     __tablename__ = "cocommissioning_scenarios"

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, utcnow
 
 KEY_LENGTH = 64
 LOCATION_LENGTH = 2000
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A form key that has been used, stored in the same transaction as the change its form made.
 
     ``status`` and ``location`` (a redirect's target) are the first response's, written just after

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ LEGAL_TYPE_LABELS = {
 }
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class OrganisationInvite(db.Model):
+class OrganisationInvite(Model):
     __tablename__ = "organisation_invites"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from grants.models.rubrics import Rubric
 
 
-class PanelMember(db.Model):
+class PanelMember(Model):
     """A panel member appointed by an officer to score a round."""
 
     __tablename__ = "panel_members"
@@ -39,7 +39,7 @@ class PanelMember(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
-class ConflictDeclaration(db.Model):
+class ConflictDeclaration(Model):
     """A member's declaration for one application: no conflict, or a conflict with a reason.
 
     Kept for the record. A member may turn "no conflict" into a conflict until they submit their
@@ -60,7 +60,7 @@ class ConflictDeclaration(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ScoringAssignment(db.Model):
+class ScoringAssignment(Model):
     """A member asked to score an application, by the assignment run or by an officer's hand."""
 
     __tablename__ = "scoring_assignments"
@@ -85,7 +85,7 @@ class SheetStatus(StrEnum):
         return self.value.capitalize()
 
 
-class ScoreSheet(db.Model):
+class ScoreSheet(Model):
     """One member's scores and comments for one application against the round's rubric.
 
     ``values`` maps criterion key to a whole score (or None while a draft leaves it blank);
@@ -119,7 +119,7 @@ class ScoreSheet(db.Model):
         return self.status is SheetStatus.SUBMITTED
 
 
-class ModeratedScore(db.Model):
+class ModeratedScore(Model):
     """An officer's moderated panel score for an application, with the reason. Append-only: the
     newest row counts, earlier rows and every member's raw scores stay as they were."""
 
@@ -137,7 +137,7 @@ class ModeratedScore(db.Model):
     moderated_by: Mapped[User | None] = relationship()
 
 
-class FundingRecommendationRecord(db.Model):
+class FundingRecommendationRecord(Model):
     """A funding recommendation as it was run and shown: the rules chosen and the result.
 
     ``rules`` and ``result`` are JSON snapshots (money in pence, scores as strings), so a later
@@ -157,7 +157,7 @@ class FundingRecommendationRecord(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class FundingDecision(db.Model):
+class FundingDecision(Model):
     """The commissioner's approval of a round's funding: which applications are funded, and why
     any differ from the recommendation. One per round."""
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class PartnerKind(StrEnum):
                 "other": "Other partner"}[self.value]
 
 
-class Partner(db.Model):
+class Partner(Model):
     """An organisation that can contribute to a pooled budget."""
 
     __tablename__ = "partners"
@@ -73,7 +73,7 @@ class RiskShareRule(StrEnum):
                 "host": "The host partner bears it all"}[self.value]
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     __tablename__ = "agreements"
     __table_args__ = (CheckConstraint("end_year >= start_year", name="years_in_order"),)
 
@@ -121,7 +121,7 @@ class Agreement(db.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class AgreementPartner(db.Model):
+class AgreementPartner(Model):
     """A partner in an agreement, with its fixed risk-share percentage and cap, if any."""
 
     __tablename__ = "agreement_partners"
@@ -138,7 +138,7 @@ class AgreementPartner(db.Model):
     partner: Mapped[Partner] = relationship()
 
 
-class BudgetLine(db.Model):
+class BudgetLine(Model):
     """A service the pool funds, such as community treatment or recovery support."""
 
     __tablename__ = "budget_lines"
@@ -174,7 +174,7 @@ class InstalmentProfile(StrEnum):
                 "monthly": "Twelve equal monthly payments"}[self.value]
 
 
-class Contribution(db.Model):
+class Contribution(Model):
     """What a partner puts into the pool in a financial year."""
 
     __tablename__ = "contributions"
@@ -198,7 +198,7 @@ class Contribution(db.Model):
     partner: Mapped[Partner] = relationship()
 
 
-class LineBudget(db.Model):
+class LineBudget(Model):
     """A budget line's budget for a financial year."""
 
     __tablename__ = "line_budgets"
@@ -215,7 +215,7 @@ class LineBudget(db.Model):
     line: Mapped[BudgetLine] = relationship(back_populates="budgets")
 
 
-class MonthlyFigure(db.Model):
+class MonthlyFigure(Model):
     """A line's actual spend in a month (once known) and the forecast for the month."""
 
     __tablename__ = "monthly_figures"
@@ -239,7 +239,7 @@ class MonthlyFigure(db.Model):
     line: Mapped[BudgetLine] = relationship(back_populates="figures")
 
 
-class YearEnd(db.Model):
+class YearEnd(Model):
     """A financial year closed: its outturn, the variance shared under the risk-share rule, and any
     underspend agreed to carry forward into the next year."""
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 
 
-class PlanApproach(db.Model):
+class PlanApproach(Model):
     """One of the plan's four approaches: Prevention, People, Place, Partnership."""
 
     __tablename__ = "plan_approaches"
@@ -27,7 +27,7 @@ class PlanApproach(db.Model):
     )
 
 
-class PlanCommitment(db.Model):
+class PlanCommitment(Model):
     """A commitment under an approach, by who delivers it (the OPCC, the Chief Constable, partners)."""
 
     __tablename__ = "plan_commitments"
@@ -54,7 +54,7 @@ DELIVERED_BY_LABELS = {
 }
 
 
-class AdderStrand(db.Model):
+class AdderStrand(Model):
     """A strand of ADDER: Addiction, Diversion, Disruption, Enforcement, Recovery."""
 
     __tablename__ = "adder_strands"
@@ -66,7 +66,7 @@ class AdderStrand(db.Model):
     position: Mapped[int] = mapped_column(Integer)
 
 
-class DrugsOutcome(db.Model):
+class DrugsOutcome(Model):
     """An outcome of the National Combating Drugs Outcomes Framework (From harm to hope, 2022)."""
 
     __tablename__ = "drugs_outcomes"
@@ -78,7 +78,7 @@ class DrugsOutcome(db.Model):
     position: Mapped[int] = mapped_column(Integer)
 
 
-class LocalAuthority(db.Model):
+class LocalAuthority(Model):
     """A local authority area of Devon, Cornwall and the Isles of Scilly."""
 
     __tablename__ = "local_authorities"
@@ -93,7 +93,7 @@ class LocalAuthority(db.Model):
     position: Mapped[int] = mapped_column(Integer)
 
 
-class PoliceForceArea(db.Model):
+class PoliceForceArea(Model):
     """A South West police force area and its Police and Crime Commissioner."""
 
     __tablename__ = "police_force_areas"

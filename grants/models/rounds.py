@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model, db
 from grants.models.organisations import LegalType
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
@@ -58,7 +58,7 @@ round_outcomes = Table(
 )
 
 
-class RoundLegalType(db.Model):
+class RoundLegalType(Model):
     """An organisation type that may apply to a round."""
 
     __tablename__ = "round_legal_types"
@@ -67,7 +67,7 @@ class RoundLegalType(db.Model):
     legal_type: Mapped[LegalType] = mapped_column(enum_type(LegalType, "legal_type", 40), primary_key=True)
 
 
-class FundingRound(db.Model):
+class FundingRound(Model):
     __tablename__ = "funding_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from grants.models.rounds import FundingRound
 
 
-class Rubric(db.Model):
+class Rubric(Model):
     __tablename__ = "rubrics"
     __table_args__ = (UniqueConstraint("name", "version"),)
 
@@ -43,7 +43,7 @@ class Rubric(db.Model):
         return sum((c.weight for c in self.criteria), Decimal("0"))
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(Model):
     __tablename__ = "rubric_criteria"
     __table_args__ = (UniqueConstraint("rubric_id", "key"),)
 

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from grants.models.accounts import User
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One browser's signed-in session, kept on the server so that signing out really ends it.
 
     The browser's session cookie holds a random key; only its SHA-256 is stored here, so a copy of
@@ -42,7 +42,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Passkey(db.Model):
+class Passkey(Model):
     """A WebAuthn credential: the public half of a key pair the person's device keeps."""
 
     __tablename__ = "passkeys"
@@ -59,7 +59,7 @@ class Passkey(db.Model):
     user: Mapped[User] = relationship(back_populates="passkeys")
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for when the person's passkey or phone is lost. Only its hash is kept."""
 
     __tablename__ = "recovery_codes"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.extensions import db
+from grants.extensions import Model
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ParameterSetStatus(StrEnum):
         return self.value.capitalize()
 
 
-class SroiParameterSet(db.Model):
+class SroiParameterSet(Model):
     __tablename__ = "sroi_parameter_sets"
     __table_args__ = (UniqueConstraint("name", "version"),)
 

@@ -8,13 +8,13 @@ Revises: 0009
 Create Date: 2026-11-28 17:42:35.815067
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0009'
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
@@ -67,39 +67,73 @@ def _fill(bind, query, table, rows_of):
 
 
 def upgrade():
-    strands = op.create_table('application_adder_strands',
-    sa.Column('application_id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=60), nullable=False),
-    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_adder_strands_application_id_applications'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('application_id', 'code', name=op.f('pk_application_adder_strands'))
+    strands = op.create_table(
+        "application_adder_strands",
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=60), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_application_adder_strands_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("application_id", "code", name=op.f("pk_application_adder_strands")),
     )
-    outcomes = op.create_table('application_outcomes',
-    sa.Column('application_id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=60), nullable=False),
-    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_outcomes_application_id_applications'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('application_id', 'code', name=op.f('pk_application_outcomes'))
+    outcomes = op.create_table(
+        "application_outcomes",
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=60), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_application_outcomes_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("application_id", "code", name=op.f("pk_application_outcomes")),
     )
-    people = op.create_table('monitoring_return_people',
-    sa.Column('return_id', sa.Integer(), nullable=False),
-    sa.Column('field', sa.String(length=60), nullable=False),
-    sa.Column('number', sa.BigInteger(), nullable=False),
-    sa.ForeignKeyConstraint(['return_id'], ['monitoring_returns.id'], name=op.f('fk_monitoring_return_people_return_id_monitoring_returns'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('return_id', 'field', name=op.f('pk_monitoring_return_people'))
+    people = op.create_table(
+        "monitoring_return_people",
+        sa.Column("return_id", sa.Integer(), nullable=False),
+        sa.Column("field", sa.String(length=60), nullable=False),
+        sa.Column("number", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["return_id"],
+            ["monitoring_returns.id"],
+            name=op.f("fk_monitoring_return_people_return_id_monitoring_returns"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("return_id", "field", name=op.f("pk_monitoring_return_people")),
     )
 
     bind = op.get_bind()
-    sections = sa.table('application_sections', sa.column('application_id', sa.Integer),
-                        sa.column('key', sa.String), sa.column('answers', sa.JSON))
-    returns = sa.table('monitoring_returns', sa.column('id', sa.Integer), sa.column('answers', sa.JSON))
-    priorities = sa.select(sections.c.application_id, sections.c.answers).where(sections.c.key == 'priorities')
-    for table, name in ((strands, 'adder_strands'), (outcomes, 'outcomes')):
-        _fill(bind, priorities, table, lambda application_id, answers, name=name: [
-            {'application_id': application_id, 'code': code} for code in _codes(answers, name)])
-    _fill(bind, sa.select(returns.c.id, returns.c.answers), people, lambda return_id, answers: [
-        {'return_id': return_id, 'field': field, 'number': number} for field, number in _people(answers).items()])
+    sections = sa.table(
+        "application_sections",
+        sa.column("application_id", sa.Integer),
+        sa.column("key", sa.String),
+        sa.column("answers", sa.JSON),
+    )
+    returns = sa.table("monitoring_returns", sa.column("id", sa.Integer), sa.column("answers", sa.JSON))
+    priorities = sa.select(sections.c.application_id, sections.c.answers).where(sections.c.key == "priorities")
+    for table, name in ((strands, "adder_strands"), (outcomes, "outcomes")):
+        _fill(
+            bind,
+            priorities,
+            table,
+            lambda application_id, answers, name=name: [
+                {"application_id": application_id, "code": code} for code in _codes(answers, name)
+            ],
+        )
+    _fill(
+        bind,
+        sa.select(returns.c.id, returns.c.answers),
+        people,
+        lambda return_id, answers: [
+            {"return_id": return_id, "field": field, "number": number} for field, number in _people(answers).items()
+        ],
+    )
 
 
 def downgrade():
-    op.drop_table('monitoring_return_people')
-    op.drop_table('application_outcomes')
-    op.drop_table('application_adder_strands')
+    op.drop_table("monitoring_return_people")
+    op.drop_table("application_outcomes")
+    op.drop_table("application_adder_strands")

@@ -9,13 +9,13 @@ Revises: 0013
 Create Date: 2026-12-06 09:00:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -23,11 +23,18 @@ OLD_NAME, NEW_NAME = "Default (session 2)", "National starting values"
 OLD_SET_BY = "PCC Grants developers, session 2, placeholder to review"
 NEW_SET_BY = "the PCC Grants project, as a starting value to check against local figures"
 OLD_NOTES = "The defaults written with the model, each value with its source or marked as an assumption."
-NEW_NOTES = ("The values shipped with PCC Grants: each gives its published source, or is marked as an "
-             "assumption to check against your area's own figures before relying on it.")
+NEW_NOTES = (
+    "The values shipped with PCC Grants: each gives its published source, or is marked as an "
+    "assumption to check against your area's own figures before relying on it."
+)
 
-sets = sa.table("sroi_parameter_sets", sa.column("id", sa.Integer), sa.column("name", sa.String),
-                sa.column("notes", sa.Text), sa.column("parameters", sa.JSON))
+sets = sa.table(
+    "sroi_parameter_sets",
+    sa.column("id", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("notes", sa.Text),
+    sa.column("parameters", sa.JSON),
+)
 
 
 def _reword(old_name, new_name, old_set_by, new_set_by, old_notes, new_notes):

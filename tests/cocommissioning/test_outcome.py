@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from grants.interfaces.cocommissioning.scenarios import create_scenario, model_from_input, outcome, to_model
 from grants.interfaces.cocommissioning.returns import CLIENT_MIX, COMPLETION_RATES
+from grants.interfaces.cocommissioning.scenarios import create_scenario, model_from_input, outcome, to_model
 from grants.modelling.cocommissioning import run
 
 

@@ -9,9 +9,9 @@ import pytest
 from grants.modelling.cocommissioning import (
     SOUTH_WEST,
     Bound,
-    Figure,
     CostModel,
     CostSplit,
+    Figure,
     Partner,
     ScaleEconomies,
     Scenario,

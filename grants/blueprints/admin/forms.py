@@ -1,5 +1,13 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
-from wtforms import BooleanField, EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants.forms import DateInputField, GovForm, email_address, submit

@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from grants.links import public_url
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
 from grants.extensions import db
 from grants.forms import ConfirmForm, page_arg
-from grants.interfaces.auth import accounts
 from grants.interfaces.admin import audit_log as audit_queries
+from grants.interfaces.auth import accounts
 from grants.interfaces.paging import contains, paginate
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
 from grants.models.mail import OutboxMessage

@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length
 from grants.blueprints.applications import bp
 from grants.blueprints.screening.forms import without_nul
 from grants.forms import GovForm, submit
-from grants.interfaces.screening import applications as screening
 from grants.interfaces.applications.submission import application_for_member
+from grants.interfaces.screening import applications as screening
 from grants.models.accounts import Role
 from grants.permissions import role_required
 

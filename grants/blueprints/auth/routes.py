@@ -8,8 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_login import current_user, logout_user
 
 from grants import eligibility
-from grants.links import public_url
-from grants.blueprints.auth import bp
+from grants.blueprints.auth import bp, devices, pending
 from grants.blueprints.auth.forms import (
     ChangePasswordForm,
     CreatePasswordForm,
@@ -18,10 +17,10 @@ from grants.blueprints.auth.forms import (
     ResetRequestForm,
     SignInForm,
 )
-from grants.blueprints.auth import devices, pending
 from grants.extensions import limiter, login_manager
 from grants.forms import ConfirmForm
 from grants.interfaces.auth import accounts, sessions
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role, User
 from grants.permissions import login_required, public

@@ -33,8 +33,8 @@ from wtforms.validators import DataRequired, Length
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.formatting import LONDON
 from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, submit
-from grants.interfaces.awards.offers import MAX_INSTALMENTS, end_of_day
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, AwardTerms, InstalmentPlan
+from grants.interfaces.awards.offers import MAX_INSTALMENTS, end_of_day
 from grants.models.awards import Award, InstalmentTrigger, MonitoringFrequency
 
 SPECIAL_CONDITIONS_MAX_CHARACTERS = 5_000

@@ -8,16 +8,17 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.links import public_url
-from grants.forms import int_arg
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import ExtendForm, OfferForm, WithdrawForm, attach, award_data
 from grants.extensions import db
-from grants.formatting import LONDON, long_date, london_datetime, money
-from grants.interfaces.awards import offers as award_offers, awarding as awards
+from grants.formatting import LONDON, london_datetime, long_date, money
+from grants.forms import int_arg
 from grants.interfaces.applications.submission import APPLICATION_STAFF
+from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, AwardTerms, StaleAward
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.awards import AwardStatus, MonitoringFrequency
 from grants.permissions import role_required

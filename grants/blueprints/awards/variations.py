@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.links import public_url
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.variation_forms import ClosureForm, DecisionForm, RepaymentForm, VariationForm, attach
 from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.awards import closure, variations
 from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, award_for_staff
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus

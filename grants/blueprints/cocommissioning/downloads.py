@@ -13,6 +13,7 @@ from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning_analysis import run_remembered
 from grants.permissions import role_required
 
+
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:60] or "scenario"
 

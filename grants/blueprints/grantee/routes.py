@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.links import public_url
 from grants.blueprints.awards.offer_forms import attach
 from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces.awards import offers as award_offers, awarding as awards
-from grants.interfaces.main import next_step
+from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AwardError
+from grants.interfaces.main import next_step
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, InstalmentStatus

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.links import public_url
 from grants.blueprints.awards.variation_forms import VariationForm, attach
 from grants.blueprints.grantee import bp
 from grants.extensions import db
 from grants.interfaces.awards import variations
 from grants.interfaces.awards.awarding import AwardError, award_for_member
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus

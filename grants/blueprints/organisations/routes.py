@@ -7,15 +7,15 @@ from dataclasses import replace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.blueprints.rounds.eligibility import eligibility_problems
-from grants.eligibility import eligible_rounds, remember, remembered
-from grants.links import public_url
 from grants.blueprints.organisations import bp, invites_bp
 from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
-from grants.forms import ConfirmForm, page_arg
+from grants.blueprints.rounds.eligibility import eligibility_problems
+from grants.eligibility import eligible_rounds, remember, remembered
 from grants.extensions import db
+from grants.forms import ConfirmForm, page_arg
 from grants.interfaces.applications import submission as apps
 from grants.interfaces.organisations import membership as orgs
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.rounds import FundingRound

@@ -18,9 +18,10 @@ from grants.blueprints.panel.decision_forms import (
 )
 from grants.extensions import db
 from grants.forms import page_arg, record_id
-from grants.interfaces.panel import decisions, assignment as panel
-from grants.interfaces.panel import feedback as bid_feedback  # the feedback view is named feedback
 from grants.interfaces.paging import Page
+from grants.interfaces.panel import assignment as panel
+from grants.interfaces.panel import decisions
+from grants.interfaces.panel import feedback as bid_feedback  # the feedback view is named feedback
 from grants.models.accounts import Role
 from grants.permissions import role_required
 from scoring.ranking import money

@@ -17,9 +17,10 @@ from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, S
 from grants.extensions import db
 from grants.formatting import london_datetime
 from grants.forms import page_arg
-from grants.interfaces.panel import queue as member_queue, score_sheets
 from grants.interfaces.applications import documents
 from grants.interfaces.panel import assignment as panel
+from grants.interfaces.panel import queue as member_queue
+from grants.interfaces.panel import score_sheets
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
 from grants.permissions import role_required

@@ -19,9 +19,12 @@ from grants.blueprints.panel.officer_forms import (
 from grants.exports import scoring as scoring_export
 from grants.extensions import db
 from grants.forms import ConfirmForm, page_arg
-from grants.interfaces.panel import results as panel_results
-from grants.interfaces.panel import assignment as panel, membership as panel_membership, reports as panel_reports, standing as panel_standing
 from grants.interfaces.paging import Page
+from grants.interfaces.panel import assignment as panel
+from grants.interfaces.panel import membership as panel_membership
+from grants.interfaces.panel import reports as panel_reports
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.panel import standing as panel_standing
 from grants.interfaces.panel.assignment import PANEL_MANAGERS, PANEL_VIEWERS, PanelError
 from grants.models.rounds import RoundState
 from grants.permissions import role_required

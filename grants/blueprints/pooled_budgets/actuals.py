@@ -11,8 +11,8 @@ from grants.blueprints.pooled_budgets.actual_forms import CloseYearForm, Figures
 from grants.blueprints.pooled_budgets.year_chart import year_chart
 from grants.extensions import db
 from grants.interfaces.pooled_budgets import figures as figures_of
-from grants.modelling.pooled import pounds
 from grants.interfaces.pooled_budgets.figures import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, StaleFigures
+from grants.modelling.pooled import pounds
 from grants.permissions import role_required
 
 YEAR_URL = "/<int:agreement_id>/years/<int:year>"

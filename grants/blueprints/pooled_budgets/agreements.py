@@ -8,7 +8,6 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.forms import int_arg
 from grants.blueprints.pooled_budgets import bp
 from grants.blueprints.pooled_budgets.agreement_forms import (
     DEFAULT_LINES,
@@ -21,8 +20,9 @@ from grants.blueprints.pooled_budgets.agreement_forms import (
     percent,
 )
 from grants.extensions import db
-from grants.interfaces.pooled_budgets import partners as pooled_partners
+from grants.forms import int_arg
 from grants.interfaces.pooled_budgets import agreements as pooled
+from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.interfaces.pooled_budgets.agreements import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, year_label
 from grants.modelling.pooled import pounds
 from grants.models.accounts import Role

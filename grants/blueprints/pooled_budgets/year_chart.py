@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from grants.blueprints.cocommissioning import charts
 from grants.interfaces.pooled_budgets.agreements import pence
 from grants.interfaces.pooled_budgets.figures import YearFigures
-from grants.models.pooled_budgets import month_start
 from grants.modelling.pooled import MONTHS, pounds
+from grants.models.pooled_budgets import month_start
 
 SERIES = ("Budget", "Actual spend", "Forecast, no actual yet")
 

@@ -6,8 +6,8 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grants.extensions import db
 from grants.blueprints.reference import bp
+from grants.extensions import db
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,

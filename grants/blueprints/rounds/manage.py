@@ -18,7 +18,6 @@ from grants.models.organisations import LegalType
 from grants.permissions import role_required
 
 
-
 @bp.route("/manage")
 @role_required(*rounds.ROUND_STAFF)
 def manage():

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from grants.links import public_url
-from grants.forms import page_arg
 from grants.blueprints.screening import bp
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
 from grants.exports import applications as application_export
 from grants.extensions import db
-from grants.interfaces.screening import applications as screening
+from grants.forms import page_arg
 from grants.interfaces.applications.submission import APPLICATION_STAFF
+from grants.interfaces.screening import applications as screening
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.applications import ApplicationStatus
 from grants.permissions import role_required

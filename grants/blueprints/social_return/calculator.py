@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from grants.links import public_url
 from grants.blueprints.social_return import bp
 from grants.blueprints.social_return.calculator_forms import CalculatorForm
 from grants.exports import sroi_workbook
 from grants.interfaces.social_return import calculator
 from grants.interfaces.social_return.parameters import SROI_USERS, parameters_of
+from grants.links import public_url
 from grants.modelling.social_return import compare_with_reported, estimate, pence_pounds, whole_pounds
 from grants.modelling.sroi_defaults import GDP_DEFLATOR, NATIONAL_FIGURES, devon_and_cornwall_preset
 from grants.modelling.sroi_parameters import (

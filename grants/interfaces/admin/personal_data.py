@@ -21,12 +21,12 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import london_today
 from grants.models.accounts import Role, User, new_session_token
-from grants.models.sign_in import UserSession
 from grants.models.applications import Application, ApplicationDocument
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite
+from grants.models.sign_in import UserSession
 from grants.models.types import utcnow
 
 ERASED_NAME = "Erased user"

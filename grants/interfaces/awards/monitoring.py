@@ -17,12 +17,12 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
-from grants.links import public_url
 from grants.extensions import db
-from grants.formatting import long_date, money
 from grants.formatting import london_today as uk_today
-from grants.interfaces.awards.offers import officers_to_tell
+from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import AwardError, award_for_member, award_for_staff
+from grants.interfaces.awards.offers import officers_to_tell
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.awards import (

@@ -19,11 +19,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
 from grants.extensions import db
+from grants.formatting import LONDON, london_today, long_date, money
 from grants.forms import date_parts, read_date
+from grants.interfaces.awards.awarding import (
+    STALE_MESSAGE,
+    AwardError,
+    AwardTerms,
+    InstalmentPlan,
+    StaleAward,
+    check_terms,
+    effective_status,
+    update_offer,
+)
 from grants.links import public_url
 from grants.mail import send_email
-from grants.formatting import LONDON, long_date, money
-from grants.formatting import london_today
 from grants.modelling.apportionment import split_by_percentages
 from grants.modelling.calendar import add_months, reporting_periods
 from grants.models.accounts import Role, User, UserRole
@@ -40,16 +49,6 @@ from grants.models.awards import (
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
-from grants.interfaces.awards.awarding import (
-    STALE_MESSAGE,
-    AwardError,
-    AwardTerms,
-    InstalmentPlan,
-    StaleAward,
-    check_terms,
-    effective_status,
-    update_offer,
-)
 
 # How long a grantee has to accept, unless the officer chooses otherwise.
 OFFER_DAYS = 28

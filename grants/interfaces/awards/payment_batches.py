@@ -30,7 +30,6 @@ from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.awards import Instalment
 
-
 # Several at once ---------------------------------------------------------------------------------
 
 class BatchRefused(AwardError):

@@ -27,8 +27,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
-from grants.formatting import long_date, money
 from grants.formatting import london_today as uk_today
+from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import STALE_MESSAGE, AwardError, InstalmentPlan, StaleAward
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.accounts import Role, User

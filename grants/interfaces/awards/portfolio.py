@@ -35,9 +35,9 @@ from grants.formatting import LONDON
 from grants.interfaces.awards.portfolio_shares import (  # noqa: F401  names the dashboard's callers read here
     NOT_RECORDED,
     NOT_RECORDED_NAME,
+    PENNY,
     PEOPLE_GROUPS,
     PEOPLE_SECTION,
-    PENNY,
     REPORTED,
     ZERO,
     Share,

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants.extensions import db
-from grants.interfaces.paging import Page, paginate
 from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, paid
 from grants.interfaces.awards.portfolio_shares import PENNY, ZERO
+from grants.interfaces.paging import Page, paginate
 from grants.models.applications import Application, ApplicationSection
 from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
 from grants.models.reference import PlanApproach, PlanCommitment

@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.formatting import london_datetime
-from grants.interfaces.panel import queue as member_queue, score_sheets
+from grants.interfaces.auth import accounts
 from grants.interfaces.main import next_step
 from grants.interfaces.organisations import membership as organisations
-from grants.interfaces.auth import accounts
+from grants.interfaces.panel import queue as member_queue
+from grants.interfaces.panel import score_sheets
 from grants.models.accounts import ROLE_LABELS, Role, User
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, MonitoringReturn, ReturnStatus
@@ -92,7 +93,8 @@ def _grants_officer(user: User) -> HomePanel:
 
 
 def _award_tasks(box: HomePanel) -> None:
-    from grants.interfaces.awards import awarding as awards, monitoring
+    from grants.interfaces.awards import awarding as awards
+    from grants.interfaces.awards import monitoring
 
     ready = len(awards.awardable_applications())
     if ready:

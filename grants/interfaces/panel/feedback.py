@@ -10,10 +10,10 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from grants import audit
-from grants.links import public_url
 from grants.extensions import db
 from grants.forms import without_nul
 from grants.interfaces.panel.decisions import DECIDED_STATUSES, DecisionError
+from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus

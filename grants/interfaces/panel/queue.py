@@ -20,7 +20,6 @@ from grants.models.applications import Application
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.rounds import FundingRound
 
-
 # A member's view ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

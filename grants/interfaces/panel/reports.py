@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 import scoring
 from grants.extensions import db
-from grants.interfaces.panel import score_sheets
-from grants.interfaces.panel import results as panel_results
 from grants.interfaces.panel import assignment as panel
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.panel import score_sheets
 from grants.models.accounts import User
 from grants.models.applications import Application
 from grants.models.panel import PanelMember, ScoreSheet, ScoringAssignment, SheetStatus

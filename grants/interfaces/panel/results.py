@@ -23,7 +23,6 @@ from grants.models.applications import Application
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
 
-
 # Results -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

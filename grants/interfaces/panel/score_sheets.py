@@ -37,7 +37,6 @@ from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 
-
 # Opening and scoring a bid ----------------------------------------------------------------------
 
 def bid_for_member(user: User, application_id: int) -> Application:

@@ -20,8 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
-from grants.modelling.calendar import financial_year_label as year_label
 from grants.modelling.apportionment import apportion
+from grants.modelling.calendar import financial_year_label as year_label
 from grants.modelling.pooled import ContributionEntry, YearContributions, payment_profile, year_contributions
 from grants.models.accounts import Role, User
 from grants.models.pooled_budgets import (

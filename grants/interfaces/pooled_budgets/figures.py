@@ -23,13 +23,19 @@ from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.awards.payments import uk_today
 from grants.interfaces.pooled_budgets.agreements import POOLED_MANAGERS, POOLED_VIEWERS, pence  # noqa: F401 - the views use them
-from grants.modelling.calendar import financial_year_label as year_label
 from grants.modelling import pooled
+from grants.modelling.calendar import financial_year_label as year_label
 from grants.models.accounts import User
 from grants.models.pooled_budgets import (
-    Agreement, BudgetLine, Contribution, ContributionBasis, LineBudget, MonthlyFigure, YearEnd, month_start,
+    Agreement,
+    BudgetLine,
+    Contribution,
+    ContributionBasis,
+    LineBudget,
+    MonthlyFigure,
+    YearEnd,
+    month_start,
 )
-
 
 PENNY = Decimal("0.01")
 AMOUNT_LIMIT = Decimal("1000000000000")  # Numeric(14, 2): twelve digits of pounds

@@ -18,7 +18,12 @@ from sqlalchemy import select
 
 from grants import audit, uploads
 from grants.exports.pooled_workbook import (
-    KINDS, TOTAL, export_agreement, month_column, year_headings, year_label,
+    KINDS,
+    TOTAL,
+    export_agreement,
+    month_column,
+    year_headings,
+    year_label,
 )
 from grants.extensions import db
 from grants.models.pooled_budgets import Agreement, MonthlyFigure

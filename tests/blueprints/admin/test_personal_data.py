@@ -24,7 +24,6 @@ from tests.helpers import error_messages, page, post
 from tests.test_open_data import build, make_grant, validator  # noqa: F401
 
 
-
 @pytest.fixture
 def period_over(app, monkeypatch):
     """No retention period: everything held may be erased today."""

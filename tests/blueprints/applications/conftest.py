@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from grants.models.applications import ApplicationDocument, DocumentKind, REQUIRED_DOCUMENTS
+from grants.models.applications import REQUIRED_DOCUMENTS, ApplicationDocument, DocumentKind
 from tests.factories import ApplicationFactory, FundingRoundFactory
 
 

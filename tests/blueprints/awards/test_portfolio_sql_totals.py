@@ -93,7 +93,7 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
 
     return {
         "total": total(awards),
-        "by_round": sorted(((group[0].funding_round.id, total(group)) for group in rounds.values())),
+        "by_round": sorted((group[0].funding_round.id, total(group)) for group in rounds.values()),
         "by_year": [(year, total(years[year])) for year in sorted(years)],
         "by_area": portfolio.share_out([(a.amount, [x.code for x in a.application.local_authorities]) for a in awards],
                                        portfolio_shares.catalogue(LocalAuthority)),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grants.interfaces.cocommissioning import scenarios as co
 from grants.blueprints.cocommissioning.figures import saved_inputs
+from grants.interfaces.cocommissioning import scenarios as co
 from tests.helpers import error_messages, page, post
 
 

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from grants.formatting import long_date, london_today
+from grants.formatting import london_today, long_date
 from grants.models.applications import ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus, InstalmentStatus

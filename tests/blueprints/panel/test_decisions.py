@@ -347,7 +347,8 @@ def _readiness_from_results(funding_round) -> decisions.Readiness:
 
 
 def test_readiness_counts_as_the_round_results_do(panel_round, panel, bids, seat, submit_scores, db):
-    from grants.interfaces.panel import results as panel_results, score_sheets
+    from grants.interfaces.panel import results as panel_results
+    from grants.interfaces.panel import score_sheets
 
     more = [ApplicationFactory(funding_round=panel_round, status=status, reference=f"CGS-2026-{number:04d}",
                                amount_requested=Decimal("1000.00"), submitted_at=utcnow())

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db as _db
-from grants.interfaces.panel import score_sheets
-from grants.interfaces.panel import results as panel_results
 from grants.interfaces.panel import assignment as iface
+from grants.interfaces.panel import results as panel_results
+from grants.interfaces.panel import score_sheets
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, ScoreSheet, ScoringAssignment, SheetStatus
 

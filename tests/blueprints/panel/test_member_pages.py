@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from grants.extensions import db as _db
-from grants.interfaces.panel import score_sheets
 from grants.interfaces.panel import assignment as iface
+from grants.interfaces.panel import score_sheets
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.types import utcnow

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event, func, select
 
 from grants.extensions import db as _db
-from grants.interfaces.panel import results as panel_results
 from grants.interfaces.panel import assignment as iface
+from grants.interfaces.panel import results as panel_results
 from grants.models.applications import ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, PanelMember, ScoringAssignment

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.interfaces.pooled_budgets import agreements as pooled
+from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.models.audit import AuditEvent
 from grants.models.pooled_budgets import Agreement, Partner, PartnerKind
 from tests.factories import make_agreement

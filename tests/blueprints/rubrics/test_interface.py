@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import update
 
 import scoring
-from grants.interfaces.rubrics import editing as rubrics
 from grants.interfaces.panel.assignment import freeze_rubric, scoring_rubric
+from grants.interfaces.rubrics import editing as rubrics
 from grants.models.rubrics import Rubric, RubricCriterion
 from tests.factories import FundingRoundFactory
 

@@ -11,8 +11,8 @@ from grants.models.applications import ApplicationStatus
 from grants.models.organisations import LegalType
 from grants.models.reference import LocalAuthority, PlanApproach
 from tests.factories import FundingRoundFactory, OrganisationFactory
-from tests.helpers import error_messages, page
 from tests.figures import report
+from tests.helpers import error_messages, page
 
 S = ApplicationStatus
 

@@ -11,9 +11,8 @@ import pytest
 
 from grants.interfaces.social_return import calculator as sroi_calculator
 from grants.interfaces.social_return.parameters import ensure_default_set, parameters_of
-from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate, pence_pounds
+from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate, pence_pounds, whole_pounds
 from grants.modelling.sroi_defaults import GDP_DEFLATOR, PLAN_REPORTED_GROSS_BENEFIT, devon_and_cornwall_preset
-from grants.modelling.social_return import whole_pounds
 from tests.factories import AwardFactory
 from tests.helpers import error_messages, page
 
