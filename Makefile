@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 STATIC := grants/static
 export FLASK_APP := wsgi:app
 
-.PHONY: run test setup install assets db demo bench lint clean help
+.PHONY: run test setup install assets db demo bench lint typecheck check clean help
 
 help:
 	@echo "make run    set up, migrate, seed demo data and serve http://127.0.0.1:5000"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   check the code with ruff"
+	@echo "make typecheck  check the types with mypy (strict on scoring/ and grants/modelling/)"
 	@echo "make mutation  mutation-test scoring/ and grants/modelling/ (slow; not part of make test)"
 	@echo "make clean  remove the virtualenv, node_modules and built assets"
 
@@ -93,8 +94,17 @@ mutation: install $(VENV)/.mutation-installed
 		|| { tail -n 40 mutants/run.log; exit 1; }; echo "mutmut took $$(( $$(date +%s) - start )) s"
 	$(BIN)/python scripts/mutation_score.py $(if $(MUTANTS),--only '$(MUTANTS)')
 
+# The rules (pyproject.toml [tool.ruff]): pyflakes, pycodestyle, isort, bugbear, pyupgrade, simplify and
+# McCabe complexity at most 12, over every package.
 lint: install
 	$(BIN)/ruff check grants scoring tests migrations benchmarks scripts wsgi.py
+
+# mypy over grants/ and scoring/ (pyproject.toml [tool.mypy]): every annotated function is checked, and
+# the pure engines strictly (no untyped definitions, no bare generics, no Any returned).
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .hypothesis

@@ -64,8 +64,10 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     results: dict = {"started_at": datetime.now(UTC).isoformat(), "users": options.users,
-                     "workers": options.workers, "threads": options.threads, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
-    runs = [] if options.single_scale else [(options.small_scale, options.database_url + "_small", options.small_seconds)]
+                     "workers": options.workers, "threads": options.threads, "cpus": os.cpu_count(),
+                     "load_average": os.getloadavg()}
+    runs = ([] if options.single_scale
+            else [(options.small_scale, options.database_url + "_small", options.small_seconds)])
     runs.append((options.scale, options.database_url, options.seconds))
     pages_by_scale = {}
     for scale, url, seconds in runs:

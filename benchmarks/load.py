@@ -98,10 +98,11 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with ``workers`` workers (sync, or gthread with ``threads`` threads each) on a free port, against the benchmark database, with the
-    production profile (see benchmarks.server); its output, the app's JSON request log included,
-    goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced each run). Its random SECRET_KEY
-    is kept (``secret_key``) so that benchmarks.sessions can sign session cookies it accepts."""
+    """gunicorn with ``workers`` workers (sync, or gthread with ``threads`` threads each) on a free port,
+    against the benchmark database, with the production profile (see benchmarks.server); its output, the
+    app's JSON request log included, goes to ``log`` (instance/bench/gunicorn-<database>.log, replaced
+    each run). Its random SECRET_KEY is kept (``secret_key``) so that benchmarks.sessions can sign
+    session cookies it accepts."""
 
     def __init__(self, database_url: str, workers: int = 2, log: Path | None = None, threads: int = 0):
         self.port = free_port()
@@ -128,7 +129,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: see {self.log.name}")
             try:
-                if requests.get(self.url + "/", timeout=5).status_code == 200 and len(self.worker_pids()) >= self.workers:
+                answered = requests.get(self.url + "/", timeout=5).status_code == 200
+                if answered and len(self.worker_pids()) >= self.workers:
                     return
             except requests.RequestException:
                 pass

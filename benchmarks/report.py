@@ -21,7 +21,7 @@ def _queries(result: dict) -> str:
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headings, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headings, *rows, strict=True)]
     line = "  ".join(("{:<%d}" if i == 0 else "{:>%d}") % w for i, w in enumerate(widths))
     out = [line.format(*headings), "  ".join("-" * w for w in widths)]
     out += [line.format(*row) for row in rows]
@@ -102,8 +102,8 @@ def growth(small: list[dict], large: list[dict]) -> list[dict]:
         rows.append({
             "key": page["key"], "title": page["title"], "compared": True, "p50_small_ms": other.get("p50_ms"),
             "p50_large_ms": page.get("p50_ms"), "p50_ratio": ratio,
-            "p50_verdict": "-" if page["key"] == "baseline" else ("ERROR" if ratio is None
-                                                                  else "PASS" if ratio <= P50_GROWTH_TARGET else "MISS"),
+            "p50_verdict": ("-" if page["key"] == "baseline" else "ERROR" if ratio is None
+                            else "PASS" if ratio <= P50_GROWTH_TARGET else "MISS"),
             "queries_small": other.get("queries"), "queries_large": page.get("queries"),
             "queries_verdict": "PASS" if same else "MISS",
         })

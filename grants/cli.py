@@ -101,8 +101,8 @@ def seed_demo_command() -> None:
     seed_cocommissioning()
     db.session.commit()
     click.echo("")
-    click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
-    click.echo("Staff then enter a code from an authenticator app with the key %s" % DEMO_TOTP_SECRET)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    click.echo(f"Staff then enter a code from an authenticator app with the key {DEMO_TOTP_SECRET}")
     click.echo("(or run `.venv/bin/flask demo code` for the code of the moment)")
     for demo in users:
         roles = ", ".join(ROLE_LABELS[r] for r in sorted(demo.roles))

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 
@@ -61,6 +62,11 @@ class Environment:
     def refuse(self, name: str, should_be: str, value: str | None = None) -> None:
         """Note that ``name`` is wrong; ``value`` is shown unless it is ``None`` (secrets, addresses)."""
         self.problem(f"{name} must be {should_be}" + ("" if value is None else f' (got "{value}")'))
+
+    @overload
+    def text(self, name: str, default: str) -> str: ...
+    @overload
+    def text(self, name: str, default: None = None) -> str | None: ...
 
     def text(self, name: str, default: str | None = None) -> str | None:
         return self.raw(name) or default
@@ -211,8 +217,8 @@ def secret_key_problem(secret: str | None) -> str | None:
     """Why ``secret`` is not fit to sign sessions and emailed links in production, or ``None``.
 
     A key is refused when it is short, is built from a few characters (32 × ``a``, ``abab…``), has
-    long runs (``aaaaaaaa``, ``abcdefgh``), repeats a shorter pattern or holds a known placeholder word. ``secrets.token_hex(32)``
-    and ``secrets.token_urlsafe(32)`` always pass. The message never repeats the key.
+    long runs (``aaaaaaaa``, ``abcdefgh``), repeats a shorter pattern or holds a known placeholder word.
+    ``secrets.token_hex(32)`` and ``secrets.token_urlsafe(32)`` always pass. The message never repeats the key.
     """
     if not secret:
         return "SECRET_KEY must be set in production. " + GOOD_KEY_HINT
@@ -238,7 +244,7 @@ def _longest_run(text: str) -> int:
     """The longest stretch of characters that repeat or count up or down by one (``aaaa``, ``4567``)."""
     longest = run = 1
     step = None
-    for before, after in zip(text, text[1:]):
+    for before, after in zip(text, text[1:], strict=False):
         difference = ord(after) - ord(before)
         if difference in (-1, 0, 1) and (step is None or difference == step):
             run, step = run + 1, difference

@@ -6,6 +6,7 @@ that an object store can take the local folder's place; ``document_store()`` giv
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -80,10 +81,8 @@ class LocalDocumentStore:
             raise DocumentMissing(stored_name) from None
 
     def delete(self, stored_name: str) -> None:
-        try:
+        with contextlib.suppress(DocumentMissing):  # a name that cannot be stored was never stored
             self.path(stored_name).unlink(missing_ok=True)
-        except DocumentMissing:
-            pass
 
 
 def document_store() -> DocumentStore:

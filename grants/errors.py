@@ -55,8 +55,8 @@ def database_unavailable(error: BaseException) -> bool:
     if error.connection_invalidated:  # the driver says the connection is gone
         return True
     driver_error = error.orig
-    if hasattr(driver_error, "sqlstate"):  # psycopg: no code at all means the server never answered
-        code = driver_error.sqlstate
+    if driver_error is not None and hasattr(driver_error, "sqlstate"):
+        code: str | None = driver_error.sqlstate  # psycopg: no code at all means the server never answered
         return code is None or code.startswith("08") or code in _UNAVAILABLE_SQLSTATES
     return getattr(driver_error, "sqlite_errorname", None) == "SQLITE_CANTOPEN"
 
@@ -81,10 +81,11 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException):
         if error.code == 503:
             return _unavailable()
-        template = PAGES.get(error.code or 500)
+        code = error.code or 500
+        template = PAGES.get(code)
         if template is None:
             return error
-        return _page(template, error.code, error=error)
+        return _page(template, code, error=error)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -31,12 +31,13 @@ import logging
 import re
 import secrets
 from datetime import timedelta
+from typing import cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import delete, event, update
+from sqlalchemy import Table, delete, event, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, object_session
 from wtforms.csrf.core import CSRFTokenField
@@ -120,7 +121,8 @@ def _record_result(response):
     if submission is None or not g.pop("form_key_used", False):
         return response
     key = submission.key
-    rows = FormSubmission.__table__
+    # A declared model's table is a Table; DeclarativeBase types ``__table__`` as any FromClause.
+    rows = cast(Table, FormSubmission.__table__)
     try:
         # Anything the view left uncommitted after its commit is not meant to be kept.
         db.session.rollback()

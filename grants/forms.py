@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar, cast
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import (
     DateField,
     EmailField,
+    Field,
     FieldList,
     FormField,
     StringField,
@@ -18,6 +20,8 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms import SelectChoice as SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, InputRequired, StopValidation
 
 from grants.form_keys import CSRFTokenWithFormKey
@@ -28,7 +32,9 @@ class GovForm(FlaskForm):
     """A form whose fields render as GOV.UK components and whose text inputs are trimmed, and
     whose CSRF token comes with a one-time form key (grants.form_keys)."""
 
-    class Meta:
+    # WTForms joins this Meta with FlaskForm's (and DefaultMeta) at class creation; naming
+    # DefaultMeta as the base only tells the type checker what super() reaches.
+    class Meta(DefaultMeta):
         def build_csrf(self, form):
             csrf = super().build_csrf(form)
             csrf.field_class = CSRFTokenWithFormKey
@@ -58,6 +64,22 @@ def without_nul(value):
 def _strip(value):
     value = without_nul(value)
     return value.strip() if isinstance(value, str) else value
+
+
+_T = TypeVar("_T")
+
+
+def required(data: _T | None) -> _T:
+    """``data`` read from a form that has validated, whose validation refuses None: a required
+    field's data (InputRequired, DataRequired, DateRequired), or what a ``validate_`` method set."""
+    assert data is not None, "read before the form validated"
+    return data
+
+
+def add_error(field: Field, message: str) -> None:
+    """Add ``message`` to ``field``'s errors, in or after validation, when WTForms keeps them in a
+    list (the stubs type them as any sequence, for the empty tuple a field starts with)."""
+    cast("list[str]", field.errors).append(message)
 
 
 def submit(label: str = "Continue") -> SubmitField:
@@ -98,13 +120,14 @@ MONEY_LIMIT = Decimal("10000000000")
 MAGNITUDE = 15
 
 
-class MoneyField(StringField):
+class MoneyField(Field):
     """An amount of money in pounds, typed as people write it ("£12,500" or "12500.50").
 
     ``data`` is a ``Decimal`` rounded to pence, or ``None`` when left empty; the text typed is kept
-    for showing back on error.
+    for showing back on error. A text input, but a plain ``Field``: a ``StringField`` holds text.
     """
 
+    data: Decimal | None
     widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Amount", **kwargs):
@@ -240,21 +263,23 @@ def read_date(day: str, month: str, year: str, name_for_errors: str = "Date") ->
     if missing:
         raise DateProblem(f"{name_for_errors} must include a {' and '.join(missing)}", missing)
     year_digits = _DIGITS.fullmatch(year) is not None
-    number = {"day": _day_number(day), "month": month_number(month),
-              "year": int(year) if year_digits and len(year) == 4 else None}
+    day_number, month_no = _day_number(day), month_number(month)
+    year_number = int(year) if year_digits and len(year) == 4 else None
+    number = {"day": day_number, "month": month_no, "year": year_number}
     unreadable = tuple(box for box in DATE_BOXES if number[box] is None and not (box == "year" and year_digits))
     if unreadable:
         raise DateProblem(f"{name_for_errors} must be a real date", unreadable)
-    if number["year"] is None:
+    assert day_number is not None and month_no is not None  # else unreadable, above
+    if year_number is None:
         example = f", like 20{year}" if len(year) == 2 else ""
         raise DateProblem(f"{name_for_errors} must include a year with 4 numbers{example}", ("year",))
-    if not 1 <= number["month"] <= 12:
-        wrong = ("day", "month") if not 1 <= number["day"] <= 31 else ("month",)
+    if not 1 <= month_no <= 12:
+        wrong = ("day", "month") if not 1 <= day_number <= 31 else ("month",)
         raise DateProblem(f"{name_for_errors} must be a real date", wrong)
     try:
-        return date(number["year"], number["month"], number["day"])
+        return date(year_number, month_no, day_number)
     except ValueError:  # a day past the month's end, or the year 0000
-        wrong = ("year",) if number["year"] == 0 else ("day",)
+        wrong = ("year",) if year_number == 0 else ("day",)
         raise DateProblem(f"{name_for_errors} must be a real date", wrong) from None
 
 
@@ -267,7 +292,7 @@ class GovDateBoxes(GovDateInput):
         params = super().map_gov_params(field, **kwargs)
         boxes = getattr(field, "error_boxes", ())
         if field.errors and boxes:
-            for item, box in zip(params["items"], DATE_BOXES):
+            for item, box in zip(params["items"], DATE_BOXES, strict=True):  # GovDateInput's three boxes
                 if box not in boxes:
                     item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
         return params
@@ -311,9 +336,11 @@ class DateInputField(DateField):
 MAX_WHOLE_NUMBER_DIGITS = 12
 
 
-class WholeNumberField(StringField):
-    """A count typed as people write it ("1,200"); ``data`` is an ``int`` or ``None`` when empty."""
+class WholeNumberField(Field):
+    """A count typed as people write it ("1,200"); ``data`` is an ``int`` or ``None`` when empty.
+    A text input, but a plain ``Field``: a ``StringField`` holds text."""
 
+    data: int | None
     widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", **kwargs):
@@ -351,30 +378,8 @@ def error_summary(form) -> dict:
     add ``(message, input_id)`` pairs to ``form_errors`` instead, which link to that input.
     """
     items: list[dict] = []
-
-    def first_input(field) -> str:
-        if isinstance(field, FieldList):
-            return first_input(next(iter(field.entries[0].form))) if field.entries else field.id
-        if isinstance(field, DateInputField):
-            return f"{field.name}-{(field.error_boxes or DATE_BOXES)[0]}"
-        return field.id
-
-    def walk(field) -> None:
-        if isinstance(field, FieldList):
-            for entry in field.entries:
-                for sub in entry.form:
-                    walk(sub)
-            for message in field.errors:
-                if isinstance(message, str):
-                    items.append({"text": message, "href": f"#{first_input(field)}"})
-        elif isinstance(field, FormField):
-            for sub in field.form:
-                walk(sub)
-        elif field.errors:
-            items.append({"text": field.errors[0], "href": f"#{first_input(field)}"})
-
     for field in form:
-        walk(field)
+        items.extend(_field_error_items(field))
     for message in form.form_errors:
         if isinstance(message, tuple):
             text, input_id = message
@@ -382,6 +387,30 @@ def error_summary(form) -> dict:
         else:
             items.append({"text": message})
     return {"titleText": "There is a problem", "errorList": items}
+
+
+def _first_input(field: Field) -> str:
+    """The id of the input an error summary link for ``field`` goes to."""
+    if isinstance(field, FieldList):
+        return _first_input(next(iter(field.entries[0].form))) if field.entries else field.id
+    if isinstance(field, DateInputField):
+        return f"{field.name}-{(field.error_boxes or DATE_BOXES)[0]}"
+    return field.id
+
+
+def _field_error_items(field: Field) -> list[dict]:
+    """The error summary items for ``field``, in page order: a repeating row's fields first, then
+    the list's own messages; a field's first message only."""
+    if isinstance(field, FieldList):
+        items = [item for entry in field.entries for sub in entry.form for item in _field_error_items(sub)]
+        items.extend({"text": message, "href": f"#{_first_input(field)}"}
+                     for message in field.errors if isinstance(message, str))
+        return items
+    if isinstance(field, FormField):
+        return [item for sub in field.form for item in _field_error_items(sub)]
+    if field.errors:
+        return [{"text": field.errors[0], "href": f"#{_first_input(field)}"}]
+    return []
 
 
 # The largest whole number a query parameter may carry: the databases' 32-bit INTEGER columns.

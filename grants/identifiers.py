@@ -18,7 +18,9 @@ _CHARITY_NI = re.compile(r"NIC1[0-9]{5}")
 # Companies House: 8 characters, either 8 digits (leading zeros are part of the number) or a
 # 2-letter register prefix and 6 digits (SC Scotland, NI Northern Ireland, OC/SO/NC LLPs, ...).
 _COMPANY_DIGITS = re.compile(r"[0-9]{1,8}")
-_COMPANY_PREFIXES = ["AC", "CE", "CS", "FC", "FE", "GE", "GN", "GS", "IC", "IP", "LP", "NA", "NC", "NF", "NI", "NL", "NO", "NP", "NR", "NV", "NZ", "OC", "R0", "RC", "SA", "SC", "SE", "SF", "SG", "SI", "SL", "SO", "SP", "SR", "SZ", "ZC"]
+_COMPANY_PREFIXES = ["AC", "CE", "CS", "FC", "FE", "GE", "GN", "GS", "IC", "IP", "LP", "NA", "NC", "NF", "NI", "NL",
+                     "NO", "NP", "NR", "NV", "NZ", "OC", "R0", "RC", "SA", "SC", "SE", "SF", "SG", "SI", "SL", "SO",
+                     "SP", "SR", "SZ", "ZC"]
 _COMPANY_PREFIXED = re.compile(rf"({'|'.join(_COMPANY_PREFIXES)})[0-9]{{6}}")
 
 # The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).

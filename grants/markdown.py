@@ -62,9 +62,8 @@ def _style(token) -> None:
         if token.type == "heading_open":
             token.attrSet("class", css)
         return
-    css = _CLASSES.get(token.type)
-    if css:
-        token.attrSet("class", css)
+    if css_class := _CLASSES.get(token.type):
+        token.attrSet("class", css_class)
 
 
 def _parser() -> MarkdownIt:

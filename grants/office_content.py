@@ -224,7 +224,7 @@ class _Part:
         searched: in a plain part, what the parser would find is spelt out in the bytes. Slices
         overlap by more than any word; a pattern reaching a slice's end counts as found."""
         start = _plain_from(data) if self.WORDS is not None else None
-        if start is None:
+        if start is None or self.WORDS is None:
             return True
         for at in range(start, len(data), _SLICE):
             piece = data[max(start, at - 64):at + _SLICE].lower()
@@ -300,7 +300,7 @@ _INSTRUCTION, _FIELD_CHARACTER, _SIMPLE_FIELD, _FORMULA = "instruction", "field 
 
 
 @functools.lru_cache(maxsize=4096)  # a part uses a few dozen names, each thousands of times
-def _office_meaning(name: str) -> object:
+def _office_meaning(name: str) -> str | Finding | None:
     local = _local(name)
     return (_INSTRUCTION if local in {"instrText", "delInstrText"} else _FIELD_CHARACTER if local == "fldChar"
             else _SIMPLE_FIELD if local == "fldSimple" else _FORMULA if local in _FORMULAS
@@ -340,7 +340,7 @@ class _OfficePart(_Part):
         elif meaning is _FORMULA:
             self.in_formula += 1
             self.formula, self.formula_length = [], 0
-        else:
+        elif isinstance(meaning, Finding):  # the element is itself a finding (an embedded object, a link)
             self.findings.add(meaning)
 
     def end(self, name):
@@ -385,9 +385,8 @@ class _OfficePart(_Part):
         judged.judged = True
         if judged.computed:  # how DDE fields are disguised; no ordinary field starts that way
             self.findings.add(_DDE)
-        elif match := _FIELD_TYPE.match(judged.code):
-            if finding := _FIELDS.get(match.group(1).upper()):
-                self.findings.add(finding)
+        elif (match := _FIELD_TYPE.match(judged.code)) and (finding := _FIELDS.get(match.group(1).upper())):
+            self.findings.add(finding)
 
     def _judge_formula(self, formula: str) -> None:
         upper = formula.upper()

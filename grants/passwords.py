@@ -56,7 +56,7 @@ def _letters(text: str) -> str:
 def _is_run(text: str) -> bool:
     """A straight run of characters such as "123456789012" or "zyxwvutsrqpo" (digits wrap 9 to 0)."""
     steps = set()
-    for a, b in zip(text, text[1:]):
+    for a, b in zip(text, text[1:], strict=False):
         step = ord(b) - ord(a)
         if a.isdigit() and b.isdigit():
             step = (step + 10) % 10
@@ -74,10 +74,16 @@ def _repeats_something_guessable(text: str, common: frozenset[str]) -> bool:
     return False
 
 
+def _padding_length(padding: re.Pattern[str], text: str) -> int:
+    """How many characters of padding the text starts or ends with (the patterns also match nothing)."""
+    match = padding.search(text)
+    return 0 if match is None else match.end() - match.start()
+
+
 def _padded_common(text: str, common: frozenset[str]) -> bool:
     """A common password with digits or symbols added before or after it ("!!sunshine2026")."""
-    lead = _LEADING_PADDING.match(text).end()
-    trail = len(text) - _TRAILING_PADDING.search(text).start()
+    lead = _padding_length(_LEADING_PADDING, text)
+    trail = _padding_length(_TRAILING_PADDING, text)
     for start in range(0, lead + 1):
         for end in range(len(text) - trail, len(text) + 1):
             if end - start >= 4 and text[start:end] in common:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
@@ -63,7 +63,7 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return _declare(guarded, rule)  # type: ignore[arg-type]
+        return _declare(cast(View, guarded), rule)
 
     return decorator
 

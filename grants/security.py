@@ -37,13 +37,15 @@ class TrustedHosts:
 
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS"):
-        app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
+        app.wsgi_app = TrustedHosts(  # type: ignore[method-assign]  # Flask's documented way to add middleware
+            app.wsgi_app, app.config["TRUSTED_HOSTS"])
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies:
         # Behind N reverse proxies, take the client's address and scheme from the last N
         # X-Forwarded-For/-Proto values: the per-address sign-in throttle and the logs need the
         # client's address, not the proxy's. Never trust more hops than there are proxies.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as above
+            app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.before_request
     def _refuse_nul_characters_in_addresses():

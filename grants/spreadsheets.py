@@ -19,7 +19,9 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from grants.formatting import LONDON
 
 if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer cells.
@@ -40,13 +42,13 @@ def safe_text(value: object) -> str:
     return text[:MAX_CELL_CHARACTERS]
 
 
-def text_cell(sheet: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
+def text_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:
     cell = WriteOnlyCell(sheet, value=safe_text(value))
     cell.data_type = "s"  # typed as text whatever it looks like
     return cell
 
 
-def text_value(sheet: WriteOnlyWorksheet, value: object) -> str | WriteOnlyCell:
+def text_value(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> str | Cell:
     """As ``text_cell``, but a plain string when openpyxl would type it as text anyway (every string
     except an error value such as ``#N/A``; formula triggers already have their quote): the same
     cell in the file, without a cell object per value (large exports write a hundred thousand)."""
@@ -56,14 +58,15 @@ def text_value(sheet: WriteOnlyWorksheet, value: object) -> str | WriteOnlyCell:
     return text
 
 
-def money_cell(sheet: WriteOnlyWorksheet, value: Decimal | None) -> WriteOnlyCell:
+def money_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Decimal | None) -> Cell:
     """An amount in pounds as a number, shown as £1,234.50; empty when there is none."""
-    cell = WriteOnlyCell(sheet, value=None if value is None else Decimal(value))
+    # The stub types WriteOnlyCell's value narrower than the Cell it returns, which takes a Decimal.
+    cell = WriteOnlyCell(sheet, value=None if value is None else Decimal(value))  # type: ignore[arg-type]
     cell.number_format = MONEY_FORMAT
     return cell
 
 
-def datetime_cell(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell:
+def datetime_cell(sheet: Worksheet | WriteOnlyWorksheet, value: datetime | None) -> Cell:
     """A UTC moment as UK local time (spreadsheets have no time zones)."""
     local = None if value is None else value.astimezone(LONDON).replace(tzinfo=None)
     cell = WriteOnlyCell(sheet, value=local)

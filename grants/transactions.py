@@ -65,7 +65,7 @@ def wrote(session: Session) -> bool:
 def _commit_or_roll_back(response: Response) -> Response:
     if not db.session.registry.has():  # the request never used the database (a static file)
         return response
-    session = db.session
+    session = db.session()  # this request's session, behind the scoped proxy
     if response.status_code >= 400 or not wrote(session):
         session.rollback()
         return response

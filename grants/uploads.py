@@ -205,30 +205,9 @@ def _contains_zip_archive(content: bytes) -> bool:
 
 def _check_package(content: bytes) -> str | None:
     """Check a ZIP-based document without unpacking it; return docx, xlsx, odt or None (another ZIP)."""
-    end = _end_record(content)
-    if end is None:
-        raise UploadRefused(HIDDEN_DATA if b"PK\x05\x06" in content else UNREADABLE)
-    if b"%PDF-" in content[:1024]:  # PDF readers look for the header anywhere in the first 1KB
-        raise UploadRefused(HIDDEN_DATA)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
-        raise UploadRefused(UNREADABLE) from None
-    if not entries:
-        raise UploadRefused(UNREADABLE)
-    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise UploadRefused(UNPACKS_TOO_LARGE)
-    for entry in entries:
-        if entry.file_size > RATIO_CHECKED_FROM and entry.file_size > MAX_RATIO * entry.compress_size:
-            raise UploadRefused(UNPACKS_TOO_LARGE)
-        if entry.flag_bits & 0x1:
-            raise UploadRefused(PASSWORD)
-        if entry.compress_type not in {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
-            raise UploadRefused(UNREADABLE)
-    if len({entry.filename for entry in entries}) != len(entries):
-        raise UploadRefused(UNREADABLE)
-    _check_layout(content, entries, directory_offset=end[0])
+    archive, entries, directory_offset = _open_package(content)
+    _check_entries(entries)
+    _check_layout(content, entries, directory_offset=directory_offset)
 
     names = {entry.filename for entry in entries}
     lower = {name.lower() for name in names}
@@ -248,6 +227,39 @@ def _check_package(content: bytes) -> str | None:
     if found:
         _check_office_content(archive, "ooxml")  # an attached template fetched when opened is a link
     return found
+
+
+def _open_package(content: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo], int]:
+    """The archive, its entries and where its central directory starts; refused when there is no
+    single well-formed ZIP (or a PDF hides in it too)."""
+    end = _end_record(content)
+    if end is None:
+        raise UploadRefused(HIDDEN_DATA if b"PK\x05\x06" in content else UNREADABLE)
+    if b"%PDF-" in content[:1024]:  # PDF readers look for the header anywhere in the first 1KB
+        raise UploadRefused(HIDDEN_DATA)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
+        raise UploadRefused(UNREADABLE) from None
+    if not entries:
+        raise UploadRefused(UNREADABLE)
+    return archive, entries, end[0]
+
+
+def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
+    """Not too many or too large unpacked, none encrypted or compressed in an unusual way, no name twice."""
+    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise UploadRefused(UNPACKS_TOO_LARGE)
+    for entry in entries:
+        if entry.file_size > RATIO_CHECKED_FROM and entry.file_size > MAX_RATIO * entry.compress_size:
+            raise UploadRefused(UNPACKS_TOO_LARGE)
+        if entry.flag_bits & 0x1:
+            raise UploadRefused(PASSWORD)
+        if entry.compress_type not in {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
+            raise UploadRefused(UNREADABLE)
+    if len({entry.filename for entry in entries}) != len(entries):
+        raise UploadRefused(UNREADABLE)
 
 
 def _check_layout(content: bytes, entries: list[zipfile.ZipInfo], directory_offset: int) -> None:

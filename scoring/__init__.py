@@ -48,7 +48,8 @@ from scoring.scores import (
 )
 
 __all__ = [
-    "APPROACH", "AREA", "DEFAULT_RUBRIC", "DEFAULT_SCORERS_PER_BID", "Assignment", "Shortfall", "assign_scorers", "RULES", "STRATEGIC_FIT", "TOTAL",
+    "APPROACH", "AREA", "DEFAULT_RUBRIC", "DEFAULT_SCORERS_PER_BID", "Assignment", "Shortfall", "assign_scorers",
+    "RULES", "STRATEGIC_FIT", "TOTAL",
     "Aggregation", "AgreementThresholds", "Bid", "BidDecision", "Calibration", "Criterion", "Disagreement",
     "FundingRecommendation", "FundingRules", "Minimum", "NormalisedTotal", "Objective", "PanelScore",
     "RankedBid", "Reason", "Reliability", "RequirementCheck", "Rubric", "Score", "Selection", "Status",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from scoring.funding import APPROACH, AREA, FundingRules, Minimum, _integer_objective, recommend_funding
 from scoring.optimiser import solve
@@ -19,6 +21,8 @@ from scoring.ranking import Bid, money
 # The five local authority areas of the force area, with a rough share of the population (percent).
 AREAS = {"cornwall": 31, "isles-of-scilly": 1, "devon": 45, "plymouth": 15, "torbay": 8}
 APPROACHES = ("prevention", "people", "place", "partnership")
+
+T = TypeVar("T")
 
 
 def random_round(count: int, seed: int) -> tuple[list[Bid], FundingRules]:
@@ -50,8 +54,11 @@ def random_round(count: int, seed: int) -> tuple[list[Bid], FundingRules]:
     return bids, rules
 
 
-def _best_of(repeat: int, run) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _best_of(repeat: int, run: Callable[[], T]) -> tuple[float, T]:
+    """The shortest time in seconds over ``repeat`` calls of ``run`` (at least one), and the last call's result."""
+    if repeat < 1:
+        raise ValueError("Time at least one run (--repeat 1 or more)")
+    best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
         result = run()

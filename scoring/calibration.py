@@ -93,7 +93,8 @@ def normalise_totals(
     for (scorer, bid), total in totals.items():
         by_scorer.setdefault(scorer, []).append((bid, total))
 
-    entries, left_as_is = [], {}
+    entries: list[NormalisedTotal] = []
+    left_as_is: dict[str, str] = {}
     for scorer, scored in by_scorer.items():
         values = [total for _, total in scored]
         spread = population_sd(values)

@@ -96,9 +96,9 @@ class FundingRules:
             by_organisation: dict[str, set[str]] = {}
             for bid in bids:
                 by_organisation.setdefault(bid.organisation, set()).add(bid.reference)
-            for organisation, members in sorted(by_organisation.items()):
+            for organisation, references in sorted(by_organisation.items()):
                 found.append(Requirement(f"organisation:{organisation}", f"the {money(cap)} cap for {organisation}",
-                                         Measure.SPEND, Sense.AT_MOST, cap, frozenset(members)))
+                                         Measure.SPEND, Sense.AT_MOST, cap, frozenset(references)))
         for minimum in self.minimums:
             name = minimum.name or minimum.code
             members = frozenset(
@@ -212,7 +212,7 @@ def _integer_objective(bids: list[Bid], objective: Objective, keep: frozenset[st
     outweigh one unit of the objective. It is left out when the numbers would get too big (in
     practice, for the score-weighted objective), and the solver then breaks ties as it finds them.
     """
-    places = max((max(0, -bid.panel_score.as_tuple().exponent) for bid in bids), default=0)
+    places = max((max(0, -_exponent(bid.panel_score)) for bid in bids), default=0)
     scaled = {bid.reference: int(bid.panel_score.scaleb(places)) for bid in bids}
     if objective is Objective.SCORE_WEIGHTED_SPEND:
         scaled = {bid.reference: scaled[bid.reference] * bid.amount_pence for bid in bids}
@@ -220,6 +220,14 @@ def _integer_objective(bids: list[Bid], objective: Objective, keep: frozenset[st
     if weight * (sum(scaled.values()) + 1) >= TIE_BREAK_LIMIT:
         return scaled
     return {reference: value * weight + (reference in keep) for reference, value in scaled.items()}
+
+
+def _exponent(score: Decimal) -> int:
+    """The power of ten of the score's last digit (-2 for 3.45)."""
+    exponent = score.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": a NaN or an infinity has no last digit
+        raise TypeError(f"A panel score must be a finite number, not {score}")
+    return exponent
 
 
 def _selection(chosen: list[Bid], rules: FundingRules, requirements: list[Requirement]) -> Selection:
@@ -244,7 +252,9 @@ def fund_in_rank_order(ranked: list[Bid], rules: FundingRules) -> list[Bid]:
     Minimums are not considered: this is the plain baseline the optimum is compared with.
     """
     cap = rules.organisation_cap_pence
-    remaining, by_organisation, funded = rules.budget_pence, {}, []
+    remaining = rules.budget_pence
+    by_organisation: dict[str, int] = {}  # pence funded so far per organisation
+    funded: list[Bid] = []
     for bid in ranked:
         if bid.panel_score < rules.quality_threshold or bid.amount_pence > remaining:
             continue

@@ -113,7 +113,11 @@ def _solve_once(
     time_limit_seconds: float,
 ) -> Solution:
     index = {bid.reference: position for position, bid in enumerate(bids)}
-    rows, columns, values, lower, upper = [], [], [], [], []
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[int] = []
+    lower: list[float] = []  # a row's bounds, -inf or inf where it has none
+    upper: list[float] = []
     for requirement in requirements:
         members = [(index[ref], bids[index[ref]]) for ref in requirement.members if ref in index]
         if requirement.sense is Sense.AT_MOST:
@@ -146,7 +150,7 @@ def _solve_once(
         return Solution(Status.INFEASIBLE, (), result.message)
     if result.x is None:
         return Solution(Status.FAILED, (), result.message)
-    chosen = tuple(bid.reference for bid, taken in zip(bids, result.x) if taken > 0.5)
+    chosen = tuple(bid.reference for bid, taken in zip(bids, result.x, strict=True) if taken > 0.5)
     return Solution(Status.OPTIMAL if result.status == 0 else Status.FEASIBLE, chosen, result.message)
 
 

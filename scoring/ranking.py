@@ -91,13 +91,13 @@ class RankedBid:
     decided_by: str | None  # one of RULES; None for the first bid
 
 
-def rank_key(bid: Bid) -> tuple:
+def rank_key(bid: Bid) -> tuple[Decimal, Decimal, int, str]:
     """The sort key that puts bids in ranking order (see the module's rules)."""
     return (-bid.panel_score, -bid.strategic_fit_score, bid.amount_pence, bid.reference)
 
 
 def _deciding_rule(above: Bid, below: Bid) -> str:
-    for rule, a, b in zip(RULES, rank_key(above), rank_key(below)):
+    for rule, a, b in zip(RULES, rank_key(above), rank_key(below), strict=True):
         if a != b:
             return rule
     raise AssertionError("references are unique")  # checked in rank_bids

@@ -11,9 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TypeVar
 
 # Weights are percentages of the total; a valid rubric's weights add up to exactly this.
 FULL_WEIGHT = Decimal(100)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def percent(value: Decimal) -> str:
@@ -24,12 +28,12 @@ def percent(value: Decimal) -> str:
 
 def _as_decimal(value: Decimal | int | str, what: str) -> Decimal:
     # Floats are refused: 0.1 + 0.2 is not 0.3, and weights must add up to 100 exactly.
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"{what} must be a Decimal, an int or a string, not {type(value).__name__}")
     return Decimal(value)
 
 
-def frozen_mapping(items: Mapping | Iterable[tuple]) -> Mapping:
+def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]]) -> Mapping[K, V]:
     """A read-only copy of ``items`` (a mapping or pairs), safe to keep in a frozen dataclass."""
     return MappingProxyType(dict(items))
 

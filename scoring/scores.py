@@ -67,9 +67,9 @@ def check_score(rubric: Rubric, values: Mapping[str, int], comments: Mapping[str
                 f"Score for {criterion.title} must be a whole number from "
                 f"{criterion.scale_min} to {criterion.scale_max}"
             )
-        elif comments is not None and required_comment(rubric, criterion.key, value):
-            if not (comments.get(criterion.key) or "").strip():
-                errors.append(f"Explain the score of {value} for {criterion.title}")
+        elif (comments is not None and required_comment(rubric, criterion.key, value)
+              and not (comments.get(criterion.key) or "").strip()):
+            errors.append(f"Explain the score of {value} for {criterion.title}")
     known = set(rubric.keys)
     for key in values:
         if key not in known:

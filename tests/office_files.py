@@ -178,12 +178,15 @@ def word_with_chart() -> bytes:
     """A chart keeps its figures in an embedded workbook: an object, but not an OLE one."""
     return word_file(
         '<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
-        'drawingml/2006/chart"><c:chart r:id="rId100"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>',
+        'drawingml/2006/chart"><c:chart r:id="rId100"/></a:graphicData></a:graphic></wp:inline></w:drawing>'
+        '</w:r></w:p>',
         rels=(("chart", "charts/chart1.xml"),),
         parts=(("word/charts/chart1.xml", CHART),
-               ("word/charts/_rels/chart1.xml.rels", relationships(("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))),
+               ("word/charts/_rels/chart1.xml.rels",
+                relationships(("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))),
                ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_bytes())),
-        types='<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+        types='<Default Extension="xlsx" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
               '<Override PartName="/word/charts/chart1.xml" '
               'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>',
     )

@@ -264,7 +264,8 @@ def test_the_demo_agreement_round_trips_through_its_spreadsheet(app, db):
     seed_demo()
     agreement = seed_pooled_budget()
     finance = get_user_by_email("finance@example.org")
-    before = {(f.line_id, f.year, f.month): (f.actual, f.forecast) for f in db.session.scalars(db.select(MonthlyFigure))}
+    before = {(f.line_id, f.year, f.month): (f.actual, f.forecast)
+              for f in db.session.scalars(db.select(MonthlyFigure))}
     assert len(before) == 5 * 12 * 2  # five lines, two years with figures
     workbook = pooled_workbook.export_agreement([agreement], list(agreement.years), "Fiona Finance", utcnow())
     data = pooled_workbook.workbook_bytes(workbook).getvalue()

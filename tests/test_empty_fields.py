@@ -110,7 +110,7 @@ class SentForm:
         shapes = [re.sub(r"\d+", "#", name) for name in names]
         suffixes = [shape.rpartition("-")[2] for shape in shapes]
         chosen = {}
-        for name, shape, suffix in zip(names, shapes, suffixes):
+        for name, shape, suffix in zip(names, shapes, suffixes, strict=True):
             if suffix != "#" and suffixes.count(suffix) >= ROW_AFTER_ROW:
                 shape = f"*-{suffix}"
             chosen.setdefault(shape, name)
@@ -464,7 +464,8 @@ def test_a_scenario_option_chosen_without_its_number_is_named_on_the_field(as_ro
     assert soup.select_one(".govuk-error-summary__list a")["href"] == f"#{field}"
     assert message in soup.select_one(f"#{field}-error").get_text()
     assert _shown(response, "name") == "Gap scenario" and _shown(response, "setup") == "£150,000.00"
-    assert db.session.scalar(select(CoCommissioningScenario).where(CoCommissioningScenario.name == "Gap scenario")) is None
+    assert db.session.scalar(
+        select(CoCommissioningScenario).where(CoCommissioningScenario.name == "Gap scenario")) is None
 
 
 @pytest.mark.usefixtures("faulty")

@@ -223,8 +223,10 @@ def test_the_key_is_not_kept_among_an_applicants_answers(as_role, users, db):
 
 
 def test_keys_are_kept_for_a_day(officer, application, db):
-    old = FormSubmission(key="o" * 43, endpoint="screening.ask_clarification", created_at=utcnow() - timedelta(hours=25))
-    recent = FormSubmission(key="r" * 43, endpoint="screening.ask_clarification", created_at=utcnow() - timedelta(hours=23))
+    old = FormSubmission(key="o" * 43, endpoint="screening.ask_clarification",
+                         created_at=utcnow() - timedelta(hours=25))
+    recent = FormSubmission(key="r" * 43, endpoint="screening.ask_clarification",
+                            created_at=utcnow() - timedelta(hours=23))
     db.session.add_all([old, recent])
     db.session.flush()
 

@@ -69,7 +69,8 @@ def test_apply_screen_and_export(app, db, as_role, users):
     tasks = page(browser.get(f"/applications/{application_id}")).get_text(" ")
     assert "You have completed 5 of 10 sections" in tasks
     for key in keys[5:]:
-        response = post(browser, f"/applications/{application_id}/sections/{key}", {**VALID[key], "action-continue": "1"})
+        response = post(browser, f"/applications/{application_id}/sections/{key}",
+                        {**VALID[key], "action-continue": "1"})
         assert response.status_code == 302, key
     for kind in ("constitution", "accounts", "safeguarding_policy"):
         _upload(browser, application_id, kind)

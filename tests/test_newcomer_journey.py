@@ -89,7 +89,8 @@ def test_a_newcomer_goes_from_the_start_page_to_a_submitted_application(app, db)
     result = post(browser, check_link["href"], ANSWERS)
     assert page(result).h1.get_text(strip=True) == "You can apply to this round"
     assert "We keep your answers: you will not be asked them again" in _text(result)
-    create_account = next(a["href"] for a in page(result).select("main a") if a.get_text(strip=True) == "Create an account")
+    create_account = next(a["href"] for a in page(result).select("main a")
+                          if a.get_text(strip=True) == "Create an account")
     next_path = parse_qs(urlsplit(create_account).query)["next"][0]
 
     # Registration: the emailed link is opened in another browser (a phone's mail app, say).

@@ -171,7 +171,8 @@ def _applicant_page(users, as_role, url: str) -> Page:
         for number in range(n):
             ApplicationFactory(funding_round=funding_round, organisation=org)
             bid = _bid(funding_round, status=ApplicationStatus.SUBMITTED, organisation=org)
-            bid.clarifications.append(Clarification(question="How many volunteers?", asked_by_id=users["grants_officer"].id))
+            bid.clarifications.append(Clarification(question="How many volunteers?",
+                                                    asked_by_id=users["grants_officer"].id))
             award = AwardFactory(organisation=org)
             if number % 2 == 0:
                 _accepted(award)

@@ -41,7 +41,8 @@ def test_the_loaded_values(db):
     assert sum(areas.values()) == 1_786_200
     forces = {f.name: f.population for f in db.session.scalars(db.select(PoliceForceArea))}
     assert forces["Devon and Cornwall"] == sum(areas.values())
-    assert set(forces) == {"Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire", "Wiltshire and Swindon"}
+    assert set(forces) == {"Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire",
+                           "Wiltshire and Swindon"}
 
 
 def test_loading_again_changes_nothing(db):
@@ -65,7 +66,8 @@ def test_reference_page_lists_everything_with_sources(client):
     html = page(response)
     text = html.get_text(" ")
     for expected in ("Prevention", "Partnership", "Operation Scorpion", "Recovery", "Reduce drug-related crime",
-                     "E06000052", "1,786,200", "Wiltshire and Swindon", "Census 2021", "Drugs strategic intentions plan"):
+                     "E06000052", "1,786,200", "Wiltshire and Swindon", "Census 2021",
+                     "Drugs strategic intentions plan"):
         assert expected in text, expected
     assert html.find("form") is None or not html.select("main form")  # read-only: no forms in the page body
 

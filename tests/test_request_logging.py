@@ -165,15 +165,16 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(app, res
 def test_production_logs_json_request_lines_by_default(tmp_path):
     from grants.config import ConfigurationError, load_config
 
-    production = load_config("production", str(tmp_path), environ={"SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org"})
+    required = {"SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org"}
+    production = load_config("production", str(tmp_path), environ=dict(required))
     assert (production["LOG_FORMAT"], production["LOG_REQUESTS"], production["LOG_REMOTE_ADDR"]) == (
         "json", True, False)
     assert production["TRUSTED_PROXIES"] == 0
     chosen = load_config("production", str(tmp_path), environ={
-        "SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org", "LOG_FORMAT": "text", "LOG_REQUESTS": "false", "TRUSTED_PROXIES": "1",
+        **required, "LOG_FORMAT": "text", "LOG_REQUESTS": "false", "TRUSTED_PROXIES": "1",
         "RATELIMIT_KEY_PREFIX": "opcc-a"})
     assert (chosen["LOG_FORMAT"], chosen["LOG_REQUESTS"], chosen["TRUSTED_PROXIES"]) == ("text", False, 1)
     assert chosen["RATELIMIT_KEY_PREFIX"] == "opcc-a"
     assert load_config("development", str(tmp_path), environ={})["LOG_FORMAT"] == "text"
     with pytest.raises(ConfigurationError, match="LOG_FORMAT"):
-        load_config("production", str(tmp_path), environ={"SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org", "LOG_FORMAT": "xml"})
+        load_config("production", str(tmp_path), environ={**required, "LOG_FORMAT": "xml"})

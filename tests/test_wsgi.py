@@ -44,9 +44,10 @@ def test_gunicorn_serves_the_start_page_and_health_check(app, tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                     assert response.status == 200
                     break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError(server.stdout.read().decode() if server.poll() is not None else "no answer")
+                    output = server.stdout.read().decode() if server.poll() is not None else "no answer"
+                    raise AssertionError(output) from error
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             body = response.read().decode()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput
-from wtforms import RadioField, SelectChoice, SelectMultipleField, TextAreaField, ValidationError
+from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired
+
+from grants.forms import SelectChoice
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -38,7 +40,7 @@ class CheckboxesField(SelectMultipleField):
     """Checkboxes whose tampered values get a plain message rather than WTForms' own."""
 
     def pre_validate(self, form):
-        offered = {str(choice.value) for choice in self.iter_choices()}
+        offered = {str(value) for value, *_ in self.iter_choices()}
         if self.data and any(str(value) not in offered for value in self.data):
             raise ValidationError("Select from the options shown")
 

@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     ValidationError,
@@ -21,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grants.application_form.fields import choose_many, long_answer, yes_no
 from grants.formatting import money
-from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, WholeNumberField
+from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, WholeNumberField
 from grants.models.applications import Application
 
 
@@ -282,7 +281,7 @@ class BudgetForm(SectionForm):
         return _typed_rows(self.lines)
 
     def lines_total(self) -> Decimal:
-        return sum((line.amount.data or Decimal("0")) for line in self.filled_lines())
+        return sum(((line.amount.data or Decimal("0")) for line in self.filled_lines()), Decimal("0"))
 
     def validate_lines(self, field):
         lines = self.filled_lines()
@@ -307,13 +306,16 @@ class BudgetForm(SectionForm):
             return
         funding_round = self.application.funding_round
         if asked < funding_round.min_award:
-            raise ValidationError(f"The amount you are asking for must be {money(funding_round.min_award, pence=False)} or more")
+            raise ValidationError(
+                f"The amount you are asking for must be {money(funding_round.min_award, pence=False)} or more")
         if asked > funding_round.max_award:
-            raise ValidationError(f"The amount you are asking for must be {money(funding_round.max_award, pence=False)} or less")
+            raise ValidationError(
+                f"The amount you are asking for must be {money(funding_round.max_award, pence=False)} or less")
         total = self.lines_total()
         if self.filled_lines() and asked != total:
             raise ValidationError(
-                f"The amount you are asking for ({money(asked)}) must equal the total of your budget lines ({money(total)})"
+                f"The amount you are asking for ({money(asked)}) must equal the total of your budget lines "
+                f"({money(total)})"
             )
 
     def validate_project_cost(self, field):
@@ -388,7 +390,11 @@ class SafeguardingForm(SectionForm):
     )
     dbs_checks = RadioField(
         "Will the people who deliver it have the right DBS checks?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice("not-needed", "Not needed for this project")],
+        choices=[
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No"),
+            SelectChoice("not-needed", "Not needed for this project"),
+        ],
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select whether the people who deliver it will have DBS checks")],
     )
@@ -445,12 +451,18 @@ class DeclarationsForm(SectionForm):
     name = StringField(
         "Your full name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your full name"), Length(max=200, message="Name must be 200 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter your full name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
     )
     position = StringField(
         "Your position in the organisation",
         description="For example, chair, treasurer or project manager",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your position"), Length(max=200, message="Position must be 200 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter your position"),
+            Length(max=200, message="Position must be 200 characters or fewer"),
+        ],
     )
 

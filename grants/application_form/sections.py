@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, FieldList, SelectFieldBase, SubmitField
+from wtforms import BooleanField, FieldList, SelectField, SubmitField
 from wtforms.csrf.core import CSRFTokenField
 
 from grants import form_keys
@@ -30,6 +30,7 @@ class Section:
 
     def form(self, application: Application, formdata=None, answers: dict | None = None):
         """The section's form, from a request (``formdata``) or from saved ``answers``."""
+        assert self.form_class is not None, "the organisation section has no form of its own"
         if formdata is None and answers is not None:
             return self.form_class(formdata=to_formdata(answers), application=application, meta={"csrf": False})
         return self.form_class(formdata=formdata, application=application)
@@ -93,8 +94,8 @@ def _describe(field) -> tuple[str, ...]:
     data = field.data
     if isinstance(field, BooleanField):
         return ("Yes" if data else "No",)
-    if isinstance(field, SelectFieldBase) and field.choices:
-        labels = {str(choice.value): choice.label for choice in field.iter_choices()}
+    if isinstance(field, SelectField) and field.choices:
+        labels = {str(value): label for value, label, *_ in field.iter_choices()}
         chosen = data if isinstance(data, list) else [data]
         return tuple(labels.get(str(value), str(value)) for value in chosen if value)
     if isinstance(data, Decimal):

@@ -14,7 +14,7 @@ import os
 import re
 import tarfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -36,7 +36,7 @@ def _member(name: str, size: int, mtime: int) -> tarfile.TarInfo:
 
 
 def write_archive(
-    target: Path, manifest: dict, rows: BinaryIO, documents: list[tuple[str, Callable]], mtime: int
+    target: Path, manifest: dict, rows: BinaryIO, documents: Sequence[tuple[str, Callable[..., object]]], mtime: int
 ) -> None:
     """Write ``target`` as a tar.gz: the manifest, the rows (a file, read from its start) and each document.
 
@@ -163,12 +163,14 @@ class _ArchiveReader(BackupReader):
         self._compressed = gzip.GzipFile(fileobj=self._file, mode="rb")
         try:
             with _damaged(path):
-                self._tar = tarfile.open(fileobj=self._compressed, mode="r|")
+                self._tar = tarfile.open(fileobj=self._compressed, mode="r|")  # noqa: SIM115 (closed by close())
                 first = self._tar.next()
                 if first is None or first.name != MANIFEST or not first.isreg():
                     raise BackupError(f"{path} is not a PCC Grants backup")
+                contents = self._tar.extractfile(first)
+                assert contents is not None  # a regular file, checked just above, always has contents
                 try:
-                    manifest = json.loads(self._tar.extractfile(first).read())
+                    manifest = json.loads(contents.read())
                 except ValueError:
                     manifest = None
             self.header = _checked_header(path, manifest, FORMAT_VERSION)
@@ -184,9 +186,15 @@ class _ArchiveReader(BackupReader):
         self._compressed.close()
         self._file.close()
 
+    @property
+    def _archive(self) -> tarfile.TarFile:
+        # Opened by __init__, which closes everything and raises when it cannot open the archive.
+        assert self._tar is not None
+        return self._tar
+
     def _next(self) -> tarfile.TarInfo | None:
         with _damaged(self.path):
-            return self._tar.next()
+            return self._archive.next()
 
     def _chunks(self, member: tarfile.TarInfo) -> Iterator[bytes]:
         """The member's bytes, which must be exactly the size and SHA-256 the manifest lists."""
@@ -195,7 +203,8 @@ class _ArchiveReader(BackupReader):
             raise self._mismatch(member.name)
         digest = hashlib.sha256()
         with _damaged(self.path):
-            stream = self._tar.extractfile(member)
+            stream = self._archive.extractfile(member)
+        assert stream is not None  # a regular file, checked above, always has contents
         while True:
             with _damaged(self.path):
                 chunk = stream.read(CHUNK)
@@ -232,7 +241,10 @@ class _ArchiveReader(BackupReader):
                     "nothing was restored"
                 )
             seen.add(member.name)
-            yield stored_name_of(member.name), b"".join(self._chunks(member))
+            stored_name = stored_name_of(member.name)
+            # The manifest names only the rows (read already) and documents' files (checked by _is_file).
+            assert stored_name is not None
+            yield stored_name, b"".join(self._chunks(member))
         missing = [path for path in self.files if path not in seen]
         if missing:
             raise BackupError(f"{self.where} is missing {self._named(missing[0])} listed in its manifest: "
@@ -249,7 +261,7 @@ class _RowsOnlyReader(BackupReader):
 
     def __init__(self, path: Path):
         super().__init__(path)
-        self._stream = gzip.open(path, "rb")
+        self._stream = gzip.open(path, "rb")  # noqa: SIM115 (closed by close())
         try:
             with _damaged(path):
                 first = self._stream.readline()
@@ -284,7 +296,7 @@ class _RowsOnlyReader(BackupReader):
         return iter(())
 
 
-def open_backup(path: str | Path) -> BackupReader:
+def open_backup(path: str | os.PathLike[str]) -> BackupReader:
     """A reader for the backup at ``path``, whichever format version it is in."""
     path = Path(path)
     with _damaged(path), gzip.open(path, "rb") as stream:

@@ -79,7 +79,7 @@ def _codec(column: Column) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
 
 
 def _nullable_json(column: Column) -> bool:
-    return isinstance(column.type, JSON) and column.nullable
+    return isinstance(column.type, JSON) and bool(column.nullable)
 
 
 # --- Reading the database ---------------------------------------------------------------------
@@ -178,7 +178,9 @@ def _parents_first(table: Table, rows: list[dict]) -> list[dict]:
     keys = [(fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table]
     if not keys:
         return rows
-    remaining, placed, ordered = list(rows), set(), []
+    remaining = list(rows)
+    placed: set[tuple[str, Any]] = set()
+    ordered: list[dict] = []
     while remaining:
         ready = [r for r in remaining if all(r[c] is None or (k, r[c]) in placed for c, k in keys)]
         if not ready:  # a cycle within the table: keep the file's order and let the database judge

@@ -79,7 +79,8 @@ def seed_demo() -> list[DemoUser]:
         if demo.organisation and user.organisation_id is None:
             existing = db.session.scalar(db.select(Organisation).filter_by(name=demo.organisation))
             if existing is None:
-                organisations.create_organisation(user, {"name": demo.organisation, **DEMO_ORGANISATIONS[demo.organisation]})
+                details = {"name": demo.organisation, **DEMO_ORGANISATIONS[demo.organisation]}
+                organisations.create_organisation(user, details)
             else:
                 user.organisation = existing
     db.session.flush()

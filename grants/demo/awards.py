@@ -58,12 +58,13 @@ def _grantee(organisation: Organisation) -> User:
 
 def _offer(application: Application, officer: User, start: date, offered: datetime) -> awards.Award:
     end = start + timedelta(days=364)
+    amount = application.amount_requested
+    assert amount is not None  # every demo application asks for an amount
     terms = awards.AwardTerms(
-        amount=application.amount_requested, amount_reason=None, start_date=start, end_date=end,
+        amount=amount, amount_reason=None, start_date=start, end_date=end,
         standard_conditions=tuple(STANDARD_CONDITIONS),
         special_conditions="", monitoring_frequency=MonitoringFrequency.QUARTERLY, officer=officer,
-        offer_deadline=utcnow() + timedelta(days=14), instalments=tuple(default_schedule(application.amount_requested,
-                                                                                        start, end)),
+        offer_deadline=utcnow() + timedelta(days=14), instalments=tuple(default_schedule(amount, start, end)),
         commitment_ids=tuple(c.id for c in awards.commitments_for(application)[:2]),
     )
     award = awards.create_award(application, terms, officer)
@@ -132,7 +133,8 @@ def seed_awards() -> None:
     # being written: the demo applicant's grant.
     café = _offer(successful["Harbour Recovery Café"], officer, start, offered)
     grantee = _grantee(café.organisation)
-    awards.accept_offer(café, grantee, grantee.full_name, "Chair of trustees", True, now=_at(start - timedelta(days=12)))
+    awards.accept_offer(café, grantee, grantee.full_name, "Chair of trustees", True,
+                        now=_at(start - timedelta(days=12)))
     _pay(café.instalments[0], finance, start, "BACS-240117")
     _report(café, 1, grantee, officer, Rating.GREEN, café.returns[0].due_date - timedelta(days=5))
     _fill(café.returns[1], grantee)

@@ -39,7 +39,7 @@ CONFLICT = ("panel3@example.org", "Moorland Mentors",
 COMMENT = "Scored against the descriptor; see my notes at the panel meeting."
 # (member, project) -> scores in KEYS order and comments for the criteria that need one.
 # Gwen and Jago disagree about Safe Routes Truro: the demo's flagged bid.
-SUBMITTED = {
+SUBMITTED: dict[tuple[str, str], tuple[tuple[int, ...]] | tuple[tuple[int, ...], dict[str, str]]] = {
     ("panel2@example.org", "Safe Routes Truro"): ((4, 4, 3, 4, 3, 3, 3),
                                                  {"strategic_fit": "Exactly the county lines work the plan asks for.",
                                                   "evidence_of_need": "Police data on recruitment at bus stops.",
@@ -75,8 +75,9 @@ def seed_panel() -> None:
     if db.session.scalar(select(PanelMember).filter_by(round_id=funding_round.id)) is not None:
         return
     officer = accounts.get_user_by_email("officer@example.org")
-    members: dict[str, User] = {email: accounts.get_user_by_email(email) for email in MEMBERS}
-    if officer is None or None in members.values():
+    found = {email: accounts.get_user_by_email(email) for email in MEMBERS}
+    members: dict[str, User] = {email: user for email, user in found.items() if user is not None}
+    if officer is None or len(members) != len(MEMBERS):
         return
     bids = {
         application.project_title: application
@@ -125,7 +126,7 @@ def seed_feedback() -> None:
     if funding_round is None or officer is None:
         return
     for application in db.session.scalars(select(Application).filter_by(round_id=funding_round.id)):
-        text = FEEDBACK.get(application.project_title)
+        text = FEEDBACK.get(application.project_title or "")
         if text and application.feedback is None:
             application.feedback = text
             application.feedback_published_at = funding_round.decided_at

@@ -63,6 +63,12 @@ def _monthly(amount: Decimal, rate: Decimal, month: int) -> Decimal:
     return (amount / 12 * rate * wobble).quantize(Decimal("0.01"))
 
 
+def _partner(**where: object) -> Partner:
+    partner = db.session.scalar(select(Partner).filter_by(**where))
+    assert partner is not None  # ensure_partners makes the OPCC and one for each council
+    return partner
+
+
 def seed_pooled_budget() -> Agreement | None:
     """The demo agreement, unless it exists; the caller commits."""
     existing = db.session.scalar(select(Agreement).filter_by(reference=REFERENCE))
@@ -72,9 +78,9 @@ def seed_pooled_budget() -> Agreement | None:
     if finance is None:
         return None
     pooled_partners.ensure_partners()
-    opcc = db.session.scalar(select(Partner).filter_by(kind=PartnerKind.OPCC))
+    opcc = _partner(kind=PartnerKind.OPCC)
     authorities = list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.position)))
-    councils = [db.session.scalar(select(Partner).filter_by(local_authority_id=la.id)) for la in authorities]
+    councils = [_partner(local_authority_id=la.id) for la in authorities]
     today = utcnow().astimezone(LONDON).date()
     last_year = financial_year_start(today) - 1
     agreement = pooled_budgets.create_agreement(
@@ -110,8 +116,8 @@ def seed_pooled_budget() -> Agreement | None:
 
     # Last year: twelve months of actuals, then closed with the variance shared pro rata.
     # This year: actuals for the months gone by, forecasts for every month.
-    for year, actual_months in ((last_year, range(1, 13)),
-                                (last_year + 1, [m for m in range(1, 13) if month_start(last_year + 1, m) < today.replace(day=1)])):
+    months_gone = [m for m in range(1, 13) if month_start(last_year + 1, m) < today.replace(day=1)]
+    for year, actual_months in ((last_year, range(1, 13)), (last_year + 1, months_gone)):
         budget_of = {b.line_id: b.amount for line in agreement.lines for b in line.budgets if b.year == year}
         rows = []
         for name, line in lines.items():

@@ -68,7 +68,7 @@ EXTRA_ORGANISATIONS = {
                                      town="St Mary's", postcode="TR21 0JQ", annual_income=Decimal("6500.00")),
 }
 
-ROUNDS = [
+ROUNDS: list[tuple[str, int, int, int | None, str]] = [
     # (name, opened days ago, closes in days, decided days ago or None, description)
     ("Commissioners Grant 2027: drug-related anti-social behaviour", 20, 45, None,
      "This year's theme is drug- and alcohol-related anti-social behaviour: projects that make town centres, "
@@ -83,7 +83,8 @@ ROUNDS = [
 # The closed round's budget cannot fund every bid, so the panel's recommendation has choices to make.
 ROUND_BUDGETS = {ROUNDS[1][0]: Decimal("12000.00")}
 
-PROJECTS = {
+# round name -> (project, status, screening reason or None)
+PROJECTS: dict[str, list[tuple[DemoProject, ApplicationStatus, str | None]]] = {
     ROUNDS[1][0]: [
         (DemoProject("Kernow Youth Diversion CIC", "Safe Routes Truro", "Detached youth work on the bus routes "
                      "where county lines runners are recruited.", "Evening detached youth work, mentoring.",
@@ -108,7 +109,8 @@ PROJECTS = {
         (DemoProject("Torbay Families Together", "Young Carers Outreach Torbay", "Outreach to young carers whose "
                      "parents use drugs, who are targeted by dealers.", "Weekly young carers' group and home "
                      "visits.", "torbay", ("people", "prevention"), ("diversion", "recovery"),
-                     ("reduce-drug-use",), 35, (("staff", "Outreach worker", "3100"), ("other", "Trips and activities", "800")),
+                     ("reduce-drug-use",), 35,
+                     (("staff", "Outreach worker", "3100"), ("other", "Trips and activities", "800")),
                      "Young carers are safer and better supported", "Young carers' wellbeing scale, termly"),
          ApplicationStatus.UNDER_ASSESSMENT, None),
         (DemoProject("Tamar Valley Recovery Community", "Parents Against Exploitation", "Workshops for parents "
@@ -202,7 +204,8 @@ def _organisation(name: str) -> Organisation:
     return org
 
 
-def _round(name: str, opened_days_ago: int, closes_in_days: int, decided_days_ago: int | None, description: str):
+def _round(name: str, opened_days_ago: int, closes_in_days: int, decided_days_ago: int | None,
+           description: str) -> FundingRound:
     funding_round = db.session.scalar(select(FundingRound).filter_by(name=name))
     if funding_round is not None:
         return funding_round
@@ -245,7 +248,7 @@ def _application(funding_round: FundingRound, project: DemoProject, status: Appl
     start = (funding_round.closes_at + timedelta(days=60)).astimezone(LONDON).date()
     application = Application(funding_round=funding_round, organisation=org, status=status,
                               project_title=project.title, created_at=submitted - timedelta(days=10))
-    total = sum(Decimal(amount) for _, _, amount in project.lines)
+    total = sum((Decimal(amount) for _, _, amount in project.lines), Decimal(0))
     application.amount_requested = total
     for key, answers in _answers(project, start, org.contact_name).items():
         application.sections.append(ApplicationSection(key=key, answers=answers, complete=True))
@@ -285,6 +288,8 @@ def _demo_pdf(title: str) -> bytes:
 
 def _documents(application: Application) -> None:
     """The three required documents, stored as the upload page would store them."""
+    submitted_at = application.submitted_at
+    assert submitted_at is not None  # documents come with a submitted application
     for kind in REQUIRED_DOCUMENTS:
         upload = check_upload(f"{kind.value}.pdf", _demo_pdf(f"{application.organisation.name}: {kind.label}"))
         stored_name = document_store().save(upload.data)
@@ -296,7 +301,7 @@ def _documents(application: Application) -> None:
                 content_type=upload.content_type,
                 size_bytes=upload.size_bytes,
                 sha256=upload.sha256,
-                uploaded_at=application.submitted_at - timedelta(hours=1),
+                uploaded_at=submitted_at - timedelta(hours=1),
             )
         )
 
@@ -310,6 +315,7 @@ def seed_rounds() -> None:
             _application(funding_round, project, status, reason, officer)
     # A draft in progress in the open round, for the demo applicant.
     open_round = db.session.scalar(select(FundingRound).filter_by(name=ROUNDS[0][0]))
+    assert open_round is not None  # made just above
     org = db.session.scalar(select(Organisation).filter_by(name="Tamar Valley Recovery Community"))
     if org and not db.session.scalar(select(Application).filter_by(round_id=open_round.id, organisation_id=org.id)):
         draft = Application(funding_round=open_round, organisation=org, status=ApplicationStatus.DRAFT,

@@ -289,8 +289,8 @@ def write_contributions(sheet, scenario: Scenario, result: ScenarioResult, layou
             r = layout.row(year, index)
             cost, point = layout.joint_cell("joint", year), layout.joint_cell("test", year)
 
-            def col(key: str) -> str:
-                return f"{C[key]}{r}"
+            def col(key: str, row: int = r) -> str:
+                return f"{C[key]}{row}"
 
             floor_percent, floor_pounds = (layout.partner_cell(c, index) for c in (FLOOR_PERCENT, FLOOR_POUNDS))
             cap_percent, cap_pounds = (layout.partner_cell(c, index) for c in (CAP_PERCENT, CAP_POUNDS))
@@ -343,14 +343,14 @@ def _totals(sheet, result: ScenarioResult, layout: Layout, social_return: dict[s
     for index, outcome in enumerate([*result.partners, None]):
         r = layout.total_row(index)
         bold = outcome is None
-        text(sheet, r, C["code"], "All partners" if bold else outcome.code, bold=bold)
+        text(sheet, r, C["code"], "All partners" if outcome is None else outcome.code, bold=bold)
         if outcome is not None:
             text(sheet, r, C["name"], outcome.name)
         for key in ("clients", "standalone", "contribution"):
             formula = (f"=SUM({C[key]}{layout.total_row(0)}:{C[key]}{r - 1})" if bold
                        else f"=SUMIF($B${first}:$B${last},$B{r},{C[key]}${first}:{C[key]}${last})")
             value(sheet, r, C[key], formula, fmt[key], bold)
-        app = result.total_pence if bold else outcome.contribution_pence
+        app = result.total_pence if outcome is None else outcome.contribution_pence
         value(sheet, r, C["app"], pounds(app), MONEY, bold)
         value(sheet, r, C["saving"], f"={C['standalone']}{r}-{C['contribution']}{r}", MONEY, bold)
         if not bold:
@@ -359,7 +359,7 @@ def _totals(sheet, result: ScenarioResult, layout: Layout, social_return: dict[s
                   MONEY)
         value(sheet, r, C["check"], f'=IF(ROUND({C["contribution"]}{r}-{C["app"]}{r},2)=0,"matches the app",'
                                     f'"differs from the app")', None, bold)
-        if social_return and not bold and outcome.code in social_return:
+        if social_return and outcome is not None and outcome.code in social_return:
             value(sheet, r, C["benefit"], Decimal(social_return[outcome.code]), MONEY)
             value(sheet, r, C["benefit_per_pound"],
                   f'=IF({C["contribution"]}{r}=0,"",{C["benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00')

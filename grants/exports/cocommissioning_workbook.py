@@ -90,11 +90,11 @@ def _write_joint_cost(sheet, result: ScenarioResult, layout: Layout) -> None:
     for year in range(1, layout.years + 1):
         r = layout.joint_row(year)
 
-        def rng(key: str) -> str:
+        def rng(key: str, year: int = year) -> str:
             return layout.contribution_range(key, year, sheet=True)
 
-        def col(key: str) -> str:
-            return f"{J[key]}{r}"
+        def col(key: str, row: int = r) -> str:
+            return f"{J[key]}{row}"
 
         cost, at_or_above, below = col("joint"), f'">="&{col("joint")}', f'"<"&{col("joint")}'
         all_floors = f"ROUND({col('floors')}-{cost},6)>=0"
@@ -148,11 +148,12 @@ def _sheet_title(number: int | None, kind: str, name: str) -> str:
 def _scenario_sheets(book: Workbook, scenario: Scenario, result: ScenarioResult, number: int | None,
                      social_return: dict[str, Decimal] | None = None) -> Layout:
     titles = [_sheet_title(number, kind, scenario.name) for kind in SHEET_KINDS]
-    sheets = [book.create_sheet(title) for title in titles]
-    layout = Layout(*(sheet.title for sheet in sheets), partners=len(result.partners), years=len(result.year_costs))
-    write_inputs(sheets[0], scenario, layout)
-    write_contributions(sheets[1], scenario, result, layout, social_return)
-    _write_joint_cost(sheets[2], result, layout)
+    inputs, contributions, joint = (book.create_sheet(title) for title in titles)
+    layout = Layout(inputs.title, contributions.title, joint.title, partners=len(result.partners),
+                    years=len(result.year_costs))
+    write_inputs(inputs, scenario, layout)
+    write_contributions(contributions, scenario, result, layout, social_return)
+    _write_joint_cost(joint, result, layout)
     return layout
 
 
@@ -197,7 +198,7 @@ def scenario_workbook(scenario: Scenario, result: ScenarioResult, *, title: str 
     Notes. ``social_return`` (partner code -> gross social benefit in pounds over the contract) is
     shown beside each partner's totals as values."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     layout = _scenario_sheets(book, scenario, result, None, social_return)
     _notes(book, title, [(scenario, result, layout)], social_return)
     return _bytes(book)
@@ -208,7 +209,7 @@ def comparison_workbook(items: list[tuple[Scenario, ScenarioResult]], *, title: 
     standalone total, saving, and each partner's contribution and saving), whose cells reference
     each scenario's own Inputs, Contributions and Joint cost sheets, then Notes."""
     book = Workbook()
-    comparison = book.active
+    comparison = book.worksheets[0]  # the sheet a new workbook starts with
     comparison.title = "Comparison"
     layouts = [_scenario_sheets(book, scenario, result, number) for number, (scenario, result)
                in enumerate(items, start=1)]

@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import overload
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 
 from grants.formatting import LONDON
@@ -54,6 +56,12 @@ def month_column(month: int, kind: str) -> int:
     return FIRST_MONTH_COLUMN + (month - 1) * 3 + KINDS.index(kind)
 
 
+@overload
+def pence(amount: Decimal) -> int: ...
+@overload
+def pence(amount: None) -> None: ...
+@overload
+def pence(amount: Decimal | None) -> int | None: ...
 def pence(amount: Decimal | None) -> int | None:
     return None if amount is None else int((Decimal(amount) * 100).to_integral_value())
 
@@ -91,14 +99,16 @@ def contributions(agreement: Agreement, year: int):
 
 def year_variance_pence(agreement: Agreement, year: int) -> int:
     return sum(
-        line_position(line_budget_pence(line, year), *line_figures(line, year), agreement.tolerance_percent).variance_pence
+        line_position(
+            line_budget_pence(line, year), *line_figures(line, year), agreement.tolerance_percent
+        ).variance_pence
         for line in agreement.lines
     )
 
 
-def risk_shares(agreement: Agreement, year: int) -> dict[int, int] | None:
-    """Each partner's share (pence) of the year's forecast variance, to the penny; None if the rule
-    cannot be applied (for example fixed percentages that do not add up to 100)."""
+def risk_shares(agreement: Agreement, year: int) -> dict[Hashable, int] | None:
+    """Each partner's share (pence, by partner id) of the year's forecast variance, to the penny; None
+    if the rule cannot be applied (for example fixed percentages that do not add up to 100)."""
     partners = [member.partner_id for member in agreement.members]
     try:
         return dict(share_variance(
@@ -160,12 +170,14 @@ def _abs(column: int, row: int) -> str:
 
 def _summary(workbook: Workbook, agreements: Sequence[Agreement], years: Sequence[int]) -> dict:
     """Write the Summary sheet; return {(agreement id, partner id, year): cell} of the contributions."""
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the sheet a new workbook starts with
     sheet.title = "Summary"
     labels = [year_label(y) for y in years]
     headings = ["Agreement", "Partner", *labels, "All years", *(f"Share of pool {label}" for label in labels)]
     _headings(sheet, headings, [16, 40, *[16] * (len(years) + 1), *[16] * len(years)], "C2")
-    cells, row = {}, 2
+    # Contributions' cells by (agreement id, partner id, year); each agreement's totals row by (id, "total", None).
+    cells: dict[tuple[int, int | str, int | None], str | int] = {}
+    row = 2
     for agreement in agreements:
         first = row
         figures = {year: contributions(agreement, year) for year in years}
@@ -187,8 +199,8 @@ def _summary(workbook: Workbook, agreements: Sequence[Agreement], years: Sequenc
         for index in range(len(years)):
             amount_letter, share_column = get_column_letter(3 + index), 4 + len(years) + index
             for partner_row in range(first, row + 1):
-                _number(sheet, partner_row, share_column,
-                        f'=IF(${amount_letter}${row}=0,"",{amount_letter}{partner_row}/${amount_letter}${row})', PERCENT)
+                share = f'=IF(${amount_letter}${row}=0,"",{amount_letter}{partner_row}/${amount_letter}${row})'
+                _number(sheet, partner_row, share_column, share, PERCENT)
         _name(workbook, f"SummaryTotals_{agreement.reference}", sheet, (3, row), (3 + len(years), row))
         cells[(agreement.id, "total", None)] = row
         row += 2
@@ -268,7 +280,7 @@ def _risk_share(workbook: Workbook, agreements: Sequence[Agreement], years: Sequ
                 if year not in agreement.years:
                     continue
                 contribution = summary[(agreement.id, member.partner_id, year)]
-                total = f"Summary!${re.match('[A-Z]+', contribution).group()}${total_row}"
+                total = f"Summary!${coordinate_from_string(contribution)[0]}${total_row}"
                 variance = f"{quote_sheetname(year_label(year))}!${variance_column}${total_rows[year][agreement.id]}"
                 _number(sheet, row, column, f"=Summary!{contribution}")
                 rule = agreement.risk_share_rule.value

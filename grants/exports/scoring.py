@@ -1,10 +1,10 @@
 """A round's scoring matrix as an Excel workbook.
 
 "Scores": one row per submitted score sheet (bid × member, by reference then member name) with
-every criterion's score and comment, the member's total as scored and normalised. "Bids": one row per bid in ranking order,
-unscored bids last, with the raw and normalised panel scores, any moderation, the final score,
-the disagreement flags, the conflicts declared and, once one has been made, the funding
-recommendation.
+every criterion's score and comment, the member's total as scored and normalised. "Bids": one row
+per bid in ranking order, unscored bids last, with the raw and normalised panel scores, any
+moderation, the final score, the disagreement flags, the conflicts declared and, once one has been
+made, the funding recommendation.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,6 +26,9 @@ from grants.interfaces.panel.results import RoundResults
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from grants.spreadsheets import datetime_cell, money_cell, text_cell
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCORE_FORMAT = "0.00"
@@ -58,9 +62,10 @@ def filename(funding_round: FundingRound) -> str:
     return f"scoring-{slug}-{utcnow().astimezone(LONDON):%Y-%m-%d}.xlsx"
 
 
-def score_cell(sheet, value: Decimal | int | None) -> WriteOnlyCell:
+def score_cell(sheet, value: Decimal | int | None) -> Cell:
     """A score on the rubric's scale as a number to two places; empty when there is none."""
-    cell = WriteOnlyCell(sheet, value=None if value is None else Decimal(value))
+    # The stub types WriteOnlyCell's value narrower than the Cell it returns, which takes a Decimal.
+    cell = WriteOnlyCell(sheet, value=None if value is None else Decimal(value))  # type: ignore[arg-type]
     cell.number_format = SCORE_FORMAT
     return cell
 
@@ -142,8 +147,9 @@ def _bids_sheet(
             text_cell(sheet, "; ".join(describe(flag, results.rubric) for flag in bid.disagreements)),
             conflicts.get(application.id, 0),
         ]
-        if with_recommendation:
-            row.append(text_cell(sheet, _recommendation_text(recommendation.get(application.reference))))
+        if recommendation is not None:
+            entry = recommendation.get(application.reference) if application.reference is not None else None
+            row.append(text_cell(sheet, _recommendation_text(entry)))
         sheet.append(row)
 
 

@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from grants.formatting import LONDON
-from grants.interfaces.social_return.calculator import TOTAL, CalculatorOutcome
-from grants.modelling.sroi_parameters import CATEGORIES, CATEGORY_LABELS, GROUP_LABELS, MONEY_CATEGORIES, required_keys
+from grants.interfaces.social_return.calculator import TOTAL, CalculatorOutcome, CalculatorRequest
+from grants.modelling.sroi_parameters import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    GROUP_LABELS,
+    MONEY_CATEGORIES,
+    ParameterSet,
+    required_keys,
+)
 from grants.spreadsheets import text_cell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = '"£"#,##0.00;-"£"#,##0.00'
@@ -27,6 +38,7 @@ PERCENT = "0.0%"
 NUMBER = "#,##0.000"
 BOLD = Font(bold=True)
 FIRST_GROUP_ROW = 12  # on the Inputs sheet, after the settings
+FIRST_CALCULATION_ROW = 2  # after the headings
 
 
 def _cell(sheet, value, number_format: str | None = None):
@@ -46,15 +58,29 @@ def _headings(sheet, headings: list[str]) -> None:
 def build_workbook(outcome: CalculatorOutcome, exported_by: str, exported_at: datetime,
                    share_url: str) -> Workbook:
     """The workbook for ``outcome``; recalculated, its Results sheet equals the page's figures."""
-    request, parameters, result = outcome.request, outcome.parameters, outcome.result
     book = Workbook()
-    inputs = book.active
+    inputs = book.worksheets[0]  # the sheet a new workbook starts with
     inputs.title = "Inputs"
     params = book.create_sheet("Parameters")
     calc = book.create_sheet("Calculation")
     results = book.create_sheet("Results")
+    exported = f"{exported_at.astimezone(LONDON):%d/%m/%Y %H:%M} by {exported_by}"
+    group_row = _write_inputs(inputs, outcome.request, exported, share_url)
+    where = _write_parameters(params, outcome.parameters)
+    rows_by_category, last_calc = _write_calculation(calc, outcome.request, group_row, where)
+    _write_results(results, outcome, where, rows_by_category, last_calc)
+    book.move_sheet(results, offset=-3)  # Results first: it is what most people open the file for
+    book.active = 0
+    return book
 
-    # Inputs ---------------------------------------------------------------------------------------
+
+def _adjustments(where: dict[str, str]) -> str:
+    """The SROI adjustment factor as a formula over the Parameters sheet."""
+    return f"(1-{where['deadweight']})*(1-{where['attribution']})*(1-{where['displacement']})"
+
+
+def _write_inputs(inputs: Worksheet, request: CalculatorRequest, exported: str, share_url: str) -> dict[str, int]:
+    """Clients and completions by group, horizon and cost; returns each client group's row."""
     groups = list(request.inputs.groups.items())
     first, last = FIRST_GROUP_ROW, FIRST_GROUP_ROW + len(groups) - 1
     _headings(inputs, ["Input", "Value"])
@@ -75,22 +101,24 @@ def build_workbook(outcome: CalculatorOutcome, exported_by: str, exported_at: da
     else:
         cost_formula = "=0"
     inputs.append([text_cell(inputs, "Cost of treatment"), _cell(inputs, cost_formula, MONEY)])  # row 8
-    inputs.append([text_cell(inputs, "Exported"), text_cell(inputs, f"{exported_at.astimezone(LONDON):%d/%m/%Y %H:%M} "
-                                                                    f"by {exported_by}")])
+    inputs.append([text_cell(inputs, "Exported"), text_cell(inputs, exported)])
     inputs.append([text_cell(inputs, "Shareable link"), text_cell(inputs, share_url)])
     inputs.append([text_cell(inputs, "Client group"), text_cell(inputs, "Clients in treatment"),
                    text_cell(inputs, "Successful completions")])  # row 11
     for cell in inputs[11]:
         cell.font = BOLD
-    group_row = {}
+    group_row: dict[str, int] = {}
     for group, entry in groups:
         inputs.append([text_cell(inputs, GROUP_LABELS[group]), entry.clients, entry.completions])
         group_row[group] = inputs.max_row
     inputs.column_dimensions["A"].width = 26
     inputs.column_dimensions["B"].width = 22
     inputs.column_dimensions["C"].width = 22
+    return group_row
 
-    # Parameters -----------------------------------------------------------------------------------
+
+def _write_parameters(params: Worksheet, parameters: ParameterSet) -> dict[str, str]:
+    """Every value used, with its source; returns each key's cell reference."""
     _headings(params, ["Key", "Value", "Low", "High", "Unit", "Price year", "Source", "Assumption", "Set by",
                        "Note"])
     where: dict[str, str] = {}
@@ -110,15 +138,18 @@ def build_workbook(outcome: CalculatorOutcome, exported_by: str, exported_at: da
     params.column_dimensions["A"].width = 30
     params.column_dimensions["G"].width = 60
     params.column_dimensions["J"].width = 60
+    return where
 
-    # Calculation ----------------------------------------------------------------------------------
+
+def _write_calculation(calc: Worksheet, request: CalculatorRequest, group_row: dict[str, int],
+                       where: dict[str, str]) -> tuple[dict[str, list[int]], int]:
+    """Group × category × year; returns the rows of each category and the last row."""
     _headings(calc, ["Client group", "Category", "Year", "Clients in treatment", "Successful completions",
                      "Benefit per client per year", "Benefit of clients in treatment", "Completers' benefit",
                      "Gross benefit", "Discount factor", "Present value", "Present value after adjustments"])
-    adjustments = f"(1-{where['deadweight']})*(1-{where['attribution']})*(1-{where['displacement']})"
+    adjustments = _adjustments(where)
     rows_by_category: dict[str, list[int]] = {category: [] for category in CATEGORIES}
-    first_calc = 2
-    for group, _entry in groups:
+    for group in request.inputs.groups:
         row_in = group_row[group]
         for category in CATEGORIES:
             per_client = (f"={where[f'qalys.{group}']}*{where['value_per_qaly']}" if category == "quality_of_life"
@@ -136,16 +167,21 @@ def build_workbook(outcome: CalculatorOutcome, exported_by: str, exported_at: da
                     _cell(calc, f"=K{r}*{adjustments}", MONEY),
                 ])
                 rows_by_category[category].append(r)
-    last_calc = max(calc.max_row, first_calc)
+    last_calc = max(calc.max_row, FIRST_CALCULATION_ROW)
     for column, width in zip("ABCDEFGHIJKL", (24, 18, 6, 12, 12, 16, 18, 18, 16, 10, 16, 18), strict=True):
         calc.column_dimensions[column].width = width
+    return rows_by_category, last_calc
 
-    # Results --------------------------------------------------------------------------------------
+
+def _write_results(results: Worksheet, outcome: CalculatorOutcome, where: dict[str, str],
+                   rows_by_category: dict[str, list[int]], last_calc: int) -> None:
+    """The totals the page shows, as formulas over the Calculation sheet."""
+    request, result, first_calc = outcome.request, outcome.result, FIRST_CALCULATION_ROW
     _headings(results, ["Result", "Value"])
     lines = [
         ("Gross benefit in year one", f"=SUM(Calculation!G{first_calc}:G{last_calc})", MONEY),  # row 2
         ("Gross benefit, present value over the horizon", f"=SUM(Calculation!K{first_calc}:K{last_calc})", MONEY),
-        ("Adjustment factor (1 − deadweight) × (1 − attribution) × (1 − displacement)", f"={adjustments}",
+        ("Adjustment factor (1 − deadweight) × (1 − attribution) × (1 − displacement)", f"={_adjustments(where)}",
          "0.0000"),  # row 4
         ("Net present value after adjustments", "=B3*B4", MONEY),  # row 5
         ("Cost of treatment", "=Inputs!B8", MONEY),  # row 6
@@ -170,9 +206,6 @@ def build_workbook(outcome: CalculatorOutcome, exported_by: str, exported_at: da
                                        f"prices of {request.price_year}")])
     results.column_dimensions["A"].width = 70
     results.column_dimensions["B"].width = 20
-    book.move_sheet(results, offset=-3)  # Results first: it is what most people open the file for
-    book.active = 0
-    return book
 
 
 def workbook_bytes(workbook: Workbook) -> io.BytesIO:

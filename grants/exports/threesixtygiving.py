@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,6 +22,10 @@ from openpyxl.utils import get_column_letter
 from grants.formatting import LONDON
 from grants.models.types import utcnow
 from grants.spreadsheets import text_cell, text_value
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"
@@ -78,26 +82,29 @@ def filename(extension: str) -> str:
     return f"360giving-{utcnow().astimezone(LONDON):%Y-%m-%d}.{extension}"
 
 
-def _cell(sheet, value: Any, kind: str) -> WriteOnlyCell | str | None:
+def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Cell | str | None:
+    # openpyxl's stub types WriteOnlyCell's value narrower than the Cell it returns, which takes a
+    # Decimal or a date.
     if value is None:
         return None
     if kind == "amount":
-        cell = WriteOnlyCell(sheet, value=Decimal(value))
+        cell = WriteOnlyCell(sheet, value=Decimal(value))  # type: ignore[arg-type]
         cell.number_format = AMOUNT_FORMAT
         return cell
     if kind == "date":
-        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))  # type: ignore[arg-type]
         cell.number_format = DATE_FORMAT
         return cell
     return text_value(sheet, value)
 
 
-def _widths(sheet, titles: Sequence[str]) -> None:
+def _widths(sheet: WriteOnlyWorksheet, titles: Sequence[str]) -> None:
     for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = GRANT_WIDTHS.get(title, 20)
+        # The stub omits column_dimensions, which openpyxl gives write-only sheets as it does others.
+        sheet.column_dimensions[get_column_letter(index)].width = GRANT_WIDTHS.get(title, 20)  # type: ignore[attr-defined]
 
 
-def workbook(grants: Iterable[Mapping[str, Any]]) -> BinaryIO:
+def workbook(grants: Iterable[Mapping[str, Any]]) -> IO[bytes]:
     """The grants (as built by grants.open_data.grant) as an xlsx file, in one pass over ``grants``
     (which may be a generator: a grant's row and its locations' rows are written as it comes, and
     openpyxl's write-only sheets keep nothing in memory). The file is spooled to disk past 1 MB."""
@@ -114,7 +121,7 @@ def workbook(grants: Iterable[Mapping[str, Any]]) -> BinaryIO:
         for location in grant.get("beneficiaryLocation") or []:
             locations.append([text_value(locations, grant["id"]),
                               *(_cell(locations, location.get(key), "text") for _title, key in LOCATION_COLUMNS)])
-    document = tempfile.SpooledTemporaryFile(max_size=2**20)
+    document = tempfile.SpooledTemporaryFile(max_size=2**20)  # noqa: SIM115 (returned open; the response closes it)
     book.save(document)
     document.seek(0)
     return document

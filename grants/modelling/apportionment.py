@@ -26,8 +26,9 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
     # In whole numbers: weights over a common denominator become integers in the same proportions,
     # and a share's exact value total × w / Σw is then a floor and a remainder over Σw (the same
     # answer as with fractions, several times faster: pages share out thousands of amounts).
-    if all(type(weight) is int for weight in weights):  # noqa: E721 (bool is not a weight)
-        scaled = list(weights)
+    whole = [weight for weight in weights if type(weight) is int]  # noqa: E721 (bool is not a weight)
+    if len(whole) == len(weights):
+        scaled = whole
     else:
         exact = [Fraction(weight) for weight in weights]
         common = math.lcm(*(weight.denominator for weight in exact)) if exact else 1
@@ -44,8 +45,9 @@ def apportion(total_pence: int, weights: Sequence[Decimal | int | Fraction]) -> 
         # odd pennies go to the first shares in order.
         base, odd = divmod(total_pence, len(scaled))
         return [base + 1 if index < odd else base for index in range(len(scaled))]
-    shares, remainders = zip(*(divmod(total_pence * weight, scaled_sum) for weight in scaled), strict=True)
-    shares = list(shares)
+    parts = [divmod(total_pence * weight, scaled_sum) for weight in scaled]
+    shares = [share for share, _ in parts]
+    remainders = [remainder for _, remainder in parts]
     left_over = total_pence - sum(shares)
     by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
     for index in by_remainder[:left_over]:

@@ -32,8 +32,9 @@ from grants.modelling.cocommissioning_methods import (
     phase_in_progress,
     split_year,
 )
+from grants.modelling.cocommissioning_validation import MAX_YEARS as MAX_YEARS  # re-exported: the scenario form uses it
+from grants.modelling.cocommissioning_validation import validate as validate
 
-MAX_YEARS = 10
 OCU_PER_1000_AGED_15_64 = Decimal("9.5")  # England 2019/20 estimate, used where no local figure is published
 SHARE_AGED_15_64 = Decimal("0.61")  # assumed share of the population aged 15-64 (South West's older age profile)
 CASELOAD_PER_1000 = Decimal("1.2")  # illustrative criminal-justice caseload per 1,000 residents: replace locally
@@ -69,8 +70,9 @@ class Partner:
 
     def basis_value(self, basis: str) -> Decimal:
         """The figure a split by ``basis`` uses (1 for equal shares)."""
-        return {"equal": Decimal(1), "population": self.population.value, "population_15_64": self.population_15_64.value,
-                "need": self.ocu.value, "caseload": self.caseload.value}[basis]
+        return {"equal": Decimal(1), "population": self.population.value,
+                "population_15_64": self.population_15_64.value, "need": self.ocu.value,
+                "caseload": self.caseload.value}[basis]
 
 
 def south_west_partner(code: str, name: str, population: int) -> Partner:
@@ -107,12 +109,18 @@ class ScaleEconomies:
         """The factor for ``partners`` partners (exact for a percentage; 28 significant figures for a curve)."""
         if self.percent is not None:
             return Fraction(self.percent) / 100
-        return Fraction(Decimal(partners) ** (self.exponent - 1))
+        return Fraction(Decimal(partners) ** (self._curve_exponent() - 1))
 
     def describe(self) -> str:
         if self.percent is not None:
             return f"joint fixed costs are {self.percent.normalize():f}% of the partners' standalone fixed costs"
-        return f"joint fixed costs are the standalone total × n^({self.exponent.normalize():f} − 1) for n partners"
+        exponent = self._curve_exponent().normalize()
+        return f"joint fixed costs are the standalone total × n^({exponent:f} − 1) for n partners"
+
+    def _curve_exponent(self) -> Decimal:
+        if self.exponent is None:
+            raise TypeError("Economies of scale need a percentage or a curve exponent")
+        return self.exponent
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,11 @@ class Bound:
     pence: int | None = None
 
     def describe(self) -> str:
-        return f"{self.percent.normalize():f}%" if self.percent is not None else f"£{self.pence / 100:,.2f}"
+        if self.percent is not None:
+            return f"{self.percent.normalize():f}%"
+        if self.pence is None:
+            raise TypeError("A floor or cap needs a percentage or an amount in pence")
+        return f"£{self.pence / 100:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -154,9 +166,12 @@ class CostSplit:
     phase_in_years: int = 0
 
     @classmethod
-    def by(cls, basis: str, **options) -> CostSplit:
-        """A single-basis split: ``CostSplit.by("population")``."""
-        return cls({basis: Decimal(100)}, **options)
+    def by(cls, basis: str, *, floor: Bound | None = None, cap: Bound | None = None,
+           floors: Mapping[str, Bound] | None = None, caps: Mapping[str, Bound] | None = None,
+           phase_in_years: int = 0) -> CostSplit:
+        """A single-basis split: ``CostSplit.by("population")``, with the other fields as keywords."""
+        return cls({basis: Decimal(100)}, floor, cap, {} if floors is None else floors, {} if caps is None else caps,
+                   phase_in_years)
 
     def floor_for(self, code: str) -> Bound | None:
         return self.floors.get(code, self.floor)
@@ -224,86 +239,6 @@ class ScenarioResult:
         return next(outcome for outcome in self.partners if outcome.code == code)
 
 
-# Validation --------------------------------------------------------------------------------------
-
-def validate(scenario: Scenario) -> None:
-    """Raise ValueError with a specific message for the first problem with ``scenario``."""
-    partners, costs, split = scenario.partners, scenario.costs, scenario.split
-    if scenario.joint and len(partners) < 2:
-        raise ValueError(f"A joint option needs at least two partners; {scenario.name or 'this one'} has {len(partners)}")
-    if not partners:
-        raise ValueError("Choose at least one partner")
-    codes = [p.code for p in partners]
-    if len(set(codes)) != len(codes):
-        raise ValueError("Each partner can join a scenario only once")
-    if not 1 <= costs.years <= MAX_YEARS:
-        raise ValueError(f"The contract must be between 1 and {MAX_YEARS} years; it is {costs.years}")
-    for label, pence in (("set-up cost", costs.setup_pence), ("fixed annual cost", costs.fixed_annual_pence),
-                         ("cost per client", costs.cost_per_client_pence)):
-        if pence < 0:
-            raise ValueError(f"The {label} must not be negative")
-    if not 0 <= costs.take_up_percent <= 100:
-        raise ValueError("Take-up must be between 0% and 100%")
-    if costs.inflation_percent < 0:
-        raise ValueError("Inflation must not be negative")
-    scale = costs.scale
-    if (scale.percent is None) == (scale.exponent is None):
-        raise ValueError("Give economies of scale as a percentage or as a curve exponent, not both")
-    if scale.percent is not None and scale.percent <= 0:
-        raise ValueError("The joint fixed cost percentage must be more than 0%")
-    if scale.exponent is not None and not 0 < scale.exponent <= 1:
-        raise ValueError("The economies-of-scale exponent must be more than 0 and at most 1")
-    for partner in partners:
-        for label, figure in (("population", partner.population), ("population aged 15-64", partner.population_15_64),
-                              ("OCU estimate", partner.ocu), ("caseload", partner.caseload)):
-            if figure.value < 0:
-                raise ValueError(f"The {label} of {partner.name} must not be negative")
-    if scenario.joint:
-        _validate_split(split, partners, costs.years)
-
-
-def _validate_split(split: CostSplit, partners: tuple[Partner, ...], years: int) -> None:
-    for basis, weight in split.weights.items():
-        if basis not in BASES:
-            raise ValueError(f"Unknown way of sharing the cost: {basis!r}")
-        if weight < 0:
-            raise ValueError(f"The weight for {BASES[basis]} must not be negative")
-    weight_sum = sum(split.weights.values(), Decimal(0))
-    if weight_sum != 100:
-        raise ValueError(f"The weights add up to {weight_sum.normalize():f}%: they must add up to 100%")
-    for basis, weight in split.weights.items():
-        if weight and basis != "equal":
-            for partner in partners:
-                if partner.basis_value(basis) == 0:
-                    raise ValueError(f"A split by {BASES[basis]} needs a {BASES[basis]} figure for every partner: "
-                                     f"{partner.name} has 0")
-    if not 0 <= split.phase_in_years <= years:
-        raise ValueError(f"The phase-in must be between 0 and {years} years (the contract length)")
-    floor_percent = Decimal(0)
-    for partner in partners:
-        floor, cap = split.floor_for(partner.code), split.cap_for(partner.code)
-        for label, bound in (("floor", floor), ("cap", cap)):
-            if bound is not None and (bound.percent is None) == (bound.pence is None):
-                raise ValueError(f"Give the {label} for {partner.name} as a percentage or an amount, not both")
-            if bound is not None and ((bound.percent or 0) < 0 or (bound.pence or 0) < 0):
-                raise ValueError(f"The {label} for {partner.name} must not be negative")
-            if bound is not None and bound.percent is not None and bound.percent > 100:
-                raise ValueError(f"The {label} for {partner.name} must be 100% or less")
-        if floor is not None and cap is not None and (floor.percent is None) == (cap.percent is None):
-            if (cap.percent if cap.percent is not None else cap.pence) < (
-                    floor.percent if floor.percent is not None else floor.pence):
-                raise ValueError(f"The cap for {partner.name} ({cap.describe()}) is below its floor ({floor.describe()})")
-        floor_percent += floor.percent if floor is not None and floor.percent is not None else 0
-    if floor_percent > 100:
-        raise ValueError(f"The floors add up to {floor_percent.normalize():f}% of the cost: they cannot be more than 100%")
-    caps = [split.cap_for(p.code) for p in partners]
-    if all(cap is not None and cap.percent is not None for cap in caps):
-        cap_percent = sum((cap.percent for cap in caps), Decimal(0))
-        if cap_percent < 100:
-            raise ValueError(f"Every partner is capped and the caps add up to {cap_percent.normalize():f}%: "
-                             "they must add up to at least 100%")
-
-
 # Costs -------------------------------------------------------------------------------------------
 
 def _round(exact: Fraction) -> int:
@@ -324,7 +259,8 @@ def inflation_index(costs: CostModel, year: int) -> Fraction:
 def standalone_cost(partner: Partner, costs: CostModel, year: int) -> int:
     """What the partner would pay in ``year`` running the same service alone, in pence."""
     fixed = costs.fixed_annual_pence + (costs.setup_pence if year == 1 else 0)
-    return _round((fixed + expected_clients(partner, costs) * costs.cost_per_client_pence) * inflation_index(costs, year))
+    exact = fixed + expected_clients(partner, costs) * costs.cost_per_client_pence
+    return _round(exact * inflation_index(costs, year))
 
 
 def joint_cost(partners: tuple[Partner, ...], costs: CostModel, year: int) -> int:
@@ -346,7 +282,7 @@ def run(scenario: Scenario) -> ScenarioResult:
     partners = tuple(sorted(scenario.partners, key=lambda p: p.code))
     costs, split = scenario.costs, scenario.split
     codes = [p.code for p in partners]
-    method = None
+    method: dict[str, Fraction] | None = None  # set for a joint option only
     if scenario.joint:
         values = {basis: {p.code: Fraction(p.basis_value(basis)) for p in partners} for basis in BASES}
         method = method_proportions(values, split.weights)
@@ -354,7 +290,7 @@ def run(scenario: Scenario) -> ScenarioResult:
     year_costs = []
     for year in range(1, costs.years + 1):
         alone = {p.code: standalone_cost(p, costs, year) for p in partners}
-        if scenario.joint:
+        if method is not None:
             total = joint_cost(partners, costs, year)
             proportions = blend(alone, method, phase_in_progress(year, split.phase_in_years))
             floors = {code: _bound(split.floor_for(code), total, False) or 0 for code in codes}
@@ -367,7 +303,8 @@ def run(scenario: Scenario) -> ScenarioResult:
             clients = expected_clients(partner, costs)
             rows[partner.code].append(PartnerYear(
                 year, Decimal(clients.numerator) / Decimal(clients.denominator), paid[partner.code],
-                alone[partner.code], alone[partner.code] - paid[partner.code], _per_client(paid[partner.code], clients)))
+                alone[partner.code], alone[partner.code] - paid[partner.code],
+                _per_client(paid[partner.code], clients)))
     outcomes = []
     for partner in partners:
         years = tuple(rows[partner.code])

@@ -70,7 +70,8 @@ def compare(scenarios: tuple[Scenario, ...] | list[Scenario]) -> Comparison:
         outcomes = [next((o for o in result.partners if o.code == code), None) for result in results]
         contributions = tuple(o.contribution_pence if o else None for o in outcomes)
         present = [i for i, amount in enumerate(contributions) if amount is not None]
-        rows.append(ComparisonRow(code, names[code], contributions, tuple(o.saving_pence if o else None for o in outcomes),
+        savings = tuple(o.saving_pence if o else None for o in outcomes)
+        rows.append(ComparisonRow(code, names[code], contributions, savings,
                                   min(present, key=lambda i: (contributions[i], i))))
     return Comparison(results, tuple(rows))
 
@@ -138,6 +139,7 @@ class BreakEven:
             return "never better off alone in this range"
         if self.verdict == "always":
             return "better off alone throughout this range"
+        assert self.value is not None, "a break-even point has a value"  # break_even sets it with "at"
         return f"better off alone at {PARAMETERS[self.parameter]} of {self.value.normalize():f} or {self.alone_when}"
 
 
@@ -151,7 +153,8 @@ def with_parameter(scenario: Scenario, parameter: str, value: Decimal) -> Scenar
     if parameter == "take_up":
         return replace(scenario, costs=replace(costs, take_up_percent=value))
     if parameter == "cost_per_client":
-        return replace(scenario, costs=replace(costs, cost_per_client_pence=int(value.to_integral_value(ROUND_HALF_UP))))
+        pence = int(value.to_integral_value(ROUND_HALF_UP))
+        return replace(scenario, costs=replace(costs, cost_per_client_pence=pence))
     raise ValueError(f"Unknown parameter {parameter!r}: choose from {', '.join(PARAMETERS)}")
 
 

@@ -23,7 +23,8 @@ BASES = {
 }
 
 
-def method_proportions(values: Mapping[str, Mapping[str, Fraction]], weights: Mapping[str, Decimal]) -> dict[str, Fraction]:
+def method_proportions(values: Mapping[str, Mapping[str, Fraction]],
+                       weights: Mapping[str, Decimal]) -> dict[str, Fraction]:
     """Each partner's proportion (adding up to exactly 1) under a weighted hybrid of bases.
 
     ``values[basis][code]`` is the partner's figure for that basis (ignored for "equal");
@@ -85,8 +86,9 @@ def bounded_exact_shares(total_pence: int, proportions: Mapping[str, Fraction], 
         raise ValueError(f"In {label} the floors come to {_pounds(floor_sum)}, more than the joint cost of "
                          f"{_pounds(total_pence)}: lower a floor")
     for code in codes:
-        if caps[code] is not None and caps[code] < floors[code]:
-            raise ValueError(f"In {label} the cap for {code} ({_pounds(caps[code])}) is below its floor "
+        cap = caps[code]
+        if cap is not None and cap < floors[code]:
+            raise ValueError(f"In {label} the cap for {code} ({_pounds(cap)}) is below its floor "
                              f"({_pounds(floors[code])})")
 
     def filled(scale: Fraction) -> Fraction:
@@ -94,7 +96,8 @@ def bounded_exact_shares(total_pence: int, proportions: Mapping[str, Fraction], 
 
     breakpoints = sorted({Fraction(0)}
                          | {Fraction(floors[c]) / proportions[c] for c in codes if proportions[c] > 0}
-                         | {Fraction(caps[c]) / proportions[c] for c in codes if proportions[c] > 0 and caps[c] is not None})
+                         | {Fraction(cap) / proportions[c] for c in codes
+                            if proportions[c] > 0 and (cap := caps[c]) is not None})
     previous, previous_fill = Fraction(0), filled(Fraction(0))
     scale = None
     for point in breakpoints:
@@ -109,8 +112,8 @@ def bounded_exact_shares(total_pence: int, proportions: Mapping[str, Fraction], 
         slope = sum((proportions[c] for c in codes if caps[c] is None and proportions[c] > 0), Fraction(0))
         if slope == 0:
             # past the last breakpoint every partner with a share is at its cap: the most they can pay
-            raise ValueError(f"In {label} the caps come to {_pounds(math.floor(previous_fill))}, less than the joint cost of "
-                             f"{_pounds(total_pence)}: raise a cap")
+            raise ValueError(f"In {label} the caps come to {_pounds(math.floor(previous_fill))}, less than the "
+                             f"joint cost of {_pounds(total_pence)}: raise a cap")
         scale = previous + (total_pence - previous_fill) / slope
     return {code: _clamp(scale * proportions[code], floors[code], caps[code]) for code in codes}
 
@@ -144,6 +147,8 @@ def bound_pence(total_pence: int, percent: Decimal | None, pence: int | None, *,
     """
     if pence is not None:
         return pence
+    if percent is None:
+        raise TypeError("Give a floor or cap as a percentage or an amount in pence")
     exact = Fraction(total_pence) * Fraction(percent) / 100
     return math.ceil(exact) if is_cap else math.floor(exact)
 

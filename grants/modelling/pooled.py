@@ -8,7 +8,7 @@ key the caller chooses (an id, a name).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,7 +46,8 @@ class YearContributions:
     problems: tuple[str, ...] = ()
 
 
-def year_contributions(total_pence: int, entries: Sequence[ContributionEntry], year_label: str = "the year") -> YearContributions:
+def year_contributions(total_pence: int, entries: Sequence[ContributionEntry],
+                       year_label: str = "the year") -> YearContributions:
     """Partners' amounts for a year whose agreed total (the sum of its line budgets) is ``total_pence``.
 
     A fixed contribution is its amount. Shares are percentages of what the fixed contributions
@@ -64,7 +65,8 @@ def year_contributions(total_pence: int, entries: Sequence[ContributionEntry], y
     amounts: dict[Hashable, int] = dict(fixed)
     fixed_sum = sum(fixed.values())
     if shared and not problems:
-        percent_sum = sum((e.share_percent for e in shared), Decimal(0))
+        percents = [e.share_percent for e in shared if e.share_percent is not None]  # all of them: checked above
+        percent_sum = sum(percents, Decimal(0))
         left = total_pence - fixed_sum
         if percent_sum != 100:
             problems.append(f"Shares for {year_label} add up to {percent_sum.normalize():f}%: they must add up to 100%")
@@ -72,13 +74,14 @@ def year_contributions(total_pence: int, entries: Sequence[ContributionEntry], y
             problems.append(f"Fixed contributions for {year_label} come to {pounds(fixed_sum)}, more than the agreed "
                             f"total of {pounds(total_pence)}")
         elif percent_sum == 100:
-            for entry, share in zip(shared, apportion(left, [e.share_percent for e in shared]), strict=True):
+            for entry, share in zip(shared, apportion(left, percents), strict=True):
                 amounts[entry.partner] = share
     elif not shared and fixed_sum != total_pence:
         problems.append(f"Contributions for {year_label} add up to {pounds(fixed_sum)}: the agreed total is "
                         f"{pounds(total_pence)}")
     shares = {
-        partner: (Decimal(amount) * 100 / Decimal(total_pence)).quantize(Decimal("0.001")) if total_pence else Decimal(0)
+        partner: (Decimal(amount) * 100 / Decimal(total_pence)).quantize(Decimal("0.001"))
+        if total_pence else Decimal(0)
         for partner, amount in amounts.items()
     }
     return YearContributions(total_pence, amounts, shares, tuple(problems))
@@ -158,9 +161,22 @@ def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable],
 
     if host not in partners:
         raise ValueError("The host must be one of the partners")
-    caps = {partner: (caps or {}).get(partner) for partner in partners}
-    if any(cap is not None and cap < 0 for cap in caps.values()):
+    partner_caps = {partner: (caps or {}).get(partner) for partner in partners}
+    if any(cap is not None and cap < 0 for cap in partner_caps.values()):
         raise ValueError("A cap must not be negative")
+    weights = _risk_weights(rule, partners, host, contributions, fixed_percent)
+    sign, left = (1, variance_pence) if variance_pence >= 0 else (-1, -variance_pence)
+    shares, beyond, notes = _share_within_caps(left, partners, weights, partner_caps, name)
+    if beyond:
+        shares[host] += beyond
+        notes.append(f"{pounds(beyond)} beyond every cap falls to the host, {name(host)}.")
+    return RiskShare({partner: sign * amount for partner, amount in shares.items()}, sign * beyond, tuple(notes))
+
+
+def _risk_weights(rule: str, partners: Sequence[Hashable], host: Hashable,
+                  contributions: Mapping[Hashable, int] | None,
+                  fixed_percent: Mapping[Hashable, Decimal] | None) -> dict[Hashable, Decimal]:
+    """Each partner's weight in sharing a variance under ``rule`` (see ``share_variance``)."""
     if rule == "host":
         weights = {partner: Decimal(partner == host) for partner in partners}
     elif rule == "pro_rata":
@@ -176,28 +192,33 @@ def share_variance(variance_pence: int, rule: str, partners: Sequence[Hashable],
         raise ValueError(f"Unknown risk-share rule {rule!r}")
     if any(weight < 0 for weight in weights.values()):
         raise ValueError("Weights must not be negative")
+    return weights
 
-    sign, left = (1, variance_pence) if variance_pence >= 0 else (-1, -variance_pence)
+
+def _share_within_caps(amount: int, partners: Sequence[Hashable], weights: Mapping[Hashable, Decimal],
+                       caps: Mapping[Hashable, int | None],
+                       name: Callable[[Hashable], str]) -> tuple[dict[Hashable, int], int, list[str]]:
+    """``amount`` (pence, 0 or more) shared by ``weights`` with no partner past its cap (None: no cap),
+    the excess passed on to the partners still under theirs: each partner's part, what is left when
+    every partner with a weight is at its cap, and a note for each cap reached."""
+    left = amount
     shares = {partner: 0 for partner in partners}
     notes: list[str] = []
-    open_partners = [p for p in partners if weights[p] > 0 and (caps[p] is None or caps[p] > 0)]
+    open_partners = [p for p in partners if weights[p] > 0 and ((cap := caps[p]) is None or cap > 0)]
     while left and open_partners:
         parts = apportion(left, [weights[p] for p in open_partners])
         left = 0
         still_open = []
         for partner, part in zip(open_partners, parts, strict=True):
-            room = None if caps[partner] is None else caps[partner] - shares[partner]
-            if room is not None and part >= room:
+            cap = caps[partner]
+            if cap is not None and part >= cap - shares[partner]:
+                room = cap - shares[partner]
                 shares[partner] += room
                 left += part - room
                 if part > room:
-                    notes.append(f"{name(partner)} reached its cap of {pounds(caps[partner])}.")
+                    notes.append(f"{name(partner)} reached its cap of {pounds(cap)}.")
             else:
                 shares[partner] += part
                 still_open.append(partner)
         open_partners = still_open
-    beyond = left
-    if beyond:
-        shares[host] += beyond
-        notes.append(f"{pounds(beyond)} beyond every cap falls to the host, {name(host)}.")
-    return RiskShare({partner: sign * amount for partner, amount in shares.items()}, sign * beyond, tuple(notes))
+    return shares, left, notes

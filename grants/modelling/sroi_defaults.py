@@ -46,16 +46,17 @@ PLAN = Source("Drugs strategic intentions plan 2022-2025", "Office of the Police
               "Devon, Cornwall and the Isles of Scilly", "“People” section", "2022")
 
 
-def _money(value, low, high, source, price_year, note="", assumption=False):
+def _money(value: str, low: str, high: str, source: Source, price_year: str, note: str = "",
+           assumption: bool = False) -> Sourced:
     return Sourced(D(value), D(low), D(high), PER_CLIENT_YEAR, source, price_year, assumption,
                    PLACEHOLDER if assumption else "", note)
 
 
-def _assumed(value, low, high, unit, price_year=None, note=""):
+def _assumed(value: str, low: str, high: str, unit: str, price_year: str | None = None, note: str = "") -> Sourced:
     return Sourced(D(value), D(low), D(high), unit, None, price_year, True, PLACEHOLDER, note)
 
 
-def _rate(value, low, high, source=None, note=""):
+def _rate(value: str, low: str, high: str, source: Source | None = None, note: str = "") -> Sourced:
     return Sourced(D(value), D(low), D(high), "fraction (0 to 1)", source, None, source is None,
                    PLACEHOLDER if source is None else "", note)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol", "non_opiate_and_alcohol")
 GROUP_LABELS = {
@@ -65,7 +66,7 @@ class Sourced:
     set_by: str = ""
     note: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.low <= self.value <= self.high:
             raise ValueError(f"Range {self.low} to {self.high} must contain the value {self.value}")
         if self.source is None and not self.assumption:
@@ -85,7 +86,7 @@ class ParameterSet:
     version: int
     values: Mapping[str, Sourced]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         missing = [key for key in required_keys() if key not in self.values]
         if missing:
             raise ValueError(f"Parameter set {self.name} is missing {', '.join(missing)}")
@@ -137,7 +138,7 @@ class DeflatorSeries:
     calendar: Mapping[str, Decimal] = field(default_factory=dict)
     years: tuple[str, ...] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "years", tuple(sorted(self.index)))
 
     @classmethod
@@ -147,7 +148,8 @@ class DeflatorSeries:
         in one calendar year and one quarter in the next, so FY Y-(Y+1) = ¾ × index(Y) + ¼ × index(Y+1),
         rounded half up to 0.1. Financial years whose second calendar year is not published are left out."""
         derived = {
-            f"{year}-{(year + 1) % 100:02d}": ((3 * calendar[year] + calendar[year + 1]) / 4).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            f"{year}-{(year + 1) % 100:02d}":
+                ((3 * calendar[year] + calendar[year + 1]) / 4).quantize(Decimal("0.1"), ROUND_HALF_UP)
             for year in sorted(calendar) if year + 1 in calendar
         }
         return cls(derived, source, verified, note, {str(year): value for year, value in sorted(calendar.items())})
@@ -276,14 +278,14 @@ def parameter_help(key: str) -> str:
     return ""
 
 
-def _source_to_json(source: Source | None) -> dict | None:
+def _source_to_json(source: Source | None) -> dict[str, str] | None:
     if source is None:
         return None
     return {"title": source.title, "publisher": source.publisher, "location": source.location,
             "year": source.year, "url": source.url}
 
 
-def parameters_to_json(parameters: ParameterSet) -> dict:
+def parameters_to_json(parameters: ParameterSet) -> dict[str, Any]:
     """A JSON-safe dict of the set; Decimals become strings so that nothing is rounded."""
     return {
         "name": parameters.name,
@@ -297,9 +299,9 @@ def parameters_to_json(parameters: ParameterSet) -> dict:
     }
 
 
-def parameters_from_json(data: Mapping) -> ParameterSet:
+def parameters_from_json(data: Mapping[str, Any]) -> ParameterSet:
     """The set ``parameters_to_json`` wrote; ValueError when a value breaks the set's rules."""
-    values = {}
+    values: dict[str, Sourced] = {}
     for key, item in data["values"].items():
         source = item.get("source")
         values[key] = Sourced(

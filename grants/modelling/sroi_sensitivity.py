@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from grants.modelling.social_return import SroiInputs, estimate, validate
 from grants.modelling.sroi_parameters import CLIENT_GROUPS, MONEY_CATEGORIES, ParameterSet
@@ -69,7 +70,7 @@ class MonteCarloResult:
         return self.low <= self.central <= self.high
 
 
-def draw_parameters(parameters: ParameterSet, seed: int, runs: int) -> dict[str, np.ndarray]:
+def draw_parameters(parameters: ParameterSet, seed: int, runs: int) -> dict[str, NDArray[np.float64]]:
     """``runs`` values of every parameter, each from a triangular distribution between its low, central
     and high values, drawn from numpy's PCG64 generator (its stream is the same on every machine).
 
@@ -79,7 +80,7 @@ def draw_parameters(parameters: ParameterSet, seed: int, runs: int) -> dict[str,
     keys = sorted(parameters.values)
     # PCG64 refuses negative seeds; random.Random, used before, took an int seed's absolute value.
     uniforms = np.random.Generator(np.random.PCG64(abs(seed))).random((len(keys), runs))
-    drawn = {}
+    drawn: dict[str, NDArray[np.float64]] = {}
     for key, u in zip(keys, uniforms, strict=True):
         item = parameters.values[key]
         low, mode, high = float(item.low), float(item.value), float(item.high)
@@ -94,7 +95,7 @@ def draw_parameters(parameters: ParameterSet, seed: int, runs: int) -> dict[str,
     return drawn
 
 
-def net_present_values(inputs: SroiInputs, drawn: Mapping[str, np.ndarray]) -> np.ndarray:
+def net_present_values(inputs: SroiInputs, drawn: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
     """The total (net present value after adjustments) for each draw: social_return.estimate's arithmetic
     on arrays of parameter values keyed as in a ParameterSet. ``inputs`` must already be validated."""
     keep = 1 - drawn["drop_off"]

@@ -17,7 +17,7 @@ from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from grants.models.organisations import Organisation
-    from grants.models.sign_in import Passkey, RecoveryCode
+    from grants.models.sign_in import Passkey, RecoveryCode, UserSession
 
 
 class Role(StrEnum):
@@ -93,7 +93,12 @@ class User(UserMixin, Model):
 
     # Flask-Login keeps this in the session cookie: the key of the server-side session that
     # grants.interfaces.auth.sessions started or loaded for this request (never stored as it is).
-    session_key = None  # str, set per request (not a column)
+    # Not columns: declared for the type checker only, since SQLAlchemy would read an annotation in the
+    # class body as a column.
+    if TYPE_CHECKING:
+        session_key: str | None
+        current_session: UserSession | None
+    session_key = None  # set per request
     current_session = None  # the UserSession row of this request
 
     def get_id(self) -> str | None:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
-from wtforms import BooleanField, RadioField, SelectChoice, ValidationError
+from wtforms import BooleanField, Field, RadioField, ValidationError
 from wtforms.validators import InputRequired, StopValidation
 
 from grants.application_form.fields import WordLimit, long_answer
 from grants.formatting import long_date, money
-from grants.forms import GovForm, MoneyField, WholeNumberField
+from grants.forms import GovForm, MoneyField, SelectChoice, WholeNumberField, add_error
 from grants.models.awards import Award
 from grants.return_form.plan import ReturnPlan
 
@@ -43,7 +43,7 @@ class OneOf(RadioField):
     """Radios whose tampered values get a plain message rather than WTForms' own."""
 
     def pre_validate(self, form):
-        if self.data is not None and str(self.data) not in {str(choice.value) for choice in self.iter_choices()}:
+        if self.data is not None and str(self.data) not in {str(value) for value, *_ in self.iter_choices()}:
             raise ValidationError("Select one of the options shown")
 
 
@@ -71,7 +71,7 @@ class Filled:
         if field.data is None:
             raise StopValidation(self.message)
         if field.data < 0:
-            raise StopValidation(self.below)
+            raise StopValidation(self.below or "")  # no message: StopValidation adds none for ""
 
 
 class CountField(WholeNumberField):
@@ -86,7 +86,7 @@ class CountField(WholeNumberField):
 
     def post_validate(self, form, validation_stopped):
         if not validation_stopped and not self.errors and self.data is not None and self.data > MAX_PEOPLE:
-            self.errors.append(f"{self.name_for_errors} must be {MAX_PEOPLE:,} or fewer")
+            add_error(self, f"{self.name_for_errors} must be {MAX_PEOPLE:,} or fewer")
 
 
 def _made(name: str, fields: dict, groups: list[Group], base=ReturnSectionForm) -> type[ReturnSectionForm]:
@@ -104,7 +104,8 @@ def _lower_first(text: str) -> str:
 # (1) Activities against the milestones -----------------------------------------------------------
 
 def activities_form(plan: ReturnPlan) -> type[ReturnSectionForm]:
-    fields, groups = {}, []
+    fields: dict[str, Field] = {}
+    groups: list[Group] = []
     for number, milestone in enumerate(plan.milestones, start=1):
         fields[f"status_{number}"] = OneOf(
             f"Progress on milestone {number}", choices=PROGRESS, widget=GovRadioInput(),
@@ -152,8 +153,8 @@ class SpendForm(ReturnSectionForm):
         total = self.total()
         if valid and total > self.award.amount:
             # About the lines together: shown by the first of them, where the summary's link goes.
-            self.spend_fields()[0].errors.append(
-                f"Spend to date of {money(total)} is more than the award of {money(self.award.amount)}")
+            add_error(self.spend_fields()[0],
+                      f"Spend to date of {money(total)} is more than the award of {money(self.award.amount)}")
             return False
         return valid
 
@@ -181,7 +182,7 @@ def outcomes_form(plan: ReturnPlan) -> type[ReturnSectionForm]:
         name = f"outcome_{number}"
         fields[name] = long_answer(
             outcome.text, f"Enter the progress on outcome {number}", OUTCOME_WORDS, f"Progress on outcome {number}",
-            hint=f"How you said you would measure it: {outcome.measure}" if outcome.measure else None,
+            hint=f"How you said you would measure it: {outcome.measure}" if outcome.measure else "",
         )
         proposed.append(name)
     if proposed:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
-from wtforms import SelectChoice, TextAreaField, ValidationError
+from wtforms import TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
-from grants.forms import GovForm
+from grants.forms import GovForm, SelectChoice
 from grants.models.awards import Rating
 from grants.return_form.forms import OneOf
 

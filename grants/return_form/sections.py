@@ -74,7 +74,7 @@ def _describe(field) -> tuple[str, ...]:
     if isinstance(field, BooleanField):
         return ("Yes" if field.data else "No",)
     if isinstance(field, RadioField):
-        labels = {str(choice.value): choice.label for choice in field.iter_choices()}
+        labels = {str(value): label for value, label, *_ in field.iter_choices()}
         return (labels[field.data],) if field.data in labels else ()
     if field.errors or field.data in (None, ""):
         # What was typed, when it is not (yet) a valid answer.

@@ -152,7 +152,8 @@ class Person:
             return
         for name, values in answers.items():
             controls = scope.locator(f'[name="{name}"]')
-            kind = controls.first.evaluate("e => e.tagName.toLowerCase() === 'input' ? e.type : e.tagName.toLowerCase()")
+            kind = controls.first.evaluate(
+                "e => e.tagName.toLowerCase() === 'input' ? e.type : e.tagName.toLowerCase()")
             if kind in {"checkbox", "radio"}:
                 for index in range(controls.count()):
                     control = controls.nth(index)

@@ -72,6 +72,7 @@ def test_accept_report_approve_and_pay(new_page, axe, screenshot):
 
     # The grantee sees the payment.
     grantee.goto(grant_url.removeprefix(re.match(r"https?://[^/]+", grant_url).group(0)))
-    payments = grantee.page.locator("main tr", has=grantee.page.locator(".govuk-tag", has_text=re.compile(r"^\s*Paid\s*$")))
+    paid_tag = grantee.page.locator(".govuk-tag", has_text=re.compile(r"^\s*Paid\s*$"))
+    payments = grantee.page.locator("main tr", has=paid_tag)
     assert payments.count() == 1, grantee.text()
     screenshot(grantee.page)

@@ -45,7 +45,8 @@ FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const look = () => { const s = getComputedStyle(el);
-    return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'rgba(0, 0, 0, 0)'
+    return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                     && s.outlineColor !== 'rgba(0, 0, 0, 0)'
               ? s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor : '',
             shadow: s.boxShadow === 'none' ? '' : s.boxShadow, background: s.backgroundColor, border: s.borderColor}; };
   const focused = look();

@@ -27,8 +27,8 @@ def panel_member_gets_the_app_back(served_db):
                                  {"email": PANEL_MEMBER}).one()
     yield
     with served_db.begin() as connection:
-        connection.execute(text("UPDATE users SET totp_secret = :secret, totp_last_step = :step, totp_added_at = :added "
-                                "WHERE email = :email"),
+        connection.execute(text("UPDATE users SET totp_secret = :secret, totp_last_step = :step, "
+                                "totp_added_at = :added WHERE email = :email"),
                            {"secret": app[0], "step": app[1], "added": app[2], "email": PANEL_MEMBER})
 
 

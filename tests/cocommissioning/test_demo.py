@@ -18,7 +18,8 @@ def test_the_demo_scenarios_are_seeded_once(db):
     latest = latest_scenarios()
     assert [row.name for row in latest] == [HYBRID.name, PAIR.name, "Each PCC alone"]
     preferred = latest[0]
-    assert preferred.preferred and preferred.preferred_note and preferred.preferred_by.email == "commissioner@example.org"
+    assert preferred.preferred and preferred.preferred_note
+    assert preferred.preferred_by.email == "commissioner@example.org"
     assert [v.version for v in versions_of(latest[1])] == [2, 1]
     assert len(latest[1].partner_codes) == 3 and latest[2].joint is False
     for row in latest:

@@ -25,7 +25,8 @@ def _accepted_award(db, amount: Decimal, instalments: list[tuple[Decimal, Instal
     for number, (value, status) in enumerate(instalments, start=1):
         award.instalments.append(Instalment(
             number=number, amount=value, due_date=award.start_date, trigger=InstalmentTrigger.ON_DATE, status=status,
-            approved_at=utcnow(), paid_on=utcnow().date() - timedelta(days=5) if status is InstalmentStatus.PAID else None,
+            approved_at=utcnow(),
+            paid_on=utcnow().date() - timedelta(days=5) if status is InstalmentStatus.PAID else None,
             payment_reference=f"EARLIER-{number}" if status is InstalmentStatus.PAID else None,
         ))
     db.session.flush()

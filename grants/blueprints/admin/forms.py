@@ -2,7 +2,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxIn
 from wtforms import (
     BooleanField,
     EmailField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -10,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from grants.forms import DateInputField, GovForm, email_address, submit
+from grants.forms import DateInputField, GovForm, SelectChoice, email_address, submit
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
 
 STAFF_ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in STAFF_ROLES]

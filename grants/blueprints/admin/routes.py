@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import SelectChoice
 
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
 from grants.extensions import db
-from grants.forms import ConfirmForm, page_arg
+from grants.forms import ConfirmForm, SelectChoice, add_error, page_arg, required
 from grants.interfaces.admin import audit_log as audit_queries
 from grants.interfaces.auth import accounts
 from grants.interfaces.paging import contains, paginate
@@ -34,7 +33,9 @@ def users():
     query = select(User)
     if search:
         pattern = contains(search.lower())
-        query = query.where(func.lower(User.full_name).like(pattern, escape="\\") | User.email.like(pattern, escape="\\"))
+        query = query.where(
+            func.lower(User.full_name).like(pattern, escape="\\") | User.email.like(pattern, escape="\\")
+        )
     if role in {r.value for r in Role}:
         query = query.where(User.role_grants.any(UserRole.role == Role(role)))
     return render_template(
@@ -53,15 +54,15 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                form.email.data,
-                form.full_name.data,
+                required(form.email.data),
+                required(form.full_name.data),
                 None,
-                {Role(value) for value in form.roles.data},
+                {Role(value) for value in required(form.roles.data)},
                 actor=current_user._get_current_object(),
             )
         except accounts.DuplicateEmail:
             db.session.rollback()
-            form.email.errors.append("An account already exists with this email address")
+            add_error(form.email, "An account already exists with this email address")
         else:
             token = accounts.password_reset_token(user)
             send_email(
@@ -84,11 +85,12 @@ def user(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
     form = UserRolesForm(data={"roles": [r.value for r in person.roles if r != Role.APPLICANT]})
     if person.has_role(Role.APPLICANT):
-        form = None  # applicants' roles are not changed here
-    elif form.validate_on_submit():
-        new_roles = {Role(value) for value in form.roles.data}
+        # Applicants' roles are not changed here.
+        return render_template("admin/user.html", person=person, form=None, active_form=ConfirmForm())
+    if form.validate_on_submit():
+        new_roles = {Role(value) for value in required(form.roles.data)}
         if person.id == current_user.id and Role.ADMIN not in new_roles:
-            form.roles.errors.append("You cannot remove your own administrator role")
+            add_error(form.roles, "You cannot remove your own administrator role")
         else:
             accounts.set_roles(person, new_roles, actor=current_user._get_current_object())
             flash("Roles saved", "success")

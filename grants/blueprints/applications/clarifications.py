@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from grants.blueprints.applications import bp
 from grants.blueprints.screening.forms import without_nul
-from grants.forms import GovForm, submit
+from grants.forms import GovForm, required, submit
 from grants.interfaces.applications.submission import application_for_member
 from grants.interfaces.screening import applications as screening
 from grants.models.accounts import Role
@@ -49,7 +49,7 @@ def clarification(application_id: int, clarification_id: int):
         return redirect(here)
     form = ClarificationAnswerForm()
     if form.validate_on_submit():
-        if screening.answer_clarification(question, form.answer.data, current_user._get_current_object()):
+        if screening.answer_clarification(question, required(form.answer.data), current_user._get_current_object()):
             flash("Your answer has been sent to the grants team", "success")
         else:
             flash("This question has already been answered", "info")

@@ -6,14 +6,14 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
-from wtforms import RadioField, SelectChoice, ValidationError
+from wtforms import RadioField, ValidationError
 from wtforms.validators import InputRequired
 
 from grants import uploads
 from grants.blueprints.applications import bp
 from grants.document_store import DocumentMissing
 from grants.extensions import db
-from grants.forms import GovForm, submit
+from grants.forms import GovForm, SelectChoice, required, submit
 from grants.interfaces.applications import documents as docs
 from grants.interfaces.applications.submission import application_for, application_for_member
 from grants.models.accounts import Role
@@ -64,12 +64,13 @@ def documents(application_id: int):
         flash(docs.NOT_A_DRAFT, "error")
         return redirect(url_for("applications.documents", application_id=application.id))
     if form.validate_on_submit():
+        upload = required(form.upload)  # set by validate_file
         try:
-            with docs.stored_file(form.upload) as stored_name:
+            with docs.stored_file(upload) as stored_name:
                 document = docs.add_document(
                     application,
                     DocumentKind(form.kind.data),
-                    form.upload,
+                    upload,
                     stored_name,
                     current_user._get_current_object(),
                 )

@@ -110,16 +110,14 @@ def section(application_id: int, key: str):
         form = saved_form(application, section) or section.form(application)
 
     if request.method == "POST":
-        if _add_row(form):
-            complete = False
-        else:
-            complete = form.validate()
+        complete = False if _add_row(form) else form.validate()
         apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
         if not application.funding_round.is_open():
             flash("The closing date for this round has passed. We have kept your answers, "
                   "but the application can no longer be submitted", "error")
         elif SAVE_FOR_LATER in request.form:
-            flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time", "success")
+            flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time",
+                  "success")
             return redirect(url_for("applications.task_list", application_id=application.id))
         elif complete:
             return redirect(_next_url(application, section))

@@ -45,7 +45,7 @@ def trusted_for(email: str) -> str | None:
     if email not in cache:
         data = _read()
         user = accounts.get_user_by_email(email) if data and email else None
-        cache[email] = data["n"] if user is not None and user.id == data["u"] else None
+        cache[email] = data["n"] if data and user is not None and user.id == data["u"] else None
     return cache[email]
 
 

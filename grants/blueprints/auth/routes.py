@@ -18,7 +18,7 @@ from grants.blueprints.auth.forms import (
     SignInForm,
 )
 from grants.extensions import limiter, login_manager
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, add_error, required
 from grants.interfaces.auth import accounts, sessions
 from grants.links import public_url
 from grants.mail import send_email
@@ -103,13 +103,13 @@ def login():
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(required(form.email.data), required(form.password.data))
         if user is not None:
             response = _signed_in(user, _safe_next(url_for("main.home")))
             return response
         g.login_failed = True
         # The same words whether the email is unknown or the password wrong: no account enumeration.
-        form.email.errors.append("Enter a correct email address and password")
+        add_error(form.email, "Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -137,17 +137,17 @@ def register():
         return redirect(url_for("main.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        existing = accounts.get_user_by_email(form.email.data)
+        email, full_name = required(form.email.data), required(form.full_name.data)
+        existing = accounts.get_user_by_email(email)
         if existing is not None:
             send_email(existing.email, "You already have a Commissioners Grants account",
                        render_template("auth/email/already_registered.txt", user=existing))
         else:
-            token = accounts.registration_token(form.email.data, form.full_name.data, _safe_next(""),
-                                                carried=eligibility.carried())
-            send_email(accounts.normalise_email(form.email.data), "Confirm your email address",
-                       render_template("auth/email/confirm_registration.txt", name=form.full_name.data.strip(),
+            token = accounts.registration_token(email, full_name, _safe_next(""), carried=eligibility.carried())
+            send_email(accounts.normalise_email(email), "Confirm your email address",
+                       render_template("auth/email/confirm_registration.txt", name=full_name.strip(),
                                        link=public_url("auth.register_confirm", token=token)))
-        return render_template("auth/register_sent.html", email=form.email.data)
+        return render_template("auth/register_sent.html", email=email)
     return render_template("auth/register.html", form=form)
 
 
@@ -206,11 +206,11 @@ def change_password():
     form.account_email = current_user.email
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("Your current password is not correct")
+            add_error(form.current_password, "Your current password is not correct")
         else:
             user = current_user._get_current_object()
             second_factor = user.current_session.second_factor
-            accounts.change_password(user, form.new_password.data)
+            accounts.change_password(user, required(form.new_password.data))
             # This browser stays signed in with a new session; all others are signed out.
             _sign_in(user, second_factor)
             flash("Your password has been changed. Other devices have been signed out", "success")
@@ -224,7 +224,7 @@ def change_password():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.get_user_by_email(form.email.data)
+        user = accounts.get_user_by_email(required(form.email.data))
         if user is not None and user.active:
             token = accounts.password_reset_token(user)
             send_email(
@@ -250,7 +250,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.account_email = check.user.email
     if form.validate_on_submit():
-        accounts.change_password(check.user, form.new_password.data, action="user.password_reset")
+        accounts.change_password(check.user, required(form.new_password.data), action="user.password_reset")
         # An emailed link proves the inbox, not the second factor: that is still asked for.
         response = _signed_in(check.user, url_for("main.home"))
         flash("Your password has been set" + ("" if check.user.needs_second_factor else " and you are signed in"),

@@ -9,7 +9,7 @@ from flask_login import current_user
 from grants.blueprints.auth import bp, pending
 from grants.blueprints.auth.forms import AuthenticatorAppForm, SecondFactorCodeForm
 from grants.extensions import db, limiter
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, add_error, required
 from grants.interfaces.auth import second_factor
 from grants.interfaces.auth.second_factor import SecondFactorError
 from grants.models.accounts import User
@@ -62,11 +62,11 @@ def second_step():
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
         try:
-            method = second_factor.check_code(user, form.code.data)
+            method = second_factor.check_code(user, required(form.code.data))
         except SecondFactorError as error:
             db.session.rollback()
             g.second_factor_failed = True
-            form.code.errors.append(str(error))
+            add_error(form.code, str(error))
         else:
             target = pending.complete(user, method)
             if method == "recovery_code":
@@ -124,8 +124,11 @@ def _after_setting_up(user: User, part_way: bool, method: str):
     """Signed in now (part-way) or the session marked as two-factor; then make recovery codes."""
     if part_way:
         pending.complete(user, method)
-    elif not user.current_session.second_factor:
-        user.current_session.second_factor = method
+    else:
+        signed_in = user.current_session
+        assert signed_in is not None  # set for a signed-in user's request (interfaces.auth.sessions)
+        if not signed_in.second_factor:
+            signed_in.second_factor = method
     first_codes = second_factor.unused_recovery_codes(user) == 0
     return url_for("auth.recovery_codes") if first_codes else url_for("auth.two_factor")
 
@@ -152,10 +155,10 @@ def set_up_app():
     form = AuthenticatorAppForm()
     if form.validate_on_submit():
         try:
-            second_factor.confirm_totp(user, secret, form.code.data)
+            second_factor.confirm_totp(user, secret, required(form.code.data))
         except SecondFactorError as error:
             db.session.rollback()
-            form.code.errors.append(str(error))
+            add_error(form.code, str(error))
         else:
             session.pop(SETUP_SECRET, None)
             target = _after_setting_up(user, part_way, "totp")

@@ -21,7 +21,6 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     TextAreaField,
@@ -32,7 +31,7 @@ from wtforms.validators import DataRequired, Length
 
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.formatting import LONDON
-from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, submit
+from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, required, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, AwardTerms, InstalmentPlan
 from grants.interfaces.awards.offers import MAX_INSTALMENTS, end_of_day
 from grants.models.awards import Award, InstalmentTrigger, MonitoringFrequency
@@ -64,7 +63,8 @@ class InstalmentRowForm(Form):
     @property
     def number(self) -> int:
         # The row's prefix is "instalments-<index>-".
-        return int(self._prefix.rstrip("-").rsplit("-", 1)[-1]) + 1
+        prefix: str = self._prefix  # type: ignore[attr-defined]  # BaseForm's, which the stubs leave out
+        return int(prefix.rstrip("-").rsplit("-", 1)[-1]) + 1
 
     def is_blank(self) -> bool:
         return not (getattr(self.amount, "raw_text", "") or "").strip() and not self.due_date.raw_data
@@ -91,8 +91,9 @@ class ScheduleRows(FieldList):
         if not formdata:
             return super().process(formdata, data, extra_filters)
         self.last_index, self.entries, self.object_data = -1, [], data
+        assert self.max_entries is not None  # a schedule has a fixed number of rows
         for index in range(self.max_entries):
-            self._add_entry(formdata, index=index)
+            self._add_entry(formdata, index=index)  # type: ignore[attr-defined]  # FieldList's; not in the stubs
 
 
 def _checkboxes(label: str, hint: str) -> SelectMultipleField:
@@ -179,9 +180,11 @@ class OfferForm(GovForm):
             raise ValidationError("Select the officer responsible")
 
     def loaded_version(self) -> int | None:
+        if self.version.data is None:
+            return None
         try:
             return int(self.version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return None
 
     def plans(self) -> tuple[InstalmentPlan, ...]:
@@ -194,15 +197,15 @@ class OfferForm(GovForm):
 
     def terms(self) -> AwardTerms:
         return AwardTerms(
-            amount=self.amount.data,
+            amount=required(self.amount.data),
             amount_reason=self.amount_reason.data or None,
-            start_date=self.start_date.data,
-            end_date=self.end_date.data,
+            start_date=required(self.start_date.data),
+            end_date=required(self.end_date.data),
             standard_conditions=tuple(self.standard_conditions.data or ()),
             special_conditions=self.special_conditions.data or "",
             monitoring_frequency=MonitoringFrequency(self.monitoring_frequency.data),
             officer=self._officers[self.officer_id.data],
-            offer_deadline=end_of_day(self.offer_deadline.data),
+            offer_deadline=end_of_day(required(self.offer_deadline.data)),
             instalments=self.plans(),
             commitment_ids=tuple(int(value) for value in self.commitments.data or ()),
         )

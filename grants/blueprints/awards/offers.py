@@ -13,7 +13,7 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import ExtendForm, OfferForm, WithdrawForm, attach, award_data
 from grants.extensions import db
 from grants.formatting import LONDON, london_datetime, long_date, money
-from grants.forms import int_arg
+from grants.forms import int_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards import awarding as awards
 from grants.interfaces.awards import offers as award_offers
@@ -61,14 +61,15 @@ def _default_terms(application) -> dict:
     quarterly returns, the officer making the offer, and half now, half after the first return."""
     start, end = award_offers.default_dates(application)
     amount = application.amount_requested
+    deadline_day = award_offers.default_deadline_day()
     terms = AwardTerms(
         amount=amount, amount_reason=None, start_date=start, end_date=end,
         standard_conditions=tuple(STANDARD_CONDITIONS), special_conditions="",
         monitoring_frequency=MonitoringFrequency.QUARTERLY, officer=current_user._get_current_object(),
-        offer_deadline=None,
+        offer_deadline=award_offers.end_of_day(deadline_day),
         instalments=tuple(award_offers.default_schedule(amount, start, end)) if amount else (),
     )
-    return OfferForm.data_for(terms, award_offers.default_deadline_day())
+    return OfferForm.data_for(terms, deadline_day)
 
 
 def _tell_grantee(award, subject: str, template: str, **context) -> None:
@@ -230,7 +231,7 @@ def extend(award_id: int):
                       {"offer_deadline": suggested + timedelta(days=EXTENSION_DAYS)})
     if form.validate_on_submit():
         try:
-            awards.extend_offer(award, award_offers.end_of_day(form.offer_deadline.data),
+            awards.extend_offer(award, award_offers.end_of_day(required(form.offer_deadline.data)),
                                 current_user._get_current_object())
         except AwardError as refused:
             db.session.rollback()
@@ -253,7 +254,7 @@ def withdraw(award_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            awards.withdraw_offer(award, form.reason.data, current_user._get_current_object())
+            awards.withdraw_offer(award, required(form.reason.data), current_user._get_current_object())
         except AwardError as refused:
             db.session.rollback()
             attach(form, refused)

@@ -69,8 +69,8 @@ def approve_batch():
     if not problems:
         try:
             batches.approve_batch(chosen, current_user._get_current_object())
-        except batches.BatchRefused as refused:
-            problems = refused.problems
+        except batches.BatchRefused as refusal:
+            problems = refusal.problems
     if problems:
         db.session.rollback()
         chosen = batches.chosen_instalments(ids)
@@ -100,8 +100,8 @@ def pay_batch():
     if not problems:
         try:
             batches.pay_batch(chosen, form.paid_on.data, form.reference.data, current_user._get_current_object())
-        except batches.BatchRefused as refused:
-            problems = refused.problems
+        except batches.BatchRefused as refusal:
+            problems = refusal.problems
     if problems:
         db.session.rollback()
         chosen = batches.chosen_instalments(ids)

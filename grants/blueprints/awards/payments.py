@@ -12,6 +12,7 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.payment_forms import HoldForm, PaymentForm
 from grants.extensions import db
 from grants.formatting import long_date, money
+from grants.forms import required
 from grants.interfaces.awards import payment_batches, payments
 from grants.interfaces.awards.awarding import AwardError, award_for_staff
 from grants.permissions import role_required
@@ -125,7 +126,7 @@ def hold_instalment(award_id: int, instalment_id: int):
         return _back("held")
     if form.validate_on_submit():
         try:
-            payments.hold(instalment, form.reason.data, current_user._get_current_object())
+            payments.hold(instalment, required(form.reason.data), current_user._get_current_object())
         except AwardError as refused:
             db.session.rollback()
             _attach(form, refused)

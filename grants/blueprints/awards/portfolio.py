@@ -6,13 +6,13 @@ import tempfile
 
 from flask import Response, current_app, render_template, request
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional
 
 from grants import open_data
 from grants.blueprints.awards import bp
 from grants.exports import threesixtygiving
-from grants.forms import GovForm, page_arg
+from grants.forms import GovForm, SelectChoice, page_arg
 from grants.interfaces.awards import portfolio, portfolio_awards
 from grants.interfaces.awards.awarding import AWARD_VIEWERS
 from grants.permissions import role_required
@@ -95,7 +95,7 @@ def _chunks(document, size: int = 2**16):
 def open_data_json():
     # Written a batch of awards at a time to a temporary file (on disk once past 1 MB), never held
     # whole in memory; the file is closed when the response has been sent.
-    document = tempfile.SpooledTemporaryFile(max_size=2**20)
+    document = tempfile.SpooledTemporaryFile(max_size=2**20)  # noqa: SIM115  closed by _chunks, after sending
     open_data.write_package(lambda text: document.write(text.encode()), portfolio_awards.publishable_batches(),
                             current_app.config)
     document.seek(0)

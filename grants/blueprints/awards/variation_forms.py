@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.forms import DateInputField, GovForm, MoneyField, submit
+from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS
 from grants.interfaces.awards.variations import ACTIVITIES_MAX_CHARACTERS

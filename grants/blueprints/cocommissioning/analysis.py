@@ -12,6 +12,7 @@ from grants.blueprints.cocommissioning import USERS, bp, charts
 from grants.blueprints.cocommissioning.display import number, pounds
 from grants.blueprints.cocommissioning.forms import SensitivityForm
 from grants.blueprints.cocommissioning.scenarios import COMPARE_MAX, COMPARE_MIN, render_index, service_label
+from grants.forms import required
 from grants.interfaces.cocommissioning import scenarios as co
 from grants.modelling.cocommissioning_analysis import break_even, compare, drop_out, savings_over
 from grants.permissions import role_required
@@ -92,7 +93,8 @@ def break_even_sentence(model, name: str, answer) -> str:
         return f"{name} would not be better off alone anywhere in this range"
     if answer.verdict == "always":
         return f"{name} would be better off alone throughout this range"
-    return f"{name} would be better off alone {answer.alone_when} {describe_value(model, answer.parameter, answer.value)}"
+    value = describe_value(model, answer.parameter, answer.value)
+    return f"{name} would be better off alone {answer.alone_when} {value}"
 
 
 @bp.route("/<int:scenario_id>/sensitivity", endpoint="sensitivity")
@@ -107,7 +109,8 @@ def sensitivity(scenario_id: int):
     form.parameter.data = parameter
     low, high = default_range(model, parameter)
     problems: list[tuple[str, str]] = []
-    table = chart = answers = None
+    table = chart = None
+    answers: list[str] | None = None
     if request.args:
         form.validate()
         for name in ("low", "high"):
@@ -116,7 +119,7 @@ def sensitivity(scenario_id: int):
                 field.errors = [f"Enter the {'low' if name == 'low' else 'high'} end of the range"]
         problems = [(field.errors[0], field.id) for field in (form.low, form.high) if field.errors]
         if not problems:
-            low, high = form.low.data, form.high.data
+            low, high = required(form.low.data), required(form.high.data)  # else a problem, above
             problems = range_problems(model, parameter, low, high)
             for message, name in problems:
                 form[name].errors = [*form[name].errors, message]
@@ -127,7 +130,7 @@ def sensitivity(scenario_id: int):
         values = [low + (high - low) * k / STEPS for k in range(STEPS + 1)]
         try:
             savings = savings_over(model, parameter, [v * unit for v in values])
-            answers = break_even(model, parameter, low * unit, high * unit)
+            break_evens = break_even(model, parameter, low * unit, high * unit)
         except ValueError as error:
             problems = [(f"The scenario cannot be worked out over this range: {error}", "low")]
             form.low.errors = [problems[0][0]]
@@ -137,7 +140,7 @@ def sensitivity(scenario_id: int):
             labels = [describe_label(parameter, model, v) for v in values]
             table = {"values": labels, "rows": [(names[code], savings[code]) for code in codes]}
             chart = charts.line_chart(labels, [savings[code] for code in codes])
-            answers = [break_even_sentence(model, names[a.code], a) for a in answers]
+            answers = [break_even_sentence(model, names[a.code], a) for a in break_evens]
     return render_template("cocommissioning/sensitivity.html", scenario=scenario, sensitivity_form=form,
                            problems=problems, table=table, chart=chart, answers=answers,
                            parameter_label=choices[parameter], submitted=bool(request.args))

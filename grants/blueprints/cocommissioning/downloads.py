@@ -19,7 +19,8 @@ def _slug(text: str) -> str:
 
 
 def _xlsx(content: bytes, name: str):
-    response = send_file(BytesIO(content), mimetype=cocommissioning_workbook.XLSX_MIMETYPE, as_attachment=True, download_name=name, max_age=0)
+    response = send_file(BytesIO(content), mimetype=cocommissioning_workbook.XLSX_MIMETYPE, as_attachment=True,
+                         download_name=name, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -58,7 +58,10 @@ def edit_area(area_code: str):
     problems: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            co.update_area(area, read_values(request.form), form.seen_lock_version(), current_user._get_current_object())
+            seen = form.seen_lock_version()
+            # No version seen (a tampered form) is never the area's: refused as stale, like an old one.
+            co.update_area(area, read_values(request.form), -1 if seen is None else seen,
+                           current_user._get_current_object())
         except co.ScenarioInputError as refused:
             db.session.rollback()
             if refused.stale:  # show the newer figures, not what was typed over the older ones

@@ -17,10 +17,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from grants.forms import GovForm, MoneyField, WholeNumberField, submit
+from grants.forms import GovForm, MoneyField, SelectChoice, WholeNumberField, submit
 from grants.modelling.cocommissioning_methods import BASES
 
 JOINT, ALONE = "joint", "alone"
@@ -29,10 +29,12 @@ NO_LIMIT, AMOUNT = "none", "amount"
 HUNDRED = Decimal(100)
 
 
-class NumberField(StringField):
+class NumberField(Field):
     """A number typed as people write it ("62.5", "62.5%"); ``data`` is a ``Decimal`` or ``None``
-    when empty. ``places`` limits the decimal places (the database keeps 3 for percentages)."""
+    when empty. ``places`` limits the decimal places (the database keeps 3 for percentages).
+    A text input, but a plain ``Field``: a ``StringField`` holds text."""
 
+    data: Decimal | None
     widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", example: str = "25",
@@ -179,7 +181,8 @@ class ScenarioForm(GovForm):
             "name": self.name.data, "service": self.service.data or "", "caseload_kind": self.caseload_kind.data or "",
             "partner_codes": list(self.partner_codes.data or []), "joint": self.joint.data != ALONE,
             "years": self.years.data, "setup_pence": pence(self.setup.data),
-            "fixed_annual_pence": pence(self.fixed_annual.data), "cost_per_client_pence": pence(self.cost_per_client.data),
+            "fixed_annual_pence": pence(self.fixed_annual.data),
+            "cost_per_client_pence": pence(self.cost_per_client.data),
             "take_up_percent": self.take_up_percent.data, "inflation_percent": self.inflation_percent.data,
             "scale_percent": self.scale_percent.data if percent_scale else None,
             "scale_exponent": None if percent_scale else self.scale_exponent.data,
@@ -200,7 +203,8 @@ class ScenarioForm(GovForm):
         data = {
             "name": values.name, "service": values.service, "caseload_kind": values.caseload_kind,
             "partner_codes": list(values.partner_codes), "joint": JOINT if values.joint else ALONE,
-            "years": values.years, "setup": _pounds(values.setup_pence), "fixed_annual": _pounds(values.fixed_annual_pence),
+            "years": values.years, "setup": _pounds(values.setup_pence),
+            "fixed_annual": _pounds(values.fixed_annual_pence),
             "cost_per_client": _pounds(values.cost_per_client_pence), "take_up_percent": values.take_up_percent,
             "inflation_percent": values.inflation_percent,
             "scale_kind": CURVE if values.scale_exponent is not None else PERCENT,
@@ -251,7 +255,9 @@ class AreaFiguresForm(GovForm):
     submit = submit("Save figures")
 
     def seen_lock_version(self) -> int | None:
+        if self.lock_version.data is None:
+            return None
         try:
             return int(self.lock_version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return None

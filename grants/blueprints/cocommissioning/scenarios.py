@@ -11,7 +11,7 @@ from grants.blueprints.cocommissioning import DECIDERS, FIGURE_EDITORS, USERS, b
 from grants.blueprints.cocommissioning.display import contributions_summary, savings_summary
 from grants.blueprints.cocommissioning.forms import PreferredForm, ScenarioForm, weight_field
 from grants.extensions import db
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, required
 from grants.interfaces.cocommissioning import scenarios as co
 from grants.interfaces.cocommissioning.areas import CASELOAD_KINDS
 from grants.modelling.cocommissioning_methods import BASES
@@ -169,7 +169,7 @@ def mark_preferred(scenario_id: int):
     form = PreferredForm()
     if not form.validate_on_submit():
         return render_scenario(scenario, form)
-    co.mark_preferred(scenario, form.note.data, _user())
+    co.mark_preferred(scenario, required(form.note.data), _user())
     flash(f"{scenario.name} is now the preferred option", "success")
     return redirect(url_for("cocommissioning.scenario", scenario_id=scenario_id))
 

@@ -69,8 +69,8 @@ def feed():
     else:
         name = f"{user.organisation.name} grant deadlines" if user.organisation else "Grant deadlines"
     body = calendar_feed(deadlines.deadlines_for(user), name)
+    # Sent as "text/calendar; charset=utf-8": Werkzeug adds the charset to a text/ type.
     response = Response(body, mimetype="text/calendar")
-    response.charset = "utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     # Personal to the token's owner: never kept by a shared cache.
     response.headers["Cache-Control"] = "private, no-store"

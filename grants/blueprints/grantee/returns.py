@@ -70,8 +70,8 @@ def return_section(award_id: int, return_id: int, section_key: str):
     form = section.form(monitoring_return, plan, formdata=request.form)
     complete = form.validate()
     try:
-        monitoring.save_section(monitoring_return, section, raw_answers(request.form), current_user._get_current_object(),
-                                complete)
+        monitoring.save_section(monitoring_return, section, raw_answers(request.form),
+                                current_user._get_current_object(), complete)
     except monitoring.ReturnError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -10,6 +10,7 @@ from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
 from grants.extensions import db
 from grants.formatting import money
+from grants.forms import required
 from grants.interfaces.awards import awarding as awards
 from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AwardError
@@ -54,8 +55,8 @@ def offer(award_id: int):
         form.form_errors.append(awards.not_open_to_accept(status))
     elif form.validate_on_submit():
         try:
-            awards.accept_offer(award, current_user._get_current_object(), form.name.data, form.position.data,
-                                form.confirm.data)
+            awards.accept_offer(award, current_user._get_current_object(), required(form.name.data),
+                                required(form.position.data), form.confirm.data)
         except AwardError as refused:
             db.session.rollback()
             attach(form, refused)

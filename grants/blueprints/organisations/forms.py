@@ -1,11 +1,11 @@
 import re
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import EmailField, RadioField, SelectChoice, StringField, ValidationError
+from wtforms import EmailField, RadioField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import identifiers
-from grants.forms import GovForm, MoneyField, email_address, submit
+from grants.forms import GovForm, MoneyField, SelectChoice, email_address, required, submit
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 
 _PHONE = re.compile(r"^\+?[\d\s()-]{10,20}$")
@@ -163,7 +163,7 @@ class OrganisationForm(GovForm):
                 "town", "county", "postcode", "annual_income", "contact_name", "contact_email",
                 "contact_phone",
             )
-        } | {"legal_type": LegalType(self.legal_type.data), "contact_email": self.contact_email.data.lower()}
+        } | {"legal_type": LegalType(self.legal_type.data), "contact_email": required(self.contact_email.data).lower()}
 
 
 def _kind(legal_type: LegalType) -> str:

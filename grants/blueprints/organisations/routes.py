@@ -12,7 +12,7 @@ from grants.blueprints.organisations.forms import InviteForm, OrganisationForm
 from grants.blueprints.rounds.eligibility import eligibility_problems
 from grants.eligibility import eligible_rounds, remember, remembered
 from grants.extensions import db
-from grants.forms import ConfirmForm, page_arg
+from grants.forms import ConfirmForm, add_error, page_arg, required
 from grants.interfaces.applications import submission as apps
 from grants.interfaces.organisations import membership as orgs
 from grants.links import public_url
@@ -59,7 +59,8 @@ def create():
         user = current_user._get_current_object()
         organisation = orgs.create_organisation(user, form.organisation_values())
         application, problems = None, []
-        if chosen is not None:  # the round chosen in the check: start on it, unless the details now rule it out
+        # The round chosen in the check: start on it, unless the details now rule it out.
+        if check is not None and chosen is not None:
             answers = replace(check.answers, legal_type=organisation.legal_type,
                               annual_income=organisation.annual_income)
             problems = eligibility_problems(chosen, answers)
@@ -139,13 +140,13 @@ def invite(organisation_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            token = orgs.invite_member(organisation, form.email.data, current_user._get_current_object())
+            token = orgs.invite_member(organisation, required(form.email.data), current_user._get_current_object())
         except orgs.InviteProblem as problem:
             db.session.rollback()
-            form.email.errors.append(str(problem))
+            add_error(form.email, str(problem))
         else:
             send_email(
-                form.email.data,
+                required(form.email.data),
                 f"You've been invited to join {organisation.name} on Commissioners Grants",
                 render_template(
                     "organisations/email/invite.txt",

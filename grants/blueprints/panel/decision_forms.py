@@ -7,18 +7,17 @@ from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextInput
 from wtforms import (
+    Field,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectMultipleField,
-    StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
-from grants.forms import MAGNITUDE, GovForm, MoneyField, WholeNumberField, submit, without_nul
+from grants.forms import MAGNITUDE, GovForm, MoneyField, SelectChoice, WholeNumberField, submit, without_nul
 from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS
 from grants.interfaces.panel.feedback import FEEDBACK_MAX_CHARACTERS
 from grants.models.rounds import FundingRound
@@ -39,10 +38,12 @@ OBJECTIVE_HINTS = {
 }
 
 
-class DecimalText(StringField):
+class DecimalText(Field):
     """A number typed as text ("2.5", "25%"): ``data`` is a Decimal with at most 2 decimal places,
-    or None when left empty; the text typed is kept for showing back on error."""
+    or None when left empty; the text typed is kept for showing back on error. A text input, but a
+    plain ``Field``: a ``StringField`` holds text."""
 
+    data: Decimal | None
     widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", example: str = "2.5", **kwargs):
@@ -260,11 +261,11 @@ class DecisionForm(GovForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.funded.errors:  # a value that is not a number: WTForms' own words otherwise
-            self.funded.errors[:] = ["Select from the bids shown"]
+            self.funded.errors = ["Select from the bids shown"]
         return valid
 
     def validate_funded(self, field):
-        offered = {choice.value for choice in self.funded.choices}
+        offered = {value for value, *_ in self.funded.iter_choices()}
         if any(value not in offered for value in field.data or []):
             raise ValidationError("Select from the bids shown")
 

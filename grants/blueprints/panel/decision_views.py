@@ -17,7 +17,7 @@ from grants.blueprints.panel.decision_forms import (
     rules_data,
 )
 from grants.extensions import db
-from grants.forms import page_arg, record_id
+from grants.forms import page_arg, record_id, required
 from grants.interfaces.paging import Page
 from grants.interfaces.panel import assignment as panel
 from grants.interfaces.panel import decisions
@@ -71,7 +71,7 @@ def _rule_checks(result: dict | None) -> tuple[list[tuple[dict, dict]], dict | N
             caps = {"required": check["required"], "sense": check["sense"], "organisations": 0,
                     "selections": [[0, 0], [0, 0]]}
         caps["organisations"] += 1
-        for found, entry in zip(caps["selections"], (check, other)):
+        for found, entry in zip(caps["selections"], (check, other), strict=True):  # both selections
             found[0] = max(found[0], entry["achieved"])
             found[1] += 0 if entry["met"] else 1
     return rows, caps
@@ -129,7 +129,7 @@ def run_recommendation(round_id: int):
     form = recommendation_form(funding_round, _scale_max(funding_round))
     if not form.validate_on_submit():
         return _recommendation_page(funding_round, form)
-    rules = decisions.funding_rules(funding_round, form.quality_threshold.data, form.objective.data,
+    rules = decisions.funding_rules(funding_round, required(form.quality_threshold.data), form.objective.data,
                                     form.minimums(), form.max_share.data)
     try:
         record = decisions.run_recommendation(funding_round, rules, current_user._get_current_object())
@@ -175,6 +175,7 @@ def decision(round_id: int):
     if request.method == "POST" and problem:
         flash(problem, "error")
     elif not form.form_errors and form.validate_on_submit():
+        assert seen is not None  # no problem, so a recommendation, and the one seen (else a form error)
         try:
             decisions.approve(funding_round, seen, form.funded.data or [], form.reason.data,
                               current_user._get_current_object())
@@ -208,7 +209,8 @@ def feedback(round_id: int, bid_id: int):
         elif form.validate_on_submit():
             updating = application.feedback_published_at is not None
             try:
-                bid_feedback.publish_feedback(application, form.feedback.data, current_user._get_current_object())
+                bid_feedback.publish_feedback(application, required(form.feedback.data),
+                                              current_user._get_current_object())
             except decisions.PanelError as refused:
                 db.session.rollback()
                 _attach(form, refused)

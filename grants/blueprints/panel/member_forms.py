@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
-from wtforms import RadioField, SelectChoice, TextAreaField, ValidationError
+from wtforms import RadioField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 import scoring
-from grants.forms import GovForm, submit
+from grants.forms import GovForm, SelectChoice, submit
 
 REASON_MAX_CHARACTERS = 2_000
 COMMENT_MAX_CHARACTERS = 5_000
@@ -81,7 +81,7 @@ class ScoreSheetForm(GovForm):
         for criterion in rubric.criteria:
             fields[score_field(criterion.key)] = RadioField(
                 criterion.title,
-                description=criterion.guidance or None,
+                description=criterion.guidance or "",  # the page gives the hint (none without guidance)
                 choices=[SelectChoice(str(score), _score_label(criterion, score)) for score in criterion.scale],
                 widget=GovRadioInput(),
                 # parse_values checks the score and says what is wrong in the panel's words.

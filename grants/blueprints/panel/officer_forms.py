@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,7 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 import scoring
-from grants.forms import GovForm, WholeNumberField, decimal_comma_problem, record_id, submit
+from grants.forms import GovForm, SelectChoice, WholeNumberField, decimal_comma_problem, record_id, submit
 
 MIN_SCORERS, MAX_SCORERS = 1, 20
 REASON_MAX_CHARACTERS = 2_000
@@ -231,7 +230,7 @@ class ModerationForm(GovForm):
             score = Decimal(field.data)
         except (InvalidOperation, TypeError):
             raise ValidationError(message) from None
-        if not score.is_finite() or (low is not None and not low <= score <= high):
+        if not score.is_finite() or (low is not None and high is not None and not low <= score <= high):
             raise ValidationError(message)
         if score != score.quantize(Decimal("0.01")):
             raise ValidationError("Moderated score can have at most 2 decimal places")

@@ -18,7 +18,7 @@ from grants.blueprints.panel.officer_forms import (
 )
 from grants.exports import scoring as scoring_export
 from grants.extensions import db
-from grants.forms import ConfirmForm, page_arg
+from grants.forms import ConfirmForm, add_error, page_arg, required
 from grants.interfaces.paging import Page
 from grants.interfaces.panel import assignment as panel
 from grants.interfaces.panel import membership as panel_membership
@@ -81,11 +81,12 @@ def settings(round_id: int):
         return _round_page(funding_round, settings_form=form, form=form)
     try:
         panel.set_panel_settings(
-            funding_round, form.scorers_per_bid.data, form.aggregation.data, form.normalise.data == "yes", _officer()
+            funding_round, required(form.scorers_per_bid.data), form.aggregation.data, form.normalise.data == "yes",
+            _officer(),
         )
     except PanelError as error:
         db.session.rollback()
-        form.scorers_per_bid.errors.append(str(error))
+        add_error(form.scorers_per_bid, str(error))
         return _round_page(funding_round, settings_form=form, form=form)
     flash("Panel settings saved", "success")
     return _back_to_round(funding_round, "settings")
@@ -153,7 +154,7 @@ def choose_members(round_id: int):
         change = panel_membership.choose_members(funding_round, form.chosen_ids, _officer())
     except PanelError as error:
         db.session.rollback()
-        form.members.errors.append(str(error))
+        add_error(form.members, str(error))
         return _members_page(funding_round, form)
     if change.added or change.removed:
         said = [f"{user.full_name} added" for user in change.added]
@@ -281,18 +282,19 @@ def results(round_id: int):
         abort(404)
     paged.items, applications = panel_standing.page_of_bids(standing, paged.page, paged.per_page)
     calibration = standing.calibration
+    rubric = panel.scoring_rubric(funding_round.rubric or abort(404))  # round_for_panel: a round with one
     return render_template(
         "panel/officer_results.html",
         funding_round=funding_round,
         view=view,
         form=view,  # a query value not recognised is listed in the error summary
         standing=standing,
-        rubric=panel.scoring_rubric(funding_round.rubric),
+        rubric=rubric,
         paged=paged,
         applications=applications,
         members=panel_reports.names([int(scorer) for scorer in calibration.left_as_is]) if calibration else {},
         reports=panel_reports,
-        tie_break=panel.tie_break_criterion(panel.scoring_rubric(funding_round.rubric)),
+        tie_break=panel.tie_break_criterion(rubric),
     )
 
 
@@ -332,14 +334,14 @@ def moderate(round_id: int, bid_id: int):
               "the funding decision", "error")
         return back
     form = ModerationForm()
-    form.set_scale(panel.scoring_rubric(funding_round.rubric))
+    form.set_scale(panel.scoring_rubric(funding_round.rubric or abort(404)))  # round_for_panel: a round with one
     if not form.validate_on_submit():
         return _bid_page(funding_round, application, form)
     try:
-        panel_results.moderate(application, form.score.data, form.reason.data, _officer())
+        panel_results.moderate(application, required(form.score.data), required(form.reason.data), _officer())
     except PanelError as error:
         db.session.rollback()
-        form.score.errors.append(str(error))
+        add_error(form.score, str(error))
         return _bid_page(funding_round, application, form)
     flash(f"Moderated score {form.score.data} saved for {application.reference}", "success")
     return back

@@ -27,7 +27,8 @@ def figure_rows(formdata: MultiDict, figures: YearFigures) -> list[FigureRow]:
                 continue
             version = formdata.get(input_name("version", item.line.id, cell.month), "")
             # A missing or altered version cannot match any row's, so the save is refused as stale.
-            rows.append(FigureRow(item.line.id, cell.month, actual, forecast, int(version) if version.isdigit() else -1))
+            rows.append(FigureRow(item.line.id, cell.month, actual, forecast,
+                                  int(version) if version.isdigit() else -1))
     return rows
 
 

@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, submit
+from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, SelectChoice, submit
 from grants.interfaces.pooled_budgets.agreements import PooledError, year_label
 from grants.models.pooled_budgets import AgreementStatus, PartnerKind, RiskShareRule
 
@@ -67,7 +67,8 @@ class AgreementForm(GovForm):
                              + [SelectChoice(OTHER, "Another legal basis")], widget=GovRadioInput(),
                              validators=[InputRequired("Select the legal basis")])
     legal_basis_other = StringField("Legal basis", widget=GovTextInput())
-    partner_ids = SelectMultipleField("Partners", coerce=optional_int, validate_choice=False, widget=GovCheckboxesInput(),
+    partner_ids = SelectMultipleField("Partners", coerce=optional_int, validate_choice=False,
+                                      widget=GovCheckboxesInput(),
                                       description="Select all that apply, including the host",
                                       validators=[InputRequired("Select the partners")])
     host_partner_id = SelectField("Host partner", coerce=optional_int, widget=GovSelect(),

@@ -20,7 +20,7 @@ from grants.blueprints.pooled_budgets.agreement_forms import (
     percent,
 )
 from grants.extensions import db
-from grants.forms import int_arg
+from grants.forms import int_arg, required
 from grants.interfaces.pooled_budgets import agreements as pooled
 from grants.interfaces.pooled_budgets import partners as pooled_partners
 from grants.interfaces.pooled_budgets.agreements import POOLED_MANAGERS, POOLED_VIEWERS, PooledError, year_label
@@ -57,7 +57,8 @@ def index():
 @role_required(*POOLED_MANAGERS)
 def new():
     partners = pooled_partners.list_partners(active_only=True)
-    form = AgreementForm(partners=partners, data=None if request.method == "POST" else {"lines": "\n".join(DEFAULT_LINES)})
+    form = AgreementForm(partners=partners,
+                         data=None if request.method == "POST" else {"lines": "\n".join(DEFAULT_LINES)})
     if form.validate_on_submit():
         try:
             agreement = pooled.create_agreement(form.values(), form.partners(), form.line_names(), _user())
@@ -134,9 +135,9 @@ def contributions(agreement_id: int, year: int):
                 flash(f"Contributions for {year_label(year)} saved", "success")
                 return redirect(url_for("pooled_budgets.agreement", agreement_id=agreement_id))
     saved = {c.partner_id: c for c in agreement.contributions if c.year == year}
-    budgets = {line.id: next((b for b in line.budgets if b.year == year), None) for line in agreement.lines}
+    line_budgets = {line.id: next((b for b in line.budgets if b.year == year), None) for line in agreement.lines}
     return render_template("pooled_budgets/agreement_contributions.html", agreement=agreement, year=year, form=form,
-                           saved=saved, budgets=budgets, entered=entered, year_label=year_label,
+                           saved=saved, budgets=line_budgets, entered=entered, year_label=year_label,
                            profiles=list(InstalmentProfile), bases=list(ContributionBasis))
 
 
@@ -232,7 +233,7 @@ def add_partner():
     form = PartnerForm()
     if form.validate_on_submit():
         try:
-            partner = pooled_partners.add_partner(form.name.data, form.kind.data, _user())
+            partner = pooled_partners.add_partner(required(form.name.data), form.kind.data, _user())
         except PooledError as refused:
             db.session.rollback()
             attach(form, refused)

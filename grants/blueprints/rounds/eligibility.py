@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import RadioField, SelectChoice, ValidationError
+from wtforms import RadioField, ValidationError
 from wtforms.validators import InputRequired
 
 from grants.blueprints.rounds.forms import LEGAL_TYPE_CHOICES
 from grants.eligibility import EligibilityAnswers
 from grants.formatting import money
-from grants.forms import GovForm, MoneyField, submit
+from grants.forms import GovForm, MoneyField, SelectChoice, required, submit
 from grants.interfaces.rounds.funding_rounds import WHOLE_AREA, area_text, joined, list_names
 from grants.models.organisations import LegalType
 from grants.models.rounds import FundingRound
@@ -130,8 +130,8 @@ class EligibilityForm(GovForm):
         return EligibilityAnswers(
             legal_type=LegalType(self.legal_type.data),
             in_area=self.in_area.data == "yes",
-            annual_income=self.annual_income.data,
-            amount=self.amount.data,
+            annual_income=required(self.annual_income.data),
+            amount=required(self.amount.data),
         )
 
     def validate_legal_type(self, field):

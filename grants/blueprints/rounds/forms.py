@@ -13,8 +13,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    Field,
     HiddenField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from grants.blueprints.rounds.uk_time import DateRequired, TimeField, moment_from_fields, uk_parts
 from grants.formatting import money
-from grants.forms import DateInputField, GovForm, MoneyField, WholeNumberField, submit
+from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, WholeNumberField, required, submit
 from grants.interfaces.rounds.funding_rounds import RoundChoices
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 from grants.models.rounds import FundingRound
@@ -43,7 +43,7 @@ def _checkboxes(label: str, hint: str = "Select all that apply") -> SelectMultip
 
 
 def _chosen(field: SelectMultipleField, required: str) -> None:
-    allowed = {choice.value for choice in field.choices}
+    allowed = {value for value, *_ in field.iter_choices()}
     if not field.data or any(str(value) not in allowed for value in field.data):
         raise ValidationError(required)
 
@@ -58,9 +58,11 @@ class VersionedForm(GovForm):
     version = HiddenField()
 
     def loaded_version(self) -> int | None:
+        if self.version.data is None:
+            return None
         try:
             return int(self.version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return None
 
     def add_problem(self, message: str) -> None:
@@ -224,11 +226,12 @@ class RoundRulesForm(GovForm):
             "max_award": self.max_award.data,
             "max_project_months": self.max_project_months.data,
             "max_annual_income": self.max_annual_income.data,
-            "legal_types": [LegalType(value) for value in self.legal_types.data],
-            "local_authorities": [int(value) for value in self.local_authorities.data],
-            "approaches": [int(value) for value in self.approaches.data],
-            "adder_strands": [int(value) for value in self.adder_strands.data],
-            "outcomes": [int(value) for value in self.outcomes.data],
+            # Each has at least one chosen once the form has validated (_chosen).
+            "legal_types": [LegalType(value) for value in required(self.legal_types.data)],
+            "local_authorities": [int(value) for value in required(self.local_authorities.data)],
+            "approaches": [int(value) for value in required(self.approaches.data)],
+            "adder_strands": [int(value) for value in required(self.adder_strands.data)],
+            "outcomes": [int(value) for value in required(self.outcomes.data)],
             "rubric_id": int(self.rubric.data) if self.rubric.data else None,
         }
 
@@ -303,7 +306,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         ordered = {name: self._fields[name] for name in self.FIELD_ORDER}
-        self._fields = ordered | {k: v for k, v in self._fields.items() if k not in ordered}
+        self._fields: dict[str, Field] = ordered | {k: v for k, v in self._fields.items() if k not in ordered}
         self.opens_at: datetime | None = None
         self.closes_at: datetime | None = None
 
@@ -316,12 +319,8 @@ class RoundForm(RoundTextForm, RoundRulesForm):
                 *self.closes_on.errors,
                 "Closing date and time must be after the opening date and time",
             ]
-        return (
-            valid
-            and not self.opens_on.errors
-            + self.opens_time.errors
-            + self.closes_on.errors
-            + self.closes_time.errors
+        return valid and not any(
+            field.errors for field in (self.opens_on, self.opens_time, self.closes_on, self.closes_time)
         )
 
     def values(self) -> dict:

@@ -11,7 +11,7 @@ from grants.blueprints.rounds import bp
 from grants.blueprints.rounds.forms import ExtendForm, OverrideForm, RoundForm, RoundTextForm
 from grants.extensions import db
 from grants.formatting import london_datetime, money
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, required
 from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
 from grants.models.organisations import LegalType
@@ -222,7 +222,7 @@ def extend(round_id: int):
     form = ExtendForm()
     if funding_round.decided_at is None and form.validate_on_submit():
         try:
-            rounds.extend_closing(funding_round, form.closes_at)
+            rounds.extend_closing(funding_round, required(form.closes_at))
             db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rounds.RoundProblem as problem:
             db.session.rollback()
@@ -251,7 +251,7 @@ def override(round_id: int):
     if form.validate_on_submit():
         try:
             changed = rounds.override_rules(
-                funding_round, form.rule_values(), form.reason.data, form.loaded_version()
+                funding_round, form.rule_values(), required(form.reason.data), form.loaded_version()
             )
             db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except (rounds.EditConflict, StaleDataError):

@@ -15,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from grants.forms import GovForm, WholeNumberField, submit, without_nul
+from grants.forms import GovForm, WholeNumberField, required, submit, without_nul
 from grants.interfaces.rubrics.editing import (
     CriterionDraft,
     Problem,
@@ -264,7 +264,7 @@ class RubricForm(GovForm):
         elif action.startswith("remove-") and len(self.criteria.entries) > 1:
             index = action.removeprefix("remove-")
             if index.isdigit() and int(index) < len(self.criteria.entries):
-                self.criteria.pop_entry(int(index))
+                self.criteria.pop_entry(int(index))  # type: ignore[call-arg]  # WTForms 3.3 takes an index; its stubs do not
         elif action == "scale":
             for field, check in ((self.scale_min, RubricForm.validate_scale_min),
                                  (self.scale_max, RubricForm.validate_scale_max)):
@@ -274,7 +274,8 @@ class RubricForm(GovForm):
     # What the form says ---------------------------------------------------------------------------
 
     def draft(self) -> RubricDraft:
-        """The rubric the officer has entered; call after ``validate``."""
+        """The rubric the officer has entered; call after ``validate`` (which requires each title and
+        weight, and the name)."""
         shown = self.shown_scale
         typed = {entry.key.data for entry in self.entries if entry.key.data}
         criteria = []
@@ -284,14 +285,14 @@ class RubricForm(GovForm):
             criteria.append(
                 CriterionDraft(
                     key=key,
-                    title=entry.title.data,
+                    title=required(entry.title.data),
                     guidance=entry.guidance.data or "",
-                    weight=entry.weight_value,
+                    weight=required(entry.weight_value),
                     descriptors={score: entry.descriptor(score).data or "" for score in shown},
                 )
             )
         return RubricDraft(
-            name=self.name.data,
+            name=required(self.name.data),
             description=self.description.data or "",
             scale_min=shown.start,
             scale_max=shown.stop - 1,
@@ -342,19 +343,25 @@ def unsaved_rows(entered: RubricDraft, saved: RubricDraft) -> list[tuple[str, st
         label = f"Criterion {number}"
         if number > len(saved.criteria):
             rows.append((label, f"{criterion.title} ({percent(criterion.weight)}), which you added"))
-            continue
-        other = saved.criteria[number - 1]
-        if criterion.title != other.title:
-            rows.append((f"{label}: title", criterion.title))
-        if criterion.key != other.key:
-            rows.append((f"{label}: key", criterion.key))
-        if criterion.guidance != other.guidance:
-            rows.append((f"{label}: guidance", criterion.guidance or "No guidance"))
-        if criterion.weight != other.weight:
-            rows.append((f"{label}: weight", percent(criterion.weight)))
-        for score, text in criterion.descriptors.items():
-            if text != other.descriptors.get(score, ""):
-                rows.append((f"{label}: score {score}", text or "No descriptor"))
+        else:
+            rows.extend(_unsaved_criterion_rows(label, criterion, saved.criteria[number - 1]))
     for number in range(len(entered.criteria) + 1, len(saved.criteria) + 1):
         rows.append((f"Criterion {number}", f"You removed {saved.criteria[number - 1].title}"))
+    return rows
+
+
+def _unsaved_criterion_rows(label: str, criterion: CriterionDraft, other: CriterionDraft) -> list[tuple[str, str]]:
+    """``unsaved_rows`` for one criterion entered (``criterion``) and saved now (``other``)."""
+    rows = []
+    if criterion.title != other.title:
+        rows.append((f"{label}: title", criterion.title))
+    if criterion.key != other.key:
+        rows.append((f"{label}: key", criterion.key))
+    if criterion.guidance != other.guidance:
+        rows.append((f"{label}: guidance", criterion.guidance or "No guidance"))
+    if criterion.weight != other.weight:
+        rows.append((f"{label}: weight", percent(criterion.weight)))
+    for score, text in criterion.descriptors.items():
+        if text != other.descriptors.get(score, ""):
+            rows.append((f"{label}: score {score}", text or "No descriptor"))
     return rows

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from grants.blueprints.rubrics import bp
 from grants.blueprints.rubrics.forms import HIGHEST_SCORE, MAX_CRITERIA, NewRubricForm, RubricForm, unsaved_rows
 from grants.extensions import db
-from grants.forms import ConfirmForm
+from grants.forms import ConfirmForm, required
 from grants.interfaces.rubrics import editing as rubrics
 from grants.models.accounts import Role
 from grants.permissions import role_required
@@ -51,7 +51,7 @@ def create():
     form = NewRubricForm()
     if form.validate_on_submit():
         try:
-            rubric = rubrics.create_rubric(form.name.data, form.description.data or "", _officer())
+            rubric = rubrics.create_rubric(required(form.name.data), form.description.data or "", _officer())
             db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
         except rubrics.RubricInvalid as invalid:
             db.session.rollback()

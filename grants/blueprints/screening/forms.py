@@ -1,8 +1,8 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from grants.forms import GovForm, submit, without_nul
+from grants.forms import GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.screening.applications import (
     AMOUNT_BANDS,
     DEFAULT_SORT,

@@ -9,7 +9,7 @@ from grants.blueprints.screening import bp
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
 from grants.exports import applications as application_export
 from grants.extensions import db
-from grants.forms import page_arg
+from grants.forms import page_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.screening import applications as screening
 from grants.links import public_url
@@ -147,7 +147,8 @@ def ask_clarification(application_id: int):
     form = ClarificationQuestionForm()
     if not form.validate_on_submit():
         return _application_page(application, question_form=form, form=form)
-    clarification = screening.ask_clarification(application, form.question.data, current_user._get_current_object())
+    clarification = screening.ask_clarification(application, required(form.question.data),
+                                                current_user._get_current_object())
     send_email(
         application.organisation.contact_email,
         f"A question about your application {application.reference}",

@@ -7,9 +7,9 @@ per group; ``grants.interfaces.social_return.calculator.parse_request`` reads an
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 
-from grants.forms import GovForm
+from grants.forms import GovForm, SelectChoice
 from grants.interfaces.social_return.calculator import PER_CLIENT, TOTAL, default_price_year
 from grants.modelling.sroi_defaults import GDP_DEFLATOR
 

@@ -23,9 +23,11 @@ class ParameterSetForm(GovForm):
     submit = submit("Save changes")
 
     def seen_lock_version(self) -> int | None:
+        if self.lock_version.data is None:
+            return None
         try:
             return int(self.lock_version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return None
 
 

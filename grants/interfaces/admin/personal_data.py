@@ -10,6 +10,7 @@ no longer sign in. Published 360Giving data holds nothing about a person, so it 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -219,14 +220,7 @@ def erase(user: User, actor: User, today: date | None = None) -> None:
     if organisation is not None and organisation.contact_email.lower() == old_email:
         organisation.contact_name, organisation.contact_email, organisation.contact_phone = (
             ERASED_NAME, new_email, None)
-    for application in _applications(user):
-        for section in application.sections:  # a name typed into an answer (a safeguarding lead, say)
-            section.answers = scrub(section.answers)
-        if application.organisation_snapshot:
-            snapshot = dict(scrub(application.organisation_snapshot))
-            if snapshot.get("contact_email") == new_email:
-                snapshot["contact_phone"] = None
-            application.organisation_snapshot = snapshot
+    _scrub_applications(user, scrub, new_email)
     for award in _awards(user):
         if award.accepted_by_id == user.id:
             award.accepted_name = ERASED_NAME
@@ -252,3 +246,15 @@ def erase(user: User, actor: User, today: date | None = None) -> None:
     audit.record("user.erased", user, f"Personal data of user {user.id} erased", actor=actor,
                  changes={"erased": {"before": False, "after": True}})
 
+
+def _scrub_applications(user: User, scrub: Callable[[Any], Any], new_email: str) -> None:
+    """The user's applications with their name and email scrubbed from the answers and from the
+    organisation as it was when submitted (its phone too, when they were its contact)."""
+    for application in _applications(user):
+        for section in application.sections:  # a name typed into an answer (a safeguarding lead, say)
+            section.answers = scrub(section.answers)
+        if application.organisation_snapshot:
+            snapshot = dict(scrub(application.organisation_snapshot))
+            if snapshot.get("contact_email") == new_email:
+                snapshot["contact_phone"] = None
+            application.organisation_snapshot = snapshot

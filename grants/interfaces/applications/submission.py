@@ -15,6 +15,7 @@ from grants.application_form.sections import ORGANISATION, SECTIONS, Section
 from grants.extensions import db
 from grants.formatting import LONDON
 from grants.interfaces.applications.documents import missing_documents
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
 from grants.models.applications import (
     WITHDRAWABLE,
@@ -85,8 +86,9 @@ def organisation_applications(organisation_id: int) -> list[Application]:
     )
 
 
-def active_application(organisation_id: int, round_id: int) -> Application | None:
-    """The organisation's application to a round that has not been withdrawn, if any."""
+def active_application(organisation_id: int | None, round_id: int) -> Application | None:
+    """The organisation's application to a round that has not been withdrawn, if any (none for an
+    account without an organisation)."""
     return db.session.scalar(
         select(Application).where(
             Application.organisation_id == organisation_id,
@@ -232,7 +234,7 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
     submit; the reference is given out only by the one that did.
     """
     now = now or utcnow()
-    moved = db.session.execute(
+    moved = rows_changed(
         update(Application)
         .where(
             Application.id == application.id,
@@ -246,7 +248,7 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
             version=Application.version + 1,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if moved != 1:
         db.session.refresh(application)
         return False
@@ -265,12 +267,12 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
 
 def withdraw(application: Application, user: User, now: datetime | None = None) -> bool:
     """Withdraw a submitted application before a decision; False if it can no longer be withdrawn."""
-    moved = db.session.execute(
+    moved = rows_changed(
         update(Application)
         .where(Application.id == application.id, Application.status.in_(WITHDRAWABLE))
         .values(status=ApplicationStatus.WITHDRAWN, withdrawn_at=now or utcnow(), version=Application.version + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     before = application.status
     db.session.refresh(application)
     if moved != 1:

@@ -156,7 +156,7 @@ def registration_token(email: str, full_name: str, next_path: str = "", carried:
     """A signed, expiring link token for creating an account for ``email``. Nothing is stored until
     the link is followed, so a registration reveals nothing about which addresses have accounts.
     ``carried``: answers already given (an eligibility check's), signed with the rest."""
-    data = {"email": normalise_email(email), "name": full_name.strip(), "next": next_path}
+    data: dict[str, str | dict] = {"email": normalise_email(email), "name": full_name.strip(), "next": next_path}
     if carried:
         data["carried"] = carried
     return _registration_serializer().dumps(data)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from grants import audit
 from grants.extensions import db
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User, new_session_token
 from grants.models.sign_in import UserSession
 from grants.models.types import utcnow
@@ -93,10 +94,10 @@ def end(key: str | None) -> None:
 
 def end_all(user: User, reason: str, actor: User | None = None) -> int:
     """End every session of ``user`` (every device), returning how many were live."""
-    ended = db.session.execute(
+    ended = rows_changed(
         update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
-    ).rowcount
+    )
     user.session_token = new_session_token()
     audit.record("user.signed_out_everywhere", user, f"{user.email}: {reason}", actor=actor or user)
     return ended
@@ -112,6 +113,6 @@ def live_sessions(user: User) -> list[UserSession]:
 def prune() -> int:
     """Delete sessions that have ended or outlived the session lifetime (run daily); returns how many."""
     oldest = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
-    return db.session.execute(
+    return rows_changed(
         delete(UserSession).where((UserSession.ended_at.is_not(None)) | (UserSession.created_at <= oldest))
-    ).rowcount
+    )

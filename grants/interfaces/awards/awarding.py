@@ -22,6 +22,7 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.paging import contains
+from grants.interfaces.writes import rows_changed
 from grants.modelling.calendar import reporting_periods
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
@@ -125,13 +126,13 @@ def lapse_overdue_offers(now: datetime | None = None) -> list[Award]:
     ))
     lapsed = []
     for award in overdue:
-        result = db.session.execute(
+        updated = rows_changed(
             update(Award)
             .where(Award.id == award.id, Award.status == AwardStatus.OFFERED, Award.offer_deadline <= now)
             .values(status=AwardStatus.LAPSED, version=Award.version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if updated == 1:
             db.session.refresh(award)
             audit.record("award.lapsed", award, f"Offer to {award.organisation.name} lapsed: not accepted by "
                          "its deadline", changes=audit.diff({"status": AwardStatus.OFFERED}, {"status": award.status}))
@@ -153,7 +154,7 @@ def committed(funding_round: FundingRound, excluding: Award | None = None) -> De
     )
     if excluding is not None:
         query = query.where(Award.id != excluding.id)
-    return Decimal(db.session.scalar(query)).quantize(Decimal("0.01"))
+    return Decimal(db.session.execute(query).scalar_one()).quantize(Decimal("0.01"))
 
 
 def headroom(funding_round: FundingRound, excluding: Award | None = None) -> Decimal:
@@ -192,7 +193,9 @@ class AwardTerms:
     standard_conditions: tuple[str, ...]
     special_conditions: str
     monitoring_frequency: MonitoringFrequency
-    officer: User
+    # None only in an award's current terms (terms_of) once its officer's account is gone; the offer
+    # form, which makes the terms that are saved, always names one.
+    officer: User | None
     offer_deadline: datetime
     instalments: tuple[InstalmentPlan, ...]
     commitment_ids: tuple[int, ...] = ()
@@ -270,6 +273,7 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
     check_headroom(funding_round, terms.amount)
     if db.session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
         raise AwardError(f"{application.reference} already has an award")
+    assert terms.officer is not None  # the offer form requires one
     award = Award(
         application_id=application.id, round_id=funding_round.id, organisation_id=application.organisation_id,
         status=AwardStatus.OFFERED, amount=terms.amount,
@@ -294,7 +298,8 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
     db.session.add(award)
     db.session.flush()
     audit.record("award.offered", award,
-                 f"Award of {money(award.amount)} offered to {application.organisation.name} for {application.reference}",
+                 f"Award of {money(award.amount)} offered to {application.organisation.name} for "
+                 f"{application.reference}",
                  changes=audit.diff({}, audit.snapshot(award)), actor=created_by)
     return award
 
@@ -320,7 +325,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
     status = effective_status(award, now)
     if status is not AwardStatus.OFFERED:
         raise AwardError(not_open_to_accept(status))
-    result = db.session.execute(
+    updated = rows_changed(
         update(Award)
         .where(Award.id == award.id, Award.status == AwardStatus.OFFERED, Award.offer_deadline > now)
         .values(status=AwardStatus.ACCEPTED, accepted_at=now, accepted_by_id=user.id, accepted_name=name,
@@ -328,7 +333,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(award)
-    if result.rowcount != 1:
+    if updated != 1:
         raise AwardError(not_open_to_accept(effective_status(award, now)))
     for instalment in award.instalments:
         if instalment.trigger is InstalmentTrigger.ON_ACCEPTANCE and instalment.status is InstalmentStatus.SCHEDULED:

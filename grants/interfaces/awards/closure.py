@@ -27,6 +27,7 @@ from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS, paid_total, uk_today
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
 from grants.models.awards import (
     Award,
@@ -187,12 +188,12 @@ def _check_due(repayment: Repayment) -> None:
 def _settle(repayment: Repayment, values: dict, user: User, summary: str) -> None:
     """One conditional UPDATE from due, so that two people settling it at once settle it once."""
     before = {name: getattr(repayment, name) for name in values}
-    result = db.session.execute(
+    updated = rows_changed(
         update(Repayment).where(Repayment.id == repayment.id, Repayment.status == RepaymentStatus.DUE)
         .values(**values).execution_options(synchronize_session=False)
     )
     db.session.refresh(repayment)
-    if result.rowcount != 1:
+    if updated != 1:
         _check_due(repayment)
         raise AwardError("This repayment could not be recorded: try again")  # pragma: no cover
     audit.record(f"repayment.{repayment.status.value}", repayment, summary[:500],

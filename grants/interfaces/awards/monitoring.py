@@ -8,6 +8,7 @@ amber). Holds with other reasons, set by an officer, are never touched here.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -235,6 +236,7 @@ def review_return(monitoring_return: MonitoringReturn, officer: User, rating: Ra
     """
     comments = (comments or "").strip()
     check_review(monitoring_return, rating, comments, decision)
+    assert rating is not None  # check_review refuses a review without one
     number, award = monitoring_return.number, monitoring_return.award
     before = {"status": monitoring_return.status, "rating": monitoring_return.rating}
     monitoring_return.rating, monitoring_return.review_comments = rating, comments or None
@@ -286,7 +288,7 @@ def _release(instalment: Instalment, actor: User | None) -> Instalment:
 
 
 def _hold_next(award: Award, reason: str, actor: User | None, triggers=None,
-               replacing: set[str] = frozenset()) -> Instalment | None:
+               replacing: Set[str] = frozenset()) -> Instalment | None:
     """Hold the award's next unpaid instalment for ``reason``; one already held stays as it is,
     unless held for one of the ``replacing`` reasons."""
     instalment = next_unpaid_instalment(award, triggers)

@@ -74,6 +74,8 @@ def default_deadline_day(now: datetime | None = None) -> date:
 def _answered_date(application: Application, name: str) -> date | None:
     section = application.section("delivery")
     parts = (section.answers or {}).get(name) if section else None
+    if parts is None:
+        return None
     # As the application's date boxes read it: a month may be a name, a whole date in the day box.
     try:
         return read_date(*date_parts(*(str(part or "") for part in parts)))
@@ -269,6 +271,7 @@ def terms_of(award: Award) -> AwardTerms:
 
 
 def _column_values(terms: AwardTerms) -> dict:
+    assert terms.officer is not None  # the offer form requires one
     return {
         "amount": terms.amount,
         "amount_reason": (terms.amount_reason or "").strip() or None,

@@ -119,6 +119,7 @@ def expected_in_account(paid_on: date) -> date:
 def tell_grantee_paid(instalment: Instalment) -> None:
     """Email the organisation's contact that the instalment has been paid: how much, for which
     grant, the reference to look for and when it should arrive."""
+    assert instalment.paid_on is not None  # told once the payment is recorded
     award = instalment.award
     body = current_app.jinja_env.get_template("awards/email/paid.txt").render(
         award=award, instalment=instalment, count=len(award.instalments), paid=paid_total(award),

@@ -30,6 +30,7 @@ from grants.extensions import db
 from grants.formatting import london_today as uk_today
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import STALE_MESSAGE, AwardError, InstalmentPlan, StaleAward
+from grants.interfaces.writes import rows_changed
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
@@ -62,11 +63,11 @@ def instalment_of(award: Award, instalment_id: int) -> Instalment:
 
 def paid_total(award: Award) -> Decimal:
     """What has been paid on the award, read from the database (not the loaded instalments)."""
-    total = db.session.scalar(
+    total = db.session.execute(
         select(func.coalesce(func.sum(Instalment.amount), 0)).where(
             Instalment.award_id == award.id, Instalment.status == InstalmentStatus.PAID
         )
-    )
+    ).scalar_one()
     return Decimal(total).quantize(PENNY)
 
 
@@ -74,20 +75,20 @@ def lock_award(award: Award) -> Decimal:
     """Hold the award's row until the transaction ends (so that payments and changes of amount of
     one award happen one at a time); return its amount as committed now, so a variation that
     reduced it a moment ago counts."""
-    amount = db.session.scalar(select(Award.amount).where(Award.id == award.id).with_for_update())
+    amount = db.session.execute(select(Award.amount).where(Award.id == award.id).with_for_update()).scalar_one()
     return Decimal(amount)
 
 
 def _change(instalment: Instalment, expected, values: dict) -> bool:
     """One conditional UPDATE: True if this call changed the row, False if its state had moved on."""
-    result = db.session.execute(
+    updated = rows_changed(
         update(Instalment)
         .where(Instalment.id == instalment.id, *expected)
         .values(**values, version=Instalment.version + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(instalment)
-    return result.rowcount == 1
+    return updated == 1
 
 
 def _record(action: str, instalment: Instalment, summary: str, before: dict, actor: User | None) -> None:

@@ -276,7 +276,7 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     for round_id, year_start, figures in money:
         by_round_id[round_id].append(figures)
         by_year[year_start].append(figures)
-    rounds = db.session.scalars(
+    rounds: Iterable[FundingRound] = db.session.scalars(
         select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(lazyload("*"))
     ) if by_round_id else []
     picked = _picked(criteria)
@@ -284,7 +284,8 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     return Dashboard(
         criteria=criteria,
         total=_sum_money(figures for _round_id, _year, figures in money),
-        by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds), key=lambda item: (item[0].opens_at, item[0].id)),
+        by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds),
+                        key=lambda item: (item[0].opens_at, item[0].id)),
         by_year=[(financial_year(date(year, 4, 1)), _sum_money(by_year[year])) for year in sorted(by_year)],
         budgets=round_budgets(criteria.round_id),
         by_area=shares_in_sql(picked, linked_codes(application_local_authorities.c.local_authority_id, LocalAuthority),

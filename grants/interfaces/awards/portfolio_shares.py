@@ -100,18 +100,18 @@ def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
     out, ``codes`` the known codes of each application (``linked_codes``, ``listed_in``); each
     award's pence go to its codes ranked by the plan's order, the code at rank i (from 0) of k
     taking pence // k, and one more while i < pence % k; added up by code in one query."""
-    awards, codes = awards.subquery(), codes.subquery()
+    award_rows, code_rows = awards.subquery(), codes.subquery()
     # SQLite sums and multiplies NUMERIC as floating point: whole pence, rounded, are exact.
-    pence = cast(func.round(awards.c.amount * 100), BigInteger)
+    pence = cast(func.round(award_rows.c.amount * 100), BigInteger)
     per_code = (
         select(
-            codes.c.code,
+            code_rows.c.code,
             pence.label("pence"),
-            func.count(codes.c.code).over(partition_by=awards.c.id).label("k"),
-            (func.row_number().over(partition_by=awards.c.id, order_by=(codes.c.position, codes.c.id)) - 1)
+            func.count(code_rows.c.code).over(partition_by=award_rows.c.id).label("k"),
+            (func.row_number().over(partition_by=award_rows.c.id, order_by=(code_rows.c.position, code_rows.c.id)) - 1)
             .label("rank"),
         )
-        .outerjoin(codes, codes.c.application_id == awards.c.application_id)
+        .outerjoin(code_rows, code_rows.c.application_id == award_rows.c.application_id)
         .subquery()
     )
     k = func.nullif(per_code.c.k, 0, type_=BigInteger)  # 0 codes: the whole amount, "Not recorded"

@@ -35,6 +35,7 @@ from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, check_headroom
 from grants.interfaces.awards.payments import paid_total
+from grants.interfaces.writes import rows_changed
 from grants.modelling.replanning import ReplanError, replan_instalments, replan_periods
 from grants.models.accounts import User
 from grants.models.awards import (
@@ -119,35 +120,47 @@ def _proposal(award: Award, kind: VariationKind, proposal: dict[str, Any]) -> tu
     """The award's values before and the proposed values, as JSON; AwardError if the proposal is wrong."""
     before = current_values(award, kind)
     if kind is VariationKind.AMOUNT:
-        amount = proposal.get("amount")
-        if amount is None:
-            raise AwardError("Enter the new amount of the award", "amount")
-        if amount <= 0:
-            raise AwardError("New amount must be more than £0", "amount")
-        if amount != amount.quantize(PENNY):
-            raise AwardError("New amount must be in pounds and pence", "amount")
-        if amount == award.amount:
-            raise AwardError(f"New amount must be different from the current award of {money(award.amount)}",
-                             "amount")
-        _check_not_below_committed_payments(award, amount)
-        return before, {"amount": str(amount)}
+        return before, _proposed_amount(award, proposal)
     if kind is VariationKind.DATES:
-        start, end = proposal.get("start_date"), proposal.get("end_date")
-        if start is None:
-            raise AwardError("Enter the new start date", "start_date")
-        if end is None:
-            raise AwardError("Enter the new end date", "end_date")
-        if end <= start:
-            raise AwardError("End date must be after the start date", "end_date")
-        if (start, end) == (award.start_date, award.end_date):
-            raise AwardError("Change the start date, the end date or both", "start_date")
-        return before, {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        return before, _proposed_dates(award, proposal)
+    return before, _proposed_activities(proposal)
+
+
+def _proposed_amount(award: Award, proposal: dict[str, Any]) -> dict[str, str]:
+    amount = proposal.get("amount")
+    if amount is None:
+        raise AwardError("Enter the new amount of the award", "amount")
+    if amount <= 0:
+        raise AwardError("New amount must be more than £0", "amount")
+    if amount != amount.quantize(PENNY):
+        raise AwardError("New amount must be in pounds and pence", "amount")
+    if amount == award.amount:
+        raise AwardError(f"New amount must be different from the current award of {money(award.amount)}",
+                         "amount")
+    _check_not_below_committed_payments(award, amount)
+    return {"amount": str(amount)}
+
+
+def _proposed_dates(award: Award, proposal: dict[str, Any]) -> dict[str, str]:
+    start, end = proposal.get("start_date"), proposal.get("end_date")
+    if start is None:
+        raise AwardError("Enter the new start date", "start_date")
+    if end is None:
+        raise AwardError("Enter the new end date", "end_date")
+    if end <= start:
+        raise AwardError("End date must be after the start date", "end_date")
+    if (start, end) == (award.start_date, award.end_date):
+        raise AwardError("Change the start date, the end date or both", "start_date")
+    return {"start_date": start.isoformat(), "end_date": end.isoformat()}
+
+
+def _proposed_activities(proposal: dict[str, Any]) -> dict[str, str]:
     activities = (proposal.get("activities") or "").strip()
     if not activities:
         raise AwardError("Describe the activities as they would be after the change", "activities")
     if len(activities) > ACTIVITIES_MAX_CHARACTERS:
         raise AwardError(f"Activities must be {ACTIVITIES_MAX_CHARACTERS:,} characters or fewer", "activities")
-    return before, {"activities": activities}
+    return {"activities": activities}
 
 
 def current_values(award: Award, kind: VariationKind) -> dict[str, str]:
@@ -198,14 +211,14 @@ def decide_variation(variation: Variation, approve: bool, reason: str | None, of
     values = {"status": status, "decided_by_id": officer.id, "decided_at": now, "decision_reason": reason or None}
     if approve:  # the values it changed, which another variation may have changed since it was asked for
         values["before"] = current_values(award, variation.kind)
-    result = db.session.execute(
+    updated = rows_changed(
         update(Variation)
         .where(Variation.id == variation.id, Variation.status == VariationStatus.REQUESTED)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(variation)
-    if result.rowcount != 1:
+    if updated != 1:
         _check_open(variation)
         raise AwardError("This variation could not be decided: try again")  # pragma: no cover
     if approve:

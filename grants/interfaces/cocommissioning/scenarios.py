@@ -9,8 +9,10 @@ written. Money is whole pence; percentages are Decimals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeAlias
 
 from flask import abort
 from sqlalchemy import select
@@ -102,6 +104,31 @@ def validate_input(data: ScenarioInput, snapshot: dict[str, dict] | None = None)
     from ``snapshot`` (a saved version's) or else the areas as they are now."""
     problems: list[tuple[str, str]] = []
     add = problems.append
+    _check_description(data, add)
+    codes = list(data.partner_codes or [])
+    if snapshot is None:
+        known = areas_by_code(codes)
+        snapshot = snapshot_of([known[c] for c in codes if c in known])
+    _check_partners(data, codes, snapshot, add)
+    _check_costs(data, add)
+    _check_scale(data, add)
+    if data.joint:
+        _check_split(data, codes, snapshot, add)
+    if not problems:
+        try:
+            run(_model(data, snapshot))
+        except ValueError as error:  # anything else the pure model finds, such as floors beyond a year's cost
+            add((str(error), _field_of(str(error), data)))
+    if problems:
+        raise ScenarioInputError(problems)
+
+
+# Each check adds a (message, field) problem for each thing wrong.
+Problems: TypeAlias = Callable[[tuple[str, str]], None]
+
+
+def _check_description(data: ScenarioInput, add: Problems) -> None:
+    """The name, the service and the caseload it serves."""
     if not (data.name or "").strip():
         add(("Enter a name for the scenario", "name"))
     elif len(data.name.strip()) > 200:
@@ -111,10 +138,9 @@ def validate_input(data: ScenarioInput, snapshot: dict[str, dict] | None = None)
     if data.caseload_kind not in CASELOAD_KINDS:
         add(("Choose the caseload the service serves: "
              + ", ".join(FIGURE_LABELS[kind].lower() for kind in CASELOAD_KINDS), "caseload_kind"))
-    codes = list(data.partner_codes or [])
-    if snapshot is None:
-        known = areas_by_code(codes)
-        snapshot = snapshot_of([known[c] for c in codes if c in known])
+
+
+def _check_partners(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict], add: Problems) -> None:
     unknown = [c for c in codes if c not in snapshot]
     if unknown:
         add((f"Unknown partner area: {', '.join(unknown)}", "partner_codes"))
@@ -125,6 +151,10 @@ def validate_input(data: ScenarioInput, snapshot: dict[str, dict] | None = None)
     elif data.joint and len(set(codes)) < 2:
         add((f"A joint option needs at least two partners: choose {2 - len(set(codes))} more, or choose "
              "each partner alone", "partner_codes"))
+
+
+def _check_costs(data: ScenarioInput, add: Problems) -> None:
+    """The contract's length, the costs, take-up and inflation."""
     if not isinstance(data.years, int) or not 1 <= data.years <= MAX_YEARS:
         add((f"The contract must be between 1 and {MAX_YEARS} years", "years"))
     for name, label in (("setup_pence", "set-up cost"), ("fixed_annual_pence", "fixed annual cost"),
@@ -138,19 +168,9 @@ def validate_input(data: ScenarioInput, snapshot: dict[str, dict] | None = None)
         add(("Take-up must be between 0% and 100%", "take_up_percent"))
     if not 0 <= data.inflation_percent <= 100:
         add(("Inflation must be between 0% and 100% a year", "inflation_percent"))
-    _check_scale(data, add)
-    if data.joint:
-        _check_split(data, codes, snapshot, add)
-    if not problems:
-        try:
-            run(_model(data, snapshot))
-        except ValueError as error:  # anything else the pure model finds, such as floors beyond a year's cost
-            add((str(error), _field_of(str(error), data)))
-    if problems:
-        raise ScenarioInputError(problems)
 
 
-def _check_scale(data: ScenarioInput, add) -> None:
+def _check_scale(data: ScenarioInput, add: Problems) -> None:
     if (data.scale_percent is None) == (data.scale_exponent is None):
         add(("Give economies of scale as a percentage or as a curve exponent, not both",
              "scale_percent" if data.scale_percent is None else "scale_exponent"))
@@ -161,7 +181,16 @@ def _check_scale(data: ScenarioInput, add) -> None:
         add(("The economies-of-scale exponent must be more than 0 and at most 1", "scale_exponent"))
 
 
-def _check_split(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict], add) -> None:
+def _check_split(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict], add: Problems) -> None:
+    """How a joint option shares the cost: the weights, the figures they need, phase-in, floors and caps."""
+    _check_weights(data, add)
+    _check_figures(data, codes, snapshot, add)
+    if not 0 <= data.phase_in_years <= max(data.years, 0):
+        add(("The phase-in must be between 0 years and the length of the contract", "phase_in_years"))
+    _check_bounds(data, codes, add)
+
+
+def _check_weights(data: ScenarioInput, add: Problems) -> None:
     weights = data.weights or {}
     for basis, weight in weights.items():
         if basis not in BASES:
@@ -171,7 +200,11 @@ def _check_split(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict
     total = sum(weights.values(), Decimal(0))
     if total != 100:
         add((f"The weights add up to {total.normalize():f}%: they must add up to 100%", "weights"))
-    for basis, weight in weights.items():
+
+
+def _check_figures(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict], add: Problems) -> None:
+    """Every partner has the figure that each weighted basis shares by."""
+    for basis, weight in (data.weights or {}).items():
         if not weight or basis not in (*BASIS_FIGURES, "caseload"):
             continue
         if basis == "caseload" and data.caseload_kind not in CASELOAD_KINDS:
@@ -181,8 +214,11 @@ def _check_split(data: ScenarioInput, codes: list[str], snapshot: dict[str, dict
             if code in snapshot and _figure_of(code, snapshot[code]["figures"], basis, data.caseload_kind) == 0:
                 add((f"A split by {BASES[basis].lower()} needs the {FIGURE_LABELS[key].lower()} of every partner: "
                      f"{snapshot[code]['name']} has 0", f"weights-{basis}"))
-    if not 0 <= data.phase_in_years <= max(data.years, 0):
-        add(("The phase-in must be between 0 years and the length of the contract", "phase_in_years"))
+
+
+def _check_bounds(data: ScenarioInput, codes: list[str], add: Problems) -> None:
+    """The floor and the cap: each a percentage or an amount, the cap above the floor, and possible
+    for the number of partners."""
     for kind in ("floor", "cap"):
         percent, pence = getattr(data, f"{kind}_percent"), getattr(data, f"{kind}_pence")
         if percent is not None and pence is not None:

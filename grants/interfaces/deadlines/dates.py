@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from grants import audit
 from grants.extensions import db
 from grants.formatting import london_datetime, london_today, money
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.awards import (
@@ -263,10 +264,10 @@ def stop_feed(user: User) -> bool:
 
 
 def _remove_feed(user: User) -> bool:
-    result = db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id)
-                                .execution_options(synchronize_session=False))
+    removed = rows_changed(delete(CalendarFeed).where(CalendarFeed.user_id == user.id)
+                           .execution_options(synchronize_session=False))
     db.session.flush()
-    return result.rowcount > 0
+    return removed > 0
 
 
 def user_for_token(token: str | None) -> User | None:

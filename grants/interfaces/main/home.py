@@ -200,7 +200,8 @@ def _admin(user: User) -> HomePanel:
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
     )
     if failed:
-        panel.tasks.append(Task(f"{failed} email{'s' if failed != 1 else ''} failed to send", url_for("admin.outbox", status="failed")))
+        panel.tasks.append(Task(f"{failed} email{'s' if failed != 1 else ''} failed to send",
+                                url_for("admin.outbox", status="failed")))
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     panel.tasks.append(Task("Browse the audit log", url_for("admin.audit_log"), f"{events} events recorded"))
     return panel

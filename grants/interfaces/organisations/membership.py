@@ -45,6 +45,7 @@ def create_organisation(founder: User, values: dict) -> Organisation:
     # The founder's account changes too: it is logged like any member joining.
     before = founder.organisation_id
     founder.organisation = organisation
+    db.session.flush()  # the founder's organisation_id is read next (starting an application)
     audit.record(
         "organisation.member_joined",
         founder,
@@ -82,7 +83,9 @@ def list_organisations(search: str = "", page: int = 1, per_page: int = 25) -> P
 
 
 def members_of(organisation: Organisation) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.organisation_id == organisation.id).order_by(User.full_name)))
+    return list(db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id).order_by(User.full_name)
+    ))
 
 
 def open_invites(organisation: Organisation) -> list[OrganisationInvite]:

@@ -21,6 +21,7 @@ import scoring
 from grants import audit
 from grants.extensions import db
 from grants.interfaces.panel import notices as panel_notices
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User, UserRole
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import (
@@ -78,13 +79,13 @@ def tie_break_criterion(rubric: scoring.Rubric) -> str:
 def freeze_rubric(rubric: Rubric, now: datetime | None = None) -> None:
     """Freeze ``rubric`` if it is not frozen yet (one conditional UPDATE, so it happens once)."""
     now = now or utcnow()
-    result = db.session.execute(
+    updated = rows_changed(
         update(Rubric)
         .where(Rubric.id == rubric.id, Rubric.frozen_at.is_(None))
         .values(frozen_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1:
+    if updated == 1:
         audit.record("rubric.frozen", rubric, f"{rubric.label} frozen: the first score was saved")
     db.session.refresh(rubric)
 
@@ -112,6 +113,14 @@ def round_for_panel(round_id: int) -> FundingRound:
     if funding_round is None or funding_round.published_at is None or funding_round.rubric is None:
         abort(404)
     return funding_round
+
+
+def round_rubric(funding_round: FundingRound) -> Rubric:
+    """The round's rubric. The panel works only on rounds that have one (``round_for_panel`` gives no
+    other), so every round reaching the panel's functions has one."""
+    rubric = funding_round.rubric
+    assert rubric is not None, f"round {funding_round.id} has no rubric"
+    return rubric
 
 
 def scoring_open(funding_round: FundingRound, now: datetime | None = None) -> bool:
@@ -203,11 +212,16 @@ def remove_member(funding_round: FundingRound, user: User, officer: User) -> Non
             f"{user.full_name} has submitted scores in this round, so they stay on the panel: "
             "their scores are part of the record"
         )
-    db.session.execute(delete(ScoreSheet).where(ScoreSheet.round_id == funding_round.id, ScoreSheet.user_id == user.id))
     db.session.execute(
-        delete(ScoringAssignment).where(ScoringAssignment.round_id == funding_round.id, ScoringAssignment.user_id == user.id)
+        delete(ScoreSheet).where(ScoreSheet.round_id == funding_round.id, ScoreSheet.user_id == user.id)
     )
-    db.session.execute(delete(PanelMember).where(PanelMember.round_id == funding_round.id, PanelMember.user_id == user.id))
+    db.session.execute(
+        delete(ScoringAssignment)
+        .where(ScoringAssignment.round_id == funding_round.id, ScoringAssignment.user_id == user.id)
+    )
+    db.session.execute(
+        delete(PanelMember).where(PanelMember.round_id == funding_round.id, PanelMember.user_id == user.id)
+    )
     audit.record("panel.member_removed", funding_round,
                  f"{user.full_name} removed from the panel for {funding_round.name}", actor=officer)
 
@@ -274,7 +288,8 @@ def declare(application: Application, user: User, conflicted: bool, reason: str 
         raise PanelError("Say what the conflict of interest is")
     existing = declaration(application, user)
     if existing is not None and existing.conflicted:
-        raise PanelError("You have declared a conflict of interest for this bid. A declared conflict cannot be withdrawn")
+        raise PanelError("You have declared a conflict of interest for this bid. "
+                         "A declared conflict cannot be withdrawn")
     if existing is not None and not conflicted:
         return existing  # "no conflict" again: nothing to change
     sheet = sheet_for(application, user)

@@ -32,6 +32,7 @@ from grants.extensions import db
 from grants.forms import without_nul
 from grants.interfaces.panel.assignment import BID_STATUSES, PanelError, round_bids
 from grants.interfaces.panel.results import ranking_bid, round_results
+from grants.interfaces.writes import rows_changed
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import Role, User, UserRole
@@ -203,8 +204,8 @@ def run_recommendation(
     for result in results.bids:
         application = result.application
         if result.final_score is None:
-            unranked.append(_unranked(application, NOT_SCORED,
-                                      "Not scored: no panel member has submitted scores for it, so it is not recommended"))
+            unranked.append(_unranked(application, NOT_SCORED, "Not scored: no panel member has submitted scores "
+                                                               "for it, so it is not recommended"))
         elif not application.amount_requested or application.amount_requested <= 0:
             unranked.append(_unranked(application, NO_AMOUNT, "It asks for no amount, so it cannot be funded"))
         else:
@@ -212,18 +213,19 @@ def run_recommendation(
     if not ranked:
         raise PanelError("No bid has a panel score yet, so there is nothing to recommend")
 
-    by_reference = {result.application.reference: result for result in ranked}
-    ids = {reference: result.application.id for reference, result in by_reference.items()}
-    recommendation = scoring.recommend_funding([ranking_bid(result, results.rubric) for result in ranked], rules)
+    ranking = [(ranking_bid(result, results.rubric), result) for result in ranked]
+    by_reference = {bid.reference: (bid, result) for bid, result in ranking}
+    ids = {reference: result.application.id for reference, (_bid, result) in by_reference.items()}
+    recommendation = scoring.recommend_funding([bid for bid, _result in ranking], rules)
     decisions = []
     for decision in recommendation.decisions:
-        result = by_reference[decision.reference]
+        bid, result = by_reference[decision.reference]
         decisions.append({
             "reference": decision.reference, "application_id": result.application.id,
             "organisation": result.application.organisation.name, "rank": decision.rank,
             "recommended": decision.recommended, "funded_in_rank_order": decision.funded_in_rank_order,
             "reason": decision.reason.value, "explanation": decision.explanation,
-            "amount_pence": scoring.pence(result.application.amount_requested), "score": str(result.final_score),
+            "amount_pence": bid.amount_pence, "score": str(result.final_score),
         })
     short = [
         {"reference": result.application.reference, "sheets": len(result.sheets)}
@@ -370,6 +372,7 @@ def approve(
     problem = approval_problem(funding_round, latest)
     if problem:
         raise DecisionError(problem)
+    assert latest is not None  # approval_problem says so otherwise
     if record is None or record.id != latest.id:
         raise DecisionError(STALE_RECOMMENDATION)
     funded = {int(application_id) for application_id in funded_application_ids}
@@ -410,15 +413,16 @@ def approve(
 
 
 def _apply_decision(funding_round, record, funded, others, changed, reason, commissioner, now) -> FundingDecision:
-    result = db.session.execute(
+    updated = rows_changed(
         update(FundingRound)
         .where(FundingRound.id == funding_round.id, FundingRound.decided_at.is_(None))
         .values(decided_at=now, version=FundingRound.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if updated != 1:
         raise DecisionError("The funding decisions for this round have already been approved")
-    moved = _set_status(funding_round, Application.id.in_(sorted(funded)), ApplicationStatus.SUCCESSFUL) if funded else 0
+    moved = (_set_status(funding_round, Application.id.in_(sorted(funded)), ApplicationStatus.SUCCESSFUL)
+             if funded else 0)
     if moved != len(funded):
         raise _bids_changed()
     moved = _set_status(funding_round, Application.id.not_in(sorted(funded)), ApplicationStatus.UNSUCCESSFUL)
@@ -435,13 +439,13 @@ def _apply_decision(funding_round, record, funded, others, changed, reason, comm
 
 def _set_status(funding_round: FundingRound, which, status: ApplicationStatus) -> int:
     """Move the round's bids that are still under assessment (and ``which``) to ``status``."""
-    return db.session.execute(
+    return rows_changed(
         update(Application)
         .where(Application.round_id == funding_round.id, Application.status == ApplicationStatus.UNDER_ASSESSMENT,
                which)
         .values(status=status, version=Application.version + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def _bids_changed() -> DecisionError:

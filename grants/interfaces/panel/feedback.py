@@ -13,6 +13,7 @@ from grants import audit
 from grants.extensions import db
 from grants.forms import without_nul
 from grants.interfaces.panel.decisions import DECIDED_STATUSES, DecisionError
+from grants.interfaces.writes import rows_changed
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
@@ -63,7 +64,7 @@ def publish_feedback(application: Application, text: str, officer: User) -> None
     before = {"feedback": application.feedback, "feedback_published_at": application.feedback_published_at,
               "feedback_by_id": application.feedback_by_id}
     after = {"feedback": text, "feedback_published_at": utcnow(), "feedback_by_id": officer.id}
-    result = db.session.execute(
+    updated = rows_changed(
         update(Application)
         .where(Application.id == application.id, Application.version == application.version,
                Application.status.in_(DECIDED_STATUSES))
@@ -71,7 +72,7 @@ def publish_feedback(application: Application, text: str, officer: User) -> None
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(application)
-    if result.rowcount != 1:
+    if updated != 1:
         raise DecisionError("Someone else changed this application while you were writing. "
                             "Check its feedback and publish again")
     audit.record(

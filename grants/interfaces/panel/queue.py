@@ -228,7 +228,7 @@ def _queue_counts(user: User, round_ids: list[int]) -> dict[int, tuple[int, int,
                Application.status.in_(BID_STATUSES))
         .group_by(Application.round_id)
     )
-    own = {row[0]: tuple(int(number) for number in row[1:]) for row in rows}
+    own = {round_id: (int(assigned), int(scored), int(conflicted)) for round_id, assigned, scored, conflicted in rows}
     return {round_id: (int(bids.get(round_id, 0)), *own.get(round_id, (0, 0, 0))) for round_id in round_ids}
 
 

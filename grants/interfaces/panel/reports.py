@@ -222,8 +222,9 @@ def criterion_title(rubric: scoring.Rubric, key: str) -> str:
 
 def describe(disagreement: scoring.Disagreement, rubric: scoring.Rubric) -> str:
     """"Strategic fit: range 3 points (flagged at 2)"."""
+    measure = MEASURES.get(disagreement.measure, disagreement.measure)
     return (
-        f"{criterion_title(rubric, disagreement.criterion)}: {MEASURES.get(disagreement.measure, disagreement.measure)} "
+        f"{criterion_title(rubric, disagreement.criterion)}: {measure} "
         f"{disagreement.spread} points (flagged at {disagreement.threshold})"
     )
 

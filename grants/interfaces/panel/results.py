@@ -17,7 +17,14 @@ from sqlalchemy.orm import joinedload
 import scoring
 from grants import audit
 from grants.extensions import db
-from grants.interfaces.panel.assignment import PanelError, round_bids, scoring_open, scoring_rubric, tie_break_criterion
+from grants.interfaces.panel.assignment import (
+    PanelError,
+    round_bids,
+    round_rubric,
+    scoring_open,
+    scoring_rubric,
+    tie_break_criterion,
+)
 from grants.models.accounts import User
 from grants.models.applications import Application
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
@@ -77,6 +84,10 @@ class RoundResults:
         return {bid.application.id: bid for bid in self.bids}
 
 
+# The scoring package's thresholds for flagging disagreement (immutable, so one is shared).
+DEFAULT_THRESHOLDS = scoring.AgreementThresholds()
+
+
 def _score(sheet: ScoreSheet) -> scoring.Score:
     return scoring.Score(scorer=str(sheet.user_id), bid=str(sheet.application_id),
                          values={key: int(value) for key, value in sheet.values.items()},
@@ -87,7 +98,7 @@ def round_results(
     funding_round: FundingRound,
     aggregation: str | None = None,
     normalise: bool | None = None,
-    thresholds: scoring.AgreementThresholds = scoring.AgreementThresholds(),
+    thresholds: scoring.AgreementThresholds = DEFAULT_THRESHOLDS,
 ) -> RoundResults:
     """Every bid's scores and standing in the round, from the submitted sheets.
 
@@ -144,7 +155,7 @@ class _RoundScores:
 
     @classmethod
     def load(cls, funding_round: FundingRound, thresholds: scoring.AgreementThresholds) -> _RoundScores:
-        rubric = scoring_rubric(funding_round.rubric)
+        rubric = scoring_rubric(round_rubric(funding_round))
         keys = set(rubric.keys)
         bids = round_bids(funding_round)
         bid_ids = {application.id for application in bids}
@@ -202,7 +213,8 @@ class _RoundScores:
                 application=application,
                 sheets=self.sheets_by_bid.get(application.id, []),
                 totals={int(scorer): total for scorer, total in entry.raw_totals.items()} if entry else {},
-                normalised={int(scorer): total for scorer, total in entry.totals.items()} if entry and entry.normalised else {},
+                normalised=({int(scorer): total for scorer, total in entry.totals.items()}
+                            if entry and entry.normalised else {}),
                 panel=entry,
                 moderation=history[0] if history else None,
                 moderation_history=history,
@@ -230,6 +242,9 @@ def _with_rank(result: BidResult, rank: int, decided_by: str | None) -> BidResul
 def ranking_bid(result: BidResult, rubric: scoring.Rubric) -> scoring.Bid:
     """The bid as the ranking and the funding recommendation see it (its final score)."""
     application = result.application
+    # A bid is a submitted application (so it has a reference and an amount), ranked once it has a score.
+    assert application.reference is not None and application.amount_requested is not None
+    assert result.final_score is not None
     tie_break = tie_break_criterion(rubric)
     return scoring.Bid(
         reference=application.reference,
@@ -250,7 +265,7 @@ def moderate(application: Application, score_text: str, reason: str, officer: Us
     funding_round = application.funding_round
     if not scoring_open(funding_round):
         raise PanelError("Scores can be moderated only while the round is being assessed")
-    rubric = scoring_rubric(funding_round.rubric)
+    rubric = scoring_rubric(round_rubric(funding_round))
     try:
         score = Decimal((score_text or "").strip())
     except InvalidOperation:

@@ -27,10 +27,12 @@ from grants.interfaces.panel.assignment import (
     freeze_rubric,
     is_assigned,
     is_member,
+    round_rubric,
     scoring_open,
     scoring_rubric,
     sheet_for,
 )
+from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
 from grants.models.applications import Application
 from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
@@ -87,7 +89,9 @@ def others_sheets(application: Application, user: User) -> list[ScoreSheet]:
     )
 
 
-def parse_values(rubric: scoring.Rubric, raw: Mapping[str, object]) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
+def parse_values(
+    rubric: scoring.Rubric, raw: Mapping[str, object]
+) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
     """Scores as posted (text) to whole numbers; returns the values and (criterion key, message) errors.
 
     A blank is kept as None (a draft may leave criteria blank); anything that is not a whole
@@ -116,7 +120,9 @@ def parse_values(rubric: scoring.Rubric, raw: Mapping[str, object]) -> tuple[dic
     return values, errors
 
 
-def submission_errors(rubric: scoring.Rubric, values: Mapping[str, int | None], comments: Mapping[str, str]) -> list[tuple[str, str]]:
+def submission_errors(
+    rubric: scoring.Rubric, values: Mapping[str, int | None], comments: Mapping[str, str]
+) -> list[tuple[str, str]]:
     """What stops a sheet being submitted: a missing score, or a missing comment where the score is
     at the top or bottom of the scale. (criterion key, message) pairs in the rubric's order."""
     errors = []
@@ -155,7 +161,7 @@ def save_sheet(
         raise PanelError("Declare whether you have a conflict of interest before you score this bid")
     if found.conflicted or not is_assigned(application, user):
         abort(404)
-    rubric_row = funding_round.rubric
+    rubric_row = round_rubric(funding_round)
     # Freeze first, then read the criteria: the freeze's UPDATE waits for an edit of the rubric in
     # progress (which locks the row), so the sheet is checked against the criteria that stay.
     freeze_rubric(rubric_row)
@@ -174,14 +180,14 @@ def save_sheet(
         db.session.flush()
     else:
         # A conditional UPDATE: a sheet submitted in another tab meanwhile is not overwritten.
-        result = db.session.execute(
+        updated = rows_changed(
             update(ScoreSheet)
             .where(ScoreSheet.id == sheet.id, ScoreSheet.status == SheetStatus.DRAFT)
             .values(values=values, comments=comments, updated_at=utcnow(), version=ScoreSheet.version + 1)
             .execution_options(synchronize_session=False)
         )
         db.session.refresh(sheet)
-        if result.rowcount != 1:
+        if updated != 1:
             raise PanelError("You have already submitted your scores for this bid. Submitted scores cannot be changed")
 
     errors = submission_errors(rubric, values, comments) if submit else []
@@ -191,16 +197,17 @@ def save_sheet(
         return SaveResult(sheet, submitted=False, errors=errors)
 
     now = utcnow()
-    result = db.session.execute(
+    updated = rows_changed(
         update(ScoreSheet)
         .where(ScoreSheet.id == sheet.id, ScoreSheet.status == SheetStatus.DRAFT)
         .values(status=SheetStatus.SUBMITTED, submitted_at=now, version=ScoreSheet.version + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(sheet)
-    if result.rowcount != 1:
+    if updated != 1:
         raise PanelError("You have already submitted your scores for this bid. Submitted scores cannot be changed")
-    total = scoring.weighted_total(rubric, values)
+    # Submitted, so submission_errors found no score missing: every value is a whole number.
+    total = scoring.weighted_total(rubric, {key: value for key, value in values.items() if value is not None})
     audit.record("panel.score_submitted", sheet,
                  f"{user.full_name} submitted scores for {application.reference} (weighted total {total})",
                  changes={"values": {"before": None, "after": dict(values)}}, actor=user)

@@ -31,8 +31,8 @@ from sqlalchemy.orm import joinedload, lazyload
 
 import scoring
 from grants.extensions import db
-from grants.interfaces.panel.assignment import BID_STATUSES, scoring_rubric, tie_break_criterion
-from grants.interfaces.panel.results import disagreements_by_bid, panel_scores
+from grants.interfaces.panel.assignment import BID_STATUSES, round_rubric, scoring_rubric, tie_break_criterion
+from grants.interfaces.panel.results import DEFAULT_THRESHOLDS, disagreements_by_bid, panel_scores
 from grants.models.applications import Application
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
@@ -81,12 +81,12 @@ def round_standing(
     funding_round: FundingRound,
     aggregation: str | None = None,
     normalise: bool | None = None,
-    thresholds: scoring.AgreementThresholds = scoring.AgreementThresholds(),
+    thresholds: scoring.AgreementThresholds = DEFAULT_THRESHOLDS,
 ) -> Standing:
     """The round's standing by ``aggregation`` from raw or normalised totals (by default as the
     round is set): from the cache when the round's scores are as they were, worked out otherwise.
     Two queries when cached, five when not, however many bids and sheets the round has."""
-    rubric = scoring_rubric(funding_round.rubric)
+    rubric = scoring_rubric(round_rubric(funding_round))
     method = scoring.Aggregation(aggregation or funding_round.score_aggregation)
     normalise = funding_round.normalise_scores if normalise is None else bool(normalise)
     key = (funding_round.id, funding_round.rubric_id, repr(rubric), method.value, normalise, thresholds,
@@ -187,13 +187,13 @@ def _work_out(funding_round: FundingRound, rubric: scoring.Rubric, method: scori
         if application_id in bid_ids and set(values) == keys
     ]
     moderated: dict[int, Decimal] = {}
-    for application_id, score in db.session.execute(
+    for application_id, moderated_score in db.session.execute(
         select(ModeratedScore.application_id, ModeratedScore.score)
         .join(Application, Application.id == ModeratedScore.application_id)
         .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
         .order_by(ModeratedScore.created_at.desc(), ModeratedScore.id.desc())
     ):
-        moderated.setdefault(application_id, Decimal(score))  # the newest
+        moderated.setdefault(application_id, Decimal(moderated_score))  # the newest
 
     totals = scoring.scorer_totals(rubric, scores)
     disagreements = disagreements_by_bid(rubric, scores, thresholds, totals)

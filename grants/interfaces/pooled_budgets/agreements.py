@@ -9,7 +9,7 @@ Money is Decimal pounds here and whole pence in grants.modelling.pooled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -117,6 +117,13 @@ AGREEMENT_FIELDS = ("title", "reference", "legal_basis", "host_partner_id", "fun
 
 
 def _check_details(values: dict, agreement: Agreement | None, partner_ids: Sequence[int]) -> None:
+    _check_text(values, agreement)
+    _check_years(values)
+    _check_partners(values, partner_ids)
+
+
+def _check_text(values: dict, agreement: Agreement | None) -> None:
+    """The title, reference, legal basis and fund manager: entered, not too long, the reference not taken."""
     for name, message in (("title", "Enter the agreement’s title"), ("reference", "Enter the agreement’s reference"),
                           ("legal_basis", "Enter the legal basis"), ("fund_manager", "Enter the pooled-fund manager")):
         if not (values.get(name) or "").strip():
@@ -130,12 +137,19 @@ def _check_details(values: dict, agreement: Agreement | None, partner_ids: Seque
     if taken is not None and taken is not agreement:
         raise PooledError(f"Reference {values['reference']} is already used by “{taken.title}”: choose another",
                           "reference")
+
+
+def _check_years(values: dict) -> None:
     if values.get("start_year") is None or values.get("end_year") is None:
         raise PooledError("Select the first and last financial years", "start_year")
     if values["end_year"] < values["start_year"]:
         raise PooledError(f"The last financial year must be {year_label(values['start_year'])} or later", "end_year")
     if values["end_year"] - values["start_year"] > 9:
         raise PooledError("An agreement can run for 10 financial years at most", "end_year")
+
+
+def _check_partners(values: dict, partner_ids: Sequence[int]) -> None:
+    """The partners, the host among them, and the tolerance."""
     if not partner_ids:
         raise PooledError("Select the partners", "partner_ids")
     if len(set(partner_ids)) != len(partner_ids) or any(db.session.get(Partner, pid) is None for pid in partner_ids):
@@ -294,9 +308,9 @@ def _entry(basis, amount, share, key) -> ContributionEntry:
     return ContributionEntry(key, fixed_pence=None if amount is None else pence(amount))
 
 
-def contributions_for_year(agreement: Agreement, year: int) -> tuple[YearContributions, dict[int, list[int]]]:
+def contributions_for_year(agreement: Agreement, year: int) -> tuple[YearContributions, dict[Hashable, list[int]]]:
     """The year's contributions by partner id (total = its line budgets) and each partner's
-    instalments in pence under its payment profile. Partners with no contribution count as £0."""
+    instalments in pence under its payment profile (by partner id). Partners with no contribution count as £0."""
     saved = {c.partner_id: c for c in agreement.contributions if c.year == year}
     entries = [_entry(saved[m.partner_id].basis, saved[m.partner_id].amount, saved[m.partner_id].share_percent,
                       m.partner_id) if m.partner_id in saved else ContributionEntry(m.partner_id, fixed_pence=0)
@@ -324,31 +338,10 @@ def save_year(agreement: Agreement, year: int, inputs: Sequence[ContributionInpu
     if year not in agreement.years:
         raise PooledError(f"{year_label(year)} is not a year of this agreement")
     lines = {line.id: line for line in agreement.lines}
-    saved_budgets = {line.id: next((b for b in line.budgets if b.year == year), None) for line in agreement.lines}
-    for line_id, seen in (line_versions or {}).items():
-        row = saved_budgets.get(line_id)
-        if (row.version if row is not None else 0) != seen:
-            raise PooledError(STALE_MESSAGE, stale=True)
-    saved_contributions = {c.partner_id: c for c in agreement.contributions if c.year == year}
-    for item in inputs:
-        row = saved_contributions.get(item.partner_id)
-        if item.seen_version is not None and (row.version if row is not None else 0) != item.seen_version:
-            raise PooledError(STALE_MESSAGE, stale=True)
-    for line_id, amount in line_budgets.items():
-        if line_id not in lines:
-            raise PooledError("That budget line is not part of this agreement")
-        if amount is None or amount < 0:
-            raise PooledError(f"Enter a budget of £0 or more for {lines[line_id].name}", f"line-{line_id}")
+    _check_versions(agreement, year, inputs, line_versions)
+    _check_line_budgets(lines, line_budgets)
     members = {m.partner_id: m.partner for m in agreement.members}
-    for item in inputs:
-        if item.partner_id not in members:
-            raise PooledError("That partner is not part of this agreement")
-        name = members[item.partner_id].name
-        if item.basis is ContributionBasis.FIXED and (item.amount is None or item.amount < 0):
-            raise PooledError(f"Enter {name}’s contribution, £0 or more", f"amount-{item.partner_id}")
-        if item.basis is ContributionBasis.SHARE and (item.share_percent is None or item.share_percent < 0
-                                                       or item.share_percent > 100):
-            raise PooledError(f"Enter {name}’s share, between 0% and 100%", f"share-{item.partner_id}")
+    _check_inputs(members, inputs)
     budgets = {line_id: line_budgets.get(line_id, next((b.amount for b in line.budgets if b.year == year),
                                                        Decimal(0))) for line_id, line in lines.items()}
     total = pence(sum(budgets.values(), Decimal(0)))
@@ -360,6 +353,51 @@ def save_year(agreement: Agreement, year: int, inputs: Sequence[ContributionInpu
         raise PooledError("; ".join(result.problems), "contributions")
     for line_id, amount in budgets.items():
         set_line_budget(lines[line_id], year, amount, user)
+    _save_contributions(agreement, year, inputs, members, user)
+    _flush()
+    return result
+
+
+def _check_versions(agreement: Agreement, year: int, inputs: Sequence[ContributionInput],
+                    line_versions: dict[int, int] | None) -> None:
+    """Refuse the save when a budget or contribution of the year changed since the form was loaded."""
+    saved_budgets = {line.id: next((b for b in line.budgets if b.year == year), None) for line in agreement.lines}
+    for line_id, seen in (line_versions or {}).items():
+        budget = saved_budgets.get(line_id)
+        if (budget.version if budget is not None else 0) != seen:
+            raise PooledError(STALE_MESSAGE, stale=True)
+    saved_contributions = {c.partner_id: c for c in agreement.contributions if c.year == year}
+    for item in inputs:
+        contribution = saved_contributions.get(item.partner_id)
+        version = contribution.version if contribution is not None else 0
+        if item.seen_version is not None and version != item.seen_version:
+            raise PooledError(STALE_MESSAGE, stale=True)
+
+
+def _check_line_budgets(lines: dict[int, BudgetLine], line_budgets: dict[int, Decimal]) -> None:
+    for line_id, amount in line_budgets.items():
+        if line_id not in lines:
+            raise PooledError("That budget line is not part of this agreement")
+        if amount is None or amount < 0:
+            raise PooledError(f"Enter a budget of £0 or more for {lines[line_id].name}", f"line-{line_id}")
+
+
+def _check_inputs(members: dict[int, Partner], inputs: Sequence[ContributionInput]) -> None:
+    """Each contribution is from a partner and has its amount (£0 or more) or share (0% to 100%)."""
+    for item in inputs:
+        if item.partner_id not in members:
+            raise PooledError("That partner is not part of this agreement")
+        name = members[item.partner_id].name
+        if item.basis is ContributionBasis.FIXED and (item.amount is None or item.amount < 0):
+            raise PooledError(f"Enter {name}’s contribution, £0 or more", f"amount-{item.partner_id}")
+        if item.basis is ContributionBasis.SHARE and (item.share_percent is None or item.share_percent < 0
+                                                       or item.share_percent > 100):
+            raise PooledError(f"Enter {name}’s share, between 0% and 100%", f"share-{item.partner_id}")
+
+
+def _save_contributions(agreement: Agreement, year: int, inputs: Sequence[ContributionInput],
+                        members: dict[int, Partner], user: User) -> None:
+    """Each partner's contribution for the year as given, audited when it changed."""
     saved = {c.partner_id: c for c in agreement.contributions if c.year == year}
     for item in inputs:
         contribution = saved.get(item.partner_id)
@@ -378,8 +416,6 @@ def save_year(agreement: Agreement, year: int, inputs: Sequence[ContributionInpu
             audit.record("contribution.set", ("Contribution", f"{agreement.id}/{item.partner_id}/{year}"),
                          f"{members[item.partner_id].name}’s contribution to {agreement.reference} for "
                          f"{year_label(year)} set", changes=changes, actor=user)
-    _flush()
-    return result
 
 
 def set_contribution(agreement: Agreement, partner: Partner, year: int, basis, amount: Decimal | None,

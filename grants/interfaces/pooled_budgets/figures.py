@@ -231,26 +231,7 @@ def save_figures(agreement: Agreement, year: int, rows: list[FigureRow], user: U
         raise PooledError(f"{year_label(year)} is not a year of this agreement")
     today = today or uk_today()
     lines = {line.id: line for line in agreement.lines}
-    errors: dict[str, str] = {}
-    parsed: list[tuple[FigureRow, Decimal | None, Decimal | None]] = []
-    for row in rows:
-        if row.line_id not in lines or not 1 <= row.month <= pooled.MONTHS:
-            raise PooledError("The form named a budget line or month that is not part of this year")
-        where = f"{lines[row.line_id].name}, {month_label(year, row.month)}"
-        values = {}
-        for kind, text in (("actual", row.actual), ("forecast", row.forecast)):
-            try:
-                values[kind] = parse_amount(text or "")
-            except ValueError as problem:
-                errors[input_name(kind, row.line_id, row.month)] = f"{where} {kind}: {problem}"
-                values[kind] = None
-        if values["actual"] is not None and month_start(year, row.month) > today:
-            errors[input_name("actual", row.line_id, row.month)] = (
-                f"{where} actual: {month_label(year, row.month)} has not started yet. Enter a forecast for it, "
-                "and the actual once the month has begun")
-        parsed.append((row, values["actual"], values["forecast"]))
-    if errors:
-        raise PooledError(f"{len(errors)} figure{'s' if len(errors) != 1 else ''} could not be saved", errors=errors)
+    parsed = _parsed_rows(year, rows, lines, today)
 
     current = _figures(agreement, year)
     stale = [f"{lines[row.line_id].name}, {month_label(year, row.month)}" for row, _a, _f in parsed
@@ -283,6 +264,32 @@ def save_figures(agreement: Agreement, year: int, rows: list[FigureRow], user: U
     except (StaleDataError, IntegrityError):
         raise StaleFigures(STALE_MESSAGE, errors={"stale": "Changed by someone else while saving"}) from None
     return SavedFigures(year, tuple(changed))
+
+
+def _parsed_rows(year: int, rows: list[FigureRow], lines: dict[int, BudgetLine],
+                 today: date) -> list[tuple[FigureRow, Decimal | None, Decimal | None]]:
+    """Each row with its actual and forecast as amounts; PooledError listing every problem otherwise."""
+    errors: dict[str, str] = {}
+    parsed: list[tuple[FigureRow, Decimal | None, Decimal | None]] = []
+    for row in rows:
+        if row.line_id not in lines or not 1 <= row.month <= pooled.MONTHS:
+            raise PooledError("The form named a budget line or month that is not part of this year")
+        where = f"{lines[row.line_id].name}, {month_label(year, row.month)}"
+        values = {}
+        for kind, text in (("actual", row.actual), ("forecast", row.forecast)):
+            try:
+                values[kind] = parse_amount(text or "")
+            except ValueError as problem:
+                errors[input_name(kind, row.line_id, row.month)] = f"{where} {kind}: {problem}"
+                values[kind] = None
+        if values["actual"] is not None and month_start(year, row.month) > today:
+            errors[input_name("actual", row.line_id, row.month)] = (
+                f"{where} actual: {month_label(year, row.month)} has not started yet. Enter a forecast for it, "
+                "and the actual once the month has begun")
+        parsed.append((row, values["actual"], values["forecast"]))
+    if errors:
+        raise PooledError(f"{len(errors)} figure{'s' if len(errors) != 1 else ''} could not be saved", errors=errors)
+    return parsed
 
 
 # The year end ------------------------------------------------------------------------------------
@@ -340,7 +347,8 @@ def year_end_preview(agreement: Agreement, year: int) -> YearEndPreview:
         except ValueError as problem:
             problems.append(str(problem))
         else:
-            shares, notes = dict(share.shares), share.notes
+            # share_variance gives every partner a part, keyed as it was given them: by partner id.
+            shares, notes = {m.partner_id: share.shares[m.partner_id] for m in members}, share.notes
     return YearEndPreview(budget, outturn, variance, shares, notes, problems)
 
 
@@ -364,7 +372,8 @@ def close_year(agreement: Agreement, year: int, carry_forward: Decimal | None, u
         if pence(carry) > preview.underspend_pence:
             raise PooledError(f"The amount to carry forward must be {pooled.pounds(preview.underspend_pence)} "
                               "(the underspend) or less", "carry_forward")
-    year_end = YearEnd(agreement_id=agreement.id, year=year, budget=(Decimal(preview.budget_pence) / 100).quantize(PENNY),
+    year_end = YearEnd(agreement_id=agreement.id, year=year,
+                       budget=(Decimal(preview.budget_pence) / 100).quantize(PENNY),
                        outturn=(Decimal(preview.outturn_pence) / 100).quantize(PENNY),
                        variance_shares={str(partner): f"{Decimal(amount) / 100:.2f}"
                                         for partner, amount in preview.shares.items()},

@@ -26,7 +26,7 @@ from grants.exports.pooled_workbook import (
     year_label,
 )
 from grants.extensions import db
-from grants.models.pooled_budgets import Agreement, MonthlyFigure
+from grants.models.pooled_budgets import Agreement, BudgetLine, MonthlyFigure
 from grants.models.types import utcnow
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -152,29 +152,42 @@ def _read_year(sheet, agreement: Agreement, year: int, values: dict, problems: l
         cells = [sheet.cell(row=row, column=month_column(m, kind)) for m in range(1, 13) for kind in KINDS[1:]]
         if name is None and reference is None and all(c.value is None for c in cells):
             continue
-        if str(reference or "").strip() != agreement.reference:
-            problems.append(f'{title}!A{row}: "{reference or ""}" is not this agreement\'s reference '
-                            f"({agreement.reference})")
-        line = lines.get(str(name or "").strip())
-        if line is None:
-            problems.append(f'{title}!B{row}: "{name or ""}" is not a budget line of this agreement')
-        elif line.name in seen:
-            problems.append(f'{title}!B{row}: "{line.name}" is already on row {seen[line.name]}')
-            line = None
-        else:
-            seen[line.name] = row
-        for month in range(1, 13):
-            for kind in KINDS[1:]:
-                cell = sheet.cell(row=row, column=month_column(month, kind))
-                where = f"{title}!{cell.coordinate}"
-                if _is_formula(cell):
-                    problems.append(f"{where}: a formula is not allowed here; enter the amount")
-                    continue
-                amount, problem = _amount(cell.value)
-                if problem:
-                    problems.append(f"{where}: {problem}")
-                elif line is not None:
-                    values[(line.id, year, month, kind)] = (amount, where)
+        line = _row_line(title, row, reference, name, agreement, lines, seen, problems)
+        _read_row(sheet, row, year, line, values, problems)
+
+
+def _row_line(title: str, row: int, reference: object, name: object, agreement: Agreement,
+              lines: dict[str, BudgetLine], seen: dict[str, int], problems: list[str]) -> BudgetLine | None:
+    """The budget line a row is for; None (and a problem) for a line not in the agreement or on an earlier
+    row. A reference that is not the agreement's is a problem too."""
+    if str(reference or "").strip() != agreement.reference:
+        problems.append(f'{title}!A{row}: "{reference or ""}" is not this agreement\'s reference '
+                        f"({agreement.reference})")
+    line = lines.get(str(name or "").strip())
+    if line is None:
+        problems.append(f'{title}!B{row}: "{name or ""}" is not a budget line of this agreement')
+        return None
+    if line.name in seen:
+        problems.append(f'{title}!B{row}: "{line.name}" is already on row {seen[line.name]}')
+        return None
+    seen[line.name] = row
+    return line
+
+
+def _read_row(sheet, row: int, year: int, line: BudgetLine | None, values: dict, problems: list[str]) -> None:
+    """Each month's actual and forecast on the row, into ``values`` when the row's line is known."""
+    for month in range(1, 13):
+        for kind in KINDS[1:]:
+            cell = sheet.cell(row=row, column=month_column(month, kind))
+            where = f"{sheet.title}!{cell.coordinate}"
+            if _is_formula(cell):
+                problems.append(f"{where}: a formula is not allowed here; enter the amount")
+                continue
+            amount, problem = _amount(cell.value)
+            if problem:
+                problems.append(f"{where}: {problem}")
+            elif line is not None:
+                values[(line.id, year, month, kind)] = (amount, where)
 
 
 def check_workbook(agreement: Agreement, filename: str, data: bytes) -> tuple[list[str], dict]:

@@ -29,7 +29,7 @@ RULE_COLUMNS = (
     "total_budget", "min_award", "max_award", "max_project_months", "max_annual_income", "rubric_id",
 )
 # The reference lists a round funds, by attribute, with the model each list holds.
-REFERENCE_LISTS = {
+REFERENCE_LISTS: dict[str, type[LocalAuthority | PlanApproach | AdderStrand | DrugsOutcome]] = {
     "local_authorities": LocalAuthority,
     "approaches": PlanApproach,
     "adder_strands": AdderStrand,
@@ -129,9 +129,9 @@ def managed_rounds(now: datetime | None = None) -> list[ManagedRound]:
 
 
 def application_count(funding_round: FundingRound) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Application.id)).where(Application.round_id == funding_round.id)
-    )
+    ).scalar_one()
 
 
 def public_rounds(now: datetime | None = None) -> tuple[list[FundingRound], list[FundingRound]]:
@@ -146,7 +146,8 @@ def public_rounds(now: datetime | None = None) -> tuple[list[FundingRound], list
         )
         .order_by(FundingRound.closes_at, FundingRound.id)
     )
-    open_rounds, opening_soon = [], []
+    open_rounds: list[FundingRound] = []
+    opening_soon: list[FundingRound] = []
     for funding_round in rounds:
         (open_rounds if funding_round.opens_at <= now else opening_soon).append(funding_round)
     opening_soon.sort(key=lambda r: (r.opens_at, r.id))
@@ -169,7 +170,7 @@ def joined(names: list[str], last: str = "and") -> str:
 def area_text(funding_round: FundingRound) -> str:
     """Where the work must be, in words: "Plymouth or Torbay"."""
     names = list_names(funding_round, "local_authorities")
-    if len(names) >= db.session.scalar(select(func.count(LocalAuthority.id))):
+    if len(names) >= db.session.execute(select(func.count(LocalAuthority.id))).scalar_one():
         return WHOLE_AREA
     return joined(names, "or")
 

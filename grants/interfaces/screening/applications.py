@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import abort, current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from grants import audit
@@ -19,6 +19,7 @@ from grants.extensions import db
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards.offers import active_grants_officers
 from grants.interfaces.paging import Page, contains, paginate
+from grants.interfaces.writes import rows_changed
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
@@ -53,7 +54,7 @@ class AmountBand:
 
     def condition(self):
         column = Application.amount_requested
-        parts = [column.is_not(None)]
+        parts: list[ColumnElement[bool]] = [column.is_not(None)]
         if self.low is not None:
             parts.append(column >= self.low)
         if self.high is not None:
@@ -241,19 +242,19 @@ def screen(
     now = now or utcnow()
     after = {
         "status": ApplicationStatus.UNDER_ASSESSMENT if passed else ApplicationStatus.INELIGIBLE,
-        "screening_reason": None if passed else reason.strip(),
+        "screening_reason": None if passed else (reason or "").strip(),  # a reason when failed: checked above
         "screened_at": now,
         "screened_by_id": officer.id,
     }
     # Read before the UPDATE; the row was "submitted" when it changed (the WHERE says so).
     before = {field: getattr(application, field) for field in after} | {"status": ApplicationStatus.SUBMITTED}
-    result = db.session.execute(
+    updated = rows_changed(
         update(Application)
         .where(Application.id == application.id, Application.status == ApplicationStatus.SUBMITTED)
         .values(**after, version=Application.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if updated != 1:
         db.session.refresh(application)
         raise ScreeningConflict(
             f"{application.reference} has already been screened: it is now "
@@ -324,14 +325,14 @@ def answer_clarification(clarification: Clarification, answer: str, user: User) 
     overwrite each other.
     """
     now = utcnow()
-    result = db.session.execute(
+    updated = rows_changed(
         update(Clarification)
         .where(Clarification.id == clarification.id, Clarification.answered_at.is_(None))
         .values(answer=answer, answered_by_id=user.id, answered_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(clarification)
-    if result.rowcount != 1:
+    if updated != 1:
         return False
     audit.record(
         "clarification.answered",

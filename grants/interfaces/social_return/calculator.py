@@ -7,7 +7,7 @@ arithmetic is ``grants.modelling.social_return``'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -114,42 +114,19 @@ def parse_request(args: Mapping[str, str], sets: list[SroiParameterSet]) -> Calc
     def text(name: str) -> str:
         return (args.get(name) or "").strip()
 
-    chosen = None
-    wanted = text("parameter_set")
-    if not wanted and sets:
-        chosen = sets[0]
-    else:
-        chosen = next((row for row in sets if str(row.id) == wanted), None)
+    chosen = _chosen_set(text("parameter_set"), sets)
     if chosen is None:
         problems.append(("Choose a published parameter set", "parameter_set"))
-
-    price_year = text("price_year") or default_price_year()
-    if price_year not in GDP_DEFLATOR.index:
-        try:
-            GDP_DEFLATOR.factor(price_year, price_year)
-        except ValueError as error:
-            problems.append((str(error), "price_year"))
-
-    horizon_text = text("horizon") or "1"
-    # ASCII digits, and few of them: "²" passes isdigit() but not int(), nor do 5,000 digits.
-    horizon_digits = horizon_text.lstrip("-")
-    horizon: int | str = (int(horizon_text) if horizon_digits.isdigit() and horizon_digits.isascii()
-                          and len(horizon_digits) <= 6 else horizon_text)
-
-    groups: dict[str, ClientGroupInput] = {}
-    for group in CLIENT_GROUPS:
-        clients, completions = text(clients_input(group)), text(completions_input(group))
-        if clients or completions:
-            groups[group] = ClientGroupInput(clients or "0", completions or "0")  # type: ignore[arg-type]
-    if not groups:
-        problems.append(("Enter the number of clients in treatment for at least one client group",
-                         clients_input(CLIENT_GROUPS[0])))
+    price_year = _price_year(text("price_year"), problems)
+    horizon = _horizon(text("horizon") or "1")
+    groups = _groups(text, problems)
 
     cost_basis = text("cost_basis") or PER_CLIENT
     if cost_basis not in (PER_CLIENT, TOTAL):
         problems.append(("Select whether the cost is per client or the total", "cost_basis"))
         cost_basis = PER_CLIENT
     cost = text("cost") or None
+    # The model's inputs as typed (text where a number is wanted): validate() checks and converts them.
     inputs = SroiInputs(groups, horizon,  # type: ignore[arg-type]
                         cost_per_client=cost if cost_basis == PER_CLIENT else None,  # type: ignore[arg-type]
                         total_cost=cost if cost_basis == TOTAL else None)  # type: ignore[arg-type]
@@ -157,18 +134,61 @@ def parse_request(args: Mapping[str, str], sets: list[SroiParameterSet]) -> Calc
         inputs = validate(inputs)
     except SroiInputError as error:
         problems.extend((message, _problem_input(message)) for message in error.problems)
-
-    seed = None
-    if text("seed"):
-        digits = text("seed")
-        if not (digits.isdigit() and digits.isascii() and len(digits) <= len(str(MAX_SEED))) or int(digits) > MAX_SEED:
-            problems.append((f"The number for the random runs must be a whole number from 0 to {MAX_SEED:,}", "seed"))
-        else:
-            seed = int(text("seed"))
+    seed = _seed(text("seed"), problems)
 
     if problems:
         raise CalculatorProblems(problems)
-    return CalculatorRequest(inputs, chosen, price_year, seed, cost_basis)  # type: ignore[arg-type]
+    assert chosen is not None  # no set chosen is a problem, raised just above
+    return CalculatorRequest(inputs, chosen, price_year, seed, cost_basis)
+
+
+def _chosen_set(wanted: str, sets: list[SroiParameterSet]) -> SroiParameterSet | None:
+    """The set asked for by id, or the newest when none is asked for; None for one not published."""
+    if not wanted and sets:
+        return sets[0]
+    return next((row for row in sets if str(row.id) == wanted), None)
+
+
+def _price_year(entered: str, problems: list[tuple[str, str]]) -> str:
+    price_year = entered or default_price_year()
+    if price_year not in GDP_DEFLATOR.index:
+        try:
+            GDP_DEFLATOR.factor(price_year, price_year)
+        except ValueError as error:
+            problems.append((str(error), "price_year"))
+    return price_year
+
+
+def _horizon(horizon_text: str) -> int | str:
+    """The horizon as a whole number of years, or as typed when it is not one (validate() says so)."""
+    # ASCII digits, and few of them: "²" passes isdigit() but not int(), nor do 5,000 digits.
+    horizon_digits = horizon_text.lstrip("-")
+    return (int(horizon_text) if horizon_digits.isdigit() and horizon_digits.isascii()
+            and len(horizon_digits) <= 6 else horizon_text)
+
+
+def _groups(text: Callable[[str], str], problems: list[tuple[str, str]]) -> dict[str, ClientGroupInput]:
+    """The client groups with any figure entered, as typed (validate() checks them)."""
+    groups: dict[str, ClientGroupInput] = {}
+    for group in CLIENT_GROUPS:
+        clients, completions = text(clients_input(group)), text(completions_input(group))
+        if clients or completions:
+            # Text where the model wants whole numbers: validate() checks and converts them.
+            groups[group] = ClientGroupInput(clients or "0", completions or "0")  # type: ignore[arg-type]
+    if not groups:
+        problems.append(("Enter the number of clients in treatment for at least one client group",
+                         clients_input(CLIENT_GROUPS[0])))
+    return groups
+
+
+def _seed(digits: str, problems: list[tuple[str, str]]) -> int | None:
+    """The seed for the random runs, when one is entered."""
+    if not digits:
+        return None
+    if not (digits.isdigit() and digits.isascii() and len(digits) <= len(str(MAX_SEED))) or int(digits) > MAX_SEED:
+        problems.append((f"The number for the random runs must be a whole number from 0 to {MAX_SEED:,}", "seed"))
+        return None
+    return int(digits)
 
 
 def run(request: CalculatorRequest, runs: int = DEFAULT_RUNS) -> CalculatorOutcome:

@@ -145,7 +145,7 @@ def update_draft(row: SroiParameterSet, seen_lock_version: int | None, changes: 
         raise SroiError(STALE_MESSAGE, stale=True)
     current = parameters_of(row)
     values = dict(current.values)
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str | None]] = []
     for key, entry in changes.items():
         if key not in values:
             continue
@@ -180,6 +180,29 @@ def _sourced(key: str, old: Sourced, entry: dict, user: User) -> Sourced:
     """The value as changed, checked; SroiError listing each problem otherwise."""
     label = parameter_label(key)
     problems: list[tuple[str, str]] = []
+    numbers = _numbers(key, label, entry, problems)
+    assumption = bool(entry.get("assumption"))
+    source = _source(key, label, entry, assumption, problems)
+    price_year = _price_year(key, label, old, entry, problems)
+    if problems:
+        raise SroiError(problems[0][0], problems[0][1], problems=tuple(problems))
+    changed_value = (numbers["value"], numbers["low"], numbers["high"]) != (old.value, old.low, old.high)
+    if not assumption:
+        set_by = ""
+    elif old.assumption and old.set_by and not changed_value:
+        set_by = old.set_by
+    else:
+        set_by = user.full_name
+    try:
+        return Sourced(numbers["value"], numbers["low"], numbers["high"], old.unit, source, price_year, assumption,
+                       set_by, (entry.get("note") or "").strip())
+    except ValueError as problem:
+        raise SroiError(str(problem), f"{key}-value") from None
+
+
+def _numbers(key: str, label: str, entry: dict, problems: list[tuple[str, str]]) -> dict[str, Decimal]:
+    """The value, low and high that are right; a problem added for each that is not, and for a value
+    outside its low and high."""
     numbers: dict[str, Decimal] = {}
     for part in ("value", "low", "high"):
         number = entry.get(part)
@@ -196,7 +219,12 @@ def _sourced(key: str, old: Sourced, entry: dict, user: User) -> Sourced:
             numbers[part] = number
     if len(numbers) == 3 and not numbers["low"] <= numbers["value"] <= numbers["high"]:
         problems.append((f"{label} must be between its low and high values", f"{key}-value"))
-    assumption = bool(entry.get("assumption"))
+    return numbers
+
+
+def _source(key: str, label: str, entry: dict, assumption: bool, problems: list[tuple[str, str]]) -> Source | None:
+    """The source as entered (None without a title or publisher); a problem added for each thing missing
+    or wrong. Only an assumption may go without one."""
     fields = {name: (entry.get(name) or "").strip() for name in SOURCE_FIELDS}
     source = Source(**fields) if fields["title"] or fields["publisher"] else None
     if not assumption:
@@ -211,26 +239,19 @@ def _sourced(key: str, old: Sourced, entry: dict, user: User) -> Sourced:
                          f"{key}-title"))
     if fields["url"] and not fields["url"].lower().startswith(("https://", "http://")):
         problems.append((f"The link to the source of {label} must start with https:// or http://", f"{key}-url"))
-    price_year = old.price_year
-    if _is_money(key):
-        price_year = (entry.get("price_year") or "").strip() or None
-        if price_year not in GDP_DEFLATOR.index:
-            problems.append((f"Enter the price year of {label} as a financial year from {GDP_DEFLATOR.years[0]} to "
-                             f"{GDP_DEFLATOR.years[-1]}, like 2021-22", f"{key}-price_year"))
-    if problems:
-        raise SroiError(problems[0][0], problems[0][1], problems=tuple(problems))
-    changed_value = (numbers["value"], numbers["low"], numbers["high"]) != (old.value, old.low, old.high)
-    if not assumption:
-        set_by = ""
-    elif old.assumption and old.set_by and not changed_value:
-        set_by = old.set_by
-    else:
-        set_by = user.full_name
-    try:
-        return Sourced(numbers["value"], numbers["low"], numbers["high"], old.unit, source, price_year, assumption,
-                       set_by, (entry.get("note") or "").strip())
-    except ValueError as problem:
-        raise SroiError(str(problem), f"{key}-value") from None
+    return source
+
+
+def _price_year(key: str, label: str, old: Sourced, entry: dict, problems: list[tuple[str, str]]) -> str | None:
+    """A money value's price year as entered (a problem added when it is not one the deflator has);
+    any other value keeps its own."""
+    if not _is_money(key):
+        return old.price_year
+    price_year = (entry.get("price_year") or "").strip() or None
+    if price_year not in GDP_DEFLATOR.index:
+        problems.append((f"Enter the price year of {label} as a financial year from {GDP_DEFLATOR.years[0]} to "
+                         f"{GDP_DEFLATOR.years[-1]}, like 2021-22", f"{key}-price_year"))
+    return price_year
 
 
 def publish(row: SroiParameterSet, user: User) -> None:

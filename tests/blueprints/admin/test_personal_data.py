@@ -62,7 +62,8 @@ def test_the_page_summarises_what_is_held_and_states_the_rule(as_role, grantee):
     response = as_role("admin").get(_url(person))
     assert response.status_code == 200
     soup = page(response)
-    held = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in soup.select("#held .govuk-summary-list__row")}
+    held = {row.dt.get_text(strip=True): row.dd.get_text(strip=True)
+            for row in soup.select("#held .govuk-summary-list__row")}
     assert held["Applications they started"] == "1" and held["Offers they accepted"] == "1"
     assert held["Messages sent to them"] == "1"
     assert "6 years after the later of the person's last sign-in and the end of the last grant" in soup.select_one(
@@ -134,7 +135,8 @@ def test_erasure_anonymises_the_person_and_keeps_the_award_and_the_360giving_fil
     assert award.application.sections[0].answers["summary"] == [f"Led by {personal_data.ERASED_NAME}."]
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.recipient == email)) == 0
-    assert _db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == person.id)) == 0
+    assert _db.session.scalar(select(func.count()).select_from(UserSession).where(
+        UserSession.user_id == person.id)) == 0
     assert person.totp_secret is None and not person.passkeys
     events = _db.session.scalars(select(AuditEvent)).all()
     assert not any(email in (event.summary + event.actor_label + json.dumps(event.changes)) for event in events)

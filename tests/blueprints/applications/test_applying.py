@@ -87,7 +87,8 @@ class TestSections:
         response = _save(applicant, draft, "budget", {"lines-0-description": ["Hall hire"]}, "action-later")
         assert response.headers["Location"] == f"/applications/{draft.id}"
         assert _statuses(applicant, draft)["Budget"] == "In progress"
-        assert page(applicant.get(_section_url(draft, "budget"))).select_one("#lines-0-description")["value"] == "Hall hire"
+        budget = page(applicant.get(_section_url(draft, "budget")))
+        assert budget.select_one("#lines-0-description")["value"] == "Hall hire"
 
     def test_task_list_shows_progress(self, applicant, draft):
         _save(applicant, draft, "project", VALID["project"])
@@ -138,7 +139,8 @@ class TestBudgetRules:
             ({"lines-0-amount": ["lots"]}, "Amount must be a number, like 12500"),
             ({"lines-0-amount": ["-5"], "amount_requested": ["1195.50"]}, "Amount must be more than £0"),
             ({"other_funding": ["-1"]}, "Other funding must be £0 or more"),
-            ({"amount_requested": ["12.345"]}, "The amount you are asking for must not have more than 2 decimal places"),
+            ({"amount_requested": ["12.345"]},
+             "The amount you are asking for must not have more than 2 decimal places"),
         ],
     )
     def test_budget_mistakes(self, applicant, draft, change, message):

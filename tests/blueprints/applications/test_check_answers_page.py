@@ -26,7 +26,8 @@ def test_arriving_lists_what_is_missing_after_the_heading_without_an_error_summa
     assert soup.select_one("[data-module=govuk-error-summary]") is None
     assert not soup.title.get_text().startswith("Error")
     missing = soup.select_one("#incomplete")
-    assert missing is not None and missing.find_previous("h1").get_text(strip=True) == "Check your answers before you submit"
+    assert missing is not None
+    assert missing.find_previous("h1").get_text(strip=True) == "Check your answers before you submit"
     heading = soup.select_one("#incomplete-heading")
     assert heading.get_text(strip=True) == "You cannot submit your application yet"
     links = _visible_links(missing)

@@ -64,7 +64,11 @@ def test_an_answer_is_kept_with_the_application_and_audited(db, applicant, quest
 
 @pytest.mark.parametrize(
     "answer, message",
-    [("", "Enter your answer"), ("  \n ", "Enter your answer"), ("x" * 5001, "Answer must be 5,000 characters or fewer")],
+    [
+        ("", "Enter your answer"),
+        ("  \n ", "Enter your answer"),
+        ("x" * 5001, "Answer must be 5,000 characters or fewer"),
+    ],
 )
 def test_an_answer_must_be_given_and_not_too_long(db, applicant, question, answer, message):
     response = post(applicant, _url(question), {"answer": answer})

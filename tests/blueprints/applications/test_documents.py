@@ -152,7 +152,8 @@ def test_an_odd_file_name_is_kept_only_as_a_safe_display_name(member, applicatio
         ("accounts.pdf", b"", "accounts", "The selected file is empty"),
         ("setup.exe", b"MZ\x90\x00", "accounts", "The selected file must be a PDF, DOCX, XLSX, ODT, JPG or PNG"),
         ("constitution.docx", pdf_bytes(), "accounts", "The selected file's content does not match its name (.docx)"),
-        ("budget.xlsm", xlsx_bytes(), "accounts", "The selected file contains macros. Save it without macros and try again"),
+        ("budget.xlsm", xlsx_bytes(), "accounts",
+         "The selected file contains macros. Save it without macros and try again"),
         ("accounts.pdf", pdf_bytes(), "", "Select what the document is"),
         ("accounts.pdf", pdf_bytes(), "passport", "Select what the document is"),
     ],
@@ -326,7 +327,8 @@ def test_the_documents_page_is_for_applicants_only(as_role, application):
 
 def test_visitors_are_sent_to_sign_in(client, member, application):
     document = add_document(member, application)
-    for path in (f"/applications/{application.id}/documents", f"/applications/{application.id}/documents/{document.id}"):
+    for path in (f"/applications/{application.id}/documents",
+                 f"/applications/{application.id}/documents/{document.id}"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 

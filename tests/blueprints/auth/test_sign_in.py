@@ -124,7 +124,8 @@ class TestThrottling:
         limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
         for _ in range(limit + 2):
             client = app.test_client()
-            assert post(client, "/sign-in", {"email": users["admin"].email, "password": TEST_PASSWORD}).status_code == 302
+            response = post(client, "/sign-in", {"email": users["admin"].email, "password": TEST_PASSWORD})
+            assert response.status_code == 302
 
     def test_many_accounts_from_one_address_are_throttled(self, client, app, db):
         limit = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])

@@ -49,7 +49,7 @@ def test_a_known_browser_for_someone_else_does_not_help(app, users):
 def test_a_forged_device_cookie_is_ignored(app, users):
     _lock_the_account(app, users["admin"].email)
     forged = app.test_client()
-    forged.set_cookie("grants_device", '{"u": %d, "n": "x"}' % users["admin"].id, domain="localhost")
+    forged.set_cookie("grants_device", f'{{"u": {users["admin"].id:d}, "n": "x"}}', domain="localhost")
     assert post(forged, "/sign-in", {"email": users["admin"].email, "password": TEST_PASSWORD}).status_code == 429
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -38,11 +39,13 @@ def terms(officer, amount="4000.00", reason=None, instalments=None, **changes):
     return awards.AwardTerms(**values)
 
 
-def application(decided_round, amount="4000.00", number=[0]):
-    number[0] += 1
+_REFERENCE_NUMBERS = itertools.count(1)
+
+
+def application(decided_round, amount="4000.00"):
     return ApplicationFactory(funding_round=decided_round, organisation=OrganisationFactory(),
                               status=ApplicationStatus.SUCCESSFUL, amount_requested=Decimal(amount),
-                              reference=f"CGS-2026-{number[0]:04d}")
+                              reference=f"CGS-2026-{next(_REFERENCE_NUMBERS):04d}")
 
 
 def test_an_award_is_offered_with_its_instalments_and_returns(decided_round, users):

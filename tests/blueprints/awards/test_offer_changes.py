@@ -269,4 +269,5 @@ def test_only_an_open_offer_is_extended_or_withdrawn(officer, offered, status):
         response = post(officer, f"/awards/{offered.id}/{action}", {"reason": "Because"})
         assert response.status_code == 302 and response.headers["Location"] == f"/awards/{offered.id}"
     assert offered.status is status and _outbox() == []
-    assert "only an offer that has not been accepted or withdrawn" in page(officer.get(f"/awards/{offered.id}")).get_text()
+    shown = page(officer.get(f"/awards/{offered.id}")).get_text()
+    assert "only an offer that has not been accepted or withdrawn" in shown

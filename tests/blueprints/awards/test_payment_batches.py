@@ -46,7 +46,8 @@ def mails(db) -> list[OutboxMessage]:
 
 
 def batch_rows(response) -> list[list[str]]:
-    return [[text(cell) for cell in row.select("th, td")] for row in page(response).select("#batch-instalments tbody tr")]
+    return [[text(cell) for cell in row.select("th, td")]
+            for row in page(response).select("#batch-instalments tbody tr")]
 
 
 # The queue ---------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def build_award(db, funding_round, spec: Spec, number: int) -> Award:
         key="priorities", answers={"adder_strands": list(spec.strands), "outcomes": list(spec.outcomes)}, complete=True,
     ))
     award = AwardFactory(application=application, status=spec.status, amount=Decimal(spec.amount),
-                         start_date=spec.start, end_date=spec.start.replace(year=spec.start.year + 1) - timedelta(days=1))
+                         start_date=spec.start,
+                         end_date=spec.start.replace(year=spec.start.year + 1) - timedelta(days=1))
     award.commitments = [db.session.scalar(select(PlanCommitment).filter_by(code=code)) for code in spec.commitments]
     for instalment in award.instalments:
         if instalment.number in spec.paid:
@@ -135,7 +136,8 @@ def fy(day: date) -> str:
 def awards_in_db(db, round_id=None, year=None) -> list[Award]:
     db.session.expire_all()
     awards = [a for a in db.session.scalars(select(Award)) if a.status in HOLDING]
-    return [a for a in awards if (round_id is None or a.round_id == round_id) and (year is None or fy(a.start_date) == year)]
+    return [a for a in awards
+            if (round_id is None or a.round_id == round_id) and (year is None or fy(a.start_date) == year)]
 
 
 def expected_money(awards) -> dict[str, Decimal]:
@@ -237,7 +239,8 @@ def test_the_dashboard_agrees_with_the_rows(db, rounds, built, criteria):
         assert sum(row.amount for row in rows) == result.total.awarded  # to the penny
 
     people = expected_people(awards)
-    assert {code: n for (code, _label), (_l, n) in zip(portfolio.PEOPLE_GROUPS, result.people) if n} == people
+    assert {code: n for (code, _label), (_l, n) in zip(portfolio.PEOPLE_GROUPS, result.people, strict=True)
+            if n} == people
     assert result.people_total == sum(people.values())
     assert sorted((row.award.application.reference, row.number) for row in result.overdue) == expected_overdue(
         awards, TODAY)
@@ -300,7 +303,8 @@ def test_the_page_shows_the_recomputed_figures(db, rounds, built, as_role):
 
     by_round = _rows(_table(soup, "By round"))
     for funding_round in rounds.values():
-        assert by_round[funding_round.name] == cells(expected_money([a for a in awards if a.round_id == funding_round.id]))
+        in_round = [a for a in awards if a.round_id == funding_round.id]
+        assert by_round[funding_round.name] == cells(expected_money(in_round))
     assert by_round["Total"] == cells(expected_money(awards))
     by_year = _rows(_table(soup, "By financial year"))
     assert by_year["2025-26"] == cells(expected_money([a for a in awards if fy(a.start_date) == "2025-26"]))
@@ -321,7 +325,8 @@ def test_the_page_shows_the_recomputed_figures(db, rounds, built, as_role):
     assert people["Total"] == [f"{sum(expected_people(awards).values()):,}"]
     overdue = _table(soup, "Overdue monitoring returns, most overdue first")
     assert sorted(
-        (row.select("th, td")[0].get_text(strip=True), int(row.select("th, td")[2].get_text().split(":")[0].split()[-1]))
+        (row.select("th, td")[0].get_text(strip=True),
+         int(row.select("th, td")[2].get_text().split(":")[0].split()[-1]))
         for row in overdue.select("tbody tr")
     ) == expected_overdue(awards, TODAY)
     # Each chart is drawn on the server beside its table, named for assistive technology.

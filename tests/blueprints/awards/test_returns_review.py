@@ -213,7 +213,8 @@ def test_the_overdue_list(officer, users, db):
 
     html = page(officer.get("/awards/returns/overdue"))
     rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in html.select("tbody tr")]
-    assert [row[0] for row in rows] == [f"{later.application.reference} return 1", f"{late.application.reference} return 1"]
+    assert [row[0] for row in rows] == [f"{later.application.reference} return 1",
+                                        f"{late.application.reference} return 1"]
     assert rows[0][1] == "Organisation B" and rows[0][3] == "20" and rows[0][5] == "No officer assigned"
     assert rows[1][1] == "Organisation A" and rows[1][3] == "3" and rows[1][5] == users["grants_officer"].full_name
     assert rows[1][6] == "None sent" and rows[0][6] != "None sent"

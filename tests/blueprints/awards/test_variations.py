@@ -37,7 +37,9 @@ def award(db, users):
 
 
 def pay(instalment, db):
-    instalment.status, instalment.paid_on, instalment.payment_reference = InstalmentStatus.PAID, utcnow().date(), "BACS1"
+    instalment.status = InstalmentStatus.PAID
+    instalment.paid_on = utcnow().date()
+    instalment.payment_reference = "BACS1"
     db.session.flush()
 
 

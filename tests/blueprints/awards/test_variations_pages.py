@@ -171,7 +171,7 @@ def test_other_staff_read_but_cannot_decide(as_role, award, requested):
         client = as_role(role)
         response = client.get(variation_url(award, requested))
         assert response.status_code == 200
-        assert page(response).select_one("form[action$='/variations/%d']" % requested.id) is None
+        assert page(response).select_one(f"form[action$='/variations/{requested.id:d}']") is None
         assert post(client, variation_url(award, requested), {"decision": "approve"}).status_code == 403
         assert client.get(new_url(award)).status_code == 403
     assert requested.status is VariationStatus.REQUESTED

@@ -149,7 +149,8 @@ def test_each_series_of_bars_differs_without_colour_as_its_legend_shows(pages):
             return "solid"
         return soup.find(id=fill[len("url(#"):-1]).select_one("path")["d"]
 
-    for chart, key in (("comparison-chart", "comparison-legend"), ("comparison-savings-chart", "comparison-savings-legend")):
+    for chart, key in (("comparison-chart", "comparison-legend"),
+                       ("comparison-savings-chart", "comparison-savings-legend")):
         looks = []
         for group in soup.select(f"svg#{chart} g.opcc-chart__series"):
             fills = {rect["fill"] for rect in group.select("rect")}

@@ -37,7 +37,8 @@ def test_every_figure_gets_its_partner_row_and_year_as_headers(scenario, commiss
     joint = "Joint cost" if result.joint else "Cost of all partners alone"
     expected = [{joint, f"Year {year}"} for year in range(1, len(result.year_costs) + 1)]
     for partner in result.partners:
-        expected += [{partner.name, row, f"Year {year}"} for row in ROWS for year in range(1, len(result.year_costs) + 1)]
+        expected += [{partner.name, row, f"Year {year}"}
+                     for row in ROWS for year in range(1, len(result.year_costs) + 1)]
     for cell, headers in zip(figures, expected, strict=True):
         assert {h.text for h in grid.headers(cell, by_scope=True)} == headers, (cell.text, cell.y)
         assert {h.text for h in grid.headers(cell)} == headers, (cell.text, cell.y)

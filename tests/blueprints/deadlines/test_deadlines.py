@@ -50,7 +50,8 @@ def test_staff_see_every_organisations_deadlines_by_date(as_role, dated):
     accepted, other = dated["accepted"], dated["other"]
     instalment = accepted.instalments[0]
     assert found[f"deadline-instalment-{instalment.id}"] == [
-        long_date(dated["today"] + timedelta(days=3)), f"Instalment due Instalment 1 of {accepted.application.reference}",
+        long_date(dated["today"] + timedelta(days=3)),
+        f"Instalment due Instalment 1 of {accepted.application.reference}",
         "Organisation A", "£2,000.00, waiting for approval."]
     first_return = accepted.returns[0]
     assert found[f"deadline-return-{first_return.id}"][0] == long_date(first_return.due_date)

@@ -37,7 +37,8 @@ def _audit_count() -> int:
 
 
 def test_an_offer_made_by_an_officer_is_accepted_by_the_grantee(officer, grantee, users):
-    funding_round = FundingRoundFactory(opens_at=utcnow() - timedelta(days=100), closes_at=utcnow() - timedelta(days=70),
+    funding_round = FundingRoundFactory(opens_at=utcnow() - timedelta(days=100),
+                                        closes_at=utcnow() - timedelta(days=70),
                                         decided_at=utcnow() - timedelta(days=20))
     application = ApplicationFactory(funding_round=funding_round, organisation=users["org_a"],
                                      status=ApplicationStatus.SUCCESSFUL, amount_requested=Decimal("3000.00"),

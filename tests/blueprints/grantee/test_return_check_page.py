@@ -46,7 +46,8 @@ def test_arriving_lists_the_unfinished_sections_without_an_error_summary(grantee
     assert soup.find("button", string="Submit return") is None
 
 
-@pytest.mark.visible_text(allow=["None"])  # the grantee typed the word None, as the return asks when there are no problems
+# The grantee typed the word None, as the return asks when there are no problems.
+@pytest.mark.visible_text(allow=["None"])
 def test_a_problem_with_the_whole_return_is_listed_as_text(grantee, db, users):
     later = running_award(users["org_a"]).returns[1]  # its period has not started
     for key, answers in {**RETURN_ANSWERS, "problems": {"problems": ["Nothing to report"]}}.items():

@@ -30,7 +30,8 @@ def _told(db, recipient=None) -> list[OutboxMessage]:
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
-@pytest.mark.visible_text(allow=["None"])  # the grantee typed the word None, as the return asks when there are no problems
+# The grantee typed the word None, as the return asks when there are no problems.
+@pytest.mark.visible_text(allow=["None"])
 def test_the_officer_responsible_is_told_a_return_arrived(db, award, first_return, users, grantee, officer):
     complete_all(grantee, first_return)
     assert post(grantee, return_url(first_return, "/submit")).status_code == 302

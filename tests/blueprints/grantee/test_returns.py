@@ -135,7 +135,8 @@ def test_a_complete_section_moves_on_and_shows_completed(applicant, first_return
 def test_save_for_later_goes_back_to_the_task_list(applicant, first_return):
     response = save(applicant, first_return, "problems", {"problems": [""]}, later=True)
     assert response.status_code == 302 and response.headers["Location"] == return_url(first_return)
-    assert "Your answers to ‘Problems and risks’ have been saved" in page(applicant.get(return_url(first_return))).get_text()
+    shown = page(applicant.get(return_url(first_return))).get_text()
+    assert "Your answers to ‘Problems and risks’ have been saved" in shown
 
 
 @pytest.mark.parametrize("key, answers, messages", [
@@ -195,7 +196,8 @@ def test_submit_is_refused_while_sections_are_incomplete(applicant, first_return
     assert first_return.status is ReturnStatus.DRAFT and first_return.submitted_at is None
 
 
-@pytest.mark.visible_text(allow=["None"])  # the grantee typed the word None, as the return asks when there are no problems
+# The grantee typed the word None, as the return asks when there are no problems.
+@pytest.mark.visible_text(allow=["None"])
 def test_a_return_cannot_be_submitted_before_its_period_starts(applicant, award, db):
     later = award.returns[1]
     assert later.period_start > utcnow().date()
@@ -208,7 +210,8 @@ def test_a_return_cannot_be_submitted_before_its_period_starts(applicant, award,
     assert later.status is ReturnStatus.DRAFT
 
 
-@pytest.mark.visible_text(allow=["None"])  # the grantee typed the word None, as the return asks when there are no problems
+# The grantee typed the word None, as the return asks when there are no problems.
+@pytest.mark.visible_text(allow=["None"])
 def test_a_complete_return_is_submitted_and_then_cannot_be_changed(applicant, first_return, users, db):
     complete_all(applicant, first_return)
     check = applicant.get(return_url(first_return, "/check"))

@@ -20,7 +20,8 @@ NAV = {
                      "Co-commissioning", "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Deadlines", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data", "Users", "Audit log", "Outbox",
+        "Portfolio", "Deadlines", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data",
+        "Users", "Audit log", "Outbox",
     ],
 }
 
@@ -111,7 +112,8 @@ def test_public_pages(client, url, heading, title):
     response = client.get(url)
     assert response.status_code == 200
     assert page(response).h1.get_text(strip=True) == heading
-    assert page(response).title.get_text() == f"{title} – Commissioners Grants – OPCC Devon, Cornwall and the Isles of Scilly"
+    assert page(response).title.get_text() == (
+        f"{title} – Commissioners Grants – OPCC Devon, Cornwall and the Isles of Scilly")
 
 
 def test_applicant_home_lists_what_to_do_about_applications(as_role, users, db):

@@ -20,7 +20,8 @@ def test_the_start_page_lists_the_open_rounds_closing_soonest_first(client, db):
     later = FundingRoundFactory(name="Safer Streets Fund", closes_at=utcnow() + timedelta(days=40))
     sooner = FundingRoundFactory(name="Recovery Communities Fund", closes_at=utcnow() + timedelta(days=9))
     FundingRoundFactory(name="Draft Fund", published_at=None)
-    FundingRoundFactory(name="Closed Fund", opens_at=utcnow() - timedelta(days=30), closes_at=utcnow() - timedelta(days=1))
+    FundingRoundFactory(name="Closed Fund", opens_at=utcnow() - timedelta(days=30),
+                        closes_at=utcnow() - timedelta(days=1))
     response = client.get("/")
     text = _main(response)
     assert f"Recovery Communities Fund Closes {london_datetime(sooner.closes_at)} (UK time)" in text

@@ -187,7 +187,8 @@ def test_changing_the_recommendation_needs_a_reason(panel_round, scored, officer
     assert refused.value.field == "reason"
     assert _statuses(scored) == [S.UNDER_ASSESSMENT] * 3 and panel_round.decided_at is None
 
-    decision = decisions.approve(panel_round, record, chosen, "  Bidder 3 reaches people no one else does ", commissioner)
+    decision = decisions.approve(panel_round, record, chosen, "  Bidder 3 reaches people no one else does ",
+                                 commissioner)
     assert decision.changed is True and decision.reason == "Bidder 3 reaches people no one else does"
     assert _statuses(scored) == [S.SUCCESSFUL, S.UNSUCCESSFUL, S.SUCCESSFUL]
     changes = decisions.decision_changes(decision)

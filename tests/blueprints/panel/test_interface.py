@@ -56,7 +56,8 @@ def test_submission_needs_every_score_and_comments_at_the_ends_of_the_scale(pane
     sheet = iface.sheet_for(bids[0], member)
     assert sheet.status is SheetStatus.DRAFT and sheet.values == {"fit": 4, "value": None}
 
-    result = score_sheets.save_sheet(bids[0], member, {"fit": 4, "value": 2}, {"fit": "Exactly what the plan asks"}, submit=True)
+    result = score_sheets.save_sheet(bids[0], member, {"fit": 4, "value": 2}, {"fit": "Exactly what the plan asks"},
+                                     submit=True)
     assert result.submitted and result.sheet.submitted_at is not None
 
 
@@ -141,14 +142,16 @@ def test_results_rank_flag_and_moderate(panel, panel_round, bids, seat, submit_s
     assert first.flagged and first.panel.score == Decimal("2.25")
     assert results.bid(bids[2].id).final_score is None and results.bid(bids[2].id).rank is None
 
-    panel_results.moderate(bids[0], "3.5", "The panel agreed at the meeting that the evidence is strong", users["grants_officer"])
+    panel_results.moderate(bids[0], "3.5", "The panel agreed at the meeting that the evidence is strong",
+                           users["grants_officer"])
     results = panel_results.round_results(panel_round)
     assert results.bids[0].application.id == bids[0].id
     assert results.bid(bids[0].id).final_score == Decimal("3.5")
     assert results.bid(bids[0].id).panel.score == Decimal("2.25")  # raw stays
     # Raw sheets untouched, the moderation appended.
-    assert _db.session.scalar(select(ScoreSheet).where(ScoreSheet.user_id == panel[1].id,
-                                                       ScoreSheet.application_id == bids[0].id)).values == {"fit": 0, "value": 1}
+    raw = _db.session.scalar(select(ScoreSheet).where(ScoreSheet.user_id == panel[1].id,
+                                                      ScoreSheet.application_id == bids[0].id))
+    assert raw.values == {"fit": 0, "value": 1}
     assert len(list(_db.session.scalars(select(ModeratedScore)))) == 1
 
 

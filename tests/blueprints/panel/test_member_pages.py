@@ -212,8 +212,8 @@ def _decided_round(member, number: int, bids: int = 2, submitted: int = 1):
     submitted ``submitted`` of them."""
     decided = utcnow() - timedelta(days=30 * number)
     funding_round = FundingRoundFactory(name=f"Past round {number:02d}", opens_at=decided - timedelta(days=60),
-                                        closes_at=decided - timedelta(days=30), published_at=decided - timedelta(days=61),
-                                        decided_at=decided)
+                                        closes_at=decided - timedelta(days=30),
+                                        published_at=decided - timedelta(days=61), decided_at=decided)
     _db.session.add(PanelMember(round_id=funding_round.id, user_id=member.id))
     for position in range(bids):
         application = ApplicationFactory(funding_round=funding_round, status=ApplicationStatus.SUCCESSFUL,

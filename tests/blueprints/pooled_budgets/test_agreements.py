@@ -156,7 +156,8 @@ def test_a_finance_officer_changes_an_agreement(db, as_role):
     data = {field["name"]: field.get("value", "") for field in soup.select("form input") if field.get("type") != "radio"
             and field.get("type") != "checkbox"}
     data.update(title="Renamed pool", legal_basis="other", legal_basis_other="Section 75 arrangement",
-                partner_ids=[str(m.partner_id) for m in agreement.members], host_partner_id=str(agreement.host_partner_id),
+                partner_ids=[str(m.partner_id) for m in agreement.members],
+                host_partner_id=str(agreement.host_partner_id),
                 start_year="2026", end_year="2028", status="active", review_dates="", tolerance_percent="7.5")
     response = post(client, f"/pooled-budgets/{agreement.id}/edit", data)
     assert response.status_code == 302, error_messages(response)

@@ -98,7 +98,8 @@ def test_closing_twice_is_refused(agreement, users, as_role):
     assert response.status_code == 200
     assert error_messages(response) == [
         "2024-25 cannot be closed yet: 2024-25 has already been closed"]
-    assert db.session.scalars(select(YearEnd).where(YearEnd.agreement_id == agreement.id)).all() == [year_end(agreement)]
+    closed = db.session.scalars(select(YearEnd).where(YearEnd.agreement_id == agreement.id)).all()
+    assert closed == [year_end(agreement)]
 
 
 def test_a_month_without_an_actual_stops_the_close(agreement, users, as_role):

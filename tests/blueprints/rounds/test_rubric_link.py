@@ -26,7 +26,8 @@ def test_the_rubric_is_chosen_on_the_edit_page_and_shown(officer, db):
     form = _edit_form(officer, funding_round) | {"rubric": str(rubric.id)}
     assert post(officer, f"/rounds/{funding_round.id}/edit", form).status_code == 302
     assert db.session.get(FundingRound, funding_round.id).rubric_id == rubric.id
-    assert "Community grants rubric (version 1)" in officer.get(f"/rounds/manage/{funding_round.id}").get_data(as_text=True)
+    manage_page = officer.get(f"/rounds/manage/{funding_round.id}").get_data(as_text=True)
+    assert "Community grants rubric (version 1)" in manage_page
     assert post(officer, f"/rounds/{funding_round.id}/publish").status_code == 302
     assert db.session.get(FundingRound, funding_round.id).published_at is not None
 

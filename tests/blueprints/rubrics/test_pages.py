@@ -17,7 +17,9 @@ def test_staff_see_the_list_with_versions_status_and_rounds(as_role, db, rubric,
     FundingRoundFactory(name="Safer Streets 2026", rubric=frozen)
     soup = page(as_role(role).get("/rubrics"))
     rows = {
-        " ".join(row.select("td")[0].get_text().split()): [" ".join(td.get_text().split()) for td in row.select("td")[1:]]
+        " ".join(row.select("td")[0].get_text().split()): [
+            " ".join(td.get_text().split()) for td in row.select("td")[1:]
+        ]
         for row in soup.select("tbody tr")
     }
     assert rows["Community safety rubric, version 2"] == ["2", "Frozen", "Safer Streets 2026"]

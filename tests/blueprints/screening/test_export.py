@@ -106,7 +106,9 @@ def test_formulas_typed_by_applicants_are_written_as_text(officer, make_applicat
     assert "'-2+3" in values and "'+1" in values
 
 
-def test_rows_are_in_reference_order_and_every_status_after_submission_is_included(officer, make_application, funding_round):
+def test_rows_are_in_reference_order_and_every_status_after_submission_is_included(
+    officer, make_application, funding_round
+):
     statuses = [ApplicationStatus.SUBMITTED, ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN]
     made = [make_application(status=status, amount=None) for status in statuses]
     rows = _by_heading(_rows(_download(officer, funding_round)))

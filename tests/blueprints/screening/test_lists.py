@@ -60,7 +60,7 @@ def test_the_rounds_page_takes_the_same_number_of_queries_for_one_round_or_many(
     make_application()
     with count_queries() as few:
         assert officer.get("/screening").status_code == 200
-    for n in range(8):
+    for _ in range(8):
         extra = FundingRoundFactory()
         make_application(funding_round=extra, status=S.UNDER_ASSESSMENT)
     with count_queries() as many:
@@ -143,7 +143,9 @@ def test_filter_by_plan_approach(db, officer, make_application, funding_round):
         ("over-5000", ["5000.01"]),
     ],
 )
-def test_filter_by_amount_band_with_the_boundaries_in_one_band_each(officer, make_application, funding_round, band, expected):
+def test_filter_by_amount_band_with_the_boundaries_in_one_band_each(
+    officer, make_application, funding_round, band, expected
+):
     by_reference = {
         make_application(amount=amount).reference: amount
         for amount in ("2499.99", "2500.00", "5000.00", "5000.01")
@@ -191,7 +193,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-@pytest.mark.parametrize("name", ["status", "local_authority", "approach", "amount_band", "legal_type", "sort", "order", "page"])
+@pytest.mark.parametrize(
+    "name", ["status", "local_authority", "approach", "amount_band", "legal_type", "sort", "order", "page"]
+)
 def test_hostile_filter_values_never_fail_and_never_reach_sql(officer, make_application, funding_round, name, value):
     make_application()
     response = officer.get(f"/screening/rounds/{funding_round.id}", query_string={name: value})

@@ -58,7 +58,8 @@ def test_passing_sends_the_application_to_the_panel(db, officer, make_applicatio
 
 def test_failing_needs_a_reason_and_emails_it_to_the_organisations_contact(db, as_role, make_application, users):
     application = make_application(organisation=OrganisationFactory(contact_email="main.contact@example.org"))
-    response = _screen(as_role("admin"), application, decision="fail", reason="  Your income is over the round's limit  ")
+    response = _screen(as_role("admin"), application, decision="fail",
+                       reason="  Your income is over the round's limit  ")
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status is S.INELIGIBLE

@@ -44,7 +44,8 @@ def money(text: str) -> Decimal:
 
 def figures(soup) -> dict[str, Decimal]:
     return {name: money(soup.select_one(f"#result-{name}").get_text()) for name in
-            ("gross-year-one", "gross-present-value", "net-present-value", "cost", "net-after-cost", "return-per-pound")}
+            ("gross-year-one", "gross-present-value", "net-present-value", "cost", "net-after-cost",
+             "return-per-pound")}
 
 
 def penny(value: Decimal) -> Decimal:
