@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.panel import bp as panel_bp
     from grants.blueprints.pooled_budgets import bp as pooled_budgets_bp
     from grants.blueprints.reference import bp as reference_bp
+    from grants.blueprints.round_forms import bp as round_forms_bp
     from grants.blueprints.rounds import bp as rounds_bp
     from grants.blueprints.rubrics import bp as rubrics_bp
     from grants.blueprints.screening import bp as screening_bp
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         invites_bp,
         reference_bp,
         rounds_bp,
+        round_forms_bp,
         rubrics_bp,
         applications_bp,
         screening_bp,

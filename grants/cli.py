@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask create-user``, ``flask reference load``, ``flask demo seed``,
-``flask send-reminders`` (the daily jobs)."""
+``flask send-reminders`` (the daily jobs), ``flask forms`` (grants.cli_forms)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from grants.cli_forms import forms_cli
 from grants.extensions import db
 from grants.models.accounts import ROLE_LABELS, Role
 from grants.passwords import password_problem
@@ -250,3 +251,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(forms_cli)

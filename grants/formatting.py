@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,15 +26,21 @@ def money(value: Decimal | int | None, pence: bool = True) -> str:
     return f"£{amount:,.0f}" if amount >= 0 else f"-£{-amount:,.0f}"
 
 
+def clock_time(value: time) -> str:
+    """A time of day the GOV.UK way: 9:05am, 5pm (not 5:00pm), midday and midnight."""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
 def london_datetime(value: datetime | None) -> str:
-    """28 November 2026 at 9:05am, in UK time."""
+    """28 November 2026 at 9:05am (or at 5pm, at midday), in UK time."""
     if value is None:
         return ""
     local = value.astimezone(LONDON)
-    hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
-        "PM", "pm"
-    )
+    return f"{local.day} {local:%B %Y} at {clock_time(local.time())}"
 
 
 def long_date(value: date | datetime | str | None) -> str:

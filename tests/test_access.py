@@ -76,6 +76,7 @@ ACCESS: dict[str, object] = {
     "rounds.delete": {OFFICER},
     "rounds.extend": {OFFICER},
     "rounds.override": {ADMIN},
+    "round_forms.download": {OFFICER, ADMIN},
     "rubrics.index": {OFFICER, ADMIN},
     "rubrics.show": {OFFICER, ADMIN},
     "rubrics.create": {OFFICER},

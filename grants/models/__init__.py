@@ -67,6 +67,7 @@ from grants.models.reference import (
     PlanCommitment,
     PoliceForceArea,
 )
+from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.sign_in import Passkey, RecoveryCode, UserSession
@@ -122,6 +123,7 @@ __all__ = [
     "FundingRound",
     "ReferenceCounter",
     "RoundLegalType",
+    "RoundForm",
     "RoundState",
     "Rubric",
     "RubricCriterion",

@@ -262,7 +262,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
     )
     opens_time = TimeField(
         "Opening time",
-        description="UK time, for example 9:00am or 17:00",
+        description="UK time, for example 9am, 5:30pm or 17:00",
         name_for_errors="Opening time",
         validators=[InputRequired(message="Enter the opening time")],
     )
@@ -273,7 +273,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
     )
     closes_time = TimeField(
         "Closing time",
-        description="UK time, for example 12:00pm or 17:00",
+        description="UK time, for example midday, 5pm or 17:00",
         name_for_errors="Closing time",
         validators=[InputRequired(message="Enter the closing time")],
     )
@@ -369,7 +369,7 @@ class ExtendForm(GovForm):
     )
     closes_time = TimeField(
         "New closing time",
-        description="UK time, for example 12:00pm or 17:00",
+        description="UK time, for example midday, 5pm or 17:00",
         name_for_errors="Closing time",
         validators=[InputRequired(message="Enter the new closing time")],
     )

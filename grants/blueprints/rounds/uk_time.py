@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 from wtforms.validators import StopValidation
 
-from grants.formatting import LONDON
+from grants.formatting import LONDON, clock_time
 from grants.forms import DateInputField
 
 # "9am", "9:30am", "9.30 pm", "17:00", "0930"
@@ -28,7 +28,7 @@ _WORDS = {
 
 
 def parse_uk_time(text: str) -> time:
-    """A time of day as people write it: "9:00am", "5pm", "17:00", "midday".
+    """A time of day as people write it: "9am", "9:00am", "5pm", "17:00", "midday".
 
     Raises ``ValueError`` for anything else.
     """
@@ -50,9 +50,9 @@ def parse_uk_time(text: str) -> time:
 
 
 def format_uk_time(value: time) -> str:
-    """9:00am, 12:00pm, 5:30pm: how the form shows a time it was given."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
+    """9am, midday, 5:30pm: how the form shows a time it was given, as pages show times (and as
+    ``parse_uk_time`` reads them back)."""
+    return clock_time(value)
 
 
 class ClockChange(ValueError):
@@ -97,7 +97,7 @@ class TimeField(StringField):
                 self.time = parse_uk_time(self.data)
             except ValueError:
                 raise ValidationError(
-                    f"{self.name_for_errors} must be a real time, like 9:00am, 5:30pm or 17:00"
+                    f"{self.name_for_errors} must be a real time, like 9am, 5:30pm or 17:00"
                 ) from None
 
 

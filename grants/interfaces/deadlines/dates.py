@@ -173,11 +173,11 @@ def _offers(organisation_id, staff, now, until) -> list[Deadline]:
         by = f"Accept by {london_datetime(award.offer_deadline)} (UK time), or the offer lapses"
         if staff:
             found.append(Deadline(f"offer-{award.id}", "offer", on, f"Offer {reference} to be accepted",
-                                  f"{money(award.amount)}. {by}.", award.organisation.name,
+                                  f"{money(award.amount)} offered. {by}.", award.organisation.name,
                                   "awards.show", {"award_id": award.id}))
         else:
             found.append(Deadline(f"offer-{award.id}", "offer", on, f"Accept the grant offer {reference}",
-                                  f"{money(award.amount)}. {by}.", award.organisation.name,
+                                  f"{money(award.amount)} offered. {by}.", award.organisation.name,
                                   "grantee.offer", {"award_id": award.id}))
     return found
 
@@ -205,7 +205,7 @@ def _instalments(organisation_id, staff, until) -> list[Deadline]:
         endpoint = "awards.show" if staff else "grantee.show"
         found.append(Deadline(f"instalment-{instalment.id}", "instalment", instalment.due_date,
                               title if staff else f"Instalment {instalment.number} of your grant {reference}",
-                              ", ".join(notes) + ".",
+                              ", ".join(notes),  # a phrase, not a sentence: no full stop
                               award.organisation.name, endpoint, {"award_id": award.id, "_anchor": "payments"}))
     return found
 
@@ -222,7 +222,7 @@ def _returns(organisation_id, staff, until) -> list[Deadline]:
         award = monitoring_return.award
         reference = award.application.reference
         name = "Final monitoring return" if monitoring_return.final else f"Monitoring return {monitoring_return.number}"
-        detail = f"{monitoring_return.status.label}."
+        detail = monitoring_return.status.label
         if staff:
             found.append(Deadline(f"return-{monitoring_return.id}", "return", monitoring_return.due_date,
                                   f"{name} of {reference}", detail, award.organisation.name,

@@ -52,14 +52,16 @@ def test_staff_see_every_organisations_deadlines_by_date(as_role, dated):
     assert found[f"deadline-instalment-{instalment.id}"] == [
         long_date(dated["today"] + timedelta(days=3)),
         f"Instalment due Instalment 1 of {accepted.application.reference}",
-        "Organisation A", "£2,000.00, waiting for approval."]
+        "Organisation A", "£2,000.00, waiting for approval"]
     first_return = accepted.returns[0]
     assert found[f"deadline-return-{first_return.id}"][0] == long_date(first_return.due_date)
     assert found[f"deadline-return-{first_return.id}"][2] == "Organisation A"
+    assert found[f"deadline-return-{first_return.id}"][3] == "Not started"  # a status, with no full stop
     assert found[f"deadline-return-{other.returns[0].id}"][2] == "Organisation B"
     offer = found[f"deadline-offer-{dated['offered'].id}"]
     assert offer[0] == long_date(utcnow() + timedelta(days=10))
-    assert "Accept by" in offer[3]
+    assert offer[3].startswith("£") and " offered. Accept by " in offer[3]
+    assert offer[3].endswith("(UK time), or the offer lapses.")
     closes = found[f"deadline-round-{dated['round'].id}"]
     assert closes[1] == "Round closes Summer community fund closes"
     # In date order, each under its month's heading (31 March 2027 is under "March 2027").

@@ -94,7 +94,7 @@ def test_before_the_round_closes_the_email_says_when_scoring_opens(officer, pane
     seat(panel[0])
     post(officer, f"/panel/rounds/{panel_round.id}/bids/{bids[0].id}/assign", {"user_id": panel[0].id})
     [message] = _outbox()
-    assert ("You can read it now and score it once the round closes on 15 January 2099 at 12:00pm."
+    assert ("You can read it now and score it once the round closes on 15 January 2099 at midday."
             in " ".join(message.body.split()))
 
 

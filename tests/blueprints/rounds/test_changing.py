@@ -59,7 +59,7 @@ def test_the_edit_page_shows_the_round_in_uk_time(officer, db):
     db.session.flush()
     form = _edit_form(officer, funding_round)
     assert form["opens_on"] == ["15", "01", "2030"] and form["opens_time"] == "9:30am"
-    assert form["closes_on"] == ["01", "07", "2030"] and form["closes_time"] == "5:00pm"  # BST
+    assert form["closes_on"] == ["01", "07", "2030"] and form["closes_time"] == "5pm"  # BST
     assert form["total_budget"] == "200000.00"
     assert form["version"] == str(funding_round.version)
 

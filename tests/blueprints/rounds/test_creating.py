@@ -80,8 +80,8 @@ def test_the_form_shows_every_list_as_checkboxes(officer, reference_ids):
         ({"opens_on": ["31", "2", "2026"]}, "Opening date must be a real date"),
         ({"opens_on": ["", "2", "2026"]}, "Opening date must include a day"),
         ({"closes_time": ""}, "Enter the closing time"),
-        ({"opens_time": "25:00"}, "Opening time must be a real time, like 9:00am, 5:30pm or 17:00"),
-        ({"opens_time": "soon"}, "Opening time must be a real time, like 9:00am, 5:30pm or 17:00"),
+        ({"opens_time": "25:00"}, "Opening time must be a real time, like 9am, 5:30pm or 17:00"),
+        ({"opens_time": "soon"}, "Opening time must be a real time, like 9am, 5:30pm or 17:00"),
         (
             {"closes_on": ["1", "5", "2026"]},
             "Closing date and time must be after the opening date and time",

@@ -48,7 +48,7 @@ def test_the_list_shows_every_round_with_its_state_dates_budget_and_applications
         ("Decided", "Decided"),
         ("Open", "Open"),
     ]
-    assert rows[-1][2:] == ["6 January 2020 at 9:00am", "1 June 2099 at 12:00pm", "£200,000", "2"]
+    assert rows[-1][2:] == ["6 January 2020 at 9am", "1 June 2099 at midday", "£200,000", "2"]
     assert rows[0][-1] == "0"
 
 

@@ -100,7 +100,7 @@ def test_extending_the_closing_date_is_audited(officer, db, events):
     assert event.changes == {
         "closes_at": {"before": "2099-03-01T12:00:00+00:00", "after": "2099-04-08T16:00:00+00:00"}
     }
-    assert "The closing date is now 8 April 2099 at 5:00pm" in _flash(officer, response)
+    assert "The closing date is now 8 April 2099 at 5pm" in _flash(officer, response)
 
 
 def test_a_closing_date_cannot_be_brought_forward(officer, db, events):
@@ -110,7 +110,7 @@ def test_a_closing_date_cannot_be_brought_forward(officer, db, events):
             officer, f"/rounds/{funding_round.id}/extend", {"closes_on": day, "closes_time": typed}
         )
         assert error_messages(response) == [
-            "New closing date must be later than the current closing date, 1 March 2099 at 12:00pm"
+            "New closing date must be later than the current closing date, 1 March 2099 at midday"
         ]
     db.session.refresh(funding_round)
     assert funding_round.closes_at == datetime(2099, 3, 1, 12, 0, tzinfo=UTC)

@@ -115,7 +115,7 @@ def test_questions_and_answers_are_shown(db, officer, make_application, users):
     response = officer.get(f"/screening/applications/{application.id}")
     text = _main_text(response)
     assert "How many <b>sessions</b>?" in text and "Two a week" in text
-    assert "3 June 2026 at 1:00pm" in text
+    assert "3 June 2026 at 1pm" in text
     assert "Who runs them? Asked by A former member of staff Answer Not answered yet" in text
 
 
