@@ -77,6 +77,17 @@ ACCESS: dict[str, object] = {
     "rounds.extend": {OFFICER},
     "rounds.override": {ADMIN},
     "round_forms.download": {OFFICER, ADMIN},
+    "round_forms.show": {OFFICER, ADMIN},
+    "round_forms.add_question": {OFFICER, ADMIN},
+    "round_forms.change_question": {OFFICER, ADMIN},
+    "round_forms.remove_question": {OFFICER, ADMIN},
+    "round_forms.move_question": {OFFICER, ADMIN},
+    "round_forms.add_section": {OFFICER, ADMIN},
+    "round_forms.change_section": {OFFICER, ADMIN},
+    "round_forms.remove_section": {OFFICER, ADMIN},
+    "round_forms.move_section": {OFFICER, ADMIN},
+    "round_forms.copy": {OFFICER, ADMIN},
+    "round_forms.reset": {OFFICER, ADMIN},
     "rubrics.index": {OFFICER, ADMIN},
     "rubrics.show": {OFFICER, ADMIN},
     "rubrics.create": {OFFICER},
@@ -339,6 +350,11 @@ def objects(db, users):
         "set_id": ensure_default_set().id,
         "scenario_id": make_scenario(users["commissioner"], name="Access scenario").id,
         "area_code": "dorset",
+        # The round's application form (the standard one): its first section and first question, moved down.
+        "kind": "application",
+        "section_id": "project",
+        "question_id": "title",
+        "direction": "down",
     }
 
 

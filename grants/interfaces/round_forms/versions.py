@@ -1,12 +1,16 @@
 """Versions of a round's forms: the current one, saving the next, copying from another round, and the
 JSON import and export (docs/form-definitions.md).
 
-A version is never changed: each save adds the next one, and the current form is the newest (the
-shipped standard form while a round has none). A form freezes when its round opens, like the round's
-rules (``FundingRound.rules_frozen``): after that only an administrator may add a version, giving a
-reason, and it applies to new applications only. The command line (``by=None``) counts as an
-administrator, as whoever runs it holds the server. Every save is audited in the caller's
-transaction; nothing here commits.
+Each save adds the next version, and the current form is the newest (the shipped standard form while
+a round has none). A form freezes when its round opens, like the round's rules
+(``FundingRound.rules_frozen``): after that only an administrator may add a version, giving a reason,
+and it applies to new applications only. The command line (``by=None``) counts as an administrator,
+as whoever runs it holds the server.
+
+The form builder's changes (``edit``) are many small steps: until the round opens they change the
+newest version in place, as no application can have used it yet, so that history is not a version
+per click; once it has opened, each change is a new version like any save. Every save and every
+change is audited in the caller's transaction; nothing here commits.
 """
 
 from __future__ import annotations
@@ -71,6 +75,20 @@ def current(funding_round: FundingRound, kind: Kind) -> FormDefinition:
     return standard(kind) if row is None else load(row.definition)
 
 
+def rounds_to_copy_from(funding_round: FundingRound, kind: Kind) -> list[tuple[FundingRound, int | None]]:
+    """Every other round, newest first, with the number of its newest version of ``kind`` (``None``
+    when it asks the standard form)."""
+    newest = (select(RoundForm.round_id, func.max(RoundForm.version).label("version"))
+              .where(RoundForm.kind == kind).group_by(RoundForm.round_id).subquery())
+    rows = db.session.execute(
+        select(FundingRound, newest.c.version)
+        .outerjoin(newest, newest.c.round_id == FundingRound.id)
+        .where(FundingRound.id != funding_round.id)
+        .order_by(FundingRound.opens_at.desc(), FundingRound.id.desc())
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
 def export_json(funding_round: FundingRound, kind: Kind) -> str:
     """The current form of ``kind`` as the canonical JSON text that ``import_json`` reads back."""
     return dumps(current(funding_round, kind))
@@ -108,6 +126,17 @@ def copy_from(
     return _save(target_round, kind, current(source_round, kind), by, reason, f"copied from {source_round.name}", now)
 
 
+def reset_to_standard(
+    funding_round: FundingRound,
+    kind: Kind,
+    by: User | None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> RoundForm:
+    """Store the standard form of ``kind`` as the round's next version: the round asks it again."""
+    return _save(funding_round, kind, standard(kind), by, reason, "reset to the standard form", now)
+
+
 def import_json(
     funding_round: FundingRound,
     kind: Kind | None,
@@ -131,6 +160,41 @@ def import_json(
     return _save(funding_round, definition.kind, definition, by, reason, "imported from a file", now)
 
 
+def edit(
+    funding_round: FundingRound,
+    kind: Kind,
+    definition: FormDefinition,
+    by: User | None,
+    what: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> RoundForm:
+    """Store a change made in the form builder: ``what`` says it in words ("question q added").
+
+    Until the round opens, the newest version takes the change in place (version 1 is made if the
+    round still asks the standard form); after, the change is the next version, which only an
+    administrator may make, giving a reason (``FormFrozen`` otherwise).
+    """
+    name = KIND_NAMES[kind]
+    if definition.kind != kind:
+        raise RoundFormProblem(f"This is {_a(KIND_NAMES[definition.kind])}, not {_a(name)}")
+    row = current_version(funding_round, kind)
+    if row is None or funding_round.rules_frozen(now):
+        return _save(funding_round, kind, definition, by, reason, f"edited ({what})", now)
+    before = row.definition
+    row.definition = dump(definition)
+    db.session.flush()
+    changes = audit.diff(
+        {"question_ids": _question_ids(before), "section_ids": _section_ids(before)},
+        {"question_ids": _question_ids(row.definition), "section_ids": _section_ids(row.definition)},
+    )
+    summary = f"Version {row.version} of the {name} of {funding_round.name} edited ({what})"
+    event = audit.record("round_form.edited", row, summary, changes=changes, actor=by)
+    if by is None and event.actor_id is None:
+        event.actor_label = COMMAND_LINE
+    return row
+
+
 def _override_reason(
     funding_round: FundingRound, kind: Kind, by: User | None, reason: str | None, now: datetime | None
 ) -> str | None:
@@ -139,15 +203,22 @@ def _override_reason(
     reason = (reason or "").strip() or None
     if not funding_round.rules_frozen(now):
         return reason
-    name = KIND_NAMES[kind]
     if by is not None and not by.has_role(Role.ADMIN):
-        raise FormFrozen(
-            f"This round has opened, so its {name} can no longer be changed. "
-            "An administrator can make a new version if they must, giving the reason"
-        )
+        raise FormFrozen(frozen_message(kind))
     if reason is None:
-        raise FormFrozen(f"Enter the reason for changing the {name} of a round that has opened")
+        raise FormFrozen(reason_missing(kind))
     return reason
+
+
+def frozen_message(kind: Kind) -> str:
+    """Why someone other than an administrator cannot change a form of a round that has opened."""
+    return (f"This round has opened, so its {KIND_NAMES[kind]} can no longer be changed. "
+            "An administrator can make a new version if they must, giving the reason")
+
+
+def reason_missing(kind: Kind) -> str:
+    """The message when an administrator changes a form after opening without saying why."""
+    return f"Enter the reason for changing the {KIND_NAMES[kind]} of a round that has opened"
 
 
 def _newest_version(funding_round: FundingRound, kind: Kind) -> int | None:
@@ -158,6 +229,10 @@ def _newest_version(funding_round: FundingRound, kind: Kind) -> int | None:
 
 def _question_ids(document: dict[str, Any]) -> list[str]:
     return [question["id"] for section in document["sections"] for question in section["questions"]]
+
+
+def _section_ids(document: dict[str, Any]) -> list[str]:
+    return [section["id"] for section in document["sections"]]
 
 
 def _save(
@@ -192,7 +267,7 @@ def _save(
         {"version": newest, "question_ids": _question_ids(before)},
         {"version": row.version, "question_ids": _question_ids(row.definition), "reason": reason},
     )
-    # The action is the first word of how it was made: round_form.saved, .copied or .imported.
+    # The action is the first word of how it was made: round_form.saved, .copied, .imported, .edited or .reset.
     event = audit.record(f"round_form.{how.split()[0]}", row, summary, changes=changes, actor=by)
     if by is None and event.actor_id is None:
         event.actor_label = COMMAND_LINE

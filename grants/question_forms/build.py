@@ -1,0 +1,111 @@
+"""A section of a form definition as a WTForms form (``section_form``): each question a field named by
+its id, checked as the definition says; questions that ``show_if`` hides, given the answers so far,
+neither checked nor kept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
+
+from grants.form_definitions import FormDefinition, Section
+from grants.forms import GovForm
+from grants.question_forms.answers import SectionAnswers
+from grants.question_forms.context import RoundContext
+from grants.question_forms.messages import label_of
+from grants.question_forms.question_fields import Place, field_for
+from grants.question_forms.rows import ROW_TYPES
+
+
+class QuestionForm(GovForm):
+    """A section's form, made by ``section_form``. A GovForm like any other (GOV.UK widgets, trimmed
+    text, the house CSRF token with its form key); ``validate`` checks only the questions asked."""
+
+    _place: ClassVar[Place]
+
+    def __init__(self, *args: Any, earlier: Mapping[str, object] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = type(self)._place
+        self._section_answers = SectionAnswers(place.definition, place.section, earlier or {}, self._fields)
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        """Validate each field but those of questions hidden by ``show_if`` (their errors stay empty)."""
+        hidden = set(self._section_answers.hidden())
+        valid = True
+        for name, field in self._fields.items():
+            if name in hidden:
+                continue
+            extra = (extra_validators or {}).get(name, ())
+            valid = field.validate(self, extra) and valid
+        return valid
+
+
+# A question id the form uses for itself (an attribute or a method, or ``validate_<id>``, which WTForms
+# would run as a check of that field) cannot name a field.
+RESERVED_IDS = frozenset(
+    {name for name in dir(QuestionForm) if not name.startswith("_")}
+    | {name.removeprefix("validate_") for name in dir(QuestionForm) if name.startswith("validate_")}
+    | {"meta", "form_errors", "csrf_token"}
+)
+
+
+def section_form(definition: FormDefinition, section: Section | str, context: RoundContext, formdata: Any = None,
+                 answers: Mapping[str, object] | None = None, meta: Mapping[str, Any] | None = None) -> QuestionForm:
+    """The form for one ``section`` (or its id) of ``definition``, for a round that gives ``context``.
+
+    ``formdata`` is what was posted (request.form, with request.files for file questions), or None for
+    an empty form; ``answers`` are the kept answers of the other sections (by question id, as
+    ``kept_answers`` gives them), which decide ``show_if`` conditions on earlier questions and the
+    checks against other answers (the budget's total, the project's dates). ``meta`` goes to WTForms
+    (``{"csrf": False}`` for a form rebuilt from saved answers).
+
+    ValueError for a section the definition does not have, a question id the form would use for itself
+    (``RESERVED_IDS``), a money limit naming a round award the context does not give, or a monitoring
+    question type.
+    """
+    chosen = _section(definition, section)
+    clashes = sorted(question.id for question in chosen.questions if question.id in RESERVED_IDS)
+    if clashes:
+        raise ValueError(f"{', '.join(clashes)}: a question's id cannot be a name the form uses for itself")
+    place = Place(definition, chosen, context)
+    fields = {question.id: field_for(question, place) for question in chosen.questions}
+    name = f"{chosen.id.title().replace('_', '')}QuestionForm"
+    form_class = cast("type[QuestionForm]", type(name, (QuestionForm,), {"_place": place, **fields}))
+    return form_class(formdata=formdata, earlier=answers, meta=dict(meta or {}))
+
+
+def _section(definition: FormDefinition, section: Section | str) -> Section:
+    wanted = section.id if isinstance(section, Section) else section
+    found = next((candidate for candidate in definition.sections if candidate.id == wanted), None)
+    if found is None:
+        raise ValueError(f"the form has no section {wanted}")
+    return found
+
+
+def kept_answers(form: QuestionForm) -> dict[str, object]:
+    """The section's answers that are kept, by question id: those of the questions asked, as typed
+    values (see grants.question_forms.answers). Hidden questions' answers are dropped."""
+    return form._section_answers.kept()
+
+
+def hidden_questions(form: QuestionForm) -> list[str]:
+    """The ids of the section's questions that ``show_if`` hides, given the answers so far."""
+    return form._section_answers.hidden()
+
+
+def without_hidden(form: QuestionForm, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """``raw`` (the text typed, by field name, as a section keeps it) without the answers of hidden
+    questions: a field named by a hidden id, or one of its rows or parts (``<id>-0-amount``)."""
+    hidden = hidden_questions(form)
+    return {name: values for name, values in raw.items()
+            if not any(name == question_id or name.startswith(f"{question_id}-") for question_id in hidden)}
+
+
+def list_nouns(section: Section) -> dict[str, dict[str, str]]:
+    """How the section's repeating rows are named on its page, by field name, as the section template
+    (grants/templates/applications/_fields.html) reads them: "Budget line 1", the legend, the hint."""
+    return {
+        question.id: {"singular": ROW_TYPES[question.type].singular, "plural": label_of(question),
+                      "hint": question.hint}
+        for question in section.questions if question.type in ROW_TYPES
+    }
+

@@ -1,0 +1,53 @@
+"""What a round supplies to its forms: the smallest and largest award, the longest project, and the
+choices of the structured question types. A plain value, so that this package needs no database; the
+service builds one from a FundingRound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grants.form_definitions.model import QuestionType
+
+# (code, name) pairs, in the order the round lists them
+Choices = tuple[tuple[str, str], ...]
+
+ROUND_AMOUNTS = ("round_min_award", "round_max_award")
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    """The round's values a form definition may name (``round_min_award``, ``round_max_award``) or that
+    its structured questions offer (plan approaches, ADDER strands, Combating Drugs outcomes, local
+    authority areas). ``max_project_months`` limits the time from the ``project_start`` answer to the
+    ``project_end`` answer; None sets no limit."""
+
+    min_award: Decimal | None = None
+    max_award: Decimal | None = None
+    max_project_months: int | None = None
+    approaches: Choices = ()
+    adder_strands: Choices = ()
+    drug_outcomes: Choices = ()
+    local_authorities: Choices = ()
+
+    def choices(self, question_type: QuestionType) -> Choices:
+        """What a structured choice question (plan_approaches, adder_strands, drug_outcomes,
+        areas_served) offers; KeyError for any other type."""
+        return {
+            QuestionType.PLAN_APPROACHES: self.approaches,
+            QuestionType.ADDER_STRANDS: self.adder_strands,
+            QuestionType.DRUG_OUTCOMES: self.drug_outcomes,
+            QuestionType.AREAS_SERVED: self.local_authorities,
+        }[question_type]
+
+    def amount(self, limit: str) -> Decimal:
+        """A money limit in pounds: the round's award named by ``round_min_award`` or
+        ``round_max_award``, or the limit's own amount ("0.01"). ValueError when the round has not
+        given the award named."""
+        if limit not in ROUND_AMOUNTS:
+            return Decimal(limit)
+        amount = self.min_award if limit == "round_min_award" else self.max_award
+        if amount is None:
+            which = "smallest" if limit == "round_min_award" else "largest"
+            raise ValueError(f"the form names {limit}, but the round context gives no {which} award")
+        return amount
