@@ -35,6 +35,22 @@ ROUND_AMOUNTS = ("round_min_award", "round_max_award")
 DATE_ROLES = {"project_start": Role.PROJECT_START, "project_end": Role.PROJECT_END}
 
 
+# Names a section's page already uses for itself, which no question id may take: the web form's own
+# attributes and methods, its hidden fields (the CSRF token, the one-time form key) and the buttons
+# (``action…``), whose values are never kept as answers. tests/question_forms keeps this in step with
+# the names the form builder really uses.
+RESERVED_QUESTION_IDS = frozenset({
+    "csrf_token", "data", "errors", "form_errors", "form_key", "hidden_tag", "is_submitted", "meta",
+    "on_submit", "populate_obj", "post_process", "process", "validate", "validate_on_submit",
+})
+
+
+def _reserved_id_problems(question: Question) -> list[str]:
+    if question.id in RESERVED_QUESTION_IDS or question.id.startswith("action"):
+        return [f"{question.id} is a name the application's pages use for themselves; choose another id"]
+    return []
+
+
 def rule_problems(definition: FormDefinition) -> list[Problem]:
     """Every rule ``definition`` breaks, question by question in order, then the form's own."""
     problems = _duplicate_ids(definition)
@@ -44,6 +60,7 @@ def rule_problems(definition: FormDefinition) -> list[Problem]:
     roles: dict[Role, Question] = {}
     for question in questions:
         found = [
+            *_reserved_id_problems(question),
             *_option_problems(question),
             *_condition_problems(question, earlier, everything),
             *_limit_problems(question),

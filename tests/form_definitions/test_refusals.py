@@ -263,3 +263,9 @@ def test_a_pattern_must_match_to_the_very_end_of_the_text(limits, key):
 def test_an_id_with_a_newline_at_its_end_is_not_an_id():
     [problem] = problems(form(question("name\n")))
     assert problem.startswith(f"{Q}.id: id of question 1 of section main must be an id:")
+
+
+@pytest.mark.parametrize("reserved", ["data", "errors", "validate", "csrf_token", "form_key", "action_save"])
+def test_a_question_id_the_pages_use_for_themselves_is_refused(reserved):
+    assert problems(application(question(reserved, "short_text", "Anything"))) == [
+        f"{reserved}: {reserved} is a name the application's pages use for themselves; choose another id"]

@@ -4,11 +4,13 @@ and a definition it cannot build refused in words."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grants.form_definitions import Kind, standard
+from grants.form_definitions.rules import RESERVED_QUESTION_IDS
 from grants.question_forms import RESERVED_IDS, section_form
 from tests.form_definitions.builders import question
 from tests.question_forms.helpers import CONTEXT, build, definition_of
@@ -38,9 +40,17 @@ def test_each_field_is_named_by_its_question_id_in_order():
 @pytest.mark.parametrize("reserved", ["data", "errors", "meta", "validate", "process", "on_submit", "csrf_token"])
 def test_a_question_id_the_form_uses_itself_is_refused(reserved):
     assert reserved in RESERVED_IDS
-    definition = definition_of(question(reserved, "short_text", "Anything"))
+    # Import refuses it (grants/form_definitions/rules.py); a definition made in code is refused here too.
+    allowed = definition_of(question("anything", "short_text", "Anything"))
+    section = allowed.sections[0]
+    clash = replace(allowed, sections=(replace(section, questions=(replace(section.questions[0], id=reserved),)),))
     with pytest.raises(ValueError, match=f"^{reserved}: a question's id cannot be a name the form uses for itself$"):
-        build(definition)
+        build(clash)
+
+
+def test_the_format_refuses_every_name_the_form_uses_for_itself():
+    """The engine cannot import WTForms, so it keeps its own list: it must cover every name here."""
+    assert {name for name in RESERVED_IDS if name.islower()} <= RESERVED_QUESTION_IDS
 
 
 def test_monitoring_questions_are_refused_in_words():
