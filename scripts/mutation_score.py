@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,55 @@ def results(only: str | None) -> dict[str, dict[str, str]]:
     return found
 
 
+@dataclass
+class Tally:
+    """The counts per module and in all, and the mutants worth naming."""
+
+    rows: list[tuple[str, Counter[str]]] = field(default_factory=list)
+    totals: Counter[str] = field(default_factory=Counter)
+    survivors: list[str] = field(default_factory=list)
+    listed_but_killed: list[str] = field(default_factory=list)
+    unchecked: int = 0
+
+
+def tally(by_module: dict[str, dict[str, str]], listed: set[str]) -> Tally:
+    """Each module's mutants counted by how they fared, equivalents (``listed``) apart."""
+    found = Tally()
+    for module, statuses in by_module.items():
+        count: Counter[str] = Counter()
+        for name, state in statuses.items():
+            count["mutants"] += 1
+            if state == "not checked":
+                found.unchecked += 1
+                count["not checked"] += 1
+            elif state in KILLED.values() or state in DETECTED.values():
+                count["killed"] += 1
+                count["timeout or crash"] += state != "killed"
+                if name in listed:
+                    found.listed_but_killed.append(name)
+            elif name in listed:
+                count["equivalent"] += 1
+            else:
+                count["survived"] += 1
+                count["no tests"] += state == "no tests"
+                found.survivors.append(f"{name} ({state})")
+        found.totals.update(count)
+        found.rows.append((module, count))
+    return found
+
+
+def score_of(count: Counter[str]) -> tuple[int, float]:
+    """The mutants counted (neither equivalent nor unrun) and the percentage of them killed."""
+    counted = count["mutants"] - count["equivalent"] - count["not checked"]
+    return counted, 100 * count["killed"] / counted if counted else 100.0
+
+
+def line(label: str, count: Counter[str]) -> str:
+    _, score = score_of(count)
+    return (f"{label:<46} {count['mutants']:>7} {count['killed']:>7} {count['survived']:>8} "
+            f"{count['no tests']:>8} {count['equivalent']:>10} {count['not checked']:>7} {score:>7.1f}%")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="a pattern of mutant names, as given to mutmut run (default: all)")
@@ -80,55 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     if not by_module:
         print("No mutation results in mutants/: run `make mutation` first", file=sys.stderr)
         return 1
-    listed = equivalents()
-    rows, totals = [], Counter()
-    survivors, listed_but_killed, unchecked = [], [], 0
-    for module, statuses in by_module.items():
-        count = Counter()
-        for name, state in statuses.items():
-            count["mutants"] += 1
-            if state == "not checked":
-                unchecked += 1
-                count["not checked"] += 1
-            elif state in KILLED.values() or state in DETECTED.values():
-                count["killed"] += 1
-                count["timeout or crash"] += state != "killed"
-                if name in listed:
-                    listed_but_killed.append(name)
-            elif name in listed:
-                count["equivalent"] += 1
-            else:
-                count["survived"] += 1
-                count["no tests"] += state == "no tests"
-                survivors.append(f"{name} ({state})")
-        totals.update(count)
-        rows.append((module, count))
-
-    def line(label: str, count: Counter) -> str:
-        counted = count["mutants"] - count["equivalent"] - count["not checked"]
-        score = 100 * count["killed"] / counted if counted else 100.0
-        return (f"{label:<46} {count['mutants']:>7} {count['killed']:>7} {count['survived']:>8} "
-                f"{count['no tests']:>8} {count['equivalent']:>10} {count['not checked']:>7} {score:>7.1f}%")
+    found = tally(by_module, equivalents())
+    totals = found.totals
 
     print(f"{'module':<46} {'mutants':>7} {'killed':>7} {'survived':>8} {'no tests':>8} {'equivalent':>10} "
           f"{'unrun':>7} {'score':>8}")
-    for module, count in rows:
+    for module, count in found.rows:
         print(line(module, count))
     print(line("all", totals))
-    counted = totals["mutants"] - totals["equivalent"] - totals["not checked"]
-    score = 100 * totals["killed"] / counted if counted else 100.0
+    counted, score = score_of(totals)
     if totals["timeout or crash"]:
         print(f"({totals['timeout or crash']} of the killed timed out or crashed under their mutation)")
-    if args.survivors and survivors:
-        print("\nSurvived (see `.venv/bin/mutmut show NAME`):\n  " + "\n  ".join(sorted(survivors)))
-    if listed_but_killed:
+    if args.survivors and found.survivors:
+        print("\nSurvived (see `.venv/bin/mutmut show NAME`):\n  " + "\n  ".join(sorted(found.survivors)))
+    if found.listed_but_killed:
         print("\nListed as equivalent in tests/mutation_equivalents.md but killed (take them off the list):\n  "
-              + "\n  ".join(sorted(listed_but_killed)))
-    if unchecked:
-        print(f"\n{unchecked} mutants were not run (an interrupted run?); the score leaves them out")
+              + "\n  ".join(sorted(found.listed_but_killed)))
+    if found.unchecked:
+        print(f"\n{found.unchecked} mutants were not run (an interrupted run?); the score leaves them out")
     print(f"\nMutation score: {totals['killed']} killed of {counted} non-equivalent mutants = {score:.1f}% "
           f"(minimum {args.minimum:g}%)")
-    return 0 if score >= args.minimum and not unchecked else 1
+    return 0 if score >= args.minimum and not found.unchecked else 1
 
 
 if __name__ == "__main__":

@@ -70,7 +70,13 @@ def test_periods_cover_the_grant_exactly_once(start, length, frequency):
     end = start + timedelta(days=length)
     periods = reporting_periods(start, end, frequency)
     assert periods[0].start == start and periods[-1].end == end
-    for before, after in zip(periods, periods[1:]):
+    for before, after in zip(periods, periods[1:], strict=False):
         assert after.start == before.end + timedelta(days=1)
     assert all(p.start <= p.end and p.due == p.end + timedelta(days=RETURN_DAYS_AFTER_PERIOD) for p in periods)
     assert [p.final for p in periods] == [False] * (len(periods) - 1) + [True]
+
+
+def test_periods_need_an_end_on_or_after_the_start():
+    with pytest.raises(ValueError) as raised:
+        reporting_periods(date(2026, 4, 2), date(2026, 4, 1), "quarterly")
+    assert str(raised.value) == "The end date must not be before the start date"

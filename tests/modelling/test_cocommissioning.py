@@ -134,9 +134,12 @@ def scenario(partners=(A, B), costs=FLAT, split=None, **options):
 
 @pytest.mark.parametrize("bad, message", [
     (scenario(partners=(A,)), "A joint option needs at least two partners; bad has 1"),
-    (scenario(split=CostSplit({"need": D(25), "caseload": D(65)})), "The weights add up to 90%: they must add up to 100%"),
-    (scenario(floor=Bound(percent=D(30)), cap=Bound(percent=D(20))), r"The cap for Area A \(20%\) is below its floor \(30%\)"),
-    (scenario(floor=Bound(pence=300), cap=Bound(pence=200)), r"The cap for Area A \(£2.00\) is below its floor \(£3.00\)"),
+    (scenario(split=CostSplit({"need": D(25), "caseload": D(65)})),
+     "The weights add up to 90%: they must add up to 100%"),
+    (scenario(floor=Bound(percent=D(30)), cap=Bound(percent=D(20))),
+     r"The cap for Area A \(20%\) is below its floor \(30%\)"),
+    (scenario(floor=Bound(pence=300), cap=Bound(pence=200)),
+     r"The cap for Area A \(£2.00\) is below its floor \(£3.00\)"),
     (scenario(costs=CostModel(-1, 0, 0)), "The set-up cost must not be negative"),
     (scenario(costs=CostModel(0, 0, -5)), "The cost per client must not be negative"),
     (scenario(partners=(A, Partner("z", "Area Z", 0, 1, 1, 1)), split=CostSplit.by("population")),
@@ -158,7 +161,8 @@ def test_bad_input_gets_a_specific_message(bad, message):
 
 
 def test_amount_floors_that_cannot_be_met_in_a_year():
-    with pytest.raises(ValueError, match=r"In year 1 the floors come to £1,200.00, more than the joint cost of £1,000.00"):
+    with pytest.raises(ValueError,
+                       match=r"In year 1 the floors come to £1,200.00, more than the joint cost of £1,000.00"):
         run(scenario(floor=Bound(pence=60_000)))
     with pytest.raises(ValueError, match=r"In year 1 the caps come to £800.00, less than the joint cost of £1,000.00"):
         run(scenario(cap=Bound(pence=40_000)))
@@ -194,3 +198,61 @@ def test_a_partner_from_its_census_population_alone():
     # 4,918 × 61% = 2,999.98 → 3,000; × 9.5 / 1,000 = 28.5 → 29 OCU (halves up); 5.9016 → 6 clients.
     other = south_west_partner("y", "Area Y", 4_918)
     assert (other.population_15_64.value, other.ocu.value, other.caseload.value) == (3_000, 29, 6)
+
+
+def test_every_field_of_a_result_by_hand():
+    # Caseloads 1 and 3 at 50% take-up: 0.5 and 1.5 clients a year. Alone: £100 fixed + £10 a client,
+    # so A 10,500p and B 11,500p a year. Jointly half the fixed costs: 10,000 + 2 clients × 1,000 =
+    # 12,000p a year, shared equally: 6,000p each, saving A 4,500p and B 5,500p a year.
+    a, b = Partner("a", "A", 1, 1, 1, 1), Partner("b", "B", 1, 1, 1, 3)
+    costs = CostModel(0, 10_000, 1_000, take_up_percent=D(50), years=2, scale=ScaleEconomies(percent=D(50)))
+    result = run(Scenario("half", (b, a), costs, service="Outreach"))
+    assert (result.name, result.service, result.joint, result.scale_factor) == ("half", "Outreach", True, D("0.5000"))
+    assert (result.year_costs, result.total_pence, result.standalone_total_pence, result.saving_pence) == (
+        (12_000, 12_000), 24_000, 44_000, 20_000)
+    a_out, b_out = result.partners  # sorted by code
+    assert (a_out.code, a_out.name, a_out.contribution_pence, a_out.standalone_pence, a_out.saving_pence) == (
+        "a", "A", 12_000, 21_000, 9_000)
+    assert (a_out.clients, a_out.cost_per_client_pence) == (D("1.0"), 12_000)  # 12,000p for 1 client in all
+    assert [(y.year, y.clients, y.contribution_pence, y.standalone_pence, y.saving_pence, y.cost_per_client_pence)
+            for y in a_out.years] == [(1, D("0.5"), 6_000, 10_500, 4_500, 12_000),
+                                      (2, D("0.5"), 6_000, 10_500, 4_500, 12_000)]
+    assert (b_out.name, b_out.clients, b_out.cost_per_client_pence, b_out.years[1].saving_pence) == (
+        "B", D("3.0"), 4_000, 5_500)
+    assert result.clients_served == {"a": (D("0.5"), D("0.5")), "b": (D("1.5"), D("1.5"))}
+
+
+def test_alone_each_pays_its_own_cost_whatever_the_economies_of_scale():
+    a, b = Partner("a", "A", 1, 1, 1, 1), Partner("b", "B", 1, 1, 1, 3)
+    costs = CostModel(0, 10_000, 1_000, take_up_percent=D(50), years=1, scale=ScaleEconomies(percent=D(50)))
+    result = run(Scenario("alone", (a, b), costs, joint=False))
+    assert (result.joint, result.scale_factor, result.year_costs, result.saving_pence) == (False, D("1.0000"),
+                                                                                          (22_000,), 0)
+    assert [(o.contribution_pence, o.standalone_pence, o.saving_pence) for o in result.partners] == [
+        (10_500, 10_500, 0), (11_500, 11_500, 0)]
+
+
+def test_a_percentage_floor_rounds_down_and_a_percentage_cap_rounds_up():
+    # The joint cost is 100,001p; 50% of it is 50,000.5p. A's population share alone would be a quarter.
+    costs = CostModel(0, 100_001, 0, years=1, scale=ScaleEconomies(percent=D(50)))
+    floored = run(Scenario("floor", (A, B), costs, CostSplit.by("population", floor=Bound(percent=D(50)))))
+    assert contributions(floored) == {"a": 50_000, "b": 50_001}  # A lifted to 50,000 (down), B the rest
+    capped = run(Scenario("cap", (A, B), costs, CostSplit.by("population", cap=Bound(percent=D(50)))))
+    assert contributions(capped) == {"a": 50_000, "b": 50_001}  # B held at 50,001 (up), so the caps fit
+
+
+def test_a_census_population_rounds_half_up_not_to_even():
+    # 50 × 61% = 30.5 → 31 aged 15-64 (to even it would be 30).
+    assert south_west_partner("x", "X", 50).population_15_64.value == 31
+
+
+def test_economies_of_scale_and_bounds_in_words():
+    assert ScaleEconomies(percent=D("70.0")).describe() == (
+        "joint fixed costs are 70% of the partners' standalone fixed costs")
+    assert ScaleEconomies(exponent=D("0.80")).describe() == (
+        "joint fixed costs are the standalone total × n^(0.8 − 1) for n partners")
+    assert (Bound(percent=D("12.50")).describe(), Bound(pence=123_456).describe()) == ("12.5%", "£1,234.56")
+    with pytest.raises(TypeError, match="^A floor or cap needs a percentage or an amount in pence$"):
+        Bound().describe()
+    with pytest.raises(TypeError, match="^Economies of scale need a percentage or a curve exponent$"):
+        ScaleEconomies().factor(2)

@@ -20,7 +20,8 @@ figure = st.integers(min_value=1, max_value=2_000_000)
 def partners(draw, min_size=2, max_size=6):
     codes = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), min_size=min_size, max_size=max_size,
                           unique=True))
-    return tuple(Partner(code, f"Area {code}", draw(figure), draw(figure), draw(figure), draw(figure)) for code in codes)
+    return tuple(Partner(code, f"Area {code}", draw(figure), draw(figure), draw(figure), draw(figure))
+                 for code in codes)
 
 
 @st.composite
@@ -106,7 +107,8 @@ def test_floors_and_caps_are_respected(scenario):
 @given(partners(min_size=3, max_size=5), st.integers(0, 10**7), st.integers(1, 10**7))
 def test_amount_floors_and_caps_are_met_exactly(members, floor_pence, extra):
     costs = CostModel(0, 10**7, 1_000, years=2)
-    split = CostSplit.by("population", floor=Bound(pence=floor_pence), caps={members[0].code: Bound(pence=floor_pence + extra)})
+    split = CostSplit.by("population", floor=Bound(pence=floor_pence),
+                         caps={members[0].code: Bound(pence=floor_pence + extra)})
     try:
         result = run(Scenario("bounds", members, costs, split))
     except ValueError as error:  # floors or caps that cannot be met say why

@@ -11,6 +11,7 @@ from grants.modelling.pooled import (
     line_position,
     monthly_budget,
     payment_profile,
+    pounds,
     share_variance,
     year_contributions,
 )
@@ -19,7 +20,8 @@ PARTNERS = ["OPCC", "Devon", "Plymouth", "Torbay", "Cornwall", "Scilly"]
 
 
 def test_fixed_contributions_must_add_up_to_the_agreed_total():
-    result = year_contributions(100_000_00, [ContributionEntry("OPCC", 60_000_00), ContributionEntry("Devon", 39_999_99)],
+    result = year_contributions(100_000_00, [ContributionEntry("OPCC", 60_000_00),
+                                             ContributionEntry("Devon", 39_999_99)],
                                 "2026-27")
     assert result.problems == ("Contributions for 2026-27 add up to £99,999.99: the agreed total is £100,000.00",)
 
@@ -121,10 +123,11 @@ def test_bad_rules():
     st.sampled_from(PARTNERS),
 )
 def test_parts_always_add_up_and_respect_caps(variance, contributions, caps, host):
-    result = share_variance(variance, "pro_rata", PARTNERS, host, contributions=dict(zip(PARTNERS, contributions)),
-                            caps=dict(zip(PARTNERS, caps)))
+    result = share_variance(variance, "pro_rata", PARTNERS, host,
+                            contributions=dict(zip(PARTNERS, contributions, strict=True)),
+                            caps=dict(zip(PARTNERS, caps, strict=True)))
     assert sum(result.shares.values()) == variance
-    for partner, cap in zip(PARTNERS, caps):
+    for partner, cap in zip(PARTNERS, caps, strict=True):
         if cap is not None and partner != host:
             assert abs(result.shares[partner]) <= cap
     assert all((share >= 0) == (variance >= 0) or share == 0 for share in result.shares.values())
@@ -219,3 +222,54 @@ def test_risk_share_input_refused_in_words():
         share_variance(1, "fixed", ["A", "B"], "A", fixed_percent={"A": Decimal("60.5"), "B": Decimal(40)})
     with pytest.raises(ValueError, match="^Unknown risk-share rule 'lottery'$"):
         share_variance(1, "lottery", ["A"], "A")
+
+
+def test_a_partner_exactly_at_its_cap_is_full_but_has_no_note():
+    # £1 shared 50 : 50 between A (cap 50p) and B (cap 40p): A's part is exactly its cap, so it is full
+    # without going over; B is held at 40p and its other 10p fall to the host, C, who has no weight.
+    result = share_variance(100, "fixed", ["A", "B", "C"], "C",
+                            fixed_percent={"A": Decimal(50), "B": Decimal(50)}, caps={"A": 50, "B": 40})
+    assert result.shares == {"A": 50, "B": 40, "C": 10}
+    assert result.beyond_caps_pence == 10
+    assert result.notes == ("B reached its cap of £0.40.", "£0.10 beyond every cap falls to the host, C.")
+
+
+def test_a_cap_of_nothing_takes_nothing_and_a_cap_of_a_penny_takes_it():
+    result = share_variance(300, "fixed", ["A", "B", "C"], "C",
+                            fixed_percent={"A": Decimal(40), "B": Decimal(40), "C": Decimal(20)},
+                            caps={"A": 0, "B": 1})
+    # A can take nothing; B takes its penny; C (uncapped) the rest.
+    assert result.shares == {"A": 0, "B": 1, "C": 299}
+    assert result.notes == ("B reached its cap of £0.01.",) and result.beyond_caps_pence == 0
+
+
+def test_a_missing_or_negative_share_is_a_problem_but_a_share_of_nothing_is_not():
+    missing = year_contributions(100, [ContributionEntry("A", share_percent=Decimal(100)), ContributionEntry("B")])
+    assert missing.problems == ("A share for the year is missing or negative",)
+    negative = year_contributions(100, [ContributionEntry("A", share_percent=Decimal(101)),
+                                        ContributionEntry("B", share_percent=Decimal(-1))])
+    assert negative.problems == ("A share for the year is missing or negative",)
+    nothing = year_contributions(100, [ContributionEntry("A", share_percent=Decimal(100)),
+                                       ContributionEntry("B", share_percent=Decimal(0))])
+    assert (nothing.problems, nothing.amounts) == ((), {"A": 100, "B": 0})
+
+
+@pytest.mark.parametrize("pence, shown", [(0, "£0.00"), (7, "£0.07"), (123_456_789, "£1,234,567.89"),
+                                          (-123_456, "-£1,234.56"), (-1, "-£0.01")])
+def test_amounts_in_messages(pence, shown):
+    assert pounds(pence) == shown
+
+
+def test_excess_passed_on_is_held_to_the_cap_of_a_partner_that_already_has_a_part():
+    # £1 shared 50 : 50 by A (cap 60p) and B (cap 10p); H hosts with no share. First A takes 50p and B
+    # is held at 10p; B's other 40p go to A, who has room for only 10p more; the last 30p fall to H.
+    result = share_variance(100, "fixed", ["A", "B", "H"], "H", fixed_percent={"A": Decimal(50), "B": Decimal(50)},
+                            caps={"A": 60, "B": 10})
+    assert result.shares == {"A": 60, "B": 10, "H": 30}
+    assert result.notes == ("B reached its cap of £0.10.", "A reached its cap of £0.60.",
+                            "£0.30 beyond every cap falls to the host, H.")
+
+
+def test_under_the_host_rule_the_host_bears_it_all_as_its_own_part():
+    result = share_variance(-500, "host", ["A", "H"], "H")
+    assert (result.shares, result.beyond_caps_pence, result.notes) == ({"A": 0, "H": -500}, 0, ())

@@ -111,3 +111,50 @@ def test_new_periods_follow_on_without_gaps_and_end_with_the_award(start, days, 
     for earlier, later in zip(periods, periods[1:], strict=False):
         assert later.start == earlier.end + timedelta(days=1)
     assert all(p.start <= p.end for p in periods)
+
+
+# The edges of the rules, and the exact errors ---------------------------------------------------
+
+def test_open_instalments_all_at_zero_share_the_change_equally():
+    # £1 fixed; two open £0 instalments (a caller that keeps them). £2.01 more is shared 1:1, the odd
+    # penny to the earlier one.
+    assert replan_instalments([100, 0, 0], [False, True, True], 301) == [100, 101, 100]
+
+
+def test_an_open_instalment_at_zero_stays_at_zero_while_another_has_an_amount():
+    # The open ones are 0p and 1p: the 3p more all goes to the 1p instalment, in proportion 0 : 1.
+    assert replan_instalments([100, 0, 1], [False, True, True], 104) == [100, 0, 4]
+
+
+def test_instalments_of_zero_are_allowed_but_not_negative_ones():
+    assert replan_instalments([0, 500], [True, True], 500) == [0, 500]
+    with pytest.raises(ValueError) as raised:
+        replan_instalments([100, -1], [True, True], 99)
+    assert str(raised.value) == "Instalment amounts must not be negative"
+
+
+def test_the_errors_say_which_rule_was_broken():
+    with pytest.raises(ValueError) as raised:
+        replan_instalments([1, 2], [True], 3)
+    assert str(raised.value) == "Give one open flag per instalment"
+    with pytest.raises(ReplanError) as raised:
+        replan_instalments([200_000, 200_000], [False, True], 199_999)
+    assert str(raised.value) == "below fixed"
+    with pytest.raises(ReplanError) as raised:
+        replan_instalments([200_000, 200_000], [False, False], 500_000)
+    assert str(raised.value) == "no open instalments"
+    with pytest.raises(ReplanError) as raised:
+        replan_periods(date(2026, 4, 1), date(2026, 6, 30), "quarterly", date(2026, 6, 30))
+    assert str(raised.value) == "no period left"
+    with pytest.raises(ValueError) as raised:
+        replan_periods(date(2026, 4, 2), date(2026, 4, 1), "quarterly", None)
+    assert str(raised.value) == "The end date must not be before the start date"
+
+
+def test_a_one_day_award_has_one_period_and_it_is_the_final_one():
+    day = date(2026, 4, 1)
+    (period,) = replan_periods(day, day, "quarterly", None)
+    assert (period.start, period.end, period.due, period.final) == (day, day, date(2026, 5, 1), True)
+    # Reported until the day before the award starts: the one day is still to plan.
+    (period,) = replan_periods(day, day, "midpoint_and_end", date(2026, 3, 31))
+    assert (period.start, period.end, period.final) == (day, day, True)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from grants.modelling.social_return import (
     ClientGroupInput,
+    PlanComparison,
     SroiInputError,
     SroiInputs,
     compare_with_reported,
@@ -347,3 +348,26 @@ def test_every_input_problem_is_listed_in_order():
         "The total cost of treatment cannot be negative",
     )
     assert str(raised.value) == "; ".join(raised.value.problems)
+
+
+def test_less_than_a_pound_more_than_the_plan_is_still_more():
+    assert PlanComparison(D(100), D("100.40"), "benefits").summary() == (
+        "The model estimates £100 of benefits, £0 (0%) more than the £100 the plan reports.")
+
+
+def test_every_group_with_bad_counts_is_listed():
+    inputs = SroiInputs({"opiate": ClientGroupInput(-1, 0), "alcohol": ClientGroupInput("ten", 0),
+                         "non_opiate": ClientGroupInput(1, 2)}, 1)
+    with pytest.raises(SroiInputError) as raised:
+        estimate(inputs, parameters())
+    assert raised.value.problems == (
+        "Clients in treatment (opiate) cannot be negative",
+        "Clients in treatment (alcohol only) must be a whole number",
+        "Successful completions (non-opiate) cannot be more than clients in treatment: 2 completions, 1 clients",
+    )
+
+
+def test_a_result_with_no_client_groups_shows_nothing_in_every_category():
+    result = estimate(SroiInputs({}, 1), parameters(crime__opiate=100))
+    assert [whole_pounds(total) for total in result.by_category().values()] == ["£0"] * 4
+    assert result.by_group() == {}

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
+from decimal import ROUND_CEILING, ROUND_FLOOR
 from decimal import Decimal as D
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate, validate
 from grants.modelling.sroi_defaults import DEFAULT_PARAMETERS, GDP_DEFLATOR, devon_and_cornwall_preset
 from grants.modelling.sroi_parameters import CLIENT_GROUPS
-from grants.modelling.sroi_sensitivity import draw_parameters, monte_carlo, net_present_values, tornado
+from grants.modelling.sroi_sensitivity import (
+    MonteCarloResult,
+    draw_parameters,
+    monte_carlo,
+    net_present_values,
+    tornado,
+)
 from tests.modelling.test_social_return import parameters
 
 
@@ -123,3 +132,47 @@ def test_draws_are_triangular_between_low_and_high_and_independent_of_other_rang
     again = draw_parameters(narrowed, seed=3, runs=20_000)
     assert (again["displacement"] == 0).all()
     assert all(np.array_equal(again[key], drawn[key]) for key in drawn if key != "displacement")
+
+
+def test_each_tornado_bar_shows_the_values_it_tried():
+    params = parameters("0.5", crime__opiate=1000)
+    (bar,) = tornado(SroiInputs({"opiate": ClientGroupInput(10, 0)}), params)
+    assert (bar.key, bar.low_value, bar.high_value) == ("crime.opiate", D(500), D(1500))
+
+
+def test_with_no_uncertainty_every_run_setting_is_kept():
+    inputs = SroiInputs({"alcohol": ClientGroupInput(7, 3)}, 4)
+    params = parameters(crime__alcohol=123)
+    central = estimate(inputs, params).net_present_value
+    assert monte_carlo(inputs, params, seed=9, runs=20) == MonteCarloResult(central, central, central, 20, 9)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_interval_is_the_inclusive_percentiles_rounded_outwards(seed):
+    # The 5th and 95th percentiles as the spreadsheet's PERCENTILE.INC gives them (statistics' inclusive
+    # quantiles), the low end rounded down and the high end up to the penny.
+    inputs = SroiInputs({"opiate": ClientGroupInput(3, 1)}, 3)
+    params = parameters("0.5", crime__opiate="1234.56", drop_off="0.2", discount_rate="0.035")
+    result = monte_carlo(inputs, params, seed=seed, runs=41)
+    totals = net_present_values(validate(inputs), draw_parameters(params, seed, 41))
+    cuts = statistics.quantiles([float(total) for total in totals], n=20, method="inclusive")
+    assert result.low == D(cuts[0]).quantize(D("0.01"), ROUND_FLOOR)
+    assert result.high == D(cuts[-1]).quantize(D("0.01"), ROUND_CEILING)
+    assert (result.runs, result.seed) == (41, seed)
+
+
+def test_the_number_of_runs_is_a_whole_number_from_2_to_100000():
+    inputs = SroiInputs({"opiate": ClientGroupInput(3, 1)}, 1)
+    params = parameters("0.5", crime__opiate=100)
+    assert monte_carlo(inputs, params, seed=1, runs=2).runs == 2
+    assert monte_carlo(inputs, params, seed=1, runs=100_000).runs == 100_000
+    for runs in (1, 100_001, 2.5, True, "10"):
+        with pytest.raises(ValueError) as raised:
+            monte_carlo(inputs, params, seed=1, runs=runs)
+        assert str(raised.value) == "The number of Monte Carlo runs must be a whole number from 2 to 100,000"
+
+
+def test_an_interval_contains_the_central_estimate_at_either_end():
+    assert MonteCarloResult(D(1), D(1), D(2), 2, 0).contains_central()
+    assert MonteCarloResult(D(2), D(1), D(2), 2, 0).contains_central()
+    assert not MonteCarloResult(D(3), D(1), D(2), 2, 0).contains_central()

@@ -62,7 +62,7 @@ def test_icc_2k_refuses_tables_it_cannot_use():
 
 
 def test_krippendorff_alpha_interval_matches_the_published_example():
-    units = list(zip(*KRIPPENDORFF.values()))
+    units = list(zip(*KRIPPENDORFF.values(), strict=True))
     assert round(krippendorff_alpha_interval(units), 3) == 0.849
 
 
@@ -131,3 +131,69 @@ def test_panel_reliability_on_one_criterion_with_a_reason_when_icc_cannot_be_had
     assert result.alpha == pytest.approx(krippendorff_alpha_interval([[1, 2], [3, 4]]))
     with pytest.raises(KeyError):
         panel_reliability(two_criteria, scores, criterion="charm")
+
+
+def scores_of(table: dict[str, dict[str, int]]) -> list[Score]:
+    """Scores on the two-criteria rubric: bid -> scorer -> the score given on both criteria."""
+    return [Score(scorer, bid, {"strategic_fit": value, "reach": value})
+            for bid, by_scorer in table.items() for scorer, value in by_scorer.items()]
+
+
+def test_a_bid_with_one_scorer_does_not_stop_the_others_being_checked(two_criteria):
+    scores = scores_of({"solo": {"ann": 4}, "split": {"ann": 0, "bob": 4}})
+    found = find_disagreements(two_criteria, scores)
+    assert [(d.bid, d.criterion, d.measure, d.spread, d.threshold) for d in found] == [
+        ("split", "strategic_fit", "range", D(4), D(2)), ("split", "reach", "range", D(4), D(2)),
+        ("split", TOTAL, "range", D(4), D(1))]
+
+
+def test_a_spread_of_totals_by_standard_deviation(two_criteria):
+    # Totals 1, 2 and 3: sample standard deviation 1.
+    scores = scores_of({"b": {"ann": 1, "bob": 2, "cat": 3}})
+    thresholds = AgreementThresholds(criterion_range=None, total_range=None, total_sd=D(1))
+    (found,) = find_disagreements(two_criteria, scores, thresholds)
+    assert (found.criterion, found.measure, found.spread, found.threshold) == (TOTAL, "sd", D("1.000"), D(1))
+
+
+def test_the_totals_given_are_used_rather_than_worked_out_again(two_criteria):
+    scores = scores_of({"b1": {"ann": 2, "bob": 2}, "b2": {"ann": 3, "bob": 1}})
+    # Calibrated totals, say: the scorers now nearly agree on b2 and differ on b1.
+    totals = {("ann", "b1"): D(1), ("bob", "b1"): D(3), ("ann", "b2"): D(2), ("bob", "b2"): D("2.5")}
+    found = find_disagreements(two_criteria, scores, AgreementThresholds(criterion_range=None), totals=totals)
+    assert [(d.bid, d.spread) for d in found] == [("b1", D(2))]
+    reliability = panel_reliability(two_criteria, scores, totals=totals)
+    assert reliability.icc == pytest.approx(icc_2k([[1, 3], [2, 2.5]]))
+
+
+def test_one_bid_scored_twice_is_enough_for_alpha():
+    # Scores 1 and 3: observed and expected disagreement are both 4, so alpha is 0.
+    assert krippendorff_alpha_interval([[1, 3]]) == 0.0
+
+
+def test_every_panel_member_giving_the_same_total_leaves_reliability_undefined():
+    # 3.45 from everyone: the sums of squares come out at about 1e-31, not 0, in floating point.
+    with pytest.raises(ValueError) as raised:
+        icc_2k([[3.45, 3.45]] * 3)
+    assert str(raised.value) == "ICC(2,k) is undefined: every scorer gave every bid the same score"
+    with pytest.raises(ValueError) as raised:
+        krippendorff_alpha_interval([[3.45, 3.45]] * 3)
+    assert str(raised.value) == "Krippendorff's alpha is undefined: every score is the same"
+
+
+def test_the_reliability_errors_say_what_is_missing():
+    with pytest.raises(ValueError) as raised:
+        icc_2k([[1, 2], [3]])
+    assert str(raised.value) == "ICC(2,k) needs every scorer to have scored every bid"
+    with pytest.raises(ValueError) as raised:
+        krippendorff_alpha_interval([[1, None], [2]])
+    assert str(raised.value) == "Krippendorff's alpha needs a bid with at least two scores"
+
+
+def test_a_measure_that_cannot_be_worked_out_is_none_with_the_reason(two_criteria):
+    # One bid, scored by two: no ICC (one bid), and alpha undefined (every score the same).
+    reliability = panel_reliability(two_criteria, scores_of({"b1": {"ann": 2, "bob": 2}}))
+    assert (reliability.icc, reliability.alpha, reliability.alpha_bids) == (None, None, 1)
+    assert reliability.notes == (
+        "ICC(2,k) needs at least two bids and two scorers (bids every scorer scored: 1; scorers: 2)",
+        "Krippendorff's alpha is undefined: every score is the same",
+    )

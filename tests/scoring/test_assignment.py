@@ -70,3 +70,23 @@ def test_properties(bids, members, per_bid, data):
     }
     if not conflicts and result.load:
         assert max(result.load.values()) - min(result.load.values()) <= 1
+
+
+def test_the_bid_fewest_can_score_is_filled_first():
+    # Only ann is free for b2, so b2 is filled first with ann and b1 then goes to bob: one each.
+    result = assign_scorers(["b1", "b2"], ["ann", "bob"], conflicts=[("bob", "b2")], per_bid=1)
+    assert result.scorers == {"b1": ("bob",), "b2": ("ann",)}
+    assert result.load == {"ann": 1, "bob": 1}
+
+
+def test_each_hand_made_assignment_adds_one_to_the_load():
+    result = assign_scorers(["b1", "b2", "b3"], ["ann", "bob", "cat"], per_bid=1,
+                            existing=[("cat", "b1"), ("cat", "b2")])
+    assert result.load == {"ann": 1, "bob": 0, "cat": 2}
+    assert result.scorers == {"b1": ("cat",), "b2": ("cat",), "b3": ("ann",)}
+
+
+def test_the_number_of_scorers_is_checked_in_words():
+    with pytest.raises(ValueError) as raised:
+        assign_scorers(["b1"], ["ann"], per_bid=0)
+    assert str(raised.value) == "Each bid needs at least 1 scorer"

@@ -184,7 +184,7 @@ def test_the_diagnosis_names_rules_that_really_cannot_be_met(round_):
     assert result.unmet and len(result.unmet) == len(result.unmet_keys)
     minimum_keys = [key for key, _ in rules_of(rules, bids) if key.startswith((AREA, APPROACH))]
     caps = [key for key, _ in rules_of(rules, bids) if key not in minimum_keys]
-    for key, message in zip(result.unmet_keys, result.unmet):
+    for key, message in zip(result.unmet_keys, result.unmet, strict=True):
         assert key in minimum_keys
         if message.endswith("without it they can"):
             assert feasible_subsets(bids, rules, skip=(key,))

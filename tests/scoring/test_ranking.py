@@ -65,3 +65,21 @@ def test_a_bid_checks_its_amount_and_scores():
     bid = Bid("CGS-1", "Org", 100, 3, "2.5", areas=["devon"])
     assert bid.panel_score == Decimal(3) and bid.strategic_fit_score == Decimal("2.5")
     assert bid.areas == frozenset({"devon"})
+
+
+def test_money_as_a_float_is_refused_in_words():
+    with pytest.raises(TypeError) as raised:
+        pence(12.5)
+    assert str(raised.value) == "Give money as a Decimal, an int or a string, not a float"
+
+
+def test_every_repeated_reference_is_named():
+    bids = [make_bid("B", 10, "3"), make_bid("A", 10, "3"), make_bid("B", 20, "2"), make_bid("A", 20, "2")]
+    with pytest.raises(ValueError) as raised:
+        rank_bids(bids)
+    assert str(raised.value) == "Bid references must be unique; repeated: A, B"
+
+
+def test_a_bid_of_a_penny_and_areas_and_approaches_as_lists():
+    bid = Bid("A", "Org", 1, Decimal(3), Decimal(2), areas=["devon"], approaches=["people", "people"])
+    assert (bid.amount_pence, bid.areas, bid.approaches) == (1, frozenset({"devon"}), frozenset({"people"}))

@@ -119,3 +119,55 @@ def test_the_default_rubric_is_valid_and_covers_the_plan():
     # Real descriptors: each score on each criterion says something different.
     for criterion in DEFAULT_RUBRIC.criteria:
         assert len(set(criterion.descriptors.values())) == 5
+
+
+def test_one_missing_descriptor_is_named_in_the_singular():
+    gappy = make_criterion("reach", 100, descriptors={0: "None", 1: "Weak", 3: "Good", 4: "Strong"})
+    assert validate_rubric(Rubric("Gappy", 1, (gappy,))) == [
+        "Reach has no descriptor for the score 2; describe every score on the scale"
+    ]
+
+
+def test_descriptors_keyed_by_text_off_the_scale_are_reported_not_a_crash():
+    # A descriptor keyed "5" (as a form might send it) and one keyed 6: both off the 0 to 4 scale.
+    extra = make_criterion("reach", 100, descriptors={**{s: "text" for s in range(5)}, "5": "Beyond", 6: "Further"})
+    assert validate_rubric(Rubric("Extra", 1, (extra,))) == [
+        "Reach describes scores off its scale (5, 6); its scale runs from 0 to 4"
+    ]
+
+
+def test_blank_keys_and_titles_count_as_missing():
+    blank = make_criterion("  ", 100, title="   ")
+    assert validate_rubric(Rubric("Blank", 1, (blank,))) == ["Every criterion needs a key",
+                                                             "Criterion '  ' needs a title"]
+
+
+def test_weights_of_0_and_under_1_percent_are_allowed():
+    rubric = Rubric("Small", 1, (make_criterion("a", "99.5"), make_criterion("b", "0.5"), make_criterion("c", 0)))
+    assert validate_rubric(rubric) == []
+
+
+def test_a_flat_scale_does_not_stop_the_next_criterion_being_checked():
+    rubric = Rubric("Two problems", 1, (make_criterion("a", 50, scale_min=2, scale_max=2),
+                                        make_criterion("b", 50, descriptors={0: "x", 1: "y", 2: "z", 3: "w"})))
+    assert validate_rubric(rubric) == [
+        "A has a scale from 2 to 2; the top of the scale must be higher than the bottom",
+        "B has no descriptor for the score 4; describe every score on the scale",
+        "Criteria use different scales (0 to 4, 2 to 2); every criterion must use the same scale",
+    ]
+
+
+def test_weights_and_criteria_are_kept_exactly():
+    criterion = Criterion("a", "A", "12.5", {score: "text" for score in range(5)})
+    assert criterion.weight == Decimal("12.5") and isinstance(criterion.weight, Decimal)
+    rubric = Rubric("Listed", 1, [make_criterion("a", 100)])
+    assert rubric.criteria == (make_criterion("a", 100),)  # a list becomes a tuple
+    with pytest.raises(TypeError) as raised:
+        Criterion("a", "A", 0.5, {})
+    assert str(raised.value) == "The weight of 'a' must be a Decimal, an int or a string, not float"
+
+
+def test_an_unknown_criterion_is_named_with_the_rubric(two_criteria):
+    with pytest.raises(KeyError) as raised:
+        two_criteria.criterion("nothing")
+    assert raised.value.args == ("'nothing' is not a criterion of the rubric 'Two criteria'",)

@@ -77,7 +77,7 @@ def test_weighted_total_hand_worked(two_criteria):
 
 def test_weighted_total_on_the_default_rubric():
     # 20%x4 + 15%x3 + 15%x2 + 15%x3 + 10%x1 + 15%x4 + 10%x2 = 0.8+0.45+0.3+0.45+0.1+0.6+0.2 = 2.90
-    values = dict(zip(DEFAULT_RUBRIC.keys, (4, 3, 2, 3, 1, 4, 2)))
+    values = dict(zip(DEFAULT_RUBRIC.keys, (4, 3, 2, 3, 1, 4, 2), strict=True))
     assert weighted_total(DEFAULT_RUBRIC, values) == Decimal("2.90")
 
 
@@ -102,7 +102,8 @@ def test_totals_stay_within_the_rubric_range(data):
     scale_max = data.draw(st.integers(scale_min + 1, scale_min + 10))
     cuts = sorted(data.draw(st.lists(st.integers(0, 10_000), min_size=0, max_size=4)))
     bounds = [0, *cuts, 10_000]
-    weights = [Decimal(high - low) / 100 for low, high in zip(bounds, bounds[1:])]  # hundredths of a percent
+    # each weight in hundredths of a percent
+    weights = [Decimal(high - low) / 100 for low, high in zip(bounds, bounds[1:], strict=False)]
     rubric = Rubric("Random", 1, tuple(
         make_criterion(f"c{index}", weight, scale_min, scale_max) for index, weight in enumerate(weights)
     ))
@@ -168,3 +169,37 @@ def test_scores_are_read_only(two_criteria):
     score = Score("ana", "B1", {"strategic_fit": 1, "reach": 1})
     with pytest.raises(TypeError):
         score.values["reach"] = 4
+
+
+def test_comments_are_kept_read_only():
+    score = Score("ann", "b1", {"reach": 4}, {"reach": "Reaches all four areas"})
+    assert score.comments == {"reach": "Reaches all four areas"}
+    with pytest.raises(TypeError):
+        score.comments["reach"] = "changed"
+
+
+def test_halves_of_a_hundredth_round_up():
+    assert combine([Decimal("2.34"), Decimal("2.35")]) == Decimal("2.35")  # 2.345
+    assert combine([Decimal("2.36"), Decimal("2.37")]) == Decimal("2.37")  # 2.365: up, not to even
+
+
+def test_combining_nothing_is_refused():
+    with pytest.raises(ValueError) as raised:
+        combine([])
+    assert str(raised.value) == "There are no scores to combine"
+
+
+def test_every_problem_with_a_score_is_in_the_error(two_criteria):
+    with pytest.raises(ValueError) as raised:
+        weighted_total(two_criteria, {})
+    assert str(raised.value) == "Enter a score for Strategic fit; Enter a score for Reach"
+
+
+def test_panel_scores_use_the_totals_given_and_name_each_bid(two_criteria):
+    scores = [Score("ann", "b1", {"strategic_fit": 4, "reach": 4}),
+              Score("bob", "b1", {"strategic_fit": 2, "reach": 2})]
+    totals = {("ann", "b1"): Decimal("3.00"), ("bob", "b1"): Decimal("1.00")}  # worked out elsewhere
+    (panel,) = panel_scores(two_criteria, scores, totals=totals).values()
+    assert (panel.bid, panel.score, dict(panel.raw_totals)) == ("b1", Decimal("2.00"), {"ann": Decimal("3.00"),
+                                                                                       "bob": Decimal("1.00")})
+    assert dict(panel.criterion_scores) == {"strategic_fit": Decimal("3.00"), "reach": Decimal("3.00")}
