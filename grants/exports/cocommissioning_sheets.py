@@ -163,9 +163,17 @@ def _fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else Decimal(percent) / 100
 
 
+def in_pence(pounds_formula: str) -> str:
+    """``pounds_formula`` in pence, cleaned of a double's noise: rounded to 13 significant figures (a
+    double holds 15 to 16), so that a cost of 30656735362.5p computed as 30656735362.499994p is the half
+    penny it is at any size. (A fixed number of decimals, as before, held only below about £100m.)"""
+    pence = f"({pounds_formula})*100"
+    return f"IF({pence}=0,0,ROUND({pence},12-INT(LOG10(ABS({pence})))))"
+
+
 def to_penny(pounds_formula: str, how: str = "ROUND") -> str:
     """``pounds_formula`` rounded to the penny (ROUND: halves up; ROUNDDOWN; ROUNDUP), as pounds."""
-    return f"{how}(ROUND(({pounds_formula})*100,6),0)/100"
+    return f"{how}({in_pence(pounds_formula)},0)/100"
 
 
 # Inputs ------------------------------------------------------------------------------------------
@@ -317,7 +325,7 @@ def write_contributions(sheet, scenario: Scenario, result: ScenarioResult, layou
                 "exact": f'=IF({col("status")}="floor",{col("floor")},IF({col("status")}="cap",{col("cap")},'
                          f'{layout.joint_cell("scale", year)}*{col("proportion")}))',
                 "down": "=" + to_penny(col("exact"), "ROUNDDOWN"),
-                "remainder": f"=ROUND(ROUND({col('exact')}*100,6)-ROUNDDOWN(ROUND({col('exact')}*100,6),0),6)",
+                "remainder": f"=ROUND({in_pence(col('exact'))}-ROUNDDOWN({in_pence(col('exact'))},0),6)",
                 # a penny each to the largest remainders; equal remainders go to the earlier partner code
                 "extra": f"=IF(SUMPRODUCT(({remainders}>{col('remainder')})*1)"
                          f"+SUMPRODUCT((${C['remainder']}${first}:{col('remainder')}={col('remainder')})*1)-1"
