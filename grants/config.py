@@ -204,11 +204,14 @@ def threesixtygiving_settings(env: Environment) -> dict[str, str]:
 
 
 # Values seen in tutorials, templates and .env examples: a key containing one of these is a placeholder.
+# No word here is spelt only with hex digits: one such as "abcdef" turns up by chance in about one
+# ``token_hex(32)`` in 280,000, and a good key must never be refused. Runs such as "abcdefgh" and
+# "12345678" are caught by ``_longest_run`` instead.
 _PLACEHOLDER_WORDS = (
     "changeme", "change-me", "change_me", "changethis", "replaceme", "replace-me", "replace_me", "secret",
     "password", "example", "placeholder", "yoursecret", "your-secret", "your_secret", "notsecure", "insecure",
-    "default", "development", "dev-key", "devkey", "testing", "letmein", "qwerty", "abcdef", "123456",
-    "you-will-never-guess", "supersecret", "fixme",
+    "default", "development", "dev-key", "devkey", "testing", "letmein", "qwerty", "you-will-never-guess",
+    "supersecret", "fixme",
 )
 GOOD_KEY_HINT = "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
@@ -235,7 +238,8 @@ def secret_key_problem(secret: str | None) -> str | None:
         return "SECRET_KEY has too little variety to be random (too few different characters). " + GOOD_KEY_HINT
     if any(secret[period:] == secret[:-period] for period in range(1, len(secret) // 2 + 1)):
         return "SECRET_KEY repeats a shorter pattern. " + GOOD_KEY_HINT
-    if _longest_run(secret) >= 8:
+    # Ten in a row: random hex makes one by chance about once in 10^10 keys (eight would be 1 in 10^6).
+    if _longest_run(secret) >= 10:
         return "SECRET_KEY has a long run of repeated or consecutive characters. " + GOOD_KEY_HINT
     return None
 

@@ -60,6 +60,25 @@ def test_random_keys_are_always_accepted():
             assert secret_key_problem(key) is None, key
 
 
+@pytest.mark.parametrize("key", [
+    # Made by secrets.token_hex(32) in a CI run and refused for holding "abcdef".
+    "22ed407b12ffaa0abcdef17d5f3232558429784645215bd219f3f8cf3ed460d4",
+    "0c9e71d2" + "123456" + "aa47fe0b3c5d9e8f1a2b6c7d0e4f3a9b8c1d2e5f6a7b0c9d8e3f",
+    # Eight or nine in a row turn up in random hex often enough to matter; ten do not.
+    "5e0f2a9c" + "456789ab" + "d3b1e7c0f4a6928d5e1b3c7a0f9d2e8b6c4a1d7e3f5b",
+])
+def test_random_keys_with_a_short_run_are_accepted(key):
+    assert secret_key_problem(key) is None
+
+
+@pytest.mark.parametrize("key", [
+    "5e0f2a9c" + "0123456789" + "d3b1e7c0f4a6928d5e1b3c7a0f9d2e8b6c4a1d7e3f5b",
+    "5e0f2a9c" + "a" * 10 + "d3b1e7c0f4a6928d5e1b3c7a0f9d2e8b6c4a1d7e3f5b",
+])
+def test_a_run_of_ten_is_refused(key):
+    assert "long run" in secret_key_problem(key)
+
+
 def test_production_refuses_to_start_without_its_public_address(tmp_path):
     with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
         load_config("production", str(tmp_path), environ={"SECRET_KEY": GOOD_KEY})
