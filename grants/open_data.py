@@ -4,7 +4,8 @@ One grant per award the grantee accepted (running or closed). The grant's fields
 
 - ``id``: the publisher prefix and the application's reference, "360G-opccdc-CGS-2026-0042";
 - ``title`` and ``description``: the project's name and the summary the applicant wrote (the form
-  tells them it may be published);
+  tells them it may be published): the answers to the questions with the roles ``project_title``
+  and ``project_summary`` in the form the application answers, wherever it puts them;
 - ``amountAwarded`` (the award as it stands, after any variation) and ``amountDisbursed`` (its paid
   instalments), in pounds, written from the Decimal exactly;
 - ``awardDate``: the day the offer was made, the decision to award (UK date);
@@ -27,6 +28,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
+from grants.form_definitions import Role
 from grants.formatting import LONDON
 from grants.interfaces.awards.portfolio import paid
 from grants.models.awards import Award
@@ -100,8 +102,9 @@ def _location(area: LocalAuthority) -> dict[str, Any]:
     return location
 
 
-def _first(answers: Mapping[str, Any], name: str) -> str:
-    value = answers.get(name)
+def _first(answers: Mapping[Role, Any], role: Role) -> str:
+    """An answer as kept (a list of the text typed), as one line of text; "" when not answered."""
+    value = answers.get(role)
     if isinstance(value, list):
         value = value[0] if value else ""
     return value.strip() if isinstance(value, str) else ""
@@ -111,18 +114,21 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str],
+def grant(award: Award, project: Mapping[Role, Any], settings: Mapping[str, str],
           disbursed: Decimal | None = None) -> dict[str, Any]:
-    """One award as a 360Giving grant. ``project`` is the application's project answers;
+    """One award as a 360Giving grant. ``project`` is the application's answers by role (its
+    ``project_title`` and ``project_summary``, as grants.interfaces.awards.portfolio_awards.project_answers
+    reads them);
     ``settings`` the app's configuration (the GRANTS_360_* values); ``disbursed`` the award's paid
     instalments when already summed (read from the award when not)."""
     prefix = settings["GRANTS_360_PREFIX"]
     application = award.application
-    title = application.project_title or _first(project, "title") or application.reference or f"Award {award.id}"
+    title = (application.project_title or _first(project, Role.PROJECT_TITLE) or application.reference
+             or f"Award {award.id}")
     record: dict[str, Any] = {
         "id": grant_id(award, prefix),
         "title": title,
-        "description": _first(project, "summary") or title,
+        "description": _first(project, Role.PROJECT_SUMMARY) or title,
         "currency": "GBP",
         "amountAwarded": award.amount,
         "amountDisbursed": paid(award) if disbursed is None else disbursed,
@@ -141,17 +147,17 @@ def grant(award: Award, project: Mapping[str, Any], settings: Mapping[str, str],
     return record
 
 
-def package(awards: Sequence[Award], projects: Mapping[int, Mapping[str, Any]],
+def package(awards: Sequence[Award], projects: Mapping[int, Mapping[Role, Any]],
             settings: Mapping[str, str]) -> dict[str, Any]:
     """The 360Giving data package: ``{"grants": [...]}``. ``projects`` maps application ids to
-    their project answers."""
+    their answers by role (as for ``grant``)."""
     return {
         "grants": [grant(award, projects.get(award.application_id, {}), settings) for award in awards],
     }
 
 
 def write_package(write: Callable[[str], object],
-                  batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[str, Any]], Mapping[int, Decimal]]],
+                  batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, Any]], Mapping[int, Decimal]]],
                   settings: Mapping[str, str]) -> None:
     """``to_json(package(...))`` written a grant at a time, for any number of awards: ``batches``
     gives awards with their projects (as for ``package``) and paid amounts by award id, a batch at
@@ -164,7 +170,7 @@ def write_package(write: Callable[[str], object],
     write("]}")
 
 
-def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[str, Any]], Mapping[int, Decimal]]],
+def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, Any]], Mapping[int, Decimal]]],
            settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """Each award of ``batches`` (as for ``write_package``) as a 360Giving grant, one at a time."""
     for awards, projects, disbursed in batches:

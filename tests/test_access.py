@@ -88,6 +88,7 @@ ACCESS: dict[str, object] = {
     "round_forms.move_section": {OFFICER, ADMIN},
     "round_forms.copy": {OFFICER, ADMIN},
     "round_forms.reset": {OFFICER, ADMIN},
+    "round_forms.preview": {OFFICER, ADMIN},
     "rubrics.index": {OFFICER, ADMIN},
     "rubrics.show": {OFFICER, ADMIN},
     "rubrics.create": {OFFICER},

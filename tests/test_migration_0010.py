@@ -28,7 +28,7 @@ def test_the_migration_fills_the_rows_as_the_events_would(scratch_database_url):
         for number, status in enumerate([AwardStatus.ACCEPTED, AwardStatus.OFFERED]):
             award = AwardFactory(status=status, amount=Decimal("100.01"))
             award.application.sections.append(ApplicationSection(key="priorities", answers={
-                "adder_strands": ["recovery", "recovery", "unknown", 3], "outcomes": ["x" * 61, "reduce-deaths"]}))
+                "adder_strands": ["recovery", "recovery", "unknown", 3], "drug_outcomes": ["x" * 61, "reduce-deaths"]}))
             award.returns[0].answers = {"people": {"people_families": [f"{number},001"], "people_all": ["n/a"],
                                                    "people_young_people": 4}}
         db.session.commit()

@@ -25,6 +25,7 @@ from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.organisations import LegalType
 from grants.models.reference import LocalAuthority
 from grants.models.types import utcnow
+from tests import custom_application_form as custom
 from tests.factories import ApplicationFactory, AwardFactory, OrganisationFactory, UserFactory
 from tests.helpers import page
 
@@ -114,7 +115,7 @@ def make_grant(db, organisation=None, status=AwardStatus.ACCEPTED, title="Harbou
 
 
 def build(awards) -> dict:
-    return open_data.package(awards, portfolio_awards.section_answers(awards, "project"), SETTINGS)
+    return open_data.package(awards, portfolio_awards.project_answers(awards), SETTINGS)
 
 
 def test_the_export_validates_against_the_360giving_schema(db, validator):
@@ -187,6 +188,47 @@ def test_a_missing_summary_falls_back_to_the_title(db):
     award.application.sections[0].answers = {"title": ["Harbour Recovery Café"]}
     db.session.flush()
     assert build([award])["grants"][0]["description"] == "Harbour Recovery Café"
+
+
+def _untitled(award):
+    """The award with no title kept on its application, so that the grant reads the answers."""
+    award.application.project_title = None
+    return award
+
+
+def test_the_title_and_description_come_from_the_roles_of_the_applications_own_form(db):
+    """A round's own form names its questions and sections as it likes: the grant reads the answers
+    to its project_title and project_summary questions, not the standard form's ids (whose answers
+    make_grant also keeps)."""
+    award = _untitled(make_grant(db))
+    custom.answering(award.application, {
+        "about": {"called": ["Moorland Mentors"], "pitch": ["Mentoring for young people on the moor."]}})
+    db.session.flush()
+    grant = build([award])["grants"][0]
+    assert (grant["title"], grant["description"]) == ("Moorland Mentors", "Mentoring for young people on the moor.")
+
+
+def test_an_application_without_a_version_reads_its_rounds_newest_form(db):
+    """Made outside the service: it answers its round's newest application form (the standard form
+    when the round has none of its own)."""
+    standard, own = _untitled(make_grant(db)), _untitled(make_grant(db))
+    custom.store(own.funding_round)
+    own.application.sections.append(ApplicationSection(key="about", answers={"called": [" Moorland Mentors "]}))
+    db.session.flush()
+    assert standard.application.form is None and own.application.form is None
+    grants = build([standard, own])["grants"]
+    assert [(grant["title"], grant["description"]) for grant in grants] == [
+        ("Harbour Recovery Café", "A weekly recovery café run by people with lived experience."),
+        ("Moorland Mentors", "Moorland Mentors"),  # its form's summary not answered: the title
+    ]
+
+
+def test_without_an_answer_the_title_is_the_reference(db):
+    award = _untitled(make_grant(db, reference="CGS-2026-7777"))
+    award.application.sections.remove(award.application.sections[0])
+    db.session.flush()
+    grant = build([award])["grants"][0]
+    assert (grant["title"], grant["description"]) == ("CGS-2026-7777", "CGS-2026-7777")
 
 
 @pytest.mark.parametrize("legal_type, charity, company, expected", [

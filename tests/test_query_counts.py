@@ -22,7 +22,9 @@ from flask import current_app
 from sqlalchemy import event, select
 
 from grants.extensions import db as _db
+from grants.form_definitions import Kind
 from grants.interfaces.panel import results as panel_results
+from grants.interfaces.round_forms import versions
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationSection, ApplicationStatus, Clarification
 from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus
@@ -30,6 +32,7 @@ from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, Sc
 from grants.models.pooled_budgets import MonthlyFigure
 from grants.models.reference import AdderStrand, LocalAuthority, PlanApproach
 from grants.models.types import utcnow
+from tests import custom_application_form
 from tests.factories import (
     ApplicationFactory,
     AwardFactory,
@@ -349,7 +352,7 @@ def _portfolio_award(number: int):
     application.local_authorities = [areas[(number + k) % len(areas)] for k in range(1 + number % 3)]
     application.approaches = [approaches[(number + k) % len(approaches)] for k in range(1 + number % 2)]
     application.sections.append(ApplicationSection(
-        key="priorities", answers={"adder_strands": strands[: 1 + number % 3], "outcomes": []}, complete=True))
+        key="priorities", answers={"adder_strands": strands[: 1 + number % 3], "drug_outcomes": []}, complete=True))
     for instalment in award.instalments[: number % 3]:
         instalment.status = InstalmentStatus.PAID
         instalment.paid_on = start
@@ -367,6 +370,35 @@ def test_awards_dashboard(users, as_role, small_selectin_batches):
             _portfolio_award(next(_numbers))
 
     _check("awards dashboard", Page(as_role("grants_officer"), lambda: "/awards/dashboard", grow))
+
+
+def _published_grant(number: int):
+    """An accepted award whose application answers the standard form, its round's own form (every
+    third), or no version at all (every third: its round's newest form, the standard one)."""
+    award = _accepted(AwardFactory())
+    application = award.application
+    application.project_title = None  # the 360Giving title is then read from the answers
+    if number % 3 == 0:
+        custom_application_form.answering(application)
+    else:
+        if number % 3 == 1:
+            application.form = versions.version_in_force(application.funding_round, Kind.APPLICATION)
+        application.sections.append(ApplicationSection(key="project", complete=True, answers={
+            "title": [f"Project {number}"], "summary": ["What it does"]}))
+    _db.session.flush()
+    return award
+
+
+@pytest.mark.parametrize("url", ["/awards/open-data", "/awards/open-data/360giving.json"])
+def test_open_data(users, as_role, url):
+    """A few statements a batch of grants (the page is one batch, the download one per 500 awards, as
+    many as selectin loading reads in one statement), however many forms their applications answer."""
+
+    def grow(n):
+        for _ in range(n):
+            _published_grant(next(_numbers))
+
+    _check(f"open data {url}", Page(as_role("grants_officer"), lambda: url, grow))
 
 
 # Pooled budgets -----------------------------------------------------------------------------------

@@ -6,16 +6,20 @@ relative to today, so the open round is always open. Never run against productio
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
 from grants.document_store import document_store
 from grants.extensions import db
+from grants.form_definitions import FormDefinition, Kind, dump, load, standard
 from grants.formatting import LONDON
 from grants.interfaces.applications.submission import next_reference, organisation_snapshot
+from grants.interfaces.round_forms.versions import current_version, version_in_force
 from grants.models.accounts import User
 from grants.models.applications import (
     REQUIRED_DOCUMENTS,
@@ -26,6 +30,7 @@ from grants.models.applications import (
 )
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
+from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound
 from grants.models.rubrics import Rubric
 from grants.models.types import utcnow
@@ -177,15 +182,16 @@ def _answers(project: DemoProject, start: date, contact: str) -> dict[str, dict]
         "project": {"title": [project.title], "summary": [project.summary], "activities": [project.activities],
                     "need": ["Local partners tell us there is nothing like this in the area."]},
         "priorities": {"approaches": list(project.approaches), "approaches_how": ["See our activities."],
-                       "adder_strands": list(project.strands), "outcomes": list(project.outcomes),
+                       "adder_strands": list(project.strands), "drug_outcomes": list(project.outcomes),
                        "outcomes_how": ["By keeping people connected to support."]},
         "areas": {"local_authorities": [project.area], "places": [""]},
         "beneficiaries": {"people": [str(project.people)], "age_groups": ["18-25", "26-64"],
-                          "groups": ["treatment-recovery"], "description": ["Local people affected by drugs."]},
+                          "groups": ["treatment-recovery"], "people_description": ["Local people affected by drugs."]},
         "delivery": {"start_date": day(start), "end_date": day(end), "milestones-0-description": ["Project starts"],
                      "milestones-0-due": day(start + timedelta(days=7))},
         "budget": budget,
-        "outcomes": {"outcomes-0-outcome": [project.outcome], "outcomes-0-measure": [project.measure]},
+        "outcomes": {"project_outcomes-0-outcome": [project.outcome],
+                     "project_outcomes-0-measure": [project.measure]},
         "safeguarding": {"safeguarding_policy": ["yes"], "safeguarding_lead": [f"{contact}, chair"],
                          "vulnerable_people": ["yes"], "dbs_checks": ["yes"], "equality_policy": ["yes"],
                          "insurance": ["yes"]},
@@ -247,6 +253,7 @@ def _application(funding_round: FundingRound, project: DemoProject, status: Appl
     submitted = funding_round.closes_at - timedelta(days=3)
     start = (funding_round.closes_at + timedelta(days=60)).astimezone(LONDON).date()
     application = Application(funding_round=funding_round, organisation=org, status=status,
+                              form=version_in_force(funding_round, Kind.APPLICATION),
                               project_title=project.title, created_at=submitted - timedelta(days=10))
     total = sum((Decimal(amount) for _, _, amount in project.lines), Decimal(0))
     application.amount_requested = total
@@ -306,11 +313,36 @@ def _documents(application: Application) -> None:
         )
 
 
+THEMED_SECTION = Path(__file__).with_name("forms") / "antisocial_behaviour_section.json"
+
+
+def themed_application_form() -> FormDefinition:
+    """The anti-social behaviour round's own form: the standard application with a section of its own
+    (grants/demo/forms/antisocial_behaviour_section.json), one of whose questions is asked only after
+    a "yes"."""
+    extra = json.loads(THEMED_SECTION.read_text("utf-8"))
+    document = dump(standard(Kind.APPLICATION))
+    position = [section["id"] for section in document["sections"]].index(extra["after_section"]) + 1
+    document["sections"].insert(position, extra["section"])
+    return load({**document, "title": extra["title"]})
+
+
+def _themed_form(funding_round: FundingRound) -> None:
+    """Give the themed round its own application form, as officers would have built it before it opened."""
+    if current_version(funding_round, Kind.APPLICATION) is None:
+        db.session.add(RoundForm(round_id=funding_round.id, kind=Kind.APPLICATION, version=1,
+                                 definition=dump(themed_application_form()),
+                                 created_at=funding_round.opens_at - timedelta(days=10)))
+        db.session.flush()
+
+
 def seed_rounds() -> None:
     """Add the demo rounds and applications that are missing; the caller commits."""
     officer = db.session.scalar(select(User).filter_by(email="officer@example.org"))
     for name, opened, closes, decided, description in reversed(ROUNDS):  # oldest first
         funding_round = _round(name, opened, closes, decided, description)
+        if name == ROUNDS[0][0]:
+            _themed_form(funding_round)
         for project, status, reason in PROJECTS.get(name, []):
             _application(funding_round, project, status, reason, officer)
     # A draft in progress in the open round, for the demo applicant.
@@ -319,6 +351,7 @@ def seed_rounds() -> None:
     org = db.session.scalar(select(Organisation).filter_by(name="Tamar Valley Recovery Community"))
     if org and not db.session.scalar(select(Application).filter_by(round_id=open_round.id, organisation_id=org.id)):
         draft = Application(funding_round=open_round, organisation=org, status=ApplicationStatus.DRAFT,
+                            form=version_in_force(open_round, Kind.APPLICATION),
                             project_title="Night-time Safe Space, Union Street")
         start = (open_round.closes_at + timedelta(days=60)).astimezone(LONDON).date()
         project = DemoProject(org.name, "Night-time Safe Space, Union Street", "A safe space on Friday and "

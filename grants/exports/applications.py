@@ -1,16 +1,21 @@
-"""A round's submitted applications as an Excel workbook: one row each, one column per question."""
+"""A round's submitted applications as an Excel workbook: one row each, one column per question of the
+forms they answer (a round's applications may answer several versions of its form: every question of
+each, in the order of the first version that asks it; a question an application's form does not ask,
+or that an earlier answer hides, is blank)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from grants.application_form.sections import export_columns, export_values
+from grants.form_definitions import FormDefinition, Kind
 from grants.formatting import LONDON
+from grants.interfaces.applications import questions
+from grants.interfaces.round_forms.versions import current
 from grants.models.applications import Application
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -50,18 +55,33 @@ def _organisation(application: Application) -> dict[str, str | None]:
     }
 
 
-def round_workbook(applications: Iterable[Application]) -> BytesIO:
-    """The workbook, written row by row (openpyxl's write-only mode keeps memory flat)."""
+def _forms(applications: Sequence[Application], funding_round: FundingRound | None) -> list[FormDefinition]:
+    """The distinct forms the applications answer, in the order of the first application answering
+    each; the round's current form when there are no applications (for the headings alone)."""
+    found: dict[object, FormDefinition] = {}
+    for application in applications:
+        key = ("version", application.form_id) if application.form_id is not None else ("round", application.round_id)
+        if key not in found:
+            found[key] = questions.definition(application)
+    if not found and funding_round is not None:
+        return [current(funding_round, Kind.APPLICATION)]
+    return list(found.values())
+
+
+def round_workbook(applications: Iterable[Application], funding_round: FundingRound | None = None) -> BytesIO:
+    """The workbook, written row by row (openpyxl's write-only mode keeps memory flat). With no
+    applications, ``funding_round``'s current form gives the question columns."""
+    applications = list(applications)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Applications")
-    columns = export_columns()
+    columns = questions.export_columns(_forms(applications, funding_round))
     for index, width in enumerate((*FIXED_WIDTHS, *([ANSWER_WIDTH] * len(columns))), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
-    sheet.append([text_cell(sheet, heading) for heading in (*FIXED_HEADINGS, *(c[2] for c in columns))])
+    sheet.append([text_cell(sheet, heading) for heading in (*FIXED_HEADINGS, *(heading for _id, heading in columns))])
     for application in applications:
         organisation = _organisation(application)
-        answers = export_values(application)
+        answers = questions.export_values(application)
         sheet.append(
             [
                 text_cell(sheet, application.reference),
@@ -72,11 +92,10 @@ def round_workbook(applications: Iterable[Application]) -> BytesIO:
                 text_cell(sheet, organisation["company_number"]),
                 money_cell(sheet, application.amount_requested),
                 datetime_cell(sheet, application.submitted_at),
-                *(text_cell(sheet, answers.get((key, name), "")) for key, name, _heading in columns),
+                *(text_cell(sheet, answers.get(question_id, "")) for question_id, _heading in columns),
             ]
         )
     buffer = BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
     return buffer
-

@@ -18,6 +18,7 @@ from grants.form_definitions.model import (
     Problem,
     Question,
     QuestionType,
+    Refusal,
     Role,
     Section,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Problem",
     "Question",
     "QuestionType",
+    "Refusal",
     "Role",
     "Section",
     "dump",

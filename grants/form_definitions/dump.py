@@ -17,6 +17,7 @@ from grants.form_definitions.model import (
     LimitValue,
     Option,
     Question,
+    Refusal,
     Section,
 )
 
@@ -58,6 +59,7 @@ def _question(question: Question) -> dict[str, Any]:
         "options": [_option(option) for option in question.options],
         "show_if": None if question.show_if is None else _condition(question.show_if),
         "role": None if question.role is None else question.role.value,
+        "refuse": None if question.refuse is None else _refusal(question.refuse),
         "eligibility": None if question.eligibility is None else _eligibility(question.eligibility),
     }
     data.update((key, value) for key, value in optional.items() if value not in (None, "", {}, []))
@@ -88,6 +90,14 @@ def _condition(condition: Condition) -> dict[str, Any]:
 def _values(values: tuple[str, ...]) -> dict[str, Any]:
     """One value as ``equals``, several as ``any_of`` (``any_of`` of one value reads back as ``equals``)."""
     return {"equals": values[0]} if len(values) == 1 else {"any_of": list(values)}
+
+
+def _refusal(refusal: Refusal) -> dict[str, Any]:
+    data = _values(refusal.values)
+    if refusal.when is not None:
+        data["when"] = _condition(refusal.when)
+    data["message"] = refusal.message
+    return data
 
 
 def _eligibility(rule: EligibilityRule) -> dict[str, Any]:

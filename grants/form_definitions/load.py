@@ -21,6 +21,7 @@ from grants.form_definitions.model import (
     Problem,
     Question,
     QuestionType,
+    Refusal,
     Role,
     Section,
     Threshold,
@@ -99,7 +100,7 @@ def _section(data: Mapping[str, Any]) -> Section:
 
 
 def _question(data: Mapping[str, Any]) -> Question:
-    show_if, role, eligibility = data.get("show_if"), data.get("role"), data.get("eligibility")
+    show_if, role, refuse, eligibility = (data.get(key) for key in ("show_if", "role", "refuse", "eligibility"))
     return Question(
         id=str(data["id"]),
         type=QuestionType(data["type"]),
@@ -112,10 +113,21 @@ def _question(data: Mapping[str, Any]) -> Question:
         limits=MappingProxyType({str(key): _limit(value) for key, value in data.get("limits", {}).items()}),
         options=tuple(Option(str(option["value"]), str(option["label"]), str(option.get("hint", "")))
                       for option in data.get("options", ())),
-        show_if=None if show_if is None else Condition(str(show_if["question"]), _values(show_if)),
+        show_if=None if show_if is None else _condition(show_if),
         role=None if role is None else Role(role),
+        refuse=None if refuse is None else _refusal_rule(refuse),
         eligibility=None if eligibility is None else _eligibility(eligibility),
     )
+
+
+def _condition(data: Mapping[str, Any]) -> Condition:
+    return Condition(str(data["question"]), _values(data))
+
+
+def _refusal_rule(data: Mapping[str, Any]) -> Refusal:
+    when = data.get("when")
+    return Refusal(message=str(data["message"]), values=_values(data),
+                   when=None if when is None else _condition(when))
 
 
 def _values(test: Mapping[str, Any]) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """What a form definition is: its kinds, question types and roles, and the frozen values that hold a
-loaded definition (sections, questions, options, conditions, eligibility rules).
+loaded definition (sections, questions, options, conditions, refusals, eligibility rules).
 
 A definition is built by ``load`` (which checks it); building these values by hand checks nothing.
 Limits and eligibility thresholds keep the JSON's own values: whole numbers as ``int``; money,
@@ -72,6 +72,9 @@ class Role(StrEnum):
     PROJECT_COST = "project_cost"
     PROJECT_START = "project_start"
     PROJECT_END = "project_end"
+    OTHER_FUNDING = "other_funding"
+    MATCH_FUNDING = "match_funding"
+    BENEFICIARY_GROUPS = "beneficiary_groups"
 
 
 CHOICE_TYPES = frozenset({QuestionType.ONE_CHOICE, QuestionType.SEVERAL_CHOICES})
@@ -91,6 +94,9 @@ ROLE_TYPES: Mapping[Role, QuestionType] = MappingProxyType({
     Role.PROJECT_COST: QuestionType.MONEY,
     Role.PROJECT_START: QuestionType.DATE,
     Role.PROJECT_END: QuestionType.DATE,
+    Role.OTHER_FUNDING: QuestionType.MONEY,
+    Role.MATCH_FUNDING: QuestionType.MONEY,
+    Role.BENEFICIARY_GROUPS: QuestionType.SEVERAL_CHOICES,
 })
 APPLICATION_ROLES = (Role.PROJECT_TITLE, Role.AMOUNT_REQUESTED, Role.PROJECT_START, Role.PROJECT_END)
 
@@ -132,6 +138,17 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """An answer the question does not take: one among ``values`` (``equals``/``any_of``; for several
+    choices, any chosen value among them), refused with ``message``; with ``when``, only while that
+    condition on an earlier answer holds."""
+
+    message: str
+    values: tuple[str, ...]
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class EligibilityRule:
     """The answer that makes a group ineligible, and the ``reason`` it is shown: an answer among
     ``values`` (``equals``/``any_of``), or a number below ``less_than`` or above ``more_than``."""
@@ -156,6 +173,7 @@ class Question:
     options: tuple[Option, ...] = ()
     show_if: Condition | None = None
     role: Role | None = None
+    refuse: Refusal | None = None
     eligibility: EligibilityRule | None = None
 
 

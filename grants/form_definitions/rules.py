@@ -1,6 +1,7 @@
 """The rules a definition must keep beyond its JSON Schema (docs/form-definitions.md, "What import
-refuses"): ids used once, conditions on earlier questions and their real answers, roles, limits that
-can be met, eligibility rules on eligibility forms only. ``rule_problems`` finds every broken rule.
+refuses"): ids used once, conditions on earlier questions and their real answers, refusals of real
+answers on the forms and types that have them, roles, limits that can be met, eligibility rules on
+eligibility forms only. ``rule_problems`` finds every broken rule.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from grants.form_definitions.model import (
     ROLE_TYPES,
     WHOLE_NUMBER_TYPES,
     YES_NO_ANSWERS,
+    Condition,
     FormDefinition,
     Kind,
     LimitValue,
@@ -63,6 +65,7 @@ def rule_problems(definition: FormDefinition) -> list[Problem]:
             *_reserved_id_problems(question),
             *_option_problems(question),
             *_condition_problems(question, earlier, everything),
+            *_refusal_problems(question, definition.kind, earlier, everything),
             *_limit_problems(question),
             *_eligibility_problems(question, definition.kind),
             *_type_problems(question, definition),
@@ -114,24 +117,54 @@ def _option_problems(question: Question) -> list[str]:
 
 def _condition_problems(question: Question, earlier: Mapping[str, Question],
                         everything: Mapping[str, Question]) -> list[str]:
-    condition = question.show_if
-    if condition is None:
+    if question.show_if is None:
         return []
+    return _dependency_problems(question, question.show_if, earlier, everything, "shown only if", "a question")
+
+
+def _dependency_problems(question: Question, condition: Condition, earlier: Mapping[str, Question],
+                         everything: Mapping[str, Question], lead: str, dependent: str) -> list[str]:
+    """What is wrong with ``condition`` on another answer (a ``show_if``, a refusal's ``when``): it
+    must name an earlier yes_no or choice question, and answers that question can have. ``lead`` starts
+    each message ("shown only if"); ``dependent`` is what depends on the answer ("a question")."""
     other = condition.question
     if other == question.id:
-        return [f"shown only if {other}, which is this question itself; a question can depend only on "
-                "an earlier one"]
+        earlier_one = "an earlier one" if dependent == "a question" else "an earlier question"
+        return [f"{lead} {other}, which is this question itself; {dependent} can depend only on {earlier_one}"]
     if other not in everything:
-        return [f"shown only if {other}, which is not a question in this form"]
+        return [f"{lead} {other}, which is not a question in this form"]
     if other not in earlier:
-        return [f"shown only if {other}, which comes after it"]
+        return [f"{lead} {other}, which comes after it"]
     controlling = earlier[other]
     if controlling.type not in ANSWER_LIST_TYPES:
-        return [f"shown only if {other}, {a_or_an(controlling.type)} question; a question can depend only on a "
-                "yes_no, one_choice or several_choices question"]
+        return [f"{lead} {other}, {a_or_an(controlling.type)} question; {dependent} can depend only on a yes_no, "
+                "one_choice or several_choices question"]
     answers = answers_of(controlling)
-    return [f"shown only if {other} is {value}, which is not one of its answers ({_joined(answers)})"
+    return [f"{lead} {other} is {value}, which is not one of its answers ({_joined(answers)})"
             for value in condition.values if value not in answers]
+
+
+def _refusal_problems(question: Question, kind: Kind, earlier: Mapping[str, Question],
+                      everything: Mapping[str, Question]) -> list[str]:
+    refusal = question.refuse
+    if refusal is None:
+        return []
+    if kind is Kind.ELIGIBILITY:
+        return ["has a refuse rule, which an eligibility form does not have: an eligibility form rules a group "
+                "out with an eligibility rule (ineligible_if) instead"]
+    if question.type not in ANSWER_LIST_TYPES:
+        return [f"has a refuse rule, but {a_or_an(question.type)} answer is not one of a list; refuse is for yes_no, "
+                "one_choice and several_choices questions"]
+    answers = answers_of(question)
+    problems = [f"its refuse rule names {value}, which is not one of its answers ({_joined(answers)})"
+                for value in refusal.values if value not in answers]
+    if refusal.when is not None:
+        problems += _dependency_problems(question, refusal.when, earlier, everything,
+                                         "its refuse rule applies only if", "a refuse rule")
+    elif set(answers) <= set(refusal.values):  # always, with no condition: a rule no answer can meet
+        problems.append(f"its refuse rule refuses every one of its answers ({_joined(answers, 'and')}), so no "
+                        "answer can be given")
+    return problems
 
 
 def _limit_problems(question: Question) -> list[str]:

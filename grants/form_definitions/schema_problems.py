@@ -170,8 +170,8 @@ def _properties_count(place: _Place, error: ValidationError) -> str | None:
     if place.rest == ["limits"]:
         return f"{place.owner} is {a_or_an(place.question_type)} question, which has no limits"
     too_many = error.validator == "maxProperties"
-    if place.key == "show_if":
-        return f"show_if of {place.owner} needs {'only one of' if too_many else 'either'} equals or any_of"
+    if place.key in ("show_if", "when"):
+        return f"{place.field} of {place.owner} needs {'only one of' if too_many else 'either'} equals or any_of"
     if place.key == "ineligible_if":
         wanted = "only one of" if too_many else "one of"
         return f"ineligible_if of {place.owner} needs {wanted} equals, any_of, less_than or more_than"
@@ -239,6 +239,17 @@ def _unique(place: _Place, error: ValidationError) -> str:
     return f"{place.of_owner()} lists the same value more than once"
 
 
+def _one_of(place: _Place, error: ValidationError) -> str:
+    if not isinstance(error.instance, Mapping):
+        # Not an object, so its tests cannot be told apart: the type's own problem, in the same words,
+        # which are then given once.
+        return f"{place.of_owner()} must be {JSON_TYPE_WORDS['object']}"
+    if place.key == "refuse":
+        both = "equals" in error.instance and "any_of" in error.instance
+        return f"{place.of_owner()} needs {'only one of' if both else 'either'} equals or any_of"
+    return f"{place.of_owner()}: {error.message}"
+
+
 def _not(place: _Place, error: ValidationError) -> str:
     keys = error.validator_value.get("required", []) if isinstance(error.validator_value, Mapping) else []
     if keys == ["options"]:
@@ -262,5 +273,6 @@ MESSAGES: Mapping[str, Callable[[_Place, ValidationError], str | None]] = {
     "maximum": _bound,
     "uniqueItems": _unique,
     "not": _not,
+    "oneOf": _one_of,
 }
 

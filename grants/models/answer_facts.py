@@ -5,9 +5,12 @@ adds up the people its monitoring returns say they reached. Both live in JSON an
 thousands of JSON documents on every page view is what made the dashboard slow, so these tables
 hold the same facts as rows that SQL can join and add up:
 
-- ``application_adder_strands`` / ``application_outcomes``: each distinct text value of the
-  "priorities" section's ``adder_strands`` / ``outcomes`` lists (codes as typed: the dashboard
-  ignores the ones not in the catalogue when it reads them, as it always did);
+- ``application_adder_strands`` / ``application_outcomes``: each distinct text value of the answer to
+  the application form's (first) ``adder_strands`` / ``drug_outcomes`` question, wherever the form puts
+  it (codes as typed, valid or not, even while an earlier answer hides the question: the dashboard
+  ignores the ones not in the catalogue when it reads them, as it always did). The form is the version
+  the application answers (``applications.form_id``), or its round's newest application form, or the
+  standard form (``application_forms``), read once a section is saved: one query;
 - ``monitoring_return_people``: each ``people_<group>`` answer of a return's "people" section that
   is a whole number (the rules of ``whole_number``), whatever the return's status (the dashboard
   counts only the submitted and accepted ones).
@@ -20,17 +23,32 @@ forget them; deleting an application or a return cascades. Rows inserted with Co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, ForeignKey, String, Table, delete, event, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Connection,
+    ForeignKey,
+    String,
+    Table,
+    and_,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+)
 
 from grants.extensions import db
-from grants.models.applications import ApplicationSection
+from grants.form_definitions import Kind, QuestionType, dump, standard
+from grants.models.applications import Application, ApplicationSection
 from grants.models.awards import MonitoringReturn
+from grants.models.round_forms import RoundForm
 
-PRIORITIES = "priorities"
-STRAND_LIST, OUTCOME_LIST = "adder_strands", "outcomes"
 PEOPLE_SECTION = "people"
 PEOPLE_PREFIX = "people_"
 CODE_LENGTH, FIELD_LENGTH = 60, 60  # longer than any catalogue code or people field, which cannot match
@@ -55,8 +73,84 @@ monitoring_return_people = Table(
     Column("field", String(FIELD_LENGTH), primary_key=True),  # "people_families": the answer's name
     Column("number", BigInteger, nullable=False),
 )
-_PRIORITY_TABLES = ((application_adder_strands, STRAND_LIST), (application_outcomes, OUTCOME_LIST))
+# Each table of codes, and the type of the question whose answer it holds.
+CODE_TABLES = ((application_adder_strands, QuestionType.ADDER_STRANDS),
+               (application_outcomes, QuestionType.DRUG_OUTCOMES))
 
+Place = tuple[str, str]  # (section id, question id) of a question in a form
+
+
+# The form an application answers ---------------------------------------------------------------
+
+@cache
+def _standard_document() -> Mapping[str, Any]:
+    """The standard application form as JSON (read-only: shared by every caller)."""
+    return dump(standard(Kind.APPLICATION))
+
+
+def _form_id() -> tuple[ColumnElement[Any], Any]:
+    """The id of the stored form each application answers (None: the standard form), and the newest
+    application form of each round to join it with: an application's own version, or else its round's
+    newest (as ``grants.interfaces.applications.questions.definition`` reads it)."""
+    newest_version = (select(RoundForm.round_id, func.max(RoundForm.version).label("version"))
+                      .where(RoundForm.kind == Kind.APPLICATION).group_by(RoundForm.round_id).subquery())
+    newest = (select(RoundForm.id, RoundForm.round_id)
+              .join(newest_version, and_(RoundForm.round_id == newest_version.c.round_id,
+                                         RoundForm.version == newest_version.c.version))
+              .where(RoundForm.kind == Kind.APPLICATION).subquery())
+    return func.coalesce(Application.form_id, newest.c.id), newest
+
+
+def application_forms(connection: Any, application_ids: Iterable[int] | None = None) -> dict[int, Mapping[str, Any]]:
+    """The application form (its JSON definition) each application answers, by application id; every
+    application when ``application_ids`` is None. Two queries, whatever the number; each distinct
+    form is one shared (read-only) document. ``connection`` is a Connection or a Session."""
+    form_id, newest = _form_id()
+    query = select(Application.id, form_id).outerjoin(newest, newest.c.round_id == Application.round_id)
+    if application_ids is not None:
+        query = query.where(Application.id.in_(list(application_ids)))
+    chosen = {application_id: chosen_id for application_id, chosen_id in connection.execute(query)}
+    wanted = sorted({chosen_id for chosen_id in chosen.values() if chosen_id is not None})
+    documents: dict[int, Mapping[str, Any]] = {
+        row_id: definition
+        for row_id, definition in connection.execute(select(RoundForm.id, RoundForm.definition)
+                                                     .where(RoundForm.id.in_(wanted)))
+    } if wanted else {}
+    return {application_id: documents.get(chosen_id, _standard_document()) if chosen_id else _standard_document()
+            for application_id, chosen_id in chosen.items()}
+
+
+def _application_form(connection: Connection, application_id: int) -> Mapping[str, Any]:
+    """``application_forms`` for one application, in one query (for the mapper events)."""
+    form_id, newest = _form_id()
+    definition = connection.execute(
+        select(RoundForm.definition)
+        .select_from(Application)
+        .outerjoin(newest, newest.c.round_id == Application.round_id)
+        .join(RoundForm, RoundForm.id == form_id)
+        .where(Application.id == application_id)
+    ).scalar()
+    return definition if isinstance(definition, Mapping) else _standard_document()
+
+
+def question_place(document: Mapping[str, Any], key: str, value: str) -> Place | None:
+    """(section id, question id) of the first question of a form's JSON definition whose ``key``
+    ("type" or "role") is ``value``; None when it has none."""
+    sections = [section for section in document.get("sections") or () if isinstance(section, Mapping)]
+    for section in sections:
+        for question in section.get("questions") or ():
+            if isinstance(question, Mapping) and question.get(key) == value:
+                return str(section.get("id")), str(question.get("id"))
+    return None
+
+
+def _code_places(document: Mapping[str, Any]) -> list[tuple[Table, Place]]:
+    """Each table of codes with the place of the question whose answer it holds in this form."""
+    found = ((table, question_place(document, "type", question_type)) for table, question_type in CODE_TABLES)
+    return [(table, place) for table, place in found if place is not None]
+
+
+# Reading answers -------------------------------------------------------------------------------
 
 def listed_codes(answers: dict[str, Any] | None, name: str) -> list[str]:
     """The text values of the ``name`` list of a section's answers, in order (repeats kept)."""
@@ -102,6 +196,8 @@ def _people_rows(return_id: int, answers: dict[str, Any] | None) -> list[dict]:
             for name, number in people_fields(answers).items()]
 
 
+# Writing rows ----------------------------------------------------------------------------------
+
 def _write(connection: Connection, table: Table, key, ids: list[int], rows: list[dict]) -> None:
     for start in range(0, len(ids), 500):
         connection.execute(delete(table).where(key.in_(ids[start:start + 500])))
@@ -109,12 +205,13 @@ def _write(connection: Connection, table: Table, key, ids: list[int], rows: list
         connection.execute(table.insert(), rows)
 
 
-def write_priorities(connection: Connection, sections: Iterable[tuple[int, dict[str, Any] | None]]) -> None:
-    """Replace the strands and outcomes of these (application id, "priorities" answers)."""
-    sections = list(sections)
-    for table, name in _PRIORITY_TABLES:
-        rows = [row for application_id, answers in sections for row in _code_rows(application_id, answers, name)]
-        _write(connection, table, table.c.application_id, [application_id for application_id, _ in sections], rows)
+def write_codes(connection: Connection, application_id: int, key: str, answers: dict[str, Any] | None) -> None:
+    """Replace the application's strands and outcomes held by its section ``key`` (``answers`` None:
+    the section is gone), for each of them that its form asks in that section; others are left be."""
+    for table, (section_id, question_id) in _code_places(_application_form(connection, application_id)):
+        if section_id == key:
+            _write(connection, table, table.c.application_id, [application_id],
+                   _code_rows(application_id, answers, question_id))
 
 
 def write_people(connection: Connection, returns: Iterable[tuple[int, dict[str, Any] | None]]) -> None:
@@ -130,9 +227,24 @@ def refill(connection: Connection) -> None:
     statements, which the mapper events do not see)."""
     for table in (application_adder_strands, application_outcomes, monitoring_return_people):
         connection.execute(delete(table))
-    sections = connection.execute(select(ApplicationSection.application_id, ApplicationSection.answers)
-                                  .where(ApplicationSection.key == PRIORITIES)).all()
-    write_priorities(connection, [(application_id, answers) for application_id, answers in sections])
+    places_of: dict[int, list[tuple[Table, Place]]] = {}  # by id() of a (shared) form document
+    places = {}
+    for application_id, document in application_forms(connection).items():
+        if id(document) not in places_of:
+            places_of[id(document)] = _code_places(document)
+        places[application_id] = places_of[id(document)]
+    keys = sorted({section_id for found in places_of.values() for _table, (section_id, _id) in found})
+    rows: dict[Table, list[dict]] = {table: [] for table, _type in CODE_TABLES}
+    if keys:
+        sections = connection.execute(select(ApplicationSection.application_id, ApplicationSection.key,
+                                             ApplicationSection.answers).where(ApplicationSection.key.in_(keys)))
+        for application_id, key, answers in sections:
+            for table, (section_id, question_id) in places.get(application_id, ()):
+                if section_id == key:
+                    rows[table] += _code_rows(application_id, answers, question_id)
+    for table, found in rows.items():
+        if found:
+            connection.execute(table.insert(), found)
     returns = connection.execute(select(MonitoringReturn.id, MonitoringReturn.answers)).all()
     write_people(connection, [(return_id, answers) for return_id, answers in returns])
 
@@ -147,14 +259,13 @@ def _answers_written(target) -> bool:
 @event.listens_for(ApplicationSection, "after_insert")
 @event.listens_for(ApplicationSection, "after_update")
 def _section_saved(_mapper, connection: Connection, section: ApplicationSection) -> None:
-    if section.key == PRIORITIES and _answers_written(section):
-        write_priorities(connection, [(section.application_id, section.answers)])
+    if _answers_written(section):
+        write_codes(connection, section.application_id, section.key, section.answers)
 
 
 @event.listens_for(ApplicationSection, "after_delete")
 def _section_deleted(_mapper, connection: Connection, section: ApplicationSection) -> None:
-    if section.key == PRIORITIES:
-        write_priorities(connection, [(section.application_id, None)])
+    write_codes(connection, section.application_id, section.key, None)
 
 
 @event.listens_for(MonitoringReturn, "after_insert")

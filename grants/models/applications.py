@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from grants.models.accounts import User
     from grants.models.organisations import Organisation
     from grants.models.reference import LocalAuthority, PlanApproach
+    from grants.models.round_forms import RoundForm
     from grants.models.rounds import FundingRound
 
 
@@ -88,6 +89,9 @@ class Application(Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("funding_rounds.id", ondelete="RESTRICT"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The version of the round's application form this application answers (the one current when it
+    # started); None only for one made outside the service, which answers the round's current form.
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("round_forms.id"))
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_type(ApplicationStatus, "application_status", 20), default=ApplicationStatus.DRAFT
     )
@@ -117,6 +121,7 @@ class Application(Model):
 
     funding_round: Mapped[FundingRound] = relationship(back_populates="applications")
     organisation: Mapped[Organisation] = relationship()
+    form: Mapped[RoundForm | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     screened_by: Mapped[User | None] = relationship(foreign_keys=[screened_by_id])
     sections: Mapped[list[ApplicationSection]] = relationship(

@@ -1,8 +1,9 @@
 """Validators that compare an answer with others, wherever the definition places them: budget lines
-add up to the amount asked for, the amount is no more than the project's cost, the end comes after
-the start and within the round's longest project, milestones fall within the project's dates, a
-date within limits that name the project's dates. They read other answers through ``answers_in``:
-this section's as typed, earlier sections' as kept, hidden questions' as not given.
+add up to the amount asked for, the amount (and all the funding) is no more than the project's cost,
+the end comes after the start and within the round's longest project, milestones fall within the
+project's dates, a date within limits that name the project's dates, an answer the question refuses
+(given another answer). They read other answers through ``answers_in``: this section's as typed,
+earlier sections' as kept, hidden questions' as not given.
 
 The wording is today's application form's (grants/application_form/forms.py).
 """
@@ -20,7 +21,7 @@ from wtforms import ValidationError
 from wtforms.validators import StopValidation
 
 from grants import uploads
-from grants.form_definitions import Question, QuestionType, Role
+from grants.form_definitions import Question, QuestionType, Refusal, Role, matches
 from grants.formatting import money
 from grants.forms import add_error
 from grants.question_forms.answers import answers_in, as_amount, as_date, as_rows
@@ -128,16 +129,30 @@ class LinesAddUp:
                                   f"({money(total)})")
 
 
+# The funding besides ours that the project's cost must also cover, when the form asks for it.
+OTHER_FUNDING_ROLES = (Role.OTHER_FUNDING, Role.MATCH_FUNDING)
+FUNDING_ABOVE_COST = ("Your funding from us, other funders and your organisation adds up to more than the total "
+                      "project cost")
+
+
 class CostCovers:
-    """The amount asked for is no more than the project's total cost (on the cost)."""
+    """The project's total cost (on the cost) covers the amount asked for, and then the amount with
+    the other funding and the organisation's own (the answers with those roles, if the form asks them
+    and they are answered). Nothing is compared until the amount asked for is answered."""
 
     def __init__(self, amount_name: str) -> None:
         self.amount_name = amount_name
 
     def __call__(self, form: Any, field: Any) -> None:
-        asked = as_amount(answers_in(form).by_role(Role.AMOUNT_REQUESTED))
-        if field.data is not None and asked is not None and asked > field.data:
+        answers = answers_in(form)
+        asked = as_amount(answers.by_role(Role.AMOUNT_REQUESTED))
+        if field.data is None or asked is None:
+            return
+        if asked > field.data:
             raise ValidationError(f"{self.amount_name} must not be more than the total cost of your project")
+        others = [as_amount(answers.by_role(role)) for role in OTHER_FUNDING_ROLES]
+        if asked + sum((amount for amount in others if amount is not None), Decimal("0")) > field.data:
+            raise ValidationError(FUNDING_ABOVE_COST)
 
 
 # Dates -------------------------------------------------------------------------------------------------
@@ -190,6 +205,24 @@ class DateLimits:
 
 def _date_or_reference(value: str) -> str | date:
     return value if value in DATE_ROLES else date.fromisoformat(value)
+
+
+# Refused answers ---------------------------------------------------------------------------------------
+
+class RefusedAnswer:
+    """The question's ``refuse`` rule: an answer among its values (for several choices, any chosen one)
+    is refused with its message, but only while its ``when`` condition, if it has one, holds on the
+    other answers (a hidden question's answer holds none)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not matches(field.data, self.refusal.values):
+            return
+        when = self.refusal.when
+        if when is None or matches(answers_in(form).value(when.question), when.values):
+            raise ValidationError(self.refusal.message)
 
 
 # Files -------------------------------------------------------------------------------------------------

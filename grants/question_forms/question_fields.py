@@ -26,6 +26,7 @@ from grants.question_forms.checks import (
     FileAnswer,
     LinesAddUp,
     ProjectLength,
+    RefusedAnswer,
     RowsCheck,
 )
 from grants.question_forms.context import RoundContext
@@ -172,16 +173,22 @@ def _date(question: Question, place: Place) -> Any:
                           validators=validators)
 
 
+def _refused(question: Question) -> list[Any]:
+    """The question's ``refuse`` rule, checked once it is answered."""
+    return [] if question.refuse is None else [RefusedAnswer(question.refuse)]
+
+
 def _yes_no(question: Question, place: Place) -> Any:
     return OneChoiceField(label_of(question), description=question.hint, choices=YES_NO, widget=GovRadiosWithHints(),
-                          validators=_required(question), render_kw={"params": {"classes": "govuk-radios--inline"}})
+                          validators=[*_required(question), *_refused(question)],
+                          render_kw={"params": {"classes": "govuk-radios--inline"}})
 
 
 def _one_choice(question: Question, place: Place) -> Any:
     return OneChoiceField(label_of(question), description=question.hint,
                           choices=[SelectChoice(option.value, option.label) for option in question.options],
                           option_hints={option.value: option.hint for option in question.options},
-                          widget=GovRadiosWithHints(), validators=_required(question))
+                          widget=GovRadiosWithHints(), validators=[*_required(question), *_refused(question)])
 
 
 def _several(question: Question, choices: list[Any], hints: dict[str, str]) -> Any:
@@ -192,7 +199,8 @@ def _several(question: Question, choices: list[Any], hints: dict[str, str]) -> A
                           given(question, "max_selected", f"Select no more than {counted(maximum or 0, 'option')}"
                                                           f"{naming}"))
     return SeveralChoicesField(label_of(question), description=question.hint, choices=choices, option_hints=hints,
-                               widget=GovCheckboxesWithHints(), validators=[*_required(question), count],
+                               widget=GovCheckboxesWithHints(), validators=[*_required(question), count,
+                                                                            *_refused(question)],
                                validate_choice=True)
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from grants.models.applications import REQUIRED_DOCUMENTS
-from tests.blueprints.applications.answers import VALID
+from tests.blueprints.applications.answers import THEMED
 from tests.browser.inbox import Inbox
 from tests.browser.person import Person, pdf_bytes
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 ROUND = "Commissioners Grant 2027: drug-related anti-social behaviour"  # the demo's open round
 DOCUMENTS = {kind.value: kind.label for kind in REQUIRED_DOCUMENTS}
-SECTIONS = [key for key in VALID if key != "organisation"]
+# The round asks its own form: the standard sections and one on anti-social behaviour.
+SECTIONS = [key for key in THEMED if key != "organisation"]
 
 
 PASSWORD = "kelp-lantern-harbour"
@@ -58,7 +59,7 @@ def register(person: Person, inbox: Inbox, name: str, email: str, check=lambda: 
 def start_application(person: Person, name: str, check=lambda: None) -> str:
     """Add the organisation, pass the eligibility check, start; returns the application's path."""
     page = person.page
-    organisation = dict(VALID["organisation"])
+    organisation = dict(THEMED["organisation"])
     organisation["name"] = [f"{name}'s Harbour Trust"]
     if person.heading() != "Add your organisation":
         person.goto("/organisations/new")
@@ -90,7 +91,7 @@ def answer(person: Person, application_url: str, keys: list[str], check=lambda: 
     for key in keys:
         person.goto(f"{application_url}/sections/{key}")
         check()
-        person.fill(VALID[key])
+        person.fill(THEMED[key])
         person.press("Save and continue")
         assert not person.errors(), (key, person.errors())
         check()
@@ -115,7 +116,7 @@ def apply(person: Person, inbox: Inbox, name: str, email: str, check=lambda: Non
     person.sign_in(email, PASSWORD)
     check()
     person.goto(application_url)
-    assert "You have completed 5 of 10 sections" in person.text(), person.text()
+    assert "You have completed 5 of 11 sections" in person.text(), person.text()
     check()
     answer(person, application_url, SECTIONS[4:], check=check)
     person.goto(f"{application_url}/documents")

@@ -1,5 +1,6 @@
 """Hypothesis strategies for valid form definitions: every kind and type, limits that can be met,
-options, conditions on earlier questions, roles and eligibility rules where the format allows them."""
+options, conditions on earlier questions, roles, refused answers and eligibility rules where the
+format allows them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import date
 from hypothesis import strategies as st
 
 from grants.form_definitions import (
+    APPLICATION_ROLES,
+    ROLE_TYPES,
     Condition,
     EligibilityRule,
     FormDefinition,
@@ -15,6 +18,7 @@ from grants.form_definitions import (
     Option,
     Question,
     QuestionType,
+    Refusal,
     Role,
     Section,
 )
@@ -34,6 +38,8 @@ MAYBE_TEXT = st.one_of(st.just(""), TEXT)
 FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "ods", "jpg", "png")
 ROLE_QUESTIONS = ((Role.PROJECT_TITLE, QuestionType.SHORT_TEXT), (Role.AMOUNT_REQUESTED, QuestionType.MONEY),
                   (Role.PROJECT_START, QuestionType.DATE), (Role.PROJECT_END, QuestionType.DATE))
+# The roles no form needs, which any form may give (each once).
+OPTIONAL_ROLES = tuple(role for role in Role if role not in APPLICATION_ROLES)
 
 
 def _hundredths(value: int) -> str:
@@ -110,6 +116,21 @@ def eligibility_rules(draw: st.DrawFn, type: QuestionType, answers: tuple[str, .
     return EligibilityRule(reason, **{test: threshold})
 
 
+def _condition(draw: st.DrawFn, controlling: list[Question]) -> Condition:
+    """A condition on one of the ``controlling`` questions (earlier, with a list of answers)."""
+    other = draw(st.sampled_from(controlling))
+    return Condition(other.id, tuple(draw(st.lists(st.sampled_from(answers_of(other)), min_size=1, unique=True))))
+
+
+@st.composite
+def refusals(draw: st.DrawFn, answers: tuple[str, ...], controlling: list[Question]) -> Refusal:
+    """Some of ``answers`` refused (all of them only given a condition, so that one can be given)."""
+    when = _condition(draw, controlling) if controlling and draw(st.booleans()) else None
+    most = len(answers) if when is not None else len(answers) - 1
+    values = tuple(draw(st.lists(st.sampled_from(answers), min_size=1, max_size=most, unique=True)))
+    return Refusal(draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300)), values, when)
+
+
 @st.composite
 def questions(draw: st.DrawFn, question_id: str, kind: Kind, earlier: list[Question],
               type: QuestionType | None = None, role: Role | None = None) -> Question:
@@ -123,20 +144,20 @@ def questions(draw: st.DrawFn, question_id: str, kind: Kind, earlier: list[Quest
         values = draw(st.lists(TEXT, min_size=2, max_size=5, unique=True))
         options = tuple(Option(value, draw(TEXT), draw(MAYBE_TEXT)) for value in values)
     controlling = [question for question in earlier if question.type in ANSWER_LIST_TYPES]
-    show_if = None
-    if controlling and draw(st.booleans()):
-        other = draw(st.sampled_from(controlling))
-        show_if = Condition(other.id, tuple(draw(st.lists(st.sampled_from(answers_of(other)), min_size=1,
-                                                          unique=True))))
+    show_if = _condition(draw, controlling) if controlling and draw(st.booleans()) else None
+    answers = tuple(o.value for o in options) or ("yes", "no")
+    refuse = None
+    if kind is not Kind.ELIGIBILITY and chosen in ANSWER_LIST_TYPES and draw(st.booleans()):
+        refuse = draw(refusals(answers, controlling))
     eligibility = None
     if kind is Kind.ELIGIBILITY and draw(st.booleans()):
-        eligibility = draw(eligibility_rules(chosen, tuple(o.value for o in options) or ("yes", "no")))
+        eligibility = draw(eligibility_rules(chosen, answers))
     return Question(
         id=question_id, type=chosen, label=draw(TEXT), hint=draw(MAYBE_TEXT), guidance=draw(MAYBE_TEXT),
         required=chosen is QuestionType.DECLARATION or draw(st.booleans()), name_for_errors=draw(MAYBE_TEXT),
         messages=draw(st.dictionaries(st.sampled_from(MESSAGE_KEYS), TEXT, max_size=3)),
         limits=draw(limits_for(chosen, len(options), has_project)),
-        options=options, show_if=show_if, role=role, eligibility=eligibility,
+        options=options, show_if=show_if, role=role, refuse=refuse, eligibility=eligibility,
     )
 
 
@@ -144,7 +165,8 @@ def questions(draw: st.DrawFn, question_id: str, kind: Kind, earlier: list[Quest
 def definitions(draw: st.DrawFn) -> FormDefinition:
     kind = draw(st.sampled_from(Kind))
     count = draw(st.integers(1, 8))
-    roles = ROLE_QUESTIONS if kind is Kind.APPLICATION else ()
+    optional = draw(st.lists(st.sampled_from(OPTIONAL_ROLES), max_size=3, unique=True))
+    roles = (*(ROLE_QUESTIONS if kind is Kind.APPLICATION else ()), *((role, ROLE_TYPES[role]) for role in optional))
     ids = draw(st.lists(IDS, min_size=count + len(roles) + 3, max_size=count + len(roles) + 3, unique=True))
     question_ids, section_ids = ids[:count + len(roles)], ids[count + len(roles):]
     built: list[Question] = []

@@ -12,8 +12,11 @@ from grants.form_definitions import (
     Condition,
     FormDefinition,
     Kind,
+    Option,
     Question,
     QuestionType,
+    Refusal,
+    Role,
     Section,
     dump,
     dumps,
@@ -95,3 +98,37 @@ def test_a_definition_built_in_code_exports_what_it_holds():
     assert exported["sections"][0]["questions"][1]["show_if"] == {"question": "a", "any_of": ["yes", "no"]}
     assert "description" not in exported["sections"][0]
     assert load(exported) == definition
+
+
+def test_a_refusal_exports_after_the_role_with_its_keys_in_the_specs_order():
+    document = form(
+        question("vulnerable", "yes_no", "At risk?"),
+        choice("dbs_checks", "yes", "no", "applied", label="DBS?", role="beneficiary_groups", type="several_choices",
+               refuse={"message": "You need DBS checks", "when": {"any_of": ["yes"], "question": "vulnerable"},
+                       "any_of": ["no"]}),
+        kind="monitoring",
+    )
+    text = dumps(load(document))
+    exported = json.loads(text)["sections"][0]["questions"][1]
+    assert list(exported) == ["id", "type", "label", "options", "role", "refuse"]
+    assert list(exported["refuse"]) == ["equals", "when", "message"]
+    assert exported["refuse"] == {"equals": "no", "when": {"question": "vulnerable", "equals": "yes"},
+                                  "message": "You need DBS checks"}
+    assert dumps(loads(text)) == text
+
+
+def test_a_refusal_built_in_code_exports_what_it_holds():
+    definition = FormDefinition(Kind.APPLICATION, "Apply", (Section("s", "S", "", (
+        Question("title", QuestionType.SHORT_TEXT, "Name", role=Role.PROJECT_TITLE),
+        Question("amount", QuestionType.MONEY, "Amount", role=Role.AMOUNT_REQUESTED),
+        Question("start", QuestionType.DATE, "Start", role=Role.PROJECT_START),
+        Question("end", QuestionType.DATE, "End", role=Role.PROJECT_END),
+        Question("policy", QuestionType.YES_NO, "Policy?", refuse=Refusal("You need one", ("no",))),
+        Question("colour", QuestionType.ONE_CHOICE, "Colour", options=(Option("red", "Red"), Option("blue", "Blue")),
+                 refuse=Refusal("Not that", ("red", "blue"), Condition("policy", ("yes",)))),
+    )),))
+    exported = dump(definition)["sections"][0]["questions"]
+    assert exported[4]["refuse"] == {"equals": "no", "message": "You need one"}
+    assert exported[5]["refuse"] == {"any_of": ["red", "blue"], "when": {"question": "policy", "equals": "yes"},
+                                     "message": "Not that"}
+    assert load(dump(definition)) == definition

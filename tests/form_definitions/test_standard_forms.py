@@ -51,6 +51,8 @@ ROLES = {
     ("project", "title"): "project_title", ("project", "summary"): "project_summary",
     ("budget", "amount_requested"): "amount_requested", ("budget", "project_cost"): "project_cost",
     ("delivery", "start_date"): "project_start", ("delivery", "end_date"): "project_end",
+    ("budget", "other_funding"): "other_funding", ("budget", "match_funding"): "match_funding",
+    ("beneficiaries", "groups"): "beneficiary_groups",
 }
 # Limits the live forms check in validate_* methods rather than in validators; each is tested below.
 METHOD_LIMITS = {

@@ -1,8 +1,8 @@
 """Budget lines, milestones and outcomes as repeating rows, and the checks between answers that the
 roles bring, wherever a definition places the questions: budget lines add up to the amount asked for,
-the amount is no more than the cost, the project ends after it starts and within the round's longest
-project, milestones fall within the project's dates. An earlier section's answers come as kept (a
-``date`` or ISO text, a Decimal or its text)."""
+the amount (and all the funding) is no more than the cost, the project ends after it starts and
+within the round's longest project, milestones fall within the project's dates. An earlier section's
+answers come as kept (a ``date`` or ISO text, a Decimal or its text)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,58 @@ def test_the_amount_asked_for_is_no_more_than_the_cost_asked_for_later():
     assert check(definition, "costs", {"cost": "2999.99"}, answers={"amount": "3000"}) == {
         "cost": ["The amount you are asking for must not be more than the total cost of your project"]}
     assert check(definition, "costs", {"cost": "3000"}, answers={"amount": "3000"}) == {}
+
+
+OTHER = question("other", "money", "How much are other funders giving?", role="other_funding", required=False)
+OWN = question("own", "money", "How much are you putting in?", role="match_funding", required=False)
+ABOVE_COST = "Your funding from us, other funders and your organisation adds up to more than the total project cost"
+
+
+def _project(**answers: str) -> list[tuple[str, str]]:
+    """The project section's answers as posted: a title and dates, and ``answers``."""
+    return [("title", "Recovery café"), *_boxes("start", date(2027, 4, 1)), *_boxes("end", date(2028, 3, 31)),
+            *answers.items()]
+
+
+@pytest.mark.parametrize(("answers", "errors"), [
+    ({"amount": "3000", "cost": "5000", "other": "1000", "own": "1000"}, {}),
+    ({"amount": "3000", "cost": "4999.99", "other": "1000", "own": "1000"}, {"cost": [ABOVE_COST]}),
+    ({"amount": "3000", "cost": "3999.99", "other": "1000"}, {"cost": [ABOVE_COST]}),
+    ({"amount": "3000", "cost": "3999.99", "own": "1000"}, {"cost": [ABOVE_COST]}),
+    ({"amount": "3000", "cost": "4000", "own": "1000"}, {}),
+    ({"amount": "3000", "cost": "3000"}, {}),
+    # only the first of the cost's problems
+    ({"amount": "3000", "cost": "2999.99", "other": "1000"}, {
+        "cost": ["The amount you are asking for must not be more than the total cost of your project"]}),
+    # nothing to compare until the amount asked for is answered (it is asked for)
+    ({"cost": "1", "other": "1000", "own": "1000"}, {"amount": ["Enter the amount you are asking for"]}),
+])
+def test_all_the_funding_is_no_more_than_the_cost(answers, errors):
+    definition = application(section(TITLE, AMOUNT, START, END, COST, OTHER, OWN, id="project"))
+    assert check(definition, "project", _project(**answers)) == errors
+
+
+def test_all_the_funding_is_no_more_than_a_cost_asked_in_another_section():
+    definition = application(section(TITLE, AMOUNT, START, END, OTHER, id="project"), section(COST, OWN, id="costs"))
+    kept = {"amount": "3000", "other": "1000.50"}
+    assert check(definition, "costs", {"cost": "4500", "own": "500"}, answers=kept) == {"cost": [ABOVE_COST]}
+    assert check(definition, "costs", {"cost": "4500.50", "own": "500"}, answers=kept) == {}
+    assert check(definition, "costs", {"cost": "4000"}, answers={"amount": Decimal("3000")}) == {}
+
+
+def test_funding_hidden_by_a_condition_is_not_counted():
+    has_other = question("has_other", "yes_no", "Do other funders give money?")
+    shown_other = {**OTHER, "show_if": {"question": "has_other", "equals": "yes"}}
+    definition = application(section(TITLE, AMOUNT, START, END, has_other, shown_other, COST, id="project"))
+    answers = {"amount": "3000", "other": "1000", "cost": "3500"}
+    assert check(definition, "project", _project(**answers, has_other="no")) == {}
+    assert check(definition, "project", _project(**answers, has_other="yes")) == {"cost": [ABOVE_COST]}
+
+
+def test_a_form_without_the_other_funding_compares_only_the_amount():
+    definition = application(section(TITLE, AMOUNT, START, END, COST, question("other", "money", "Other?"),
+                                      id="project"))
+    assert check(definition, "project", _project(amount="3000", cost="3000", other="1000")) == {}
 
 
 def test_each_typed_budget_line_is_complete():

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from grants.application_form.sections import (
-    BY_KEY,
-    LIST_NOUNS,
-    ORGANISATION,
-    SECTIONS,
-    answers,
-    raw_answers,
-    saved_form,
-    to_formdata,
-)
 from grants.blueprints.applications import bp, stash
 from grants.blueprints.organisations.forms import OrganisationForm
 from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
+from grants.interfaces.applications import questions
 from grants.interfaces.applications import submission as apps
+from grants.interfaces.applications.questions import ORGANISATION, raw_answers, to_formdata
 from grants.interfaces.main import next_step
 from grants.mail import send_email
 from grants.models.accounts import Role
@@ -36,7 +29,7 @@ SAVE_FOR_LATER = "action-later"
 @bp.app_context_processor
 def _application_answers():
     # For applications/_answers.html, which officers' pages include too.
-    return {"sections": SECTIONS, "section_answers": answers, "list_labels": LIST_NOUNS}
+    return {"application_answers": questions.all_answers}
 
 
 def _member_application(application_id: int):
@@ -75,7 +68,7 @@ def task_list(application_id: int):
     application = _member_application(application_id)
     if not application.is_editable:
         return render_template("applications/view.html", application=application)
-    tasks = [(section, apps.task_status(application, section)) for section in SECTIONS]
+    tasks = [(section, apps.task_status(application, section)) for section in questions.sections(application)]
     return render_template(
         "applications/task_list.html",
         application=application,
@@ -92,22 +85,23 @@ def task_list(application_id: int):
 def section(application_id: int, key: str):
     if request.method == "POST":
         csrf.protect()  # a signed-in user's post: the token is checked before anything else
-    section = BY_KEY.get(key) or abort(404)
     application = _member_application(application_id)
+    section = questions.section_for(application, key) or abort(404)
     if not application.is_editable:
         flash("This application has been submitted and can no longer be changed", "info")
         return redirect(url_for("applications.task_list", application_id=application.id))
-    if section is ORGANISATION:
+    if section.is_organisation:
         return _organisation_section(application)
 
     restored = stash.restore(application, section) if request.method == "GET" else None
     if request.method == "POST":
-        form = section.form(application, formdata=request.form)
+        posted: MultiDict = CombinedMultiDict([request.files, request.form]) if request.files else request.form
+        form = questions.form(application, section, formdata=posted)
     elif restored is not None:
-        form = section.form(application, answers=restored)
+        form = questions.form(application, section, answers=restored)
         form.validate()
     else:
-        form = saved_form(application, section) or section.form(application)
+        form = questions.saved_form(application, section) or questions.form(application, section)
 
     if request.method == "POST":
         complete = False if _add_row(form) else form.validate()
@@ -127,6 +121,8 @@ def section(application_id: int, key: str):
         section=section,
         form=form,
         restored=restored is not None,
+        list_labels=questions.list_nouns(section),
+        guidance=questions.guidance(section),
     )
 
 
@@ -141,8 +137,9 @@ def _add_row(form) -> bool:
 
 
 def _next_url(application, section) -> str:
-    index = SECTIONS.index(section)
-    for following in SECTIONS[index + 1:]:
+    tasks = questions.sections(application)
+    index = [task.key for task in tasks].index(section.key)
+    for following in tasks[index + 1:]:
         if apps.task_status(application, following) is not apps.TaskStatus.COMPLETED:
             return url_for("applications.section", application_id=application.id, key=following.key)
     return url_for("applications.task_list", application_id=application.id)

@@ -18,8 +18,8 @@ from flask import after_this_request, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
 
-from grants.application_form.sections import Section, raw_answers
 from grants.extensions import db
+from grants.interfaces.applications.questions import Section, raw_answers
 from grants.models.applications import Application, StashedAnswers
 from grants.models.organisations import hash_token
 from grants.models.types import utcnow

@@ -6,4 +6,4 @@ from flask import Blueprint
 # The pages sit under the round they belong to: /rounds/<id>/form.json, /rounds/<id>/forms/<kind>/.
 bp = Blueprint("round_forms", __name__, url_prefix="/rounds")
 
-from grants.blueprints.round_forms import builder, questions, routes, sections  # noqa: E402,F401
+from grants.blueprints.round_forms import builder, preview, questions, routes, sections  # noqa: E402,F401

@@ -39,8 +39,9 @@ def box_for(problem: Problem, question_path: tuple[str, str] | None,
             return _part_box(problem.where.removeprefix(path), problem.message, QUESTION_PARTS)
         if problem.where == question_id:
             return _rule_box(problem.message)
-        if problem.message.startswith(f"shown only if {question_id}"):
-            # a later question depends on this one's answers
+        depends = (f"shown only if {question_id}", f"its refuse rule applies only if {question_id}")
+        if problem.message.startswith(depends):
+            # a later question depends on this one's answers (to be asked, or to refuse one of its own)
             return "options" if "not one of its answers" in problem.message else "question_type"
     if section_path is not None:
         path, section_id = section_path

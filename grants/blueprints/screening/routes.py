@@ -73,7 +73,8 @@ def round_applications(round_id: int):
 @role_required(*APPLICATION_STAFF)
 def export_round(round_id: int):
     funding_round = screening.round_for_screening(round_id)
-    workbook = application_export.round_workbook(screening.applications_for_export(funding_round.id))
+    workbook = application_export.round_workbook(screening.applications_for_export(funding_round.id),
+                                                 funding_round=funding_round)
     response = send_file(
         workbook,
         mimetype=application_export.XLSX_MIMETYPE,

@@ -11,10 +11,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload, selectinload
 
 from grants import audit
-from grants.application_form.sections import ORGANISATION, SECTIONS, Section
 from grants.extensions import db
+from grants.form_definitions import Kind, QuestionType
+from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON
+from grants.interfaces.applications import questions
 from grants.interfaces.applications.documents import missing_documents
+from grants.interfaces.applications.questions import ORGANISATION, Section
+from grants.interfaces.round_forms.versions import version_in_force
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
 from grants.models.applications import (
@@ -26,6 +30,7 @@ from grants.models.applications import (
 )
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
+from grants.question_forms import kept_answers
 
 # Staff roles that work with every application.
 APPLICATION_STAFF = (Role.GRANTS_OFFICER, Role.ADMIN)
@@ -107,6 +112,7 @@ def start_application(funding_round: FundingRound, user: User, now: datetime | N
         funding_round=funding_round,
         organisation_id=user.organisation_id,
         created_by_id=user.id,
+        form=version_in_force(funding_round, Kind.APPLICATION),
         status=ApplicationStatus.DRAFT,
         created_at=now or utcnow(),
     )
@@ -163,16 +169,25 @@ def save_answers(
 
 
 def _update_summary_columns(application: Application, section: Section, form) -> None:
-    if section.key == "project":
-        application.project_title = (form.title.data or "").strip()[:200] or None
-    elif section.key == "budget":
-        application.amount_requested = form.amount_requested.data if not form.amount_requested.errors else None
-    elif section.key == "areas":
-        chosen = set(form.local_authorities.data or [])
-        application.local_authorities = [la for la in application.funding_round.local_authorities if la.code in chosen]
-    elif section.key == "priorities":
-        chosen = set(form.approaches.data or [])
-        application.approaches = [a for a in application.funding_round.approaches if a.code in chosen]
+    """Keep the columns lists sort and filter by in step with the section's answers: the project's
+    title and the amount asked (by role), the areas served and the plan approaches (by type)."""
+    if section.questions is None:
+        return
+    kept = kept_answers(form)
+    funding_round = application.funding_round
+    for question in section.questions.questions:
+        value = kept.get(question.id)
+        if question.role is QuestionRole.PROJECT_TITLE:
+            application.project_title = (value if isinstance(value, str) else "").strip()[:200] or None
+        elif question.role is QuestionRole.AMOUNT_REQUESTED:
+            field = form[question.id]
+            application.amount_requested = field.data if not field.errors and value is not None else None
+        elif question.type is QuestionType.AREAS_SERVED:
+            chosen = set(value if isinstance(value, list) else [])
+            application.local_authorities = [la for la in funding_round.local_authorities if la.code in chosen]
+        elif question.type is QuestionType.PLAN_APPROACHES:
+            chosen = set(value if isinstance(value, list) else [])
+            application.approaches = [a for a in funding_round.approaches if a.code in chosen]
 
 
 def save_organisation_section(application: Application, values: dict | None, answers: dict, user: User) -> None:
@@ -207,11 +222,14 @@ def submission_problems(application: Application, now: datetime | None = None) -
     problems = []
     if not application.funding_round.is_open(now):
         problems.append(Problem("The closing date for this round has passed"))
-    for section in SECTIONS:
-        record = application.section(section.key)
-        if record is None or not record.complete:
+    records = {section.key: application.section(section.key) for section in questions.sections(application)}
+    if (record := records[ORGANISATION.key]) is None or not record.complete:
+        problems.append(Problem(f"Complete the section ‘{ORGANISATION.title}’", ORGANISATION.key))
+    for section, form in questions.saved_forms(application):
+        record = records[section.key]
+        if record is None or form is None or not record.complete:
             problems.append(Problem(f"Complete the section ‘{section.title}’", section.key))
-        elif section.form_class is not None and not section.form(application, answers=record.answers).validate():
+        elif not form.validate():
             record.complete = False
             problems.append(Problem(f"Check your answers in ‘{section.title}’", section.key))
     for kind in missing_documents(application):

@@ -19,8 +19,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
 from grants.extensions import db
+from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON, london_today, long_date, money
-from grants.forms import date_parts, read_date
+from grants.interfaces.applications import questions
 from grants.interfaces.awards.awarding import (
     STALE_MESSAGE,
     AwardError,
@@ -49,6 +50,7 @@ from grants.models.awards import (
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
+from grants.question_forms.answers import as_date
 
 # How long a grantee has to accept, unless the officer chooses otherwise.
 OFFER_DAYS = 28
@@ -71,21 +73,19 @@ def default_deadline_day(now: datetime | None = None) -> date:
     return london_today(now) + timedelta(days=OFFER_DAYS)
 
 
-def _answered_date(application: Application, name: str) -> date | None:
-    section = application.section("delivery")
-    parts = (section.answers or {}).get(name) if section else None
-    if parts is None:
-        return None
-    # As the application's date boxes read it: a month may be a name, a whole date in the day box.
-    try:
-        return read_date(*date_parts(*(str(part or "") for part in parts)))
-    except (TypeError, ValueError):  # DateProblem is a ValueError
-        return None
+def _answered_dates(application: Application) -> tuple[date | None, date | None]:
+    """The project's start and end as the application answered them: the answers to its form's
+    questions with the roles project_start and project_end, as its date boxes read them (a month may
+    be a name, a whole date typed in the day box); None for one not answered, not a date, or hidden."""
+    answers = questions.kept(application)
+    start, end = (as_date(questions.by_role(application, role, answers))
+                  for role in (QuestionRole.PROJECT_START, QuestionRole.PROJECT_END))
+    return start, end
 
 
 def default_dates(application: Application, now: datetime | None = None) -> tuple[date, date]:
     """The project's start and end dates from the application, or a year from today."""
-    start, end = _answered_date(application, "start_date"), _answered_date(application, "end_date")
+    start, end = _answered_dates(application)
     if start is None or end is None or end < start:
         start = london_today(now)
         end = add_months(start, 12) - timedelta(days=1)

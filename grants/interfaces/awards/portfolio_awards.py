@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants.extensions import db
+from grants.form_definitions import Role
 from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, paid
 from grants.interfaces.awards.portfolio_shares import PENNY, ZERO
 from grants.interfaces.paging import Page, paginate
+from grants.models.answer_facts import application_forms, question_place
 from grants.models.applications import Application, ApplicationSection
 from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
 from grants.models.reference import PlanApproach, PlanCommitment
@@ -43,17 +45,40 @@ def portfolio_awards(criteria: PortfolioFilter, award_options: Sequence = (),
     return list(db.session.scalars(_loaded(filtered(query, criteria), award_options, application_options)).unique())
 
 
-def section_answers(awards: Sequence[Award], key: str) -> dict[int, dict[str, Any]]:
-    """One section's answers ("priorities", "project", …) of the awards' applications, by
-    application id, in one query."""
+def role_answers(awards: Sequence[Award], roles: Sequence[Role]) -> dict[int, dict[Role, Any]]:
+    """The answers the awards' applications give to the questions their forms read as ``roles``, as
+    kept (the text typed: a list of one value, say), by application id and role; a role the form has
+    not, or a section never saved, is left out. Three queries however many awards and forms: the form
+    each application answers (its version, its round's newest, or the standard form), then the
+    sections holding those questions."""
+    application_ids = sorted({award.application_id for award in awards})
+    if not application_ids:
+        return {}
+    places: dict[int, list[tuple[Role, tuple[str, str]]]] = {}  # by id() of a (shared) form document
+    wanted: dict[int, list[tuple[Role, tuple[str, str]]]] = {}
+    for application_id, document in application_forms(db.session, application_ids).items():
+        if id(document) not in places:
+            found = ((role, question_place(document, "role", role)) for role in roles)
+            places[id(document)] = [(role, place) for role, place in found if place is not None]
+        wanted[application_id] = places[id(document)]
+    keys = sorted({section_id for found in places.values() for _role, (section_id, _question_id) in found})
+    answers: dict[int, dict[Role, Any]] = {application_id: {} for application_id in application_ids}
+    if not keys:
+        return answers
     rows = db.session.execute(
-        select(ApplicationSection.application_id, ApplicationSection.answers).where(
-            ApplicationSection.key == key,
-            ApplicationSection.application_id.in_([award.application_id for award in awards]),
-        )
-    )
-    return {application_id: answers or {} for application_id, answers in rows}
+        select(ApplicationSection.application_id, ApplicationSection.key, ApplicationSection.answers).where(
+            ApplicationSection.application_id.in_(application_ids), ApplicationSection.key.in_(keys)))
+    for application_id, key, section in rows:
+        for role, (section_id, question_id) in wanted.get(application_id, ()):
+            if section_id == key and isinstance(section, dict) and question_id in section:
+                answers[application_id][role] = section[question_id]
+    return answers
 
+
+def project_answers(awards: Sequence[Award]) -> dict[int, dict[Role, Any]]:
+    """The project's title and summary as the applications answered them (``role_answers``), for the
+    360Giving title and description."""
+    return role_answers(awards, (Role.PROJECT_TITLE, Role.PROJECT_SUMMARY))
 
 
 # Plan delivery ----------------------------------------------------------------------------------
@@ -122,7 +147,7 @@ def publishable_awards() -> list[Award]:
     return _publishable(select(Award).where(Award.status.in_(PUBLISHED)))
 
 
-OpenDataBatch = tuple[list[Award], dict[int, dict[str, Any]], dict[int, Decimal]]
+OpenDataBatch = tuple[list[Award], dict[int, dict[Role, Any]], dict[int, Decimal]]
 OPEN_DATA_PAGE_SIZE = 50  # grants on a page of the open-data page
 
 
@@ -140,13 +165,13 @@ def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
         .group_by(Instalment.award_id)
     ).all())
     # SQLite sums NUMERIC as floating point: back to pence.
-    return awards, section_answers(awards, "project"), {
+    return awards, project_answers(awards), {
         award.id: Decimal(disbursed.get(award.id, ZERO)).quantize(PENNY) for award in awards}
 
 
 def publishable_batches(size: int = 500) -> Iterator[OpenDataBatch]:
     """``publishable_awards`` a batch of ``size`` at a time, each with its awards' project answers
-    (as ``section_answers``) and paid amounts (as ``paid``, summed in SQL), for an export of any
+    (as ``project_answers``) and paid amounts (as ``paid``, summed in SQL), for an export of any
     number of awards: a few queries a batch, and a batch is garbage once the next is asked for (the
     session holds clean objects weakly)."""
     ids = list(db.session.scalars(_publishable_ids()))
@@ -162,7 +187,7 @@ def publishable_page(page: int) -> tuple[Page, OpenDataBatch]:
 
 
 # What a 360Giving grant is made of (grants.open_data.grant), and nothing else: the instalments
-# are summed in SQL and the application's sections and questions are not read.
+# are summed in SQL, and the application's sections are not loaded (``project_answers`` reads the two answers).
 _OPEN_DATA_ROWS = (
     joinedload(Award.funding_round).lazyload("*"),
     joinedload(Award.organisation),

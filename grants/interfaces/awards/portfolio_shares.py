@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Select, Table, case, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from grants.application_form.forms import BENEFICIARY_GROUPS
 from grants.extensions import db
+from grants.form_definitions import Kind, Role, standard
 from grants.modelling.apportionment import apportion
 from grants.models.answer_facts import (
     PEOPLE_PREFIX,
@@ -131,8 +131,17 @@ def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
 #     answers["people"] = {"people_<group code, - as _>": ["12"], ...}
 # one number per group of people the application named, or "people_all" when it named none. Each
 # return counts the people reached in its own period, so an award's returns are added up.
-PEOPLE_GROUPS = (*((str(choice.value), choice.label) for choice in BENEFICIARY_GROUPS),
-                 (ALL_PEOPLE[0], "People not counted by group"))
+
+
+def _standard_groups() -> tuple[tuple[str, str], ...]:
+    """(value, label) of the options of the standard application form's beneficiary_groups question."""
+    question = standard(Kind.APPLICATION).by_role(Role.BENEFICIARY_GROUPS)
+    return () if question is None else tuple((option.value, option.label) for option in question.options)
+
+
+# The groups the dashboard counts: the standard form's (a round's own form may offer others, which
+# it does not count by group), then the people counted as a whole.
+PEOPLE_GROUPS = (*_standard_groups(), (ALL_PEOPLE[0], "People not counted by group"))
 
 
 def people_field(code: str) -> str:

@@ -60,6 +60,9 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.PROJECT_COST: "the project's total cost",
     Role.PROJECT_START: "the project's start date",
     Role.PROJECT_END: "the project's end date",
+    Role.OTHER_FUNDING: "the funding from other funders",
+    Role.MATCH_FUNDING: "the organisation's own contribution",
+    Role.BENEFICIARY_GROUPS: "the groups of people the project reaches",
 }
 FILE_TYPE_WORDS = {"pdf": "PDF", "docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "odt": "OpenDocument text (.odt)",
                    "ods": "OpenDocument spreadsheet (.ods)", "jpg": "JPEG image", "png": "PNG image"}

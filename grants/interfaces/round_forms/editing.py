@@ -93,11 +93,20 @@ def add_question(definition: FormDefinition, section_id: str, question: Mapping[
     return load(document)
 
 
+# The keys of a question that the builder's pages do not edit yet, and so never send: a change keeps
+# them from the saved question (a label's edit must not drop the answer a question refuses).
+KEPT_ON_CHANGE = ("refuse",)
+
+
 def change_question(definition: FormDefinition, question_id: str, question: Mapping[str, Any]) -> FormDefinition:
-    """The form with the question replaced by ``question``; its id stays the same."""
+    """The form with the question replaced by ``question``; its id stays the same, and so do the keys
+    of ``KEPT_ON_CHANGE`` that ``question`` does not give."""
     section_index, question_index = question_position(definition, question_id)
     document = dump(definition)
-    document["sections"][section_index]["questions"][question_index] = deepcopy(dict(question)) | {"id": question_id}
+    questions = document["sections"][section_index]["questions"]
+    kept = {key: questions[question_index][key] for key in KEPT_ON_CHANGE
+            if key in questions[question_index] and key not in question}
+    questions[question_index] = deepcopy(dict(question)) | kept | {"id": question_id}
     return load(document)
 
 

@@ -25,6 +25,7 @@ from grants import audit
 from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, dump, dumps, load, loads, standard
 from grants.models.accounts import Role, User
+from grants.models.applications import Application
 from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound
 
@@ -73,6 +74,31 @@ def current(funding_round: FundingRound, kind: Kind) -> FormDefinition:
     """The form of ``kind`` the round asks now: its newest version, or the standard form."""
     row = current_version(funding_round, kind)
     return standard(kind) if row is None else load(row.definition)
+
+
+def version_in_force(funding_round: FundingRound, kind: Kind) -> RoundForm:
+    """The stored version an application (or return) starting now answers: the newest, or, while the
+    round asks the standard form, the standard form stored as version 1 so that the answers keep the
+    form they were given even when the shipped standard form changes later. Not a change anyone made:
+    not audited, and allowed after the round has opened."""
+    row = current_version(funding_round, kind)
+    if row is not None:
+        return row
+    row = RoundForm(round_id=funding_round.id, kind=kind, version=1, definition=dump(standard(kind)))
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:  # another application stored it first: use theirs
+        found = current_version(funding_round, kind)
+        assert found is not None
+        return found
+    return row
+
+
+def in_use(row: RoundForm) -> bool:
+    """Whether any application answers this version (it can then no longer change in place)."""
+    return db.session.scalar(select(Application.id).where(Application.form_id == row.id).limit(1)) is not None
 
 
 def rounds_to_copy_from(funding_round: FundingRound, kind: Kind) -> list[tuple[FundingRound, int | None]]:
@@ -172,14 +198,14 @@ def edit(
     """Store a change made in the form builder: ``what`` says it in words ("question q added").
 
     Until the round opens, the newest version takes the change in place (version 1 is made if the
-    round still asks the standard form); after, the change is the next version, which only an
-    administrator may make, giving a reason (``FormFrozen`` otherwise).
+    round still asks the standard form), unless an application already answers it; after, the change is
+    the next version, which only an administrator may make, giving a reason (``FormFrozen`` otherwise).
     """
     name = KIND_NAMES[kind]
     if definition.kind != kind:
         raise RoundFormProblem(f"This is {_a(KIND_NAMES[definition.kind])}, not {_a(name)}")
     row = current_version(funding_round, kind)
-    if row is None or funding_round.rules_frozen(now):
+    if row is None or funding_round.rules_frozen(now) or in_use(row):
         return _save(funding_round, kind, definition, by, reason, f"edited ({what})", now)
     before = row.definition
     row.definition = dump(definition)

@@ -17,7 +17,7 @@ def test_erasure_rewrites_the_rows_kept_from_the_answers(as_role, grantee, perio
     person, award = grantee
     name = person.full_name
     award.application.sections.append(ApplicationSection(key="priorities", complete=True, answers={
-        "adder_strands": ["recovery", f"Ask {name}"], "outcomes": []}))
+        "adder_strands": ["recovery", f"Ask {name}"], "drug_outcomes": []}))
     _db.session.flush()
     codes = set(_db.session.scalars(select(application_adder_strands.c.code)))
     assert codes == {"recovery", f"Ask {name}"}

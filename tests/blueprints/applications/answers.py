@@ -36,7 +36,7 @@ VALID: dict[str, dict] = {
         "approaches": ["people", "partnership"],
         "approaches_how": ["Peer support keeps people engaged with treatment."],
         "adder_strands": ["recovery"],
-        "outcomes": ["improve-recovery-outcomes"],
+        "drug_outcomes": ["improve-recovery-outcomes"],
         "outcomes_how": ["Regular contact sustains recovery after treatment ends."],
     },
     "areas": {"local_authorities": ["plymouth"], "places": ["Stonehouse"]},
@@ -44,7 +44,7 @@ VALID: dict[str, dict] = {
         "people": ["120"],
         "age_groups": ["18-25", "26-64"],
         "groups": ["treatment-recovery", "families"],
-        "description": ["Adults in recovery and their families."],
+        "people_description": ["Adults in recovery and their families."],
     },
     "delivery": {
         **_date("start_date", START),
@@ -68,8 +68,8 @@ VALID: dict[str, dict] = {
         "match_funding": ["499.50"],
     },
     "outcomes": {
-        "outcomes-0-outcome": ["People stay in recovery"],
-        "outcomes-0-measure": ["Attendance and self-reported wellbeing every quarter"],
+        "project_outcomes-0-outcome": ["People stay in recovery"],
+        "project_outcomes-0-measure": ["Attendance and self-reported wellbeing every quarter"],
     },
     "safeguarding": {
         "safeguarding_policy": ["yes"],
@@ -87,4 +87,18 @@ VALID: dict[str, dict] = {
         "name": ["Alex Contact"],
         "position": ["Chair"],
     },
+}
+
+# The demo's open round asks its own section after "areas" (grants/demo/forms/antisocial_behaviour_section.json).
+ANTISOCIAL_BEHAVIOUR = {
+    "asb_kinds": ["open_dealing", "drug_litter"],
+    "asb_where_when": ["Around the bus station on Friday and Saturday nights."],
+    "hours_per_week": ["12"],
+    "csp_involved": ["yes"],
+    "csp_contact": ["Sam Jones, community safety manager"],
+}
+THEMED: dict[str, dict] = {
+    **{key: VALID[key] for key in ("organisation", "project", "priorities", "areas")},
+    "antisocial_behaviour": ANTISOCIAL_BEHAVIOUR,
+    **{key: answers for key, answers in VALID.items() if key not in ("organisation", "project", "priorities", "areas")},
 }

@@ -108,11 +108,12 @@ class TestSections:
         assert [a.code for a in draft.approaches] == ["people", "partnership"]
 
     def test_add_another_row_without_javascript(self, applicant, draft):
-        response = post(applicant, _section_url(draft, "outcomes"), {**VALID["outcomes"], "action-add-outcomes": "1"})
+        response = post(applicant, _section_url(draft, "outcomes"),
+                        {**VALID["outcomes"], "action-add-project_outcomes": "1"})
         assert response.status_code == 200
-        assert page(response).select_one("#outcomes-3-outcome") is not None
+        assert page(response).select_one("#project_outcomes-3-outcome") is not None
         assert error_messages(response) == []
-        assert db.session.get(ApplicationSection, (draft.id, "outcomes")).answers["outcomes-0-outcome"]
+        assert db.session.get(ApplicationSection, (draft.id, "outcomes")).answers["project_outcomes-0-outcome"]
 
     def test_unknown_section_is_not_found(self, applicant, draft):
         assert applicant.get(_section_url(draft, "nonsense")).status_code == 404

@@ -23,7 +23,7 @@ def test_saving_priorities_writes_and_rewrites_the_rows(applicant, draft):
     assert response.status_code == 302
     assert _rows(draft) == ({"recovery"}, {"improve-recovery-outcomes"})
 
-    changed = {**VALID["priorities"], "adder_strands": ["addiction", "recovery"], "outcomes": []}
+    changed = {**VALID["priorities"], "adder_strands": ["addiction", "recovery"], "drug_outcomes": []}
     response = _save(applicant, draft, "priorities", changed, button="action-later")  # outcomes missing: kept as typed
     assert response.status_code in (200, 302)
     assert _rows(draft) == ({"addiction", "recovery"}, set())

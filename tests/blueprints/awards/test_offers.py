@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.extensions import db as _db
 from grants.interfaces.awards.offers import end_of_day, london_today
+from grants.modelling.calendar import add_months
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, InstalmentTrigger
 from grants.models.mail import OutboxMessage
 from grants.models.reference import PlanApproach
 from grants.models.types import utcnow
+from tests import custom_application_form as custom
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, UserFactory
 from tests.helpers import error_messages, page, post
 
@@ -147,6 +149,36 @@ def test_dates_answered_with_month_names_or_whole_give_the_offers_dates(officer,
     html = page(officer.get(f"/awards/new/{successful.id}"))
     assert [html.select_one(f"#start_date-{box}")["value"] for box in ("day", "month", "year")] == ["01", "04", "2027"]
     assert html.select_one("#instalments-1-due_date-month")["value"] == "09"
+
+
+def _dates_shown(html) -> tuple[list[str], list[str]]:
+    return tuple([html.select_one(f"#{name}-{box}")["value"] for box in ("day", "month", "year")]
+                 for name in ("start_date", "end_date"))
+
+
+def test_the_dates_are_the_answers_to_the_project_start_and_end_questions_of_the_applications_form(
+        officer, successful):
+    """A round's own form asks the dates where and as it likes; the standard form's "delivery"
+    answers, still there, are not its own and are not read."""
+    custom.answering(successful, {"timing": {"begins": parts(custom.START), "finishes": parts(custom.END)}})
+    _db.session.flush()
+    html = page(officer.get(f"/awards/new/{successful.id}"))
+    assert _dates_shown(html) == (["03", "05", "2027"], ["29", "02", "2028"])
+
+
+@pytest.mark.parametrize("start, end", [
+    (parts(START), None),  # no end date
+    (parts(END), parts(START)),  # the end before the start
+    (["31", "February", "2027"], parts(END)),  # not a date
+    (["", "", ""], parts(END)),
+])
+def test_without_two_dates_in_order_the_offer_runs_a_year_from_today(officer, successful, start, end):
+    successful.section("delivery").answers = {"start_date": start, **({"end_date": end} if end else {})}
+    _db.session.flush()
+    today = london_today()
+    last = add_months(today, 12) - timedelta(days=1)
+    html = page(officer.get(f"/awards/new/{successful.id}"))
+    assert _dates_shown(html) == tuple([f"{day.day:02d}", f"{day.month:02d}", str(day.year)] for day in (today, last))
 
 
 def test_the_default_halves_add_up_to_the_penny(officer, successful):

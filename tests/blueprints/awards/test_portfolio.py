@@ -91,7 +91,8 @@ def build_award(db, funding_round, spec: Spec, number: int) -> Award:
     application.local_authorities = _by_code(LocalAuthority, spec.areas)
     application.approaches = _by_code(PlanApproach, spec.approaches)
     application.sections.append(ApplicationSection(
-        key="priorities", answers={"adder_strands": list(spec.strands), "outcomes": list(spec.outcomes)}, complete=True,
+        key="priorities", answers={"adder_strands": list(spec.strands), "drug_outcomes": list(spec.outcomes)},
+        complete=True,
     ))
     award = AwardFactory(application=application, status=spec.status, amount=Decimal(spec.amount),
                          start_date=spec.start,
@@ -233,7 +234,7 @@ def test_the_dashboard_agrees_with_the_rows(db, rounds, built, criteria):
     assert _shares(result.by_approach) == approaches
     assert _shares(result.by_strand) == expected_split(awards, lambda a: priorities(a, "adder_strands"),
                                                         catalogue(AdderStrand))
-    assert _shares(result.by_outcome) == expected_split(awards, lambda a: priorities(a, "outcomes"),
+    assert _shares(result.by_outcome) == expected_split(awards, lambda a: priorities(a, "drug_outcomes"),
                                                          catalogue(DrugsOutcome))
     for rows in (result.by_area, result.by_approach, result.by_strand, result.by_outcome):
         assert sum(row.amount for row in rows) == result.total.awarded  # to the penny

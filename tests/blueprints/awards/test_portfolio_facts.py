@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import delete, insert, select
 
 from grants.extensions import db as _db
+from grants.form_definitions import QuestionType
+from grants.interfaces.applications import questions
 from grants.interfaces.awards import portfolio, portfolio_shares
 from grants.models.answer_facts import (
     application_adder_strands,
@@ -35,15 +37,19 @@ def stored() -> dict[str, set]:
 
 
 def derived() -> dict[str, set]:
-    """The rows the answers call for, worked out here from the JSON alone."""
+    """The rows the answers call for, worked out here from the JSON and each application's form as
+    the application's pages read it (grants.interfaces.applications.questions)."""
     _db.session.flush()
-    sections = _db.session.execute(select(ApplicationSection.application_id, ApplicationSection.answers)
-                                   .where(ApplicationSection.key == "priorities")).all()
 
-    def listed(name):
-        return {(application_id, value) for application_id, answers in sections
-                for value in ((answers or {}).get(name) or []) if isinstance(value, str) and len(value) <= 60}
+    def listed(application, question_type):
+        form = questions.definition(application)
+        question = next((q for q in form.questions() if q.type is question_type), None)
+        section = application.section(form.section_of(question.id).id) if question else None
+        values = (section.answers or {}).get(question.id) if section else None
+        return {(application.id, value) for value in (values if isinstance(values, list) else [])
+                if isinstance(value, str) and len(value) <= 60}
 
+    applications = list(_db.session.scalars(select(Application)))
     people = set()
     for return_id, answers in _db.session.execute(select(MonitoringReturn.id, MonitoringReturn.answers)):
         for name, value in ((answers or {}).get("people") or {}).items():
@@ -54,7 +60,9 @@ def derived() -> dict[str, set]:
             if name.startswith("people_") and len(name) <= 60 and text and text.isascii() and text.isdigit() \
                     and int(text) < 2**63:
                 people.add((return_id, name, int(text)))
-    return {"strands": listed("adder_strands"), "outcomes": listed("outcomes"), "people": people}
+    return {"strands": set().union(*(listed(a, QuestionType.ADDER_STRANDS) for a in applications)),
+            "outcomes": set().union(*(listed(a, QuestionType.DRUG_OUTCOMES) for a in applications)),
+            "people": people}
 
 
 def assert_in_step() -> None:
@@ -96,9 +104,9 @@ def shuffled(db):
             approaches=chooser.sample(approaches, chooser.randrange(0, len(approaches) + 1)),
         )
         if number % 7:
-            answers = {"adder_strands": pick(strands), "outcomes": pick(outcomes)}
+            answers = {"adder_strands": pick(strands), "drug_outcomes": pick(outcomes)}
             if number % 13 == 0:
-                answers = {"adder_strands": "recovery", "outcomes": {"not": "a list"}}  # not lists: nothing
+                answers = {"adder_strands": "recovery", "drug_outcomes": {"not": "a list"}}  # not lists: nothing
             application.sections.append(ApplicationSection(key="priorities", complete=True, answers=answers))
         AwardFactory(application=application, amount=amount,
                      status=[AwardStatus.ACCEPTED, AwardStatus.OFFERED, AwardStatus.CLOSED,
@@ -127,7 +135,7 @@ def _in_python(criteria: portfolio.PortfolioFilter) -> dict[str, list]:
                          LocalAuthority),
         "by_approach": split([(a.amount, [x.code for x in a.application.approaches]) for a in awards], PlanApproach),
         "by_strand": split([(a.amount, listed(a, "adder_strands")) for a in awards], AdderStrand),
-        "by_outcome": split([(a.amount, listed(a, "outcomes")) for a in awards], DrugsOutcome),
+        "by_outcome": split([(a.amount, listed(a, "drug_outcomes")) for a in awards], DrugsOutcome),
     }
 
 
@@ -153,7 +161,7 @@ def test_a_penny_between_three_codes_goes_to_the_first_in_the_plan(db):
     strands = _codes(AdderStrand)
     application = ApplicationFactory(status=ApplicationStatus.SUCCESSFUL)
     application.sections.append(ApplicationSection(key="priorities", answers={
-        "adder_strands": [strands[3], strands[1], strands[3], strands[2]], "outcomes": []}))
+        "adder_strands": [strands[3], strands[1], strands[3], strands[2]], "drug_outcomes": []}))
     AwardFactory(application=application, amount=Decimal("0.02"), status=AwardStatus.ACCEPTED)
     _db.session.flush()
     result = portfolio.dashboard(portfolio.PortfolioFilter())
@@ -199,11 +207,12 @@ def test_rows_follow_the_answers_through_the_orm(db):
     strands = _codes(AdderStrand)
     application = ApplicationFactory()
     section = ApplicationSection(key="priorities", answers={"adder_strands": [strands[0], strands[0], "odd"],
-                                                            "outcomes": ["x"]})
+                                                            "drug_outcomes": ["x"], "outcomes": ["old name"]})
     application.sections.append(section)
     application.sections.append(ApplicationSection(key="project", answers={"adder_strands": [strands[1]]}))
     assert_in_step()
     assert stored()["strands"] == {(application.id, strands[0]), (application.id, "odd")}
+    assert stored()["outcomes"] == {(application.id, "x")}  # by the question's id: not today's old field name
     section.answers = {"adder_strands": [strands[2]]}
     assert_in_step()
     assert stored() == {"strands": {(application.id, strands[2])}, "outcomes": set(), "people": set()}
@@ -216,7 +225,7 @@ def test_rows_follow_the_answers_through_the_orm(db):
 
 def test_rows_go_with_their_application_and_return(db):
     award = AwardFactory(status=AwardStatus.ACCEPTED)
-    award.application.sections.append(ApplicationSection(key="priorities", answers={"outcomes": ["a", "b"]}))
+    award.application.sections.append(ApplicationSection(key="priorities", answers={"drug_outcomes": ["a", "b"]}))
     award.returns[0].answers = {"people": {"people_all": ["3"]}}
     assert_in_step()
     assert len(stored()["outcomes"]) == 2 and len(stored()["people"]) == 1
@@ -248,7 +257,7 @@ def test_rows_keep_within_their_columns(db):
     """Answers kept as typed may hold anything; what cannot be a code or a count is not stored."""
     award = AwardFactory(status=AwardStatus.ACCEPTED)
     award.application.sections.append(ApplicationSection(key="priorities", answers={
-        "adder_strands": ["y" * 61, "z" * 60], "outcomes": [1, True, {"a": 1}]}))
+        "adder_strands": ["y" * 61, "z" * 60], "drug_outcomes": [1, True, {"a": 1}]}))
     award.returns[0].answers = {"people": {"people_" + "a" * 60: ["1"], "people_all": [str(2**63)],
                                            "people_families": ["9" * 18], "people_x": True, "other": ["4"]}}
     _db.session.flush()

