@@ -3,6 +3,10 @@
 They live in the browser's signed session (never the database: the check writes nothing), survive
 signing in and registering (``carried`` and ``restore``, the registration link carrying them to
 another browser), and fill in the organisation's type and income when it is set up.
+
+Only the answers the round's settings are checked against are kept (the questions with eligibility
+roles: docs/form-definitions.md), each None when the round's form does not ask it, with the ids of the
+round's own questions that were answered the ineligible way: never the answers to those questions.
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ ELIGIBLE_ROUNDS_KEY = "eligible_rounds"
 
 @dataclass(frozen=True)
 class EligibilityAnswers:
-    legal_type: LegalType
-    in_area: bool
-    annual_income: Decimal
-    amount: Decimal
+    """The answers read by role (None: not asked), and ``ruled_out``: the ids of the questions whose
+    answer rules the organisation out on its own (its eligibility rule, or a type of organisation the
+    service does not know)."""
+
+    legal_type: LegalType | None
+    in_area: bool | None
+    annual_income: Decimal | None
+    amount: Decimal | None
+    ruled_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,11 +48,12 @@ class RememberedCheck:
 def remember(round_id: int, answers: EligibilityAnswers, eligible: bool) -> None:
     session[ANSWERS_KEY] = {
         "round": round_id,
-        "legal_type": answers.legal_type.value,
+        "legal_type": None if answers.legal_type is None else answers.legal_type.value,
         "in_area": answers.in_area,
         # Strings: the session is JSON, and pounds and pence stay exact.
-        "annual_income": str(answers.annual_income),
-        "amount": str(answers.amount),
+        "annual_income": _text(answers.annual_income),
+        "amount": _text(answers.amount),
+        "ruled_out": list(answers.ruled_out),
         "eligible": eligible,
     }
     others = [rid for rid in eligible_rounds() if rid != round_id]
@@ -60,17 +70,41 @@ def remembered(round_id: int | None = None) -> RememberedCheck | None:
     return _check_from(session.get(ANSWERS_KEY), round_id)
 
 
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _amount(value) -> Decimal | None:
+    if value is None:
+        return None
+    amount = Decimal(str(value))
+    if not amount.is_finite():
+        raise ValueError(value)
+    return amount
+
+
+def _ruled_out(value) -> tuple[str, ...]:
+    """The ids kept (none in a session from before they were kept)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(value)
+    return tuple(value)
+
+
 def _check_from(data, round_id: int | None = None) -> RememberedCheck | None:
     if not isinstance(data, dict):
         return None
     try:
+        legal_type, in_area = data["legal_type"], data["in_area"]
         check = RememberedCheck(
             round_id=int(data["round"]),
             answers=EligibilityAnswers(
-                legal_type=LegalType(data["legal_type"]),
-                in_area=bool(data["in_area"]),
-                annual_income=Decimal(str(data["annual_income"])),
-                amount=Decimal(str(data["amount"])),
+                legal_type=None if legal_type is None else LegalType(legal_type),
+                in_area=None if in_area is None else bool(in_area),
+                annual_income=_amount(data["annual_income"]),
+                amount=_amount(data["amount"]),
+                ruled_out=_ruled_out(data.get("ruled_out")),
             ),
             eligible=bool(data["eligible"]),
         )

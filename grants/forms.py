@@ -62,8 +62,10 @@ def without_nul(value):
 
 
 def _strip(value):
+    """Text as typed, trimmed, with line breaks as "\n": browsers send a text box's line breaks as
+    "\r\n", which would otherwise be stored, exported and counted against length limits."""
     value = without_nul(value)
-    return value.strip() if isinstance(value, str) else value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
 
 
 _T = TypeVar("_T")

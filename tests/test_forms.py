@@ -32,3 +32,16 @@ def test_making_forms_does_not_change_the_shared_field_declarations(app):
     assert (list(declared.kwargs.get("filters", ())), list(declared.kwargs.get("validators", ()))) == before
     assert len(form.name.filters) == len(before[0]) + 1
     assert form.name.data == "A"
+
+
+def test_line_breaks_as_browsers_send_them_are_kept_as_newlines(app):
+    # A browser posts a text box's line breaks as CRLF: they are kept as "\n" (the builder's guidance
+    # came back in the form's JSON with "\r\n" before).
+    from grants.blueprints.round_forms.forms import SectionForm
+    from grants.form_definitions import Kind, standard
+
+    with app.test_request_context():
+        form = SectionForm(formdata=MultiDict({"title": "Night-time economy",
+                                               "description": "First line.\r\n\r\n- Pubs\r\n- Takeaways\r"}),
+                           definition=standard(Kind.APPLICATION), meta={"csrf": False})
+        assert form.description.data == "First line.\n\n- Pubs\n- Takeaways"

@@ -7,6 +7,7 @@ from grants.form_definitions.dump import dump, dumps
 from grants.form_definitions.load import load, loads
 from grants.form_definitions.model import (
     APPLICATION_ROLES,
+    ELIGIBILITY_ROLES,
     FORMAT,
     ROLE_TYPES,
     Condition,
@@ -27,6 +28,7 @@ from grants.form_definitions.standard_forms import standard
 
 __all__ = [
     "APPLICATION_ROLES",
+    "ELIGIBILITY_ROLES",
     "FORMAT",
     "ROLE_TYPES",
     "Condition",

@@ -75,6 +75,11 @@ class Role(StrEnum):
     OTHER_FUNDING = "other_funding"
     MATCH_FUNDING = "match_funding"
     BENEFICIARY_GROUPS = "beneficiary_groups"
+    # eligibility forms only: the answers the eligibility check compares with the round's own settings
+    ORGANISATION_TYPE = "organisation_type"
+    IN_AREA = "in_area"
+    ANNUAL_INCOME = "annual_income"
+    AMOUNT_SOUGHT = "amount_sought"
 
 
 CHOICE_TYPES = frozenset({QuestionType.ONE_CHOICE, QuestionType.SEVERAL_CHOICES})
@@ -97,8 +102,15 @@ ROLE_TYPES: Mapping[Role, QuestionType] = MappingProxyType({
     Role.OTHER_FUNDING: QuestionType.MONEY,
     Role.MATCH_FUNDING: QuestionType.MONEY,
     Role.BENEFICIARY_GROUPS: QuestionType.SEVERAL_CHOICES,
+    Role.ORGANISATION_TYPE: QuestionType.ONE_CHOICE,
+    Role.IN_AREA: QuestionType.YES_NO,
+    Role.ANNUAL_INCOME: QuestionType.MONEY,
+    Role.AMOUNT_SOUGHT: QuestionType.MONEY,
 })
 APPLICATION_ROLES = (Role.PROJECT_TITLE, Role.AMOUNT_REQUESTED, Role.PROJECT_START, Role.PROJECT_END)
+# The roles only an eligibility form has: the check reads these answers against the round's settings
+# (the types of organisation it funds, its area, the largest annual income, the smallest and largest award).
+ELIGIBILITY_ROLES = (Role.ORGANISATION_TYPE, Role.IN_AREA, Role.ANNUAL_INCOME, Role.AMOUNT_SOUGHT)
 
 # Every limit's name, in the order the spec lists them (and ``dump`` writes them).
 LIMIT_NAMES = ("max_length", "max_words", "min", "max", "not_before", "not_after", "min_selected",

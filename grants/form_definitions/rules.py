@@ -15,6 +15,7 @@ from grants.form_definitions.model import (
     ANSWER_LIST_TYPES,
     APPLICATION_ROLES,
     CHOICE_TYPES,
+    ELIGIBILITY_ROLES,
     MONITORING_ONLY_TYPES,
     NUMBER_TYPES,
     ROLE_TYPES,
@@ -69,7 +70,7 @@ def rule_problems(definition: FormDefinition) -> list[Problem]:
             *_limit_problems(question),
             *_eligibility_problems(question, definition.kind),
             *_type_problems(question, definition),
-            *_role_problems(question, roles),
+            *_role_problems(question, roles, definition.kind),
         ]
         problems += [Problem(question.id, message) for message in found]
         earlier.setdefault(question.id, question)
@@ -270,11 +271,13 @@ def _missing_role_problems(question: Question, definition: FormDefinition) -> li
             if definition.by_role(role) is None]
 
 
-def _role_problems(question: Question, roles: dict[Role, Question]) -> list[str]:
+def _role_problems(question: Question, roles: dict[Role, Question], kind: Kind) -> list[str]:
     role = question.role
     if role is None:
         return []
     problems = []
+    if role in ELIGIBILITY_ROLES and kind is not Kind.ELIGIBILITY:
+        problems.append(f"has the role {role}, which only an eligibility form can have; this is {kind.in_sentence}")
     if question.type is not ROLE_TYPES[role]:
         problems.append(f"has the role {role}, which needs a {ROLE_TYPES[role]} question, "
                         f"not {a_or_an(question.type)} one")

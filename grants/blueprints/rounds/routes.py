@@ -1,8 +1,8 @@
 """Funding rounds for the public: the rounds open now, a round's page and its eligibility check.
 
-The eligibility check writes nothing to the database, for anyone: the answers are kept in the
-session only (grants.eligibility), so that the application can start from them and the
-organisation's details are filled in from them.
+The eligibility check asks the round's current eligibility form and writes nothing to the database,
+for anyone: the answers read by role are kept in the session only (grants.eligibility), so that the
+application can start from them and the organisation's details are filled in from them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.blueprints.rounds import bp
-from grants.blueprints.rounds.eligibility import EligibilityForm, eligibility_problems
+from grants.blueprints.rounds.eligibility import EligibilityCheck, eligibility_problems
 from grants.eligibility import EligibilityAnswers, remember, remembered
+from grants.form_definitions import Kind
+from grants.interfaces.round_forms import versions
 from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
 from grants.models.rounds import RoundState
@@ -47,16 +49,17 @@ def show(round_id: int):
 @public
 def eligibility(round_id: int):
     funding_round = rounds.round_for_public(current_user, round_id)
-    form = EligibilityForm(area=rounds.area_text(funding_round))
+    definition = versions.current(funding_round, Kind.ELIGIBILITY)
+    check = EligibilityCheck(funding_round, definition, formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
-        _fill_in(form, round_id)
-    if form.validate_on_submit():
-        answers = form.answers()
-        problems = eligibility_problems(funding_round, answers)
+        _fill_in(check, round_id)
+    if request.method == "POST" and check.validate():
+        answers = check.answers()
+        problems = eligibility_problems(funding_round, answers, definition)
         remember(funding_round.id, answers, eligible=not problems)
         return _result_page(funding_round, problems)
     return render_template(
-        "rounds/eligibility.html", form=form, funding_round=funding_round, state=funding_round.state()
+        "rounds/eligibility.html", form=check, funding_round=funding_round, state=funding_round.state()
     )
 
 
@@ -83,27 +86,31 @@ def _result_page(funding_round, problems):
     )
 
 
-def _fill_in(form: EligibilityForm, round_id: int) -> None:
+def _fill_in(check: EligibilityCheck, round_id: int) -> None:
     """Answers given before, in this browser or as the organisation's details, are not asked again."""
     earlier = remembered()
     if earlier is not None:
-        form.legal_type.data = earlier.answers.legal_type.value
-        form.annual_income.data = earlier.answers.annual_income
-        if earlier.round_id == round_id:  # the area and the amount depend on the round
-            form.in_area.data = "yes" if earlier.answers.in_area else "no"
-            form.amount.data = earlier.answers.amount
+        if earlier.round_id == round_id:
+            check.fill_in(earlier.answers)
+        else:  # the area and the amount depend on the round
+            check.fill_in(replace(earlier.answers, in_area=None, amount=None))
     organisation = _applicant_organisation()
     if organisation is not None:
-        form.legal_type.data = organisation.legal_type.value
-        form.annual_income.data = organisation.annual_income
+        check.fill_in(EligibilityAnswers(legal_type=organisation.legal_type, in_area=None,
+                                         annual_income=organisation.annual_income, amount=None))
 
 
 def _with_organisation(answers: EligibilityAnswers) -> EligibilityAnswers:
-    """The answers, with the type and income the applicant's organisation has now, if it is set up."""
+    """The answers, with the type and income the applicant's organisation has now, if it is set up, in
+    place of those given (a form that did not ask one is not checked on it)."""
     organisation = _applicant_organisation()
     if organisation is None:
         return answers
-    return replace(answers, legal_type=organisation.legal_type, annual_income=organisation.annual_income)
+    return replace(
+        answers,
+        legal_type=answers.legal_type if answers.legal_type is None else organisation.legal_type,
+        annual_income=answers.annual_income if answers.annual_income is None else organisation.annual_income,
+    )
 
 
 def _applicant_organisation():

@@ -63,6 +63,10 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.OTHER_FUNDING: "the funding from other funders",
     Role.MATCH_FUNDING: "the organisation's own contribution",
     Role.BENEFICIARY_GROUPS: "the groups of people the project reaches",
+    Role.ORGANISATION_TYPE: "the type of organisation, checked against the types the round funds",
+    Role.IN_AREA: "whether the work is in the round's area",
+    Role.ANNUAL_INCOME: "the organisation's annual income, checked against the round's income limit",
+    Role.AMOUNT_SOUGHT: "the amount to ask for, checked against the round's smallest and largest award",
 }
 FILE_TYPE_WORDS = {"pdf": "PDF", "docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "odt": "OpenDocument text (.odt)",
                    "ods": "OpenDocument spreadsheet (.ods)", "jpg": "JPEG image", "png": "PNG image"}
@@ -237,12 +241,29 @@ def eligibility_words(question: Question) -> str:
     return f"Ineligible if the answer {test}: {rule.reason}"
 
 
+def refusal_words(definition: FormDefinition, question: Question) -> str:
+    """'Refuses the answer No when “Will your project work with children…?” is Yes: <message>', or ''."""
+    refusal = question.refuse
+    if refusal is None:
+        return ""
+    words = f"Refuses the answer {answer_words(question, refusal.values)}"
+    if refusal.when is not None:
+        try:
+            controlling = definition.question(refusal.when.question)
+            verb = "includes" if controlling.type is QuestionType.SEVERAL_CHOICES else "is"
+            words += f" when “{controlling.label}” {verb} {answer_words(controlling, refusal.when.values)}"
+        except KeyError:
+            words += f" when {refusal.when.question} is {joined(list(refusal.when.values))}"
+    return f"{words}: {refusal.message}"
+
+
 def question_summary(definition: FormDefinition, question: Question) -> list[str]:
     """The lines that describe a question on the builder's form page, after its label."""
     limits = limit_words(question)
     lines = [type_name(question.type) + (f": {', '.join(limits)}" if limits else "")]
     lines.append("Required" if question.required else "Optional")
-    lines += [text for text in (condition_words(definition, question), eligibility_words(question)) if text]
+    lines += [text for text in (condition_words(definition, question), refusal_words(definition, question),
+                                eligibility_words(question)) if text]
     if question.role is not None:
         lines.append(f"Read by the service as {ROLE_WORDS[question.role]}")
     return lines

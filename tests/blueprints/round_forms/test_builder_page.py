@@ -45,6 +45,10 @@ def test_each_question_is_described_in_words(as_role, draft_round):
             "Read by the service as the amount asked for") in (
         question_row(response, "amount_requested"))
     assert "Optional" in question_row(response, "other_funders")
+    assert ("Refuses the answer No when “Will your project work with children or adults at risk?” is Yes: "
+            "People working with children or adults at risk must have DBS checks") in question_row(response, "dbs_checks")
+    assert "Refuses the answer No: You must have a safeguarding policy to apply" in question_row(
+        response, "safeguarding_policy")
 
 
 def test_a_condition_is_described_with_the_earlier_question_and_its_answers(as_role, draft_round, users):
@@ -61,7 +65,9 @@ def test_a_condition_is_described_with_the_earlier_question_and_its_answers(as_r
 
     assert question_row(response, "dbs_checks").startswith(
         "Will the people who deliver it have the right DBS checks? One choice from a list Required "
-        "Shown if “Will your project work with children or adults at risk?” is Yes Id: dbs_checks")
+        "Shown if “Will your project work with children or adults at risk?” is Yes "
+        "Refuses the answer No when “Will your project work with children or adults at risk?” is Yes: "
+        "People working with children or adults at risk must have DBS checks Id: dbs_checks")
     age_groups = standard(Kind.APPLICATION).question("age_groups")
     labels = {option.value: option.label for option in age_groups.options}
     assert question_row(response, "young_people_work").startswith(
