@@ -459,3 +459,59 @@ def test_scenario_comparison(users, as_role):
 
     _check("scenario comparison", Page(as_role("commissioner"), url, grow))
 
+
+
+# A round's own form of 100 questions ----------------------------------------------------------------
+
+def _hundred_question_form():
+    """Ten sections of ten questions: text, numbers, choices and a question shown only after "yes"."""
+    from grants.form_definitions import load, standard
+    from grants.form_definitions.dump import dump
+
+    document = dump(standard(Kind.APPLICATION))
+    for n in range(10):
+        questions = [{"id": f"s{n}_yes", "type": "yes_no", "label": f"Question {n}.0?"},
+                     {"id": f"s{n}_why", "type": "short_text", "label": f"Why {n}?",
+                      "show_if": {"question": f"s{n}_yes", "equals": "yes"}}]
+        questions += [{"id": f"s{n}_q{m}", "type": "whole_number" if m % 2 else "long_text",
+                       "label": f"Question {n}.{m}", **({} if m % 2 else {"limits": {"max_words": 50}})}
+                      for m in range(2, 10)]
+        document["sections"].append({"id": f"extra_{n}", "title": f"Extra {n}", "questions": questions})
+    return load(document)
+
+
+def _answered_bid(funding_round, row):
+    application = _bid(funding_round, status=ApplicationStatus.SUBMITTED, form=row)
+    for n in range(10):
+        answers = {f"s{n}_yes": ["yes"], f"s{n}_why": ["Because"],
+                   **{f"s{n}_q{m}": [str(m) if m % 2 else "Some words"] for m in range(2, 10)}}
+        application.sections.append(ApplicationSection(key=f"extra_{n}", answers=answers, complete=True))
+    return application
+
+
+def test_a_hundred_question_form_screening_export(users, as_role):
+    funding_round = _closed_round()
+    row = versions.save(funding_round, Kind.APPLICATION, _hundred_question_form(), by=None, reason="Tested")
+    assert len(versions.current(funding_round, Kind.APPLICATION).questions()) > 100
+
+    def grow(n):
+        for _ in range(n):
+            _answered_bid(funding_round, row)
+        _db.session.flush()
+
+    url = f"/screening/rounds/{funding_round.id}/export.xlsx"
+    _check("screening export of a 100-question form", Page(as_role("grants_officer"), lambda: url, grow))
+
+
+def test_a_hundred_question_form_for_an_officer(users, as_role):
+    funding_round = _closed_round()
+    row = versions.save(funding_round, Kind.APPLICATION, _hundred_question_form(), by=None, reason="Tested")
+    application = _answered_bid(funding_round, row)
+
+    def grow(n):
+        for _ in range(n):
+            _answered_bid(funding_round, row)
+        _db.session.flush()
+
+    url = f"/screening/applications/{application.id}"
+    _check("one application of a 100-question form (officer)", Page(as_role("grants_officer"), lambda: url, grow))

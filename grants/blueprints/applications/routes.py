@@ -122,6 +122,7 @@ def section(application_id: int, key: str):
         form=form,
         restored=restored is not None,
         list_labels=questions.list_nouns(section),
+        has_files=questions.has_files(section),
         guidance=questions.guidance(section),
     )
 

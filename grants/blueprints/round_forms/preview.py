@@ -4,11 +4,12 @@ own lists and limits. Answers typed into a preview are checked as they would be,
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from werkzeug.datastructures import CombinedMultiDict
 
 from grants.blueprints.round_forms import bp
 from grants.blueprints.round_forms.builder import FORM_URL, builder
 from grants.form_definitions.model import MONITORING_ONLY_TYPES
-from grants.interfaces.applications.questions import Section, guidance, list_nouns, round_context
+from grants.interfaces.applications.questions import Section, guidance, has_files, list_nouns, round_context
 from grants.interfaces.rounds import funding_rounds as rounds
 from grants.permissions import role_required
 from grants.question_forms import section_form
@@ -30,12 +31,14 @@ def preview(round_id: int, kind: str, section_id: str):
     form = None
     if not needs_award:
         form = section_form(b.definition, chosen, round_context(b.funding_round),
-                            formdata=request.form if request.method == "POST" else None)
+                            formdata=CombinedMultiDict([request.files, request.form]) if request.method == "POST"
+                            else None)
         if request.method == "POST":
             form.validate()  # the answers are checked and shown, never kept
     return render_template(
         "round_forms/preview.html", b=b, section=chosen, form=form, needs_award=needs_award,
-        list_labels=list_nouns(task), guidance=guidance(task), checked=request.method == "POST",
+        list_labels=list_nouns(task), guidance=guidance(task), has_files=has_files(task),
+        checked=request.method == "POST",
         previous=b.definition.sections[position - 1] if position > 0 else None,
         following=b.definition.sections[position + 1] if position + 1 < len(ids) else None,
     )

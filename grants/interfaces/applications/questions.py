@@ -34,6 +34,9 @@ from grants.question_forms.rows import BUDGET_CATEGORIES
 # organisation's details, not the form's.
 ORGANISATION_KEY = "organisation"
 MAX_TYPED = 10_000  # characters kept of any one typed value
+# A file question's answer is the document stored for it, kept beside the typed answers as
+# "file:<question id>": [document id, file name]. Never taken from what a browser posts.
+FILE_PREFIX = "file:"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def answered_sections(application: Application) -> list[Section]:
 # Each section's form -----------------------------------------------------------------------------
 
 def to_formdata(answers: Mapping[str, list[str]]) -> MultiDict:
-    return MultiDict([(name, value) for name, values in answers.items() for value in values])
+    return MultiDict([(name, value) for name, values in answers.items() if not name.startswith(FILE_PREFIX)
+                      for value in values])
 
 
 def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
@@ -114,8 +118,24 @@ def raw_answers(formdata: MultiDict) -> dict[str, list[str]]:
     return {
         name: [without_nul(value)[:MAX_TYPED] for value in formdata.getlist(name)]
         for name in formdata
-        if name not in {"csrf_token", form_keys.FIELD} and not name.startswith("action")
+        if name not in {"csrf_token", form_keys.FIELD} and not name.startswith(("action", FILE_PREFIX))
     }
+
+
+def saved_files(answers: Mapping[str, Any] | None) -> dict[str, dict[str, object]]:
+    """The documents kept for a section's file questions, by question id: {"document_id", "filename"}."""
+    found: dict[str, dict[str, object]] = {}
+    for name, values in (answers or {}).items():
+        if name.startswith(FILE_PREFIX) and isinstance(values, list) and len(values) == 2:
+            document_id, filename = values
+            if str(document_id).isdigit():
+                found[name.removeprefix(FILE_PREFIX)] = {"document_id": int(document_id), "filename": str(filename)}
+    return found
+
+
+def file_answer(question_id: str, document_id: int, filename: str) -> dict[str, list[str]]:
+    """A file question's kept answer, to keep among the section's answers."""
+    return {f"{FILE_PREFIX}{question_id}": [str(document_id), filename]}
 
 
 def _earlier(application: Application, section: Section) -> dict[str, object]:
@@ -136,6 +156,13 @@ def form(application: Application, section: Section, formdata: Any = None,
     assert section.questions is not None, "the organisation section has no form of its own"
     if earlier is None:
         earlier = _earlier(application, section)
+    # A file question answered in an earlier save needs no new file: its document is an answer so far.
+    # (Only while the document is still the application's: one removed on the documents page answers no more.)
+    record = application.section(section.key)
+    files = saved_files(answers if answers is not None else record.answers if record else None)
+    if files:
+        present = {document.id for document in application.documents}
+        earlier = {**earlier, **{key: value for key, value in files.items() if value["document_id"] in present}}
     meta = None
     if formdata is None and answers is not None:
         formdata, meta = to_formdata(answers), {"csrf": False}
@@ -254,7 +281,7 @@ def describe(question: Question, value: object, context: RoundContext) -> tuple[
     if question.type is QuestionType.PERCENTAGE and isinstance(value, Decimal):
         return (f"{value}%",)
     if question.type is QuestionType.FILE:
-        name = getattr(value, "filename", None) or (value.get("filename") if isinstance(value, Mapping) else None)
+        name = getattr(value, "display_name", None) or (value.get("filename") if isinstance(value, Mapping) else None)
         return (str(name or "A file was uploaded"),)
     return (_plain(value),)
 
@@ -279,6 +306,12 @@ def all_answers(application: Application) -> list[tuple[Section, list[Answer]]]:
     context = round_context(application.funding_round)
     return [(ORGANISATION, []),
             *((section, _rows(section, built, context)) for section, built in saved_forms(application))]
+
+
+def has_files(section: Section) -> bool:
+    """Whether the section asks for a file (its page then posts as multipart/form-data)."""
+    return section.questions is not None and any(
+        question.type is QuestionType.FILE for question in section.questions.questions)
 
 
 def list_nouns(section: Section) -> dict[str, dict[str, str]]:

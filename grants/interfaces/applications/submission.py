@@ -11,12 +11,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload, selectinload
 
 from grants import audit
+from grants.document_store import document_store
 from grants.extensions import db
 from grants.form_definitions import Kind, QuestionType
 from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON
 from grants.interfaces.applications import questions
-from grants.interfaces.applications.documents import missing_documents
+from grants.interfaces.applications.documents import add_document, missing_documents
 from grants.interfaces.applications.questions import ORGANISATION, Section
 from grants.interfaces.round_forms.versions import version_in_force
 from grants.interfaces.writes import rows_changed
@@ -26,6 +27,7 @@ from grants.models.applications import (
     Application,
     ApplicationSection,
     ApplicationStatus,
+    DocumentKind,
     ReferenceCounter,
 )
 from grants.models.rounds import FundingRound
@@ -155,7 +157,7 @@ def save_answers(
     """Keep what was typed, mark the section complete or not, and update the summary columns."""
     record = _record(application, section.key)
     before = record.complete
-    record.answers = answers
+    record.answers = _with_files(application, section, form, answers, record.answers or {}, user)
     record.complete = complete
     record.updated_by_id = user.id
     record.updated_at = utcnow()
@@ -166,6 +168,27 @@ def save_answers(
         f"{section.title} saved ({'complete' if complete else 'in progress'})",
         changes=audit.diff({f"{section.key}.complete": before}, {f"{section.key}.complete": complete}),
     )
+
+
+def _with_files(application: Application, section: Section, form, answers: dict, previous: dict,
+                user: User) -> dict:
+    """``answers`` with each file question's document: the file checked in this save, stored as one of
+    the application's documents, or else the one kept from an earlier save."""
+    if section.questions is None:
+        return answers
+    kept = dict(answers)
+    for question in section.questions.questions:
+        if question.type is not QuestionType.FILE:
+            continue
+        upload = getattr(form[question.id], "upload", None)
+        if upload is not None:
+            stored_name = document_store().save(upload.data)
+            document = add_document(application, DocumentKind.OTHER, upload, stored_name, user)
+            kept.update(questions.file_answer(question.id, document.id, document.original_filename))
+        else:
+            name = f"{questions.FILE_PREFIX}{question.id}"
+            kept.update({name: previous[name]} if name in previous else {})
+    return kept
 
 
 def _update_summary_columns(application: Application, section: Section, form) -> None:

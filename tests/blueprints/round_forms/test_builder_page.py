@@ -46,7 +46,8 @@ def test_each_question_is_described_in_words(as_role, draft_round):
         question_row(response, "amount_requested"))
     assert "Optional" in question_row(response, "other_funders")
     assert ("Refuses the answer No when “Will your project work with children or adults at risk?” is Yes: "
-            "People working with children or adults at risk must have DBS checks") in question_row(response, "dbs_checks")
+            "People working with children or adults at risk must have DBS checks") in question_row(
+        response, "dbs_checks")
     assert "Refuses the answer No: You must have a safeguarding policy to apply" in question_row(
         response, "safeguarding_policy")
 
