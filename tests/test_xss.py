@@ -65,10 +65,68 @@ def _poison() -> int:
     return changed
 
 
+# A question of every type an application can ask (the structured ones are in the standard form).
+EVERY_TYPE = [
+    {"id": "x_short", "type": "short_text"}, {"id": "x_long", "type": "long_text", "limits": {"max_words": 50}},
+    {"id": "x_number", "type": "whole_number"}, {"id": "x_money", "type": "money"},
+    {"id": "x_percentage", "type": "percentage"}, {"id": "x_date", "type": "date"},
+    {"id": "x_yes_no", "type": "yes_no"},
+    {"id": "x_one", "type": "one_choice", "options": [{"value": "a", "label": "A" + PAYLOAD, "hint": "H" + PAYLOAD},
+                                                      {"value": "b", "label": "B" + PAYLOAD}]},
+    {"id": "x_several", "type": "several_choices", "options": [{"value": "a", "label": "A" + PAYLOAD},
+                                                               {"value": "b", "label": "B" + PAYLOAD}]},
+    {"id": "x_declaration", "type": "declaration"}, {"id": "x_email", "type": "email"},
+    {"id": "x_phone", "type": "phone"}, {"id": "x_address", "type": "uk_address"},
+    {"id": "x_file", "type": "file", "limits": {"file_types": ["pdf"], "max_mb": 5}},
+    {"id": "x_shown", "type": "short_text", "show_if": {"question": "x_yes_no", "equals": "yes"}},
+]
+
+
+def _poisoned_form():
+    """The standard application form with the payload in every title, label, hint, guidance and option,
+    and a section asking a question of every type: what staff type into the builder is text too."""
+    from grants.form_definitions import Kind, dump, load, standard
+
+    document = dump(standard(Kind.APPLICATION))
+    document["sections"].append({"id": "everything", "title": "Everything", "questions": [
+        {"label": f"Question {question['id']}", **question, "required": question["type"] == "declaration"}
+        for question in EVERY_TYPE]})
+    for section in document["sections"]:
+        section["title"] += PAYLOAD
+        section["description"] = "About this" + PAYLOAD
+        for question in section["questions"]:
+            question["label"] = question["label"][:250] + PAYLOAD
+            question["hint"] = "A hint" + PAYLOAD
+            question["guidance"] = "Some *guidance*" + PAYLOAD
+            for option in question.get("options", []):
+                option["label"] = option["label"].removesuffix(PAYLOAD) + PAYLOAD
+    return load(document)
+
+
+def _answers_of_every_type() -> dict[str, list[str]]:
+    return {"x_short": ["Short" + PAYLOAD], "x_long": ["Long" + PAYLOAD], "x_number": ["12" + PAYLOAD],
+            "x_money": ["£1" + PAYLOAD], "x_percentage": ["5" + PAYLOAD], "x_date": ["1", "2" + PAYLOAD, "2027"],
+            "x_yes_no": ["yes"], "x_one": ["a" + PAYLOAD], "x_several": ["a", PAYLOAD], "x_declaration": ["y"],
+            "x_email": ["a@example.org" + PAYLOAD], "x_phone": ["0" + PAYLOAD],
+            "x_address-line_1": ["1 Street" + PAYLOAD], "x_address-town": ["Town" + PAYLOAD],
+            "x_address-postcode": ["PL1" + PAYLOAD], "x_shown": ["Shown" + PAYLOAD]}
+
+
 def test_no_page_turns_stored_text_into_markup(app, users, objects, as_role):  # noqa: F811 - the fixture
+    from grants.form_definitions import Kind
+    from grants.interfaces.round_forms import versions
+    from grants.models.applications import Application
+    from grants.models.rounds import FundingRound
+
     application_id = objects["application_id"]
+    funding_round = _db.session.get(FundingRound, objects["round_id"])
+    row = versions.save(funding_round, Kind.APPLICATION, _poisoned_form(), by=None, reason="Every type" + PAYLOAD)
+    for pinned in (application_id, objects["bid_id"]):
+        _db.session.get(Application, pinned).form = row
     _db.session.add(ApplicationSection(application_id=application_id, key="project", complete=True, answers={
         "title": ["Café" + PAYLOAD], "summary": ["A summary" + PAYLOAD], "activities": ["Things" + PAYLOAD]}))
+    _db.session.add(ApplicationSection(application_id=application_id, key="everything", complete=False,
+                                       answers=_answers_of_every_type()))
     _db.session.flush()
     poisoned = _poison()
     _db.session.flush()
@@ -90,4 +148,11 @@ def test_no_page_turns_stored_text_into_markup(app, users, objects, as_role):  #
                 found.append(f"{actor} {rule.endpoint}")
     assert not found, "payload rendered as markup on:\n" + "\n".join(found)
     assert pages > 100 and poisoned > 50
+    # The form's own words were among what was shown (as text): on the builder, its preview and the
+    # officer's view of the application.
+    officer = as_role("grants_officer")
+    for url in (f"/rounds/{funding_round.id}/forms/application/",
+                f"/rounds/{funding_round.id}/forms/application/preview/everything",
+                f"/screening/applications/{application_id}"):
+        assert "Question x_one" + PAYLOAD in page(officer.get(url)).get_text(), url
     report(f"XSS: payload in {poisoned} stored values; {pages} pages checked, none rendered it as markup")
