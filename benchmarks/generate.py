@@ -332,12 +332,21 @@ def _rounds(connection, sizes, ids, ref, plan, seed) -> list[Round]:
 def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) -> list[dict]:
     """Every application with its answers; returns the bids (applications the panel scores)."""
     from benchmarks.answers import application_sections
+    from grants.form_definitions import Kind, dump, standard
 
     organisations = people["organisations"]
     officers = [user_id for user_id, _ in people["staff"]["grants_officer"]]
     app_rows, section_rows, bids = [], [], []
     links: dict[str, list[dict]] = defaultdict(list)
     counters: dict[int, int] = {}
+    # Each round's application form: the standard form, stored as its version 1 (as the service stores
+    # it when the first application starts), which every application answers.
+    standard_form = dump(standard(Kind.APPLICATION))
+    form_rows = [dict(id=ids.next("round_forms"), round_id=funding_round.id, kind="application", version=1,
+                      definition=standard_form, created_at=funding_round.closes_at - timedelta(days=60))
+                 for funding_round in rounds]
+    form_of = {row["round_id"]: row["id"] for row in form_rows}
+    bulk.insert(connection, "round_forms", form_rows)
     for funding_round in rounds:
         rng = funding_round.rng or chooser
         statuses = None
@@ -356,7 +365,8 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
                       else _status(rng, funding_round.state))
             submitted = funding_round.closes_at - timedelta(days=rng.randrange(1, 40), hours=rng.randrange(9))
             app_id = ids.next("applications")
-            row = dict(id=app_id, round_id=funding_round.id, organisation_id=org["id"], status=status,
+            row = dict(id=app_id, round_id=funding_round.id, form_id=form_of[funding_round.id],
+                       organisation_id=org["id"], status=status,
                        project_title=f"Project {app_id:05d}: {area.replace('-', ' ').title()} {approaches[0]}",
                        amount_requested=amount, created_at=submitted - timedelta(days=10), updated_at=submitted,
                        version=1, reference=None, submitted_at=None, organisation_snapshot=None)
