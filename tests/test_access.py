@@ -89,6 +89,8 @@ ACCESS: dict[str, object] = {
     "round_forms.copy": {OFFICER, ADMIN},
     "round_forms.reset": {OFFICER, ADMIN},
     "round_forms.preview": {OFFICER, ADMIN},
+    "round_forms.question_library_page": {OFFICER, ADMIN},
+    "round_forms.import_form": {OFFICER, ADMIN},
     "rubrics.index": {OFFICER, ADMIN},
     "rubrics.show": {OFFICER, ADMIN},
     "rubrics.create": {OFFICER},

@@ -6,4 +6,12 @@ from flask import Blueprint
 # The pages sit under the round they belong to: /rounds/<id>/form.json, /rounds/<id>/forms/<kind>/.
 bp = Blueprint("round_forms", __name__, url_prefix="/rounds")
 
-from grants.blueprints.round_forms import builder, preview, questions, routes, sections  # noqa: E402,F401
+from grants.blueprints.round_forms import (  # noqa: E402,F401
+    builder,
+    importing,
+    library,
+    preview,
+    questions,
+    routes,
+    sections,
+)

@@ -1,5 +1,6 @@
 """The form builder's forms: a question, a section (with its first question when it is new), the
-reason an administrator gives for changing a form after its round has opened, and copying a form.
+reason an administrator gives for changing a form after its round has opened, copying a form, choosing a
+question from the library and importing a form from a JSON file.
 
 The forms read what was typed into a question's or a section's JSON document; whether the changed
 definition keeps every rule of the format is for the engine to say (``editing``), and ``place`` puts
@@ -12,7 +13,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
@@ -27,6 +35,8 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 ID_RULE = "1 to 40 lower-case letters, digits and underscores, starting with a letter"
 # An option's value, label and hint as the schema bounds them.
 OPTION_VALUE_MAX, OPTION_LABEL_MAX, OPTION_HINT_MAX = 100, 300, 500
+
+
 def _slug(label: str) -> str:
     """An option's value made from its label: "Yes, fully" → yes_fully."""
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:OPTION_VALUE_MAX]
@@ -345,3 +355,32 @@ class CopyForm(GovForm):
     def validate_source(self, field: RadioField) -> None:
         if field.data not in self.round_ids:
             raise ValidationError("Select the round to copy the form from")
+
+
+class LibraryForm(BuilderForm, ReasonFields):
+    """Which question of the library to add (``keys``: every question the library has, on any page)."""
+
+    choice = RadioField("Which question do you want to add?", choices=[], validate_choice=False,
+                        widget=GovRadioInput())
+    submit = submit("Add the question")
+
+    def __init__(self, *args: Any, keys: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = set(keys)
+
+    def validate_choice(self, field: RadioField) -> None:
+        if field.data not in self.keys:
+            raise ValidationError("Select the question to add")
+
+
+class ImportForm(GovForm):
+    """A form definition's JSON file to import as the form's next version."""
+
+    file = FileField(
+        "Upload a JSON file",
+        description="A form definition in JSON, like the file “Download as JSON” gives, 1 MB or smaller",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Select a JSON file to import")],
+    )
+    reason = _reason_field()
+    submit = submit("Import the form")
