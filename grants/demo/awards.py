@@ -29,7 +29,6 @@ from grants.models.organisations import Organisation
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 from grants.return_form.plan import plan_for
-from grants.return_form.sections import SECTIONS
 
 # People who act for the grantees without a demo login of their own.
 GRANTEE_USERS = {
@@ -75,9 +74,9 @@ def _offer(application: Application, officer: User, start: date, offered: dateti
 def _fill(monitoring_return, user: User) -> None:
     """Answer every section of a return with plausible, valid answers."""
     plan = plan_for(monitoring_return.award)
-    for section in SECTIONS:
+    for section in monitoring.sections(monitoring_return):
         answers = {}
-        for field in section.build(plan)(formdata=None, award=monitoring_return.award, meta={"csrf": False}):
+        for field in section.form(monitoring_return, plan, answers={}):  # blank, as if rebuilt (no CSRF)
             if field.type in ("SubmitField", "CSRFTokenField"):
                 continue
             if isinstance(field, BooleanField):

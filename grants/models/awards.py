@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from grants.models.applications import Application
     from grants.models.organisations import Organisation
     from grants.models.reference import PlanCommitment
+    from grants.models.round_forms import RoundForm
     from grants.models.rounds import FundingRound
 
 
@@ -245,10 +246,14 @@ class MonitoringReturn(Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The version of the round's monitoring form the return answers, pinned when the grantee first saves
+    # an answer; None until then (the return asks the round's current monitoring form).
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("round_forms.id"))
 
     __mapper_args__ = {"version_id_col": version}
 
     award: Mapped[Award] = relationship(back_populates="returns")
+    form: Mapped[RoundForm | None] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 

@@ -8,29 +8,38 @@ service keeps. No database: the round's values come in a ``RoundContext``.
 
 A question's field is named by its id; the rows of budget_lines, milestones and outcome_measures are
 named ``<id>-<n>-<part>`` (``lines-0-amount``) and render with the section template's macro
-(grants/templates/applications/_fields.html) given ``list_nouns(section)``.
+(grants/templates/applications/_fields.html) given ``list_nouns(section)``. A monitoring question
+(milestone_progress…) is a field per item of the award's application, given as the context's
+``return_plan``, named as returns name them (``status_1``, ``spend_1``…) and shown in ``field_groups``.
 """
 
 from grants.question_forms.answers import SectionAnswers
 from grants.question_forms.build import (
     RESERVED_IDS,
     QuestionForm,
+    field_groups,
     hidden_questions,
     kept_answers,
     list_nouns,
     section_form,
+    spend_to_date,
     without_hidden,
 )
-from grants.question_forms.context import RoundContext
+from grants.question_forms.context import ReturnPlan, RoundContext
+from grants.question_forms.monitoring import Group
 
 __all__ = [
     "RESERVED_IDS",
+    "Group",
     "QuestionForm",
+    "ReturnPlan",
     "RoundContext",
     "SectionAnswers",
+    "field_groups",
     "hidden_questions",
     "kept_answers",
     "list_nouns",
     "section_form",
+    "spend_to_date",
     "without_hidden",
 ]

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from grants.form_definitions import FormDefinition, Question, QuestionType, Role, Section, visible_questions
-from grants.form_definitions.model import ANSWER_LIST_TYPES
+from grants.form_definitions.model import ANSWER_LIST_TYPES, MONITORING_ONLY_TYPES
 from grants.question_forms.rows import ROW_TYPES, row_answers
 
 TEXT_TYPES = frozenset({QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.EMAIL, QuestionType.PHONE})
@@ -36,7 +36,11 @@ class SectionAnswers:
         self.questions = {question.id: question for question in section.questions}
 
     def current(self, question: Question) -> object:
-        """This section's answer to ``question``, as kept, from what the form was given."""
+        """This section's answer to ``question``, as kept, from what the form was given. None for a
+        monitoring question: its answers are a field per item (``status_1``…), which a return keeps as
+        typed, by field name."""
+        if question.type in MONITORING_ONLY_TYPES:
+            return None
         field = self.fields[question.id]
         if question.type in ROW_TYPES:
             return row_answers(field)

@@ -5,13 +5,16 @@ neither checked nor kept."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 from grants.form_definitions import FormDefinition, Section
+from grants.form_definitions.model import MONITORING_ONLY_TYPES
 from grants.forms import GovForm
 from grants.question_forms.answers import SectionAnswers
 from grants.question_forms.context import RoundContext
 from grants.question_forms.messages import label_of
+from grants.question_forms.monitoring import Group, monitoring_part, spend_total, spend_within_award
 from grants.question_forms.question_fields import Place, field_for
 from grants.question_forms.rows import ROW_TYPES
 
@@ -21,6 +24,12 @@ class QuestionForm(GovForm):
     text, the house CSRF token with its form key); ``validate`` checks only the questions asked."""
 
     _place: ClassVar[Place]
+    # How the section's fields are shown (a monitoring question's under headings; any other's alone), the
+    # question that owns each field not named by a question id (a monitoring question's ``status_1``…),
+    # and the spend fields whose total is at most the award.
+    _groups: ClassVar[tuple[Group, ...]] = ()
+    _owners: ClassVar[Mapping[str, str]] = {}
+    _spend: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, earlier: Mapping[str, object] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -28,15 +37,17 @@ class QuestionForm(GovForm):
         self._section_answers = SectionAnswers(place.definition, place.section, earlier or {}, self._fields)
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
-        """Validate each field but those of questions hidden by ``show_if`` (their errors stay empty)."""
+        """Validate each field but those of questions hidden by ``show_if`` (their errors stay empty);
+        then, once every answer is valid, that spend to date is at most the award."""
         hidden = set(self._section_answers.hidden())
         valid = True
         for name, field in self._fields.items():
-            if name in hidden:
+            if self._owners.get(name, name) in hidden:
                 continue
             extra = (extra_validators or {}).get(name, ())
             valid = field.validate(self, extra) and valid
-        return valid
+        spend = tuple(name for name in self._spend if self._owners[name] not in hidden)
+        return valid and spend_within_award(self, spend, type(self)._place.context.award_amount)
 
 
 # A question id the form uses for itself (an attribute or a method, or ``validate_<id>``, which WTForms
@@ -58,18 +69,37 @@ def section_form(definition: FormDefinition, section: Section | str, context: Ro
     checks against other answers (the budget's total, the project's dates). ``meta`` goes to WTForms
     (``{"csrf": False}`` for a form rebuilt from saved answers).
 
+    A monitoring question (milestone_progress…) asks about each item of the context's ``return_plan``,
+    with a field per item named as returns name them (grants.question_forms.monitoring).
+
     ValueError for a section the definition does not have, a question id the form would use for itself
-    (``RESERVED_IDS``), a money limit naming a round award the context does not give, or a monitoring
-    question type.
+    (``RESERVED_IDS``), a money limit naming a round award the context does not give, a monitoring
+    question without a return plan, or a field name two questions would both use.
     """
     chosen = _section(definition, section)
     clashes = sorted(question.id for question in chosen.questions if question.id in RESERVED_IDS)
     if clashes:
         raise ValueError(f"{', '.join(clashes)}: a question's id cannot be a name the form uses for itself")
     place = Place(definition, chosen, context)
-    fields = {question.id: field_for(question, place) for question in chosen.questions}
+    fields: dict[str, Any] = {}
+    groups: list[Group] = []
+    owners: dict[str, str] = {}
+    spend: list[str] = []
+    for question in chosen.questions:
+        if question.type in MONITORING_ONLY_TYPES:
+            part = monitoring_part(question, context.return_plan)
+            named, groups_of, spend = part.fields, list(part.groups), [*spend, *part.spend]
+        else:
+            named, groups_of = {question.id: field_for(question, place)}, [Group("", (question.id,))]
+        taken = sorted(set(named) & set(fields))
+        if taken:
+            raise ValueError(f"{question.id}: its field names {', '.join(taken)} are used by an earlier question")
+        fields.update(named)
+        groups.extend(groups_of)
+        owners.update((name, question.id) for name in named)
     name = f"{chosen.id.title().replace('_', '')}QuestionForm"
-    form_class = cast("type[QuestionForm]", type(name, (QuestionForm,), {"_place": place, **fields}))
+    attributes = {"_place": place, "_groups": tuple(groups), "_owners": owners, "_spend": tuple(spend), **fields}
+    form_class = cast("type[QuestionForm]", type(name, (QuestionForm,), attributes))
     return form_class(formdata=formdata, earlier=answers, meta=dict(meta or {}))
 
 
@@ -85,6 +115,18 @@ def kept_answers(form: QuestionForm) -> dict[str, object]:
     """The section's answers that are kept, by question id: those of the questions asked, as typed
     values (see grants.question_forms.answers). Hidden questions' answers are dropped."""
     return form._section_answers.kept()
+
+
+def field_groups(form: QuestionForm) -> tuple[Group, ...]:
+    """How the section's fields are shown, in order: a monitoring question's under its headings, any
+    other question's field alone (a group with no heading)."""
+    return form._groups
+
+
+def spend_to_date(form: QuestionForm) -> Decimal | None:
+    """The total of the section's spend_by_budget_line answers (those not given count as £0), or None
+    when the section has no such question."""
+    return spend_total(form, form._spend) if form._spend else None
 
 
 def hidden_questions(form: QuestionForm) -> list[str]:

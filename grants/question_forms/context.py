@@ -1,10 +1,12 @@
 """What a round supplies to its forms: the smallest and largest award, the longest project, and the
-choices of the structured question types. A plain value, so that this package needs no database; the
-service builds one from a FundingRound."""
+choices of the structured question types; and, for a monitoring return, what the award supplies: the
+items of its application (``ReturnPlan``) and the amount awarded. Plain values, so that this package
+needs no database; the service builds them from a FundingRound and an Award."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from grants.form_definitions.model import QuestionType
@@ -16,11 +18,43 @@ ROUND_AMOUNTS = ("round_min_award", "round_max_award")
 
 
 @dataclass(frozen=True)
+class Milestone:
+    description: str
+    due: date | None
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    label: str
+    budget: Decimal | None  # what the application asked for on this line
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a monitoring return reports against: the rows of the award's application, each a tuple in
+    the application's order (grants.return_form.plan builds it, never empty but for the Combating
+    Drugs outcomes, so that the return still asks each question)."""
+
+    milestones: tuple[Milestone, ...]
+    groups: tuple[tuple[str, str], ...]  # (code, label) of the groups of people the project serves
+    budget_lines: tuple[BudgetLine, ...]
+    outcomes: tuple[Outcome, ...]  # the outcomes the applicant proposed
+    drugs_outcomes: tuple[tuple[str, str], ...]  # (code, name) of the Combating Drugs outcomes named
+
+
+@dataclass(frozen=True)
 class RoundContext:
     """The round's values a form definition may name (``round_min_award``, ``round_max_award``) or that
     its structured questions offer (plan approaches, ADDER strands, Combating Drugs outcomes, local
-    authority areas). ``max_project_months`` limits the time from the ``project_start`` answer to the
-    ``project_end`` answer; None sets no limit."""
+    authority areas), and a monitoring return's ``return_plan`` and ``award_amount``.
+    ``max_project_months`` limits the time from the ``project_start`` answer to the ``project_end``
+    answer; None sets no limit."""
 
     min_award: Decimal | None = None
     max_award: Decimal | None = None
@@ -29,6 +63,10 @@ class RoundContext:
     adder_strands: Choices = ()
     drug_outcomes: Choices = ()
     local_authorities: Choices = ()
+    # A monitoring return's: the award's items its monitoring questions ask about, and the amount
+    # awarded (spend to date is at most that). None on any other form.
+    return_plan: ReturnPlan | None = None
+    award_amount: Decimal | None = None
 
     def choices(self, question_type: QuestionType) -> Choices:
         """What a structured choice question (plan_approaches, adder_strands, drug_outcomes,

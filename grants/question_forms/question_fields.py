@@ -293,9 +293,10 @@ BUILDERS: dict[QuestionType, Callable[[Question, Place], Any]] = {
 
 def field_for(question: Question, place: Place) -> Any:
     """The unbound field that asks ``question``. ValueError for a monitoring type (milestone_progress…),
-    which asks about each item of an award's application and needs that application to be built."""
+    which asks about each item of an award's application with a field per item
+    (grants.question_forms.monitoring)."""
     build = BUILDERS.get(question.type)
     if build is None:
         raise ValueError(f"{question.id}: {question.type} questions are asked in a monitoring return, "
-                         "about each item of the award's application; this form cannot ask them yet")
+                         "about each item of the award's application, a field for each")
     return build(question, place)

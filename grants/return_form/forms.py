@@ -3,48 +3,31 @@ milestone, group of people, budget line and outcome of its application (see ``pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
-from wtforms import BooleanField, Field, RadioField, ValidationError
-from wtforms.validators import InputRequired, StopValidation
+from wtforms import BooleanField, Field, ValidationError
+from wtforms.validators import InputRequired
 
 from grants.application_form.fields import WordLimit, long_answer
 from grants.formatting import long_date, money
-from grants.forms import GovForm, MoneyField, SelectChoice, WholeNumberField, add_error
+from grants.forms import GovForm, MoneyField, add_error
 from grants.models.awards import Award
+from grants.question_forms.monitoring import (
+    COMMENT_WORDS,
+    MAX_PEOPLE,
+    OUTCOME_WORDS,
+    PROGRESS,
+    CountField,
+    Filled,
+    Group,
+    OneOf,
+)
 from grants.return_form.plan import ReturnPlan
 
-PROGRESS = [
-    SelectChoice("done", "Done"),
-    SelectChoice("in_progress", "In progress"),
-    SelectChoice("not_started", "Not started"),
-    SelectChoice("dropped", "Dropped"),
-]
-MAX_PEOPLE = 1_000_000
-COMMENT_WORDS, OUTCOME_WORDS, STORY_WORDS, PROBLEM_WORDS = 200, 150, 500, 300
+__all__ = ["MAX_PEOPLE", "CountField", "Filled", "Group", "OneOf"]
 
-
-@dataclass(frozen=True)
-class Group:
-    """Questions shown together under a heading. ``fieldset``: the heading is the legend of a
-    fieldset around them (for a set of like inputs); ``per_row``: check-answers shows the group as
-    one row (a milestone's progress and comment) rather than a row per question."""
-
-    heading: str
-    fields: tuple[str, ...]
-    hint: str | None = None
-    fieldset: bool = False
-    per_row: bool = False
-
-
-class OneOf(RadioField):
-    """Radios whose tampered values get a plain message rather than WTForms' own."""
-
-    def pre_validate(self, form):
-        if self.data is not None and str(self.data) not in {str(value) for value, *_ in self.iter_choices()}:
-            raise ValidationError("Select one of the options shown")
+STORY_WORDS, PROBLEM_WORDS = 500, 300
 
 
 class ReturnSectionForm(GovForm):
@@ -55,38 +38,6 @@ class ReturnSectionForm(GovForm):
     def __init__(self, *args, award: Award, **kwargs):
         self.award = award
         super().__init__(*args, **kwargs)
-
-
-class Filled:
-    """A count or amount must be given (0 is an answer); its own parsing errors come first."""
-
-    field_flags = {"required": True}
-
-    def __init__(self, message: str, below: str | None = None):
-        self.message, self.below = message, below
-
-    def __call__(self, form, field):
-        if field.errors:  # typed, but not a number: that message says it
-            raise StopValidation()
-        if field.data is None:
-            raise StopValidation(self.message)
-        if field.data < 0:
-            raise StopValidation(self.below or "")  # no message: StopValidation adds none for ""
-
-
-class CountField(WholeNumberField):
-    """A number of people: a whole number, 0 or more."""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
-        if text.startswith("-") and text[1:].isdigit():
-            self.raw_text, self.data = valuelist[0], None
-            raise ValueError(f"{self.name_for_errors} must be 0 or more")
-        super().process_formdata(valuelist)
-
-    def post_validate(self, form, validation_stopped):
-        if not validation_stopped and not self.errors and self.data is not None and self.data > MAX_PEOPLE:
-            add_error(self, f"{self.name_for_errors} must be {MAX_PEOPLE:,} or fewer")
 
 
 def _made(name: str, fields: dict, groups: list[Group], base=ReturnSectionForm) -> type[ReturnSectionForm]:

@@ -9,10 +9,6 @@ answers typed against them, kept by row number) stay in step with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
 from sqlalchemy import select
 
 from grants.extensions import db
@@ -21,37 +17,11 @@ from grants.interfaces.applications import questions
 from grants.models.awards import Award
 from grants.models.reference import DrugsOutcome
 from grants.question_forms.answers import as_amount, as_date, as_rows
+from grants.question_forms.context import BudgetLine, Milestone, Outcome, ReturnPlan
 from grants.question_forms.rows import BUDGET_CATEGORIES
 
-
-@dataclass(frozen=True)
-class Milestone:
-    description: str
-    due: date | None
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    label: str
-    budget: Decimal | None  # what the application asked for on this line
-
-
-@dataclass(frozen=True)
-class Outcome:
-    text: str
-    measure: str
-
-
-@dataclass(frozen=True)
-class ReturnPlan:
-    """The rows of a return, each a tuple in the application's order (never empty: an application
-    without a list gets one general row, so that the return still asks the question)."""
-
-    milestones: tuple[Milestone, ...]
-    groups: tuple[tuple[str, str], ...]  # (code, label) of the groups of people the project serves
-    budget_lines: tuple[BudgetLine, ...]
-    outcomes: tuple[Outcome, ...]  # the outcomes the applicant proposed
-    drugs_outcomes: tuple[tuple[str, str], ...]  # (code, name) of the Combating Drugs outcomes named
+__all__ = ["ALL_PEOPLE", "ALL_SPENDING", "GENERAL_MILESTONE", "GENERAL_OUTCOME", "BudgetLine", "Milestone", "Outcome",
+           "ReturnPlan", "plan_for"]
 
 
 GENERAL_MILESTONE = Milestone("The activities of this period", None)

@@ -1,5 +1,11 @@
 """The sections of a monitoring return, in order; their forms, completeness and answers.
 
+A return asks its round's monitoring form (``sections_of`` the definition): each section's questions
+through grants.question_forms, the monitoring types about each item of the award's application, with
+the field names returns have always kept (``status_1``, ``people_<group>``, ``spend_1``…). The standard
+form's stories and problems sections, when a round keeps them as they are, are asked by today's forms
+(``FIXED_FORMS``).
+
 Answers are kept as typed in ``MonitoringReturn.answers[section.key]`` (the form's raw data), so
 nothing is lost while they are not yet valid; a section is complete when its saved answers
 validate, checked afresh each time (a variation can change the award that spend is checked against).
@@ -12,31 +18,83 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from wtforms import BooleanField, RadioField
+from wtforms import BooleanField, RadioField, SelectMultipleField
 
 from grants.application_form.sections import raw_answers, to_formdata
+from grants.form_definitions import FormDefinition, Kind, QuestionType, standard
+from grants.form_definitions import Section as FormSection
 from grants.formatting import long_date, money
 from grants.interfaces.applications.submission import TaskStatus
 from grants.models.awards import MonitoringReturn
+from grants.question_forms import QuestionForm, RoundContext, field_groups, section_form
+from grants.question_forms import spend_to_date as form_spend_to_date
+from grants.question_forms.monitoring import CountField
 from grants.return_form import forms
 from grants.return_form.plan import ReturnPlan
 
-__all__ = ["BY_KEY", "SECTIONS", "Answer", "Section", "TaskStatus", "people_reached", "raw_answers", "section_answers",
-           "spend_to_date", "status"]
+__all__ = ["BY_KEY", "SECTIONS", "STANDARD_SECTIONS", "Answer", "Section", "TaskStatus", "groups_of", "people_reached",
+           "raw_answers", "section_answers", "sections_of", "spend_to_date", "status"]
 
 
 @dataclass(frozen=True)
-class Section:
+class FixedSection:
+    """A section of today's fixed return (``SECTIONS``): the reference the standard monitoring form is
+    held to (tests/form_definitions/test_standard_forms.py, tests/question_forms/test_monitoring_parity.py)."""
+
     key: str
     title: str
     build: Callable[[ReturnPlan], type[forms.ReturnSectionForm]]
 
+
+SECTIONS: tuple[FixedSection, ...] = (
+    FixedSection("activities", "Activities and milestones", forms.activities_form),
+    FixedSection("people", "People reached", forms.people_form),
+    FixedSection("spend", "Spend to date", forms.spend_form),
+    FixedSection("outcomes", "Progress against outcomes", forms.outcomes_form),
+    FixedSection("stories", "Stories and case studies", lambda plan: forms.StoryForm),
+    FixedSection("problems", "Problems and risks", lambda plan: forms.ProblemsForm),
+)
+BY_KEY = {section.key: section for section in SECTIONS}
+
+# The standard form's sections that today's forms still ask when a round keeps them as they are: the
+# story's consent is needed once a story is told (a rule the format cannot say), and the problems are
+# kept as "problems" (the question's id in the form is problems_and_risks, and a section and a question
+# cannot share an id).
+_STANDARD = standard(Kind.MONITORING)
+FIXED_FORMS: dict[FormSection, type[forms.ReturnSectionForm]] = {
+    section: form for section in _STANDARD.sections
+    for key, form in (("stories", forms.StoryForm), ("problems", forms.ProblemsForm)) if section.id == key
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of a return's monitoring form: its questions asked about the award's items."""
+
+    key: str
+    title: str
+    definition: FormDefinition
+
+    @property
+    def asked(self) -> FormSection:
+        return next(section for section in self.definition.sections if section.id == self.key)
+
+    @property
+    def asks_spend(self) -> bool:
+        """Whether the section asks the spend to date (whose total is at most the award)."""
+        return any(question.type is QuestionType.SPEND_BY_BUDGET_LINE for question in self.asked.questions)
+
     def form(self, monitoring_return: MonitoringReturn, plan: ReturnPlan, formdata=None, answers=None):
         """The section's form, from a request (``formdata``) or from saved ``answers``."""
-        form_class = self.build(plan)
-        if formdata is None and answers is not None:
-            return form_class(formdata=to_formdata(answers), award=monitoring_return.award, meta={"csrf": False})
-        return form_class(formdata=formdata, award=monitoring_return.award)
+        rebuilt = formdata is None and answers is not None
+        data = to_formdata(answers) if rebuilt else formdata
+        meta = {"csrf": False} if rebuilt else {}
+        award = monitoring_return.award
+        fixed = FIXED_FORMS.get(self.asked)
+        if fixed is not None:
+            return fixed(formdata=data, award=award, meta=meta)
+        context = RoundContext(return_plan=plan, award_amount=award.amount)
+        return section_form(self.definition, self.key, context, formdata=data, meta=meta)
 
     def saved_form(self, monitoring_return: MonitoringReturn, plan: ReturnPlan):
         """The form rebuilt from the saved answers, or ``None`` if the section was never saved."""
@@ -44,15 +102,17 @@ class Section:
         return None if saved is None else self.form(monitoring_return, plan, answers=saved)
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section("activities", "Activities and milestones", forms.activities_form),
-    Section("people", "People reached", forms.people_form),
-    Section("spend", "Spend to date", forms.spend_form),
-    Section("outcomes", "Progress against outcomes", forms.outcomes_form),
-    Section("stories", "Stories and case studies", lambda plan: forms.StoryForm),
-    Section("problems", "Problems and risks", lambda plan: forms.ProblemsForm),
-)
-BY_KEY = {section.key: section for section in SECTIONS}
+def sections_of(definition: FormDefinition) -> tuple[Section, ...]:
+    """The sections a return asks when it answers ``definition`` (a monitoring form), in order."""
+    return tuple(Section(section.id, section.title, definition) for section in definition.sections)
+
+
+STANDARD_SECTIONS = sections_of(_STANDARD)
+
+
+def groups_of(form) -> tuple[forms.Group, ...]:
+    """How a section's form shows its fields, group by group."""
+    return form.groups if isinstance(form, forms.ReturnSectionForm) else field_groups(form)
 
 
 def status(monitoring_return: MonitoringReturn, section: Section, plan: ReturnPlan) -> TaskStatus:
@@ -73,9 +133,10 @@ class Answer:
 def _describe(field) -> tuple[str, ...]:
     if isinstance(field, BooleanField):
         return ("Yes" if field.data else "No",)
-    if isinstance(field, RadioField):
+    if isinstance(field, RadioField | SelectMultipleField):
         labels = {str(value): label for value, label, *_ in field.iter_choices()}
-        return (labels[field.data],) if field.data in labels else ()
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        return tuple(labels[str(value)] for value in chosen if str(value) in labels)
     if field.errors or field.data in (None, ""):
         # What was typed, when it is not (yet) a valid answer.
         typed = (field.raw_data or [""])[0].strip() if field.raw_data else ""
@@ -94,33 +155,49 @@ def section_answers(monitoring_return: MonitoringReturn, section: Section, plan:
         return []
     form.validate()  # so that what is not a valid answer is shown as typed
     rows = []
-    for group in form.groups:
+    for group in groups_of(form):
         if group.per_row:
             lines = tuple(line for name in group.fields for line in _describe(form[name]))
             rows.append(Answer(group.heading, lines))
         else:
             rows.extend(Answer(form[name].label.text, _describe(form[name])) for name in group.fields)
-    if isinstance(form, forms.SpendForm):
-        rows.append(Answer("Total spend to date", (money(form.total()),)))
+    total = form.total() if isinstance(form, forms.SpendForm) else None
+    if isinstance(form, QuestionForm):
+        total = form_spend_to_date(form)
+    if total is not None:
+        rows.append(Answer("Total spend to date", (money(total),)))
     return rows
 
 
 # Figures for dashboards and closure ------------------------------------------------------------
 
-def _valid_form(monitoring_return: MonitoringReturn, key: str, plan: ReturnPlan):
-    form = BY_KEY[key].saved_form(monitoring_return, plan)
-    return form if form is not None and form.validate() else None
+def _valid_forms(monitoring_return: MonitoringReturn, plan: ReturnPlan, sections: tuple[Section, ...]):
+    """The forms of the sections whose saved answers are valid."""
+    for section in sections:
+        form = section.saved_form(monitoring_return, plan)
+        if form is not None and form.validate():
+            yield form
 
 
-def people_reached(monitoring_return: MonitoringReturn, plan: ReturnPlan) -> dict[str, int] | None:
-    """People reached in the return's period by group label, or None while that section is not complete."""
-    form = _valid_form(monitoring_return, "people", plan)
-    if form is None:
-        return None
-    return {form[name].label.text: form[name].data for name in form.groups[0].fields}
+def people_reached(monitoring_return: MonitoringReturn, plan: ReturnPlan,
+                   sections: tuple[Section, ...] = STANDARD_SECTIONS) -> dict[str, int] | None:
+    """People reached in the return's period by group label, or None while no complete section asks it
+    (``sections``: the return's, by default the standard form's)."""
+    asking = tuple(section for section in sections if _asks(section, QuestionType.PEOPLE_BY_GROUP))
+    for form in _valid_forms(monitoring_return, plan, asking):
+        return {form[name].label.text: form[name].data for group in groups_of(form) for name in group.fields
+                if isinstance(form[name], CountField)}
+    return None
 
 
-def spend_to_date(monitoring_return: MonitoringReturn, plan: ReturnPlan) -> Decimal | None:
-    """The total spend to date the return reports, or None while that section is not complete."""
-    form = _valid_form(monitoring_return, "spend", plan)
-    return None if form is None else form.total()
+def spend_to_date(monitoring_return: MonitoringReturn, plan: ReturnPlan,
+                  sections: tuple[Section, ...] = STANDARD_SECTIONS) -> Decimal | None:
+    """The total spend to date the return reports, or None while no complete section asks it."""
+    asking = tuple(section for section in sections if section.asks_spend)
+    for form in _valid_forms(monitoring_return, plan, asking):
+        return form_spend_to_date(form)
+    return None
+
+
+def _asks(section: Section, question_type: QuestionType) -> bool:
+    return any(question.type is question_type for question in section.asked.questions)

@@ -13,7 +13,7 @@ from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS
 from grants.models.awards import ReturnStatus
 from grants.permissions import role_required
 from grants.return_form.review import ReviewForm
-from grants.return_form.sections import SECTIONS, section_answers
+from grants.return_form.sections import section_answers
 
 URL = "/<int:award_id>/returns/<int:return_id>"
 
@@ -22,7 +22,8 @@ def _review_page(monitoring_return, form):
     plan = monitoring.plan(monitoring_return)
     return render_template(
         "awards/return_review.html", monitoring_return=monitoring_return, award=monitoring_return.award, form=form,
-        answers=[(section, section_answers(monitoring_return, section, plan)) for section in SECTIONS],
+        answers=[(section, section_answers(monitoring_return, section, plan))
+                 for section in monitoring.sections(monitoring_return)],
         can_review=monitoring_return.status is ReturnStatus.SUBMITTED and current_user.has_role(*AWARD_MANAGERS),
     )
 

@@ -11,7 +11,7 @@ from grants.forms import ConfirmForm
 from grants.interfaces.awards import monitoring
 from grants.models.accounts import Role
 from grants.permissions import role_required
-from grants.return_form.sections import BY_KEY, SECTIONS, raw_answers, section_answers
+from grants.return_form.sections import groups_of, raw_answers, section_answers
 
 # Buttons on section pages (their names start with "action", which is not kept as an answer).
 SAVE_FOR_LATER = "action-later"
@@ -53,8 +53,8 @@ def return_task_list(award_id: int, return_id: int):
 @bp.route(URL + "/sections/<section_key>", methods=["GET", "POST"])
 @role_required(Role.APPLICANT)
 def return_section(award_id: int, return_id: int, section_key: str):
-    section = BY_KEY.get(section_key) or abort(404)
     monitoring_return = _return(award_id, return_id)
+    section = monitoring.section_of(monitoring_return, section_key) or abort(404)
     problem = monitoring.editing_problem(monitoring_return)
     if problem:
         flash(problem, "info")
@@ -86,11 +86,12 @@ def return_section(award_id: int, return_id: int, section_key: str):
 
 def _section_page(monitoring_return, section, form):
     return render_template("grantee/return_section.html", monitoring_return=monitoring_return, section=section,
-                           form=form)
+                           form=form, groups=groups_of(form))
 
 
 def _next_url(monitoring_return, plan, section) -> str:
-    for following in SECTIONS[SECTIONS.index(section) + 1:]:
+    sections = monitoring.sections(monitoring_return)
+    for following in sections[sections.index(section) + 1:]:
         if monitoring.status(monitoring_return, following, plan) is not monitoring.TaskStatus.COMPLETED:
             return url_for("grantee.return_section", award_id=monitoring_return.award_id,
                            return_id=monitoring_return.id, section_key=following.key)
@@ -98,7 +99,8 @@ def _next_url(monitoring_return, plan, section) -> str:
 
 
 def _all_answers(monitoring_return, plan):
-    return [(section, section_answers(monitoring_return, section, plan)) for section in SECTIONS]
+    return [(section, section_answers(monitoring_return, section, plan))
+            for section in monitoring.sections(monitoring_return)]
 
 
 def _check_page(monitoring_return, plan, problems, submit_failed: bool = False):

@@ -19,10 +19,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
+from grants.form_definitions import FormDefinition, Kind, load
 from grants.formatting import london_today as uk_today
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import AwardError, award_for_member, award_for_staff
 from grants.interfaces.awards.offers import officers_to_tell
+from grants.interfaces.round_forms import versions
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
@@ -38,7 +40,7 @@ from grants.models.awards import (
 )
 from grants.models.types import utcnow
 from grants.return_form.plan import ReturnPlan, plan_for
-from grants.return_form.sections import SECTIONS, Section, TaskStatus, status
+from grants.return_form.sections import Section, TaskStatus, sections_of, status
 
 # The grantee can change these; they are also the ones still owed (not submitted or accepted).
 EDITABLE = frozenset({ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.MORE_INFORMATION})
@@ -68,6 +70,23 @@ def plan(monitoring_return: MonitoringReturn) -> ReturnPlan:
     """The rows the return reports against, from the award's application."""
     return plan_for(monitoring_return.award)
 
+
+def definition(monitoring_return: MonitoringReturn) -> FormDefinition:
+    """The monitoring form the return answers: the version pinned when its first answer was saved, or,
+    before that, the round's current monitoring form."""
+    if monitoring_return.form is not None:
+        return load(monitoring_return.form.definition)
+    return versions.current(monitoring_return.award.funding_round, Kind.MONITORING)
+
+
+def sections(monitoring_return: MonitoringReturn) -> tuple[Section, ...]:
+    """The return's sections, in order, from the form it answers."""
+    return sections_of(definition(monitoring_return))
+
+
+def section_of(monitoring_return: MonitoringReturn, key: str) -> Section | None:
+    """The return's section with this key, or None if its form has none."""
+    return next((found for found in sections(monitoring_return) if found.key == key), None)
 
 
 def describe(monitoring_return: MonitoringReturn) -> str:
@@ -127,6 +146,8 @@ def save_section(monitoring_return: MonitoringReturn, section: Section, answers:
     if problem:
         raise ReturnError(problem)
     before = monitoring_return.status
+    if monitoring_return.form is None:  # from now on the return answers the version it was first saved against
+        monitoring_return.form = versions.version_in_force(monitoring_return.award.funding_round, Kind.MONITORING)
     monitoring_return.answers = {**(monitoring_return.answers or {}), section.key: answers}
     if before is ReturnStatus.NOT_STARTED:
         monitoring_return.status = ReturnStatus.DRAFT
@@ -137,7 +158,7 @@ def save_section(monitoring_return: MonitoringReturn, section: Section, answers:
 
 
 def tasks(monitoring_return: MonitoringReturn, plan: ReturnPlan) -> list[tuple[Section, TaskStatus]]:
-    return [(section, status(monitoring_return, section, plan)) for section in SECTIONS]
+    return [(section, status(monitoring_return, section, plan)) for section in sections(monitoring_return)]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, dump, dumps, load, loads, standard
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
+from grants.models.awards import MonitoringReturn
 from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound
 
@@ -97,8 +98,10 @@ def version_in_force(funding_round: FundingRound, kind: Kind) -> RoundForm:
 
 
 def in_use(row: RoundForm) -> bool:
-    """Whether any application answers this version (it can then no longer change in place)."""
-    return db.session.scalar(select(Application.id).where(Application.form_id == row.id).limit(1)) is not None
+    """Whether any application or monitoring return answers this version (it can then no longer change
+    in place)."""
+    answered_by = Application if row.kind is not Kind.MONITORING else MonitoringReturn
+    return db.session.scalar(select(answered_by.id).where(answered_by.form_id == row.id).limit(1)) is not None
 
 
 def rounds_to_copy_from(funding_round: FundingRound, kind: Kind) -> list[tuple[FundingRound, int | None]]:
