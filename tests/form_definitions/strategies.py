@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from grants.form_definitions import (
     APPLICATION_ROLES,
+    ELIGIBILITY_ROLES,
     ROLE_TYPES,
     Condition,
     EligibilityRule,
@@ -38,8 +39,8 @@ MAYBE_TEXT = st.one_of(st.just(""), TEXT)
 FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "ods", "jpg", "png")
 ROLE_QUESTIONS = ((Role.PROJECT_TITLE, QuestionType.SHORT_TEXT), (Role.AMOUNT_REQUESTED, QuestionType.MONEY),
                   (Role.PROJECT_START, QuestionType.DATE), (Role.PROJECT_END, QuestionType.DATE))
-# The roles no form needs, which any form may give (each once).
-OPTIONAL_ROLES = tuple(role for role in Role if role not in APPLICATION_ROLES)
+# The roles no form needs, which any form may give (each once), but those only an eligibility form has.
+OPTIONAL_ROLES = tuple(role for role in Role if role not in APPLICATION_ROLES and role not in ELIGIBILITY_ROLES)
 
 
 def _hundredths(value: int) -> str:
@@ -165,7 +166,8 @@ def questions(draw: st.DrawFn, question_id: str, kind: Kind, earlier: list[Quest
 def definitions(draw: st.DrawFn) -> FormDefinition:
     kind = draw(st.sampled_from(Kind))
     count = draw(st.integers(1, 8))
-    optional = draw(st.lists(st.sampled_from(OPTIONAL_ROLES), max_size=3, unique=True))
+    allowed = (*OPTIONAL_ROLES, *ELIGIBILITY_ROLES) if kind is Kind.ELIGIBILITY else OPTIONAL_ROLES
+    optional = draw(st.lists(st.sampled_from(allowed), max_size=3, unique=True))
     roles = (*(ROLE_QUESTIONS if kind is Kind.APPLICATION else ()), *((role, ROLE_TYPES[role]) for role in optional))
     ids = draw(st.lists(IDS, min_size=count + len(roles) + 3, max_size=count + len(roles) + 3, unique=True))
     question_ids, section_ids = ids[:count + len(roles)], ids[count + len(roles):]

@@ -118,8 +118,8 @@ def test_an_unknown_type_is_refused():
 def test_an_unknown_role_is_refused():
     assert problems(form(question(role="project_name"))) == [
         f"{Q}.role: question q1 has the role project_name, which is not a role: use project_title, "
-        "project_summary, amount_requested, project_cost, project_start, project_end, other_funding, match_funding "
-        "or beneficiary_groups"]
+        "project_summary, amount_requested, project_cost, project_start, project_end, other_funding, match_funding, "
+        "beneficiary_groups, organisation_type, in_area, annual_income or amount_sought"]
 
 
 def test_an_unknown_kind_is_refused():

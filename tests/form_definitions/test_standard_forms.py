@@ -1,9 +1,10 @@
 """The shipped standard forms (grants/form_definitions/standard/) against the fixed forms they transcribe.
 
-Today's application, eligibility check and monitoring return are WTForms classes; the standard
-definitions are the same forms as data, for rounds that ask their own questions. These tests read
-the live classes, so that a change to a label, hint, message or limit on one side and not the other
-fails here. No database: the forms are built for a stand-in round.
+Today's application and monitoring return are WTForms classes; the standard definitions are the same
+forms as data, for rounds that ask their own questions. These tests read the live classes, so that a
+change to a label, hint, message or limit on one side and not the other fails here. The eligibility
+check already asks its definition (the round's, else the standard one). No database: the forms are
+built for a stand-in round.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from wtforms.validators import Length, NumberRange
 from grants.application_form import sections
 from grants.application_form.fields import WordLimit
 from grants.blueprints.rounds import eligibility
+from grants.blueprints.rounds.forms import LEGAL_TYPE_CHOICES
 from grants.eligibility import EligibilityAnswers
-from grants.form_definitions import Kind, dump, is_ineligible, load, standard
+from grants.form_definitions import Kind, Role, dump, is_ineligible, load, standard
 from grants.formatting import money
 from grants.forms import DateInputField, MoneyField
 from grants.models.organisations import LegalType
@@ -62,7 +64,6 @@ METHOD_LIMITS = {
     ("budget", "other_funding"): {"min": "0"},
     ("budget", "match_funding"): {"min": "0"},
 }
-ELIGIBILITY_METHOD_LIMITS = {"annual_income": {"min": "0"}, "amount": {"min": "0.01"}}
 
 
 @pytest.fixture(autouse=True)
@@ -291,37 +292,39 @@ def test_the_expression_of_interest_asks_application_questions_so_that_answers_c
 
 
 # The eligibility check -----------------------------------------------------------------------------
+# The check asks the standard eligibility form itself (a round with none of its own): its labels, hints
+# and messages are tested on the page (tests/blueprints/rounds/test_eligibility.py). Here: the roles the
+# round's settings are read by, and the types of organisation the service knows.
 
-def test_each_eligibility_question_matches_the_live_check():
-    questions = _questions(_definition("eligibility"))
-    form = eligibility.EligibilityForm(formdata=MultiDict(), meta={"csrf": False})
-    form.validate()
-    fields = _fields(form)
-    assert [field.short_name for field in fields] == list(questions)
-    assert [q["type"] for q in questions.values()] == ["one_choice", "yes_no", "money", "money"]
-    for field in fields:
-        _assert_matches(questions[field.short_name], field, ELIGIBILITY_METHOD_LIMITS.get(field.short_name, {}))
-
-
-@pytest.mark.parametrize(("name", "below", "at_least"), [("annual_income", "-1", "0"), ("amount", "0", "0.01")])
-def test_eligibility_money_minimums_are_the_ones_the_check_refuses(name, below, at_least):
-    question = _questions(_definition("eligibility"))[name]
-    assert question["limits"] == {"min": at_least}
-    refused, allowed = (eligibility.EligibilityForm(formdata=MultiDict({name: typed}), meta={"csrf": False})
-                        for typed in (below, at_least))
-    for form in (refused, allowed):
-        form.validate()
-    _assert_limit_message(question, "min", refused[name].errors[0])
-    assert allowed[name].errors == []
+def test_each_eligibility_question_has_the_role_the_rounds_settings_read():
+    definition = standard(Kind.ELIGIBILITY)
+    assert {question.id: question.role for question in definition.questions()} == {
+        "legal_type": Role.ORGANISATION_TYPE, "in_area": Role.IN_AREA, "annual_income": Role.ANNUAL_INCOME,
+        "amount": Role.AMOUNT_SOUGHT}
 
 
-def test_work_outside_the_area_is_refused_with_the_reason_the_check_gives(monkeypatch):
-    # The standard form is for a round across the whole area, as the check's own question is.
+def test_the_organisation_types_are_the_services_own_in_its_order_and_words():
+    options = standard(Kind.ELIGIBILITY).question("legal_type").options
+    assert [(option.value, option.label) for option in options] == [(kind.value, kind.label) for kind in LegalType]
+    assert [(option.value, option.label) for option in options] == [
+        (choice.value, choice.label) for choice in LEGAL_TYPE_CHOICES]
+
+
+@pytest.mark.parametrize(("name", "minimum"), [("annual_income", "0"), ("amount", "0.01")])
+def test_eligibility_money_minimums(name, minimum):
+    assert _questions(_definition("eligibility"))[name]["limits"] == {"min": minimum}
+
+
+def test_work_outside_the_area_is_refused_once_with_the_reason_the_question_gives(monkeypatch):
+    # The standard form is for a round across the whole area, as the question's own rule is.
     monkeypatch.setattr(eligibility, "area_text", lambda funding_round: eligibility.WHOLE_AREA)
-    answers = EligibilityAnswers(LegalType.CIO, in_area=False, annual_income=Decimal(0), amount=Decimal(2000))
-    [problem] = eligibility.eligibility_problems(_round(), answers)
-    in_area = standard(Kind.ELIGIBILITY).question("in_area")
+    definition = standard(Kind.ELIGIBILITY)
+    in_area = definition.question("in_area")
+    answers = EligibilityAnswers(LegalType.CIO, in_area=False, annual_income=Decimal(0), amount=Decimal(2000),
+                                 ruled_out=("in_area",))  # as the check gives them: its rule is met too
+    [problem] = eligibility.eligibility_problems(_round(), answers, definition)
     assert is_ineligible(in_area, "no") == problem.reason
+    assert problem.advice.startswith("For work elsewhere, contact the Police and Crime Commissioner")
     assert is_ineligible(in_area, "yes") is None
 
 
@@ -329,7 +332,7 @@ def test_only_the_area_rule_is_fixed_the_others_follow_the_rounds_settings():
     rules = {q["id"] for q in _questions(_definition("eligibility")).values() if "eligibility" in q}
     assert rules == {"in_area"}
     answers = EligibilityAnswers(LegalType.CIO, in_area=True, annual_income=Decimal(10**9), amount=Decimal(2000))
-    assert eligibility.eligibility_problems(_round(), answers) == []
+    assert eligibility.eligibility_problems(_round(), answers, standard(Kind.ELIGIBILITY)) == []
 
 
 # The monitoring return -------------------------------------------------------------------------------

@@ -53,8 +53,10 @@ def create():
         form.contact_name.data = current_user.full_name
         form.contact_email.data = current_user.email
         if check is not None:  # given in the eligibility check: filled in, not asked again
-            form.legal_type.data = check.answers.legal_type.value
-            form.annual_income.data = check.answers.annual_income
+            if check.answers.legal_type is not None:  # None: the round's check did not ask it
+                form.legal_type.data = check.answers.legal_type.value
+            if check.answers.annual_income is not None:
+                form.annual_income.data = check.answers.annual_income
     if form.validate_on_submit():
         user = current_user._get_current_object()
         organisation = orgs.create_organisation(user, form.organisation_values())
