@@ -36,7 +36,7 @@ from grants.form_definitions.rules import answers_of
 IDS = st.from_regex(r"[a-z][a-z0-9_]{0,39}", fullmatch=True)
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 MAYBE_TEXT = st.one_of(st.just(""), TEXT)
-FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "ods", "jpg", "png")
+FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "jpg", "png")
 ROLE_QUESTIONS = ((Role.PROJECT_TITLE, QuestionType.SHORT_TEXT), (Role.AMOUNT_REQUESTED, QuestionType.MONEY),
                   (Role.PROJECT_START, QuestionType.DATE), (Role.PROJECT_END, QuestionType.DATE))
 # The roles no form needs, which any form may give (each once), but those only an eligibility form has.
@@ -83,7 +83,7 @@ def limits_for(draw: st.DrawFn, type: QuestionType, options: int, dated_roles: b
         return _some(draw, {"min_selected": least, "max_selected": draw(st.integers(least, 10))})
     if type is QuestionType.FILE:
         kinds = tuple(draw(st.lists(st.sampled_from(FILE_TYPES), min_size=1, unique=True)))
-        return _some(draw, {"file_types": kinds, "max_mb": draw(st.integers(1, 20))})
+        return _some(draw, {"file_types": kinds, "max_mb": draw(st.integers(1, 10))})
     if type in (QuestionType.BUDGET_LINES, QuestionType.MILESTONES, QuestionType.OUTCOME_MEASURES):
         low, high = _pair(draw, st.integers(1, 100))
         return _some(draw, {"min_rows": low, "max_rows": high})

@@ -100,7 +100,7 @@ def test_a_limit_on_a_type_without_limits_is_refused():
     ("date", {"not_after": "31/03/2026"}, 'not_after of question q1 must be a date written as "2025-04-01", or '
                                           'project_start or project_end, not 31/03/2026'),
     ("short_text", {"max_length": 1001}, "max_length of question q1 must be 1000 or less, not 1001"),
-    ("file", {"max_mb": 21}, "max_mb of question q1 must be 20 or less, not 21"),
+    ("file", {"max_mb": 11}, "max_mb of question q1 must be 10 or less, not 11"),
     ("whole_number", {"min": "1"}, "min of question q1 must be a whole number"),
 ])
 def test_a_limit_written_wrongly_is_refused_with_what_it_should_be(type, limits, message):
@@ -111,7 +111,7 @@ def test_a_limit_written_wrongly_is_refused_with_what_it_should_be(type, limits,
 def test_an_unknown_file_type_is_refused():
     assert problems(form(question("q1", "file", limits={"file_types": ["pdf", "exe"]}))) == [
         f"{Q}.limits.file_types[1]: question q1 accepts exe, which is not a file type: use pdf, docx, xlsx, odt, "
-        "ods, jpg or png"]
+        "jpg or png"]
 
 
 # Eligibility rules and declarations ------------------------------------------------------------------

@@ -104,12 +104,18 @@ def test_any_checked_type_when_the_question_names_none():
     assert ask(question("doc", "file", "Any document"), data={"doc": upload("photo.png", png_bytes())}) == (True, {})
 
 
-def test_known_gap_opendocument_spreadsheets_and_files_over_10mb():
-    # KNOWN GAP: the format offers ods and up to 20MB, but grants.uploads checks neither an ODS (it is
-    # refused as a type not taken) nor anything over 10MB. Both need grants/uploads.py.
-    ods = {**POLICY, "limits": {"file_types": ["ods"]}}
-    spreadsheet = b"PK\x03\x04" + bytes(100)
-    assert ask(ods, data={"policy": upload("budget.ods", spreadsheet)}) == (False, {"policy": [uploads.WRONG_TYPE]})
-    large = {**POLICY, "limits": {"file_types": ["pdf"], "max_mb": 20}}
-    assert ask(large, data={"policy": upload("big.pdf", pdf_bytes(padding=11 * 1024 * 1024))}) == (
-        False, {"policy": [uploads.TOO_LARGE]})
+def test_the_format_offers_only_the_types_and_sizes_the_uploads_check_takes():
+    # The service checks pdf, docx, xlsx, odt, jpg and png by content, up to 10MB: a form may ask for
+    # no other type and no more, so applicants are never asked for a file the service would refuse.
+    from grants.form_definitions import FormDefinitionError, load
+    from tests.form_definitions.builders import form
+
+    with pytest.raises(FormDefinitionError) as refused:
+        load(form({**POLICY, "limits": {"file_types": ["ods"], "max_mb": 11}}))
+    assert [(problem.where, problem.message) for problem in refused.value.problems] == [
+        ("sections[0].questions[0].limits.file_types[0]",
+         "question policy accepts ods, which is not a file type: use pdf, docx, xlsx, odt, jpg or png"),
+        ("sections[0].questions[0].limits.max_mb", "max_mb of question policy must be 10 or less, not 11")]
+    largest = {**POLICY, "limits": {"file_types": ["pdf"], "max_mb": 10}}
+    assert ask(largest, data={"policy": upload("big.pdf", pdf_bytes(padding=11 * 1024 * 1024))}) == (
+        False, {"policy": ["The selected file must be smaller than 10MB"]})

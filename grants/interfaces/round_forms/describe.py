@@ -69,7 +69,7 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.AMOUNT_SOUGHT: "the amount to ask for, checked against the round's smallest and largest award",
 }
 FILE_TYPE_WORDS = {"pdf": "PDF", "docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "odt": "OpenDocument text (.odt)",
-                   "ods": "OpenDocument spreadsheet (.ods)", "jpg": "JPEG image", "png": "PNG image"}
+                   "jpg": "JPEG image", "png": "PNG image"}
 # What a limit may name instead of a value, in words.
 NAMED_VALUES = {"round_min_award": "the round's smallest award", "round_max_award": "the round's largest award",
                 "project_start": "the project's start date", "project_end": "the project's end date"}

@@ -184,7 +184,7 @@ def test_limit_boxes_are_read_for_the_type(question_type, typed, limits):
 
 @pytest.mark.parametrize("question_type, typed, problems", [
     (QuestionType.PEOPLE_REACHED, {"min": "-1"}, {"min": "Smallest answer allowed must be a whole number, like 1"}),
-    (QuestionType.FILE, {"max_mb": "21"}, {"max_mb": "Largest file, in MB must be a whole number from 1 to 20"}),
+    (QuestionType.FILE, {"max_mb": "11"}, {"max_mb": "Largest file, in MB must be a whole number from 1 to 10"}),
     (QuestionType.SEVERAL_CHOICES, {"min_selected": "0"}, {"min_selected": "Fewest choices must be 1 or more"}),
     (QuestionType.LONG_TEXT, {}, {"max_words": "Enter the most words an answer may have"}),
     (QuestionType.MILESTONES, {"min_rows": "5", "max_rows": "2"},
