@@ -119,3 +119,14 @@ def test_the_format_offers_only_the_types_and_sizes_the_uploads_check_takes():
     largest = {**POLICY, "limits": {"file_types": ["pdf"], "max_mb": 10}}
     assert ask(largest, data={"policy": upload("big.pdf", pdf_bytes(padding=11 * 1024 * 1024))}) == (
         False, {"policy": ["The selected file must be smaller than 10MB"]})
+
+
+def test_the_builder_the_schema_and_the_upload_checks_know_the_same_file_types():
+    import json
+    from pathlib import Path
+
+    from grants.interfaces.round_forms.describe import FILE_TYPE_WORDS
+
+    schema = json.loads((Path(uploads.__file__).parent / "form_definitions" / "schema.json").read_text())
+    enum = set(schema["$defs"]["limits_file"]["properties"]["file_types"]["items"]["enum"])
+    assert set(FILE_TYPE_WORDS) == enum == set(uploads.CONTENT_TYPES)
