@@ -18,7 +18,7 @@ from grants.interfaces.applications import questions
 from grants.interfaces.cocommissioning.scenarios import ensure_areas
 from grants.interfaces.pooled_budgets.partners import ensure_partners
 from grants.interfaces.social_return.parameters import ensure_default_set
-from grants.models.applications import Application
+from grants.models.applications import Application, ApplicationSection
 from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound
 from grants.reference_data import load_reference_data
@@ -106,5 +106,40 @@ def test_every_answer_of_the_demo_reads_the_same_before_and_after(scratch_databa
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)
                                  .where(Application.form_id.is_(None))) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundForm)) >= 3
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_answers_kept_before_forms_were_data_keep_the_standard_form_beside_a_rounds_own(
+        scratch_database_url, monkeypatch):  # noqa: F811
+    from grants.form_definitions import Kind, Role, dump, load, standard
+    from grants.interfaces.round_forms import versions
+    from tests.factories import ApplicationFactory, FundingRoundFactory
+
+    scratch = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+    with scratch.app_context():
+        upgrade()
+        _seed_the_demo()
+        funding_round = FundingRoundFactory()
+        application = ApplicationFactory(funding_round=funding_round)
+        application.sections.append(ApplicationSection(key="project", answers={"title": ["Harbour café"]}))
+        # The round's form was changed in the builder (a renamed section) before revision 0016.
+        document = dump(standard(Kind.APPLICATION))
+        document["sections"][0]["id"] = "your_project"
+        versions.save(funding_round, Kind.APPLICATION, load(document), by=None, reason="Renamed")
+        db.session.commit()
+        ids = (funding_round.id, application.id)
+        db.session.remove()
+
+        downgrade(revision="0015")
+        upgrade()
+        funding_round, application = db.session.get(FundingRound, ids[0]), db.session.get(Application, ids[1])
+        assert application.form.version == 0
+        assert application.form.definition == dump(standard(Kind.APPLICATION))
+        assert questions.by_role(application, Role.PROJECT_TITLE) == "Harbour café"
+        # The round's own form is still its current one.
+        assert versions.current(funding_round, Kind.APPLICATION).sections[0].id == "your_project"
         db.session.remove()
         db.engine.dispose()

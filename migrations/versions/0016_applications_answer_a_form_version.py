@@ -1,5 +1,6 @@
 """Applications answer a version of their round's application form: each application is given the
-version it answers (the round's newest, or the standard form stored as the round's version 1), and
+version it answers (the standard form it was asked: the round's newest version when that is the
+standard form, else the standard form stored as version 1, or as version 0 beside a round's own), and
 the answers kept by today's field names are renamed to the standard form's question ids
 (grants/form_definitions/standard/legacy_field_names.json): "priorities" outcomes become drug_outcomes,
 "beneficiaries" description becomes people_description, and the "outcomes" rows become
@@ -63,6 +64,29 @@ def renamed(key: str, answers: dict, names: dict[str, dict[str, str]]) -> dict:
     return result
 
 
+def pinned_version(connection, round_id: int, kind: str, shipped: dict) -> int:
+    """The version that answers kept before forms were data answer: the standard form they were asked.
+    The round's newest version when it is that form; otherwise (a round whose form was changed in the
+    builder before this revision) the standard form stored as version 0, so the round's current form
+    stays as it is and the old answers keep the questions they answered."""
+    newest = connection.execute(
+        sa.select(round_forms.c.id, round_forms.c.version, round_forms.c.definition)
+        .where(round_forms.c.round_id == round_id, round_forms.c.kind == kind)
+        .order_by(round_forms.c.version.desc()).limit(1)
+    ).first()
+    if newest is not None and newest.definition == shipped:
+        return newest.id
+    version = 1 if newest is None else 0
+    existing = connection.execute(sa.select(round_forms.c.id).where(
+        round_forms.c.round_id == round_id, round_forms.c.kind == kind, round_forms.c.version == version)).scalar()
+    if existing is not None:  # version 0 stored by an earlier run of this revision (down, then up again)
+        return existing
+    connection.execute(round_forms.insert().values(round_id=round_id, kind=kind, version=version, definition=shipped,
+                                                   created_at=datetime.now(UTC)))
+    return connection.execute(sa.select(round_forms.c.id).where(
+        round_forms.c.round_id == round_id, round_forms.c.kind == kind, round_forms.c.version == version)).scalar_one()
+
+
 def _rename(names: dict[str, dict[str, str]]) -> None:
     connection = op.get_bind()
     for key in names:
@@ -97,19 +121,8 @@ def upgrade():
     connection = op.get_bind()
     round_ids = connection.execute(sa.select(applications.c.round_id).distinct()).scalars().all()
     for round_id in round_ids:
-        form_id = connection.execute(
-            sa.select(round_forms.c.id)
-            .where(round_forms.c.round_id == round_id, round_forms.c.kind == "application")
-            .order_by(round_forms.c.version.desc()).limit(1)
-        ).scalar()
-        if form_id is None:
-            connection.execute(round_forms.insert().values(
-                round_id=round_id, kind="application", version=1, definition=STANDARD, created_at=datetime.now(UTC)))
-            form_id = connection.execute(
-                sa.select(round_forms.c.id)
-                .where(round_forms.c.round_id == round_id, round_forms.c.kind == "application")
-            ).scalar_one()
-        connection.execute(applications.update().where(applications.c.round_id == round_id).values(form_id=form_id))
+        connection.execute(applications.update().where(applications.c.round_id == round_id)
+                           .values(form_id=pinned_version(connection, round_id, "application", STANDARD)))
     _rename(RENAMED)
 
 

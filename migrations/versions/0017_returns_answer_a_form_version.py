@@ -1,5 +1,6 @@
 """Monitoring returns answer a version of their round's monitoring form: each return is given the
-version in force (the round's newest, or the standard form stored as the round's version 1). The
+version in force (the standard form they were asked: the round's newest version when that is the standard
+form, else the standard form stored as version 1, or as version 0 beside a round's own). The
 answers returns keep need no change: the standard form's questions are asked with today's field
 names (grants/question_forms/monitoring.py), and its stories and problems sections by today's forms.
 
@@ -43,12 +44,27 @@ returns = sa.table("monitoring_returns", sa.column("id", sa.Integer), sa.column(
 FOREIGN_KEY = "fk_monitoring_returns_form_id_round_forms"
 
 
-def _newest(round_id: int) -> int | None:
-    return op.get_bind().execute(
-        sa.select(round_forms.c.id)
+def _pinned_version(round_id: int) -> int:
+    """The version that returns kept before forms were data answer: the standard form they were asked.
+    The round's newest version when it is that form; otherwise (a round whose monitoring form was changed
+    in the builder before this revision) the standard form stored as version 0, so the round's current
+    form stays as it is (as migration 0016 does for applications)."""
+    connection = op.get_bind()
+    newest = connection.execute(
+        sa.select(round_forms.c.id, round_forms.c.definition)
         .where(round_forms.c.round_id == round_id, round_forms.c.kind == "monitoring")
         .order_by(round_forms.c.version.desc()).limit(1)
-    ).scalar()
+    ).first()
+    if newest is not None and newest.definition == STANDARD:
+        return newest.id
+    version = 1 if newest is None else 0
+    where = (round_forms.c.round_id == round_id, round_forms.c.kind == "monitoring", round_forms.c.version == version)
+    existing = connection.execute(sa.select(round_forms.c.id).where(*where)).scalar()
+    if existing is None:
+        connection.execute(round_forms.insert().values(round_id=round_id, kind="monitoring", version=version,
+                                                       definition=STANDARD, created_at=datetime.now(UTC)))
+        existing = connection.execute(sa.select(round_forms.c.id).where(*where)).scalar_one()
+    return existing
 
 
 def upgrade():
@@ -64,11 +80,7 @@ def upgrade():
         sa.select(awards.c.round_id).distinct().join(returns, returns.c.award_id == awards.c.id)
     ).scalars().all()
     for round_id in round_ids:
-        form_id = _newest(round_id)
-        if form_id is None:
-            connection.execute(round_forms.insert().values(
-                round_id=round_id, kind="monitoring", version=1, definition=STANDARD, created_at=datetime.now(UTC)))
-            form_id = _newest(round_id)
+        form_id = _pinned_version(round_id)
         award_ids = sa.select(awards.c.id).where(awards.c.round_id == round_id).scalar_subquery()
         connection.execute(returns.update().where(returns.c.award_id.in_(award_ids)).values(form_id=form_id))
 

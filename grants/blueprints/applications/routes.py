@@ -13,6 +13,7 @@ from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
 from grants.interfaces.applications import questions
 from grants.interfaces.applications import submission as apps
+from grants.interfaces.applications.documents import discard_file
 from grants.interfaces.applications.questions import ORGANISATION, raw_answers, to_formdata
 from grants.interfaces.main import next_step
 from grants.mail import send_email
@@ -105,7 +106,11 @@ def section(application_id: int, key: str):
 
     if request.method == "POST":
         complete = False if _add_row(form) else form.validate()
-        apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
+        replaced = apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
+        if replaced:  # a new file took an earlier one's place: removed once the change is committed
+            db.session.commit()
+            for stored_name in replaced:
+                discard_file(stored_name)
         if not application.funding_round.is_open():
             flash("The closing date for this round has passed. We have kept your answers, "
                   "but the application can no longer be submitted", "error")

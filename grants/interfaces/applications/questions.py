@@ -159,7 +159,8 @@ def form(application: Application, section: Section, formdata: Any = None,
     # A file question answered in an earlier save needs no new file: its document is an answer so far.
     # (Only while the document is still the application's: one removed on the documents page answers no more.)
     record = application.section(section.key)
-    files = saved_files(answers if answers is not None else record.answers if record else None)
+    # (Kept answers restored after a session expired carry no files: the section's own record does.)
+    files = {**saved_files(record.answers if record else None), **saved_files(answers)}
     if files:
         present = {document.id for document in application.documents}
         earlier = {**earlier, **{key: value for key, value in files.items() if value["document_id"] in present}}

@@ -11,13 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload, selectinload
 
 from grants import audit
-from grants.document_store import document_store
 from grants.extensions import db
 from grants.form_definitions import Kind, QuestionType
 from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON
 from grants.interfaces.applications import questions
-from grants.interfaces.applications.documents import add_document, missing_documents
+from grants.interfaces.applications.documents import add_document, delete_document, missing_documents, stored_file
 from grants.interfaces.applications.questions import ORGANISATION, Section
 from grants.interfaces.round_forms.versions import version_in_force
 from grants.interfaces.writes import rows_changed
@@ -153,11 +152,14 @@ def _record(application: Application, key: str) -> ApplicationSection:
 
 def save_answers(
     application: Application, section: Section, form, answers: dict, user: User, complete: bool
-) -> None:
-    """Keep what was typed, mark the section complete or not, and update the summary columns."""
+) -> list[str]:
+    """Keep what was typed, mark the section complete or not, and update the summary columns.
+
+    Returns the stored names of files that a new upload replaced: their rows are gone, and the caller
+    removes the files (``documents.discard_file``) once this is committed."""
     record = _record(application, section.key)
     before = record.complete
-    record.answers = _with_files(application, section, form, answers, record.answers or {}, user)
+    record.answers, replaced = _with_files(application, section, form, answers, record.answers or {}, user)
     record.complete = complete
     record.updated_by_id = user.id
     record.updated_at = utcnow()
@@ -168,27 +170,35 @@ def save_answers(
         f"{section.title} saved ({'complete' if complete else 'in progress'})",
         changes=audit.diff({f"{section.key}.complete": before}, {f"{section.key}.complete": complete}),
     )
+    return replaced
 
 
 def _with_files(application: Application, section: Section, form, answers: dict, previous: dict,
-                user: User) -> dict:
+                user: User) -> tuple[dict, list[str]]:
     """``answers`` with each file question's document: the file checked in this save, stored as one of
-    the application's documents, or else the one kept from an earlier save."""
+    the application's documents in place of the one it answered before, or else the one kept from an
+    earlier save; and the stored names of the files replaced. A question holds one document at a time,
+    so saving again never piles documents up."""
     if section.questions is None:
-        return answers
-    kept = dict(answers)
+        return answers, []
+    kept, replaced = dict(answers), []
+    documents = {document.id: document for document in application.documents}
     for question in section.questions.questions:
         if question.type is not QuestionType.FILE:
             continue
+        name = f"{questions.FILE_PREFIX}{question.id}"
+        before = questions.saved_files(previous).get(question.id)
         upload = getattr(form[question.id], "upload", None)
         if upload is not None:
-            stored_name = document_store().save(upload.data)
-            document = add_document(application, DocumentKind.OTHER, upload, stored_name, user)
+            old = documents.get(before["document_id"]) if before else None  # type: ignore[call-overload]
+            if old is not None:
+                replaced.append(delete_document(application, old, user))
+            with stored_file(upload) as stored_name:
+                document = add_document(application, DocumentKind.OTHER, upload, stored_name, user)
             kept.update(questions.file_answer(question.id, document.id, document.original_filename))
-        else:
-            name = f"{questions.FILE_PREFIX}{question.id}"
-            kept.update({name: previous[name]} if name in previous else {})
-    return kept
+        elif name in previous:
+            kept[name] = previous[name]
+    return kept, replaced
 
 
 def _update_summary_columns(application: Application, section: Section, form) -> None:

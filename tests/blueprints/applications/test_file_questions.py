@@ -91,3 +91,21 @@ def test_a_file_removed_from_the_documents_answers_no_more(applicant, started):
     db.session.flush()
     response = _save(applicant, started, PROJECT)
     assert error_messages(response) == ["Select a file"]
+
+
+def test_a_new_file_takes_the_place_of_the_one_before(applicant, started):
+    from grants.document_store import DocumentMissing, document_store
+
+    _save(applicant, started, {**PROJECT, "delivery_plan": (io.BytesIO(pdf_bytes()), "plan.pdf")})
+    first = db.session.scalars(db.select(ApplicationDocument)).one()
+    first_stored = first.stored_name
+    for _ in range(3):  # saving again and again never piles documents up
+        response = _save(applicant, started, {**PROJECT, "delivery_plan": (io.BytesIO(pdf_bytes()), "plan v2.pdf")})
+        assert response.status_code == 302, error_messages(response)
+    db.session.expire_all()
+    [document] = db.session.scalars(db.select(ApplicationDocument)).all()
+    assert document.stored_name != first_stored and document.original_filename == "plan v2.pdf"
+    assert db.session.get(ApplicationSection, (started.id, "project")).answers["file:delivery_plan"] == [
+        str(document.id), "plan v2.pdf"]
+    with pytest.raises(DocumentMissing):  # the replaced file is gone from the store too
+        document_store().open(first_stored)
