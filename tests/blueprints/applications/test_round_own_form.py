@@ -62,6 +62,9 @@ def test_the_task_list_is_the_rounds_form(applicant, started):
 def test_the_rounds_own_section_asks_its_questions(applicant, started):
     html = page(applicant.get(f"/applications/{started.id}/sections/{ASB}"))
     assert html.select_one("h1").get_text(strip=True) == "The anti-social behaviour your project tackles"
+    # The section's own description comes after its heading.
+    assert html.select_one("h1").find_next("p").get_text(" ", strip=True).startswith(
+        "This year's round funds projects about drug- and alcohol-related anti-social behaviour")
     legends = [legend.get_text(" ", strip=True) for legend in html.select("legend")]
     assert "What kinds of anti-social behaviour will your project tackle?" in legends
     # The guidance is Markdown, shown as a list.
