@@ -62,6 +62,18 @@ WITHDRAWABLE = frozenset(
     {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT}
 )
 
+class ApplicationStage(StrEnum):
+    """Which stage of a round an application is: a two-stage round's short expression of interest
+    (answering the round's expression-of-interest form) or a full bid (its application form)."""
+
+    EXPRESSION_OF_INTEREST = "expression_of_interest"
+    FULL = "full"
+
+    @property
+    def label(self) -> str:
+        return "Expression of interest" if self is ApplicationStage.EXPRESSION_OF_INTEREST else "Full application"
+
+
 application_local_authorities = Table(
     "application_local_authorities",
     db.metadata,
@@ -92,6 +104,20 @@ class Application(Model):
     # The version of the round's application form this application answers (the one current when it
     # started); None only for one made outside the service, which answers the round's current form.
     form_id: Mapped[int | None] = mapped_column(ForeignKey("round_forms.id"))
+    stage: Mapped[ApplicationStage] = mapped_column(
+        enum_type(ApplicationStage, "application_stage", 30), default=ApplicationStage.FULL,
+        server_default=ApplicationStage.FULL.value,
+    )
+    # A full application started from a shortlisted expression of interest: that expression of interest.
+    expression_of_interest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id"), index=True, unique=True
+    )
+    # An expression of interest's shortlisting: the officer's decision (status SUCCESSFUL when
+    # shortlisted, UNSUCCESSFUL when not), the reason the applicant sees, when and by whom.
+    shortlist_reason: Mapped[str | None] = mapped_column(Text)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # (No ON DELETE on these two: SQLite adds a column's foreign key without one; accounts are never deleted.)
+    shortlisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_type(ApplicationStatus, "application_status", 20), default=ApplicationStatus.DRAFT
     )
@@ -124,6 +150,13 @@ class Application(Model):
     form: Mapped[RoundForm | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     screened_by: Mapped[User | None] = relationship(foreign_keys=[screened_by_id])
+    shortlisted_by: Mapped[User | None] = relationship(foreign_keys=[shortlisted_by_id])
+    expression_of_interest: Mapped[Application | None] = relationship(
+        remote_side=[id], foreign_keys=[expression_of_interest_id]
+    )
+    partners: Mapped[list[ApplicationPartner]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationPartner.position"
+    )
     sections: Mapped[list[ApplicationSection]] = relationship(
         back_populates="application", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -153,6 +186,45 @@ class Application(Model):
     @property
     def can_withdraw(self) -> bool:
         return self.status in WITHDRAWABLE
+
+
+class ApplicationPartner(Model):
+    """A partner organisation named on a bid (a consortium bid): who they are, what they do, how much of
+    the amount asked they will spend, and a contact who may be invited to view and contribute to the
+    application. The lead organisation (the application's) stays accountable for the grant.
+
+    The invitation works as an organisation's (OrganisationInvite): only the token's hash is stored.
+    Once accepted, ``user_id`` is the contact's account, which may then open this application."""
+
+    __tablename__ = "application_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    charity_number: Mapped[str | None] = mapped_column(String(20))
+    company_number: Mapped[str | None] = mapped_column(String(20))
+    # What the partner does on the project.
+    role: Mapped[str] = mapped_column(Text, default="")
+    # The part of the amount asked that the partner will spend.
+    budget_share: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invite_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="partners")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<ApplicationPartner {self.id} {self.name!r} on application {self.application_id}>"
 
 
 class ApplicationSection(Model):

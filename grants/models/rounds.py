@@ -90,6 +90,12 @@ class FundingRound(Model):
     scorers_per_bid: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     score_aggregation: Mapped[str] = mapped_column(String(10), default="mean", server_default="mean")
     normalise_scores: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A two-stage round: expressions of interest (its expression-of-interest form) are taken from
+    # opens_at until eoi_closes_at; officers shortlist them, and only shortlisted organisations are
+    # invited to the full application, which closes at closes_at. None: one stage, full bids only.
+    eoi_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether the panel scores expressions of interest as well as full bids (which it always scores).
+    panel_scores_eoi: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -142,6 +148,10 @@ class FundingRound(Model):
         if now < self.closes_at:
             return RoundState.OPEN
         return RoundState.CLOSED
+
+    @property
+    def has_eoi_stage(self) -> bool:
+        return self.eoi_closes_at is not None
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) is RoundState.OPEN
