@@ -140,6 +140,39 @@ def new_version_note(b: Builder, row: RoundForm) -> str:
     return ""
 
 
+def store_version(b: Builder, form: ChangeForm, save: Callable[[], RoundForm],
+                  done: Callable[[RoundForm], str]) -> Response | None:
+    """Store a whole new version (``save``: a copy, or the standard form again) and go back to the form's
+    page saying ``done(row)``. A frozen round is said on the reason box for an administrator (None is
+    returned, to show the page again), any other refusal on the form's page."""
+    try:
+        row = save()
+        db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
+    except versions.RoundFormProblem as problem:
+        db.session.rollback()
+        if b.admin and isinstance(problem, versions.FormFrozen):
+            add_error(form.reason, str(problem))
+            return None
+        flash(str(problem), "error")
+        return redirect(b.url())
+    flash(done(row) + (", for new applications only" if b.frozen else ""), "success")
+    return redirect(b.url())
+
+
+def move(b: Builder, thing: str, thing_id: str, name: str, direction: editing.Direction,
+         change: Callable[[], FormDefinition]) -> Response | str:
+    """The move up/down page of a question or section (``thing``): confirm, then store the move."""
+    if not b.editable:
+        return refuse_frozen(b)
+    form = ChangeForm()
+    if validated(b, form):
+        done = store(b, form, change, f"{thing} {thing_id} moved {direction}",
+                     f"The {thing} “{name}” has been moved {direction}", anchor=f"{thing}-{thing_id}")
+        if done is not None:
+            return done
+    return render_template("round_forms/move.html", b=b, form=form, direction=direction, thing=thing, name=name)
+
+
 # The form's page --------------------------------------------------------------------------------
 
 @bp.route(f"{FORM_URL}/")
@@ -163,20 +196,11 @@ def copy(round_id: int, kind: str):
     form.source.choices = [SelectChoice(str(other.id), other.name) for other, _version in others]
     if validated(b, form):
         source = rounds.round_for_staff(int(str(form.source.data)))
-        try:
-            row = versions.copy_from(source, b.funding_round, b.kind, signed_in(), reason=form.reason.data)
-            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
-        except versions.RoundFormProblem as problem:
-            db.session.rollback()
-            if b.admin and isinstance(problem, versions.FormFrozen):
-                add_error(form.reason, str(problem))
-            else:
-                flash(str(problem), "error")
-                return redirect(b.url())
-        else:
-            flash(f"The {b.name} of {source.name} has been copied to this round as version {row.version}"
-                  + (", for new applications only" if b.frozen else ""), "success")
-            return redirect(b.url())
+        done = store_version(
+            b, form, lambda: versions.copy_from(source, b.funding_round, b.kind, signed_in(), reason=form.reason.data),
+            lambda row: f"The {b.name} of {source.name} has been copied to this round as version {row.version}")
+        if done is not None:
+            return done
     return render_template("round_forms/copy.html", b=b, form=form, others=others)
 
 
@@ -192,18 +216,9 @@ def reset(round_id: int, kind: str):
             flash(f"This round already asks the standard {b.name}", "error")
             return redirect(b.url())
     elif validated(b, form):
-        try:
-            row = versions.reset_to_standard(b.funding_round, b.kind, signed_in(), reason=form.reason.data)
-            db.session.flush()  # now, so that a conflict is refused below in words; the request commits after
-        except versions.RoundFormProblem as problem:
-            db.session.rollback()
-            if b.admin and isinstance(problem, versions.FormFrozen):
-                add_error(form.reason, str(problem))
-            else:
-                flash(str(problem), "error")
-                return redirect(b.url())
-        else:
-            flash(f"The round asks the standard {b.name} again, as version {row.version}"
-                  + (", for new applications only" if b.frozen else ""), "success")
-            return redirect(b.url())
+        done = store_version(
+            b, form, lambda: versions.reset_to_standard(b.funding_round, b.kind, signed_in(), reason=form.reason.data),
+            lambda row: f"The round asks the standard {b.name} again, as version {row.version}")
+        if done is not None:
+            return done
     return render_template("round_forms/reset.html", b=b, form=form, standard_title=standard(b.kind).title)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, render_template, request
 
 from grants.blueprints.round_forms import bp
-from grants.blueprints.round_forms.builder import FORM_URL, Builder, builder, refuse_frozen, store, validated
+from grants.blueprints.round_forms.builder import FORM_URL, Builder, builder, move, refuse_frozen, store, validated
 from grants.blueprints.round_forms.forms import ChangeForm, QuestionFields, QuestionForm
 from grants.blueprints.round_forms.library import added_words
 from grants.blueprints.round_forms.limits import BOXES, hint
@@ -147,14 +147,5 @@ def remove_question(round_id: int, kind: str, question_id: str):
 def move_question(round_id: int, kind: str, question_id: str, direction: editing.Direction):
     b = builder(round_id, kind)
     question = b.question(question_id)
-    if not b.editable:
-        return refuse_frozen(b)
-    form = ChangeForm()
-    if validated(b, form):
-        done = store(b, form, lambda: editing.move_question(b.definition, question_id, direction),
-                     f"question {question_id} moved {direction}",
-                     f"The question “{question.label}” has been moved {direction}", anchor=f"question-{question_id}")
-        if done is not None:
-            return done
-    return render_template("round_forms/move.html", b=b, form=form, direction=direction, thing="question",
-                           name=question.label)
+    return move(b, "question", question_id, question.label, direction,
+                lambda: editing.move_question(b.definition, question_id, direction))

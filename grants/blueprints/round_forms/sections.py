@@ -9,7 +9,7 @@ from typing import Any
 from flask import render_template, request
 
 from grants.blueprints.round_forms import bp
-from grants.blueprints.round_forms.builder import FORM_URL, builder, refuse_frozen, store, validated
+from grants.blueprints.round_forms.builder import FORM_URL, builder, move, refuse_frozen, store, validated
 from grants.blueprints.round_forms.forms import ChangeForm, NewSectionForm, SectionForm
 from grants.blueprints.round_forms.questions import page_parts, question_form
 from grants.interfaces.round_forms import editing
@@ -84,14 +84,5 @@ def remove_section(round_id: int, kind: str, section_id: str):
 def move_section(round_id: int, kind: str, section_id: str, direction: editing.Direction):
     b = builder(round_id, kind)
     section = b.section(section_id)
-    if not b.editable:
-        return refuse_frozen(b)
-    form = ChangeForm()
-    if validated(b, form):
-        done = store(b, form, lambda: editing.move_section(b.definition, section_id, direction),
-                     f"section {section_id} moved {direction}",
-                     f"The section “{section.title}” has been moved {direction}", anchor=f"section-{section_id}")
-        if done is not None:
-            return done
-    return render_template("round_forms/move.html", b=b, form=form, direction=direction, thing="section",
-                           name=section.title)
+    return move(b, "section", section_id, section.title, direction,
+                lambda: editing.move_section(b.definition, section_id, direction))
