@@ -81,6 +81,7 @@ def seed_demo_command() -> None:
         seed_pooled_budget,
         seed_rounds,
     )
+    from grants.demo.partners import demo_partner_login, seed_partners
     from grants.reference_data import load_reference_data
 
     if current_app.config["GRANTS_ENV"] == "production":
@@ -98,6 +99,7 @@ def seed_demo_command() -> None:
     seed_panel()
     seed_feedback()
     seed_awards()
+    seed_partners()  # the consortium bid: after the awards, as its award is one of them
     seed_pooled_budget()
     seed_cocommissioning()
     db.session.commit()
@@ -110,6 +112,8 @@ def seed_demo_command() -> None:
         click.echo(f"  {roles:<18} {demo.email}")
     for email, organisation in demo_logins():
         click.echo(f"  {'Applicant':<18} {email} ({organisation})")
+    email, described = demo_partner_login()
+    click.echo(f"  {'Applicant':<18} {email} ({described})")
     click.echo("")
 
 

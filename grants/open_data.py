@@ -13,7 +13,9 @@ One grant per award the grantee accepted (running or closed). The grant's fields
 - ``recipientOrganization``: the organisation's org-id (see ``organisation_id``), name, charity and
   company numbers and, for a registered organisation, its postcode;
 - ``beneficiaryLocation``: the local authority areas served, with their ONS codes;
-- ``fundingOrganization`` and ``grantProgramme``: the commissioner and the round.
+- ``fundingOrganization`` and ``grantProgramme``: the commissioner and the round;
+- ``partnerOrganization`` (a consortium bid's partner organisations): an additional field, see
+  ``partner_organisations``.
 
 Nothing about a person goes in: no contact's name, email or phone, no user, no declaration's
 signatory, and no postcode of an unregistered group (which is often somebody's home).
@@ -28,9 +30,13 @@ from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
+from sqlalchemy import select
+
+from grants.extensions import db
 from grants.form_definitions import Role
 from grants.formatting import LONDON
 from grants.interfaces.awards.portfolio import paid
+from grants.models.applications import ApplicationPartner
 from grants.models.awards import Award
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority
@@ -94,6 +100,57 @@ def _recipient(organisation: Organisation, prefix: str) -> dict[str, Any]:
     return recipient
 
 
+# Partner organisations. The 360Giving standard (1.4) has no field for them: a grant's
+# ``recipientOrganization`` is the organisation the grant is made to (the standard's flattened form,
+# "Recipient Org:…", has one), and a consortium bid's grant is made to its lead, which is accountable for
+# all of it. The standard allows additional fields beside its own (its schema sets no
+# ``additionalProperties: false``, and 360Giving's guidance on additional data asks for them to be
+# named plainly), so the partners go in an additional ``partnerOrganization`` list shaped as the
+# standard's Organization (org-id, name, charity and company numbers): tools that know only the
+# standard read the lead as the recipient and ignore the list; others can see who shares the grant.
+# Nothing about a person (the partner's contact) and no applicant's wording (the role) goes in, and
+# no share of the budget: the shares were asked for, the award may differ.
+def partner_id(partner: ApplicationPartner, prefix: str) -> str:
+    """The partner's org-id from its charity or company number, as ``organisation_id`` gives one;
+    with neither, the publisher's own id, "360G-opccdc-partner-7"."""
+    charity = (partner.charity_number or "").strip().upper()
+    company = (partner.company_number or "").strip().upper()
+    if not charity and not company:
+        return f"{prefix}-partner-{partner.id}"
+    if charity.startswith("SC"):
+        return f"GB-SC-{charity}"
+    if charity.startswith("NIC"):
+        return f"GB-NIC-{charity[3:]}"
+    if charity:
+        return f"GB-CHC-{charity.split('-')[0]}"
+    return f"GB-COH-{company.zfill(8) if company.isdigit() else company}"
+
+
+def partner_organisations(partners: Iterable[ApplicationPartner], prefix: str) -> list[dict[str, Any]]:
+    found = []
+    for partner in partners:
+        organisation: dict[str, Any] = {"id": partner_id(partner, prefix), "name": partner.name}
+        if partner.charity_number:
+            organisation["charityNumber"] = partner.charity_number
+        if partner.company_number:
+            organisation["companyNumber"] = partner.company_number
+        found.append(organisation)
+    return found
+
+
+def partners_of(awards: Sequence[Award]) -> dict[int, list[ApplicationPartner]]:
+    """The partners of the awards' applications by application id, in one statement (a batch's)."""
+    ids = {award.application_id for award in awards}
+    found: dict[int, list[ApplicationPartner]] = {application_id: [] for application_id in ids}
+    if ids:
+        for partner in db.session.scalars(
+            select(ApplicationPartner).where(ApplicationPartner.application_id.in_(ids))
+            .order_by(ApplicationPartner.application_id, ApplicationPartner.position, ApplicationPartner.id)
+        ):
+            found[partner.application_id].append(partner)
+    return found
+
+
 def _location(area: LocalAuthority) -> dict[str, Any]:
     location: dict[str, Any] = {"name": area.name, "countryCode": COUNTRY, "geoCode": area.ons_code}
     geo_code_type = GEO_CODE_TYPES.get(area.ons_code[:3])
@@ -115,12 +172,13 @@ def _timestamp(moment: datetime) -> str:
 
 
 def grant(award: Award, project: Mapping[Role, Any], settings: Mapping[str, str],
-          disbursed: Decimal | None = None) -> dict[str, Any]:
+          disbursed: Decimal | None = None, partners: Sequence[ApplicationPartner] | None = None) -> dict[str, Any]:
     """One award as a 360Giving grant. ``project`` is the application's answers by role (its
     ``project_title`` and ``project_summary``, as grants.interfaces.awards.portfolio_awards.project_answers
     reads them);
     ``settings`` the app's configuration (the GRANTS_360_* values); ``disbursed`` the award's paid
-    instalments when already summed (read from the award when not)."""
+    instalments when already summed (read from the award when not); ``partners`` the application's
+    partner organisations when already loaded (``partners_of``; read from the application when not)."""
     prefix = settings["GRANTS_360_PREFIX"]
     application = award.application
     title = (application.project_title or _first(project, Role.PROJECT_TITLE) or application.reference
@@ -144,6 +202,8 @@ def grant(award: Award, project: Mapping[Role, Any], settings: Mapping[str, str]
         record["amountAppliedFor"] = application.amount_requested
     if application.local_authorities:
         record["beneficiaryLocation"] = [_location(area) for area in application.local_authorities]
+    if partnered := partner_organisations(application.partners if partners is None else partners, prefix):
+        record["partnerOrganization"] = partnered
     return record
 
 
@@ -151,8 +211,10 @@ def package(awards: Sequence[Award], projects: Mapping[int, Mapping[Role, Any]],
             settings: Mapping[str, str]) -> dict[str, Any]:
     """The 360Giving data package: ``{"grants": [...]}``. ``projects`` maps application ids to
     their answers by role (as for ``grant``)."""
+    partners = partners_of(awards)
     return {
-        "grants": [grant(award, projects.get(award.application_id, {}), settings) for award in awards],
+        "grants": [grant(award, projects.get(award.application_id, {}), settings,
+                         partners=partners.get(award.application_id, [])) for award in awards],
     }
 
 
@@ -174,8 +236,10 @@ def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, A
            settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """Each award of ``batches`` (as for ``write_package``) as a 360Giving grant, one at a time."""
     for awards, projects, disbursed in batches:
+        partners = partners_of(awards)
         for award in awards:
-            yield grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id))
+            yield grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id),
+                        partners.get(award.application_id, []))
 
 
 def to_json(value: Any) -> str:

@@ -14,7 +14,13 @@ import pytest
 
 from grants.interfaces.social_return.parameters import ensure_default_set
 from grants.models.accounts import Role
-from grants.models.applications import ApplicationDocument, ApplicationStatus, Clarification, DocumentKind
+from grants.models.applications import (
+    ApplicationDocument,
+    ApplicationPartner,
+    ApplicationStatus,
+    Clarification,
+    DocumentKind,
+)
 from grants.models.awards import AwardStatus, InstalmentStatus
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite, hash_token
@@ -111,6 +117,8 @@ ACCESS: dict[str, object] = {
     "screening.application": {OFFICER, ADMIN},
     "screening.screen": {OFFICER, ADMIN},
     "screening.ask_clarification": {OFFICER, ADMIN},
+    "screening.shortlisting_list": {OFFICER, ADMIN},
+    "screening.shortlist": {OFFICER, ADMIN},
     "applications.clarification": {APPLICANT},
     "applications.dashboard": {APPLICANT},
     "applications.start": {APPLICANT},
@@ -123,6 +131,12 @@ ACCESS: dict[str, object] = {
     "applications.documents": {APPLICANT},
     "applications.delete_document": {APPLICANT},
     "applications.download_document": {APPLICANT, OFFICER, ADMIN},
+    "applications.partners": {APPLICANT},
+    "applications.add_partner": {APPLICANT},
+    "applications.change_partner": {APPLICANT},
+    "applications.remove_partner": {APPLICANT},
+    "applications.invite_partner": {APPLICANT},
+    "applications.accept_partner_invitation": {APPLICANT},
     "admin.users": {ADMIN},
     "admin.new_user": {ADMIN},
     "admin.user": {ADMIN},
@@ -246,7 +260,10 @@ NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
                          # a person's own passkeys only: the fixture's is the applicant's
                          "auth.remove_passkey",
                          # no feed token in the address (tests/blueprints/deadlines opens a real one)
-                         "deadlines.feed"}
+                         "deadlines.feed",
+                         # the fixture's round has one stage: no expressions of interest to shortlist
+                         # (tests/test_two_stage_rounds.py opens them on a two-stage round)
+                         "screening.shortlisting_list", "screening.shortlist"}
 
 # Users the matrix signs in as; applicant_b belongs to another organisation than the objects used.
 ACTORS = ["applicant", "panel_member", "grants_officer", "finance_officer", "commissioner", "admin"]
@@ -300,7 +317,14 @@ def objects(db, users):
         stored_name="access-test-document", content_type="application/pdf", size_bytes=4, sha256="0" * 64,
     )
     clarification = Clarification(application=application, question="How many sessions a week?")
-    db.session.add_all([document, clarification])
+    # A partner organisation on it, whose invitation link is the "token" too (tests/test_partners.py
+    # covers partners' contacts).
+    application_partner = ApplicationPartner(
+        application=application, name="Partner Org", role="Outreach", budget_share=Decimal("500.00"),
+        contact_email="partner.contact@example.org", token_hash=hash_token("invite-token"),
+        invited_at=utcnow(), invite_expires_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add_all([document, clarification, application_partner])
     db.session.flush()
     # A bid that passed screening, with the standard panel member on the round and assigned to it.
     bid = ApplicationFactory(
@@ -342,6 +366,7 @@ def objects(db, users):
         "repayment_id": repayment.id,
         "document_id": document.id,
         "clarification_id": clarification.id,
+        "application_partner_id": application_partner.id,
         "key": "project",
         "section_key": "activities",
         "organisation_id": org.id,
@@ -415,6 +440,14 @@ OBJECT_ENDPOINTS = [
     ("POST", "/organisations/{organisation_id}/edit"),
     ("POST", "/organisations/{organisation_id}/invites"),
     ("POST", "/organisations/{organisation_id}/invites/{invite_id}/revoke"),
+    ("GET", "/applications/{application_id}/partners"),
+    ("GET", "/applications/{application_id}/partners/add"),
+    ("POST", "/applications/{application_id}/partners/add"),
+    ("GET", "/applications/{application_id}/partners/{application_partner_id}/change"),
+    ("POST", "/applications/{application_id}/partners/{application_partner_id}/change"),
+    ("GET", "/applications/{application_id}/partners/{application_partner_id}/remove"),
+    ("POST", "/applications/{application_id}/partners/{application_partner_id}/remove"),
+    ("POST", "/applications/{application_id}/partners/{application_partner_id}/invite"),
 ]
 
 
@@ -542,3 +575,47 @@ def test_no_get_changes_anything(app, users, objects, as_role):
     _db.session.expire_all()
     assert state() == before
     report(f"GET requests that changed nothing: {opened}")
+
+
+# A partner organisation's accepted contact (organisation B's applicant, on organisation A's bid): the
+# pages for viewing it and contributing to its answers and documents, and nothing of the lead's.
+PARTNER_CONTACT_ALLOWED = [
+    "/applications/{application_id}",
+    "/applications/{application_id}/sections/{key}",
+    "/applications/{application_id}/documents",
+]
+PARTNER_CONTACT_NOT_FOUND = [
+    ("GET", "/applications/{application_id}/check"),
+    ("POST", "/applications/{application_id}/submit"),
+    ("GET", "/applications/{application_id}/confirmation"),
+    ("GET", "/applications/{application_id}/withdraw"),
+    ("POST", "/applications/{application_id}/withdraw"),
+    ("GET", "/applications/{application_id}/clarifications/{clarification_id}"),
+    ("GET", "/applications/{application_id}/sections/organisation"),
+    ("GET", "/organisations/{organisation_id}"),
+    *[entry for entry in OBJECT_ENDPOINTS if "/partners" in entry[1]],
+]
+
+
+@pytest.fixture
+def partner_contact(db, users, objects, as_role):
+    partner = db.session.get(ApplicationPartner, objects["application_partner_id"])
+    partner.contact_email = users["applicant_b"].email
+    partner.user_id, partner.accepted_at = users["applicant_b"].id, utcnow()
+    db.session.flush()
+    return as_role("applicant_b")
+
+
+@pytest.mark.parametrize("template", PARTNER_CONTACT_ALLOWED)
+def test_a_partner_contact_may_open_the_bid(partner_contact, objects, template):
+    assert partner_contact.get(template.format(**objects)).status_code in {200, 302}
+
+
+@pytest.mark.parametrize("method, template", PARTNER_CONTACT_NOT_FOUND)
+def test_a_partner_contact_may_not_act_for_the_lead(partner_contact, objects, method, template):
+    url = template.format(**objects)
+    if method == "GET":
+        response = partner_contact.get(url)
+    else:
+        response = partner_contact.post(url, data={"csrf_token": csrf_token(partner_contact)})
+    assert response.status_code == 404

@@ -118,26 +118,35 @@ def test_demo_seed_refuses_production(app, db):
 def test_demo_rounds_cover_each_state_with_valid_applications(db):
     from grants.demo.rounds import seed_rounds
     from grants.interfaces.applications import questions
-    from grants.models.applications import Application, ApplicationStatus
+    from grants.models.applications import Application, ApplicationStage, ApplicationStatus
     from grants.models.rounds import FundingRound
 
     seed_demo()
     seed_rounds()
     seed_rounds()  # idempotent
     rounds = db.session.scalars(db.select(FundingRound)).all()
-    assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open"]
+    # Two open: the themed round (two stages) and the one-stage small grants round.
+    assert sorted(r.state().value for r in rounds) == ["closed", "decided", "open", "open"]
     assert all(r.rubric is not None and r.rubric.total_weight == 100 for r in rounds)
     applications = db.session.scalars(db.select(Application)).all()
-    assert len(applications) == 12
+    # 12 bids and the small grants draft, the themed round's 3 expressions of interest and 1 full
+    # application started from one.
+    assert len(applications) == 16
+    eois = [a for a in applications if a.stage is ApplicationStage.EXPRESSION_OF_INTEREST]
+    assert sorted(a.status.value for a in eois) == ["successful", "successful", "unsuccessful"]
+    assert all(a.reference.startswith("EOI-") and a.shortlist_reason for a in eois)
+    started = [a for a in applications if a.expression_of_interest_id is not None]
+    assert len(started) == 1 and started[0].status is ApplicationStatus.DRAFT
+    assert started[0].section("project").answers["title"] == [started[0].expression_of_interest.project_title]
     statuses = {a.status for a in applications}
     assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
             ApplicationStatus.INELIGIBLE, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL} <= statuses
     references = sorted(a.reference for a in applications if a.reference)
-    assert len(set(references)) == 11
+    assert len(set(references)) == 14
     from grants.interfaces.applications.documents import missing_documents, open_document
 
     for application in applications:
-        if application.status is not ApplicationStatus.DRAFT:
+        if application.status is not ApplicationStatus.DRAFT and not application.is_expression_of_interest:
             assert missing_documents(application) == []
             with open_document(application.documents[0]) as stored:
                 assert stored.read(5) == b"%PDF-"

@@ -1,7 +1,11 @@
-"""Demo funding rounds and applications: one open, one closed under assessment, one decided.
+"""Demo funding rounds and applications: two open, one closed under assessment, one decided.
 
-Idempotent (rounds matched by name, applications by round and organisation). The dates are
-relative to today, so the open round is always open. Never run against production data.
+The themed (anti-social behaviour) round has two stages: its expressions of interest closed a few days
+ago and were shortlisted, so it now takes full applications by invitation only. The small grants round,
+open to anyone eligible in one stage, holds the demo applicant's draft.
+
+Idempotent (rounds matched by name, applications by round, organisation and stage). The dates are
+relative to today, so the open rounds are always open. Never run against production data.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from grants.document_store import document_store
 from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, dump, load, standard
 from grants.formatting import LONDON
+from grants.interfaces.applications.stages import prefill
 from grants.interfaces.applications.submission import next_reference, organisation_snapshot
 from grants.interfaces.round_forms.versions import current_version, version_in_force
 from grants.models.accounts import User
@@ -26,6 +31,7 @@ from grants.models.applications import (
     Application,
     ApplicationDocument,
     ApplicationSection,
+    ApplicationStage,
     ApplicationStatus,
 )
 from grants.models.organisations import LegalType, Organisation
@@ -210,6 +216,135 @@ def _organisation(name: str) -> Organisation:
     return org
 
 
+# A one-stage round open now that asks the themed round's form: anyone eligible applies in one go.
+SMALL_GRANTS_ROUND = (
+    "Commissioners Small Grants 2027: anti-social behaviour", 10, 30, None,
+    "Small grants, in one stage, on this year's theme of drug- and alcohol-related anti-social behaviour: "
+    "quick, local projects that need no expression of interest first.",
+)
+# The themed round's expressions of interest closed this many days ago, at 5pm UK time.
+THEMED_EOI_CLOSED_DAYS_AGO = 5
+
+
+@dataclass(frozen=True)
+class DemoInterest:
+    """An expression of interest in the themed round and its shortlisting."""
+
+    organisation: str
+    title: str
+    summary: str
+    asb_kinds: tuple[str, ...]
+    talked_to: str
+    amount: str
+    shortlisted: bool
+    reason: str
+    full_started: bool  # whether its full application has been started (filled in from it)
+
+
+THEMED_EOIS = (
+    DemoInterest("Exeter Street Pastors", "Sidwell Street Night Watch",
+                 "Trained volunteers on Sidwell Street on Friday and Saturday nights, with a quiet space for people "
+                 "who are drunk or high and a route into support.", ("night_time", "street_drinking"),
+                 "Exeter's neighbourhood policing team and the city centre's business improvement district.", "4200",
+                 True, "A clear plan, and the city centre's partners are already behind it.", True),
+    DemoInterest("Torbay Families Together", "Paignton Parks Clean-up",
+                 "Volunteer litter picks in Paignton's parks to clear discarded needles.", ("drug_litter",),
+                 "Torbay Council's parks team.", "2500", False,
+                 "The round funds work with the people who cause harm and those affected by it. Clearing needles "
+                 "is the council's duty, and the project does not say how it would reach people who use drugs.",
+                 False),
+    DemoInterest("Tamar Valley Recovery Community", "Union Street Night Hub",
+                 "A safe space on Union Street on Friday and Saturday nights, run by people in recovery, for anyone "
+                 "at risk from drink or drugs.", ("night_time", "open_dealing"),
+                 "Plymouth's community safety partnership and the Union Street traders' association.", "4800",
+                 True, "We would like your full application to say how you will work with the police at night.",
+                 False),
+)
+
+
+def themed_eoi_form() -> FormDefinition:
+    """The themed round's short expression-of-interest form: the project's name and summary, the kinds
+    of anti-social behaviour (asked again, as the same question, in the full form), who the group has
+    talked to (asked only here) and the amount. The questions the full form shares start it filled in."""
+    document = dump(standard(Kind.EXPRESSION_OF_INTEREST))
+    sections = {section["id"]: section for section in document["sections"]}
+    project = {**sections["project"],
+               "questions": [q for q in sections["project"]["questions"] if q["id"] in ("title", "summary")]}
+    themed = json.loads(THEMED_SECTION.read_text("utf-8"))["section"]
+    behaviour = {
+        "id": themed["id"],
+        "title": themed["title"],
+        "questions": [
+            next(question for question in themed["questions"] if question["id"] == "asb_kinds"),
+            {"id": "talked_to", "type": "long_text", "label": "Who have you talked to about it so far?",
+             "hint": "For example, the neighbourhood policing team, the council's community safety team or "
+                     "local businesses",
+             "name_for_errors": "Who you have talked to",
+             "messages": {"required": "Enter who you have talked to about it so far"},
+             "limits": {"max_words": 100}},
+        ],
+    }
+    document["sections"] = [project, behaviour, sections["funding"]]
+    return load({**document, "title": "Commissioners Grant 2027 expression of interest: "
+                                      "drug-related anti-social behaviour"})
+
+
+def _two_stages(funding_round: FundingRound, officer: User | None) -> None:
+    """Give the themed round its expression-of-interest stage (closed a few days ago), its own short form,
+    and expressions of interest from demo organisations, shortlisted or not."""
+    if funding_round.eoi_closes_at is None:
+        today = utcnow().astimezone(LONDON).date()
+        funding_round.eoi_closes_at = _london(today - timedelta(days=THEMED_EOI_CLOSED_DAYS_AGO), hour=17)
+        db.session.flush()
+    if current_version(funding_round, Kind.EXPRESSION_OF_INTEREST) is None:
+        db.session.add(RoundForm(round_id=funding_round.id, kind=Kind.EXPRESSION_OF_INTEREST, version=1,
+                                 definition=dump(themed_eoi_form()),
+                                 created_at=funding_round.opens_at - timedelta(days=10)))
+        db.session.flush()
+    for interest in THEMED_EOIS:
+        _expression_of_interest(funding_round, interest, officer)
+
+
+def _expression_of_interest(funding_round: FundingRound, interest: DemoInterest, officer: User | None) -> None:
+    org = db.session.scalar(select(Organisation).filter_by(name=interest.organisation))
+    if org is None and interest.organisation in EXTRA_ORGANISATIONS:
+        org = _organisation(interest.organisation)
+    if org is None or db.session.scalar(select(Application).filter_by(
+            round_id=funding_round.id, organisation_id=org.id, stage=ApplicationStage.EXPRESSION_OF_INTEREST)):
+        return
+    closed = funding_round.eoi_closes_at
+    assert closed is not None  # given by _two_stages
+    submitted, decided = closed - timedelta(days=4), closed + timedelta(days=2)
+    eoi = Application(
+        funding_round=funding_round, organisation=org, stage=ApplicationStage.EXPRESSION_OF_INTEREST,
+        status=ApplicationStatus.SUCCESSFUL if interest.shortlisted else ApplicationStatus.UNSUCCESSFUL,
+        form=version_in_force(funding_round, Kind.EXPRESSION_OF_INTEREST), project_title=interest.title,
+        amount_requested=Decimal(interest.amount), created_at=submitted - timedelta(days=6), submitted_at=submitted,
+        shortlist_reason=interest.reason, shortlisted_at=decided, shortlisted_by_id=officer.id if officer else None,
+    )
+    eoi.sections.extend([
+        ApplicationSection(key="organisation", answers={}, complete=True),
+        ApplicationSection(key="project", answers={"title": [interest.title], "summary": [interest.summary]},
+                           complete=True),
+        ApplicationSection(key="antisocial_behaviour", complete=True,
+                           answers={"asb_kinds": list(interest.asb_kinds), "talked_to": [interest.talked_to]}),
+        ApplicationSection(key="funding", answers={"amount_requested": [interest.amount]}, complete=True),
+    ])
+    db.session.add(eoi)
+    db.session.flush()
+    year = submitted.astimezone(LONDON).year
+    eoi.reference = next_reference(f"EOI-{year}", f"EOI-{year}")
+    eoi.organisation_snapshot = organisation_snapshot(eoi)
+    if interest.full_started:
+        full = Application(funding_round=funding_round, organisation=org, stage=ApplicationStage.FULL,
+                           status=ApplicationStatus.DRAFT, expression_of_interest=eoi,
+                           form=version_in_force(funding_round, Kind.APPLICATION),
+                           created_at=decided + timedelta(days=1))
+        db.session.add(full)
+        db.session.flush()
+        prefill(full, eoi)
+
+
 def _round(name: str, opened_days_ago: int, closes_in_days: int, decided_days_ago: int | None,
            description: str) -> FundingRound:
     funding_round = db.session.scalar(select(FundingRound).filter_by(name=name))
@@ -343,11 +478,12 @@ def seed_rounds() -> None:
         funding_round = _round(name, opened, closes, decided, description)
         if name == ROUNDS[0][0]:
             _themed_form(funding_round)
+            _two_stages(funding_round, officer)
         for project, status, reason in PROJECTS.get(name, []):
             _application(funding_round, project, status, reason, officer)
-    # A draft in progress in the open round, for the demo applicant.
-    open_round = db.session.scalar(select(FundingRound).filter_by(name=ROUNDS[0][0]))
-    assert open_round is not None  # made just above
+    # A draft in progress in the one-stage open round, for the demo applicant.
+    open_round = _round(*SMALL_GRANTS_ROUND)
+    _themed_form(open_round)
     org = db.session.scalar(select(Organisation).filter_by(name="Tamar Valley Recovery Community"))
     if org and not db.session.scalar(select(Application).filter_by(round_id=open_round.id, organisation_id=org.id)):
         draft = Application(funding_round=open_round, organisation=org, status=ApplicationStatus.DRAFT,

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from grants.form_definitions import FormDefinition, Kind
-from grants.formatting import LONDON
+from grants.formatting import LONDON, money
 from grants.interfaces.applications import questions
 from grants.interfaces.round_forms.versions import current
 from grants.models.applications import Application
@@ -29,11 +29,13 @@ FIXED_HEADINGS = (
     "Organisation type",
     "Charity number",
     "Company number",
+    # A consortium bid's partner organisations, each with its share: "Name (£1,500.00); Other (£500.00)".
+    "Partners",
     "Amount requested",
     "Submitted at (UK time)",
 )
 # Characters wide, roughly: enough to read a reference or a date without widening the column.
-FIXED_WIDTHS = (16, 18, 36, 30, 16, 16, 18, 20)
+FIXED_WIDTHS = (16, 18, 36, 30, 16, 16, 40, 18, 20)
 ANSWER_WIDTH = 50
 
 
@@ -90,6 +92,8 @@ def round_workbook(applications: Iterable[Application], funding_round: FundingRo
                 text_cell(sheet, organisation["type"]),
                 text_cell(sheet, organisation["charity_number"]),
                 text_cell(sheet, organisation["company_number"]),
+                # Typed by applicants: text_cell keeps a name starting "=" from being a formula.
+                text_cell(sheet, "; ".join(f"{p.name} ({money(p.budget_share)})" for p in application.partners)),
                 money_cell(sheet, application.amount_requested),
                 datetime_cell(sheet, application.submitted_at),
                 *(text_cell(sheet, answers.get(question_id, "")) for question_id, _heading in columns),

@@ -57,6 +57,11 @@ STATUS_TAG_COLOURS = {
     ApplicationStatus.SUCCESSFUL: "govuk-tag--green",
     ApplicationStatus.UNSUCCESSFUL: "govuk-tag--orange",
 }
+# An expression of interest is "successful" when shortlisted for the full application.
+EOI_STATUS_LABELS = {
+    ApplicationStatus.SUCCESSFUL: "Shortlisted",
+    ApplicationStatus.UNSUCCESSFUL: "Not shortlisted",
+}
 # Applicants may withdraw until a decision is made.
 WITHDRAWABLE = frozenset(
     {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT}
@@ -186,6 +191,26 @@ class Application(Model):
     @property
     def can_withdraw(self) -> bool:
         return self.status in WITHDRAWABLE
+
+    @property
+    def is_expression_of_interest(self) -> bool:
+        return self.stage is ApplicationStage.EXPRESSION_OF_INTEREST
+
+    @property
+    def noun(self) -> str:
+        """What people call it in a sentence: "expression of interest" or "application"."""
+        return "expression of interest" if self.is_expression_of_interest else "application"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; an expression of interest's decision is its shortlisting."""
+        if self.is_expression_of_interest:
+            return EOI_STATUS_LABELS.get(self.status, self.status.label)
+        return self.status.label
+
+    @property
+    def status_tag_colour(self) -> str:
+        return self.status.tag_colour
 
 
 class ApplicationPartner(Model):

@@ -17,6 +17,7 @@ from grants.question_forms.answers import SectionAnswers
 from grants.question_forms.build import (
     RESERVED_IDS,
     QuestionForm,
+    conditional_reveals,
     field_groups,
     hidden_questions,
     kept_answers,
@@ -35,6 +36,7 @@ __all__ = [
     "ReturnPlan",
     "RoundContext",
     "SectionAnswers",
+    "conditional_reveals",
     "field_groups",
     "hidden_questions",
     "kept_answers",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
-from grants.form_definitions import FormDefinition, Section
+from grants.form_definitions import FormDefinition, QuestionType, Section
 from grants.form_definitions.model import MONITORING_ONLY_TYPES
 from grants.forms import GovForm
 from grants.question_forms.answers import SectionAnswers
@@ -30,6 +30,8 @@ class QuestionForm(GovForm):
     _groups: ClassVar[tuple[Group, ...]] = ()
     _owners: ClassVar[Mapping[str, str]] = {}
     _spend: ClassVar[tuple[str, ...]] = ()
+    # The questions shown inside a radio option's conditional reveal (``conditional_reveals``).
+    _reveals: ClassVar[Mapping[str, Mapping[str, tuple[str, ...]]]] = {}
 
     def __init__(self, *args: Any, earlier: Mapping[str, object] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,9 +100,33 @@ def section_form(definition: FormDefinition, section: Section | str, context: Ro
         groups.extend(groups_of)
         owners.update((name, question.id) for name in named)
     name = f"{chosen.id.title().replace('_', '')}QuestionForm"
-    attributes = {"_place": place, "_groups": tuple(groups), "_owners": owners, "_spend": tuple(spend), **fields}
+    attributes = {"_place": place, "_groups": tuple(groups), "_owners": owners, "_spend": tuple(spend),
+                  "_reveals": conditional_reveals(chosen), **fields}
     form_class = cast("type[QuestionForm]", type(name, (QuestionForm,), attributes))
     return form_class(formdata=formdata, earlier=answers, meta=dict(meta or {}))
+
+
+# Radios whose options can reveal questions (GOV.UK's conditional reveal).
+REVEALING_TYPES = frozenset({QuestionType.YES_NO, QuestionType.ONE_CHOICE})
+
+
+def conditional_reveals(section: Section) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The questions of ``section`` shown inside a radio option's conditional reveal, by the id of the
+    yes_no or one_choice question asking it and the option's value, in order: each question whose
+    ``show_if`` names one answer of a question in the SAME section. A condition on an earlier section's
+    answer, on several answers (a question can sit in one reveal only) or on checkboxes leaves the
+    question on the page as before (it is asked or not by the answers when the page is saved). A
+    monitoring question's fields are shown in groups, never in a reveal."""
+    types = {question.id: question.type for question in section.questions}
+    found: dict[str, dict[str, list[str]]] = {}
+    for question in section.questions:
+        condition = question.show_if
+        if condition is None or len(condition.values) != 1 or types.get(condition.question) not in REVEALING_TYPES \
+                or question.type in MONITORING_ONLY_TYPES:
+            continue
+        found.setdefault(condition.question, {}).setdefault(condition.values[0], []).append(question.id)
+    return {question_id: {value: tuple(names) for value, names in by_value.items()}
+            for question_id, by_value in found.items()}
 
 
 def _section(definition: FormDefinition, section: Section | str) -> Section:

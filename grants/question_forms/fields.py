@@ -67,10 +67,22 @@ def _with_option_hints(params: dict[str, Any], field: Any) -> dict[str, Any]:
 
 
 class GovRadiosWithHints(GovRadioInput):
-    """GOV.UK radios, each option with its hint (``field.option_hints``, by value) if it has one."""
+    """GOV.UK radios, each option with its hint (``field.option_hints``, by value) if it has one. Called
+    with ``reveals`` (option value: HTML of the questions that option shows), those questions go in the
+    option's conditional reveal, as the GOV.UK radios macro's ``conditional: {html}`` puts them: shown
+    only while it is chosen (and always without JavaScript). Radios with a reveal are stacked, not
+    inline: GOV.UK does not reveal content from inline radios."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
-        return _with_option_hints(super().map_gov_params(field, **kwargs), field)
+        reveals: Mapping[str, Any] = kwargs.pop("reveals", None) or {}
+        params = _with_option_hints(super().map_gov_params(field, **kwargs), field)
+        for item in params["items"]:
+            html = reveals.get(str(item["value"]))
+            if html:
+                item["conditional"] = {"html": html}
+        if any(reveals.values()) and params.get("classes"):
+            params["classes"] = " ".join(name for name in params["classes"].split() if name != "govuk-radios--inline")
+        return params
 
 
 class GovCheckboxesWithHints(GovCheckboxesInput):

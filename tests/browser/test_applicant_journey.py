@@ -16,7 +16,9 @@ from tests.browser.person import Person, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
-ROUND = "Commissioners Grant 2027: drug-related anti-social behaviour"  # the demo's open round
+# The demo's one-stage open round, which asks the themed round's form (the themed round itself takes full
+# applications only from the organisations it shortlisted: tests/browser/test_two_stage_journey.py).
+ROUND = "Commissioners Small Grants 2027: anti-social behaviour"
 DOCUMENTS = {kind.value: kind.label for kind in REQUIRED_DOCUMENTS}
 # The round asks its own form: the standard sections and one on anti-social behaviour.
 SECTIONS = [key for key in THEMED if key != "organisation"]

@@ -111,3 +111,34 @@ def test_a_question_of_every_type_fits_a_phone(new_page, axe, every_type_round):
     officer.sign_in("officer@example.org")
     _preview(officer, every_type_round)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_a_question_shown_by_an_earlier_answer_opens_in_its_options_reveal(new_page, axe, every_type_round):
+    """The landlord is asked only of a group that rents its venue: in Chromium the question opens
+    under "Yes" when it is chosen and closes again on "No" (GOV.UK's conditional reveal); a failed
+    check shows its error with the reveal open."""
+    officer = Person(new_page(), NoViolations(axe))
+    officer.sign_in("officer@example.org")
+    officer.goto(f"/rounds/{every_type_round}/forms/application/preview/every_type")
+    page = officer.page
+    landlord = page.get_by_label("Who is your landlord?")
+    yes = page.locator("input[name=x_yes_no][value=yes]")
+    assert yes.get_attribute("aria-expanded") == "false" and not landlord.is_visible()
+    yes.check()
+    assert yes.get_attribute("aria-expanded") == "true" and landlord.is_visible()
+    axe.check(page)  # the open reveal too
+    page.locator("input[name=x_yes_no][value=no]").check()
+    assert yes.get_attribute("aria-expanded") == "false" and not landlord.is_visible()
+    yes.check()
+    officer.press("Check these answers")
+    assert "Enter an answer to ‘Who is your landlord?’" in officer.errors()
+    assert page.get_by_label("Who is your landlord?").is_visible()  # its error shown inside the open reveal
+    assert page.locator(".govuk-radios__conditional #x_landlord-error").is_visible()
+
+
+def test_without_javascript_the_revealed_question_is_on_the_page(new_page, axe, every_type_round):
+    page = new_page(java_script_enabled=False)
+    officer = Person(page, axe, audit=False)
+    officer.sign_in("officer@example.org")
+    officer.goto(f"/rounds/{every_type_round}/forms/application/preview/every_type")
+    assert page.get_by_label("Who is your landlord?").is_visible()

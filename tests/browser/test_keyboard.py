@@ -35,7 +35,7 @@ import re
 import pytest
 
 from grants.models.applications import REQUIRED_DOCUMENTS
-from tests.blueprints.applications.answers import THEMED as VALID  # the demo's open round asks its own form
+from tests.blueprints.applications.answers import THEMED as VALID  # the first open round's form (themed)
 from tests.browser.person import Person, pdf_bytes
 
 pytestmark = pytest.mark.browser

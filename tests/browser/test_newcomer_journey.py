@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from grants.demo.rounds import SMALL_GRANTS_ROUND
 from grants.formatting import LONDON, london_datetime
 from grants.models.types import utcnow
 from tests.blueprints.applications.answers import VALID
@@ -24,8 +25,8 @@ ORGANISATION = "Newquay Recovery Circle"
 
 
 def _closes() -> str:
-    """The demo round's closing time as the pages write it: 5pm UK time, 45 days from today."""
-    day = utcnow().astimezone(LONDON).date() + timedelta(days=45)
+    """The demo's one-stage round's closing time as the pages write it: 5pm UK time, 30 days from today."""
+    day = utcnow().astimezone(LONDON).date() + timedelta(days=SMALL_GRANTS_ROUND[2])
     return london_datetime(datetime.combine(day, time(17, 0), tzinfo=LONDON))
 
 

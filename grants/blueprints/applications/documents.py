@@ -58,7 +58,7 @@ class DocumentForm(GovForm):
 @bp.route("/<int:application_id>/documents", methods=["GET", "POST"])
 @role_required(Role.APPLICANT)
 def documents(application_id: int):
-    application = application_for_member(current_user, application_id)
+    application = application_for_member(current_user, application_id, lead_only=False)
     form = DocumentForm(has_room=docs.has_room(application))
     if form.is_submitted() and not application.is_editable:
         flash(docs.NOT_A_DRAFT, "error")
@@ -96,7 +96,7 @@ def documents(application_id: int):
 @bp.route("/<int:application_id>/documents/<int:document_id>/delete", methods=["POST"])
 @role_required(Role.APPLICANT)
 def delete_document(application_id: int, document_id: int):
-    application = application_for_member(current_user, application_id)
+    application = application_for_member(current_user, application_id, lead_only=False)
     document = docs.document_for(application, document_id)
     name = document.original_filename
     try:
@@ -115,7 +115,7 @@ def delete_document(application_id: int, document_id: int):
 @bp.route("/<int:application_id>/documents/<int:document_id>")
 @role_required(Role.APPLICANT, Role.GRANTS_OFFICER, Role.ADMIN)
 def download_document(application_id: int, document_id: int):
-    application = application_for(current_user, application_id)
+    application = application_for(current_user, application_id, lead_only=False)
     return document_response(docs.document_for(application, document_id))
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from grants.blueprints.applications import bp, stash
 from grants.blueprints.organisations.forms import OrganisationForm
 from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
-from grants.interfaces.applications import questions
+from grants.interfaces.applications import partners, questions, stages
 from grants.interfaces.applications import submission as apps
-from grants.interfaces.applications.documents import discard_file
+from grants.interfaces.applications.documents import DocumentsLocked, discard_file
 from grants.interfaces.applications.questions import ORGANISATION, raw_answers, to_formdata
 from grants.interfaces.main import next_step
 from grants.mail import send_email
@@ -33,18 +33,33 @@ def _application_answers():
     return {"application_answers": questions.all_answers}
 
 
-def _member_application(application_id: int):
-    return apps.application_for_member(current_user, application_id)
+@bp.app_context_processor
+def _application_stages():
+    # Each stage's deadline and whether it still takes submissions, for the applicant's pages.
+    return {
+        "stage_deadline": lambda application: stages.deadline(application.funding_round, application.stage),
+        "stage_is_open": stages.stage_is_open,
+        "taking_eois": stages.taking_eois,
+        "invitation_open": stages.invitation_open,
+        "full_application_of": stages.full_application_of,
+    }
+
+
+def _member_application(application_id: int, lead_only: bool = True):
+    # lead_only=False: a partner organisation's accepted contact may open it too (to view and contribute).
+    return apps.application_for_member(current_user, application_id, lead_only=lead_only)
 
 
 @bp.route("")
 @role_required(Role.APPLICANT)
 def dashboard():
-    if current_user.organisation_id is None:
+    partner_bids = partners.partner_applications(current_user._get_current_object())
+    if current_user.organisation_id is None and not partner_bids:
         return redirect(url_for("organisations.create"))
     return render_template(
         "applications/dashboard.html",
-        rows=next_step.organisation_rows(current_user.organisation_id),
+        rows=next_step.organisation_rows(current_user.organisation_id) if current_user.organisation_id else [],
+        partner_bids=partner_bids,
     )
 
 
@@ -56,17 +71,23 @@ def start(round_id: int):
         abort(404)
     if current_user.organisation_id is None:
         return redirect(url_for("organisations.create"))
-    if round_id not in eligible_rounds():
+    try:
+        stage = stages.stage_to_start(funding_round, current_user.organisation_id)
+    except stages.StartRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("applications.dashboard"))
+    # A shortlisted organisation was found eligible at its expression of interest.
+    if (stage is stages.EOI or not funding_round.has_eoi_stage) and round_id not in eligible_rounds():
         flash("Check that your organisation can apply before you start", "info")
         return redirect(url_for("rounds.eligibility", round_id=round_id))
-    application = apps.start_application(funding_round, current_user._get_current_object())
+    application = stages.start(funding_round, stage, current_user._get_current_object())
     return redirect(url_for("applications.task_list", application_id=application.id))
 
 
 @bp.route("/<int:application_id>")
 @role_required(Role.APPLICANT)
 def task_list(application_id: int):
-    application = _member_application(application_id)
+    application = _member_application(application_id, lead_only=False)
     if not application.is_editable:
         return render_template("applications/view.html", application=application)
     tasks = [(section, apps.task_status(application, section)) for section in questions.sections(application)]
@@ -74,7 +95,7 @@ def task_list(application_id: int):
         "applications/task_list.html",
         application=application,
         tasks=tasks,
-        missing_documents=apps.missing_documents(application),
+        missing_documents=[] if application.is_expression_of_interest else apps.missing_documents(application),
         completed=sum(status is apps.TaskStatus.COMPLETED for _, status in tasks),
     )
 
@@ -86,8 +107,10 @@ def task_list(application_id: int):
 def section(application_id: int, key: str):
     if request.method == "POST":
         csrf.protect()  # a signed-in user's post: the token is checked before anything else
-    application = _member_application(application_id)
+    application = _member_application(application_id, lead_only=False)
     section = questions.section_for(application, key) or abort(404)
+    if section.is_organisation and not partners.is_lead_member(current_user, application):
+        abort(404)  # the lead organisation's own record: not a partner's to change
     if not application.is_editable:
         flash("This application has been submitted and can no longer be changed", "info")
         return redirect(url_for("applications.task_list", application_id=application.id))
@@ -105,21 +128,9 @@ def section(application_id: int, key: str):
         form = questions.saved_form(application, section) or questions.form(application, section)
 
     if request.method == "POST":
-        complete = False if _add_row(form) else form.validate()
-        replaced = apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
-        if replaced:  # a new file took an earlier one's place: removed once the change is committed
-            db.session.commit()
-            for stored_name in replaced:
-                discard_file(stored_name)
-        if not application.funding_round.is_open():
-            flash("The closing date for this round has passed. We have kept your answers, "
-                  "but the application can no longer be submitted", "error")
-        elif SAVE_FOR_LATER in request.form:
-            flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time",
-                  "success")
-            return redirect(url_for("applications.task_list", application_id=application.id))
-        elif complete:
-            return redirect(_next_url(application, section))
+        response = _save_section(application, section, form)
+        if response is not None:
+            return response
     return render_template(
         "applications/section.html",
         application=application,
@@ -132,6 +143,37 @@ def section(application_id: int, key: str):
     )
 
 
+def _save_section(application, section, form):
+    """Keep what was posted to a section page (valid or not); the response to give, or None to show
+    the page again (a row added, answers to put right, or the round closed)."""
+    if _add_row(form):
+        _check_chosen_files(form)  # a file chosen on the page is kept, as "Save and come back later" keeps it
+        complete = False
+    else:
+        complete = form.validate()
+    try:
+        replaced = apps.save_answers(application, section, form, raw_answers(request.form), current_user, complete)
+    except DocumentsLocked:  # submitted (in another tab) since this page was read: nothing is kept
+        db.session.rollback()
+        flash("This application has been submitted and can no longer be changed", "info")
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    complete = complete and not form.errors  # a file the save refused (no room for another document)
+    if replaced:  # a new file took an earlier one's place: removed once the change is committed
+        db.session.commit()
+        for stored_name in replaced:
+            discard_file(stored_name)
+    if not application.funding_round.is_open():
+        flash("The closing date for this round has passed. We have kept your answers, "
+              "but the application can no longer be submitted", "error")
+    elif SAVE_FOR_LATER in request.form:
+        flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time",
+              "success")
+        return redirect(url_for("applications.task_list", application_id=application.id))
+    elif complete:
+        return redirect(_next_url(application, section))
+    return None
+
+
 def _add_row(form) -> bool:
     """A no-JavaScript "Add another" button: add an empty row and show the page again."""
     for name, field in form._fields.items():
@@ -140,6 +182,14 @@ def _add_row(form) -> bool:
                 field.append_entry()
             return True
     return False
+
+
+def _check_chosen_files(form) -> None:
+    """Check each file chosen on the page (by its content, as a save does) without checking the other
+    answers, so that the save keeps it: the "Add another" buttons show the page again, not its errors."""
+    for field in form:
+        if isinstance(field.data, FileStorage) and field.data.filename:
+            field.validate(form)
 
 
 def _next_url(application, section) -> str:
@@ -210,7 +260,7 @@ def submit(application_id: int):
     if apps.submit(application, current_user._get_current_object()):
         send_email(
             application.organisation.contact_email,
-            f"Application {application.reference} received",
+            f"{application.noun.capitalize()} {application.reference} received",
             render_template("applications/email/submitted.txt", application=application),
         )
     return redirect(url_for("applications.confirmation", application_id=application.id))

@@ -7,14 +7,22 @@ from flask_login import current_user
 
 from grants.blueprints.grantee import bp
 from grants.extensions import db
+from grants.form_definitions import Kind
 from grants.forms import ConfirmForm
 from grants.interfaces.awards import monitoring
+from grants.interfaces.round_forms import versions
 from grants.models.accounts import Role
 from grants.permissions import role_required
 from grants.return_form.sections import groups_of, raw_answers, section_answers
 
 # Buttons on section pages (their names start with "action", which is not kept as an answer).
 SAVE_FOR_LATER = "action-later"
+
+# The version of the form a section page showed, sent back with its answers so that a return is never
+# pinned to a version other than the one the grantee answered (named "action…": not kept as an answer).
+FORM_VERSION = "action-form-version"
+FORM_CHANGED = ("This form was changed while you were filling it in, so your answers have not been saved. "
+                "Check them against the questions below and save again")
 
 URL = "/<int:award_id>/returns/<int:return_id>"
 # The grant's own page, which lists its returns (grants/blueprints/grantee/routes.py).
@@ -69,6 +77,12 @@ def return_section(award_id: int, return_id: int, section_key: str):
         return _section_page(monitoring_return, section, form)
     form = section.form(monitoring_return, plan, formdata=request.form)
     complete = form.validate()
+    shown = request.form.get(FORM_VERSION)  # absent from a page served before the field was (nothing to check)
+    if shown is not None and shown != _version_shown(monitoring_return):
+        # The round's form changed after the page was read: the answers were typed against another
+        # version, so none is kept against this one; the page shows the form now asked, with them.
+        flash(FORM_CHANGED, "error")
+        return _section_page(monitoring_return, section, form)
     try:
         monitoring.save_section(monitoring_return, section, raw_answers(request.form),
                                 current_user._get_current_object(), complete)
@@ -84,9 +98,19 @@ def return_section(award_id: int, return_id: int, section_key: str):
     return _section_page(monitoring_return, section, form)
 
 
+def _version_shown(monitoring_return) -> str:
+    """Which version of the monitoring form the return's pages ask: the one it is pinned to, or, before
+    its first save pins one, the round's current version ("standard" while it has none of its own)."""
+    if monitoring_return.form is not None:
+        return str(monitoring_return.form_id)
+    current = versions.current_version(monitoring_return.award.funding_round, Kind.MONITORING)
+    return "standard" if current is None else str(current.id)
+
+
 def _section_page(monitoring_return, section, form):
     return render_template("grantee/return_section.html", monitoring_return=monitoring_return, section=section,
-                           form=form, groups=groups_of(form))
+                           form=form, groups=groups_of(form), form_version=(FORM_VERSION,
+                                                                            _version_shown(monitoring_return)))
 
 
 def _next_url(monitoring_return, plan, section) -> str:

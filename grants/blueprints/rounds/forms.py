@@ -8,6 +8,7 @@ from datetime import datetime
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
+    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -15,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     Field,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -277,6 +279,27 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         name_for_errors="Closing time",
         validators=[InputRequired(message="Enter the closing time")],
     )
+    # A two-stage round: expressions of interest close first; shortlisted organisations are then
+    # invited to the full application, which closes at the closing time. Empty: one stage.
+    eoi_closes_on = DateInputField(
+        "Expressions of interest close (optional)",
+        description="For a two-stage round: organisations send a short expression of interest first, and "
+        "only those you shortlist are invited to the full application. Leave empty for a one-stage round.",
+        name_for_errors="Expressions of interest closing date",
+    )
+    eoi_closes_time = TimeField(
+        "Expressions of interest closing time",
+        description="UK time, for example midday, 5pm or 17:00",
+        name_for_errors="Expressions of interest closing time",
+    )
+    panel_scores_eoi = RadioField(
+        "Does the panel score expressions of interest as well as full applications?",
+        description="The panel always scores full applications. Only for a two-stage round.",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        default="no",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
 
     # The order fields are checked and listed in the error summary: the page's order.
     FIELD_ORDER = (
@@ -288,6 +311,9 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         "opens_time",
         "closes_on",
         "closes_time",
+        "eoi_closes_on",
+        "eoi_closes_time",
+        "panel_scores_eoi",
         "total_budget",
         "min_award",
         "max_award",
@@ -309,6 +335,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         self._fields: dict[str, Field] = ordered | {k: v for k, v in self._fields.items() if k not in ordered}
         self.opens_at: datetime | None = None
         self.closes_at: datetime | None = None
+        self.eoi_closes_at: datetime | None = None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -319,14 +346,55 @@ class RoundForm(RoundTextForm, RoundRulesForm):
                 *self.closes_on.errors,
                 "Closing date and time must be after the opening date and time",
             ]
+        self._validate_eoi_stage()
         return valid and not any(
-            field.errors for field in (self.opens_on, self.opens_time, self.closes_on, self.closes_time)
+            field.errors for field in (self.opens_on, self.opens_time, self.closes_on, self.closes_time,
+                                       self.eoi_closes_on, self.eoi_closes_time, self.panel_scores_eoi)
         )
+
+    def _validate_eoi_stage(self) -> None:
+        """Both or neither of the expression-of-interest date and time; when given, the stage closes
+        after the round opens and before the full application closes."""
+        self.eoi_closes_at = None
+        if self.panel_scores_eoi.data not in ("yes", "no"):
+            self.panel_scores_eoi.errors = [*self.panel_scores_eoi.errors,
+                                            "Select yes if the panel scores expressions of interest"]
+        has_day, has_time = self.eoi_closes_on.data is not None, bool((self.eoi_closes_time.data or "").strip())
+        if self.eoi_closes_on.errors or self.eoi_closes_time.errors or not (has_day or has_time):
+            if not (has_day or has_time) and self.panel_scores_eoi.data == "yes" and not self.eoi_closes_on.errors:
+                self.panel_scores_eoi.errors = [
+                    *self.panel_scores_eoi.errors,
+                    "The panel can only score expressions of interest in a two-stage round: enter when "
+                    "expressions of interest close, or select no",
+                ]
+            return
+        if not has_day:
+            self.eoi_closes_on.errors = [*self.eoi_closes_on.errors, "Enter the date expressions of interest close"]
+            return
+        if not has_time:
+            self.eoi_closes_time.errors = [*self.eoi_closes_time.errors,
+                                           "Enter the time expressions of interest close"]
+            return
+        self.eoi_closes_at = moment_from_fields(self.eoi_closes_on, self.eoi_closes_time,
+                                                "Expressions of interest closing time")
+        if self.eoi_closes_at is None:
+            return
+        if self.opens_at and self.eoi_closes_at <= self.opens_at:
+            self.eoi_closes_on.errors = [
+                *self.eoi_closes_on.errors,
+                "Expressions of interest must close after the opening date and time",
+            ]
+        elif self.closes_at and self.eoi_closes_at >= self.closes_at:
+            self.eoi_closes_on.errors = [
+                *self.eoi_closes_on.errors,
+                "Expressions of interest must close before the closing date and time of the full application",
+            ]
 
     def values(self) -> dict:
         return (
             self.text_values()
-            | {"opens_at": self.opens_at, "closes_at": self.closes_at}
+            | {"opens_at": self.opens_at, "closes_at": self.closes_at, "eoi_closes_at": self.eoi_closes_at,
+               "panel_scores_eoi": self.eoi_closes_at is not None and self.panel_scores_eoi.data == "yes"}
             | self.rule_values()
         )
 
@@ -334,6 +402,9 @@ class RoundForm(RoundTextForm, RoundRulesForm):
     def data_for(cls, funding_round: FundingRound) -> dict:
         opens_on, opens_time = uk_parts(funding_round.opens_at)
         closes_on, closes_time = uk_parts(funding_round.closes_at)
+        eoi_closes_on, eoi_closes_time = (
+            uk_parts(funding_round.eoi_closes_at) if funding_round.eoi_closes_at else (None, "")
+        )
         return {
             "name": funding_round.name,
             "description": funding_round.description,
@@ -343,6 +414,9 @@ class RoundForm(RoundTextForm, RoundRulesForm):
             "opens_time": opens_time,
             "closes_on": closes_on,
             "closes_time": closes_time,
+            "eoi_closes_on": eoi_closes_on,
+            "eoi_closes_time": eoi_closes_time,
+            "panel_scores_eoi": "yes" if funding_round.panel_scores_eoi else "no",
         } | cls.rules_data(funding_round)
 
 

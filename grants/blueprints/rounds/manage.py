@@ -138,6 +138,10 @@ def _unsaved(form, entered: dict, saved: dict) -> list[tuple[str, str]]:
                 ("Opening" if key == "opens_at" else "Closing") + " date and time",
                 london_datetime(value),
             )
+        elif key == "eoi_closes_at":
+            label, text = "Expressions of interest close", london_datetime(value) if value else "One stage"
+        elif key == "panel_scores_eoi":
+            label, text = form.panel_scores_eoi.label.text, "Yes" if value else "No"
         elif key == "legal_types":
             label, text = form.legal_types.label.text, "; ".join(LegalType(v).label for v in value)
         elif key in rounds.REFERENCE_LISTS:

@@ -12,6 +12,7 @@ from grants.extensions import db
 from grants.forms import page_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.screening import applications as screening
+from grants.interfaces.screening import shortlisting
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.applications import ApplicationStatus
@@ -29,7 +30,8 @@ def _page_number() -> int:
 @role_required(*APPLICATION_STAFF)
 def index():
     return render_template(
-        "screening/index.html", rounds=screening.rounds_with_counts(), statuses=screening.VISIBLE_STATUSES
+        "screening/index.html", rounds=screening.rounds_with_counts(), statuses=screening.VISIBLE_STATUSES,
+        eoi_rounds=shortlisting.eoi_rounds(),
     )
 
 
@@ -96,7 +98,7 @@ def _application_page(application, screening_form=None, question_form=None, form
         question_form=question_form or ClarificationQuestionForm(formdata=None),
         form=form,
         history=screening.history(application),
-        can_screen=application.status is ApplicationStatus.SUBMITTED,
+        can_screen=application.status is ApplicationStatus.SUBMITTED and not application.is_expression_of_interest,
         can_ask=application.status in screening.CLARIFIABLE,
     )
 
@@ -115,6 +117,9 @@ def _back_to(application, anchor: str | None = None):
 @role_required(*APPLICATION_STAFF)
 def screen(application_id: int):
     application = screening.submitted_application(application_id)
+    if application.is_expression_of_interest:
+        flash(f"{application.reference} is an expression of interest: shortlist it instead", "error")
+        return redirect(url_for("screening.shortlist", round_id=application.round_id, application_id=application.id))
     if application.status is not ApplicationStatus.SUBMITTED:
         flash(f"{application.reference} has already been screened: it is {application.status.label.lower()}", "error")
         return _back_to(application)

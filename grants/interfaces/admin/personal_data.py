@@ -22,7 +22,7 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import london_today
 from grants.models.accounts import Role, User, new_session_token
-from grants.models.applications import Application, ApplicationDocument
+from grants.models.applications import Application, ApplicationDocument, ApplicationPartner
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award
 from grants.models.mail import OutboxMessage
@@ -108,6 +108,12 @@ def _messages(user: User) -> list[OutboxMessage]:
         select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id)))
 
 
+def _partner_contacts(user: User) -> list[ApplicationPartner]:
+    return list(db.session.scalars(select(ApplicationPartner).where(or_(
+        ApplicationPartner.contact_email == user.email.lower(), ApplicationPartner.user_id == user.id))
+        .order_by(ApplicationPartner.id)))
+
+
 def _audit_events(user: User) -> list[AuditEvent]:
     about = (AuditEvent.entity_type == "User") & (AuditEvent.entity_id == str(user.id))
     return list(db.session.scalars(
@@ -141,7 +147,16 @@ def subject_access(user: User) -> dict[str, Any]:
                    "submitted_at", "withdrawn_at", "organisation_snapshot"),
             "organisation": application.organisation.name,
             "answers": {section.key: section.answers for section in application.sections},
+            # The partner organisations they named, with the contacts they gave (as typed, like the answers).
+            "partners": [_row(partner, "id", "name", "charity_number", "company_number", "role", "budget_share",
+                              "contact_name", "contact_email", "invited_at", "accepted_at")
+                         for partner in application.partners],
         } for application in applications],
+        # Bids they were named on as a partner organisation's contact.
+        "partner_contact": [
+            _row(partner, "id", "application_id", "name", "contact_name", "contact_email", "invited_at",
+                 "accepted_at") for partner in _partner_contacts(user)
+        ],
         "documents": [
             _row(document, "id", "application_id", "kind", "original_filename", "content_type", "size_bytes",
                  "uploaded_at") for document in documents
@@ -226,6 +241,8 @@ def erase(user: User, actor: User, today: date | None = None) -> None:
             award.accepted_name = ERASED_NAME
     for invite in db.session.scalars(select(OrganisationInvite).where(OrganisationInvite.email == old_email)):
         invite.email = new_email
+    for partner in _partner_contacts(user):  # named as a partner's contact: the name and address go
+        partner.contact_name, partner.contact_email, partner.token_hash = ERASED_NAME, new_email, None
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == old_email))
     for event in _audit_events(user) + list(db.session.scalars(
             select(AuditEvent).where(AuditEvent.summary.contains(old_email)))):

@@ -11,13 +11,14 @@ is lost when they are not yet valid; everything else reads them through the sect
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context, request
 from werkzeug.datastructures import MultiDict
 
 from grants import form_keys
@@ -68,14 +69,18 @@ def _loaded(row_id: int, document: Mapping[str, Any]) -> FormDefinition:
 
 
 def definition(application: Application) -> FormDefinition:
-    """The application form this application answers."""
+    """The form this application answers: its round's application form, or, for an expression of
+    interest, its round's expression-of-interest form."""
     if application.form is not None:
         return _loaded(application.form.id, application.form.definition)
     # Made outside the service (every application the service starts answers a version): not cached,
     # as the round's form may change within a request.
     from grants.interfaces.round_forms.versions import current
+    from grants.models.applications import ApplicationStage
 
-    return current(application.funding_round, Kind.APPLICATION)
+    kind = Kind.EXPRESSION_OF_INTEREST if application.stage is ApplicationStage.EXPRESSION_OF_INTEREST \
+        else Kind.APPLICATION
+    return current(application.funding_round, kind)
 
 
 def round_context(funding_round: FundingRound) -> RoundContext:
@@ -182,7 +187,47 @@ def saved_form(application: Application, section: Section,
 
 def saved_forms(application: Application) -> Iterator[tuple[Section, QuestionForm | None]]:
     """Every section of the form with its saved form (None if never saved), each built with the
-    answers of the sections before it."""
+    answers of the sections before it. Built once a request for the same answers: check answers
+    lists what is missing and then every answer from the same forms (a save in between changes the
+    key, and a new request starts afresh)."""
+    cache = _request_cache()
+    if cache is None:
+        yield from _build_saved_forms(application)
+        return
+    key = _answers_key(application)
+    if key not in cache:
+        cache[key] = list(_build_saved_forms(application))
+    yield from cache[key]
+
+
+def _request_cache() -> dict | None:
+    """This request's built forms, or None outside a request. Kept on ``g`` with the request they
+    were built in: tests (and CLI commands) may run several requests within one application context."""
+    if not has_request_context():
+        return None
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    held = g.get("_saved_forms")
+    if held is None or held[0] is not current:
+        held = (current, {})
+        g._saved_forms = held
+    return held[1]
+
+
+def _answers_key(application: Application) -> tuple:
+    """What the saved forms depend on: the version answered, each saved section's answers, and the
+    documents a file question may name (not whether a section is marked complete: the check sets that)."""
+    records = application.sections
+    # Documents only when a section keeps a file's (read as the forms read them: not loaded otherwise).
+    files = any(saved_files(record.answers) for record in records)
+    return (
+        application.id, application.form_id, application.stage,
+        tuple(sorted((record.key, str(record.updated_at), json.dumps(record.answers, sort_keys=True, default=str))
+                     for record in records)),
+        tuple(sorted(document.id for document in application.documents)) if files else (),
+    )
+
+
+def _build_saved_forms(application: Application) -> Iterator[tuple[Section, QuestionForm | None]]:
     earlier: dict[str, object] = {}
     for section in answered_sections(application):
         built = saved_form(application, section, dict(earlier))

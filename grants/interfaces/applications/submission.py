@@ -12,19 +12,27 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from grants import audit
 from grants.extensions import db
-from grants.form_definitions import Kind, QuestionType
+from grants.form_definitions import QuestionType
 from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON
-from grants.interfaces.applications import questions
-from grants.interfaces.applications.documents import add_document, delete_document, missing_documents, stored_file
+from grants.forms import add_error
+from grants.interfaces.applications import partners, questions, stages
+from grants.interfaces.applications.documents import (
+    MAX_DOCUMENTS,
+    TOO_MANY,
+    add_document,
+    delete_document,
+    missing_documents,
+    stored_file,
+)
 from grants.interfaces.applications.questions import ORGANISATION, Section
-from grants.interfaces.round_forms.versions import version_in_force
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
 from grants.models.applications import (
     WITHDRAWABLE,
     Application,
     ApplicationSection,
+    ApplicationStage,
     ApplicationStatus,
     DocumentKind,
     ReferenceCounter,
@@ -37,12 +45,19 @@ from grants.question_forms import kept_answers
 APPLICATION_STAFF = (Role.GRANTS_OFFICER, Role.ADMIN)
 
 
-def application_for_member(user: User, application_id: int) -> Application:
-    """The application if ``user`` belongs to the organisation that made it; 404 otherwise."""
+def application_for_member(user: User, application_id: int, lead_only: bool = True) -> Application:
+    """The application if ``user`` belongs to the organisation that made it (the lead, accountable for
+    the bid); 404 otherwise. With ``lead_only=False`` the accepted contact of a partner organisation on
+    the bid may have it too: for the pages where partners view it and contribute to its answers and
+    documents, never for submitting, withdrawing or managing its partners."""
     application = db.session.get(Application, application_id)
-    if application is None or user.organisation_id is None or application.organisation_id != user.organisation_id:
+    if application is None:
         abort(404)
-    return application
+    if partners.is_lead_member(user, application) or (
+        not lead_only and partners.is_partner_contact(user, application)
+    ):
+        return application
+    abort(404)
 
 
 def application_for_staff(application_id: int) -> Application:
@@ -50,11 +65,12 @@ def application_for_staff(application_id: int) -> Application:
     return db.session.get(Application, application_id) or abort(404)
 
 
-def application_for(user: User, application_id: int) -> Application:
-    """Members of the organisation and application staff may see it; anyone else gets 404."""
+def application_for(user: User, application_id: int, lead_only: bool = True) -> Application:
+    """Members of the organisation and application staff may see it (with ``lead_only=False``, a
+    partner's accepted contact too); anyone else gets 404."""
     if user.has_role(*APPLICATION_STAFF):
         return application_for_staff(application_id)
-    return application_for_member(user, application_id)
+    return application_for_member(user, application_id, lead_only=lead_only)
 
 
 def next_reference(series: str, prefix: str) -> str:
@@ -92,39 +108,22 @@ def organisation_applications(organisation_id: int) -> list[Application]:
     )
 
 
-def active_application(organisation_id: int | None, round_id: int) -> Application | None:
-    """The organisation's application to a round that has not been withdrawn, if any (none for an
-    account without an organisation)."""
-    return db.session.scalar(
-        select(Application).where(
-            Application.organisation_id == organisation_id,
-            Application.round_id == round_id,
-            Application.status != ApplicationStatus.WITHDRAWN,
-        )
-    )
+def active_application(organisation_id: int | None, round_id: int,
+                       stage: ApplicationStage = ApplicationStage.FULL) -> Application | None:
+    """The organisation's application of ``stage`` (a full bid unless asked) to a round that has not
+    been withdrawn, if any (none for an account without an organisation). An organisation has at most
+    one live expression of interest and one live full application per round."""
+    return stages.active(organisation_id, round_id, stage)
 
 
-def start_application(funding_round: FundingRound, user: User, now: datetime | None = None) -> Application:
-    """A new draft for the user's organisation, or the one it already has for this round."""
-    existing = active_application(user.organisation_id, funding_round.id)
-    if existing is not None:
-        return existing
-    application = Application(
-        funding_round=funding_round,
-        organisation_id=user.organisation_id,
-        created_by_id=user.id,
-        form=version_in_force(funding_round, Kind.APPLICATION),
-        status=ApplicationStatus.DRAFT,
-        created_at=now or utcnow(),
-    )
-    db.session.add(application)
-    db.session.flush()
-    audit.record(
-        "application.started",
-        application,
-        f"Application to {funding_round.name} started by {user.email}",
-    )
-    return application
+def start_application(funding_round: FundingRound, user: User, now: datetime | None = None) -> Application | None:
+    """A new draft for the user's organisation at the stage the round is taking from it (an expression
+    of interest, or the full application), or the one it already has; ``None`` when it may not start
+    one (``stages.stage_to_start`` says why)."""
+    try:
+        return stages.start(funding_round, stages.stage_to_start(funding_round, user.organisation_id, now), user, now)
+    except stages.StartRefused:
+        return None
 
 
 # Sections ----------------------------------------------------------------------------------------
@@ -156,10 +155,14 @@ def save_answers(
     """Keep what was typed, mark the section complete or not, and update the summary columns.
 
     Returns the stored names of files that a new upload replaced: their rows are gone, and the caller
-    removes the files (``documents.discard_file``) once this is committed."""
+    removes the files (``documents.discard_file``) once this is committed. A new file that would take
+    the application past ``MAX_DOCUMENTS`` is not kept: its question gets the uploads page's message,
+    and the section is not complete. ``DocumentsLocked`` when the application stopped being a draft
+    since it was read (the caller rolls back)."""
     record = _record(application, section.key)
     before = record.complete
     record.answers, replaced = _with_files(application, section, form, answers, record.answers or {}, user)
+    complete = complete and not form.errors
     record.complete = complete
     record.updated_by_id = user.id
     record.updated_at = utcnow()
@@ -188,9 +191,13 @@ def _with_files(application: Application, section: Section, form, answers: dict,
             continue
         name = f"{questions.FILE_PREFIX}{question.id}"
         before = questions.saved_files(previous).get(question.id)
-        upload = getattr(form[question.id], "upload", None)
+        field = form[question.id]
+        upload = getattr(field, "upload", None) if not field.errors else None
+        old = documents.get(before["document_id"]) if before else None  # type: ignore[call-overload]
+        if upload is not None and old is None and len(application.documents) >= MAX_DOCUMENTS:
+            add_error(field, TOO_MANY)  # file questions' documents count toward the limit, as uploads do
+            upload = None
         if upload is not None:
-            old = documents.get(before["document_id"]) if before else None  # type: ignore[call-overload]
             if old is not None:
                 replaced.append(delete_document(application, old, user))
             with stored_file(upload) as stored_name:
@@ -253,8 +260,8 @@ def submission_problems(application: Application, now: datetime | None = None) -
     if application.status is not ApplicationStatus.DRAFT:
         return [Problem("This application has already been submitted")]
     problems = []
-    if not application.funding_round.is_open(now):
-        problems.append(Problem("The closing date for this round has passed"))
+    if not stages.stage_is_open(application, now):
+        problems.append(Problem(stages.closed_message(application)))
     records = {section.key: application.section(section.key) for section in questions.sections(application)}
     if (record := records[ORGANISATION.key]) is None or not record.complete:
         problems.append(Problem(f"Complete the section ‘{ORGANISATION.title}’", ORGANISATION.key))
@@ -265,8 +272,11 @@ def submission_problems(application: Application, now: datetime | None = None) -
         elif not form.validate():
             record.complete = False
             problems.append(Problem(f"Check your answers in ‘{section.title}’", section.key))
-    for kind in missing_documents(application):
+    # An expression of interest is short: its documents come with the full application.
+    for kind in [] if application.is_expression_of_interest else missing_documents(application):
         problems.append(Problem(f"Upload your {kind.label[0].lower() + kind.label[1:]}", "documents"))
+    if (shares := partners.shares_problem(application)) is not None:
+        problems.append(Problem(shares, "partners"))
     return problems
 
 
@@ -305,12 +315,13 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
         return False
     db.session.refresh(application)
     year = now.astimezone(LONDON).year
-    application.reference = next_reference(f"CGS-{year}", f"CGS-{year}")
+    prefix = f"{stages.REFERENCE_PREFIXES[application.stage]}-{year}"
+    application.reference = next_reference(prefix, prefix)
     application.organisation_snapshot = organisation_snapshot(application)
     audit.record(
         "application.submitted",
         application,
-        f"Application {application.reference} submitted by {user.email}",
+        f"{application.noun.capitalize()} {application.reference} submitted by {user.email}",
         changes=audit.diff({"status": "draft"}, {"status": "submitted", "reference": application.reference}),
     )
     return True

@@ -25,7 +25,7 @@ from grants.interfaces.paging import contains
 from grants.interfaces.writes import rows_changed
 from grants.modelling.calendar import reporting_periods
 from grants.models.accounts import Role, User
-from grants.models.applications import Application, ApplicationStatus
+from grants.models.applications import Application, ApplicationStage, ApplicationStatus
 from grants.models.awards import (
     COMMITTING,
     Award,
@@ -218,12 +218,14 @@ def matching(search: str | None):
 
 
 def awardable_applications(round_id: int | None = None, search: str | None = None) -> list[Application]:
-    """Successful applications that have no award yet (of the round, matching ``search``)."""
+    """Successful full applications that have no award yet (of the round, matching ``search``); a
+    shortlisted expression of interest is "successful" too, but only its full bid can be awarded."""
     query = (
         select(Application)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(Award, Award.application_id == Application.id)
-        .where(Application.status == ApplicationStatus.SUCCESSFUL, Award.id.is_(None))
+        .where(Application.status == ApplicationStatus.SUCCESSFUL, Application.stage == ApplicationStage.FULL,
+               Award.id.is_(None))
         .options(joinedload(Application.organisation), joinedload(Application.funding_round))
         .order_by(Application.reference)
     )
@@ -268,6 +270,8 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
     returns. Refused (AwardError) when the terms are wrong or the round's budget cannot take it."""
     if application.status is not ApplicationStatus.SUCCESSFUL:
         raise AwardError("Only a successful application can be given an award")
+    if application.stage is not ApplicationStage.FULL:
+        raise AwardError("An expression of interest cannot be given an award: its full application can")
     check_terms(application, terms)
     funding_round = application.funding_round
     check_headroom(funding_round, terms.amount)

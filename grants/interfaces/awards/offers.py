@@ -37,7 +37,7 @@ from grants.mail import send_email
 from grants.modelling.apportionment import split_by_percentages
 from grants.modelling.calendar import add_months, reporting_periods
 from grants.models.accounts import Role, User, UserRole
-from grants.models.applications import Application, ApplicationStatus
+from grants.models.applications import Application, ApplicationStage, ApplicationStatus
 from grants.models.awards import (
     Award,
     AwardStatus,
@@ -117,7 +117,8 @@ def active_grants_officers() -> list[User]:
 def rounds_with_awards() -> list[FundingRound]:
     """Rounds with an award or a successful application, for filtering the awards list."""
     has_award = select(Award.round_id)
-    successful = select(Application.round_id).where(Application.status == ApplicationStatus.SUCCESSFUL)
+    successful = select(Application.round_id).where(Application.status == ApplicationStatus.SUCCESSFUL,
+                                                    Application.stage == ApplicationStage.FULL)
     return list(db.session.scalars(
         select(FundingRound).where(FundingRound.id.in_(has_award.union(successful)))
         .order_by(FundingRound.opens_at.desc(), FundingRound.id.desc())
@@ -136,6 +137,9 @@ def offer_problem(application: Application) -> str | None:
     if application.status is not ApplicationStatus.SUCCESSFUL:
         return (f"{application.reference or 'This application'} cannot be given an award: it is "
                 f"{application.status.label.lower()}, and only successful applications can")
+    if application.stage is not ApplicationStage.FULL:
+        return (f"{application.reference or 'This expression of interest'} cannot be given an award: it is an "
+                "expression of interest, and only its full application can")
     if db.session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
         return f"{application.reference} already has an award"
     return None

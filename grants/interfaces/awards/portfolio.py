@@ -45,6 +45,7 @@ from grants.interfaces.awards.portfolio_shares import (  # noqa: F401  names the
     linked_codes,
     listed_in,
     people_counts,
+    people_groups,
     people_in_sql,
     people_reached,
     share_out,
@@ -280,7 +281,8 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
         select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(lazyload("*"))
     ) if by_round_id else []
     picked = _picked(criteria)
-    people = people_in_sql(_reported_returns(criteria))
+    groups = people_groups(select(Award.round_id).where(Award.id.in_(picked.with_only_columns(Award.id))))
+    people = people_in_sql(_reported_returns(criteria), groups)
     return Dashboard(
         criteria=criteria,
         total=_sum_money(figures for _round_id, _year, figures in money),
@@ -294,7 +296,8 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
                                   PlanApproach),
         by_strand=shares_in_sql(picked, listed_in(application_adder_strands, AdderStrand), AdderStrand),
         by_outcome=shares_in_sql(picked, listed_in(application_outcomes, DrugsOutcome), DrugsOutcome),
-        people=[(label, people.get(code, 0)) for code, label in PEOPLE_GROUPS],
+        people=[(label, people.get(code, 0)) for code, label in groups
+                if (code, label) in PEOPLE_GROUPS or people.get(code)],
         overdue=_overdue(criteria, on),
     )
 

@@ -21,7 +21,15 @@ from grants.form_definitions import Role
 from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, paid
 from grants.interfaces.awards.portfolio_shares import PENNY, ZERO
 from grants.interfaces.paging import Page, paginate
-from grants.models.answer_facts import application_forms, question_place
+from grants.models.answer_facts import (
+    Place,
+    Shown,
+    application_forms,
+    depends_on,
+    is_shown,
+    question_place,
+    questions_of,
+)
 from grants.models.applications import Application, ApplicationSection
 from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
 from grants.models.reference import PlanApproach, PlanCommitment
@@ -48,30 +56,43 @@ def portfolio_awards(criteria: PortfolioFilter, award_options: Sequence = (),
 def role_answers(awards: Sequence[Award], roles: Sequence[Role]) -> dict[int, dict[Role, Any]]:
     """The answers the awards' applications give to the questions their forms read as ``roles``, as
     kept (the text typed: a list of one value, say), by application id and role; a role the form has
-    not, or a section never saved, is left out. Three queries however many awards and forms: the form
-    each application answers (its version, its round's newest, or the standard form), then the
-    sections holding those questions."""
+    not, a section never saved, or a question its show_if hides (an earlier answer kept from before
+    it was changed), is left out. Three queries however many awards and forms: the form each
+    application answers (its version, its round's newest, or the standard form), then the sections
+    holding those questions and the questions they depend on."""
     application_ids = sorted({award.application_id for award in awards})
     if not application_ids:
         return {}
-    places: dict[int, list[tuple[Role, tuple[str, str]]]] = {}  # by id() of a (shared) form document
-    wanted: dict[int, list[tuple[Role, tuple[str, str]]]] = {}
+    # By id() of a (shared) form document: its questions, and the roles' places with those they depend on.
+    forms: dict[int, tuple[dict[str, tuple[str, Shown | None]], list[tuple[Role, str]], list[Place]]] = {}
+    wanted: dict[int, int] = {}
     for application_id, document in application_forms(db.session, application_ids).items():
-        if id(document) not in places:
+        if id(document) not in forms:
+            questions = questions_of(document)
             found = ((role, question_place(document, "role", role)) for role in roles)
-            places[id(document)] = [(role, place) for role, place in found if place is not None]
-        wanted[application_id] = places[id(document)]
-    keys = sorted({section_id for found in places.values() for _role, (section_id, _question_id) in found})
+            asked = [(role, place[1]) for role, place in found if place is not None]
+            needed = [place for _role, question_id in asked for place in depends_on(questions, question_id)]
+            forms[id(document)] = (questions, asked, needed)
+        wanted[application_id] = id(document)
+    keys = sorted({section_id for _q, _asked, places in forms.values() for section_id, _question_id in places})
     answers: dict[int, dict[Role, Any]] = {application_id: {} for application_id in application_ids}
     if not keys:
         return answers
+    kept: dict[int, dict[str, Any]] = defaultdict(dict)  # by application id: the answers needed, by question id
     rows = db.session.execute(
         select(ApplicationSection.application_id, ApplicationSection.key, ApplicationSection.answers).where(
             ApplicationSection.application_id.in_(application_ids), ApplicationSection.key.in_(keys)))
     for application_id, key, section in rows:
-        for role, (section_id, question_id) in wanted.get(application_id, ()):
-            if section_id == key and isinstance(section, dict) and question_id in section:
-                answers[application_id][role] = section[question_id]
+        if application_id not in wanted or not isinstance(section, dict):
+            continue
+        for section_id, question_id in forms[wanted[application_id]][2]:
+            if section_id == key and question_id in section:
+                kept[application_id][question_id] = section[question_id]
+    for application_id, form_key in wanted.items():
+        questions, asked, _places = forms[form_key]
+        for role, question_id in asked:
+            if question_id in kept[application_id] and is_shown(questions, question_id, kept[application_id]):
+                answers[application_id][role] = kept[application_id][question_id]
     return answers
 
 

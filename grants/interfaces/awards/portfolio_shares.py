@@ -15,19 +15,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Table, case, cast, func, select
+from sqlalchemy import BigInteger, Select, Table, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from grants.extensions import db
-from grants.form_definitions import Kind, Role, standard
+from grants.form_definitions import FormDefinition, Kind, Role, standard
 from grants.modelling.apportionment import apportion
 from grants.models.answer_facts import (
     PEOPLE_PREFIX,
     PEOPLE_SECTION,
     monitoring_return_people,
-    whole_number,
+    people_fields,
+    people_sections,
+    return_forms,
 )
 from grants.models.awards import Award, ReturnStatus
+from grants.models.round_forms import RoundForm
 from grants.return_form.plan import ALL_PEOPLE
 
 ZERO = Decimal("0.00")
@@ -127,57 +130,95 @@ def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
 
 # People reached ---------------------------------------------------------------------------------
 
-# A monitoring return keeps its "People reached" section as typed (grants.return_form):
+# A monitoring return keeps the section that asks its people_by_group question as typed
+# (grants.question_forms.monitoring), in the standard form the "People reached" section:
 #     answers["people"] = {"people_<group code, - as _>": ["12"], ...}
-# one number per group of people the application named, or "people_all" when it named none. Each
-# return counts the people reached in its own period, so an award's returns are added up.
+# one number per group of people the application named, or "people_all" when it named none. A round's
+# own monitoring form may put the question in a section named otherwise, and a round's own application
+# form may offer other groups: both are read through the forms (grants.models.answer_facts), never by
+# name. Each return counts the people reached in its own period, so an award's returns are added up.
+
+
+def _groups_of(form: FormDefinition) -> tuple[tuple[str, str], ...]:
+    """(value, label) of the options of a form's beneficiary_groups question."""
+    question = form.by_role(Role.BENEFICIARY_GROUPS)
+    return () if question is None else tuple((option.value, option.label) for option in question.options)
 
 
 def _standard_groups() -> tuple[tuple[str, str], ...]:
     """(value, label) of the options of the standard application form's beneficiary_groups question."""
-    question = standard(Kind.APPLICATION).by_role(Role.BENEFICIARY_GROUPS)
-    return () if question is None else tuple((option.value, option.label) for option in question.options)
+    return _groups_of(standard(Kind.APPLICATION))
 
 
-# The groups the dashboard counts: the standard form's (a round's own form may offer others, which
-# it does not count by group), then the people counted as a whole.
-PEOPLE_GROUPS = (*_standard_groups(), (ALL_PEOPLE[0], "People not counted by group"))
+def _offered_groups(document: Any) -> list[tuple[str, str]]:
+    """(value, label) of the options of the beneficiary_groups question of a stored form's JSON (read as
+    JSON: checked when it was saved, and loading every version would be slow)."""
+    sections = document.get("sections") if isinstance(document, dict) else None
+    for section in sections if isinstance(sections, list) else ():
+        for question in (section.get("questions") if isinstance(section, dict) else None) or ():
+            if isinstance(question, dict) and question.get("role") == Role.BENEFICIARY_GROUPS:
+                return [(str(option["value"]), str(option.get("label") or option["value"]))
+                        for option in question.get("options") or () if isinstance(option, dict) and "value" in option]
+    return []
+
+
+ALL_PEOPLE_GROUP = (ALL_PEOPLE[0], "People not counted by group")
+# The groups the dashboard always shows: the standard form's, then the people counted as a whole. The
+# groups a round's own form offers besides come between them (``people_groups``).
+PEOPLE_GROUPS = (*_standard_groups(), ALL_PEOPLE_GROUP)
+
+
+def people_groups(round_ids: Select | None = None) -> tuple[tuple[str, str], ...]:
+    """The groups the dashboard counts: the standard ones, then those the stored application forms of
+    these rounds (a select of their ids; every round when None) offer besides, by the label the newest
+    form gives them, then the people counted as a whole. One query."""
+    query = (select(RoundForm.definition).where(RoundForm.kind == Kind.APPLICATION)
+             .order_by(RoundForm.version.desc(), RoundForm.id.desc()))
+    if round_ids is not None:
+        query = query.where(RoundForm.round_id.in_(round_ids))
+    known = {code for code, _label in PEOPLE_GROUPS}
+    others: dict[str, str] = {}
+    for definition in db.session.scalars(query):
+        for code, label in _offered_groups(definition):
+            if code not in known and code not in others:
+                others[code] = label
+    return (*PEOPLE_GROUPS[:-1], *sorted(others.items(), key=lambda item: item[1]), ALL_PEOPLE_GROUP)
 
 
 def people_field(code: str) -> str:
     return PEOPLE_PREFIX + code.replace("-", "_")
 
 
-def people_counts(answers: dict[str, Any] | None) -> dict[str, int]:
-    """People reached by group code in one return's answers; what is not a whole number is left out."""
-    people = (answers or {}).get(PEOPLE_SECTION)
-    if not isinstance(people, dict):
-        return {}
-    counts = {}
-    for code, _label in PEOPLE_GROUPS:
-        number = whole_number(people.get(people_field(code)))
-        if number is not None:
-            counts[code] = number
-    return counts
+def people_counts(answers: dict[str, Any] | None, sections: Iterable[str] = (PEOPLE_SECTION,),
+                  groups: Iterable[tuple[str, str]] = PEOPLE_GROUPS) -> dict[str, int]:
+    """People reached by group code in one return's answers (its ``sections`` that ask people reached);
+    what is not a whole number, or not one of ``groups``, is left out."""
+    fields = people_fields(answers, sections)
+    return {code: fields[people_field(code)] for code, _label in groups if people_field(code) in fields}
 
 
 def people_reached(award: Award) -> dict[str, int]:
-    """People reached by group, added up over the award's submitted and accepted returns."""
+    """People reached by group, added up over the award's submitted and accepted returns, each read
+    through the form it answers."""
+    reported = [monitoring_return for monitoring_return in award.returns if monitoring_return.status in REPORTED]
+    forms = return_forms(db.session, [monitoring_return.id for monitoring_return in reported]) if reported else {}
+    groups = people_groups(select(literal(award.round_id)))
     totals: dict[str, int] = defaultdict(int)
-    for monitoring_return in award.returns:
-        if monitoring_return.status in REPORTED:
-            for code, number in people_counts(monitoring_return.answers).items():
-                totals[code] += number
+    for monitoring_return in reported:
+        sections = people_sections(forms[monitoring_return.id])
+        for code, number in people_counts(monitoring_return.answers, sections, groups).items():
+            totals[code] += number
     return dict(totals)
 
 
-def people_in_sql(returns: Select) -> dict[str, int]:
-    """``people_counts`` added up over the returns ``returns`` selects (their ids), in one query
-    on the rows kept in step with the answers (grants.models.answer_facts)."""
-    fields = {people_field(code) for code, _label in PEOPLE_GROUPS}
+def people_in_sql(returns: Select, groups: Iterable[tuple[str, str]] = PEOPLE_GROUPS) -> dict[str, int]:
+    """``people_counts`` of ``groups`` added up over the returns ``returns`` selects (their ids), in one
+    query on the rows kept in step with the answers (grants.models.answer_facts)."""
+    groups = tuple(groups)
+    fields = {people_field(code) for code, _label in groups}
     people = monitoring_return_people.c
     query = (select(people.field, func.sum(people.number))
              .where(people.return_id.in_(returns), people.field.in_(sorted(fields)))
              .group_by(people.field))
     totals = {field: int(total) for field, total in db.session.execute(query)}
-    return {code: totals[people_field(code)] for code, _label in PEOPLE_GROUPS if people_field(code) in totals}
+    return {code: totals[people_field(code)] for code, _label in groups if people_field(code) in totals}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from grants import audit
@@ -27,7 +27,7 @@ from grants.extensions import db
 from grants.formatting import london_datetime, london_today, money
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
-from grants.models.applications import Application, ApplicationStatus
+from grants.models.applications import Application, ApplicationStage, ApplicationStatus
 from grants.models.awards import (
     Award,
     AwardStatus,
@@ -55,7 +55,7 @@ class Deadline:
     calendar event's UID); ``endpoint`` and ``values`` are the page to act on."""
 
     key: str
-    kind: str  # "round", "offer", "instalment" or "return"
+    kind: str  # "round", "eoi" (a two-stage round's expressions of interest), "offer", "instalment" or "return"
     on: date
     title: str
     detail: str
@@ -65,8 +65,8 @@ class Deadline:
 
     @property
     def kind_label(self) -> str:
-        return {"round": "Round closes", "offer": "Offer to accept", "instalment": "Instalment due",
-                "return": "Return due"}[self.kind]
+        return {"round": "Round closes", "eoi": "Expressions of interest close", "offer": "Offer to accept",
+                "instalment": "Instalment due", "return": "Return due"}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def collect(organisation_id: int | None, staff: bool, now: datetime | None = Non
         *_instalments(organisation_id, staff, until),
         *_returns(organisation_id, staff, until),
     ]
-    order = {"round": 0, "offer": 1, "return": 2, "instalment": 3}
+    order = {"eoi": 0, "round": 0, "offer": 1, "return": 2, "instalment": 3}
     return sorted(found, key=lambda d: (d.on, order[d.kind], d.organisation or "", d.key))
 
 
@@ -125,32 +125,75 @@ def _uk_date(moment: datetime) -> date:
 
 
 def _rounds(organisation_id, staff, now, until) -> list[Deadline]:
+    """Rounds closing: for staff each round's closing time, and a two-stage round's expressions of
+    interest closing too; for a grantee the stage each of its drafts must be sent by, and the full
+    application a shortlisted expression of interest is invited to."""
     query = (select(FundingRound)
              .where(FundingRound.published_at.is_not(None), FundingRound.closes_at >= now)
              .order_by(FundingRound.closes_at, FundingRound.id))
-    drafts: dict[int, Application] = {}
     if organisation_id is not None:
-        applications = db.session.scalars(
-            select(Application).where(Application.organisation_id == organisation_id,
-                                      Application.status == ApplicationStatus.DRAFT)).all()
-        drafts = {application.round_id: application for application in applications}
-        query = query.where(FundingRound.id.in_(drafts.keys()))
+        return _organisation_rounds(organisation_id, query, now, until)
     found = []
     for funding_round in db.session.scalars(query):
+        if funding_round.eoi_closes_at is not None and funding_round.eoi_closes_at >= now:
+            on = _uk_date(funding_round.eoi_closes_at)
+            if on <= until:
+                found.append(Deadline(
+                    f"round-{funding_round.id}-eoi", "eoi", on,
+                    f"{funding_round.name}: expressions of interest close",
+                    f"Expressions of interest close at {london_datetime(funding_round.eoi_closes_at)} (UK time).",
+                    None, "rounds.manage_round", {"round_id": funding_round.id}))
         on = _uk_date(funding_round.closes_at)
         if on > until:
             continue
-        closes = f"Applications close at {london_datetime(funding_round.closes_at)} (UK time)"
-        if staff:
-            found.append(Deadline(f"round-{funding_round.id}", "round", on, f"{funding_round.name} closes",
-                                  f"{closes}.", None, "rounds.manage_round", {"round_id": funding_round.id}))
-        else:
-            application = drafts[funding_round.id]
-            found.append(Deadline(
-                f"round-{funding_round.id}-application-{application.id}", "round", on,
-                f"Send your application to {funding_round.name}",
-                f"{closes}. Your application {application.reference} has not been sent yet.", None,
-                "applications.task_list", {"application_id": application.id}))
+        closes = f"{_closing_words(funding_round)} close at {london_datetime(funding_round.closes_at)} (UK time)"
+        found.append(Deadline(f"round-{funding_round.id}", "round", on, f"{funding_round.name} closes",
+                              f"{closes}.", None, "rounds.manage_round", {"round_id": funding_round.id}))
+    return found
+
+
+def _closing_words(funding_round: FundingRound) -> str:
+    return "Full applications" if funding_round.has_eoi_stage else "Applications"
+
+
+def _organisation_rounds(organisation_id: int, query, now: datetime, until: date) -> list[Deadline]:
+    applications = db.session.scalars(
+        select(Application).where(
+            Application.organisation_id == organisation_id,
+            or_(Application.status == ApplicationStatus.DRAFT,
+                and_(Application.stage == ApplicationStage.EXPRESSION_OF_INTEREST,
+                     Application.status == ApplicationStatus.SUCCESSFUL)))).all()
+    started = set(db.session.scalars(select(Application.expression_of_interest_id).where(
+        Application.organisation_id == organisation_id, Application.expression_of_interest_id.is_not(None))))
+    by_round: dict[int, list[Application]] = {}
+    for application in applications:
+        if application.status is ApplicationStatus.SUCCESSFUL and application.id in started:
+            continue  # its full application has started: that draft's deadline is the one to show
+        by_round.setdefault(application.round_id, []).append(application)
+    found = []
+    for funding_round in db.session.scalars(query.where(FundingRound.id.in_(by_round.keys()))):
+        for application in sorted(by_round[funding_round.id], key=lambda a: a.id):
+            eoi_draft = application.is_expression_of_interest and application.status is ApplicationStatus.DRAFT
+            closing = funding_round.closes_at
+            if eoi_draft and funding_round.eoi_closes_at is not None:
+                closing = funding_round.eoi_closes_at
+            on = _uk_date(closing)
+            if on > until or closing < now:
+                continue
+            if eoi_draft:
+                title = f"Send your expression of interest in {funding_round.name}"
+                detail = (f"Expressions of interest close at {london_datetime(closing)} (UK time). "
+                          "Yours has not been sent yet.")
+            elif application.is_expression_of_interest:  # shortlisted, full application not started
+                title = f"Send your full application to {funding_round.name}"
+                detail = (f"Full applications close at {london_datetime(closing)} (UK time). Your expression of "
+                          f"interest {application.reference} was shortlisted: start your full application.")
+            else:
+                title = f"Send your application to {funding_round.name}"
+                detail = (f"{_closing_words(funding_round)} close at {london_datetime(closing)} (UK time). "
+                          "Your application has not been sent yet.")
+            found.append(Deadline(f"round-{funding_round.id}-application-{application.id}", "round", on, title,
+                                  detail, None, "applications.task_list", {"application_id": application.id}))
     return found
 
 

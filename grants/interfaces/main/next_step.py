@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import url_for
 
 from grants.formatting import london_datetime, london_today, long_date
+from grants.interfaces.applications import stages
 from grants.interfaces.applications.submission import organisation_applications
 from grants.interfaces.awards.awarding import effective_status, organisation_awards
 from grants.interfaces.screening.applications import CLARIFIABLE
@@ -95,11 +96,10 @@ def for_application(application: Application, award: Award | None = None,
         return for_award(award, now)
     status = application.status
     page = url_for("applications.task_list", application_id=application.id)
-    funding_round = application.funding_round
     if status is ApplicationStatus.DRAFT:
-        if funding_round.is_open(now):
-            return NextStep(f"Finish and submit by {london_datetime(funding_round.closes_at)}", page, action=True)
-        return NextStep("The round has closed; this draft can no longer be submitted")
+        return _for_draft(application, page, now)
+    if application.is_expression_of_interest:
+        return _for_expression_of_interest(application, page, now)
     unanswered = [c for c in application.clarifications if c.answered_at is None]
     if unanswered and status in CLARIFIABLE:  # questions are answered while it is checked or assessed
         count = len(unanswered)
@@ -120,6 +120,32 @@ def for_application(application: Application, award: Award | None = None,
     if status is ApplicationStatus.SUCCESSFUL:
         return NextStep("Nothing to do: we will email you your grant offer")
     return NextStep("Nothing to do: you withdrew this application")
+
+
+def _for_draft(application: Application, page: str, now: datetime) -> NextStep:
+    if stages.stage_is_open(application, now):
+        deadline = stages.deadline(application.funding_round, application.stage)
+        return NextStep(f"Finish and submit by {london_datetime(deadline)}", page, action=True)
+    if application.is_expression_of_interest:
+        return NextStep("Expressions of interest have closed; this draft can no longer be submitted")
+    return NextStep("The round has closed; this draft can no longer be submitted")
+
+
+def _for_expression_of_interest(eoi: Application, page: str, now: datetime) -> NextStep:
+    """A submitted expression of interest: waiting to be shortlisted, not shortlisted, or an invitation
+    to the full application (on the expression of interest's page, which has the start button)."""
+    if eoi.status is ApplicationStatus.SUCCESSFUL:
+        if stages.invitation_open(eoi, now):
+            return NextStep(f"Start your full application: send it by {london_datetime(eoi.funding_round.closes_at)}",
+                            page + "#shortlisting", action=True)
+        if stages.active(eoi.organisation_id, eoi.round_id, stages.FULL) is not None:
+            return NextStep("Nothing to do here: your full application has started")
+        return NextStep("The round has closed; a full application can no longer be started")
+    if eoi.status is ApplicationStatus.UNSUCCESSFUL:
+        return NextStep("Read why it was not shortlisted", page + "#shortlisting")
+    if eoi.status is ApplicationStatus.WITHDRAWN:
+        return NextStep("Nothing to do: you withdrew this expression of interest")
+    return NextStep("Nothing to do: we are deciding whether to shortlist your expression of interest")
 
 
 def organisation_rows(organisation_id: int, now: datetime | None = None) -> list[ApplicationRow]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 import scoring
@@ -23,7 +23,7 @@ from grants.extensions import db
 from grants.interfaces.panel import notices as panel_notices
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User, UserRole
-from grants.models.applications import Application, ApplicationStatus
+from grants.models.applications import Application, ApplicationStage, ApplicationStatus
 from grants.models.panel import (
     ConflictDeclaration,
     PanelMember,
@@ -42,6 +42,30 @@ PANEL_VIEWERS = (Role.GRANTS_OFFICER, Role.COMMISSIONER, Role.ADMIN)
 
 # Applications the panel scores: those that passed screening, and after the decision the outcome.
 BID_STATUSES = (ApplicationStatus.UNDER_ASSESSMENT, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL)
+# Expressions of interest the panel scores, in a round whose panel scores them: every one sent, whatever
+# its shortlisting.
+EOI_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SUCCESSFUL, ApplicationStatus.UNSUCCESSFUL)
+
+
+def full_bid() -> ColumnElement[bool]:
+    """A full application the panel scores. Results, rankings, recommendations and funding decisions
+    consider these alone: an expression of interest is never a bid to fund."""
+    return and_(Application.stage == ApplicationStage.FULL, Application.status.in_(BID_STATUSES))
+
+
+def scored_by_panel() -> ColumnElement[bool]:
+    """What members are assigned and score: the full bids, and the expressions of interest of rounds
+    whose panel scores them (``FundingRound.panel_scores_eoi``)."""
+    scores_eois = select(FundingRound.id).where(FundingRound.panel_scores_eoi.is_(True))
+    return or_(full_bid(), and_(Application.stage == ApplicationStage.EXPRESSION_OF_INTEREST,
+                                Application.status.in_(EOI_STATUSES), Application.round_id.in_(scores_eois)))
+
+
+def is_scored_by_panel(application: Application) -> bool:
+    """``scored_by_panel`` for one application already loaded."""
+    if application.stage is ApplicationStage.FULL:
+        return application.status in BID_STATUSES
+    return application.funding_round.panel_scores_eoi and application.status in EOI_STATUSES
 
 
 class PanelError(Exception):
@@ -123,17 +147,29 @@ def round_rubric(funding_round: FundingRound) -> Rubric:
     return rubric
 
 
-def scoring_open(funding_round: FundingRound, now: datetime | None = None) -> bool:
-    """Scores can be saved once the round has closed and until the commissioner decides it."""
-    return funding_round.state(now) is RoundState.CLOSED
+def scoring_open(funding_round: FundingRound, now: datetime | None = None,
+                 application: Application | None = None) -> bool:
+    """Scores can be saved once the round has closed and until the commissioner decides it; in a round
+    whose panel scores expressions of interest, those from when they close (so that their scores can
+    inform the shortlist while full applications are written). With ``application``: whether its
+    scores can be saved (a full bid's only once the round has closed)."""
+    now = now or utcnow()
+    state = funding_round.state(now)
+    if state is RoundState.CLOSED:
+        return True
+    if application is not None and application.stage is ApplicationStage.FULL:
+        return False
+    return (state is RoundState.OPEN and funding_round.panel_scores_eoi and funding_round.eoi_closes_at is not None
+            and now >= funding_round.eoi_closes_at)
 
 
-def round_bids(funding_round: FundingRound) -> list[Application]:
-    """The applications the panel scores in a round, by reference."""
+def round_bids(funding_round: FundingRound, with_eois: bool = False) -> list[Application]:
+    """The full bids the panel scores in a round, by reference; ``with_eois``: and the expressions of
+    interest it scores, as members are assigned them."""
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+            .where(Application.round_id == funding_round.id, scored_by_panel() if with_eois else full_bid())
             # Not the sections (loaded with every application by default): the panel's pages and
             # exports read none of their answers, and a 1,000-bid round has ten times as many.
             .options(joinedload(Application.organisation), selectinload(Application.local_authorities),
@@ -144,9 +180,9 @@ def round_bids(funding_round: FundingRound) -> list[Application]:
 
 
 def round_bid(funding_round: FundingRound, application_id: int) -> Application:
-    """One of the round's bids; anything else is "not found"."""
+    """One of the round's bids (or expressions of interest its panel scores); anything else is "not found"."""
     application = db.session.get(Application, application_id)
-    if application is None or application.round_id != funding_round.id or application.status not in BID_STATUSES:
+    if application is None or application.round_id != funding_round.id or not is_scored_by_panel(application):
         abort(404)
     return application
 
@@ -346,7 +382,7 @@ def run_assignment(funding_round: FundingRound, officer: User) -> scoring.Assign
     member_ids = list(seated)
     if not member_ids:
         raise PanelError("Choose the round's panel members before assigning bids")
-    bid_ids = [str(application.id) for application in round_bids(funding_round)]
+    bid_ids = [str(application.id) for application in round_bids(funding_round, with_eois=True)]
     if not bid_ids:
         raise PanelError("The round has no bids that have passed screening")
     existing = {(str(row.user_id), str(row.application_id)) for row in assignments(funding_round)}

@@ -30,7 +30,7 @@ import scoring
 from grants import audit
 from grants.extensions import db
 from grants.forms import without_nul
-from grants.interfaces.panel.assignment import BID_STATUSES, PanelError, round_bids
+from grants.interfaces.panel.assignment import PanelError, full_bid, round_bids
 from grants.interfaces.panel.results import ranking_bid, round_results
 from grants.interfaces.writes import rows_changed
 from grants.links import public_url
@@ -125,7 +125,7 @@ def readiness(funding_round: FundingRound) -> Readiness:
             func.coalesce(func.sum(case((submitted < funding_round.scorers_per_bid, 1), else_=0)), 0),
         )
         .outerjoin(sheets, sheets.c.application_id == Application.id)
-        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .where(Application.round_id == funding_round.id, full_bid())
     ).one()
     return Readiness(bids=int(bids), scored=int(scored), short=int(short),
                      scorers_per_bid=funding_round.scorers_per_bid)
@@ -136,7 +136,7 @@ def bids_by_id(funding_round: FundingRound, application_ids: Iterable[int] | Non
     their status and feedback beside a recommendation's rows)."""
     query = (
         select(Application)
-        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .where(Application.round_id == funding_round.id, full_bid())
         .options(lazyload("*"))
     )
     if application_ids is not None:

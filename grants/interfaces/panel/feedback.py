@@ -27,6 +27,8 @@ FEEDBACK_MAX_CHARACTERS = 5_000
 
 def feedback_problem(application: Application) -> str | None:
     """Why feedback cannot be published for the bid yet, or None when it can."""
+    if application.is_expression_of_interest:
+        return "An expression of interest gets its shortlisting decision and reason, not feedback"
     if application.funding_round.decided_at is None or application.status not in DECIDED_STATUSES:
         return "Feedback can be published once the commissioner has approved the funding decisions for the round"
     return None

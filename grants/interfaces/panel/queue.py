@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from grants.extensions import db
 from grants.interfaces.paging import Page, paginate
-from grants.interfaces.panel.assignment import BID_STATUSES
+from grants.interfaces.panel.assignment import scored_by_panel
 from grants.models.accounts import User
 from grants.models.applications import Application
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
@@ -207,7 +207,7 @@ def _queue_counts(user: User, round_ids: list[int]) -> dict[int, tuple[int, int,
     not the size of the rounds."""
     bids = dict(db.session.execute(
         select(Application.round_id, func.count(Application.id))
-        .where(Application.round_id.in_(round_ids), Application.status.in_(BID_STATUSES))
+        .where(Application.round_id.in_(round_ids), scored_by_panel())
         .group_by(Application.round_id)
     ).all())
     submitted = and_(ConflictDeclaration.conflicted.is_(False), ScoreSheet.status == SheetStatus.SUBMITTED)
@@ -225,7 +225,7 @@ def _queue_counts(user: User, round_ids: list[int]) -> dict[int, tuple[int, int,
         .outerjoin(ScoreSheet, and_(ScoreSheet.application_id == ScoringAssignment.application_id,
                                     ScoreSheet.user_id == user.id, ScoreSheet.round_id == Application.round_id))
         .where(ScoringAssignment.user_id == user.id, Application.round_id.in_(round_ids),
-               Application.status.in_(BID_STATUSES))
+               scored_by_panel())
         .group_by(Application.round_id)
     )
     own = {round_id: (int(assigned), int(scored), int(conflicted)) for round_id, assigned, scored, conflicted in rows}
@@ -239,7 +239,7 @@ def _queue_page(round_ids: list[int], pages: Mapping[int, int]) -> list[Applicat
                                       order_by=(Application.reference, Application.id))
     numbered = (
         select(Application.id, Application.round_id, position.label("position"))
-        .where(Application.round_id.in_(round_ids), Application.status.in_(BID_STATUSES))
+        .where(Application.round_id.in_(round_ids), scored_by_panel())
         .subquery()
     )
     skipped = (case({round_id: (page - 1) * QUEUE_PAGE_SIZE for round_id, page in pages.items()},

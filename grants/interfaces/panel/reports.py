@@ -58,7 +58,7 @@ def round_summaries(rounds: Iterable[FundingRound]) -> list[RoundSummary]:
         return []
     bids = _counts(
         select(Application.round_id, func.count())
-        .where(Application.round_id.in_(ids), Application.status.in_(panel.BID_STATUSES))
+        .where(Application.round_id.in_(ids), panel.scored_by_panel())
         .group_by(Application.round_id)
     )
     members = _counts(
@@ -121,7 +121,7 @@ def overview(funding_round: FundingRound) -> Overview:
         members=[MemberProgress(member, per_member.get(member.user_id, score_sheets.Progress())) for member in seated],
         bids=[
             BidProgress(application, per_bid.get(application.id, score_sheets.Progress()), conflicts[application.id])
-            for application in panel.round_bids(funding_round)
+            for application in panel.round_bids(funding_round, with_eois=True)
         ],
     )
 
@@ -196,7 +196,7 @@ def assignment_grid(funding_round: FundingRound) -> AssignmentGrid:
         )
     }
     rows = []
-    for application in panel.round_bids(funding_round):
+    for application in panel.round_bids(funding_round, with_eois=True):
         cells = []
         for user in users:
             key = (user.id, application.id)

@@ -20,13 +20,13 @@ import scoring
 from grants import audit
 from grants.extensions import db
 from grants.interfaces.panel.assignment import (
-    BID_STATUSES,
     PanelError,
     assignments,
     declaration,
     freeze_rubric,
     is_assigned,
     is_member,
+    is_scored_by_panel,
     round_rubric,
     scoring_open,
     scoring_rubric,
@@ -44,7 +44,7 @@ from grants.models.types import utcnow
 def bid_for_member(user: User, application_id: int) -> Application:
     """A bid in a round the user sits on; anything else is "not found"."""
     application = db.session.get(Application, application_id)
-    if application is None or application.status not in BID_STATUSES or not is_member(application.funding_round, user):
+    if application is None or not is_scored_by_panel(application) or not is_member(application.funding_round, user):
         abort(404)
     return application
 
@@ -153,7 +153,7 @@ def save_sheet(
     already submitted (a submitted sheet is never changed).
     """
     funding_round = application.funding_round
-    if not scoring_open(funding_round):
+    if not scoring_open(funding_round, application=application):
         raise PanelError("Scoring is not open for this round: scores can be saved after the round closes "
                          "and until the funding decision")
     found = declaration(application, user)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 import scoring
 from grants.extensions import db
-from grants.interfaces.panel.assignment import BID_STATUSES, round_rubric, scoring_rubric, tie_break_criterion
+from grants.interfaces.panel.assignment import full_bid, round_rubric, scoring_rubric, tie_break_criterion
 from grants.interfaces.panel.results import DEFAULT_THRESHOLDS, disagreements_by_bid, panel_scores
 from grants.models.applications import Application
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
@@ -139,7 +139,7 @@ def _fingerprint(funding_round: FundingRound) -> tuple:
         select(func.count(Application.id).label("bids"), func.coalesce(func.sum(Application.id), 0).label("bid_ids"),
                func.coalesce(func.sum(Application.version), 0).label("bid_versions"),
                func.max(Application.updated_at).label("bids_changed"))
-        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .where(Application.round_id == funding_round.id, full_bid())
         .subquery()
     )
     sheets = (
@@ -169,7 +169,7 @@ def _work_out(funding_round: FundingRound, rubric: scoring.Rubric, method: scori
     (three queries). The same calculation as ``results.round_results``."""
     bids = db.session.execute(
         select(Application.id, Application.reference, Application.amount_requested)
-        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .where(Application.round_id == funding_round.id, full_bid())
         .order_by(Application.reference, Application.id)
     ).all()
     bid_ids = {row.id for row in bids}
@@ -190,7 +190,7 @@ def _work_out(funding_round: FundingRound, rubric: scoring.Rubric, method: scori
     for application_id, moderated_score in db.session.execute(
         select(ModeratedScore.application_id, ModeratedScore.score)
         .join(Application, Application.id == ModeratedScore.application_id)
-        .where(Application.round_id == funding_round.id, Application.status.in_(BID_STATUSES))
+        .where(Application.round_id == funding_round.id, full_bid())
         .order_by(ModeratedScore.created_at.desc(), ModeratedScore.id.desc())
     ):
         moderated.setdefault(application_id, Decimal(moderated_score))  # the newest

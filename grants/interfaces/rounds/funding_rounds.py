@@ -177,7 +177,7 @@ def area_text(funding_round: FundingRound) -> str:
 
 def round_values(funding_round: FundingRound) -> dict[str, Any]:
     """The round's values in the shape its forms give them: lists of types and of reference ids."""
-    columns = (*TEXT_FIELDS, "opens_at", "closes_at", *RULE_COLUMNS)
+    columns = (*TEXT_FIELDS, "opens_at", "closes_at", "eoi_closes_at", "panel_scores_eoi", *RULE_COLUMNS)
     return (
         {key: getattr(funding_round, key) for key in columns}
         | {"legal_types": list(funding_round.legal_types)}

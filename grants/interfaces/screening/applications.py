@@ -1,6 +1,9 @@
 """Screening: grants officers' lists of submitted applications, eligibility decisions, clarifications.
 
 Drafts belong to their organisation alone: nothing here lists, counts or shows one to an officer.
+The lists and counts are of full applications: a two-stage round's expressions of interest are
+shortlisted, not screened (``grants.interfaces.screening.shortlisting``), and can never be screened
+into the panel's path as a bid.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from grants.interfaces.writes import rows_changed
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
-from grants.models.applications import Application, ApplicationStatus, Clarification
+from grants.models.applications import Application, ApplicationStage, ApplicationStatus, Clarification
 from grants.models.audit import AuditEvent
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority, PlanApproach
@@ -107,7 +110,7 @@ def rounds_with_counts() -> list[tuple[FundingRound, dict[ApplicationStatus, int
     counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
     rows = db.session.execute(
         select(Application.round_id, Application.status, func.count())
-        .where(Application.status.in_(VISIBLE_STATUSES))
+        .where(Application.status.in_(VISIBLE_STATUSES), Application.stage == ApplicationStage.FULL)
         .group_by(Application.round_id, Application.status)
     )
     for round_id, status, count in rows:
@@ -119,7 +122,8 @@ def status_counts(round_id: int) -> dict[ApplicationStatus, int]:
     """How many of the round's applications are at each status (drafts left out)."""
     rows = db.session.execute(
         select(Application.status, func.count())
-        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES))
+        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES),
+               Application.stage == ApplicationStage.FULL)
         .group_by(Application.status)
     )
     return {status: count for status, count in rows}
@@ -143,7 +147,8 @@ def _visible(round_id: int):
         select(Application)
         .join(Application.organisation)
         .options(contains_eager(Application.organisation))
-        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES))
+        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES),
+               Application.stage == ApplicationStage.FULL)
     )
 
 
@@ -185,7 +190,8 @@ def applications_for_export(round_id: int) -> list[Application]:
     return list(
         db.session.scalars(
             _visible(round_id)
-            .options(joinedload(Application.funding_round), selectinload(Application.sections))
+            .options(joinedload(Application.funding_round), selectinload(Application.sections),
+                     selectinload(Application.partners))
             .order_by(Application.reference, Application.id)
         ).unique()
     )
@@ -239,6 +245,9 @@ def screen(
     """
     if not passed and not (reason or "").strip():
         raise ValueError("A reason is needed when an application fails screening")
+    if application.stage is not ApplicationStage.FULL:
+        raise ScreeningConflict(f"{application.reference} is an expression of interest: shortlist it instead. "
+                                "Nothing was changed")
     now = now or utcnow()
     after = {
         "status": ApplicationStatus.UNDER_ASSESSMENT if passed else ApplicationStatus.INELIGIBLE,
@@ -250,7 +259,8 @@ def screen(
     before = {field: getattr(application, field) for field in after} | {"status": ApplicationStatus.SUBMITTED}
     updated = rows_changed(
         update(Application)
-        .where(Application.id == application.id, Application.status == ApplicationStatus.SUBMITTED)
+        .where(Application.id == application.id, Application.status == ApplicationStatus.SUBMITTED,
+               Application.stage == ApplicationStage.FULL)
         .values(**after, version=Application.version + 1)
         .execution_options(synchronize_session=False)
     )

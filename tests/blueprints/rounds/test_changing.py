@@ -35,6 +35,10 @@ def _edit_form(officer, funding_round) -> dict:
         name = element.get("name")
         if not name or name == "csrf_token" or element.get("type") == "submit":
             continue
+        if element.get("type") == "radio":  # as a browser sends it: the chosen one only
+            if element.has_attr("checked"):
+                form[name] = element["value"]
+            continue
         if element.get("type") == "checkbox":
             if element.has_attr("checked"):
                 form.setdefault(name, []).append(element["value"])

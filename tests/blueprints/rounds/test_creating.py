@@ -63,6 +63,8 @@ def test_the_form_shows_every_list_as_checkboxes(officer, reference_ids):
     assert legends == [
         "Opening date",
         "Closing date",
+        "Expressions of interest close (optional)",
+        "Does the panel score expressions of interest as well as full applications?",
         "Which types of organisation can apply?",
         "Which local authority areas can the work be in?",
         "Which of the plan's approaches does the round fund?",
