@@ -220,8 +220,14 @@ class TestExpressionOfInterest:
         with freeze_time(funding_round.eoi_closes_at + timedelta(seconds=1)):
             response = post(applicant, f"/applications/{eoi.id}/submit")
             assert "The closing date for expressions of interest in this round has passed" in seen_text(response)
+            # A section saved after the deadline is kept, and the page says it can no longer be sent.
+            saved = post(applicant, f"/applications/{eoi.id}/sections/project",
+                         {**EOI_ANSWERS["project"], "title": ["Night Bus Guardians 2"], "action-continue": "1"})
+            assert ("The closing date for expressions of interest in this round has passed. We have kept your "
+                    "answers, but it can no longer be submitted") in seen_text(saved)
         db.session.refresh(eoi)
         assert eoi.status is ApplicationStatus.DRAFT and eoi.reference is None
+        assert eoi.section("project").answers["title"] == ["Night Bus Guardians 2"]
 
     def test_no_full_application_without_a_shortlisted_one(self, applicant, users):
         funding_round = _two_stage_round(eoi_in=-timedelta(days=1))  # expressions of interest have closed
@@ -515,3 +521,19 @@ def test_a_shortlisted_expression_of_interest_is_never_awarded(as_role, users):
     officer = as_role("grants_officer")
     refused = seen_text(officer.get(f"/awards/new/{eoi.id}", follow_redirects=True))
     assert "EOI-2026-0001 cannot be given an award: it is an expression of interest" in refused
+
+
+def test_an_organisation_new_to_a_two_stage_round_is_offered_only_its_expression_of_interest(applicant, users):
+    """The organisation's page and the home page offer a two-stage round while it takes expressions of
+    interest, by their deadline and in those words, and not at all once they have closed."""
+    taking = _two_stage_round()
+    closed = FundingRoundFactory(name="Closed EOI Fund", eoi_closes_at=utcnow() - timedelta(days=1))
+    organisation_id = users["org_a"].id
+    _eligible(applicant, taking)
+    shown = seen_text(applicant.get(f"/organisations/{organisation_id}"))
+    assert "Start your expression of interest to Safer Nights Fund" in shown
+    assert "Expressions of interest close" in shown and "Full applications are by invitation only." in shown
+    assert "Closed EOI Fund" not in shown
+    home = seen_text(applicant.get("/home"))
+    assert "Check if you can apply to Safer Nights Fund" in home and "Expressions of interest close" in home
+    assert f"Check if you can apply to {closed.name}" not in home

@@ -162,9 +162,10 @@ def _save_section(application, section, form):
         db.session.commit()
         for stored_name in replaced:
             discard_file(stored_name)
-    if not application.funding_round.is_open():
-        flash("The closing date for this round has passed. We have kept your answers, "
-              "but the application can no longer be submitted", "error")
+    if not stages.stage_is_open(application):
+        flash(f"{stages.closed_message(application)}. We have kept your answers, but "
+              f"{'it' if application.is_expression_of_interest else 'the application'} can no longer be submitted",
+              "error")
     elif SAVE_FOR_LATER in request.form:
         flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time",
               "success")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.formatting import london_datetime
+from grants.interfaces.applications import stages
 from grants.interfaces.auth import accounts
 from grants.interfaces.main import next_step
 from grants.interfaces.organisations import membership as organisations
@@ -38,6 +39,13 @@ class HomePanel:
     empty: str = "Nothing is waiting for you."
 
 
+def _closes(funding_round) -> str:
+    """When an organisation new to the round must apply by: a two-stage round's expressions of interest."""
+    if funding_round.has_eoi_stage:
+        return f"Expressions of interest close {london_datetime(stages.deadline(funding_round, stages.EOI))}"
+    return f"Closes {london_datetime(funding_round.closes_at)}"
+
+
 def _applicant(user: User) -> HomePanel:
     panel = HomePanel(Role.APPLICANT, "Your organisation")
     if user.organisation is None:
@@ -57,7 +65,7 @@ def _applicant(user: User) -> HomePanel:
     for funding_round in organisations.rounds_to_apply_to(org.id):
         panel.tasks.append(Task(f"Check if you can apply to {funding_round.name}",
                                 url_for("rounds.eligibility", round_id=funding_round.id),
-                                f"Closes {london_datetime(funding_round.closes_at)}"))
+                                _closes(funding_round)))
     if any(row.award is not None for row in rows):
         panel.tasks.append(Task("See your grants", url_for("grantee.index")))
     panel.tasks.append(Task("See all your applications", url_for("applications.dashboard")))

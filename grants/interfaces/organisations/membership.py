@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from grants import audit
 from grants.extensions import db
+from grants.interfaces.applications import stages
 from grants.interfaces.auth.accounts import normalise_email
 from grants.interfaces.paging import Page, contains, paginate
 from grants.interfaces.rounds.funding_rounds import public_rounds
@@ -57,12 +58,14 @@ def create_organisation(founder: User, values: dict) -> Organisation:
 
 def rounds_to_apply_to(organisation_id: int) -> list[FundingRound]:
     """The rounds open now that the organisation has no application to (a withdrawn one aside),
-    closing soonest first."""
+    closing soonest first. A two-stage round is one only while it takes expressions of interest: after
+    that, only the organisations it shortlisted may apply (their invitation is their next step)."""
     applied = set(db.session.scalars(
         select(Application.round_id).where(Application.organisation_id == organisation_id,
                                            Application.status != ApplicationStatus.WITHDRAWN)
     ))
-    return [r for r in public_rounds()[0] if r.id not in applied]
+    return [r for r in public_rounds()[0]
+            if r.id not in applied and (not r.has_eoi_stage or stages.taking_eois(r))]
 
 
 def update_organisation(organisation: Organisation, values: dict) -> bool:
