@@ -190,6 +190,7 @@ ACCESS: dict[str, object] = {
     "grantee.return_section": {APPLICANT},
     "grantee.return_check": {APPLICANT},
     "grantee.submit_return": {APPLICANT},
+    "grantee.return_document": {APPLICANT, OFFICER, ADMIN},
     "awards.approve_instalment": {FINANCE},
     "awards.pay_instalment": {FINANCE},
     "awards.approve_batch": {FINANCE},
@@ -257,6 +258,9 @@ ACCESS: dict[str, object] = {
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
 # checked with a real file in tests/blueprints/applications/test_documents.py).
 NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
+                         # the fixture's document is an application's, not the return's (a return's
+                         # files are opened in tests/blueprints/grantee/test_return_documents.py)
+                         "grantee.return_document",
                          # a person's own passkeys only: the fixture's is the applicant's
                          "auth.remove_passkey",
                          # no feed token in the address (tests/blueprints/deadlines opens a real one)

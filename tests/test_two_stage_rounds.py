@@ -166,6 +166,21 @@ class TestSettings:
         assert "Expressions of interest close" in text
         assert "Full applications close" in text and "(by invitation only)" in text
         assert "only shortlisted organisations are invited to send a full application" in text
+        assert "Check if you can apply" in text
+        listed = seen_text(client.get("/rounds"))
+        assert "Expressions of interest close" in listed and "Expressions of interest closed" not in listed
+
+    def test_the_public_page_stops_offering_the_check_once_expressions_of_interest_close(self, client, db):
+        funding_round = _two_stage_round(eoi_in=-timedelta(days=1))
+        text = seen_text(client.get(f"/rounds/{funding_round.id}"))
+        assert "so new organisations can no longer apply to this round" in text
+        assert "If your expression of interest was shortlisted, start your full application from it" in text
+        assert "Check if you can apply" not in text
+        listed = seen_text(client.get("/rounds"))
+        assert "Expressions of interest closed" in listed
+        check = seen_text(client.get(f"/rounds/{funding_round.id}/eligibility"))
+        assert ("Only organisations whose expression of interest was shortlisted can send a full application to "
+                "this round.") in check
 
 
 # Expressions of interest ---------------------------------------------------------------------------
@@ -283,6 +298,12 @@ class TestShortlisting:
         assert "£3,500" in text and "To decide" in text and "Not shortlisted" in text
         assert "Panel score" not in text  # this round's panel does not score expressions of interest
         assert text.count("EOI-2026-") == 2  # drafts are the organisation's own
+        assert "Deadline for expressions of interest:" in text  # true before the deadline and after it
+
+    def test_a_note_too_long_is_named_as_the_note(self, officer, eoi):
+        refused = post(officer, self._url(eoi), {"decision": "shortlist", "note": "x" * 2001})
+        assert error_messages(refused) == ["Note must be 2,000 characters or fewer"]
+        assert db.session.get(Application, eoi.id).status is ApplicationStatus.SUBMITTED
 
     def test_not_shortlisted_needs_a_reason_the_applicant_reads(self, officer, applicant, eoi, users):
         refused = post(officer, self._url(eoi), {"decision": "reject", "reason": "  "})
@@ -302,6 +323,7 @@ class TestShortlisting:
         view = seen_text(applicant.get(f"/applications/{eoi.id}"))
         assert "Your expression of interest has not been shortlisted" in view
         assert "The round funds town centres." in view and "Not shortlisted" in view
+        assert "you cannot send a full application to this round. You can still apply to other funding rounds" in view
         assert "Read why it was not shortlisted" in seen_text(applicant.get("/applications"))
 
     def test_shortlisted_invites_to_the_full_application(self, officer, applicant, eoi, users):

@@ -258,6 +258,30 @@ class MonitoringReturn(Model):
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
+class ReturnDocument(Model):
+    """A file uploaded in answer to a monitoring return's file question, stored outside the web root under
+    a random name, as an application's documents are. The return's answers name it ("file:<question id>");
+    one document a question: a new upload replaces the old."""
+
+    __tablename__ = "return_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("monitoring_returns.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # The database removes a return's documents with it (their files are then orphans, as an
+    # application's are when its row goes).
+    monitoring_return: Mapped[MonitoringReturn] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+
 class VariationKind(StrEnum):
     AMOUNT = "amount"
     DATES = "dates"

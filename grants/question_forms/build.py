@@ -160,6 +160,18 @@ def hidden_questions(form: QuestionForm) -> list[str]:
     return form._section_answers.hidden()
 
 
+def not_asked_fields(form: QuestionForm) -> set[str]:
+    """The names of the fields a section's page leaves out: those of the questions hidden by a
+    ``show_if`` on an EARLIER section's answer, which nothing on the page can change. (A question hidden
+    by an answer on the page stays on it, in a conditional reveal or not: the answer may yet change.)"""
+    place = type(form)._place
+    own = {question.id for question in place.section.questions}
+    by_earlier = {question.id for question in place.section.questions
+                  if question.show_if is not None and question.show_if.question not in own}
+    hidden = by_earlier & set(hidden_questions(form))
+    return {name for name in form._fields if form._owners.get(name, name) in hidden}
+
+
 def without_hidden(form: QuestionForm, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """``raw`` (the text typed, by field name, as a section keeps it) without the answers of hidden
     questions: a field named by a hidden id, or one of its rows or parts (``<id>-0-amount``)."""

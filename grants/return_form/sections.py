@@ -13,11 +13,12 @@ validate, checked afresh each time (a variation can change the award that spend 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask import url_for
 from wtforms import BooleanField, RadioField, SelectMultipleField
 
 from grants.application_form.sections import raw_answers, to_formdata
@@ -26,7 +27,7 @@ from grants.form_definitions import Section as FormSection
 from grants.formatting import long_date, money
 from grants.interfaces.applications.submission import TaskStatus
 from grants.models.awards import MonitoringReturn
-from grants.question_forms import QuestionForm, RoundContext, field_groups, section_form
+from grants.question_forms import QuestionForm, RoundContext, field_groups, hidden_questions, kept_answers, section_form
 from grants.question_forms import spend_to_date as form_spend_to_date
 from grants.question_forms.monitoring import CountField
 from grants.return_form import forms
@@ -84,8 +85,11 @@ class Section:
         """Whether the section asks the spend to date (whose total is at most the award)."""
         return any(question.type is QuestionType.SPEND_BY_BUDGET_LINE for question in self.asked.questions)
 
-    def form(self, monitoring_return: MonitoringReturn, plan: ReturnPlan, formdata=None, answers=None):
-        """The section's form, from a request (``formdata``) or from saved ``answers``."""
+    def form(self, monitoring_return: MonitoringReturn, plan: ReturnPlan, formdata=None, answers=None,
+             earlier: Mapping[str, object] | None = None):
+        """The section's form, from a request (``formdata``) or from saved ``answers``, given the kept
+        answers of the sections before it (``earlier``; read from the return when not given), which
+        decide whether a question conditional on one of them is asked."""
         rebuilt = formdata is None and answers is not None
         data = to_formdata(answers) if rebuilt else formdata
         meta = {"csrf": False} if rebuilt else {}
@@ -93,13 +97,42 @@ class Section:
         fixed = FIXED_FORMS.get(self.asked)
         if fixed is not None:
             return fixed(formdata=data, award=award, meta=meta)
+        if earlier is None:
+            earlier = self.earlier_answers(monitoring_return, plan)
+        earlier = {**earlier, **_files_kept(monitoring_return, self.key, answers)}
         context = RoundContext(return_plan=plan, award_amount=award.amount)
-        return section_form(self.definition, self.key, context, formdata=data, meta=meta)
+        return section_form(self.definition, self.key, context, formdata=data, answers=earlier, meta=meta)
+
+    def earlier_answers(self, monitoring_return: MonitoringReturn, plan: ReturnPlan) -> dict[str, object]:
+        """The kept answers of the sections before this one, by question id (as an application's
+        section is given them): each built from its saved answers with those of the sections before it."""
+        found: dict[str, object] = {}
+        for other in sections_of(self.definition):
+            if other.key == self.key:
+                break
+            saved = (monitoring_return.answers or {}).get(other.key)
+            if saved is None or other.asked in FIXED_FORMS:  # today's stories and problems: no show_if to decide
+                continue
+            found.update(kept_answers(other.form(monitoring_return, plan, answers=saved, earlier=dict(found))))
+        return found
 
     def saved_form(self, monitoring_return: MonitoringReturn, plan: ReturnPlan):
         """The form rebuilt from the saved answers, or ``None`` if the section was never saved."""
         saved = (monitoring_return.answers or {}).get(self.key)
         return None if saved is None else self.form(monitoring_return, plan, answers=saved)
+
+
+def _files_kept(monitoring_return: MonitoringReturn, key: str, answers=None) -> dict[str, object]:
+    """The documents the section's file questions have from earlier saves, by question id (an answer so
+    far: a file question answered before needs no new file), while each is still the return's."""
+    from grants.interfaces.applications.questions import saved_files
+    from grants.interfaces.awards.return_documents import documents_of
+
+    files = {**saved_files((monitoring_return.answers or {}).get(key)), **saved_files(answers)}
+    if not files:
+        return {}
+    present = {document.id for document in documents_of(monitoring_return)}
+    return {question_id: value for question_id, value in files.items() if value["document_id"] in present}
 
 
 def sections_of(definition: FormDefinition) -> tuple[Section, ...]:
@@ -128,6 +161,12 @@ def status(monitoring_return: MonitoringReturn, section: Section, plan: ReturnPl
 class Answer:
     question: str
     lines: tuple[str, ...]  # empty when not answered
+    link: str | None = None  # a file question's: where its document is downloaded
+
+
+# Question types whose answer is not one field's text: described from the kept answer.
+DESCRIBED_TYPES = frozenset({QuestionType.UK_ADDRESS, QuestionType.BUDGET_LINES, QuestionType.MILESTONES,
+                             QuestionType.OUTCOME_MEASURES, QuestionType.FILE})
 
 
 def _describe(field) -> tuple[str, ...]:
@@ -154,9 +193,16 @@ def section_answers(monitoring_return: MonitoringReturn, section: Section, plan:
     if form is None:
         return []
     form.validate()  # so that what is not a valid answer is shown as typed
-    rows = []
+    rows: list[Answer] = []
+    asked = _described(monitoring_return, section, form)
+    owners = getattr(form, "_owners", {})  # a monitoring question's fields by the question they ask
     for group in groups_of(form):
-        if group.per_row:
+        owner = owners.get(group.fields[0], group.fields[0]) if group.fields else None
+        if owner in asked:
+            described = asked[owner]
+            if described is not None:  # None: hidden by show_if, so not asked
+                rows.append(described)
+        elif group.per_row:
             lines = tuple(line for name in group.fields for line in _describe(form[name]))
             rows.append(Answer(group.heading, lines))
         else:
@@ -167,6 +213,29 @@ def section_answers(monitoring_return: MonitoringReturn, section: Section, plan:
     if total is not None:
         rows.append(Answer("Total spend to date", (money(total),)))
     return rows
+
+
+def _described(monitoring_return: MonitoringReturn, section: Section, form) -> dict[str, Answer | None]:
+    """The answers of a definition's questions that a field's text cannot show (an address, rows, a file
+    with its download link), as an application shows them, and None for each question ``show_if``
+    hides, by question id."""
+    if not isinstance(form, QuestionForm):
+        return {}
+    from grants.interfaces.applications.questions import describe
+
+    hidden = set(hidden_questions(form))
+    kept = kept_answers(form)
+    context = RoundContext()
+    found: dict[str, Answer | None] = {question_id: None for question_id in hidden}
+    for question in section.asked.questions:
+        if question.id not in hidden and question.type in DESCRIBED_TYPES:
+            value = kept.get(question.id)
+            link = None
+            if question.type is QuestionType.FILE and isinstance(value, Mapping) and "document_id" in value:
+                link = url_for("grantee.return_document", award_id=monitoring_return.award_id,
+                               return_id=monitoring_return.id, document_id=value["document_id"])
+            found[question.id] = Answer(form[question.id].label.text, describe(question, value, context), link)
+    return found
 
 
 # Figures for dashboards and closure ------------------------------------------------------------

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from grants.blueprints.grantee import bp
+from grants.document_store import DocumentMissing
 from grants.extensions import db
-from grants.form_definitions import Kind
+from grants.form_definitions import Kind, QuestionType
 from grants.forms import ConfirmForm
-from grants.interfaces.awards import monitoring
+from grants.interfaces.applications.documents import content_disposition
+from grants.interfaces.applications.questions import raw_answers
+from grants.interfaces.awards import monitoring, return_documents
 from grants.interfaces.round_forms import versions
 from grants.models.accounts import Role
 from grants.permissions import role_required
-from grants.return_form.sections import groups_of, raw_answers, section_answers
+from grants.question_forms import QuestionForm, list_nouns, not_asked_fields, without_hidden
+from grants.return_form.sections import groups_of, section_answers
 
 # Buttons on section pages (their names start with "action", which is not kept as an answer).
 SAVE_FOR_LATER = "action-later"
@@ -27,6 +32,7 @@ FORM_CHANGED = ("This form was changed while you were filling it in, so your ans
 URL = "/<int:award_id>/returns/<int:return_id>"
 # The grant's own page, which lists its returns (grants/blueprints/grantee/routes.py).
 AWARD_PAGE = "grantee.show"
+MAX_ROWS = 50  # rows a question's "Add another" stops at when the question sets no max_rows (as applications)
 
 
 def _return(award_id: int, return_id: int):
@@ -75,8 +81,12 @@ def return_section(award_id: int, return_id: int, section_key: str):
         else:
             form.validate()  # saved answers that are not yet valid show their messages
         return _section_page(monitoring_return, section, form)
-    form = section.form(monitoring_return, plan, formdata=request.form)
-    complete = form.validate()
+    posted: MultiDict = CombinedMultiDict([request.files, request.form]) if request.files else request.form
+    form = section.form(monitoring_return, plan, formdata=posted)
+    added = _add_row(form)
+    if added:
+        _check_chosen_files(form)  # a file chosen on the page is kept, as "Save and come back later" keeps it
+    complete = not added and form.validate()
     shown = request.form.get(FORM_VERSION)  # absent from a page served before the field was (nothing to check)
     if shown is not None and shown != _version_shown(monitoring_return):
         # The round's form changed after the page was read: the answers were typed against another
@@ -84,18 +94,49 @@ def return_section(award_id: int, return_id: int, section_key: str):
         flash(FORM_CHANGED, "error")
         return _section_page(monitoring_return, section, form)
     try:
-        monitoring.save_section(monitoring_return, section, raw_answers(request.form),
-                                current_user._get_current_object(), complete)
+        replaced = monitoring.save_section(monitoring_return, section, _kept(form, raw_answers(request.form)),
+                                           current_user._get_current_object(), complete, form)
     except monitoring.ReturnError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(_task_list_url(monitoring_return))
+    complete = complete and not form.errors  # a file the save refused (no room for another)
+    if replaced:  # a new file took an earlier one's place: removed once the change is committed
+        db.session.commit()
+        for stored_name in replaced:
+            return_documents.discard_file(stored_name)
     if SAVE_FOR_LATER in request.form:
         flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time", "success")
         return redirect(_task_list_url(monitoring_return))
     if complete:
         return redirect(_next_url(monitoring_return, plan, section))
     return _section_page(monitoring_return, section, form)
+
+
+def _add_row(form) -> bool:
+    """A no-JavaScript "Add another" button of a question's repeating rows: add an empty row and show
+    the page again (what was typed is saved, as "Save and come back later" saves it)."""
+    for name, field in form._fields.items():
+        if f"action-add-{name}" in request.form and hasattr(field, "append_entry"):
+            if len(field.entries) < (field.max_entries or MAX_ROWS):
+                field.append_entry()
+            return True
+    return False
+
+
+def _check_chosen_files(form) -> None:
+    """Check each file chosen on the page (by its content, as a save does) without checking the other
+    answers, so that the save keeps it."""
+    for field in form:
+        if isinstance(field.data, FileStorage) and field.data.filename:
+            field.validate(form)
+
+
+def _kept(form, typed: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What is kept of a section's answers: all that was typed, but the answers of the questions that
+    ``show_if`` hides, given the answers of this section and the earlier ones (a definition's form; a
+    standard stories or problems form hides nothing)."""
+    return without_hidden(form, typed) if isinstance(form, QuestionForm) else typed
 
 
 def _version_shown(monitoring_return) -> str:
@@ -109,8 +150,10 @@ def _version_shown(monitoring_return) -> str:
 
 def _section_page(monitoring_return, section, form):
     return render_template("grantee/return_section.html", monitoring_return=monitoring_return, section=section,
-                           form=form, groups=groups_of(form), form_version=(FORM_VERSION,
-                                                                            _version_shown(monitoring_return)))
+                           form=form, groups=groups_of(form), list_nouns=list_nouns(section.asked),
+                           not_asked=not_asked_fields(form) if isinstance(form, QuestionForm) else set(),
+                           has_files=any(question.type is QuestionType.FILE for question in section.asked.questions),
+                           form_version=(FORM_VERSION, _version_shown(monitoring_return)))
 
 
 def _next_url(monitoring_return, plan, section) -> str:
@@ -166,3 +209,26 @@ def submit_return(award_id: int, return_id: int):
     flash(f"Monitoring return {monitoring_return.number} has been submitted. Your grants officer will review it",
           "success")
     return redirect(_task_list_url(monitoring_return))
+
+
+@bp.route(URL + "/documents/<int:document_id>")
+@role_required(Role.APPLICANT, Role.GRANTS_OFFICER, Role.ADMIN)
+def return_document(award_id: int, return_id: int, document_id: int):
+    """A file uploaded in answer to the return, for the grantee's members and for staff (another
+    organisation's return, or another return's document, is not found), as a private download."""
+    if current_user.has_role(Role.GRANTS_OFFICER, Role.ADMIN):
+        monitoring_return = monitoring.return_for_staff(award_id, return_id)
+    else:
+        monitoring_return = _return(award_id, return_id)
+    document = return_documents.document_for(monitoring_return, document_id)
+    try:
+        stream = return_documents.open_document(document)
+    except DocumentMissing:
+        current_app.logger.error("Document %s of return %s has no file", document.id, monitoring_return.id)
+        abort(404)
+    response = send_file(stream, mimetype=return_documents.served_content_type(document), conditional=False,
+                         etag=False)
+    response.headers["Content-Disposition"] = content_disposition(document.original_filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -11,6 +11,7 @@ from grants.blueprints.grantee.forms import AcceptanceForm
 from grants.extensions import db
 from grants.formatting import money
 from grants.forms import required
+from grants.interfaces.applications import partners as bid_partners
 from grants.interfaces.awards import awarding as awards
 from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AwardError
@@ -32,6 +33,8 @@ def index():
         awards=awards.organisation_awards(organisation.id) if organisation else [],
         effective_status=awards.effective_status,
         next_step=next_step.for_award,
+        # A partner organisation's contact has no grant of their own from those bids: the lead's.
+        partner_bids=bid_partners.partner_applications(current_user._get_current_object()),
     )
 
 

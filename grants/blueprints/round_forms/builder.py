@@ -180,7 +180,15 @@ def move(b: Builder, thing: str, thing_id: str, name: str, direction: editing.Di
 def show(round_id: int, kind: str):
     b = builder(round_id, kind)
     summaries = {question.id: question_summary(b.definition, question) for question in b.definition.questions()}
-    return render_template("round_forms/show.html", b=b, summaries=summaries, kind_names=versions.KIND_NAMES)
+    return render_template("round_forms/show.html", b=b, summaries=summaries, kind_names=kinds_of(b.funding_round))
+
+
+def kinds_of(funding_round: FundingRound) -> dict[Kind, str]:
+    """The forms a round asks, by name: the expression of interest form only in a two-stage round.
+    A one-stage round never shows that form to anyone, so linking it would invite wasted work; its
+    page stays reachable by address, and says so."""
+    return {kind: name for kind, name in versions.KIND_NAMES.items()
+            if kind is not Kind.EXPRESSION_OF_INTEREST or funding_round.has_eoi_stage}
 
 
 # Copying and going back to the standard form ----------------------------------------------------

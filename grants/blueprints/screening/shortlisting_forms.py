@@ -15,7 +15,7 @@ DECISION_CHOICES = [
 ]
 
 
-def _reason(label: str) -> TextAreaField:
+def _reason(label: str, name: str) -> TextAreaField:
     return TextAreaField(
         label,
         description="The organisation will see this",
@@ -23,21 +23,21 @@ def _reason(label: str) -> TextAreaField:
         filters=[without_nul],
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[Length(max=REASON_MAX_CHARACTERS,
-                           message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
+                           message=f"{name} must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
     )
 
 
 class ShortlistForm(GovForm):
     decision = RadioField(
-        "Do you shortlist this expression of interest?",
+        "Do you want to shortlist this expression of interest?",
         choices=DECISION_CHOICES,
         widget=GovRadioInput(),
         validate_choice=False,  # validate_decision says it in GOV.UK words
         validators=[InputRequired(message="Select whether to shortlist the expression of interest")],
     )
     # One text per choice, each revealed under its radio: a note when shortlisting, a reason when not.
-    note = _reason("A note for the organisation (optional)")
-    reason = _reason("Why is it not shortlisted?")
+    note = _reason("A note for the organisation (optional)", "Note")
+    reason = _reason("Why is it not shortlisted?", "Reason")
     submit = submit("Save decision")
 
     def validate_decision(self, field):

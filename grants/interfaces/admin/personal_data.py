@@ -24,7 +24,7 @@ from grants.formatting import london_today
 from grants.models.accounts import Role, User, new_session_token
 from grants.models.applications import Application, ApplicationDocument, ApplicationPartner
 from grants.models.audit import AuditEvent
-from grants.models.awards import Award
+from grants.models.awards import Award, ReturnDocument
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import OrganisationInvite
 from grants.models.sign_in import UserSession
@@ -160,6 +160,13 @@ def subject_access(user: User) -> dict[str, Any]:
         "documents": [
             _row(document, "id", "application_id", "kind", "original_filename", "content_type", "size_bytes",
                  "uploaded_at") for document in documents
+        ],
+        # Files they uploaded in answer to a monitoring return's file questions.
+        "return_documents": [
+            _row(document, "id", "return_id", "question_id", "original_filename", "content_type", "size_bytes",
+                 "uploaded_at")
+            for document in db.session.scalars(select(ReturnDocument).where(ReturnDocument.uploaded_by_id == user.id)
+                                               .order_by(ReturnDocument.id))
         ],
         "awards_accepted": [
             _row(award, "id", "application_id", "amount", "accepted_at", "accepted_name", "accepted_position")

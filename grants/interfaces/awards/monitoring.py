@@ -19,9 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, Kind, load
+from grants.form_definitions import FormDefinition, Kind, QuestionType, load
 from grants.formatting import london_today as uk_today
 from grants.formatting import long_date, money
+from grants.interfaces.awards import return_documents
 from grants.interfaces.awards.awarding import AwardError, award_for_member, award_for_staff
 from grants.interfaces.awards.offers import officers_to_tell
 from grants.interfaces.round_forms import versions
@@ -140,11 +141,19 @@ def editing_problem(monitoring_return: MonitoringReturn) -> str | None:
 
 
 def save_section(monitoring_return: MonitoringReturn, section: Section, answers: dict, user: User,
-                 complete: bool) -> None:
-    """Keep the section's answers exactly as typed (valid or not)."""
+                 complete: bool, form=None) -> list[str]:
+    """Keep the section's answers exactly as typed (valid or not), and the files its ``form`` checked
+    for its file questions (grants.interfaces.awards.return_documents). The stored names of the files
+    a new upload replaced, for the caller to remove once the change is committed."""
     problem = editing_problem(monitoring_return)
     if problem:
         raise ReturnError(problem)
+    replaced: list[str] = []
+    if form is not None and any(question.type is QuestionType.FILE for question in section.asked.questions):
+        previous = (monitoring_return.answers or {}).get(section.key) or {}
+        answers, replaced = return_documents.with_files(monitoring_return, section.asked, form, answers, previous,
+                                                        user)
+        complete = complete and not form.errors
     before = monitoring_return.status
     if monitoring_return.form is None:  # from now on the return answers the version it was first saved against
         monitoring_return.form = versions.version_in_force(monitoring_return.award.funding_round, Kind.MONITORING)
@@ -155,6 +164,7 @@ def save_section(monitoring_return: MonitoringReturn, section: Section, answers:
     audit.record("return.section_saved", monitoring_return,
                  f"{describe(monitoring_return)}: {section.title} saved ({'complete' if complete else 'in progress'})",
                  changes=audit.diff({"status": before}, {"status": monitoring_return.status}), actor=user)
+    return replaced
 
 
 def tasks(monitoring_return: MonitoringReturn, plan: ReturnPlan) -> list[tuple[Section, TaskStatus]]:

@@ -14,6 +14,7 @@ from grants.extensions import db as _db
 from grants.interfaces.admin import personal_data
 from grants.interfaces.awards import portfolio_awards
 from grants.mail import send_email
+from grants.models.applications import ApplicationPartner
 from grants.models.audit import AuditEvent
 from grants.models.awards import AwardStatus
 from grants.models.mail import OutboxMessage
@@ -71,6 +72,22 @@ def test_the_page_summarises_what_is_held_and_states_the_rule(as_role, grantee):
     assert "must be kept until" in soup.select_one("#erasure-problem").get_text()  # inside the period
     user_page = page(as_role("admin").get(f"/admin/users/{person.id}"))
     assert user_page.select_one(f'a[href="{_url(person)}"]') is not None
+
+
+def test_the_summary_counts_partner_organisations_and_bids_naming_them_as_a_partners_contact(as_role, grantee):
+    person, award = grantee
+    award.application.partners.append(ApplicationPartner(name="Friends of the Hoe", role="Volunteers",
+                                                         contact_name="Ann Hoe", contact_email="ann@example.org"))
+    other = make_grant(_db, status=AwardStatus.CLOSED, closed_at=utcnow()).application
+    other.partners.append(ApplicationPartner(name=award.organisation.name, role="Peer mentors",
+                                             contact_name=person.full_name, contact_email=person.email))
+    _db.session.flush()
+
+    rows = page(as_role("admin").get(_url(person))).select("#held .govuk-summary-list__row")
+    held = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in rows}
+
+    assert held["Partner organisations named on their applications"] == "1"
+    assert held["Bids naming them as a partner organisation’s contact"] == "1"
 
 
 def test_the_export_holds_everything_about_the_person(as_role, grantee):

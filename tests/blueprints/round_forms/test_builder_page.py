@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -107,6 +109,26 @@ def test_the_page_links_to_the_rounds_other_forms_and_the_download(as_role, draf
     assert builder_url(draft_round, kind="monitoring") in links
     assert builder_url(draft_round, kind="application") not in links
     assert f"/rounds/{draft_round.id}/form.json?kind=application" in links
+
+
+def test_only_a_two_stage_round_lists_its_expression_of_interest_form(db, as_role, draft_round):
+    officer = as_role("grants_officer")
+    one_stage = page(officer.get(builder_url(draft_round)))
+    assert "Expression of interest form" not in [a.get_text(strip=True) for a in one_stage.select("main a")]
+    draft_round.eoi_closes_at = draft_round.opens_at + timedelta(days=14)
+    db.session.flush()
+    two_stage = page(officer.get(builder_url(draft_round)))
+    assert "Expression of interest form" in [a.get_text(strip=True) for a in two_stage.select("main a")]
+
+
+def test_a_one_stage_rounds_expression_of_interest_form_says_no_one_sees_it(db, as_role, draft_round):
+    officer = as_role("grants_officer")
+    url = builder_url(draft_round, kind="expression_of_interest")
+    assert "This round has one stage, so applicants never see this form. Give the round a closing date" in words(
+        officer.get(url))
+    draft_round.eoi_closes_at = draft_round.opens_at + timedelta(days=14)
+    db.session.flush()
+    assert "applicants never see this form" not in words(officer.get(url))
 
 
 def test_a_draft_form_moves_by_small_post_forms_each_with_a_csrf_token(as_role, draft_round):
