@@ -61,7 +61,8 @@ def _partner(db, application, **values) -> ApplicationPartner:
 class TestNamingPartners:
     def test_the_task_list_offers_partners_as_an_optional_task(self, lead, draft, db):
         text = seen_text(lead.get(f"/applications/{draft.id}"))
-        assert "Partner organisations Optional: other organisations delivering the project with you Not started" in text
+        assert ("Partner organisations Optional: other organisations delivering the project with you "
+                "Not yet started") in text
         _partner(db, draft)
         _partner(db, draft, name="Second partner")
         assert "Partner organisations Optional: other organisations delivering the project with you 2 partners" in \
@@ -327,6 +328,21 @@ class TestPartnerContactAccess:
         text = seen_text(contact.get("/applications"))
         assert "Bids you are a partner on" in text
         assert f"{draft.project_title} Organisation A" in text
+
+
+    def test_the_home_page_leads_the_contact_to_the_bids(self, contact, draft):
+        text = seen_text(contact.get("/home"))
+        assert (f"See the bid you are a partner on {draft.project_title or 'Untitled project'} "
+                "(led by Organisation A)") in text
+
+    def test_the_outcome_reads_as_the_lead_s_application(self, contact, lead, draft, db):
+        draft.status, draft.reference, draft.submitted_at = ApplicationStatus.SUCCESSFUL, "CGS-2026-0777", utcnow()
+        draft.funding_round.decided_at = utcnow()
+        db.session.flush()
+        text = seen_text(contact.get(f"/applications/{draft.id}"))
+        assert "Organisation A’s application has been successful" in text
+        assert "Your application has been successful" not in text
+        assert "Your application has been successful" in seen_text(lead.get(f"/applications/{draft.id}"))
 
 
 def test_staff_cannot_be_invited(lead, draft, db, users):

@@ -401,6 +401,17 @@ class TestFullApplication:
         assert "Nothing to do here: your full application has started" in seen_text(applicant.get("/applications"))
         assert _start(applicant, funding_round).headers["Location"] == f"/applications/{full.id}"
 
+    def test_the_organisation_s_details_come_too_to_be_checked(self, applicant, users):
+        funding_round = _two_stage_round(eoi_in=-timedelta(days=1))
+        eoi = _eoi(funding_round, users["org_a"], status=ApplicationStatus.SUCCESSFUL)
+        eoi.sections.append(ApplicationSection(key="organisation", answers={"confirmed": ["yes"]}, complete=True))
+        db.session.flush()
+        _start(applicant, funding_round)
+        full = db.session.scalars(select(Application).where(Application.stage == FULL)).one()
+        organisation = full.section("organisation")
+        assert organisation.answers == {"confirmed": ["yes"]} and not organisation.complete
+        assert "Organisation details In progress" in seen_text(applicant.get(f"/applications/{full.id}"))
+
     def test_only_the_questions_it_asks_are_copied(self, users):
         funding_round = _two_stage_round(eoi_in=-timedelta(days=1))
         eoi = _eoi(funding_round, users["org_a"], status=ApplicationStatus.SUCCESSFUL)
@@ -559,3 +570,25 @@ def test_an_organisation_new_to_a_two_stage_round_is_offered_only_its_expression
     home = seen_text(applicant.get("/home"))
     assert "Check if you can apply to Safer Nights Fund" in home and "Expressions of interest close" in home
     assert f"Check if you can apply to {closed.name}" not in home
+
+
+def test_the_start_page_offers_a_two_stage_round_only_while_it_takes_expressions_of_interest(client, db):
+    taking = _two_stage_round()
+    closed = FundingRoundFactory(name="Closed EOI Fund", eoi_closes_at=utcnow() - timedelta(days=1))
+    text = seen_text(client.get("/"))
+    assert "Safer Nights Fund Expressions of interest close" in text
+    assert "Full applications are by invitation. Grants of" in text
+    assert f"Check if you can apply to {taking.name}" in text
+    assert "Closed EOI Fund Expressions of interest closed on" in text
+    assert "Only organisations that were shortlisted can send a full application." in text
+    assert f"Check if you can apply to {closed.name}" not in text
+
+
+def test_the_applications_list_tells_the_two_stages_apart(applicant, users):
+    funding_round = _two_stage_round(eoi_in=-timedelta(days=1))
+    eoi = _eoi(funding_round, users["org_a"], status=ApplicationStatus.SUCCESSFUL)
+    ApplicationFactory(funding_round=funding_round, organisation=users["org_a"], stage=FULL,
+                       project_title="Night Bus Guardians", expression_of_interest=eoi)
+    text = seen_text(applicant.get("/applications"))
+    assert "Night Bus Guardians Full application" in text
+    assert "Night Bus Guardians EOI-2026-0001 Expression of interest" in text

@@ -163,6 +163,12 @@ def prefill(application: Application, eoi: Application) -> list[str]:
     Returns the titles of the sections filled in."""
     answered = _answers_by_question(eoi)
     filled = []
+    # The organisation's details, as confirmed for the expression of interest: to be checked again.
+    organisation = eoi.section(questions.ORGANISATION.key)
+    if organisation is not None and organisation.answers:
+        application.sections.append(ApplicationSection(key=questions.ORGANISATION.key,
+                                                        answers=dict(organisation.answers), complete=False))
+        filled.append(questions.ORGANISATION.title)
     roles: set[QuestionRole] = set()
     types: set[QuestionType] = set()
     for part in questions.definition(application).sections:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.formatting import london_datetime
-from grants.interfaces.applications import stages
+from grants.interfaces.applications import partners, stages
 from grants.interfaces.auth import accounts
 from grants.interfaces.main import next_step
 from grants.interfaces.organisations import membership as organisations
@@ -46,8 +46,19 @@ def _closes(funding_round) -> str:
     return f"Closes {london_datetime(funding_round.closes_at)}"
 
 
+def _partner_bids(user: User, panel: HomePanel) -> None:
+    """The bids the user is a partner organisation's contact on (led and submitted by another)."""
+    bids = partners.partner_applications(user)
+    if bids:
+        panel.tasks.append(Task(
+            f"See the {'bid' if len(bids) == 1 else f'{len(bids)} bids'} you are a partner on",
+            url_for("applications.dashboard", _anchor="partner-bids"),
+            ", ".join(f"{bid.project_title or 'Untitled project'} (led by {bid.organisation.name})" for bid in bids)))
+
+
 def _applicant(user: User) -> HomePanel:
     panel = HomePanel(Role.APPLICANT, "Your organisation")
+    _partner_bids(user, panel)
     if user.organisation is None:
         panel.tasks.append(
             Task(
