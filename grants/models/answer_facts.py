@@ -120,15 +120,21 @@ def application_forms(connection: Any, application_ids: Iterable[int] | None = N
     query = select(Application.id, form_id).outerjoin(newest, newest.c.round_id == Application.round_id)
     if application_ids is not None:
         query = query.where(Application.id.in_(list(application_ids)))
-    chosen = {application_id: chosen_id for application_id, chosen_id in connection.execute(query)}
+    return _documents(connection, dict(connection.execute(query).all()), _standard_document())
+
+
+def _documents(connection: Any, chosen: dict[int, int | None],
+               standard_document: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
+    """Each key's chosen form version read in one query (each distinct version one shared document),
+    or ``standard_document`` where none is chosen."""
     wanted = sorted({chosen_id for chosen_id in chosen.values() if chosen_id is not None})
     documents: dict[int, Mapping[str, Any]] = {
         row_id: definition
         for row_id, definition in connection.execute(select(RoundForm.id, RoundForm.definition)
                                                      .where(RoundForm.id.in_(wanted)))
     } if wanted else {}
-    return {application_id: documents.get(chosen_id, _standard_document()) if chosen_id else _standard_document()
-            for application_id, chosen_id in chosen.items()}
+    return {key: documents.get(chosen_id, standard_document) if chosen_id else standard_document
+            for key, chosen_id in chosen.items()}
 
 
 def _application_form(connection: Connection, application_id: int) -> Mapping[str, Any]:
@@ -161,16 +167,7 @@ def return_forms(connection: Any, return_ids: Iterable[int] | None = None) -> di
              .outerjoin(newest, newest.c.round_id == Award.round_id))
     if return_ids is not None:
         query = query.where(MonitoringReturn.id.in_(list(return_ids)))
-    chosen = {return_id: chosen_id for return_id, chosen_id in connection.execute(query)}
-    wanted = sorted({chosen_id for chosen_id in chosen.values() if chosen_id is not None})
-    documents: dict[int, Mapping[str, Any]] = {
-        row_id: definition
-        for row_id, definition in connection.execute(select(RoundForm.id, RoundForm.definition)
-                                                     .where(RoundForm.id.in_(wanted)))
-    } if wanted else {}
-    standard_document = _standard_monitoring_document()
-    return {return_id: documents.get(chosen_id, standard_document) if chosen_id else standard_document
-            for return_id, chosen_id in chosen.items()}
+    return _documents(connection, dict(connection.execute(query).all()), _standard_monitoring_document())
 
 
 def people_sections(document: Mapping[str, Any]) -> tuple[str, ...]:

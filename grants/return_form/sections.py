@@ -14,7 +14,7 @@ validate, checked afresh each time (a variation can change the award that spend 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -100,7 +100,7 @@ class Section:
         if earlier is None:
             earlier = self.earlier_answers(monitoring_return, plan)
         earlier = {**earlier, **_files_kept(monitoring_return, self.key, answers)}
-        context = RoundContext(return_plan=plan, award_amount=award.amount)
+        context = replace(_round_lists(monitoring_return), return_plan=plan, award_amount=award.amount)
         return section_form(self.definition, self.key, context, formdata=data, answers=earlier, meta=meta)
 
     def earlier_answers(self, monitoring_return: MonitoringReturn, plan: ReturnPlan) -> dict[str, object]:
@@ -166,7 +166,15 @@ class Answer:
 
 # Question types whose answer is not one field's text: described from the kept answer.
 DESCRIBED_TYPES = frozenset({QuestionType.UK_ADDRESS, QuestionType.BUDGET_LINES, QuestionType.MILESTONES,
-                             QuestionType.OUTCOME_MEASURES, QuestionType.FILE})
+                             QuestionType.OUTCOME_MEASURES, QuestionType.FILE, QuestionType.PERCENTAGE})
+
+
+def _round_lists(monitoring_return: MonitoringReturn) -> RoundContext:
+    """What the award's round gives its forms (its lists of approaches, strands, outcomes and areas, and
+    its award limits), as an application's form is given them."""
+    from grants.interfaces.applications.questions import round_context
+
+    return round_context(monitoring_return.award.funding_round)
 
 
 def _describe(field) -> tuple[str, ...]:
@@ -225,7 +233,7 @@ def _described(monitoring_return: MonitoringReturn, section: Section, form) -> d
 
     hidden = set(hidden_questions(form))
     kept = kept_answers(form)
-    context = RoundContext()
+    context = _round_lists(monitoring_return)
     found: dict[str, Answer | None] = {question_id: None for question_id in hidden}
     for question in section.asked.questions:
         if question.id not in hidden and question.type in DESCRIBED_TYPES:
