@@ -37,6 +37,10 @@ STORED_FILES = (
         "application_documents", "stored_name", "size_bytes", "sha256",
         "{original_filename!r} (document {id} of application {application_id})",
     ),
+    StoredFileColumns(
+        "return_documents", "stored_name", "size_bytes", "sha256",
+        "{original_filename!r} (document {id} of monitoring return {return_id})",
+    ),
 )
 _BY_TABLE = {columns.table: columns for columns in STORED_FILES}
 
