@@ -108,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.awards import bp as awards_bp
     from grants.blueprints.cocommissioning import bp as cocommissioning_bp
     from grants.blueprints.deadlines import bp as deadlines_bp
+    from grants.blueprints.decisions import bp as decisions_bp
+    from grants.blueprints.due_diligence import bp as due_diligence_bp
     from grants.blueprints.grantee import bp as grantee_bp
     from grants.blueprints.main import bp as main_bp
     from grants.blueprints.organisations import bp as organisations_bp
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.rubrics import bp as rubrics_bp
     from grants.blueprints.screening import bp as screening_bp
     from grants.blueprints.social_return import bp as social_return_bp
+    from grants.blueprints.subsidy import bp as subsidy_bp
 
     for blueprint in (
         main_bp,
@@ -132,8 +135,11 @@ def _register_blueprints(app: Flask) -> None:
         rubrics_bp,
         applications_bp,
         screening_bp,
+        due_diligence_bp,
         panel_bp,
         awards_bp,
+        subsidy_bp,
+        decisions_bp,
         grantee_bp,
         pooled_budgets_bp,
         social_return_bp,

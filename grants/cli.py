@@ -81,6 +81,9 @@ def seed_demo_command() -> None:
         seed_pooled_budget,
         seed_rounds,
     )
+    from grants.demo import decisions as demo_decisions
+    from grants.demo import due_diligence as demo_due_diligence
+    from grants.demo import subsidy as demo_subsidy
     from grants.demo.partners import demo_partner_login, seed_partners
     from grants.reference_data import load_reference_data
 
@@ -102,6 +105,11 @@ def seed_demo_command() -> None:
     seed_partners()  # the consortium bid: after the awards, as its award is one of them
     seed_pooled_budget()
     seed_cocommissioning()
+    # Public-sector duties: a signed decision notice, an organisation near the MFA limit, a bid held by
+    # due diligence and a register mismatch.
+    demo_decisions.seed()
+    demo_subsidy.seed()
+    demo_due_diligence.seed()
     db.session.commit()
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -253,6 +253,10 @@ ACCESS: dict[str, object] = {
     "cocommissioning.export_comparison": {FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.figures": {FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.edit_area": {COMMISSIONER, ADMIN},
+    # Office settings (issue 21)
+    # Subsidy control (issue 21)
+    # Decision notices (issue 21)
+    # Due diligence and the registers (issue 21)
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -354,6 +358,9 @@ def objects(db, users):
     passkey = Passkey(user_id=users["applicant"].id, credential_id=b"access-test", public_key=b"key", name="Laptop")
     db.session.add_all([variation, repayment, passkey])
     db.session.flush()
+    # subsidy objects made (issue 21)
+    # decision objects made (issue 21)
+    # due diligence objects made (issue 21)
     return {
         "passkey_id": passkey.id,
         "round_id": funding_round.id,
@@ -387,6 +394,9 @@ def objects(db, users):
         "section_id": "project",
         "question_id": "title",
         "direction": "down",
+        # subsidy objects (issue 21)
+        # decision objects (issue 21)
+        # due diligence objects (issue 21)
     }
 
 

@@ -34,6 +34,8 @@ from grants.models.awards import (
 )
 from grants.models.calendar_feeds import CalendarFeed
 from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
+from grants.models.decisions import DecisionNotice
+from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck, Register, RegisterEntry, RegisterExtract
 from grants.models.form_submissions import FormSubmission
 from grants.models.mail import OutboxMessage
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
@@ -73,8 +75,10 @@ from grants.models.reference import (
 from grants.models.round_forms import RoundForm
 from grants.models.rounds import FundingRound, RoundLegalType, RoundState
 from grants.models.rubrics import Rubric, RubricCriterion
+from grants.models.settings import OfficeSetting
 from grants.models.sign_in import Passkey, RecoveryCode, UserSession
 from grants.models.social_return import ParameterSetStatus, SroiParameterSet
+from grants.models.subsidy import AssistanceKind, AssistanceSource, SubsidyBasis, SubsidyEntry
 
 __all__ = [
     "ROLE_LABELS",
@@ -154,4 +158,15 @@ __all__ = [
     "Role",
     "User",
     "UserRole",
+    "AssistanceKind",
+    "AssistanceSource",
+    "CheckOutcome",
+    "DecisionNotice",
+    "DueDiligenceCheck",
+    "OfficeSetting",
+    "Register",
+    "RegisterEntry",
+    "RegisterExtract",
+    "SubsidyBasis",
+    "SubsidyEntry",
 ]

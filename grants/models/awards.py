@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import Model, db
+from grants.models.subsidy import SubsidyBasis
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -103,6 +104,12 @@ class Award(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Subsidy control: whether the award is given as minimal financial assistance (decided when the
+    # offer is made), the section 37 statement the offer letter gave, and when the grantee confirmed
+    # it on accepting (with the duty to keep the declaration).
+    subsidy_basis: Mapped[SubsidyBasis | None] = mapped_column(enum_type(SubsidyBasis, "subsidy_basis", 20))
+    mfa_statement: Mapped[str | None] = mapped_column(Text)
+    mfa_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Money the grantee did not spend, recorded at closure.
     underspend: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, false
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import Model, db
@@ -96,6 +96,10 @@ class FundingRound(Model):
     eoi_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Whether the panel scores expressions of interest as well as full bids (which it always scores).
     panel_scores_eoi: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The due-diligence checklist officers work through before a bid goes to the panel:
+    # [{"id", "label", "hint", "required"}], configured per round (new rounds start from the shipped
+    # default, grants/data/due_diligence.json). Empty: the round has no checklist.
+    due_diligence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

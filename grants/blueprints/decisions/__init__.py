@@ -1,0 +1,7 @@
+"""The commissioner's decision notices: drafted on approval, edited, signed, and published on the public Decisions page."""
+
+from flask import Blueprint
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+from grants.blueprints.decisions import routes  # noqa: E402,F401

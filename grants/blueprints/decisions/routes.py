@@ -1,0 +1,3 @@
+"""Views of decisions."""
+
+from grants.blueprints.decisions import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of due diligence."""
+
+from grants.blueprints.due_diligence import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of subsidy."""
+
+from grants.blueprints.subsidy import bp  # noqa: F401

@@ -1,0 +1,153 @@
+"""Office settings: what an administrator can change without a developer, each with its shipped
+default, its kind (how it is read and checked) and, where the figure comes from law, its source.
+
+``setting(key)`` gives the text in force; ``money_setting(key)`` a Decimal. ``save_settings`` checks
+every value first and changes nothing when any is wrong (``SettingsError`` names each one), and
+records the changes in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from grants import audit
+from grants.extensions import db
+from grants.models.accounts import User
+from grants.models.settings import OfficeSetting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    hint: str
+    default: str
+    kind: str = "text"  # "text" | "money"
+    max_length: int = 300
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "decision_maker_name", "Decision maker's name",
+        "The commissioner who signs decision notices, as the notices name them.", "Alison Hernandez",
+        max_length=200,
+    ),
+    SettingSpec(
+        "decision_maker_office", "Decision maker's office",
+        "The office the decision maker holds, as decision notices give it.",
+        "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly",
+    ),
+    SettingSpec(
+        "decision_number_prefix", "Decision number prefix",
+        "Decision notices are numbered with this, the financial year and a running number, "
+        "for example PCC/D/2026-27/004.", "PCC/D", max_length=20,
+    ),
+    SettingSpec(
+        "mfa_limit", "Minimal financial assistance limit",
+        "The most minimal financial assistance (MFA) one organisation may have within the current "
+        "financial year and the two before it, in pounds.", "315000.00", kind="money",
+    ),
+    SettingSpec(
+        "mfa_limit_source", "Source of the MFA limit",
+        "Where the limit comes from, quoted to officers and in offer letters.",
+        "Subsidy Control Act 2022, section 36(1)",
+    ),
+    SettingSpec(
+        "subsidy_transparency_threshold", "Subsidy database threshold",
+        "A subsidy above this amount, in pounds, is listed for the subsidy database.", "100000.00",
+        kind="money",
+    ),
+    SettingSpec(
+        "subsidy_transparency_source", "Source of the subsidy database threshold",
+        "Where the threshold comes from, quoted on the subsidy database list.",
+        "Subsidy Control Act 2022, section 33 and Schedule 1",
+    ),
+)
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+
+class SettingsError(ValueError):
+    """Some values are wrong: ``problems`` maps each setting's key to its message."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def _stored() -> dict[str, str]:
+    return {row.key: row.value for row in db.session.scalars(db.select(OfficeSetting))}
+
+
+def all_settings() -> dict[str, str]:
+    """Every setting's value in force, defaults filled in."""
+    stored = _stored()
+    return {spec.key: stored.get(spec.key, spec.default) for spec in SPECS}
+
+
+def setting(key: str) -> str:
+    spec = SPEC_BY_KEY[key]  # a KeyError for a setting that does not exist: a programming error
+    row = db.session.get(OfficeSetting, key)
+    return spec.default if row is None else row.value
+
+
+def money_setting(key: str) -> Decimal:
+    if SPEC_BY_KEY[key].kind != "money":
+        raise KeyError(f"{key} is not a money setting")
+    return Decimal(setting(key))
+
+
+def _checked(spec: SettingSpec, raw: str) -> str:
+    value = " ".join((raw or "").split())
+    if not value:
+        raise ValueError(f"Enter the {spec.label[0].lower()}{spec.label[1:]}")
+    if spec.kind == "money":
+        plain = value.replace(",", "").removeprefix("£")
+        try:
+            amount = Decimal(plain)
+        except InvalidOperation:
+            raise ValueError(f"{spec.label} must be an amount in pounds, like 315000 or 315,000.00") from None
+        if not amount.is_finite() or amount <= 0:
+            raise ValueError(f"{spec.label} must be more than £0")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"{spec.label} must be in pounds and pence, with no more than 2 decimal places")
+        if amount >= Decimal("10000000000"):
+            raise ValueError(f"{spec.label} must be less than £10,000,000,000")
+        return f"{amount:.2f}"
+    if len(value) > spec.max_length:
+        raise ValueError(f"{spec.label} must be {spec.max_length} characters or fewer")
+    return value
+
+
+def save_settings(values: dict[str, str], actor: User) -> int:
+    """Check every value, then store those that changed; returns how many changed. Nothing is stored
+    when any value is wrong."""
+    problems: dict[str, str] = {}
+    checked: dict[str, str] = {}
+    for key, raw in values.items():
+        spec = SPEC_BY_KEY.get(key)
+        if spec is None:
+            problems[key] = f"There is no setting called {key}"
+            continue
+        try:
+            checked[key] = _checked(spec, raw)
+        except ValueError as wrong:
+            problems[key] = str(wrong)
+    if problems:
+        raise SettingsError(problems)
+    current = all_settings()
+    changes = {key: {"before": current[key], "after": value} for key, value in checked.items()
+               if current[key] != value}
+    for key in changes:
+        row = db.session.get(OfficeSetting, key)
+        if row is None:
+            db.session.add(OfficeSetting(key=key, value=checked[key], updated_by_id=actor.id))
+        else:
+            row.value = checked[key]
+            row.updated_by_id = actor.id
+    if changes:
+        db.session.flush()
+        audit.record("settings.changed", ("office_settings", 0),
+                     "Changed " + ", ".join(SPEC_BY_KEY[key].label.lower() for key in changes),
+                     changes=changes, actor=actor)
+    return len(changes)

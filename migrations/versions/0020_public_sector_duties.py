@@ -1,0 +1,259 @@
+"""Public-sector duties, first part: subsidy control, the commissioner's decision notices, due diligence
+and the registers it checks against, and office settings.
+
+- ``office_settings``: settings an administrator changes (the MFA limit and its source, the decision
+  maker's name and office, decision numbering); a missing row means the shipped default.
+- ``subsidy_entries``: each organisation's ledger of MFA and SPEI assistance, declared or given by the
+  office; ``awards.subsidy_basis``, ``mfa_statement`` and ``mfa_confirmed_at``.
+- ``decision_notices``: the commissioner's published decision on a round's funding.
+- ``funding_rounds.due_diligence`` (the round's checklist, as data) and ``due_diligence_checks``.
+- ``register_extracts`` and ``register_entries``: the Charity Commission's and Companies House's
+  published data, imported.
+
+Columns are added with plain ``ALTER TABLE`` on SQLite, never batch mode (see 0016 and 0018).
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-06 21:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0020"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+BASIS_CHECK = "subsidy_basis IN ('mfa', 'not_a_subsidy')"
+NEW_TABLES = (
+    "subsidy_entries",
+    "due_diligence_checks",
+    "decision_notices",
+    "register_entries",
+    "register_extracts",
+    "office_settings",
+)
+
+
+def upgrade():
+    op.create_table(
+        "office_settings",
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_office_settings_updated_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_office_settings")),
+    )
+    op.create_table(
+        "register_extracts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "register",
+            sa.Enum("charity", "company", name="register", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
+        sa.Column("extract_date", sa.Date(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("row_count", sa.Integer(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("imported_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["imported_by_id"],
+            ["users.id"],
+            name=op.f("fk_register_extracts_imported_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_register_extracts")),
+    )
+    op.create_index(op.f("ix_register_extracts_register"), "register_extracts", ["register"])
+
+    op.create_table(
+        "register_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "register",
+            sa.Enum("charity", "company", name="register", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=100), nullable=False),
+        sa.Column("in_administration", sa.Boolean(), nullable=False),
+        sa.Column("insolvent", sa.Boolean(), nullable=False),
+        sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.Column("extract_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["extract_id"],
+            ["register_extracts.id"],
+            name=op.f("fk_register_entries_extract_id_register_extracts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_register_entries")),
+        sa.UniqueConstraint("register", "number", name=op.f("uq_register_entries_register_number")),
+    )
+    op.create_index(op.f("ix_register_entries_extract_id"), "register_entries", ["extract_id"])
+
+    op.create_table(
+        "decision_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("decision_maker_name", sa.String(length=200), nullable=False),
+        sa.Column("decision_maker_office", sa.String(length=300), nullable=False),
+        sa.Column("decision_date", sa.Date(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("decision", sa.Text(), nullable=False),
+        sa.Column("reasons", sa.Text(), nullable=False),
+        sa.Column("financial_implications", sa.Text(), nullable=False),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("conflicts_of_interest", sa.Text(), nullable=False),
+        sa.Column("grants", sa.JSON(), nullable=False),
+        sa.Column("drafted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("signed_by_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["funding_decisions.id"],
+            name=op.f("fk_decision_notices_decision_id_funding_decisions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["funding_rounds.id"],
+            name=op.f("fk_decision_notices_round_id_funding_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["signed_by_id"], ["users.id"], name=op.f("fk_decision_notices_signed_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_notices")),
+        sa.UniqueConstraint("decision_id", name=op.f("uq_decision_notices_decision_id")),
+        sa.UniqueConstraint("number", name=op.f("uq_decision_notices_number")),
+        sa.UniqueConstraint("round_id", name=op.f("uq_decision_notices_round_id")),
+    )
+    op.create_index(op.f("ix_decision_notices_signed_at"), "decision_notices", ["signed_at"])
+
+    op.create_table(
+        "due_diligence_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.String(length=60), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "met",
+                "not_met",
+                "not_needed",
+                name="check_outcome",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("checked_by_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_due_diligence_checks_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["checked_by_id"],
+            ["users.id"],
+            name=op.f("fk_due_diligence_checks_checked_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_due_diligence_checks")),
+        sa.UniqueConstraint("application_id", "item_id", name=op.f("uq_due_diligence_checks_application_id_item_id")),
+    )
+    op.create_index(op.f("ix_due_diligence_checks_application_id"), "due_diligence_checks", ["application_id"])
+
+    op.create_table(
+        "subsidy_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("mfa", "spei", name="assistance_kind", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
+        sa.Column(
+            "source",
+            sa.Enum("declared", "opcc", name="assistance_source", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
+        sa.Column("giver", sa.String(length=200), nullable=False),
+        sa.Column("given_on", sa.Date(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=True),
+        sa.Column("award_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_subsidy_entries_application_id_applications"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["awards.id"], name=op.f("fk_subsidy_entries_award_id_awards"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_subsidy_entries_created_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_subsidy_entries_organisation_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_subsidy_entries")),
+    )
+    op.create_index(op.f("ix_subsidy_entries_application_id"), "subsidy_entries", ["application_id"])
+    op.create_index(op.f("ix_subsidy_entries_award_id"), "subsidy_entries", ["award_id"])
+    op.create_index(op.f("ix_subsidy_entries_organisation_id"), "subsidy_entries", ["organisation_id"])
+
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE awards ADD COLUMN subsidy_basis VARCHAR(20) "
+            f"CONSTRAINT ck_awards_subsidy_basis CHECK ({BASIS_CHECK})"
+        )
+        op.execute("ALTER TABLE awards ADD COLUMN mfa_statement TEXT")
+        op.execute("ALTER TABLE awards ADD COLUMN mfa_confirmed_at DATETIME")
+        op.execute("ALTER TABLE funding_rounds ADD COLUMN due_diligence JSON DEFAULT '[]' NOT NULL")
+    else:
+        op.add_column("awards", sa.Column("subsidy_basis", sa.String(20), nullable=True))
+        op.create_check_constraint(op.f("ck_awards_subsidy_basis"), "awards", BASIS_CHECK)
+        op.add_column("awards", sa.Column("mfa_statement", sa.Text(), nullable=True))
+        op.add_column("awards", sa.Column("mfa_confirmed_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("funding_rounds", sa.Column("due_diligence", sa.JSON(), server_default="[]", nullable=False))
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite 3.35 and later; the subsidy_basis CHECK goes with its column.
+        op.execute("ALTER TABLE funding_rounds DROP COLUMN due_diligence")
+        for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
+            op.execute(f"ALTER TABLE awards DROP COLUMN {column}")
+    else:
+        op.drop_column("funding_rounds", "due_diligence")
+        op.drop_constraint(op.f("ck_awards_subsidy_basis"), "awards", type_="check")
+        for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
+            op.drop_column("awards", column)
+    for table in NEW_TABLES:
+        op.drop_table(table)  # their indexes go with them
