@@ -1,4 +1,5 @@
-"""The commissioner's decision notices: drafted on approval, edited, signed, and published on the public Decisions page."""
+"""The commissioner's decision notices: drafted on approval, edited, signed, then published on the
+public Decisions page."""
 
 from flask import Blueprint
 

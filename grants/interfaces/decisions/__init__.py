@@ -1,1 +1,2 @@
-"""The commissioner's decision notices: drafted on approval, edited, signed, and published on the public Decisions page."""
+"""The commissioner's decision notices: drafted on approval, edited, signed, then published on the
+public Decisions page."""
