@@ -250,6 +250,8 @@ def standard_users() -> dict[str, User]:
     for role in Role:
         if role is not Role.APPLICANT:
             users[role.value] = UserFactory(email=f"{role.value.replace('_', '.')}@example.org", roles=[role])
+    # A second finance officer: whoever approves a payment cannot record it as paid (segregation of duties).
+    users["finance_approver"] = UserFactory(email="finance.approver@example.org", roles=[Role.FINANCE_OFFICER])
     users["org_a"], users["org_b"] = org_a, org_b
     return users
 

@@ -223,7 +223,7 @@ def other_states(db, users, objects, as_role) -> dict:  # noqa: F811 - the fixtu
                            accepted_name="Alex Contact", accepted_position="Chair")
     approved, held = running.instalments
     approved.status, approved.approved_at = InstalmentStatus.APPROVED, utcnow()
-    approved.approved_by = users["finance_officer"]
+    approved.approved_by = users["finance_approver"]  # not who records the payment
     held.status, held.held, held.hold_reason = InstalmentStatus.DUE, True, "Waiting for the first return"
     submitted = running.returns[0]
     submitted.status, submitted.submitted_at = ReturnStatus.SUBMITTED, utcnow()

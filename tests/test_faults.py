@@ -226,15 +226,15 @@ def due_award(db, users):
 def test_a_fault_while_approving_or_paying_moves_no_money(faulty, fail_statement, crash, as_role, due_award):
     from grants.interfaces.awards import payments
 
-    client = as_role("finance_officer")
+    client, approver = as_role("finance_officer"), as_role("finance_approver")  # one approves, the other pays
     instalment = due_award.instalments[0]
     base = f"/awards/{due_award.id}/instalments/{instalment.id}"
 
     fail_statement("INSERT INTO audit_events")
     before = database_state()
-    assert_error_page(post(client, f"{base}/approve"))
+    assert_error_page(post(approver, f"{base}/approve"))
     assert database_state() == before and instalment.status is InstalmentStatus.DUE
-    assert post(client, f"{base}/approve").status_code == 302
+    assert post(approver, f"{base}/approve").status_code == 302
     _db.session.refresh(instalment)
     assert instalment.status is InstalmentStatus.APPROVED
 

@@ -63,6 +63,8 @@ DEMO_USERS = (
     DemoUser("panel4@example.org", "Tamsin Bray", frozenset({Role.PANEL_MEMBER})),
     DemoUser("officer@example.org", "Owen Officer", frozenset({Role.GRANTS_OFFICER})),
     DemoUser("finance@example.org", "Fiona Finance", frozenset({Role.FINANCE_OFFICER})),
+    # A second finance officer: whoever approves a payment cannot also record it as paid.
+    DemoUser("finance2@example.org", "Fraser Payne", frozenset({Role.FINANCE_OFFICER})),
     DemoUser("commissioner@example.org", "Chris Commissioner", frozenset({Role.COMMISSIONER})),
     DemoUser("admin@example.org", "Ada Admin", frozenset({Role.ADMIN})),
 )

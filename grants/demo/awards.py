@@ -107,8 +107,11 @@ def _report(award, number: int, user: User, officer: User, rating: Rating | None
 
 
 def _pay(instalment, finance: User, day: date, reference: str) -> None:
+    """Approved by one finance officer and recorded as paid by the other (segregation of duties)."""
+    payer = accounts.get_user_by_email("finance2@example.org")
+    assert payer is not None  # a demo user
     payments.approve(instalment, finance, now=_at(day))
-    payments.record_payment(instalment, day + timedelta(days=2), reference, finance)
+    payments.record_payment(instalment, day + timedelta(days=2), reference, payer)
 
 
 def seed_awards() -> None:

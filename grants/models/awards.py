@@ -364,6 +364,8 @@ class Repayment(Model):
     )
     received_on: Mapped[date | None] = mapped_column(Date)
     received_reference: Mapped[str | None] = mapped_column(String(60))
+    # When the grantee was last reminded of it (the daily jobs remind before it is due and while overdue).
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -5,6 +5,7 @@ and the registers it checks against, and office settings.
   maker's name and office, decision numbering); a missing row means the shipped default.
 - ``subsidy_entries``: each organisation's ledger of MFA and SPEI assistance, declared or given by the
   office; ``awards.subsidy_basis``, ``mfa_statement`` and ``mfa_confirmed_at``.
+- ``repayments.last_reminded_at``: repayments are chased by the daily reminders.
 - ``decision_notices``: the commissioner's published decision on a round's funding.
 - ``funding_rounds.due_diligence`` (the round's checklist, as data) and ``due_diligence_checks``.
 - ``register_extracts`` and ``register_entries``: the Charity Commission's and Companies House's
@@ -235,12 +236,14 @@ def upgrade():
         )
         op.execute("ALTER TABLE awards ADD COLUMN mfa_statement TEXT")
         op.execute("ALTER TABLE awards ADD COLUMN mfa_confirmed_at DATETIME")
+        op.execute("ALTER TABLE repayments ADD COLUMN last_reminded_at DATETIME")
         op.execute("ALTER TABLE funding_rounds ADD COLUMN due_diligence JSON DEFAULT '[]' NOT NULL")
     else:
         op.add_column("awards", sa.Column("subsidy_basis", sa.String(20), nullable=True))
         op.create_check_constraint(op.f("ck_awards_subsidy_basis"), "awards", BASIS_CHECK)
         op.add_column("awards", sa.Column("mfa_statement", sa.Text(), nullable=True))
         op.add_column("awards", sa.Column("mfa_confirmed_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("repayments", sa.Column("last_reminded_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("funding_rounds", sa.Column("due_diligence", sa.JSON(), server_default="[]", nullable=False))
 
 
@@ -248,10 +251,12 @@ def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         # SQLite 3.35 and later; the subsidy_basis CHECK goes with its column.
         op.execute("ALTER TABLE funding_rounds DROP COLUMN due_diligence")
+        op.execute("ALTER TABLE repayments DROP COLUMN last_reminded_at")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
             op.execute(f"ALTER TABLE awards DROP COLUMN {column}")
     else:
         op.drop_column("funding_rounds", "due_diligence")
+        op.drop_column("repayments", "last_reminded_at")
         op.drop_constraint(op.f("ck_awards_subsidy_basis"), "awards", type_="check")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
             op.drop_column("awards", column)

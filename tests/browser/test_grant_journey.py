@@ -51,13 +51,19 @@ def test_accept_report_approve_and_pay(new_page, axe, screenshot):
     returns = reporter.page.locator("section[aria-labelledby=returns]")
     assert "Submitted" in returns.locator("tr", has_text="Return 2").inner_text()
 
-    # Finance approves the instalment that acceptance made due, and records its payment.
+    # Finance approves the instalment that acceptance made due; a second finance officer records its
+    # payment, as the one who approved it may not.
+    approver = Person(new_page(), axe)
+    approver.sign_in("finance@example.org")
+    approver.goto("/awards/payments")
+    due = approver.page.locator("#due-instalments tr", has_text="Scilly Wellbeing Network")
+    assert due.count() == 1, approver.text()
+    approver.press("Approve", exact=False, scope=due)
+    approved = approver.page.locator("#approved-instalments tr", has_text="Scilly Wellbeing Network")
+    assert "Another finance officer records this payment: you approved it" in approved.inner_text()
     finance = Person(new_page(), axe)
-    finance.sign_in("finance@example.org")
+    finance.sign_in("finance2@example.org")
     finance.goto("/awards/payments")
-    due = finance.page.locator("#due-instalments tr", has_text="Scilly Wellbeing Network")
-    assert due.count() == 1, finance.text()
-    finance.press("Approve", exact=False, scope=due)
     approved = finance.page.locator("#approved-instalments tr", has_text="Scilly Wellbeing Network")
     with finance.page.expect_navigation():
         approved.get_by_role("link", name=re.compile("Record payment")).click()

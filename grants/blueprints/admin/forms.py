@@ -86,3 +86,20 @@ class ErasureForm(GovForm):
         validators=[InputRequired(message="Confirm that this person's personal data should be erased")],
     )
     submit = submit("Erase personal data")
+
+
+def settings_form_class() -> type[GovForm]:
+    """A form with a text input for each office setting, labelled and hinted as the setting says;
+    the service checks the values (``grants.interfaces.admin.settings.save_settings``)."""
+    from grants.interfaces.admin.settings import SPECS
+
+    fields = {
+        spec.key: StringField(
+            spec.label,
+            description=spec.hint,
+            widget=GovTextInput(),
+            validators=[InputRequired(message=f"Enter the {spec.label[0].lower()}{spec.label[1:]}")],
+        )
+        for spec in SPECS
+    }
+    return type("OfficeSettingsForm", (GovForm,), {**fields, "submit": submit("Save settings")})

@@ -1,4 +1,4 @@
-"""Administration: staff accounts, the audit log and the outbox of sent messages."""
+"""Administration: staff accounts, office settings, the audit log and the outbox of sent messages."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from grants.blueprints.admin import bp
-from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm
+from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm, settings_form_class
 from grants.extensions import db
 from grants.forms import ConfirmForm, SelectChoice, add_error, page_arg, required
 from grants.interfaces.admin import audit_log as audit_queries
+from grants.interfaces.admin import settings as office_settings
 from grants.interfaces.auth import accounts
 from grants.interfaces.paging import contains, paginate
 from grants.links import public_url
@@ -112,6 +113,24 @@ def set_active(user_id: int):
     accounts.set_active(person, make_active, actor=current_user._get_current_object())
     flash("Account reactivated" if make_active else "Account deactivated and signed out", "success")
     return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings():
+    form = settings_form_class()(data=office_settings.all_settings())
+    if form.validate_on_submit():
+        values = {spec.key: form[spec.key].data for spec in office_settings.SPECS}
+        try:
+            changed = office_settings.save_settings(values, current_user._get_current_object())
+        except office_settings.SettingsError as wrong:
+            db.session.rollback()
+            for key, message in wrong.problems.items():
+                add_error(form[key], message)
+        else:
+            flash("Settings saved" if changed else "Nothing was changed", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, specs=office_settings.SPECS)
 
 
 @bp.route("/audit")

@@ -64,7 +64,8 @@ def approve_batch():
         return refused
     chosen = batches.chosen_instalments(ids)
     if request.form.get("stage") != "confirm":
-        return _page("approve", "check", chosen, _gone(ids, chosen) + batches.batch_problems(chosen, "approve"))
+        return _page("approve", "check", chosen, _gone(ids, chosen) + batches.batch_problems(chosen, "approve",
+                                                                                     current_user._get_current_object()))
     problems = _gone(ids, chosen)
     if not problems:
         try:
@@ -90,7 +91,9 @@ def pay_batch():
     stage = request.form.get("stage")
     if stage not in {"check", "confirm"}:  # ticked in the queue, or back to change the date or reference
         form = PaymentForm() if stage == "change" else PaymentForm(formdata=None)
-        return _page("pay", "details", chosen, _gone(ids, chosen) + batches.batch_problems(chosen, "pay"), form)
+        return _page("pay", "details", chosen, _gone(ids, chosen) + batches.batch_problems(chosen, "pay",
+                                                                                    current_user._get_current_object()),
+                     form)
     form = PaymentForm()
     if not form.validate_on_submit():
         return _page("pay", "details", chosen, _gone(ids, chosen), form)

@@ -13,7 +13,7 @@ from grants.blueprints.awards.payment_forms import HoldForm, PaymentForm
 from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.forms import required
-from grants.interfaces.awards import payment_batches, payments
+from grants.interfaces.awards import closure, payment_batches, payments
 from grants.interfaces.awards.awarding import AwardError, award_for_staff
 from grants.permissions import role_required
 
@@ -58,7 +58,8 @@ def _instalment(award_id: int, instalment_id: int):
 @bp.route("/payments", endpoint="payments")
 @role_required(*payments.PAYMENT_VIEWERS)
 def queues():
-    return render_template("awards/payments.html", queues=payments.finance_queues())
+    return render_template("awards/payments.html", queues=payments.finance_queues(),
+                           repayments=closure.repayments_due())
 
 
 # Finance: approve and pay ------------------------------------------------------------------------
@@ -75,6 +76,13 @@ def approve_instalment(award_id: int, instalment_id: int):
         return _back("due")
     flash(f"{payments.describe(instalment)} ({money(instalment.amount)}) approved for payment", "success")
     return _back("due")
+
+
+@bp.app_template_global("payment_duty_problem")
+def _payment_duty_problem(instalment, action: str, user) -> str | None:
+    """Why ``user`` (the page's current user) may not approve or pay ``instalment`` because they did the
+    step before."""
+    return payments.duty_problem(instalment, user, action)
 
 
 @bp.route(f"{INSTALMENT_URL}/pay", methods=["GET", "POST"])
@@ -105,9 +113,9 @@ def pay_instalment(award_id: int, instalment_id: int):
 
 
 def _payment_problem(instalment) -> str | None:
-    """Why the instalment cannot be paid now, or None."""
+    """Why the instalment cannot be paid now (by the signed-in user), or None."""
     try:
-        payments.check_payable(instalment)
+        payments.check_payable(instalment, current_user._get_current_object())
     except AwardError as refused:
         return str(refused)
     return None

@@ -10,17 +10,20 @@ Rules:
   repayment due by a date (today or later), unless the officer records that it is not to be
   recovered, with the reason (the repayment is then recorded as waived).
 - A repayment due is later recorded as received (date and reference) or waived (with the reason).
-  One past its due date is overdue.
+  One past its due date is overdue. Finance sees every repayment due in its queue; the daily jobs
+  remind the grantee a week before the due date and every week while it is overdue.
 Every change is checked before anything is written, and audited.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from grants import audit
 from grants.extensions import db
@@ -28,7 +31,10 @@ from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS, paid_total, uk_today
 from grants.interfaces.writes import rows_changed
+from grants.links import public_url
+from grants.mail import send_email
 from grants.models.accounts import User
+from grants.models.applications import Application
 from grants.models.awards import (
     Award,
     AwardStatus,
@@ -147,6 +153,76 @@ def overdue_repayments(today: date | None = None) -> list[Repayment]:
         select(Repayment).where(Repayment.status == RepaymentStatus.DUE, Repayment.due_date < (today or uk_today()))
         .order_by(Repayment.due_date, Repayment.id)
     ))
+
+
+def repayments_due(today: date | None = None) -> list[RepaymentDue]:
+    """Every repayment due and not yet received or waived, earliest due first, each with how many days
+    it is overdue (0 when not yet due): finance's queue of money to come back."""
+    today = today or uk_today()
+    rows = db.session.scalars(
+        select(Repayment).join(Award, Award.id == Repayment.award_id)
+        .join(Application, Application.id == Award.application_id)
+        .where(Repayment.status == RepaymentStatus.DUE)
+        .options(joinedload(Repayment.award).joinedload(Award.application),
+                 joinedload(Repayment.award).joinedload(Award.organisation))
+        .order_by(Repayment.due_date, Application.reference, Repayment.id)
+    ).unique()
+    return [RepaymentDue(repayment, max((today - repayment.due_date).days, 0)) for repayment in rows]
+
+
+@dataclass(frozen=True)
+class RepaymentDue:
+    repayment: Repayment
+    days_overdue: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+# The daily jobs chase repayments: once in the week before the due date, then weekly while overdue.
+REMIND_BEFORE_DAYS = 7
+REMIND_OVERDUE_EVERY_DAYS = 7
+
+
+def remind_repayments(now: datetime | None = None) -> list[RepaymentDue]:
+    """Email the grantee of each repayment falling due within a week (once) or overdue (at most weekly);
+    returns those reminded. Running it twice in a day sends nothing more."""
+    from grants.interfaces.awards.monitoring import grantee_recipients  # monitoring imports this module's peers
+
+    now = now or utcnow()
+    today = uk_today(now)
+    reminded = []
+    for item in repayments_due(today):
+        repayment = item.repayment
+        last = uk_today(repayment.last_reminded_at) if repayment.last_reminded_at else None
+        if item.overdue:
+            due = last is None or last <= repayment.due_date or (today - last).days >= REMIND_OVERDUE_EVERY_DAYS
+        else:
+            due = (repayment.due_date - today).days <= REMIND_BEFORE_DAYS and (
+                last is None or last < repayment.due_date - timedelta(days=REMIND_BEFORE_DAYS))
+        if not due:
+            continue
+        award = repayment.award
+        subject = (f"Overdue: repayment of {money(repayment.amount)} on your grant {award.application.reference}"
+                   if item.overdue else
+                   f"Due on {long_date(repayment.due_date)}: repayment of {money(repayment.amount)} on your grant "
+                   f"{award.application.reference}")
+        body = current_app.jinja_env.get_template("awards/email/repayment_reminder.txt").render(
+            repayment=repayment, award=award, days_overdue=item.days_overdue, money=money, long_date=long_date,
+            link=public_url("grantee.show", award_id=award.id), config=current_app.config)
+        recipients = grantee_recipients(award)
+        for recipient in recipients:
+            send_email(recipient, subject, body)
+        before = repayment.last_reminded_at
+        repayment.last_reminded_at = now
+        db.session.flush()
+        audit.record("repayment.reminded", repayment,
+                     f"Repayment of {money(repayment.amount)} on {award.application.reference}: "
+                     f"{'overdue' if item.overdue else 'due soon'} reminder sent to {', '.join(recipients)}",
+                     changes=audit.diff({"last_reminded_at": before}, {"last_reminded_at": now}))
+        reminded.append(item)
+    return reminded
 
 
 def record_received(repayment: Repayment, received_on: date | None, reference: str | None, user: User,

@@ -74,14 +74,14 @@ def _each(instalments: Sequence[Instalment], act) -> None:
         raise BatchRefused(problems)
 
 
-def batch_problems(instalments: Sequence[Instalment], action: str) -> list[str]:
-    """Why any of ``instalments`` cannot be approved (``action`` "approve") or paid ("pay") now, as
-    the single path would say, before anything is tried."""
+def batch_problems(instalments: Sequence[Instalment], action: str, user: User | None = None) -> list[str]:
+    """Why any of ``instalments`` cannot be approved (``action`` "approve") or paid ("pay") now (by
+    ``user``, when given), as the single path would say, before anything is tried."""
     check = check_approvable if action == "approve" else check_payable
     problems = []
     for instalment in instalments:
         try:
-            check(instalment)
+            check(instalment, user)
         except AwardError as refused:
             problems.append(str(refused))
     return problems

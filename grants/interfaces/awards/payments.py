@@ -6,6 +6,10 @@ An instalment goes scheduled → due → approved (by finance) → paid. It beco
 after a satisfactory monitoring return (``release_after_return``). A held instalment cannot be
 approved or paid until an officer releases it.
 
+Segregation of duties: whoever made the award (``Award.created_by_id``) cannot approve its payments,
+and whoever approved an instalment cannot record it as paid. Both are checked in ``approve`` and
+``record_payment``, the only paths to those states (payment batches go through them too).
+
 Every change is one conditional UPDATE with the expected state in its WHERE clause, so a double
 click or two people acting at once change a row once, and the second is told why not. Paying locks
 the award's row first (SELECT … FOR UPDATE on PostgreSQL; SQLite allows one writer at a time) and
@@ -184,7 +188,28 @@ def _check_award_accepted(instalment: Instalment, action: str) -> None:
                          "not accepted")
 
 
-def check_approvable(instalment: Instalment) -> None:
+def duty_problem(instalment: Instalment, user: User | None, action: str) -> str | None:
+    """Why ``user`` may not ``action`` ("approve" or "pay") this instalment because of who did the step
+    before, or None. Segregation of duties: four eyes on every payment."""
+    if user is None:
+        return None
+    if action == "approve" and instalment.award.created_by_id == user.id:
+        return (f"{describe(instalment)} cannot be approved by you: you made this award, so another finance "
+                "officer must approve its payments")
+    if action == "pay" and instalment.approved_by_id == user.id:
+        return (f"{describe(instalment)} cannot be recorded as paid by you: you approved it, so another finance "
+                "officer must record the payment")
+    return None
+
+
+def _check_duty(instalment: Instalment, user: User | None, action: str) -> None:
+    problem = duty_problem(instalment, user, action)
+    if problem:
+        raise AwardError(problem)
+
+
+def check_approvable(instalment: Instalment, user: User | None = None) -> None:
+    """AwardError saying why the instalment cannot be approved now (by ``user``, when given)."""
     _check_award_accepted(instalment, "approved")
     status = instalment.status
     if status is InstalmentStatus.APPROVED:
@@ -196,12 +221,13 @@ def check_approvable(instalment: Instalment) -> None:
         raise AwardError(f"{describe(instalment)} is not due yet, so it cannot be approved")
     if instalment.held:
         raise AwardError(f"{describe(instalment)} is on hold: it cannot be approved until it is released")
+    _check_duty(instalment, user, "approve")
 
 
 def approve(instalment: Instalment, finance_user: User, now: datetime | None = None) -> None:
     """Finance approves a due instalment for payment."""
     now = now or utcnow()
-    check_approvable(instalment)
+    check_approvable(instalment, finance_user)
     accepted = select(Award.id).where(Award.status == AwardStatus.ACCEPTED)
     if not _change(instalment, [Instalment.status == InstalmentStatus.DUE, Instalment.held.is_(False),
                                 Instalment.award_id.in_(accepted)],
@@ -234,7 +260,8 @@ def check_payment_details(instalment: Instalment, paid_on: date | None, referenc
     return reference
 
 
-def check_payable(instalment: Instalment) -> None:
+def check_payable(instalment: Instalment, user: User | None = None) -> None:
+    """AwardError saying why the instalment cannot be recorded as paid now (by ``user``, when given)."""
     _check_award_accepted(instalment, "paid")
     status = instalment.status
     if status is InstalmentStatus.PAID:
@@ -244,6 +271,7 @@ def check_payable(instalment: Instalment) -> None:
         raise AwardError(f"{describe(instalment)} has not been approved for payment yet")
     if instalment.held:
         raise AwardError(f"{describe(instalment)} is on hold: it cannot be paid until it is released")
+    _check_duty(instalment, user, "pay")
 
 
 def record_payment(instalment: Instalment, paid_on: date | None, reference: str | None, finance_user: User,
@@ -254,12 +282,12 @@ def record_payment(instalment: Instalment, paid_on: date | None, reference: str 
     payments would come to more than the award.
     """
     reference = check_payment_details(instalment, paid_on, reference, today)
-    check_payable(instalment)
+    check_payable(instalment, finance_user)
     # The award's row is locked before the sum, so payments of one award are added up one at a time.
     amount = lock_award(instalment.award)
     db.session.refresh(instalment)
     db.session.refresh(instalment.award)
-    check_payable(instalment)  # what another payment, hold or variation did while this one waited
+    check_payable(instalment, finance_user)  # what another payment, hold or variation did while this one waited
     paid = paid_total(instalment.award)
     if paid + instalment.amount > amount:
         raise AwardError(

@@ -8,6 +8,11 @@ Definitions (the dashboard page says them too):
   *awaiting acceptance*: the offered ones; *committed*: the accepted and closed ones;
 - *paid*: the awards' paid instalments; *remaining*: what is still to pay on running (accepted)
   awards, that is the award less its paid instalments (a closed award has nothing left to pay);
+- *repaid*: repayments received back from grantees (clawback, for example an underspend at closure);
+  *net paid*: paid less repaid; *underspend*: what closed awards did not spend of their committed
+  money, as recorded at closure; *waived*: repayments the office decided not to recover; *owed*:
+  repayments due and not yet received. Each counts in the financial year of its award's start date,
+  as the rest of the award's money does;
 - *headroom*: a round's budget less its awarded money (of every year), as the award checks use;
 - an award that serves several local authority areas (or approaches, ADDER strands, outcomes) is
   shared out equally between them to the penny, the odd pennies going to the ones first in the
@@ -61,6 +66,8 @@ from grants.models.awards import (
     Instalment,
     InstalmentStatus,
     MonitoringReturn,
+    Repayment,
+    RepaymentStatus,
 )
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
@@ -87,14 +94,27 @@ class Money:
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     remaining: Decimal = ZERO
+    # Money back (see the module's definitions).
+    repaid: Decimal = ZERO
+    underspend: Decimal = ZERO
+    waived: Decimal = ZERO
+    owed: Decimal = ZERO
 
     def __add__(self, other: Money) -> Money:
         return Money(*(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__))
+
+    @property
+    def net_paid(self) -> Decimal:
+        return self.paid - self.repaid
 
 
 def paid(award: Award) -> Decimal:
     """The award's paid instalments."""
     return sum((i.amount for i in award.instalments if i.status is InstalmentStatus.PAID), ZERO)
+
+
+def _repayments(award: Award, status: RepaymentStatus) -> Decimal:
+    return sum((r.amount for r in award.repayments if r.status is status), ZERO)
 
 
 def award_money(award: Award) -> Money:
@@ -107,6 +127,10 @@ def award_money(award: Award) -> Money:
         committed=award.amount if award.status in COMMITTED_STATUSES else ZERO,
         paid=paid_so_far,
         remaining=award.amount - paid_so_far if award.status is AwardStatus.ACCEPTED else ZERO,
+        repaid=_repayments(award, RepaymentStatus.RECEIVED),
+        underspend=(award.underspend or ZERO) if award.status is AwardStatus.CLOSED else ZERO,
+        waived=_repayments(award, RepaymentStatus.WAIVED),
+        owed=_repayments(award, RepaymentStatus.DUE),
     )
 
 
@@ -205,6 +229,16 @@ def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
         .subquery()
     )
     paid_amount = func.coalesce(paid_so_far.c.paid, 0)
+
+    def repayments(status: RepaymentStatus):
+        return func.coalesce(func.sum(case((Repayment.status == status, Repayment.amount), else_=0)), 0)
+
+    back = (
+        select(Repayment.award_id, repayments(RepaymentStatus.RECEIVED).label("repaid"),
+               repayments(RepaymentStatus.WAIVED).label("waived"), repayments(RepaymentStatus.DUE).label("owed"))
+        .group_by(Repayment.award_id)
+        .subquery()
+    )
     year, month = extract("year", Award.start_date), extract("month", Award.start_date)
     year_starting = case((month >= 4, year), else_=year - 1).label("year_starting")  # April to March
 
@@ -218,8 +252,13 @@ def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
             amount_if(Award.status.in_(sorted(COMMITTED_STATUSES))),
             func.sum(paid_amount),
             amount_if(Award.status == AwardStatus.ACCEPTED, Award.amount - paid_amount),
+            func.coalesce(func.sum(back.c.repaid), 0),
+            amount_if(Award.status == AwardStatus.CLOSED, func.coalesce(Award.underspend, 0)),
+            func.coalesce(func.sum(back.c.waived), 0),
+            func.coalesce(func.sum(back.c.owed), 0),
         )
         .outerjoin(paid_so_far, paid_so_far.c.award_id == Award.id)
+        .outerjoin(back, back.c.award_id == Award.id)
         .where(Award.status.in_(sorted(COMMITTING)))
         .group_by(Award.round_id, year_starting)
     )

@@ -53,7 +53,7 @@ def batch_rows(response) -> list[list[str]]:
 # The queue ---------------------------------------------------------------------------------------
 
 def test_finance_can_tick_due_and_approved_instalments(as_role, users, due):
-    payments.approve(due[1], users["finance_officer"])
+    payments.approve(due[1], users["finance_approver"])
     soup = page(as_role("finance_officer").get("/awards/payments"))
     box = soup.select_one(f"#select-{due[0].id}")
     assert box["form"] == "batch-due" and box["name"] == "instalment"
@@ -123,7 +123,7 @@ def date_fields(day: date) -> dict:
 def test_recording_several_payments_checks_the_date_reference_and_total_then_pays_and_emails_each(
         db, as_role, users, due):
     for instalment in due:
-        payments.approve(instalment, users["finance_officer"])
+        payments.approve(instalment, users["finance_approver"])
     db.session.flush()
     client = as_role("finance_officer")
     ids = [str(i.id) for i in due]
@@ -157,7 +157,7 @@ def test_recording_several_payments_checks_the_date_reference_and_total_then_pay
 
 def test_a_payment_over_the_award_stops_the_whole_run(db, as_role, users, due):
     for instalment in due:
-        payments.approve(instalment, users["finance_officer"])
+        payments.approve(instalment, users["finance_approver"])
     due[0].award.amount = due[0].amount - 1  # a variation cut the award below the instalment
     db.session.flush()
     client = as_role("finance_officer")
@@ -172,7 +172,7 @@ def test_a_payment_over_the_award_stops_the_whole_run(db, as_role, users, due):
 
 
 def test_a_date_before_acceptance_names_the_instalment(db, as_role, users, due):
-    payments.approve(due[0], users["finance_officer"])
+    payments.approve(due[0], users["finance_approver"])
     db.session.flush()
     answers = {"instalment": [str(due[0].id)], "reference": "RUN-1", **date_fields(TODAY - timedelta(days=30))}
     response = post(as_role("finance_officer"), "/awards/payments/pay", {**answers, "stage": "confirm"})
@@ -189,7 +189,7 @@ def test_instalments_not_yet_approved_cannot_be_paid_in_a_run(as_role, due):
 
 
 def test_a_missing_reference_is_asked_for(db, as_role, users, due):
-    payments.approve(due[0], users["finance_officer"])
+    payments.approve(due[0], users["finance_approver"])
     db.session.flush()
     response = post(as_role("finance_officer"), "/awards/payments/pay",
                     {"instalment": [str(due[0].id)], "stage": "check", **date_fields(TODAY)})
@@ -200,7 +200,7 @@ def test_a_missing_reference_is_asked_for(db, as_role, users, due):
 
 def test_recording_one_payment_emails_the_grantee(db, as_role, users, due):
     instalment = due[0]
-    payments.approve(instalment, users["finance_officer"])
+    payments.approve(instalment, users["finance_approver"])
     db.session.flush()
     url = f"/awards/{instalment.award_id}/instalments/{instalment.id}/pay"
     response = post(as_role("finance_officer"), url, {"reference": "FIN-77", **date_fields(TODAY)})

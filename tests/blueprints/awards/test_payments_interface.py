@@ -10,8 +10,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select, update
 
+from grants.extensions import db as _db
 from grants.interfaces.awards import payments
 from grants.interfaces.awards.awarding import AwardError, InstalmentPlan, StaleAward
+from grants.models.accounts import User
 from grants.models.audit import AuditEvent
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
 from grants.models.types import utcnow
@@ -46,11 +48,17 @@ def events(db, action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
+def colleague() -> User:
+    """The second finance officer: whoever approves an instalment cannot record it as paid."""
+    return _db.session.scalars(select(User).filter_by(email="finance.approver@example.org")).one()
+
+
 def approved(award, finance, number=1) -> Instalment:
+    """The instalment approved by ``finance``'s colleague, ready for ``finance`` to record as paid."""
     instalment = award.instalments[number - 1]
     if instalment.status is InstalmentStatus.SCHEDULED:
         instalment.status = InstalmentStatus.DUE
-    payments.approve(instalment, finance)
+    payments.approve(instalment, colleague())
     return instalment
 
 
@@ -378,14 +386,14 @@ def test_the_finance_queues_and_their_totals(db, users, award, finance, officer)
     for instalment in other.instalments:
         instalment.status = InstalmentStatus.DUE
     db.session.flush()
-    payments.approve(other.instalments[0], finance)
+    payments.approve(other.instalments[0], colleague())
     payments.record_payment(other.instalments[0], date(2027, 4, 2), "THIS-YEAR", finance, today=date(2027, 5, 1))
-    payments.approve(other.instalments[1], finance)
+    payments.approve(other.instalments[1], colleague())
     payments.hold(other.instalments[1], "Return 2 is overdue", officer)
     second = award.instalments[1]
     second.status = InstalmentStatus.DUE
     db.session.flush()
-    payments.approve(second, finance)
+    payments.approve(second, colleague())
     payments.record_payment(second, date(2027, 3, 31), "LAST-YEAR", finance, today=date(2027, 5, 1))
 
     queues = {queue.key: queue for queue in payments.finance_queues(today=date(2027, 5, 1))}

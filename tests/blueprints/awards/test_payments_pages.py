@@ -36,7 +36,8 @@ def url(award, instalment, action: str) -> str:
 
 def approve(award, users, number=1):
     instalment = award.instalments[number - 1]
-    payments.approve(instalment, users["finance_officer"])
+    # By the second finance officer: the one who approves cannot record the payment.
+    payments.approve(instalment, users["finance_approver"])
     return instalment
 
 
@@ -270,7 +271,7 @@ def test_the_staff_section_shows_the_schedule_totals_and_the_users_actions(app, 
     assert soup.select_one("h2").get_text(strip=True) == "Payments"
     text = " ".join(soup.get_text().split())
     assert "Paid £2,000.00" in text and "Left to pay £2,000.00" in text
-    assert "BACS-SECRET-REF" in text and f"Approved by {users['finance_officer'].full_name}" in text
+    assert "BACS-SECRET-REF" in text and f"Approved by {users['finance_approver'].full_name}" in text
     assert "Held: Internal: the red rating on return 1" in text and "On hold" in text
     buttons = [b.get_text(" ", strip=True) for b in soup.select("button")]
     assert buttons == [f"Release instalment 2 of {award.application.reference}"]
@@ -298,7 +299,7 @@ def test_the_grantee_section_hides_internal_details(app, users, award):
     assert "Paid to you so far £2,000.00" in text and "Still to be paid £2,000.00" in text
     assert f"{TODAY.day} {TODAY:%B %Y}" in text  # the date paid
     assert "On hold until your monitoring return is received and accepted" in text
-    for internal in ("red rating", "BACS-SECRET-REF", users["finance_officer"].full_name,
+    for internal in ("red rating", "BACS-SECRET-REF", users["finance_approver"].full_name,
                      users["grants_officer"].full_name, "Approve", "Release"):
         assert internal not in html
     assert page_of(html).select("form") == []

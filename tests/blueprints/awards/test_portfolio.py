@@ -342,7 +342,7 @@ def test_the_page_defines_its_figures(as_role):
     soup = page(as_role("grants_officer").get("/awards/dashboard"))
     terms = [dt.get_text(strip=True) for dt in soup.select("dl dt")]
     assert terms == ["Financial year", "Awarded", "Awaiting acceptance", "Committed", "Paid", "Remaining to pay",
-                     "Headroom"]
+                     "Repaid", "Net paid", "Underspend", "Waived", "Still owed", "Headroom"]
     assert "start date" in soup.get_text()
     assert "No monitoring returns are overdue." in soup.get_text()
 

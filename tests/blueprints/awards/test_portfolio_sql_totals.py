@@ -1,7 +1,8 @@
 """The dashboard adds money up in SQL; these tests hold it to the figures of every award loaded
 into memory and added up in Python, the way the dashboard used to work, on a portfolio varied in
 every dimension that is grouped or shared out: rounds, statuses, financial years, areas,
-approaches, ADDER priorities, paid instalments, and returns reported, owed and overdue."""
+approaches, ADDER priorities, paid instalments, money back (repayments received, waived and owed,
+underspends at closure), and returns reported, owed and overdue."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from grants.interfaces.awards import portfolio, portfolio_awards, portfolio_shar
 from grants.modelling.calendar import financial_year
 from grants.models.answer_facts import listed_codes
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus
-from grants.models.awards import Award, AwardStatus, InstalmentStatus, ReturnStatus
+from grants.models.awards import Award, AwardStatus, InstalmentStatus, Repayment, RepaymentStatus, ReturnStatus
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
 
@@ -62,6 +63,14 @@ def varied(db):
         for instalment in award.instalments[: number % 3]:
             instalment.status = InstalmentStatus.PAID
             instalment.paid_on = start
+        if award.status is AwardStatus.CLOSED:
+            award.underspend = Decimal(number) + Decimal("0.37")
+        # Money back: none, one or several repayments of each status (several on one award would
+        # double a total joined row by row).
+        for k in range(number % 4):
+            award.repayments.append(Repayment(
+                amount=Decimal(10 * (k + 1)) + Decimal("0.01") * number, reason="Underspend", due_date=start,
+                status=[RepaymentStatus.RECEIVED, RepaymentStatus.WAIVED, RepaymentStatus.DUE][(number + k) % 3]))
         for position, monitoring_return in enumerate(award.returns):
             monitoring_return.status = [ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.DRAFT,
                                         ReturnStatus.NOT_STARTED][(number + position) % 4]
@@ -148,6 +157,8 @@ def test_the_varied_portfolio_has_something_in_every_figure(varied):
     result = portfolio.dashboard(portfolio.PortfolioFilter(), on=TODAY)
     money = result.total
     assert money.awards > 20 and min(money.offered, money.committed, money.paid, money.remaining) > 0
+    assert min(money.repaid, money.underspend, money.waived, money.owed) > 0
+    assert money.net_paid == money.paid - money.repaid
     assert len(result.by_round) == 3 and len(result.by_year) >= 5
     assert all(row.amount for row in result.by_area if row.code == portfolio.NOT_RECORDED)
     assert result.people_total > 0 and result.overdue
