@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from benchmarks import bulk, report, sessions
@@ -111,6 +112,7 @@ class Server:
         self.database_url = database_url
         self.secret_key = secrets.token_hex(32)
         env["SECRET_KEY"] = self.secret_key
+        env["BANK_DETAILS_KEYS"] = Fernet.generate_key().decode()
         env["PUBLIC_BASE_URL"] = self.url
         log = log or ROOT / "instance" / "bench" / f"gunicorn-{database_url.rsplit('/', 1)[1]}.log"
         log.parent.mkdir(parents=True, exist_ok=True)

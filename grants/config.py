@@ -176,6 +176,37 @@ def _development_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def bank_details_keys_problem(value: str | None) -> str | None:
+    """Why BANK_DETAILS_KEYS (comma-separated Fernet keys, the first used to encrypt, every one to
+    decrypt, so a key can be rotated in) is unusable, or None."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    if not keys:
+        return ("BANK_DETAILS_KEYS must be set in production: one or more Fernet keys, comma-separated, newest "
+                "first. Make one with: python3 -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'")
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            return (f"BANK_DETAILS_KEYS key {number} is not a Fernet key (32 url-safe base64-encoded bytes); "
+                    "make one with Fernet.generate_key()")
+    return None
+
+
+def _development_bank_details_keys(instance_path: Path) -> str:
+    """A bank-details key generated once into the instance folder, apart from the secret key."""
+    from cryptography.fernet import Fernet
+
+    key_file = instance_path / "bank_details_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 # 360Giving publishes grants under a prefix it registers for the publisher; every one starts "360G-".
 # Until the OPCC registers, the grant ids are made with this placeholder.
 DEFAULT_360_PREFIX = "360G-opccdc"
@@ -329,6 +360,9 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
 
     if profile == "production" and (problem := secret_key_problem(env.environ.get("SECRET_KEY"))):
         env.problem(problem)
+    bank_keys = env.raw("BANK_DETAILS_KEYS")
+    if (bank_keys or profile == "production") and (problem := bank_details_keys_problem(bank_keys)):
+        env.problem(problem)
     address = public_address(env, profile)
 
     database = _database_address(env, "DATABASE_URL", f"sqlite:///{instance / 'grants.sqlite'}")
@@ -389,17 +423,21 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
     if profile == "production":
         config.update(
             SECRET_KEY=env.environ["SECRET_KEY"],
+            BANK_DETAILS_KEYS=bank_keys,
             SESSION_COOKIE_SECURE=True,
             REMEMBER_COOKIE_SECURE=True,
             PREFERRED_URL_SCHEME="https",
             HSTS=True,
         )
     elif profile == "development":
-        config.update(SECRET_KEY=env.environ.get("SECRET_KEY") or _development_secret_key(instance), HSTS=False)
+        config.update(SECRET_KEY=env.environ.get("SECRET_KEY") or _development_secret_key(instance), HSTS=False,
+                      BANK_DETAILS_KEYS=bank_keys or _development_bank_details_keys(instance))
     else:  # testing
         config.update(
             TESTING=True,
             SECRET_KEY="testing-only-" + "x" * 32,
+            # A fixed test key (Fernet.generate_key() once); never used outside the tests.
+            BANK_DETAILS_KEYS=bank_keys or "0hdw3ukyrFXNAnS1Ci7LU4pD52t20bDjvGO3Yc1P3wQ=",
             SQLALCHEMY_DATABASE_URI=test_db,
             HSTS=False,
         )

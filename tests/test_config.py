@@ -10,7 +10,9 @@ from grants import create_app
 from grants.config import ConfigurationError, database_url, load_config, secret_key_problem
 
 GOOD_KEY = "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5a8f2e6d0c4b1a7e3"
-PRODUCTION = {"SECRET_KEY": GOOD_KEY, "PUBLIC_BASE_URL": "https://grants.opcc.example.org"}
+BANK_KEY = "XlYs6h2pn0m4vQp8KZCqRk7bqk2bq1bQ6tq5xv0cW3I="  # a Fernet key, for these tests only
+PRODUCTION = {"SECRET_KEY": GOOD_KEY, "PUBLIC_BASE_URL": "https://grants.opcc.example.org",
+              "BANK_DETAILS_KEYS": BANK_KEY}
 
 
 def test_development_defaults_to_sqlite_in_the_instance_folder(tmp_path):
@@ -215,9 +217,11 @@ def test_every_problem_is_reported_together(tmp_path):
             "SECRET_KEY": "changeme-hunter2-changeme",
             "MAIL_PORT": "abc", "MAIL_USE_TLS": "maybe", "LOG_FORMAT": "xml", "TRUSTED_PROXIES": "x"})
     assert str(refused.value).splitlines() == [
-        "The configuration has 6 problems:",
+        "The configuration has 7 problems:",
         "- SECRET_KEY must be at least 32 characters long (it has 25). "
         "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'",
+        "- BANK_DETAILS_KEYS must be set in production: one or more Fernet keys, comma-separated, newest first. "
+        "Make one with: python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
         "- PUBLIC_BASE_URL must be set in production to the service's public address, such as "
         "https://grants.opcc.example.org: every link in an email is built from it",
         '- MAIL_PORT must be a whole number from 1 to 65535 (got "abc")',
@@ -225,7 +229,7 @@ def test_every_problem_is_reported_together(tmp_path):
         '- TRUSTED_PROXIES must be a whole number from 0 to 10 (got "x")',
         '- LOG_FORMAT must be json or text (got "xml")',
     ]
-    assert refused.value.problems[2] == 'MAIL_PORT must be a whole number from 1 to 65535 (got "abc")'
+    assert refused.value.problems[3] == 'MAIL_PORT must be a whole number from 1 to 65535 (got "abc")'
     assert "hunter2" not in str(refused.value)  # a secret is described, never repeated
 
 
@@ -261,7 +265,8 @@ def test_starting_the_wsgi_app_shows_every_problem(tmp_path):
     import sys
     from pathlib import Path
 
-    env = {**os.environ, "GRANTS_ENV": "production", "SECRET_KEY": GOOD_KEY, "GRANTS_INSTANCE_PATH": str(tmp_path),
+    env = {**os.environ, "GRANTS_ENV": "production", "SECRET_KEY": GOOD_KEY, "BANK_DETAILS_KEYS": BANK_KEY,
+           "GRANTS_INSTANCE_PATH": str(tmp_path),
            "PUBLIC_BASE_URL": "https://grants.opcc.example.org", "MAIL_PORT": "abc", "MAIL_BACKEND": "sendgrid"}
     started = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=Path(__file__).resolve().parent.parent,
                              env=env, capture_output=True, text=True, timeout=120)
@@ -270,3 +275,29 @@ def test_starting_the_wsgi_app_shows_every_problem(tmp_path):
             '- MAIL_BACKEND must be outbox or smtp (got "sendgrid")\n'
             '- MAIL_PORT must be a whole number from 1 to 65535 (got "abc")\n') in started.stderr
     assert GOOD_KEY not in started.stderr
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("not-a-key", "BANK_DETAILS_KEYS key 1 is not a Fernet key (32 url-safe base64-encoded bytes); make one with "
+                  "Fernet.generate_key()"),
+    (f"{BANK_KEY}, short", "BANK_DETAILS_KEYS key 2 is not a Fernet key (32 url-safe base64-encoded bytes); make "
+                           "one with Fernet.generate_key()"),
+])
+def test_a_bank_details_key_that_is_not_a_fernet_key_is_refused_without_showing_it(tmp_path, value, message):
+    for profile in ("production", "development"):
+        with pytest.raises(ConfigurationError) as refused:
+            load_config(profile, str(tmp_path), environ={**PRODUCTION, "BANK_DETAILS_KEYS": value})
+        assert refused.value.problems == [message]
+        assert BANK_KEY not in str(refused.value)
+
+
+def test_bank_details_keys_are_apart_from_the_secret_key(tmp_path):
+    """Production takes its keys (newest first) from the environment; development makes one into the
+    instance folder, beside but apart from the secret key, and keeps it."""
+    other = "0hdw3ukyrFXNAnS1Ci7LU4pD52t20bDjvGO3Yc1P3wQ="
+    config = load_config("production", str(tmp_path), environ={**PRODUCTION, "BANK_DETAILS_KEYS": f"{BANK_KEY},{other}"})
+    assert config["BANK_DETAILS_KEYS"] == f"{BANK_KEY},{other}"
+    first = load_config("development", str(tmp_path), environ={})
+    assert (tmp_path / "bank_details_key").read_text().strip() == first["BANK_DETAILS_KEYS"]
+    assert first["BANK_DETAILS_KEYS"] != first["SECRET_KEY"]
+    assert load_config("development", str(tmp_path), environ={})["BANK_DETAILS_KEYS"] == first["BANK_DETAILS_KEYS"]

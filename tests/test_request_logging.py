@@ -165,7 +165,8 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(app, res
 def test_production_logs_json_request_lines_by_default(tmp_path):
     from grants.config import ConfigurationError, load_config
 
-    required = {"SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org"}
+    required = {"SECRET_KEY": "9f1c0e5b7a3d48e2b6c4f0a1d9e7c3b5", "PUBLIC_BASE_URL": "https://grants.example.org",
+                "BANK_DETAILS_KEYS": "XlYs6h2pn0m4vQp8KZCqRk7bqk2bq1bQ6tq5xv0cW3I="}
     production = load_config("production", str(tmp_path), environ=dict(required))
     assert (production["LOG_FORMAT"], production["LOG_REQUESTS"], production["LOG_REMOTE_ADDR"]) == (
         "json", True, False)

@@ -174,6 +174,7 @@ def test_two_servers_share_the_session_and_the_sign_in_throttle(scale_out_databa
         **os.environ,
         "GRANTS_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "BANK_DETAILS_KEYS": "XlYs6h2pn0m4vQp8KZCqRk7bqk2bq1bQ6tq5xv0cW3I=",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": scale_out_database,
         "REDIS_URL": REDIS_URL,

@@ -28,6 +28,7 @@ def test_gunicorn_serves_the_start_page_and_health_check(app, tmp_path):
         **os.environ,
         "GRANTS_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "BANK_DETAILS_KEYS": "XlYs6h2pn0m4vQp8KZCqRk7bqk2bq1bQ6tq5xv0cW3I=",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "GRANTS_INSTANCE_PATH": str(tmp_path),

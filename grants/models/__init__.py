@@ -32,6 +32,7 @@ from grants.models.awards import (
     VariationKind,
     VariationStatus,
 )
+from grants.models.bank_details import BankDetails, BankDetailsStatus
 from grants.models.calendar_feeds import CalendarFeed
 from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.decisions import DecisionNotice
@@ -159,6 +160,8 @@ __all__ = [
     "User",
     "UserRole",
     "AssistanceKind",
+    "BankDetails",
+    "BankDetailsStatus",
     "AssistanceSource",
     "CheckOutcome",
     "DecisionNotice",

@@ -187,6 +187,10 @@ class Instalment(Model):
     hold_reason: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A second finance officer's approval, needed when the organisation's bank details changed recently.
+    second_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # No ON DELETE: added to an existing table, where SQLite's reflection would lose it (see 0018).
+    second_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str | None] = mapped_column(String(60))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -196,6 +200,7 @@ class Instalment(Model):
 
     award: Mapped[Award] = relationship(back_populates="instalments")
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    second_approved_by: Mapped[User | None] = relationship(foreign_keys=[second_approved_by_id])
     paid_by: Mapped[User | None] = relationship(foreign_keys=[paid_by_id])
 
 

@@ -6,6 +6,9 @@ and the registers it checks against, and office settings.
 - ``subsidy_entries``: each organisation's ledger of MFA and SPEI assistance, declared or given by the
   office; ``awards.subsidy_basis``, ``mfa_statement`` and ``mfa_confirmed_at``.
 - ``repayments.last_reminded_at``: repayments are chased by the daily reminders.
+- ``bank_details``: organisations' bank details, encrypted, verified by a finance officer's call-back;
+  ``instalments.second_approved_at`` and ``second_approved_by_id``: the second approval a payment needs
+  soon after a change of bank details.
 - ``decision_notices``: the commissioner's published decision on a round's funding.
 - ``funding_rounds.due_diligence`` (the round's checklist, as data) and ``due_diligence_checks``.
 - ``register_extracts`` and ``register_entries``: the Charity Commission's and Companies House's
@@ -30,6 +33,7 @@ depends_on = None
 
 BASIS_CHECK = "subsidy_basis IN ('mfa', 'not_a_subsidy')"
 NEW_TABLES = (
+    "bank_details",
     "subsidy_entries",
     "due_diligence_checks",
     "decision_notices",
@@ -229,7 +233,37 @@ def upgrade():
     op.create_index(op.f("ix_subsidy_entries_award_id"), "subsidy_entries", ["award_id"])
     op.create_index(op.f("ix_subsidy_entries_organisation_id"), "subsidy_entries", ["organisation_id"])
 
+    op.create_table(
+        "bank_details",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("account_name", sa.Text(), nullable=False),
+        sa.Column("sort_code", sa.Text(), nullable=False),
+        sa.Column("account_number", sa.Text(), nullable=False),
+        sa.Column("roll_number", sa.Text(), nullable=True),
+        sa.Column("status", sa.Enum("pending", "verified", "rejected", "replaced", name="bank_details_status",
+                                    native_enum=False, create_constraint=True, length=20), nullable=False),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("entered_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("callback_contact", sa.String(length=200), nullable=True),
+        sa.Column("callback_phone", sa.String(length=40), nullable=True),
+        sa.Column("callback_note", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_bank_details_decided_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["entered_by_id"], ["users.id"], name=op.f("fk_bank_details_entered_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"],
+                                name=op.f("fk_bank_details_organisation_id_organisations"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_details")),
+    )
+    op.create_index(op.f("ix_bank_details_organisation_id"), "bank_details", ["organisation_id"])
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE instalments ADD COLUMN second_approved_at DATETIME")
+        op.execute("ALTER TABLE instalments ADD COLUMN second_approved_by_id INTEGER "
+                   "REFERENCES users (id)")
         op.execute(
             "ALTER TABLE awards ADD COLUMN subsidy_basis VARCHAR(20) "
             f"CONSTRAINT ck_awards_subsidy_basis CHECK ({BASIS_CHECK})"
@@ -244,6 +278,10 @@ def upgrade():
         op.add_column("awards", sa.Column("mfa_statement", sa.Text(), nullable=True))
         op.add_column("awards", sa.Column("mfa_confirmed_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("repayments", sa.Column("last_reminded_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("instalments", sa.Column("second_approved_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("instalments", sa.Column("second_approved_by_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_instalments_second_approved_by_id_users"), "instalments", "users",
+                              ["second_approved_by_id"], ["id"])
         op.add_column("funding_rounds", sa.Column("due_diligence", sa.JSON(), server_default="[]", nullable=False))
 
 
@@ -252,11 +290,16 @@ def downgrade():
         # SQLite 3.35 and later; the subsidy_basis CHECK goes with its column.
         op.execute("ALTER TABLE funding_rounds DROP COLUMN due_diligence")
         op.execute("ALTER TABLE repayments DROP COLUMN last_reminded_at")
+        op.execute("ALTER TABLE instalments DROP COLUMN second_approved_by_id")
+        op.execute("ALTER TABLE instalments DROP COLUMN second_approved_at")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
             op.execute(f"ALTER TABLE awards DROP COLUMN {column}")
     else:
         op.drop_column("funding_rounds", "due_diligence")
         op.drop_column("repayments", "last_reminded_at")
+        op.drop_constraint(op.f("fk_instalments_second_approved_by_id_users"), "instalments", type_="foreignkey")
+        op.drop_column("instalments", "second_approved_by_id")
+        op.drop_column("instalments", "second_approved_at")
         op.drop_constraint(op.f("ck_awards_subsidy_basis"), "awards", type_="check")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
             op.drop_column("awards", column)

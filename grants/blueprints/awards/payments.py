@@ -85,6 +85,29 @@ def _payment_duty_problem(instalment, action: str, user) -> str | None:
     return payments.duty_problem(instalment, user, action)
 
 
+@bp.app_template_global("payment_bank_change")
+def _payment_bank_change(instalment):
+    """The recent change of bank details that holds ``instalment`` until its second approval, or None."""
+    if instalment.status.value != "approved" or instalment.second_approved_by_id is not None:
+        return None
+    return payments.bank_change(instalment)
+
+
+@bp.route(f"{INSTALMENT_URL}/second-approval", methods=["POST"])
+@role_required(*payments.PAYERS)
+def second_approve_instalment(award_id: int, instalment_id: int):
+    _award, instalment = _instalment(award_id, instalment_id)
+    try:
+        payments.second_approve(instalment, current_user._get_current_object())
+    except AwardError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _back("approved")
+    flash(f"{payments.describe(instalment)} ({money(instalment.amount)}) approved a second time: it can now be paid",
+          "success")
+    return _back("approved")
+
+
 @bp.route(f"{INSTALMENT_URL}/pay", methods=["GET", "POST"])
 @role_required(*payments.PAYERS)
 def pay_instalment(award_id: int, instalment_id: int):

@@ -23,7 +23,7 @@ class SettingSpec:
     label: str
     hint: str
     default: str
-    kind: str = "text"  # "text" | "money"
+    kind: str = "text"  # "text" | "money" | "days" (a whole number of days, 0 to 365)
     max_length: int = 300
 
 
@@ -44,6 +44,11 @@ SPECS: tuple[SettingSpec, ...] = (
         "for example PCC/D/2026-27/004.", "PCC/D", max_length=20,
     ),
     SettingSpec(
+        "bank_change_hold_days", "Days a change of bank details needs a second approval",
+        "For this many days after an organisation's new bank details take effect, a payment to it needs a "
+        "second finance officer's approval. 0 turns this off.", "14", kind="days",
+    ),
+    SettingSpec(
         "mfa_limit", "Minimal financial assistance limit",
         "The most minimal financial assistance (MFA) one organisation may have within the current "
         "financial year and the two before it, in pounds.", "315000.00", kind="money",
@@ -62,6 +67,20 @@ SPECS: tuple[SettingSpec, ...] = (
         "subsidy_transparency_source", "Source of the subsidy database threshold",
         "Where the threshold comes from, quoted on the subsidy database list.",
         "Subsidy Control Act 2022, section 33 and Schedule 1",
+    ),
+    SettingSpec(
+        "subsidy_region", "Region for the subsidy database",
+        "The region of the subsidy database the office's grants are given in.", "South West", max_length=100,
+    ),
+    SettingSpec(
+        "subsidy_sector", "Sector for the subsidy database",
+        "The economic sector the subsidy database records for the office's grants.",
+        "Human health and social work activities", max_length=200,
+    ),
+    SettingSpec(
+        "subsidy_spending_sector", "Spending sector for the subsidy database",
+        "The spending sector the subsidy database records for the office's grants.",
+        "Public order and safety", max_length=200,
     ),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -97,10 +116,20 @@ def money_setting(key: str) -> Decimal:
     return Decimal(setting(key))
 
 
+def days_setting(key: str) -> int:
+    if SPEC_BY_KEY[key].kind != "days":
+        raise KeyError(f"{key} is not a number of days")
+    return int(setting(key))
+
+
 def _checked(spec: SettingSpec, raw: str) -> str:
     value = " ".join((raw or "").split())
     if not value:
         raise ValueError(f"Enter the {spec.label[0].lower()}{spec.label[1:]}")
+    if spec.kind == "days":
+        if not value.isdecimal() or not 0 <= int(value) <= 365:
+            raise ValueError(f"{spec.label} must be a whole number from 0 to 365")
+        return str(int(value))
     if spec.kind == "money":
         plain = value.replace(",", "").removeprefix("£")
         try:

@@ -10,6 +10,10 @@ Segregation of duties: whoever made the award (``Award.created_by_id``) cannot a
 and whoever approved an instalment cannot record it as paid. Both are checked in ``approve`` and
 ``record_payment``, the only paths to those states (payment batches go through them too).
 
+A change of bank details: for ``bank_change_hold_days`` after an organisation's new details take
+effect, an instalment to it is paid only once a second finance officer (not the first approver) has
+approved it too (``second_approve``).
+
 Every change is one conditional UPDATE with the expected state in its WHERE clause, so a double
 click or two people acting at once change a row once, and the second is told why not. Paying locks
 the award's row first (SELECT … FOR UPDATE on PostgreSQL; SQLite allows one writer at a time) and
@@ -272,6 +276,45 @@ def check_payable(instalment: Instalment, user: User | None = None) -> None:
     if instalment.held:
         raise AwardError(f"{describe(instalment)} is on hold: it cannot be paid until it is released")
     _check_duty(instalment, user, "pay")
+    if (hold := bank_change(instalment)) is not None and instalment.second_approved_by_id is None:
+        raise AwardError(f"{describe(instalment)} needs a second approval before it is paid: "
+                         f"{instalment.award.organisation.name}'s bank details changed on {long_date(hold.changed_on)}")
+
+
+def bank_change(instalment: Instalment):
+    """The organisation's recent change of bank details that calls for a second approval, or None."""
+    from grants.interfaces.bank_details.details import change_hold
+
+    return change_hold(instalment.award.organisation_id)
+
+
+def check_second_approvable(instalment: Instalment, user: User) -> None:
+    _check_award_accepted(instalment, "approved a second time")
+    if instalment.status is not InstalmentStatus.APPROVED:
+        raise AwardError(f"{describe(instalment)} is not waiting for payment, so it needs no second approval")
+    if instalment.second_approved_by_id is not None:
+        who = instalment.second_approved_by.full_name if instalment.second_approved_by else "someone"
+        raise AwardError(f"{describe(instalment)} has already had its second approval, from {who}")
+    if bank_change(instalment) is None:
+        raise AwardError(f"{describe(instalment)} needs no second approval: the organisation's bank details have "
+                         "not changed recently")
+    if instalment.approved_by_id == user.id:
+        raise AwardError(f"{describe(instalment)} cannot have its second approval from you: you approved it first")
+
+
+def second_approve(instalment: Instalment, finance_user: User, now: datetime | None = None) -> None:
+    """A second finance officer approves a payment to an organisation whose bank details changed recently."""
+    now = now or utcnow()
+    check_second_approvable(instalment, finance_user)
+    if not _change(instalment, [Instalment.status == InstalmentStatus.APPROVED,
+                                Instalment.second_approved_by_id.is_(None)],
+                   {"second_approved_at": now, "second_approved_by_id": finance_user.id}):
+        db.session.refresh(instalment)
+        check_second_approvable(instalment, finance_user)
+        raise AwardError(f"{describe(instalment)} could not be approved: try again")  # pragma: no cover
+    _record("instalment.second_approved", instalment, f"{describe(instalment)} ({money(instalment.amount)}) "
+            "approved a second time after a change of bank details",
+            {"second_approved_at": None, "second_approved_by_id": None}, finance_user)
 
 
 def record_payment(instalment: Instalment, paid_on: date | None, reference: str | None, finance_user: User,
