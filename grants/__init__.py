@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.applications import bp as applications_bp
     from grants.blueprints.auth import bp as auth_bp
     from grants.blueprints.awards import bp as awards_bp
+    from grants.blueprints.bank_details import bp as bank_details_bp
     from grants.blueprints.cocommissioning import bp as cocommissioning_bp
     from grants.blueprints.deadlines import bp as deadlines_bp
     from grants.blueprints.decisions import bp as decisions_bp
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         panel_bp,
         awards_bp,
         subsidy_bp,
+        bank_details_bp,
         decisions_bp,
         grantee_bp,
         pooled_budgets_bp,

@@ -1,5 +1,6 @@
 """Command-line tasks: ``flask create-user``, ``flask reference load``, ``flask demo seed``,
-``flask send-reminders`` (the daily jobs), ``flask forms`` (grants.cli_forms)."""
+``flask send-reminders`` (the daily jobs), ``flask forms`` (grants.cli_forms), ``flask registers``
+(grants.cli_registers), ``flask bank-details`` (grants.cli_bank_details)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from grants.cli_bank_details import bank_details_cli
 from grants.cli_forms import forms_cli
+from grants.cli_registers import registers_cli
 from grants.extensions import db
 from grants.models.accounts import ROLE_LABELS, Role
 from grants.passwords import password_problem
@@ -81,6 +84,7 @@ def seed_demo_command() -> None:
         seed_pooled_budget,
         seed_rounds,
     )
+    from grants.demo import bank_details as demo_bank_details
     from grants.demo import decisions as demo_decisions
     from grants.demo import due_diligence as demo_due_diligence
     from grants.demo import subsidy as demo_subsidy
@@ -110,6 +114,7 @@ def seed_demo_command() -> None:
     demo_decisions.seed()
     demo_subsidy.seed()
     demo_due_diligence.seed()
+    demo_bank_details.seed()
     db.session.commit()
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
@@ -142,11 +147,12 @@ def demo_code_command() -> None:
 def send_reminders_command() -> None:
     """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline (emailing
     the organisation and its grants officer), make instalments due on their date, hold payments
-    while returns are overdue, email reminders of returns due soon or overdue, and remove ended
-    sign-in sessions. Running it twice in a day does nothing more."""
+    while returns are overdue, email reminders of returns and repayments due soon or overdue, and
+    remove ended sign-in sessions. Running it twice in a day does nothing more."""
+    from grants.formatting import money
     from grants.interfaces.auth import sessions
     from grants.interfaces.awards import awarding as awards
-    from grants.interfaces.awards import monitoring, payments
+    from grants.interfaces.awards import closure, monitoring, payments
     from grants.interfaces.awards import offers as award_offers
 
     lapsed = awards.lapse_overdue_offers()
@@ -154,6 +160,7 @@ def send_reminders_command() -> None:
         award_offers.tell_of_lapse(award)
     made_due = payments.mark_due_instalments()
     report = monitoring.run_daily_jobs()
+    repayments = closure.remind_repayments()
     pruned = sessions.prune()
     db.session.commit()
     lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
@@ -165,6 +172,10 @@ def send_reminders_command() -> None:
              *(f"  {monitoring.describe(r)}" for r in report.overdue_reminders),
              f"Reminders of returns due soon: {len(report.due_soon_reminders)}",
              *(f"  {monitoring.describe(r)}, due {r.due_date:%d/%m/%Y}" for r in report.due_soon_reminders),
+             f"Reminders of repayments: {len(repayments)}",
+             *(f"  {r.repayment.award.application.reference} {money(r.repayment.amount)}, "
+               + (f"{r.days_overdue} days overdue" if r.overdue else f"due {r.repayment.due_date:%d/%m/%Y}")
+               for r in repayments),
              f"Ended sign-in sessions removed: {pruned}"]
     click.echo("\n".join(lines))
 
@@ -264,3 +275,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(forms_cli)
+    app.cli.add_command(registers_cli)
+    app.cli.add_command(bank_details_cli)

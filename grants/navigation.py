@@ -49,6 +49,7 @@ NAV_ITEMS = (
     NavItem("Awards", "awards.index", AWARD_STAFF, "/awards"),
     NavItem("Payments", "awards.payments", frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}),
             "/awards/payments"),
+    NavItem("Bank details", "bank_details.index", frozenset({Role.FINANCE_OFFICER}), "/bank-details"),
     NavItem("Portfolio", "awards.dashboard", AWARD_STAFF, "/awards/dashboard"),
     NavItem("Deadlines", "deadlines.index", AWARD_STAFF | {Role.APPLICANT}, "/deadlines"),
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
@@ -58,6 +59,8 @@ NAV_ITEMS = (
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/co-commissioning"),
     NavItem("Plan and reference data", "reference.index", frozenset(), "/reference"),
     NavItem("Users", "admin.users", frozenset({Role.ADMIN}), "/admin/users"),
+    NavItem("Settings", "admin.settings", frozenset({Role.ADMIN}), "/admin/settings"),
+    NavItem("Registers", "due_diligence.registers_page", frozenset({Role.ADMIN}), "/due-diligence/registers"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),
     NavItem("Outbox", "admin.outbox", frozenset({Role.ADMIN}), "/admin/outbox"),
 )

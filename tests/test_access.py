@@ -254,9 +254,44 @@ ACCESS: dict[str, object] = {
     "cocommissioning.figures": {FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.edit_area": {COMMISSIONER, ADMIN},
     # Office settings (issue 21)
+    "admin.settings": {ADMIN},
+    # Bank details (issue 21): an organisation's own; finance verifies
+    "bank_details.mine": {APPLICANT},
+    "bank_details.index": {FINANCE, ADMIN},
+    "bank_details.verify": {FINANCE, ADMIN},
+    "awards.second_approve_instalment": {FINANCE},
+    # Payment runs and finance codes (issue 21)
+    "awards.create_payment_run": {FINANCE},
+    "awards.payment_runs": {FINANCE, ADMIN},
+    "awards.payment_run": {FINANCE, ADMIN},
+    "awards.mark_payment_run_paid": {FINANCE},
+    "awards.cancel_payment_run": {FINANCE},
+    "awards.payment_run_bacs": {FINANCE},
+    "awards.payment_run_journal": {FINANCE},
+    "awards.finance_codes": {FINANCE, ADMIN},
     # Subsidy control (issue 21)
+    "applications.subsidy_control": {APPLICANT},
+    "applications.confidentiality_section": {APPLICANT},
+    "subsidy.organisation": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "subsidy.database_list": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "subsidy.database_export": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     # Decision notices (issue 21)
+    "decisions.index": PUBLIC,
+    "decisions.notice": PUBLIC,
+    "decisions.grants_made": PUBLIC,
+    "decisions.notices": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "decisions.draft": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "decisions.edit": {COMMISSIONER},
+    "decisions.sign": {COMMISSIONER},
     # Due diligence and the registers (issue 21)
+    "due_diligence.checklist": {OFFICER, ADMIN},
+    "due_diligence.add_item": {OFFICER, ADMIN},
+    "due_diligence.change_item": {OFFICER, ADMIN},
+    "due_diligence.remove_item": {OFFICER, ADMIN},
+    "due_diligence.move_item": {OFFICER, ADMIN},
+    "due_diligence.application": {OFFICER, ADMIN},
+    "due_diligence.finding": {OFFICER, ADMIN},
+    "due_diligence.registers_page": {ADMIN},
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -358,9 +393,47 @@ def objects(db, users):
     passkey = Passkey(user_id=users["applicant"].id, credential_id=b"access-test", public_key=b"key", name="Laptop")
     db.session.add_all([variation, repayment, passkey])
     db.session.flush()
+    from grants.interfaces.bank_details import details as bank_details
+
+    entered = bank_details.enter(org, bank_details.Entered("Organisation A", "309430", "00733445"), users["applicant"])
+    from grants.models.awards import PaymentRun
+
+    payment_run = PaymentRun(reference="RUN-2026-0001")
+    db.session.add(payment_run)
+    db.session.flush()
     # subsidy objects made (issue 21)
     # decision objects made (issue 21)
+    from datetime import date
+
+    from grants.models.decisions import DecisionNotice
+    from grants.models.panel import FundingDecision, FundingRecommendationRecord
+
+    decided_round = FundingRoundFactory(name="Decided round", decided_at=utcnow() - timedelta(days=2))
+    recommendation = FundingRecommendationRecord(round_id=decided_round.id, rules={}, result={"decisions": []})
+    db.session.add(recommendation)
+    db.session.flush()
+    funding_decision = FundingDecision(round_id=decided_round.id, recommendation_id=recommendation.id, funded=[],
+                                       approved_by_id=users["commissioner"].id)
+    db.session.add(funding_decision)
+    db.session.flush()
+    # Signed, so that its public page opens (a draft's is "not found").
+    notice = DecisionNotice(
+        round_id=decided_round.id, decision_id=funding_decision.id, number="PCC/D/2026-27/001",
+        title="Decided round – award of grants", decision_maker_name="Alison Hernandez",
+        decision_maker_office="Police and Crime Commissioner", decision_date=date(2026, 6, 1), summary="Summary",
+        decision="Decision", reasons="Reasons", financial_implications="Money", legal_basis="Section 9",
+        conflicts_of_interest="None declared", grants=[], signed_at=utcnow(), signed_by_id=users["commissioner"].id,
+    )
+    db.session.add(notice)
+    db.session.flush()
     # due diligence objects made (issue 21)
+    from grants.interfaces.due_diligence.checklists import default_checklist
+    from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck
+
+    funding_round.due_diligence = default_checklist()
+    # Marked on the bid, so that posting to its remove page is refused (the item stays for every request).
+    db.session.add(DueDiligenceCheck(application_id=application.id, item_id="insurance", outcome=CheckOutcome.MET))
+    db.session.flush()
     return {
         "passkey_id": passkey.id,
         "round_id": funding_round.id,
@@ -394,9 +467,13 @@ def objects(db, users):
         "section_id": "project",
         "question_id": "title",
         "direction": "down",
+        "details_id": entered.id,
+        "run_id": payment_run.id,
         # subsidy objects (issue 21)
         # decision objects (issue 21)
+        "notice_id": notice.id,
         # due diligence objects (issue 21)
+        "item_id": "insurance",
     }
 
 

@@ -169,6 +169,42 @@ class InstalmentStatus(StrEnum):
         return self.value.capitalize()
 
 
+class PaymentRunStatus(StrEnum):
+    PREPARED = "prepared"  # its bank file and journal made, waiting to be sent and marked paid
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class PaymentRun(Model):
+    """Approved instalments gathered by finance into one bank bulk-payment file and one journal, then
+    marked paid together, all or nothing."""
+
+    __tablename__ = "payment_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The payment reference of every payment in the run, like "RUN-2026-0007" (fits Bacs's 18 characters).
+    reference: Mapped[str] = mapped_column(String(18), unique=True)
+    status: Mapped[PaymentRunStatus] = mapped_column(
+        enum_type(PaymentRunStatus, "payment_run_status", 20), default=PaymentRunStatus.PREPARED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # marked paid or cancelled
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    instalments: Mapped[list[Instalment]] = relationship(back_populates="payment_run", order_by="Instalment.id")
+
+
 class Instalment(Model):
     __tablename__ = "instalments"
     __table_args__ = (UniqueConstraint("award_id", "number"),)
@@ -194,11 +230,15 @@ class Instalment(Model):
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str | None] = mapped_column(String(60))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The payment run it is in (prepared or paid); None when it was paid on its own or is in none.
+    # No ON DELETE: added to an existing table, where SQLite's reflection would lose it (see 0018).
+    payment_run_id: Mapped[int | None] = mapped_column(ForeignKey("payment_runs.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     award: Mapped[Award] = relationship(back_populates="instalments")
+    payment_run: Mapped[PaymentRun | None] = relationship(back_populates="instalments")
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     second_approved_by: Mapped[User | None] = relationship(foreign_keys=[second_approved_by_id])
     paid_by: Mapped[User | None] = relationship(foreign_keys=[paid_by_id])

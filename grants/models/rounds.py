@@ -100,6 +100,9 @@ class FundingRound(Model):
     # [{"id", "label", "hint", "required"}], configured per round (new rounds start from the shipped
     # default, grants/data/due_diligence.json). Empty: the round has no checklist.
     due_diligence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    # Where finance books the round's grants: the journal of a payment run carries them on each line.
+    cost_centre: Mapped[str | None] = mapped_column(String(20))
+    account_code: Mapped[str | None] = mapped_column(String(20))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,8 @@ and the registers it checks against, and office settings.
 - ``bank_details``: organisations' bank details, encrypted, verified by a finance officer's call-back;
   ``instalments.second_approved_at`` and ``second_approved_by_id``: the second approval a payment needs
   soon after a change of bank details.
+- ``payment_runs`` and ``instalments.payment_run_id``: approved instalments paid together from one bank
+  file and journal; ``funding_rounds.cost_centre`` and ``account_code`` for the journal.
 - ``decision_notices``: the commissioner's published decision on a round's funding.
 - ``funding_rounds.due_diligence`` (the round's checklist, as data) and ``due_diligence_checks``.
 - ``register_extracts`` and ``register_entries``: the Charity Commission's and Companies House's
@@ -33,6 +35,7 @@ depends_on = None
 
 BASIS_CHECK = "subsidy_basis IN ('mfa', 'not_a_subsidy')"
 NEW_TABLES = (
+    "payment_runs",
     "bank_details",
     "subsidy_entries",
     "due_diligence_checks",
@@ -260,7 +263,29 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_details")),
     )
     op.create_index(op.f("ix_bank_details_organisation_id"), "bank_details", ["organisation_id"])
+    op.create_table(
+        "payment_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reference", sa.String(length=18), nullable=False),
+        sa.Column("status", sa.Enum("prepared", "paid", "cancelled", name="payment_run_status", native_enum=False,
+                                    create_constraint=True, length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("paid_on", sa.Date(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["closed_by_id"], ["users.id"], name=op.f("fk_payment_runs_closed_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_payment_runs_created_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_runs")),
+        sa.UniqueConstraint("reference", name=op.f("uq_payment_runs_reference")),
+    )
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE instalments ADD COLUMN payment_run_id INTEGER REFERENCES payment_runs (id)")
+        op.execute("ALTER TABLE funding_rounds ADD COLUMN cost_centre VARCHAR(20)")
+        op.execute("ALTER TABLE funding_rounds ADD COLUMN account_code VARCHAR(20)")
         op.execute("ALTER TABLE instalments ADD COLUMN second_approved_at DATETIME")
         op.execute("ALTER TABLE instalments ADD COLUMN second_approved_by_id INTEGER "
                    "REFERENCES users (id)")
@@ -278,19 +303,33 @@ def upgrade():
         op.add_column("awards", sa.Column("mfa_statement", sa.Text(), nullable=True))
         op.add_column("awards", sa.Column("mfa_confirmed_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("repayments", sa.Column("last_reminded_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("instalments", sa.Column("payment_run_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_instalments_payment_run_id_payment_runs"), "instalments", "payment_runs",
+                              ["payment_run_id"], ["id"])
+        op.add_column("funding_rounds", sa.Column("cost_centre", sa.String(20), nullable=True))
+        op.add_column("funding_rounds", sa.Column("account_code", sa.String(20), nullable=True))
         op.add_column("instalments", sa.Column("second_approved_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("instalments", sa.Column("second_approved_by_id", sa.Integer(), nullable=True))
         op.create_foreign_key(op.f("fk_instalments_second_approved_by_id_users"), "instalments", "users",
                               ["second_approved_by_id"], ["id"])
         op.add_column("funding_rounds", sa.Column("due_diligence", sa.JSON(), server_default="[]", nullable=False))
+    _index_runs()
+
+
+def _index_runs():
+    op.create_index(op.f("ix_instalments_payment_run_id"), "instalments", ["payment_run_id"])
 
 
 def downgrade():
+    op.drop_index(op.f("ix_instalments_payment_run_id"), table_name="instalments")
     if op.get_bind().dialect.name == "sqlite":
         # SQLite 3.35 and later; the subsidy_basis CHECK goes with its column.
         op.execute("ALTER TABLE funding_rounds DROP COLUMN due_diligence")
         op.execute("ALTER TABLE repayments DROP COLUMN last_reminded_at")
         op.execute("ALTER TABLE instalments DROP COLUMN second_approved_by_id")
+        op.execute("ALTER TABLE instalments DROP COLUMN payment_run_id")
+        op.execute("ALTER TABLE funding_rounds DROP COLUMN cost_centre")
+        op.execute("ALTER TABLE funding_rounds DROP COLUMN account_code")
         op.execute("ALTER TABLE instalments DROP COLUMN second_approved_at")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
             op.execute(f"ALTER TABLE awards DROP COLUMN {column}")
@@ -299,6 +338,10 @@ def downgrade():
         op.drop_column("repayments", "last_reminded_at")
         op.drop_constraint(op.f("fk_instalments_second_approved_by_id_users"), "instalments", type_="foreignkey")
         op.drop_column("instalments", "second_approved_by_id")
+        op.drop_constraint(op.f("fk_instalments_payment_run_id_payment_runs"), "instalments", type_="foreignkey")
+        op.drop_column("instalments", "payment_run_id")
+        op.drop_column("funding_rounds", "cost_centre")
+        op.drop_column("funding_rounds", "account_code")
         op.drop_column("instalments", "second_approved_at")
         op.drop_constraint(op.f("ck_awards_subsidy_basis"), "awards", type_="check")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
-from grants.blueprints.applications import clarifications, documents, partners, routes  # noqa: E402,F401
+from grants.blueprints.applications import clarifications, documents, partners, public_duties, routes  # noqa: E402,F401

@@ -9,6 +9,7 @@ from grants.blueprints.awards import (  # noqa: E402,F401
     monitoring,
     offers,
     payment_batches,
+    payment_runs,
     payments,
     portfolio,
     variations,

@@ -39,6 +39,13 @@ class AcceptanceForm(GovForm):
         validators=[InputRequired(message="Confirm that you accept the grant and its conditions on behalf of "
                                           "your organisation")],
     )
+    # Only for a grant given as minimal financial assistance (the page shows it then; accept_offer
+    # refuses an MFA acceptance without it).
+    mfa_confirm = BooleanField(
+        "I confirm we have read the statement of minimal financial assistance in this agreement, and will keep "
+        "it and our declaration of the assistance we had before it for 3 years",
+        widget=GovCheckboxInput(),
+    )
     submit = submit("Accept the grant")
 
     def __init__(self, *args, organisation_name: str, **kwargs):

@@ -59,7 +59,8 @@ def offer(award_id: int):
     elif form.validate_on_submit():
         try:
             awards.accept_offer(award, current_user._get_current_object(), required(form.name.data),
-                                required(form.position.data), form.confirm.data)
+                                required(form.position.data), form.confirm.data,
+                                mfa_confirmed=bool(form.mfa_confirm.data))
         except AwardError as refused:
             db.session.rollback()
             attach(form, refused)

@@ -11,6 +11,7 @@ from grants.exports import applications as application_export
 from grants.extensions import db
 from grants.forms import page_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
+from grants.interfaces.due_diligence import findings as due_diligence
 from grants.interfaces.screening import applications as screening
 from grants.interfaces.screening import shortlisting
 from grants.links import public_url
@@ -100,6 +101,9 @@ def _application_page(application, screening_form=None, question_form=None, form
         history=screening.history(application),
         can_screen=application.status is ApplicationStatus.SUBMITTED and not application.is_expression_of_interest,
         can_ask=application.status in screening.CLARIFIABLE,
+        due_diligence=due_diligence.findings(application),
+        held_by_due_diligence=due_diligence.gate_refusal(application),
+        can_record_due_diligence=due_diligence.can_record(application),
     )
 
 

@@ -23,7 +23,9 @@ class SettingSpec:
     label: str
     hint: str
     default: str
-    kind: str = "text"  # "text" | "money" | "days" (a whole number of days, 0 to 365)
+    # "text" | "money" | "days" (a whole number of days, 0 to 365) | "sort_code" (6 digits) |
+    # "account_number" (8 digits)
+    kind: str = "text"
     max_length: int = 300
 
 
@@ -47,6 +49,24 @@ SPECS: tuple[SettingSpec, ...] = (
         "bank_change_hold_days", "Days a change of bank details needs a second approval",
         "For this many days after an organisation's new bank details take effect, a payment to it needs a "
         "second finance officer's approval. 0 turns this off.", "14", kind="days",
+    ),
+    SettingSpec(
+        "payer_name", "Name on the office's bank account",
+        "The originator's name on each payment in a Bacs payment file (18 characters).",
+        "OPCC DEVON CORNWALL", max_length=18,
+    ),
+    SettingSpec(
+        "payer_sort_code", "Sort code of the office's bank account",
+        "The account payment runs pay from: six digits, as in the Bacs payment file.", "000000", kind="sort_code",
+    ),
+    SettingSpec(
+        "payer_account_number", "Account number of the office's bank account",
+        "Eight digits, as in the Bacs payment file.", "00000000", kind="account_number",
+    ),
+    SettingSpec(
+        "journal_credit_account", "Account code a payment run's journal credits",
+        "The bank or creditors control account the finance system takes grant payments from.", "9100",
+        max_length=20,
     ),
     SettingSpec(
         "mfa_limit", "Minimal financial assistance limit",
@@ -126,6 +146,12 @@ def _checked(spec: SettingSpec, raw: str) -> str:
     value = " ".join((raw or "").split())
     if not value:
         raise ValueError(f"Enter the {spec.label[0].lower()}{spec.label[1:]}")
+    if spec.kind in {"sort_code", "account_number"}:
+        digits = value.replace("-", "").replace(" ", "")
+        size = 6 if spec.kind == "sort_code" else 8
+        if not (digits.isdecimal() and len(digits) == size):
+            raise ValueError(f"{spec.label} must be {size} digits")
+        return digits
     if spec.kind == "days":
         if not value.isdecimal() or not 0 <= int(value) <= 365:
             raise ValueError(f"{spec.label} must be a whole number from 0 to 365")

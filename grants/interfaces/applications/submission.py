@@ -14,7 +14,7 @@ from grants import audit
 from grants.extensions import db
 from grants.form_definitions import QuestionType
 from grants.form_definitions import Role as QuestionRole
-from grants.formatting import LONDON
+from grants.formatting import LONDON, london_today
 from grants.forms import add_error
 from grants.interfaces.applications import partners, questions, stages
 from grants.interfaces.applications.documents import (
@@ -26,6 +26,8 @@ from grants.interfaces.applications.documents import (
     stored_file,
 )
 from grants.interfaces.applications.questions import ORGANISATION, Section
+from grants.interfaces.subsidy import declaration as subsidy_declaration
+from grants.interfaces.subsidy import ledger as subsidy_ledger
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import Role, User
 from grants.models.applications import (
@@ -277,6 +279,8 @@ def submission_problems(application: Application, now: datetime | None = None) -
         problems.append(Problem(f"Upload your {kind.label[0].lower() + kind.label[1:]}", "documents"))
     if (shares := partners.shares_problem(application)) is not None:
         problems.append(Problem(shares, "partners"))
+    for text in subsidy_declaration.window_problems(application, london_today(now)):
+        problems.append(Problem(text, subsidy_declaration.SECTION_KEY))
     return problems
 
 
@@ -318,6 +322,7 @@ def submit(application: Application, user: User, now: datetime | None = None) ->
     prefix = f"{stages.REFERENCE_PREFIXES[application.stage]}-{year}"
     application.reference = next_reference(prefix, prefix)
     application.organisation_snapshot = organisation_snapshot(application)
+    subsidy_ledger.record_declared(application, user)  # the declared assistance joins the ledger
     audit.record(
         "application.submitted",
         application,

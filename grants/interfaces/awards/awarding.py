@@ -22,6 +22,7 @@ from grants import audit
 from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.paging import contains
+from grants.interfaces.subsidy import ledger as subsidy_ledger
 from grants.interfaces.writes import rows_changed
 from grants.modelling.calendar import reporting_periods
 from grants.models.accounts import Role, User
@@ -39,6 +40,7 @@ from grants.models.awards import (
 from grants.models.organisations import Organisation
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
+from grants.models.subsidy import SubsidyBasis
 from grants.models.types import utcnow
 
 # Who may look at awards, and who changes them.
@@ -134,6 +136,7 @@ def lapse_overdue_offers(now: datetime | None = None) -> list[Award]:
         )
         if updated == 1:
             db.session.refresh(award)
+            subsidy_ledger.sync_award(award)  # a lapsed offer gives no assistance
             audit.record("award.lapsed", award, f"Offer to {award.organisation.name} lapsed: not accepted by "
                          "its deadline", changes=audit.diff({"status": AwardStatus.OFFERED}, {"status": award.status}))
             lapsed.append(award)
@@ -277,6 +280,12 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
     check_headroom(funding_round, terms.amount)
     if db.session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
         raise AwardError(f"{application.reference} already has an award")
+    # Subsidy control: economic activity is given as MFA, within the section 36 limit.
+    subsidy_basis = subsidy_ledger.basis_for(application)
+    if subsidy_basis is SubsidyBasis.MFA and (
+        over := subsidy_ledger.limit_problem(application.organisation, terms.amount)
+    ):
+        raise AwardError(over, "amount")
     assert terms.officer is not None  # the offer form requires one
     award = Award(
         application_id=application.id, round_id=funding_round.id, organisation_id=application.organisation_id,
@@ -285,7 +294,7 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
         start_date=terms.start_date, end_date=terms.end_date,
         standard_conditions=list(terms.standard_conditions), special_conditions=terms.special_conditions.strip(),
         monitoring_frequency=terms.monitoring_frequency, officer_id=terms.officer.id,
-        offer_deadline=terms.offer_deadline, created_by_id=created_by.id,
+        offer_deadline=terms.offer_deadline, created_by_id=created_by.id, subsidy_basis=subsidy_basis,
     )
     for number, plan in enumerate(terms.instalments, start=1):
         award.instalments.append(Instalment(number=number, amount=plan.amount, due_date=plan.due_date,
@@ -305,13 +314,14 @@ def create_award(application: Application, terms: AwardTerms, created_by: User) 
                  f"Award of {money(award.amount)} offered to {application.organisation.name} for "
                  f"{application.reference}",
                  changes=audit.diff({}, audit.snapshot(award)), actor=created_by)
+    subsidy_ledger.given(award, created_by)
     return award
 
 
 # The grantee's acceptance ------------------------------------------------------------------------
 
 def accept_offer(award: Award, user: User, name: str, position: str, confirmed: bool,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, mfa_confirmed: bool = False) -> None:
     """The grantee's named, dated acceptance. Refused once the offer has lapsed or been withdrawn.
 
     One conditional UPDATE (status still "offered" and the deadline not passed), so a lapse or a
@@ -326,6 +336,9 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
     if not confirmed:
         raise AwardError("Confirm that you accept the grant and its conditions on behalf of your organisation",
                          "confirm")
+    is_mfa = award.subsidy_basis is SubsidyBasis.MFA
+    if is_mfa and not mfa_confirmed:
+        raise AwardError(subsidy_ledger.MFA_NOT_CONFIRMED, "mfa_confirm")
     status = effective_status(award, now)
     if status is not AwardStatus.OFFERED:
         raise AwardError(not_open_to_accept(status))
@@ -333,7 +346,7 @@ def accept_offer(award: Award, user: User, name: str, position: str, confirmed: 
         update(Award)
         .where(Award.id == award.id, Award.status == AwardStatus.OFFERED, Award.offer_deadline > now)
         .values(status=AwardStatus.ACCEPTED, accepted_at=now, accepted_by_id=user.id, accepted_name=name,
-                accepted_position=position, version=Award.version + 1)
+                accepted_position=position, version=Award.version + 1, mfa_confirmed_at=now if is_mfa else None)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(award)
@@ -368,9 +381,14 @@ def extend_offer(award: Award, new_deadline: datetime, officer: User, now: datet
     before = {"status": award.status, "offer_deadline": award.offer_deadline}
     if award.status is AwardStatus.LAPSED:
         check_headroom(award.funding_round, award.amount, excluding=award, field="offer_deadline")
+        if award.subsidy_basis is SubsidyBasis.MFA and (
+            over := subsidy_ledger.limit_problem(award.organisation, award.amount, award=award)
+        ):
+            raise AwardError(over, "offer_deadline")
     award.status, award.offer_deadline = AwardStatus.OFFERED, new_deadline
     changes = audit.diff(before, {"status": award.status, "offer_deadline": award.offer_deadline})
     db.session.flush()
+    subsidy_ledger.sync_award(award, officer)
     audit.record("award.offer_extended", award, f"Offer to {award.organisation.name} extended", changes=changes,
                  actor=officer)
 
@@ -385,6 +403,7 @@ def withdraw_offer(award: Award, reason: str, officer: User, now: datetime | Non
     before = award.status
     award.status, award.withdrawn_at, award.withdrawn_reason = AwardStatus.WITHDRAWN, now or utcnow(), reason
     db.session.flush()
+    subsidy_ledger.sync_award(award, officer)
     audit.record("award.withdrawn", award, f"Offer to {award.organisation.name} withdrawn: {reason}",
                  changes=audit.diff({"status": before}, {"status": award.status}), actor=officer)
 
@@ -419,6 +438,10 @@ def update_offer(award: Award, seen_version: int, changes: dict, officer: User) 
                 f"{money(new_amount)} as well", "amount")
         if new_amount > award.amount:
             check_headroom(award.funding_round, new_amount, excluding=award)
+            if award.subsidy_basis is SubsidyBasis.MFA and (over := subsidy_ledger.limit_problem(
+                award.organisation, new_amount, subsidy_ledger.offer_day(award), award=award,
+            )):
+                raise AwardError(over, "amount")
     before = {name: getattr(award, name) for name in changes}
     for name, value in changes.items():
         setattr(award, name, value)
@@ -427,6 +450,8 @@ def update_offer(award: Award, seen_version: int, changes: dict, officer: User) 
     except StaleDataError:  # another transaction saved the award after this one read it
         db.session.rollback()
         raise StaleAward(STALE_MESSAGE) from None
+    if "amount" in changes:
+        subsidy_ledger.given(award, officer)  # the ledger and the statement say the new amount
     audit.record("award.updated", award, f"Offer to {award.organisation.name} changed",
                  changes=audit.diff(before, {name: getattr(award, name) for name in changes}), actor=officer)
 

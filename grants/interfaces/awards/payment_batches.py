@@ -28,7 +28,7 @@ from grants.interfaces.awards.payments import (
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.accounts import User
-from grants.models.awards import Instalment
+from grants.models.awards import Instalment, PaymentRun
 
 # Several at once ---------------------------------------------------------------------------------
 
@@ -93,10 +93,11 @@ def approve_batch(instalments: Sequence[Instalment], finance_user: User, now: da
 
 
 def pay_batch(instalments: Sequence[Instalment], paid_on: date | None, reference: str | None, finance_user: User,
-              today: date | None = None) -> None:
+              today: date | None = None, run: PaymentRun | None = None) -> None:
     """Record every instalment paid on ``paid_on`` with the payment run's ``reference``, each checked
     (approval, holds, the award's total) and audited as ``record_payment`` does; all or nothing."""
-    _each(instalments, lambda instalment: record_payment(instalment, paid_on, reference, finance_user, today))
+    _each(instalments, lambda instalment: record_payment(instalment, paid_on, reference, finance_user, today,
+                                                         run=run))
 
 
 # Telling the grantee -----------------------------------------------------------------------------

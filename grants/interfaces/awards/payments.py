@@ -42,7 +42,7 @@ from grants.interfaces.writes import rows_changed
 from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
-from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
+from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger, PaymentRun
 from grants.models.types import utcnow
 
 # Who works the finance queues, who approves and pays, and who holds and releases.
@@ -318,7 +318,7 @@ def second_approve(instalment: Instalment, finance_user: User, now: datetime | N
 
 
 def record_payment(instalment: Instalment, paid_on: date | None, reference: str | None, finance_user: User,
-                   today: date | None = None) -> None:
+                   today: date | None = None, run: PaymentRun | None = None) -> None:
     """Record that an approved instalment has been paid, on ``paid_on`` with the bank's reference.
 
     Refused when the details are wrong, the instalment is not approved (or is held), or the award's
@@ -326,6 +326,10 @@ def record_payment(instalment: Instalment, paid_on: date | None, reference: str 
     """
     reference = check_payment_details(instalment, paid_on, reference, today)
     check_payable(instalment, finance_user)
+    if instalment.payment_run_id is not None and (run is None or run.id != instalment.payment_run_id):
+        in_run = instalment.payment_run.reference if instalment.payment_run else "another"
+        raise AwardError(f"{describe(instalment)} is in payment run {in_run}: mark the run as paid, or cancel it to "
+                         "pay this instalment on its own")
     # The award's row is locked before the sum, so payments of one award are added up one at a time.
     amount = lock_award(instalment.award)
     db.session.refresh(instalment)

@@ -35,6 +35,7 @@ from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, check_headroom
 from grants.interfaces.awards.payments import paid_total
+from grants.interfaces.subsidy import ledger as subsidy_ledger
 from grants.interfaces.writes import rows_changed
 from grants.modelling.replanning import ReplanError, replan_instalments, replan_periods
 from grants.models.accounts import User
@@ -49,6 +50,7 @@ from grants.models.awards import (
     VariationKind,
     VariationStatus,
 )
+from grants.models.subsidy import SubsidyBasis
 from grants.models.types import utcnow
 
 ACTIVITIES_MAX_CHARACTERS = 5_000
@@ -225,6 +227,7 @@ def decide_variation(variation: Variation, approve: bool, reason: str | None, of
         before, after = apply()
         award.updated_at = now  # the award's row is updated, so its version goes up
         db.session.flush()
+        subsidy_ledger.sync_award(award, officer)  # the ledger holds the varied amount
     summary = (f"{variation.kind.label} of {award.application.reference} {status.value}"
                + (f": {reason}" if reason else ""))
     audit.record(f"variation.{status.value}", variation, summary[:500],
@@ -280,6 +283,11 @@ def _plan_amount(award: Award, amount: Decimal):
                          "amount cannot be varied", "amount") from None
     if amount > old:
         check_headroom(award.funding_round, amount, excluding=award, field="amount")
+        # More money is more minimal financial assistance, counted on the day it is agreed.
+        if award.subsidy_basis is SubsidyBasis.MFA and (
+            over := subsidy_ledger.limit_problem(award.organisation, amount, award=award)
+        ):
+            raise AwardError(over, "amount")
 
     def apply():
         before = {"amount": old, "instalments": _schedule(award)}

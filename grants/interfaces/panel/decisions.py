@@ -409,6 +409,10 @@ def approve(
     for application in bids:
         db.session.expire(application)
     _audit_decision(funding_round, decision, bids, funded, commissioner)
+    # The decision notice is drafted in the same transaction (imported here: it reads this module).
+    from grants.interfaces.decisions.notices import draft_notice
+
+    draft_notice(decision, commissioner)
     return decision
 
 

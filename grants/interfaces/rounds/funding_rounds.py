@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from grants import audit
 from grants.extensions import db
 from grants.formatting import london_datetime
+from grants.interfaces.due_diligence.checklists import default_checklist
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
 from grants.models.organisations import LegalType
@@ -227,7 +228,8 @@ def _check_version(funding_round: FundingRound, expected_version: int | None) ->
 
 def create_round(values: dict[str, Any]) -> FundingRound:
     funding_round = FundingRound(
-        name=values["name"], opens_at=values["opens_at"], closes_at=values["closes_at"]
+        name=values["name"], opens_at=values["opens_at"], closes_at=values["closes_at"],
+        due_diligence=default_checklist(),  # the shipped default; officers change the round's own copy
     )
     _apply(funding_round, values)
     db.session.add(funding_round)

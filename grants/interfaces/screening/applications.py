@@ -21,6 +21,7 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards.offers import active_grants_officers
+from grants.interfaces.due_diligence import findings as due_diligence
 from grants.interfaces.paging import Page, contains, paginate
 from grants.interfaces.writes import rows_changed
 from grants.links import public_url
@@ -248,6 +249,9 @@ def screen(
     if application.stage is not ApplicationStage.FULL:
         raise ScreeningConflict(f"{application.reference} is an expression of interest: shortlist it instead. "
                                 "Nothing was changed")
+    held = due_diligence.gate_refusal(application) if passed else None  # a failed bid needs no checklist
+    if held:
+        raise ScreeningConflict(f"{held}. Nothing was changed")
     now = now or utcnow()
     after = {
         "status": ApplicationStatus.UNDER_ASSESSMENT if passed else ApplicationStatus.INELIGIBLE,

@@ -63,7 +63,8 @@ def test_one_award_is_shared_equally_within_a_penny(amount, chosen):
 def _award(status, amount, paid_amounts):
     instalments = [SimpleNamespace(amount=Decimal(a), status=InstalmentStatus.PAID) for a in paid_amounts]
     instalments.append(SimpleNamespace(amount=Decimal("1.00"), status=InstalmentStatus.APPROVED))
-    return SimpleNamespace(status=status, amount=Decimal(amount), instalments=instalments)
+    return SimpleNamespace(status=status, amount=Decimal(amount), instalments=instalments, repayments=[],
+                           underspend=None)
 
 
 @pytest.mark.parametrize("status, offered, committed, remaining", [

@@ -14,14 +14,14 @@ NAV = {
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
         "Portfolio", "Deadlines", "Social return", "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Awards", "Payments", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
+    "finance_officer": ["Home", "Awards", "Payments", "Bank details", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
                         "Co-commissioning", "Plan and reference data"],
     "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
                      "Co-commissioning", "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
         "Portfolio", "Deadlines", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data",
-        "Users", "Audit log", "Outbox",
+        "Users", "Settings", "Registers", "Audit log", "Outbox",
     ],
 }
 
