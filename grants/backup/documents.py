@@ -41,6 +41,10 @@ STORED_FILES = (
         "return_documents", "stored_name", "size_bytes", "sha256",
         "{original_filename!r} (document {id} of monitoring return {return_id})",
     ),
+    StoredFileColumns(
+        "claim_documents", "stored_name", "size_bytes", "sha256",
+        "{original_filename!r} (evidence {id} of claim {claim_id})",
+    ),
 )
 _BY_TABLE = {columns.table: columns for columns in STORED_FILES}
 

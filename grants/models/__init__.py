@@ -36,6 +36,7 @@ from grants.models.awards import (
 )
 from grants.models.bank_details import BankDetails, BankDetailsStatus
 from grants.models.calendar_feeds import CalendarFeed
+from grants.models.claims import Claim, ClaimDocument, ClaimStatus, PaymentBasis
 from grants.models.cocommissioning import CoCommissioningScenario, CommissioningArea
 from grants.models.decisions import DecisionNotice
 from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck, Register, RegisterEntry, RegisterExtract
@@ -164,6 +165,10 @@ __all__ = [
     "AssistanceKind",
     "BankDetails",
     "BankDetailsStatus",
+    "Claim",
+    "ClaimDocument",
+    "ClaimStatus",
+    "PaymentBasis",
     "PaymentRun",
     "PaymentRunStatus",
     "AssistanceSource",

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import Model, db
+from grants.models.claims import PaymentBasis
 from grants.models.organisations import LegalType
 from grants.models.types import UTCDateTime, enum_type, utcnow
 
@@ -100,6 +101,12 @@ class FundingRound(Model):
     # [{"id", "label", "hint", "required"}], configured per round (new rounds start from the shipped
     # default, grants/data/due_diligence.json). Empty: the round has no checklist.
     due_diligence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    # How its grants are paid: on a schedule of instalments, or on claims of spend with evidence; a
+    # claim's line may exceed the line's budget by at most this percentage (the award never).
+    payment_basis: Mapped[PaymentBasis] = mapped_column(enum_type(PaymentBasis, "payment_basis", 20),
+                                                        default=PaymentBasis.SCHEDULE, server_default="schedule")
+    claim_tolerance_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10.00"),
+                                                             server_default="10.00")
     # Where finance books the round's grants: the journal of a payment run carries them on each line.
     cost_centre: Mapped[str | None] = mapped_column(String(20))
     account_code: Mapped[str | None] = mapped_column(String(20))

@@ -11,6 +11,8 @@ and the registers it checks against, and office settings.
   soon after a change of bank details.
 - ``payment_runs`` and ``instalments.payment_run_id``: approved instalments paid together from one bank
   file and journal; ``funding_rounds.cost_centre`` and ``account_code`` for the journal.
+- ``claims`` and ``claim_documents``: paying on claim (``funding_rounds.payment_basis`` and
+  ``claim_tolerance_percent``), each claim's spend by budget line and its evidence.
 - ``decision_notices``: the commissioner's published decision on a round's funding.
 - ``funding_rounds.due_diligence`` (the round's checklist, as data) and ``due_diligence_checks``.
 - ``register_extracts`` and ``register_entries``: the Charity Commission's and Companies House's
@@ -34,7 +36,10 @@ branch_labels = None
 depends_on = None
 
 BASIS_CHECK = "subsidy_basis IN ('mfa', 'not_a_subsidy')"
+PAYMENT_BASIS_CHECK = "payment_basis IN ('schedule', 'claims')"
 NEW_TABLES = (
+    "claim_documents",
+    "claims",
     "payment_runs",
     "bank_details",
     "subsidy_entries",
@@ -244,8 +249,20 @@ def upgrade():
         sa.Column("sort_code", sa.Text(), nullable=False),
         sa.Column("account_number", sa.Text(), nullable=False),
         sa.Column("roll_number", sa.Text(), nullable=True),
-        sa.Column("status", sa.Enum("pending", "verified", "rejected", "replaced", name="bank_details_status",
-                                    native_enum=False, create_constraint=True, length=20), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "verified",
+                "rejected",
+                "replaced",
+                name="bank_details_status",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("entered_by_id", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
@@ -254,12 +271,18 @@ def upgrade():
         sa.Column("callback_phone", sa.String(length=40), nullable=True),
         sa.Column("callback_note", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_bank_details_decided_by_id_users"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["entered_by_id"], ["users.id"], name=op.f("fk_bank_details_entered_by_id_users"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"],
-                                name=op.f("fk_bank_details_organisation_id_organisations"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_bank_details_decided_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["entered_by_id"], ["users.id"], name=op.f("fk_bank_details_entered_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_bank_details_organisation_id_organisations"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_details")),
     )
     op.create_index(op.f("ix_bank_details_organisation_id"), "bank_details", ["organisation_id"])
@@ -267,28 +290,120 @@ def upgrade():
         "payment_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=18), nullable=False),
-        sa.Column("status", sa.Enum("prepared", "paid", "cancelled", name="payment_run_status", native_enum=False,
-                                    create_constraint=True, length=20), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "prepared",
+                "paid",
+                "cancelled",
+                name="payment_run_status",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("paid_on", sa.Date(), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["closed_by_id"], ["users.id"], name=op.f("fk_payment_runs_closed_by_id_users"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_payment_runs_created_by_id_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["users.id"], name=op.f("fk_payment_runs_closed_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_payment_runs_created_by_id_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_runs")),
         sa.UniqueConstraint("reference", name=op.f("uq_payment_runs_reference")),
     )
+    op.create_table(
+        "claims",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft",
+                "submitted",
+                "returned",
+                "accepted",
+                "rejected",
+                name="claim_status",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("period_start", sa.Date(), nullable=True),
+        sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("lines", sa.JSON(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("checked_by_id", sa.Integer(), nullable=True),
+        sa.Column("check_note", sa.Text(), nullable=True),
+        sa.Column("instalment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["awards.id"], name=op.f("fk_claims_award_id_awards"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["checked_by_id"], ["users.id"], name=op.f("fk_claims_checked_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["instalment_id"], ["instalments.id"], name=op.f("fk_claims_instalment_id_instalments"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"], ["users.id"], name=op.f("fk_claims_submitted_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
+        sa.UniqueConstraint("award_id", "number", name=op.f("uq_claims_award_id_number")),
+        sa.UniqueConstraint("instalment_id", name=op.f("uq_claims_instalment_id")),
+    )
+    op.create_index(op.f("ix_claims_award_id"), "claims", ["award_id"])
+
+    op.create_table(
+        "claim_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("original_filename", sa.String(length=255), nullable=False),
+        sa.Column("stored_name", sa.String(length=80), nullable=False),
+        sa.Column("content_type", sa.String(length=120), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["claim_id"], ["claims.id"], name=op.f("fk_claim_documents_claim_id_claims"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["users.id"], name=op.f("fk_claim_documents_uploaded_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_documents")),
+        sa.UniqueConstraint("stored_name", name=op.f("uq_claim_documents_stored_name")),
+    )
+    op.create_index(op.f("ix_claim_documents_claim_id"), "claim_documents", ["claim_id"])
+
     if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE funding_rounds ADD COLUMN payment_basis VARCHAR(20) DEFAULT 'schedule' NOT NULL "
+            f"CONSTRAINT ck_funding_rounds_payment_basis CHECK ({PAYMENT_BASIS_CHECK})"
+        )
+        op.execute(
+            "ALTER TABLE funding_rounds ADD COLUMN claim_tolerance_percent NUMERIC(5, 2) DEFAULT '10.00' NOT NULL"
+        )
         op.execute("ALTER TABLE instalments ADD COLUMN payment_run_id INTEGER REFERENCES payment_runs (id)")
         op.execute("ALTER TABLE funding_rounds ADD COLUMN cost_centre VARCHAR(20)")
         op.execute("ALTER TABLE funding_rounds ADD COLUMN account_code VARCHAR(20)")
         op.execute("ALTER TABLE instalments ADD COLUMN second_approved_at DATETIME")
-        op.execute("ALTER TABLE instalments ADD COLUMN second_approved_by_id INTEGER "
-                   "REFERENCES users (id)")
+        op.execute("ALTER TABLE instalments ADD COLUMN second_approved_by_id INTEGER REFERENCES users (id)")
         op.execute(
             "ALTER TABLE awards ADD COLUMN subsidy_basis VARCHAR(20) "
             f"CONSTRAINT ck_awards_subsidy_basis CHECK ({BASIS_CHECK})"
@@ -303,15 +418,33 @@ def upgrade():
         op.add_column("awards", sa.Column("mfa_statement", sa.Text(), nullable=True))
         op.add_column("awards", sa.Column("mfa_confirmed_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("repayments", sa.Column("last_reminded_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column(
+            "funding_rounds", sa.Column("payment_basis", sa.String(20), server_default="schedule", nullable=False)
+        )
+        op.create_check_constraint(op.f("ck_funding_rounds_payment_basis"), "funding_rounds", PAYMENT_BASIS_CHECK)
+        op.add_column(
+            "funding_rounds",
+            sa.Column("claim_tolerance_percent", sa.Numeric(5, 2), server_default="10.00", nullable=False),
+        )
         op.add_column("instalments", sa.Column("payment_run_id", sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f("fk_instalments_payment_run_id_payment_runs"), "instalments", "payment_runs",
-                              ["payment_run_id"], ["id"])
+        op.create_foreign_key(
+            op.f("fk_instalments_payment_run_id_payment_runs"),
+            "instalments",
+            "payment_runs",
+            ["payment_run_id"],
+            ["id"],
+        )
         op.add_column("funding_rounds", sa.Column("cost_centre", sa.String(20), nullable=True))
         op.add_column("funding_rounds", sa.Column("account_code", sa.String(20), nullable=True))
         op.add_column("instalments", sa.Column("second_approved_at", sa.DateTime(timezone=True), nullable=True))
         op.add_column("instalments", sa.Column("second_approved_by_id", sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f("fk_instalments_second_approved_by_id_users"), "instalments", "users",
-                              ["second_approved_by_id"], ["id"])
+        op.create_foreign_key(
+            op.f("fk_instalments_second_approved_by_id_users"),
+            "instalments",
+            "users",
+            ["second_approved_by_id"],
+            ["id"],
+        )
         op.add_column("funding_rounds", sa.Column("due_diligence", sa.JSON(), server_default="[]", nullable=False))
     _index_runs()
 
@@ -329,6 +462,8 @@ def downgrade():
         op.execute("ALTER TABLE instalments DROP COLUMN second_approved_by_id")
         op.execute("ALTER TABLE instalments DROP COLUMN payment_run_id")
         op.execute("ALTER TABLE funding_rounds DROP COLUMN cost_centre")
+        op.execute("ALTER TABLE funding_rounds DROP COLUMN payment_basis")
+        op.execute("ALTER TABLE funding_rounds DROP COLUMN claim_tolerance_percent")
         op.execute("ALTER TABLE funding_rounds DROP COLUMN account_code")
         op.execute("ALTER TABLE instalments DROP COLUMN second_approved_at")
         for column in ("mfa_confirmed_at", "mfa_statement", "subsidy_basis"):
@@ -341,6 +476,9 @@ def downgrade():
         op.drop_constraint(op.f("fk_instalments_payment_run_id_payment_runs"), "instalments", type_="foreignkey")
         op.drop_column("instalments", "payment_run_id")
         op.drop_column("funding_rounds", "cost_centre")
+        op.drop_constraint(op.f("ck_funding_rounds_payment_basis"), "funding_rounds", type_="check")
+        op.drop_column("funding_rounds", "payment_basis")
+        op.drop_column("funding_rounds", "claim_tolerance_percent")
         op.drop_column("funding_rounds", "account_code")
         op.drop_column("instalments", "second_approved_at")
         op.drop_constraint(op.f("ck_awards_subsidy_basis"), "awards", type_="check")
