@@ -87,6 +87,7 @@ def seed_demo_command() -> None:
     from grants.demo import bank_details as demo_bank_details
     from grants.demo import decisions as demo_decisions
     from grants.demo import due_diligence as demo_due_diligence
+    from grants.demo import payment_runs as demo_payment_runs
     from grants.demo import subsidy as demo_subsidy
     from grants.demo.partners import demo_partner_login, seed_partners
     from grants.reference_data import load_reference_data
@@ -115,6 +116,7 @@ def seed_demo_command() -> None:
     demo_subsidy.seed()
     demo_due_diligence.seed()
     demo_bank_details.seed()
+    demo_payment_runs.seed()  # after the bank details: a run pays verified accounts only
     db.session.commit()
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -27,6 +27,7 @@ from grants.models.organisations import OrganisationInvite, hash_token
 from grants.models.panel import PanelMember, ScoringAssignment
 from grants.models.sign_in import Passkey
 from grants.models.types import utcnow
+from tests.blueprints.claims.access_objects import made as claim_objects
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory, make_agreement, make_scenario
 from tests.figures import report
 from tests.helpers import csrf_token
@@ -269,6 +270,14 @@ ACCESS: dict[str, object] = {
     "awards.payment_run_bacs": {FINANCE},
     "awards.payment_run_journal": {FINANCE},
     "awards.finance_codes": {FINANCE, ADMIN},
+    # Claims (issue 21)
+    "grantee.start_claim": {APPLICANT},
+    "grantee.claim": {APPLICANT},
+    "grantee.claim_check": {APPLICANT},
+    "grantee.submit_claim": {APPLICANT},
+    "grantee.claim_evidence": {APPLICANT, OFFICER, FINANCE, ADMIN},
+    "awards.claim": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "awards.check_claim": {OFFICER},
     # Subsidy control (issue 21)
     "applications.subsidy_control": {APPLICANT},
     "applications.confidentiality_section": {APPLICANT},
@@ -300,6 +309,8 @@ NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
                          # the fixture's document is an application's, not the return's (a return's
                          # files are opened in tests/blueprints/grantee/test_return_documents.py)
                          "grantee.return_document",
+                         # the claim's evidence has no file behind it (opened in tests/blueprints/claims)
+                         "grantee.claim_evidence",
                          # a person's own passkeys only: the fixture's is the applicant's
                          "auth.remove_passkey",
                          # no feed token in the address (tests/blueprints/deadlines opens a real one)
@@ -469,6 +480,8 @@ def objects(db, users):
         "direction": "down",
         "details_id": entered.id,
         "run_id": payment_run.id,
+        # Claims (issue 21)
+        **claim_objects(award),
         # subsidy objects (issue 21)
         # decision objects (issue 21)
         "notice_id": notice.id,

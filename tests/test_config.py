@@ -295,7 +295,8 @@ def test_bank_details_keys_are_apart_from_the_secret_key(tmp_path):
     """Production takes its keys (newest first) from the environment; development makes one into the
     instance folder, beside but apart from the secret key, and keeps it."""
     other = "0hdw3ukyrFXNAnS1Ci7LU4pD52t20bDjvGO3Yc1P3wQ="
-    config = load_config("production", str(tmp_path), environ={**PRODUCTION, "BANK_DETAILS_KEYS": f"{BANK_KEY},{other}"})
+    config = load_config("production", str(tmp_path),
+                         environ={**PRODUCTION, "BANK_DETAILS_KEYS": f"{BANK_KEY},{other}"})
     assert config["BANK_DETAILS_KEYS"] == f"{BANK_KEY},{other}"
     first = load_config("development", str(tmp_path), environ={})
     assert (tmp_path / "bank_details_key").read_text().strip() == first["BANK_DETAILS_KEYS"]

@@ -38,9 +38,12 @@ def _read_through_todays_form(stored: dict[tuple[int, str], dict]) -> dict[int, 
     """Each application's answers, section by section, as today's fixed form shows them."""
     read = {}
     for application_id, round_id in db.session.execute(sa.text("SELECT id, round_id FROM applications")).all():
-        # Not the columns later revisions add (0018's stages): the database is at 0015 here.
+        # Not the columns later revisions add (0018's stages, 0020's duties): the database is at 0015 here.
         funding_round = db.session.get(FundingRound, round_id, options=[
-            defer(FundingRound.eoi_closes_at), defer(FundingRound.panel_scores_eoi)])
+            defer(FundingRound.eoi_closes_at), defer(FundingRound.panel_scores_eoi),
+            defer(FundingRound.due_diligence), defer(FundingRound.payment_basis),
+            defer(FundingRound.claim_tolerance_percent), defer(FundingRound.cost_centre),
+            defer(FundingRound.account_code)])
         stand_in = SimpleNamespace(
             funding_round=funding_round,
             section=lambda key, a=application_id: (SimpleNamespace(answers=stored[(a, key)])

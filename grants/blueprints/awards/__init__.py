@@ -6,6 +6,7 @@ from flask import Blueprint
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
 from grants.blueprints.awards import (  # noqa: E402,F401
+    claims,
     monitoring,
     offers,
     payment_batches,

@@ -21,6 +21,7 @@ from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, Awa
 from grants.links import public_url
 from grants.mail import send_email
 from grants.models.awards import AwardStatus, MonitoringFrequency
+from grants.models.claims import PaymentBasis
 from grants.permissions import role_required
 
 OPEN_OFFER = (AwardStatus.OFFERED, AwardStatus.LAPSED)
@@ -67,7 +68,8 @@ def _default_terms(application) -> dict:
         standard_conditions=tuple(STANDARD_CONDITIONS), special_conditions="",
         monitoring_frequency=MonitoringFrequency.QUARTERLY, officer=current_user._get_current_object(),
         offer_deadline=award_offers.end_of_day(deadline_day),
-        instalments=tuple(award_offers.default_schedule(amount, start, end)) if amount else (),
+        instalments=tuple(award_offers.default_schedule(amount, start, end))
+        if amount and application.funding_round.payment_basis is not PaymentBasis.CLAIMS else (),
     )
     return OfferForm.data_for(terms, deadline_day)
 

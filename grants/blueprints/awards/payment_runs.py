@@ -37,6 +37,10 @@ class FinanceCodesForm(GovForm):
     submit = submit("Save finance codes")
 
 
+def _payments(count: int) -> str:
+    return f"{count} payment{'' if count == 1 else 's'}"
+
+
 @bp.route("/payment-runs", methods=["POST"])
 @role_required(*FINANCE)
 def create_payment_run():
@@ -50,7 +54,7 @@ def create_payment_run():
         db.session.rollback()
         return render_template("awards/payment_run_refused.html", problems=refusal.problems,
                                instalments=batches.chosen_instalments(ids)), 200
-    flash(f"Payment run {run.reference} prepared: {len(run.instalments)} payments, {money(runs.total(run))}. "
+    flash(f"Payment run {run.reference} prepared: {_payments(len(run.instalments))}, {money(runs.total(run))}. "
           "Download its Bacs file and journal, then mark it paid once the bank has sent it", "success")
     return redirect(url_for("awards.payment_run", run_id=run.id))
 
@@ -92,7 +96,7 @@ def mark_payment_run_paid(run_id: int):
         db.session.rollback()
         add_error(form.paid_on, str(refused))
         return _run_page(runs.run_for_finance(run_id), form)
-    flash(f"Payment run {run.reference}: {len(run.instalments)} payments recorded as paid on "
+    flash(f"Payment run {run.reference}: {_payments(len(run.instalments))} recorded as paid on "
           f"{long_date(run.paid_on)}, {money(runs.total(run))}. Each organisation has been emailed", "success")
     return redirect(url_for("awards.payment_run", run_id=run.id))
 

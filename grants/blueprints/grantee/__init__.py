@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("grantee", __name__, url_prefix="/grants")
 
-from grants.blueprints.grantee import returns, routes, variations  # noqa: E402,F401
+from grants.blueprints.grantee import claims, returns, routes, variations  # noqa: E402,F401

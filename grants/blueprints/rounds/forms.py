@@ -4,6 +4,7 @@ public eligibility check."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -31,10 +32,14 @@ from grants.blueprints.rounds.uk_time import DateRequired, TimeField, moment_fro
 from grants.formatting import money
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, WholeNumberField, required, submit
 from grants.interfaces.rounds.funding_rounds import RoundChoices
+from grants.models.claims import PaymentBasis
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 from grants.models.rounds import FundingRound
+from grants.question_forms.fields import PercentageField
 
 MAX_PROJECT_MONTHS = 36
+MAX_TOLERANCE_PERCENT = Decimal(100)  # a line may be claimed up to twice its budget at most
+DEFAULT_TOLERANCE_PERCENT = Decimal("10.00")  # FundingRound.claim_tolerance_percent's default
 
 
 def _checkboxes(label: str, hint: str = "Select all that apply") -> SelectMultipleField:
@@ -135,6 +140,20 @@ class RoundRulesForm(GovForm):
     approaches = _checkboxes("Which of the plan's approaches does the round fund?")
     adder_strands = _checkboxes("Which ADDER strands does the round fund?")
     outcomes = _checkboxes("Which Combating Drugs outcomes does the round fund?")
+    payment_basis = RadioField(
+        "How are grants paid?",
+        choices=[SelectChoice(basis.value, basis.label) for basis in PaymentBasis],
+        default=PaymentBasis.SCHEDULE.value,
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    claim_tolerance_percent = PercentageField(
+        "Tolerance on each budget line, as a percentage",
+        description="On claims: how far above a budget line's amount a grantee may claim on that line, "
+        "for example 10. The whole grant is never exceeded.",
+        name_for_errors="Tolerance",
+        default=DEFAULT_TOLERANCE_PERCENT,
+    )
     rubric = SelectField(
         "Scoring rubric",
         description="The panel will score applications against this rubric. You can choose it later, "
@@ -202,6 +221,19 @@ class RoundRulesForm(GovForm):
     def validate_max_annual_income(self, field):
         self._positive(field, "Annual income limit", required=False)
 
+    def validate_payment_basis(self, field):
+        if field.data not in {basis.value for basis in PaymentBasis}:
+            raise ValidationError("Select how grants are paid")
+
+    def validate_claim_tolerance_percent(self, field):
+        if field.data is None:
+            # Only a round paid on claims needs one (an empty box on a schedule round keeps the default).
+            if not field.errors and self.payment_basis.data == PaymentBasis.CLAIMS.value:
+                raise ValidationError("Enter the tolerance on each budget line, as a percentage, like 10")
+            return
+        if not Decimal(0) <= field.data <= MAX_TOLERANCE_PERCENT:
+            raise ValidationError(f"Tolerance must be between 0% and {MAX_TOLERANCE_PERCENT}%")
+
     def validate_rubric(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Select a scoring rubric from the list")
@@ -235,6 +267,9 @@ class RoundRulesForm(GovForm):
             "adder_strands": [int(value) for value in required(self.adder_strands.data)],
             "outcomes": [int(value) for value in required(self.outcomes.data)],
             "rubric_id": int(self.rubric.data) if self.rubric.data else None,
+            "payment_basis": PaymentBasis(self.payment_basis.data),
+            "claim_tolerance_percent": (self.claim_tolerance_percent.data if self.claim_tolerance_percent.data
+                                        is not None else DEFAULT_TOLERANCE_PERCENT).quantize(Decimal("0.01")),
         }
 
     @staticmethod
@@ -251,6 +286,8 @@ class RoundRulesForm(GovForm):
             "adder_strands": [str(row.id) for row in funding_round.adder_strands],
             "outcomes": [str(row.id) for row in funding_round.outcomes],
             "rubric": str(funding_round.rubric_id) if funding_round.rubric_id else "",
+            "payment_basis": funding_round.payment_basis.value,
+            "claim_tolerance_percent": funding_round.claim_tolerance_percent,
         }
 
 
@@ -324,6 +361,8 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         "approaches",
         "adder_strands",
         "outcomes",
+        "payment_basis",
+        "claim_tolerance_percent",
         "rubric",
     )
     # The fields after the text: what a round that has opened no longer takes from this form.

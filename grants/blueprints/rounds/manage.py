@@ -14,6 +14,7 @@ from grants.formatting import london_datetime, money
 from grants.forms import ConfirmForm, required
 from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
+from grants.models.claims import PaymentBasis
 from grants.models.organisations import LegalType
 from grants.permissions import role_required
 
@@ -153,6 +154,10 @@ def _unsaved(form, entered: dict, saved: dict) -> list[tuple[str, str]]:
         elif key == "rubric_id":
             names = {choice.value: choice.label for choice in form.rubric.choices}
             label, text = form.rubric.label.text, names.get(str(value or ""), "Not chosen yet")
+        elif key == "payment_basis":
+            label, text = form.payment_basis.label.text, PaymentBasis(value).label
+        elif key == "claim_tolerance_percent":
+            label, text = form.claim_tolerance_percent.label.text, f"{value}%"
         elif key in rounds.RULE_COLUMNS and key != "max_project_months":
             label, text = (
                 getattr(form, key).label.text,

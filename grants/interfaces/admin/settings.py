@@ -53,7 +53,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "payer_name", "Name on the office's bank account",
         "The originator's name on each payment in a Bacs payment file (18 characters).",
-        "OPCC DEVON CORNWALL", max_length=18,
+        "DEVON CORNWALL PCC", max_length=18,
     ),
     SettingSpec(
         "payer_sort_code", "Sort code of the office's bank account",

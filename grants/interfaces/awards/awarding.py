@@ -37,6 +37,7 @@ from grants.models.awards import (
     MonitoringFrequency,
     MonitoringReturn,
 )
+from grants.models.claims import PaymentBasis
 from grants.models.organisations import Organisation
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
@@ -254,6 +255,16 @@ def check_terms(application: Application, terms: AwardTerms, now: datetime | Non
         raise AwardError("End date must be on or after the start date", "end_date")
     if terms.offer_deadline <= now:
         raise AwardError("The offer deadline must be in the future", "offer_deadline")
+    if application.funding_round.payment_basis is PaymentBasis.CLAIMS:
+        # Paid on claims of spend (grants.interfaces.awards.claims): no schedule, each claim an instalment.
+        if terms.instalments:
+            raise AwardError("This round pays grants on claims of spend, so the offer has no payment schedule: "
+                             "leave the instalments empty", "instalments")
+        return
+    _check_schedule_terms(terms)
+
+
+def _check_schedule_terms(terms: AwardTerms) -> None:
     if not terms.instalments:
         raise AwardError("Add at least one instalment to the payment schedule", "instalments")
     total = sum((plan.amount for plan in terms.instalments), Decimal(0))
@@ -432,7 +443,7 @@ def update_offer(award: Award, seen_version: int, changes: dict, officer: User) 
     new_amount = changes.get("amount", award.amount)
     if new_amount != award.amount:
         schedule_total = sum((i.amount for i in award.instalments), Decimal(0))
-        if schedule_total != new_amount:
+        if schedule_total != new_amount and award.funding_round.payment_basis is not PaymentBasis.CLAIMS:
             raise AwardError(
                 f"The instalments add up to {money(schedule_total)}: change the payment schedule to add up to "
                 f"{money(new_amount)} as well", "amount")

@@ -44,6 +44,7 @@ from grants.models.awards import (
     ReturnStatus,
     VariationStatus,
 )
+from grants.models.claims import Claim, ClaimStatus
 from grants.models.types import utcnow
 
 PENNY = Decimal("0.01")
@@ -62,6 +63,10 @@ def closure_problem(award: Award) -> str | None:
                 "accepted before the award is closed")
     if any(v.status is VariationStatus.REQUESTED for v in award.variations):
         return "A variation is waiting for a decision: approve or reject it before closing the award"
+    waiting = db.session.scalar(select(Claim.number).where(Claim.award_id == award.id,
+                                                           Claim.status == ClaimStatus.SUBMITTED).limit(1))
+    if waiting is not None:  # a grant paid on claims: a claim not yet checked may still be paid
+        return f"Claim {waiting} is waiting to be checked: accept, return or reject it before closing the award"
     unpaid = [i for i in award.instalments if i.status is not InstalmentStatus.PAID]
     if unpaid:
         first = unpaid[0]

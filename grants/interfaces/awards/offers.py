@@ -47,6 +47,7 @@ from grants.models.awards import (
     MonitoringReturn,
     ReturnStatus,
 )
+from grants.models.claims import Claim, ClaimStatus, PaymentBasis
 from grants.models.reference import PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -222,6 +223,10 @@ def next_step(award: Award, now: datetime | None = None) -> str:
         return "Nothing to do: the offer was withdrawn"
     if status is AwardStatus.CLOSED:
         return "Nothing to do: the grant is closed"
+    if award.funding_round.payment_basis is PaymentBasis.CLAIMS and (claim := db.session.scalar(
+            select(Claim).where(Claim.award_id == award.id, Claim.status == ClaimStatus.SUBMITTED)
+            .order_by(Claim.number).limit(1))) is not None:
+        return f"Check claim {claim.number} of {money(claim.total)}"
     submitted = _first(award.returns, lambda r: r.status is ReturnStatus.SUBMITTED)
     if submitted:
         return f"Review monitoring return {submitted.number}"

@@ -205,7 +205,8 @@ def journal_rows(run: PaymentRun) -> list[list[str]]:
                      f"{award.application.reference} instalment {instalment.number}: {award.organisation.name}",
                      f"{instalment.amount:.2f}", ""])
     rows.append([day.isoformat(), run.reference, str(len(rows) + 1), "", setting("journal_credit_account"),
-                 f"Payment run {run.reference}: {len(run.instalments)} grant payments", "", f"{total(run):.2f}"])
+                 f"Payment run {run.reference}: {len(run.instalments)} grant payment"
+                 f"{'' if len(run.instalments) == 1 else 's'}", "", f"{total(run):.2f}"])
     return rows
 
 

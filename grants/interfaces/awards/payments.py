@@ -43,6 +43,7 @@ from grants.modelling.calendar import financial_year, financial_year_bounds
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger, PaymentRun
+from grants.models.claims import PaymentBasis
 from grants.models.types import utcnow
 
 # Who works the finance queues, who approves and pays, and who holds and releases.
@@ -356,6 +357,8 @@ def record_payment(instalment: Instalment, paid_on: date | None, reference: str 
 
 def check_schedule(award: Award, plans: Sequence[InstalmentPlan]) -> None:
     """AwardError for the first thing wrong with a payment schedule for ``award``."""
+    if award.funding_round.payment_basis is PaymentBasis.CLAIMS:
+        raise AwardError("This grant is paid on claims of spend, so it has no payment schedule", "instalments")
     if not plans:
         raise AwardError("Add at least one instalment to the payment schedule", "instalments")
     for number, plan in enumerate(plans, start=1):

@@ -222,7 +222,9 @@ def _conflicts(funding_round: FundingRound) -> str:
         handled = ("The member had already started scoring this bid; the declaration is recorded with the scores."
                    if scored else "The member could not open this bid and took no part in scoring it.")
         reason = (declaration.reason or "").strip()
-        lines.append(f"- {declaration.user.full_name} declared a conflict of interest in "
+        # Not named: the notice is published, and a panel member may be a volunteer from the community.
+        # The commissioner can name them in the draft where the office's practice is to do so.
+        lines.append(f"- A panel member declared a conflict of interest in "
                      f"{application.reference} ({application.organisation.name})"
                      f"{f': {reason}' if reason else '.'}{'' if reason.endswith('.') or not reason else '.'} "
                      f"{handled}")

@@ -18,6 +18,7 @@ from grants.interfaces.awards.awarding import effective_status, organisation_awa
 from grants.interfaces.screening.applications import CLARIFIABLE
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.awards import Award, AwardStatus, ReturnStatus
+from grants.models.claims import PaymentBasis
 from grants.models.types import utcnow
 
 # Returns the grantee still has to send (one sent back for more information is handled first).
@@ -82,6 +83,9 @@ def for_award(award: Award, now: datetime | None = None) -> NextStep:
     sent = _first(award.returns, lambda r: r.status is ReturnStatus.SUBMITTED)
     if sent:
         return NextStep(f"Nothing to do: your grants officer is reading monitoring return {sent.number}")
+    if award.funding_round.payment_basis is PaymentBasis.CLAIMS:  # paid on claims of spend (issue 21)
+        return NextStep("Claim your spending, with receipts, when you have some to claim",
+                        url_for("grantee.show", award_id=award.id, _anchor="claims"))
     if owed is not None:
         return NextStep(f"Nothing to do until {long_date(owed.period_start)}, then send monitoring return "
                         f"{owed.number} by {long_date(owed.due_date)}")

@@ -58,7 +58,8 @@ def test_saving_the_same_values_changes_nothing(as_role, db):
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("mfa_limit", "lots", "Minimal financial assistance limit must be an amount in pounds, like 315000 or 315,000.00"),
+        ("mfa_limit", "lots",
+         "Minimal financial assistance limit must be an amount in pounds, like 315000 or 315,000.00"),
         ("mfa_limit", "-5", "Minimal financial assistance limit must be more than £0"),
         ("mfa_limit", "0", "Minimal financial assistance limit must be more than £0"),
         ("mfa_limit", "1.005", "Minimal financial assistance limit must be in pounds and pence, with no more than 2 "
@@ -93,3 +94,9 @@ def test_the_service_refuses_a_setting_that_does_not_exist(db, users):
     assert refused.value.problems == {"no_such": "There is no setting called no_such"}
     with pytest.raises(KeyError):
         settings.money_setting("decision_maker_name")
+
+
+def test_every_default_is_a_value_the_form_would_take(db, users):
+    """A default the check refuses would make the settings page impossible to save."""
+    for spec in settings.SPECS:
+        assert settings._checked(spec, spec.default) == spec.default, spec.key

@@ -185,7 +185,8 @@ def test_finance_codes_are_set_per_round_and_checked(db, as_role, users, approve
     assert (funding_round.cost_centre, funding_round.account_code) == ("CC-200", "5520")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.finance_codes")).one()
     assert event.changes["cost_centre"] == {"before": "CC100", "after": "CC-200"}
-    post(as_role("admin"), "/awards/finance-codes", {"round": funding_round.id, "cost_centre": "X", "account_code": "Y"})
+    post(as_role("admin"), "/awards/finance-codes",
+         {"round": funding_round.id, "cost_centre": "X", "account_code": "Y"})
     assert funding_round.cost_centre == "CC-200"  # administrators look; finance changes
 
 

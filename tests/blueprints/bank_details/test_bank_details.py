@@ -151,7 +151,8 @@ def test_whoever_entered_details_cannot_verify_them(db, as_role, users):
 
 def test_an_administrator_may_look_but_not_verify(db, as_role, users):
     details = _entered(db, users)
-    assert "Only a finance officer can verify bank details" in _text(as_role("admin").get(f"/bank-details/{details.id}"))
+    shown = _text(as_role("admin").get(f"/bank-details/{details.id}"))
+    assert "Only a finance officer can verify bank details" in shown
     post(as_role("admin"), f"/bank-details/{details.id}", CALL)
     assert details.status is BankDetailsStatus.PENDING
     for role in ("grants_officer", "applicant", "commissioner"):

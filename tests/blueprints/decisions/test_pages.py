@@ -50,7 +50,7 @@ def test_the_commissioner_previews_edits_and_signs(decide, as_role, commissioner
     text = seen_text(preview)
     assert "Draft" in text and "It is not published until the commissioner signs it" in text
     assert notice.number in text and "Grants awarded" in text and "£7,000.00" in text
-    assert "Panel Member B declared a conflict of interest in CGS-2026-0003" in text
+    assert "A panel member declared a conflict of interest in CGS-2026-0003" in text
 
     saved = post(client, f"/decisions/notices/{notice.id}/edit",
                  _form(notice, summary="The Commissioner awards two grants.\n\nA second paragraph."))

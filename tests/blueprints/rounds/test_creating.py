@@ -70,6 +70,7 @@ def test_the_form_shows_every_list_as_checkboxes(officer, reference_ids):
         "Which of the plan's approaches does the round fund?",
         "Which ADDER strands does the round fund?",
         "Which Combating Drugs outcomes does the round fund?",
+        "How are grants paid?",
     ]
 
 

@@ -1,0 +1,235 @@
+"""The grantee's claims on a grant paid on claims (issue 21): start one, enter the period, the spend on
+each budget line and a description, upload evidence, save as a draft, check and submit. Another
+organisation's grant or claim is "not found"."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput
+from wtforms import TextAreaField, ValidationError
+from wtforms.validators import Length
+
+from grants import uploads
+from grants.blueprints.awards.offer_forms import attach
+from grants.blueprints.grantee import bp
+from grants.document_store import DocumentMissing
+from grants.extensions import db
+from grants.formatting import money
+from grants.forms import ConfirmForm, DateInputField, GovForm, MoneyField, submit
+from grants.interfaces.applications.documents import content_disposition, stored_file
+from grants.interfaces.awards import claims
+from grants.interfaces.awards.awarding import award_for_member, award_for_staff
+from grants.models.accounts import Role
+from grants.permissions import role_required
+
+URL = "/<int:award_id>/claims/<int:claim_id>"
+SAVE_AS_DRAFT = "action-draft"
+
+
+class ClaimForm(GovForm):
+    """A claim's period, description and evidence; a money field per budget line is added by ``claim_form``."""
+
+    period_start = DateInputField("Start of the period the claim covers", name_for_errors="Start of the period")
+    period_end = DateInputField("End of the period the claim covers", name_for_errors="End of the period")
+    description = TextAreaField(
+        "What was the money spent on?", widget=GovCharacterCount(),
+        description="For example, the coordinator’s wages for May and the hall hire for the summer sessions",
+        render_kw={"params": {"maxlength": claims.DESCRIPTION_MAX_CHARACTERS, "rows": 4}},
+        validators=[Length(max=claims.DESCRIPTION_MAX_CHARACTERS,
+                           message=f"The description must be {claims.DESCRIPTION_MAX_CHARACTERS:,} characters "
+                           "or fewer")],
+    )
+    evidence = FileField("Upload evidence (optional)", widget=GovFileInput(),
+                         description="A receipt or an invoice: PDF, DOCX, XLSX, ODT, JPG or PNG, smaller than 10MB. "
+                         "Upload one file at a time; each save keeps the file chosen")
+    submit = submit("Save and continue")
+
+    upload: uploads.CheckedUpload | None = None
+
+    def validate_evidence(self, field):
+        self.upload = None
+        if not getattr(field.data, "filename", None):
+            return
+        try:
+            self.upload = uploads.check_upload(field.data.filename, field.data.stream)
+        except uploads.UploadRefused as refused:
+            raise ValidationError(refused.message) from None
+
+    def line_fields(self):
+        return [self[name] for name in self._fields if name.startswith("line_")]
+
+
+def _positive_or_zero(form, field):
+    if field.data is not None and field.data < 0:
+        raise ValidationError(f"{field.name_for_errors} must be £0 or more")
+
+
+def claim_form(claim, **kwargs) -> ClaimForm:
+    """The claim's form with one money field per budget line of the application, named "line_<key>"."""
+
+    class Form(ClaimForm):
+        pass
+
+    for number, line in enumerate(claims.budget_lines(claim.award), start=1):
+        hint = f"Budget: {money(line.budget)}" if line.budget is not None else "No budget was given by line"
+        setattr(Form, f"line_{line.key}", MoneyField(line.label, name_for_errors=f"Spend on budget line {number}",
+                                                     description=hint, validators=[_positive_or_zero]))
+    if not kwargs.get("formdata") and request.method == "GET":
+        spend = claims.amounts(claim)
+        kwargs.setdefault("data", {"period_start": claim.period_start, "period_end": claim.period_end,
+                                   "description": claim.description}
+                          | {f"line_{key}": amount for key, amount in spend.items()})
+    form = Form(**kwargs)
+    # The page's order: the period, the lines, the description, the evidence.
+    order = ["period_start", "period_end", *[n for n in form._fields if n.startswith("line_")], "description",
+             "evidence"]
+    form._fields = {name: form._fields[name] for name in order} | {
+        k: v for k, v in form._fields.items() if k not in order}
+    return form
+
+
+@bp.app_template_global("award_claims")
+def award_claims(award) -> list:
+    """The award's claims, for the award pages of the grantee and of staff."""
+    return claims.claims_of(award)
+
+
+def _award(award_id: int):
+    return award_for_member(current_user, award_id)
+
+
+def _claim(award_id: int, claim_id: int):
+    return claims.claim_of(_award(award_id), claim_id)
+
+
+def _claim_url(claim) -> str:
+    return url_for("grantee.claim", award_id=claim.award_id, claim_id=claim.id)
+
+
+@bp.route("/<int:award_id>/claims", methods=["POST"])
+@role_required(Role.APPLICANT)
+def start_claim(award_id: int):
+    award = _award(award_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        claim = claims.start_claim(award, current_user._get_current_object())
+    except claims.ClaimError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("grantee.show", award_id=award.id))
+    return redirect(_claim_url(claim))
+
+
+@bp.route(URL, methods=["GET", "POST"])
+@role_required(Role.APPLICANT)
+def claim(award_id: int, claim_id: int):
+    claim = _claim(award_id, claim_id)
+    if claim.status not in claims.EDITABLE:
+        return render_template("grantee/claim_view.html", claim=claim, award=claim.award,
+                               lines=_line_rows(claim))
+    form = claim_form(claim)
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        spend = {name.removeprefix("line_"): field.data for name, field in form._fields.items()
+                 if name.startswith("line_")}
+        try:
+            claims.save_claim(claim, form.period_start.data, form.period_end.data, spend, form.description.data or "",
+                              user)
+            if form.upload is not None:
+                with stored_file(form.upload) as stored_name:
+                    claims.add_evidence(claim, form.upload, stored_name, user)
+                    # Committed here, inside the block, so that the file is removed again if the commit
+                    # fails (no file without its row).
+                    db.session.commit()
+        except claims.ClaimError as refused:
+            db.session.rollback()
+            attach(form, refused)
+        else:
+            if SAVE_AS_DRAFT in request.form:
+                flash(f"Claim {claim.number} has been saved. You can come back to it at any time", "success")
+                return redirect(url_for("grantee.show", award_id=claim.award_id, _anchor="claims"))
+            if form.upload is not None:
+                flash(f"{form.upload.display_name} has been uploaded", "success")
+                return redirect(_claim_url(claim))
+            return redirect(url_for("grantee.claim_check", award_id=claim.award_id, claim_id=claim.id))
+    return render_template("grantee/claim.html", claim=claim, award=claim.award, form=form,
+                           tolerance=claim.award.funding_round.claim_tolerance_percent,
+                           before=claims.claimed_before(claim.award, claim))
+
+
+def _line_rows(claim) -> list[tuple]:
+    """(line, amount claimed now, claimed before) for each budget line."""
+    spend = claims.amounts(claim)
+    by_line, _ = claims.claimed_before(claim.award, claim)
+    return [(line, spend.get(line.key), by_line.get(line.key)) for line in claims.budget_lines(claim.award)]
+
+
+def _check_page(claim, problems, submit_failed: bool = False):
+    return render_template("grantee/claim_check.html", claim=claim, award=claim.award, problems=problems,
+                           submit_failed=submit_failed, lines=_line_rows(claim), form=ConfirmForm())
+
+
+@bp.route(URL + "/check")
+@role_required(Role.APPLICANT)
+def claim_check(award_id: int, claim_id: int):
+    claim = _claim(award_id, claim_id)
+    if claim.status not in claims.EDITABLE:
+        return redirect(_claim_url(claim))
+    return _check_page(claim, claims.problems(claim))
+
+
+@bp.route(URL + "/submit", methods=["POST"])
+@role_required(Role.APPLICANT)
+def submit_claim(award_id: int, claim_id: int):
+    claim = _claim(award_id, claim_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if claim.status not in claims.EDITABLE:  # a second click: the first submission stands
+        return redirect(_claim_url(claim))
+    try:
+        claims.submit_claim(claim, current_user._get_current_object())
+    except claims.ClaimError:
+        db.session.rollback()
+        return _check_page(claim, claims.problems(claim), submit_failed=True)
+    _tell_officer(claim)
+    flash(f"Claim {claim.number} of {money(claim.total)} has been submitted. Your grants officer will check it",
+          "success")
+    return redirect(url_for("grantee.show", award_id=claim.award_id, _anchor="claims"))
+
+
+def _tell_officer(claim) -> None:
+    from grants.links import public_url
+    from grants.mail import send_email
+
+    officer = claim.award.officer
+    if officer is None or not officer.active:
+        return  # the grants team sees it on the award page
+    send_email(officer.email, f"{claim.award.organisation.name} has made claim {claim.number} on "
+               f"{claim.award.application.reference}",
+               f"Hello {officer.full_name},\n\n{claim.award.organisation.name} has claimed {money(claim.total)} on "
+               f"its grant. Check the claim and its evidence:\n\n"
+               f"{public_url('awards.claim', award_id=claim.award_id, claim_id=claim.id)}\n")
+
+
+@bp.route(URL + "/evidence/<int:evidence_id>")
+@role_required(Role.APPLICANT, Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN)
+def claim_evidence(award_id: int, claim_id: int, evidence_id: int):
+    """A file of evidence, for the grantee's members and for staff, as a private download."""
+    if current_user.has_role(Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN):
+        claim = claims.claim_of(award_for_staff(award_id), claim_id)
+    else:
+        claim = _claim(award_id, claim_id)
+    document = claims.evidence_of(claim, evidence_id)
+    try:
+        stream = claims.open_evidence(document)
+    except DocumentMissing:
+        current_app.logger.error("Evidence %s of claim %s has no file", document.id, claim.id)
+        abort(404)
+    response = send_file(stream, mimetype=claims.served_content_type(document), conditional=False, etag=False)
+    response.headers["Content-Disposition"] = content_disposition(document.original_filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
