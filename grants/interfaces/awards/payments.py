@@ -431,6 +431,8 @@ def _instalments(*conditions, order=None) -> list[Instalment]:
         .where(*conditions)
         .options(joinedload(Instalment.award).joinedload(Award.application),
                  joinedload(Instalment.award).joinedload(Award.organisation),
+                 # the queues say "instalment 2 of 3": every award's instalments in one more query
+                 joinedload(Instalment.award).selectinload(Award.instalments),
                  joinedload(Instalment.approved_by), joinedload(Instalment.paid_by))
         .order_by(*(order or (Instalment.due_date, Application.reference, Instalment.number)))
     ).unique())

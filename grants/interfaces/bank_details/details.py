@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from grants import audit
@@ -164,17 +164,36 @@ class ChangeHold:
     until: date
 
 
+def recent_changes(today: date | None = None) -> dict[int, ChangeHold]:
+    """Every organisation whose bank details took effect within ``bank_change_hold_days`` of ``today``
+    (the first details it ever gave count as a change), with its hold: one query however many."""
+    days = days_setting("bank_change_hold_days")
+    today = today or utcnow().astimezone(LONDON).date()
+    if days == 0:
+        return {}
+    since = datetime.combine(today - timedelta(days=days + 1), datetime.min.time(), tzinfo=LONDON)
+    found: dict[int, ChangeHold] = {}
+    rows = db.session.execute(
+        select(BankDetails.organisation_id, BankDetails.decided_at)
+        .where(BankDetails.status == BankDetailsStatus.VERIFIED, BankDetails.decided_at >= since)
+    )
+    for organisation_id, decided_at in rows:
+        changed_on = decided_at.astimezone(LONDON).date()
+        until = changed_on + timedelta(days=days)
+        if today < until:
+            found[organisation_id] = ChangeHold(changed_on, until)
+    return found
+
+
 def change_hold(organisation_id: int, today: date | None = None) -> ChangeHold | None:
     """Whether a payment to the organisation today needs a second approval because its bank details
-    changed within ``bank_change_hold_days`` (the first details it ever gave count as a change)."""
-    days = days_setting("bank_change_hold_days")
-    details = current(organisation_id)
-    if details is None or details.decided_at is None or days == 0:
-        return None
-    changed_on = details.decided_at.astimezone(LONDON).date()
-    until = changed_on + timedelta(days=days)
-    today = today or utcnow().astimezone(LONDON).date()
-    return ChangeHold(changed_on, until) if today < until else None
+    changed within ``bank_change_hold_days``. Within a request the holds are read once (a page of
+    payments asks for each row)."""
+    if today is None and has_request_context():
+        if "bank_changes" not in g:
+            g.bank_changes = recent_changes()
+        return g.bank_changes.get(organisation_id)
+    return recent_changes(today).get(organisation_id)
 
 
 # Writing -------------------------------------------------------------------------------------------
@@ -255,6 +274,8 @@ def decide(details: BankDetails, user: User, confirmed: bool | None, contact: st
     if problems:
         raise BankDetailsError(problems)
     now = now or utcnow()
+    if has_request_context():
+        g.pop("bank_changes", None)  # the holds read earlier in this request no longer hold
     status = BankDetailsStatus.VERIFIED if confirmed else BankDetailsStatus.REJECTED
     changed = rows_changed(
         update(BankDetails).where(BankDetails.id == details.id, BankDetails.status == BankDetailsStatus.PENDING)

@@ -260,3 +260,44 @@ def test_the_hold_counts_from_the_day_the_details_took_effect(db, users):
     hold = bank.change_hold(users["org_a"].id, today=date(2027, 1, 23))
     assert hold == bank.ChangeHold(date(2027, 1, 10), date(2027, 1, 24))
     assert bank.change_hold(users["org_a"].id, today=date(2027, 1, 24)) is None
+
+
+LAST: list[str] = []
+
+
+def test_the_payments_page_reads_the_holds_once_however_many_payments_wait(db, users, as_role):
+    """Each approved payment asks whether its organisation's bank details changed recently, and says
+    which of its award's instalments it is: a fixed number of queries however many."""
+    from sqlalchemy import event
+
+    def approved_award():
+        award = AwardFactory(status=AwardStatus.ACCEPTED, accepted_at=utcnow() - timedelta(days=20),
+                             accepted_name="A", accepted_position="Chair")
+        award.instalments[0].status = InstalmentStatus.DUE
+        payments.approve(award.instalments[0], users["finance_approver"])
+        details = bank.enter(award.organisation, bank.Entered("Org", "309430", "12345678"), users["applicant"])
+        bank.decide(details, users["finance_approver"], True, "A", "01752 960 001", "ok")
+        db.session.flush()
+
+    def statements() -> int:
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = client.get("/awards/payments")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert response.status_code == 200 and "Needs a second approval" in response.get_data(as_text=True)
+        LAST[:] = seen
+        return len(seen)
+
+    client = as_role("finance_officer")
+    approved_award()
+    client.get("/awards/payments")  # warm up
+    few = statements()
+    for _ in range(4):
+        approved_award()
+    assert statements() == few, '\n'.join(x[:150].replace('\n', ' ') for x in LAST)
