@@ -118,7 +118,10 @@ def test_finance_verifies_after_a_call_and_the_details_take_effect(db, as_role, 
     link = page(client.get("/bank-details")).select_one("main table a")
     assert link.get_text(strip=True) == "Organisation A: check the new bank details"
     assert link["href"] == f"/bank-details/{details.id}"
-    shown = _text(client.get(f"/bank-details/{details.id}"))
+    verify_page = page(client.get(f"/bank-details/{details.id}"))
+    legend = verify_page.select_one("fieldset legend")
+    assert " ".join(legend.get_text().split()) == "Did the contact confirm the new bank details?"
+    shown = " ".join(verify_page.get_text(" ", strip=True).split())
     assert "30-94-30" in shown and "00733445" in shown and "ROLL/123-45" in shown  # read back on the call
     response = post(client, f"/bank-details/{details.id}", CALL, follow_redirects=True)
     assert "Bank details of Organisation A verified: payments now go to them" in _text(response)
