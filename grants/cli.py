@@ -85,6 +85,7 @@ def seed_demo_command() -> None:
         seed_rounds,
     )
     from grants.demo import bank_details as demo_bank_details
+    from grants.demo import claims as demo_claims
     from grants.demo import decisions as demo_decisions
     from grants.demo import due_diligence as demo_due_diligence
     from grants.demo import payment_runs as demo_payment_runs
@@ -117,6 +118,7 @@ def seed_demo_command() -> None:
     demo_due_diligence.seed()
     demo_bank_details.seed()
     demo_payment_runs.seed()  # after the bank details: a run pays verified accounts only
+    demo_claims.seed()
     db.session.commit()
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
@@ -129,6 +131,7 @@ def seed_demo_command() -> None:
         click.echo(f"  {'Applicant':<18} {email} ({organisation})")
     email, described = demo_partner_login()
     click.echo(f"  {'Applicant':<18} {email} ({described})")
+    click.echo(f"  {'Applicant':<18} {demo_claims.GRANTEE[0]} (Torbay Families Together, paid on claims)")
     click.echo("")
 
 

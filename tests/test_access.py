@@ -276,6 +276,7 @@ ACCESS: dict[str, object] = {
     "grantee.claim_check": {APPLICANT},
     "grantee.submit_claim": {APPLICANT},
     "grantee.claim_evidence": {APPLICANT, OFFICER, FINANCE, ADMIN},
+    "grantee.remove_claim_evidence": {APPLICANT},
     "awards.claim": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "awards.check_claim": {OFFICER},
     # Subsidy control (issue 21)

@@ -18,7 +18,7 @@ from grants.document_store import DocumentMissing
 from grants.extensions import db
 from grants.formatting import money
 from grants.forms import ConfirmForm, DateInputField, GovForm, MoneyField, submit
-from grants.interfaces.applications.documents import content_disposition, stored_file
+from grants.interfaces.applications.documents import content_disposition, discard_file, stored_file
 from grants.interfaces.awards import claims
 from grants.interfaces.awards.awarding import award_for_member, award_for_staff
 from grants.models.accounts import Role
@@ -212,6 +212,26 @@ def _tell_officer(claim) -> None:
                f"Hello {officer.full_name},\n\n{claim.award.organisation.name} has claimed {money(claim.total)} on "
                f"its grant. Check the claim and its evidence:\n\n"
                f"{public_url('awards.claim', award_id=claim.award_id, claim_id=claim.id)}\n")
+
+
+@bp.route(URL + "/evidence/<int:evidence_id>/remove", methods=["POST"])
+@role_required(Role.APPLICANT)
+def remove_claim_evidence(award_id: int, claim_id: int, evidence_id: int):
+    claim = _claim(award_id, claim_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    document = claims.evidence_of(claim, evidence_id)
+    name = document.original_filename
+    try:
+        stored_name = claims.remove_evidence(claim, document, current_user._get_current_object())
+    except claims.ClaimError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(_claim_url(claim))
+    db.session.commit()  # the row goes first: the file is removed only once that is committed
+    discard_file(stored_name)
+    flash(f"{name} has been removed", "success")
+    return redirect(_claim_url(claim))
 
 
 @bp.route(URL + "/evidence/<int:evidence_id>")

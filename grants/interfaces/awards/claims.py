@@ -169,6 +169,9 @@ def problems(claim: Claim) -> list[tuple[str, str]]:
     """(message, field) for each rule the claim breaks; empty when it can be submitted or accepted."""
     award = claim.award
     found: list[tuple[str, str]] = []
+    if award.status is not AwardStatus.ACCEPTED:
+        found.append((f"Claims can only be made on an accepted grant: this one is {award.status.label.lower()}",
+                      "period_start"))
     if claim.period_start is None or claim.period_end is None:
         found.append(("Enter the start and end of the period the claim covers", "period_start"))
     elif claim.period_end < claim.period_start:
@@ -251,6 +254,21 @@ def add_evidence(claim: Claim, upload: CheckedUpload, stored_name: str, user: Us
     audit.record("claim.evidence_uploaded", document, f"{describe(claim)}: {upload.display_name!r} uploaded by "
                  f"{user.email}", changes=audit.diff({}, audit.snapshot(document)), actor=user)
     return document
+
+
+def remove_evidence(claim: Claim, document: ClaimDocument, user: User) -> str:
+    """Take a file of evidence off a claim the grantee can still change; the stored name, for the caller
+    to remove the file once the change is committed."""
+    if claim.status not in EDITABLE:
+        raise ClaimError(f"{describe(claim)} can no longer be changed: its status is ‘{claim.status.label}’",
+                         "evidence")
+    stored_name = document.stored_name
+    audit.record("claim.evidence_removed", document, f"{describe(claim)}: {document.original_filename!r} removed by "
+                 f"{user.email}", changes=audit.diff(audit.snapshot(document), {}), actor=user)
+    db.session.delete(document)
+    db.session.flush()
+    db.session.expire(claim, ["documents"])
+    return stored_name
 
 
 def evidence_of(claim: Claim, document_id: int) -> ClaimDocument:

@@ -178,6 +178,8 @@ def recent_changes(today: date | None = None) -> dict[int, ChangeHold]:
         .where(BankDetails.status == BankDetailsStatus.VERIFIED, BankDetails.decided_at >= since)
     )
     for organisation_id, decided_at in rows:
+        if decided_at is None:  # a verified row always has it: the WHERE clause says so
+            continue
         changed_on = decided_at.astimezone(LONDON).date()
         until = changed_on + timedelta(days=days)
         if today < until:
@@ -255,6 +257,13 @@ def decide(details: BankDetails, user: User, confirmed: bool | None, contact: st
     confirmed, they are rejected. Refused (BankDetailsError) with nothing changed when a rule is broken."""
     check_verifier(details, user)
     contact, phone, note = (" ".join((value or "").split()) for value in (contact, phone, note))
+    problems = _call_problems(confirmed, contact, phone, note)
+    if problems:
+        raise BankDetailsError(problems)
+    _decided(details, user, bool(confirmed), contact, phone, note, now or utcnow())
+
+
+def _call_problems(confirmed: bool | None, contact: str, phone: str, note: str) -> dict[str, str]:
     problems = {}
     if confirmed is None:
         problems["outcome"] = "Select whether the contact confirmed the new bank details"
@@ -271,9 +280,11 @@ def decide(details: BankDetails, user: User, confirmed: bool | None, contact: st
                                      else "Enter why the details were not confirmed")
     elif len(note) > NOTE_MAX:
         problems["callback_note"] = f"What was said must be {NOTE_MAX:,} characters or fewer"
-    if problems:
-        raise BankDetailsError(problems)
-    now = now or utcnow()
+    return problems
+
+
+def _decided(details: BankDetails, user: User, confirmed: bool, contact: str, phone: str, note: str,
+             now: datetime) -> None:
     if has_request_context():
         g.pop("bank_changes", None)  # the holds read earlier in this request no longer hold
     status = BankDetailsStatus.VERIFIED if confirmed else BankDetailsStatus.REJECTED

@@ -156,3 +156,13 @@ def test_a_returned_claim_can_be_changed_and_submitted_again(award, users, evide
     assert claim.status is ClaimStatus.SUBMITTED and claim.total == Decimal("90.00")
     with pytest.raises(claims.ClaimError, match="can no longer be changed"):
         claims.save_claim(claim, None, None, {}, "", users["applicant"])
+
+
+def test_a_closed_grant_takes_no_more_claims(award, users, evidence):
+    from grants.models.awards import AwardStatus
+
+    claim = _claim(award, users, evidence, staff="10")
+    award.status = AwardStatus.CLOSED
+    assert claims.problems(claim)[0][0] == "Claims can only be made on an accepted grant: this one is closed"
+    with pytest.raises(claims.ClaimError, match="only be made on an accepted grant"):
+        claims.start_claim(award, users["applicant"])

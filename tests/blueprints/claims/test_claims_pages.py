@@ -217,3 +217,21 @@ def test_finance_sees_in_its_queue_that_the_instalment_is_a_claim(grantee, as_ro
     _db.session.flush()
     shown = _text(as_role("finance_officer").get("/awards/payments"))
     assert "1 of 1 Claim 1 of spend £250.00" in shown
+
+
+def test_a_file_of_evidence_can_be_removed_until_the_claim_is_submitted(grantee, as_role, award):
+    claim = _start(grantee, award)
+    _save(grantee, claim, _form(award, staff="100"), file=pdf_bytes(), name="wrong.pdf")
+    document = _db.session.scalars(select(ClaimDocument)).one()
+    assert post(as_role("applicant_b"), f"/grants/{award.id}/claims/{claim.id}/evidence/{document.id}/remove"
+                ).status_code == 404
+    response = post(grantee, f"/grants/{award.id}/claims/{claim.id}/evidence/{document.id}/remove")
+    assert response.status_code == 302
+    assert "wrong.pdf has been removed" in _text(grantee.get(response.headers["Location"]))
+    assert _db.session.scalars(select(ClaimDocument)).first() is None
+    _save(grantee, claim, _form(award, staff="100"), file=pdf_bytes())
+    post(grantee, f"/grants/{award.id}/claims/{claim.id}/submit")
+    kept = _db.session.scalars(select(ClaimDocument)).one()
+    response = post(grantee, f"/grants/{award.id}/claims/{claim.id}/evidence/{kept.id}/remove")
+    assert "can no longer be changed" in _text(grantee.get(response.headers["Location"]))
+    assert _db.session.scalars(select(ClaimDocument)).one() == kept
