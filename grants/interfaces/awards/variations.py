@@ -50,6 +50,7 @@ from grants.models.awards import (
     VariationKind,
     VariationStatus,
 )
+from grants.models.claims import PaymentBasis
 from grants.models.subsidy import SubsidyBasis
 from grants.models.types import utcnow
 
@@ -275,12 +276,22 @@ def _plan_amount(award: Award, amount: Decimal):
     old = award.amount
     _check_not_below_committed_payments(award, amount)
     instalments = list(award.instalments)
-    try:
-        shares = replan_instalments([_pence(i.amount) for i in instalments],
-                                    [i.status in OPEN_INSTALMENT for i in instalments], _pence(amount))
-    except ReplanError:
-        raise AwardError("Every instalment has been approved or paid, so there is no payment left to change: the "
-                         "amount cannot be varied", "amount") from None
+    on_claims = award.funding_round.payment_basis is PaymentBasis.CLAIMS
+    if on_claims:
+        # Each instalment is an accepted claim, paid as claimed: none is replanned, and the award cannot
+        # go below them.
+        claimed = sum((i.amount for i in instalments), Decimal(0))
+        if amount < claimed:
+            raise AwardError(f"The award cannot go down to {money(amount)}: {money(claimed)} has already been "
+                             "accepted on claims", "amount")
+        shares = [_pence(i.amount) for i in instalments]
+    else:
+        try:
+            shares = replan_instalments([_pence(i.amount) for i in instalments],
+                                        [i.status in OPEN_INSTALMENT for i in instalments], _pence(amount))
+        except ReplanError:
+            raise AwardError("Every instalment has been approved or paid, so there is no payment left to change: "
+                             "the amount cannot be varied", "amount") from None
     if amount > old:
         check_headroom(award.funding_round, amount, excluding=award, field="amount")
         # More money is more minimal financial assistance, counted on the day it is agreed.

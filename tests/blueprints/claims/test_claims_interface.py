@@ -166,3 +166,22 @@ def test_a_closed_grant_takes_no_more_claims(award, users, evidence):
     assert claims.problems(claim)[0][0] == "Claims can only be made on an accepted grant: this one is closed"
     with pytest.raises(claims.ClaimError, match="only be made on an accepted grant"):
         claims.start_claim(award, users["applicant"])
+
+
+def test_an_amount_variation_keeps_accepted_claims_as_claimed_and_never_goes_below_them(award, users, evidence):
+    from grants.interfaces.awards import variations
+    from grants.models.awards import VariationKind
+
+    claim = _submitted(award, users, evidence, staff="700", venue="200.50")
+    instalment = claims.accept_claim(claim, users["grants_officer"])
+    below = variations.request_variation(award, VariationKind.AMOUNT, {"amount": Decimal("900.00")},
+                                         "Less needed", users["grants_officer"], by_grantee=False)
+    with pytest.raises(payments.AwardError, match="£900.50 has already been accepted on claims"):
+        variations.decide_variation(below, True, "Agreed", users["grants_officer"])
+    assert award.amount == Decimal("1500.00") and instalment.amount == Decimal("900.50")
+    variations.decide_variation(below, False, "Not below what has been claimed", users["grants_officer"])
+    down = variations.request_variation(award, VariationKind.AMOUNT, {"amount": Decimal("1200.00")},
+                                        "Less needed", users["grants_officer"], by_grantee=False)
+    variations.decide_variation(down, True, "Agreed", users["grants_officer"])
+    assert award.amount == Decimal("1200.00")
+    assert [(i.id, i.amount) for i in award.instalments] == [(instalment.id, Decimal("900.50"))]  # as claimed
