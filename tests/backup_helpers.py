@@ -144,14 +144,27 @@ def documents(scratch) -> list[ApplicationDocument]:
         return found
 
 
+def stored_files(scratch) -> list[tuple[str, int, str]]:
+    """(stored name, size, SHA-256) of every stored file any row names: applications' documents, returns'
+    and claims' files (every table in grants.backup.documents.STORED_FILES)."""
+    from grants.backup.documents import STORED_FILES
+
+    found = []
+    with scratch.app_context(), _db.engine.connect() as connection:
+        for columns in STORED_FILES:
+            found += connection.execute(text(
+                f"SELECT {columns.stored_name}, {columns.size}, {columns.sha256} FROM {columns.table}")).all()
+    return [tuple(row) for row in found]
+
+
 def document_bytes(scratch) -> dict[str, bytes]:
-    """Every document's bytes, read through the app's document store, by stored name."""
+    """Every stored file's bytes, read through the app's document store, by stored name."""
     with scratch.app_context():
         store = document_store()
         stored = {}
-        for document in documents(scratch):
-            with store.open(document.stored_name) as file:
-                stored[document.stored_name] = file.read()
+        for name, _size, _sha256 in stored_files(scratch):
+            with store.open(name) as file:
+                stored[name] = file.read()
         return stored
 
 

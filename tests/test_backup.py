@@ -34,6 +34,7 @@ from tests.backup_helpers import (
     rows_only_copy,
     run,
     signed_in,
+    stored_files,
     upload_through_the_page,
     uploaded,
     with_manifest,
@@ -101,7 +102,9 @@ def backup_file(demo_app, tmp_path_factory):
     ROWS_BACKED_UP["rows"] = every_row(demo_app)
     report(f"backup of the demo data: {time.perf_counter() - started:.2f}s, {path.stat().st_size} bytes")
     assert "Backed up" in result.output
-    assert f"and {len(documents(demo_app))} documents" in result.output
+    stored = len(stored_files(demo_app))  # applications' documents and the demo's claims' evidence
+    assert stored > len(documents(demo_app))
+    assert f"and {stored} documents" in result.output
     return path
 
 
@@ -160,9 +163,9 @@ def test_a_restored_backup_holds_exactly_the_same_rows(demo_app, new_host):
 
 
 def test_on_a_new_host_every_document_opens_with_the_same_bytes(demo_app, new_host):
-    originals = document_bytes(demo_app)
+    originals = document_bytes(demo_app)  # every stored file: applications', returns' and claims'
     restored = documents(new_host)
-    assert len(restored) == len(originals) >= len(UPLOADS) + 3
+    assert len(stored_files(new_host)) == len(originals) > len(restored) >= len(UPLOADS) + 3
     assert sorted(files_in_upload_folder(new_host)) == sorted(originals)
 
     officer = signed_in(new_host, "officer@example.org")
@@ -242,7 +245,7 @@ def test_the_manifest_lists_exactly_the_files_the_rows_refer_to(backup_file, dem
     items = members(backup_file)
     manifest = json.loads(items["manifest.json"])
     listed = {entry["path"]: (entry["size"], entry["sha256"]) for entry in manifest["files"][1:]}
-    referenced = {f"documents/{d.stored_name}": (d.size_bytes, d.sha256) for d in documents(demo_app)}
+    referenced = {f"documents/{name}": (size, sha256) for name, size, sha256 in stored_files(demo_app)}
     assert listed == referenced
     stored = document_bytes(demo_app)
     for path in listed:
@@ -475,7 +478,7 @@ def test_a_rows_only_backup_loads_its_rows_with_without_documents_and_warns(demo
     target = scratch_app()
     result = run(target, ["restore", "--yes", "--without-documents", str(rows_only_file)])
     assert result.exit_code == 0, result.output
-    count = len(documents(demo_app))
+    count = len(stored_files(demo_app))
     assert f"Warning: this backup holds rows only, not the documents' files. {count} documents have no file" in (
         result.output
     )
