@@ -66,9 +66,10 @@ def payment_runs():
 
 
 def _run_page(run, form, problems=None, status: int = 200):
+    verified = bank.current_by_organisation(instalment.award.organisation_id for instalment in run.instalments)
     accounts = {}
     for instalment in run.instalments:
-        found = bank.current(instalment.award.organisation_id)
+        found = verified.get(instalment.award.organisation_id)
         accounts[instalment.id] = bank.shown(found) if found else None
     return render_template("awards/payment_run.html", run=run, form=form, problems=problems or [],
                            accounts=accounts, total=runs.total(run)), status

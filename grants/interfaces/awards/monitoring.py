@@ -416,12 +416,9 @@ def _remind(monitoring_return: MonitoringReturn, now: datetime, kind: str, days_
 
 def grantee_recipients(award: Award) -> list[str]:
     """The organisation's contact and its active members, each address once."""
-    seen, recipients = set(), []
-    for address in [award.organisation.contact_email, *(u.email for u in award.organisation.members if u.active)]:
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            recipients.append(address)
-    return recipients
+    from grants.interfaces.organisations.membership import recipients
+
+    return recipients(award.organisation)
 
 
 def _email_grantee(monitoring_return: MonitoringReturn, subject: str, template: str, **context) -> list[str]:

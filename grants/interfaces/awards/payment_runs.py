@@ -65,6 +65,8 @@ def total(run: PaymentRun) -> Decimal:
 def run_problems(instalments: Sequence[Instalment]) -> list[str]:
     """Why any of ``instalments`` cannot go into a payment run, one line each."""
     problems = []
+    organisations = [instalment.award.organisation_id for instalment in instalments]
+    verified, waiting = bank.current_by_organisation(organisations), bank.pending_organisations(organisations)
     for instalment in instalments:
         try:
             check_payable(instalment)
@@ -74,10 +76,10 @@ def run_problems(instalments: Sequence[Instalment]) -> list[str]:
         award = instalment.award
         if instalment.payment_run is not None:
             problems.append(f"{describe(instalment)} is already in payment run {instalment.payment_run.reference}")
-        elif bank.current(award.organisation_id) is None:
-            waiting = bank.pending(award.organisation_id)
+        elif award.organisation_id not in verified:
             problems.append(f"{describe(instalment)} cannot be paid by Bacs: {award.organisation.name} has no verified "
-                            "bank details" + (" (a change is waiting for verification)" if waiting else ""))
+                            "bank details" + (" (a change is waiting for verification)"
+                                              if award.organisation_id in waiting else ""))
         elif not (award.funding_round.cost_centre and award.funding_round.account_code):
             problems.append(f"{describe(instalment)}: the round {award.funding_round.name} has no cost centre and "
                             "account code for the journal: set them under Finance codes")
@@ -170,9 +172,10 @@ def bacs_records(run: PaymentRun) -> list[str]:
     payer_sort_code, payer_account = setting("payer_sort_code"), setting("payer_account_number")
     payer = setting("payer_name")
     records = []
+    verified = bank.current_by_organisation(instalment.award.organisation_id for instalment in run.instalments)
     for instalment in run.instalments:
         award = instalment.award
-        found = bank.current(award.organisation_id)
+        found = verified.get(award.organisation_id)
         if found is None:
             raise AwardError(f"{award.organisation.name} has no verified bank details: cancel the run and make it "
                              "again without this payment")

@@ -21,6 +21,7 @@ not been released for years and its weight table is out of date, so it is not us
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +33,7 @@ from grants.extensions import db
 from grants.formatting import LONDON, long_date
 from grants.interfaces.admin.settings import days_setting
 from grants.interfaces.bank_details.vault import seal, unseal
+from grants.interfaces.organisations.membership import recipients
 from grants.interfaces.writes import rows_changed
 from grants.links import public_url
 from grants.mail import send_email
@@ -132,6 +134,25 @@ def _of(organisation_id: int, status: BankDetailsStatus) -> BankDetails | None:
     ).first()
 
 
+def current_by_organisation(organisation_ids: Iterable[int]) -> dict[int, BankDetails]:
+    """The verified details of each of the organisations that have some: one query however many."""
+    wanted = sorted(set(organisation_ids))
+    if not wanted:
+        return {}
+    rows = db.session.scalars(select(BankDetails).where(
+        BankDetails.organisation_id.in_(wanted), BankDetails.status == BankDetailsStatus.VERIFIED))
+    return {details.organisation_id: details for details in rows}
+
+
+def pending_organisations(organisation_ids: Iterable[int]) -> set[int]:
+    """Which of the organisations have a change waiting for verification: one query."""
+    wanted = sorted(set(organisation_ids))
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(BankDetails.organisation_id).where(
+        BankDetails.organisation_id.in_(wanted), BankDetails.status == BankDetailsStatus.PENDING)))
+
+
 def current(organisation_id: int) -> BankDetails | None:
     """The verified details payments go to, or None."""
     return _of(organisation_id, BankDetailsStatus.VERIFIED)
@@ -200,20 +221,11 @@ def change_hold(organisation_id: int, today: date | None = None) -> ChangeHold |
 
 # Writing -------------------------------------------------------------------------------------------
 
-def _contacts(organisation: Organisation) -> list[str]:
-    seen, found = set(), []
-    for address in [organisation.contact_email, *(m.email for m in organisation.members if m.active)]:
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            found.append(address)
-    return found
-
-
 def _tell(organisation: Organisation, subject: str, template: str, **context) -> None:
     """Email the organisation's contact and members; never any of the details themselves."""
     body = current_app.jinja_env.get_template(template).render(
         organisation=organisation, link=public_url("bank_details.mine"), config=current_app.config, **context)
-    for address in _contacts(organisation):
+    for address in recipients(organisation):
         send_email(address, subject, body)
 
 

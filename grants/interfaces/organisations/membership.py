@@ -91,6 +91,16 @@ def members_of(organisation: Organisation) -> list[User]:
     ))
 
 
+def recipients(organisation: Organisation) -> list[str]:
+    """The organisation's contact and its active members: who is told of its grants, each address once."""
+    seen, found = set(), []
+    for address in [organisation.contact_email, *(member.email for member in organisation.members if member.active)]:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            found.append(address)
+    return found
+
+
 def open_invites(organisation: Organisation) -> list[OrganisationInvite]:
     return list(
         db.session.scalars(
