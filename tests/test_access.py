@@ -279,6 +279,7 @@ ACCESS: dict[str, object] = {
     "grantee.remove_claim_evidence": {APPLICANT},
     "awards.claim": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "awards.check_claim": {OFFICER},
+    "awards.claims": {OFFICER, FINANCE, ADMIN},
     # Subsidy control (issue 21)
     "applications.subsidy_control": {APPLICANT},
     "applications.confidentiality_section": {APPLICANT},

@@ -27,7 +27,12 @@ from grants.models.awards import InstalmentStatus
 from grants.models.panel import ScoreSheet, SheetStatus
 from grants.models.pooled_budgets import MonthlyFigure
 from tests.blueprints.applications.answers import VALID
-from tests.blueprints.applications.conftest import add_required_documents, draft, open_round  # noqa: F401
+from tests.blueprints.applications.conftest import (  # noqa: F401
+    add_required_documents,
+    answer_subsidy_control,
+    draft,
+    open_round,
+)
 from tests.blueprints.panel.conftest import bids, panel, panel_round, seat, submit_scores  # noqa: F401
 from tests.figures import count
 from tests.helpers import page, post
@@ -126,6 +131,7 @@ def ready(as_role, draft):  # noqa: F811
     for key, answers in VALID.items():
         assert post(client, f"/applications/{draft.id}/sections/{key}",
                     {**answers, "action-continue": "1"}).status_code == 302
+    answer_subsidy_control(client, draft)
     add_required_documents(_db, draft)
     return client, draft
 

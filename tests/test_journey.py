@@ -67,11 +67,13 @@ def test_apply_screen_and_export(app, db, as_role, users):
 
     sign_in(browser, get_user_by_email("jamie@harbourtrust.org"), password=password)
     tasks = page(browser.get(f"/applications/{application_id}")).get_text(" ")
-    assert "You have completed 5 of 10 sections" in tasks
+    assert "You have completed 5 of 11 sections" in tasks  # with subsidy control, which a charity answers too
     for key in keys[5:]:
         response = post(browser, f"/applications/{application_id}/sections/{key}",
                         {**VALID[key], "action-continue": "1"})
         assert response.status_code == 302, key
+    # Its project is free to the people it helps: not economic activity, so no amounts are asked.
+    assert post(browser, f"/applications/{application_id}/subsidy-control", {"economic": "no"}).status_code == 302
     for kind in ("constitution", "accounts", "safeguarding_policy"):
         _upload(browser, application_id, kind)
 

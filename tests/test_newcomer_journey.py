@@ -139,9 +139,12 @@ def test_a_newcomer_goes_from_the_start_page_to_a_submitted_application(app, db)
     for key in [k for k in VALID if k != "organisation"]:
         answered = post(phone, f"/applications/{application_id}/sections/{key}", {**VALID[key], "action-continue": "1"})
         assert answered.status_code == 302, (key, _text(answered))
+    # A CIO answers subsidy control too: its project is free to the people it helps, so ‘No’.
+    subsidy = post(phone, f"/applications/{application_id}/subsidy-control", {"economic": "no"})
+    assert subsidy.status_code == 302, _text(subsidy)
     for kind in REQUIRED_DOCUMENTS:
         _upload(phone, application_id, kind.value)
-    assert "You have completed 10 of 10 sections" in _text(phone.get(f"/applications/{application_id}"))
+    assert "You have completed 11 of 11 sections" in _text(phone.get(f"/applications/{application_id}"))
 
     submitted = post(phone, f"/applications/{application_id}/submit")
     assert submitted.status_code == 302, _text(submitted)

@@ -1,7 +1,8 @@
 """Demo claims (issue 21): a small decided round that pays on claims, with one accepted grant to Torbay
-Families Together. Its first claim was checked and accepted by the officer, approved by
-finance@example.org and recorded paid by finance2@example.org (whoever approves may not record the
-payment); its second is submitted, waiting for the officer. Everything goes through the award, claims
+Families Together, in a round that records VAT (its budget has a line without VAT, one whose VAT the
+organisation cannot recover and one whose VAT it can). Its first claim was checked and accepted by the
+officer, approved by finance@example.org and recorded paid by finance2@example.org (whoever approves
+may not record the payment); its second is submitted, waiting for the officer. Everything goes through the award, claims
 and payments interfaces. Idempotent: nothing is added once the round exists. Never run against
 production data."""
 
@@ -26,7 +27,7 @@ from grants.models.applications import Application, ApplicationStatus
 from grants.models.awards import MonitoringFrequency
 from grants.models.claims import PaymentBasis
 from grants.models.organisations import Organisation
-from grants.models.rounds import FundingRound
+from grants.models.rounds import FundingRound, VatDisplay
 from grants.models.types import utcnow
 from grants.uploads import check_upload
 
@@ -36,8 +37,11 @@ PROJECT = DemoProject(
     "Torbay Families Together", "Family Breakfast Club", "Breakfast and advice mornings for families affected "
     "by a parent's drug use.", "A weekly breakfast club with a family support worker.", "torbay", ("prevention",),
     ("recovery",), ("reduce-drug-use",), 30, (("staff", "Family support worker", "1800"),
-                                              ("venue", "Church hall hire", "600")),
+                                              ("venue", "Church hall hire", "600"),
+                                              ("equipment", "Toaster, urn and crockery", "240")),
     "Families find support sooner", "Referrals made at the club",
+    # The round records VAT: wages carry none, the hall's VAT cannot be recovered, the equipment's can.
+    vat=(("0", ""), ("100", "no"), ("40", "yes")),
 )
 
 
@@ -54,6 +58,7 @@ def seed() -> None:
                            "with receipts.")
     funding_round.payment_basis = PaymentBasis.CLAIMS
     funding_round.claim_tolerance_percent = Decimal("10.00")
+    funding_round.vat_display = VatDisplay.INCLUDING
     funding_round.total_budget = Decimal("20000.00")
     _application(funding_round, PROJECT, ApplicationStatus.SUCCESSFUL, None, officer)
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == PROJECT.organisation))

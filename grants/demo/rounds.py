@@ -25,6 +25,7 @@ from grants.formatting import LONDON
 from grants.interfaces.applications.stages import prefill
 from grants.interfaces.applications.submission import next_reference, organisation_snapshot
 from grants.interfaces.round_forms.versions import current_version, version_in_force
+from grants.interfaces.subsidy import declaration as subsidy_declaration
 from grants.models.accounts import User
 from grants.models.applications import (
     REQUIRED_DOCUMENTS,
@@ -62,6 +63,8 @@ class DemoProject:
     lines: tuple[tuple[str, str, str], ...]  # (category, description, amount)
     outcome: str
     measure: str
+    # Each line's VAT and whether it is recoverable ("yes"/"no"), in a round that records VAT.
+    vat: tuple[tuple[str, str], ...] = ()
 
 
 EXTRA_ORGANISATIONS = {
@@ -184,6 +187,8 @@ def _answers(project: DemoProject, start: date, contact: str) -> dict[str, dict]
     for n, (category, description, amount) in enumerate(project.lines):
         budget |= {f"lines-{n}-category": [category], f"lines-{n}-description": [description],
                    f"lines-{n}-amount": [amount]}
+    for n, (vat, recoverable) in enumerate(project.vat):
+        budget |= {f"lines-{n}-vat": [vat], f"lines-{n}-vat_recoverable": [recoverable]}
     return {
         "project": {"title": [project.title], "summary": [project.summary], "activities": [project.activities],
                     "need": ["Local partners tell us there is nothing like this in the area."]},
@@ -395,6 +400,12 @@ def _application(funding_round: FundingRound, project: DemoProject, status: Appl
     for key, answers in _answers(project, start, org.contact_name).items():
         application.sections.append(ApplicationSection(key=key, answers=answers, complete=True))
     application.sections.append(ApplicationSection(key="organisation", answers={}, complete=True))
+    if status is not ApplicationStatus.DRAFT and subsidy_declaration.applies(application):
+        # Submitted, so its subsidy-control section was answered: the demo's projects are free to the
+        # people they help (grants.demo.subsidy gives the kitchen near the MFA limit its own answer).
+        application.sections.append(ApplicationSection(
+            key=subsidy_declaration.SECTION_KEY, complete=True,
+            answers=subsidy_declaration.stored_answers({"economic": ["no"]}, subsidy_declaration.NOT_ECONOMIC)))
     application.local_authorities = [la for la in funding_round.local_authorities if la.code == project.area]
     application.approaches = [a for a in funding_round.approaches if a.code in project.approaches]
     db.session.add(application)

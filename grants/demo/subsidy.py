@@ -47,8 +47,8 @@ def seed() -> None:
     application = db.session.scalar(select(Application).filter_by(round_id=funding_round.id,
                                                                    organisation_id=organisation.id))
     award = db.session.scalar(select(Award).filter_by(application_id=application.id)) if application else None
-    if application is None or award is None or declarations.record(application) is not None:
-        return  # not there to build on, or done already
+    if application is None or award is None or declarations.is_economic(application):
+        return  # not there to build on, or done already (its bid was first seeded answering "No")
     today = london_today()
     amounts = [declarations.DeclaredAmount(giver, today - timedelta(days=days_ago), amount, kind)
                for giver, days_ago, amount, kind, _ in EARLIER]

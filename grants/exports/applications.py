@@ -9,9 +9,6 @@ import re
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from grants.form_definitions import FormDefinition, Kind
 from grants.formatting import LONDON, money
 from grants.interfaces.applications import questions
@@ -19,7 +16,7 @@ from grants.interfaces.round_forms.versions import current
 from grants.models.applications import Application
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
-from grants.spreadsheets import datetime_cell, money_cell, text_cell
+from grants.spreadsheets import MONEY_FORMAT, ExportWorkbook
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIXED_HEADINGS = (
@@ -71,35 +68,27 @@ def _forms(applications: Sequence[Application], funding_round: FundingRound | No
 
 
 def round_workbook(applications: Iterable[Application], funding_round: FundingRound | None = None) -> BytesIO:
-    """The workbook, written row by row (openpyxl's write-only mode keeps memory flat). With no
+    """The workbook, written row by row (XlsxWriter's constant-memory mode keeps memory flat). With no
     applications, ``funding_round``'s current form gives the question columns."""
     applications = list(applications)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Applications")
+    book = ExportWorkbook(constant_memory=True)
+    sheet = book.sheet("Applications")
     columns = questions.export_columns(_forms(applications, funding_round))
-    for index, width in enumerate((*FIXED_WIDTHS, *([ANSWER_WIDTH] * len(columns))), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B2"
-    sheet.append([text_cell(sheet, heading) for heading in (*FIXED_HEADINGS, *(heading for _id, heading in columns))])
-    for application in applications:
+    sheet.widths((*FIXED_WIDTHS, *([ANSWER_WIDTH] * len(columns))))
+    sheet.freeze("B2")
+    for column, heading in enumerate((*FIXED_HEADINGS, *(heading for _id, heading in columns)), start=1):
+        sheet.text(1, column, heading)
+    for row, application in enumerate(applications, start=2):
         organisation = _organisation(application)
         answers = questions.export_values(application)
-        sheet.append(
-            [
-                text_cell(sheet, application.reference),
-                text_cell(sheet, application.status.label),
-                text_cell(sheet, organisation["name"]),
-                text_cell(sheet, organisation["type"]),
-                text_cell(sheet, organisation["charity_number"]),
-                text_cell(sheet, organisation["company_number"]),
-                # Typed by applicants: text_cell keeps a name starting "=" from being a formula.
-                text_cell(sheet, "; ".join(f"{p.name} ({money(p.budget_share)})" for p in application.partners)),
-                money_cell(sheet, application.amount_requested),
-                datetime_cell(sheet, application.submitted_at),
-                *(text_cell(sheet, answers.get(question_id, "")) for question_id, _heading in columns),
-            ]
-        )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+        # Typed by applicants: sheet.text keeps a name starting "=" from being a formula.
+        texts = [application.reference, application.status.label, organisation["name"], organisation["type"],
+                 organisation["charity_number"], organisation["company_number"],
+                 "; ".join(f"{p.name} ({money(p.budget_share)})" for p in application.partners)]
+        for column, text in enumerate(texts, start=1):
+            sheet.text(row, column, text)
+        sheet.number(row, 8, application.amount_requested, MONEY_FORMAT)
+        sheet.moment(row, 9, application.submitted_at)
+        for column, (question_id, _heading) in enumerate(columns, start=len(FIXED_HEADINGS) + 1):
+            sheet.text(row, column, answers.get(question_id, ""))
+    return BytesIO(book.close())

@@ -2,7 +2,8 @@
 
 ``grants.exports.cocommissioning_workbook`` puts them together. Every figure the app works out is a
 formula here, following ``grants.modelling.cocommissioning``'s conventions: a finance officer who
-changes an input sees the contributions move and still add up to the penny to the joint cost.
+changes an input sees the contributions move and still add up to the penny to the joint cost. Each
+formula carries its value as exported (``grants.exports.cocommissioning_figures``).
 
 Money is in pounds (two decimals). Each rounding step first rounds the pence to a millionth of a
 penny, so that double-precision noise (0.29 × 100 = 28.999…) cannot move a penny.
@@ -13,19 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-
+from grants.exports.cocommissioning_figures import (
+    MATCHES,
+    WEIGHTS_ADD_UP,
+    WEIGHTS_DO_NOT,
+    YearFigures,
+    scale_factor,
+    weights_total,
+)
 from grants.modelling.cocommissioning import Scenario, ScenarioResult
 from grants.modelling.cocommissioning_methods import BASES
-from grants.spreadsheets import safe_text
+from grants.spreadsheets import ExportSheet, FormulaValue, column_letter
+from grants.spreadsheets import quote_sheet as quote_sheetname
 
 MONEY = "£#,##0.00;-£#,##0.00"
 PERCENT = "0.00%"
 SHARE = "0.0000%"
 NUMBER = "#,##0.00"
-BOLD = Font(bold=True)
-ASSUMED = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: a figure that is an assumption
+ASSUMED = "FFF2CC"  # pale yellow fill: a figure that is an assumption
 
 # Inputs: the settings in column B, then the weights, then one row per partner.
 SETTINGS = ("name", "service", "joint", "years", "setup", "fixed", "per_client", "take_up", "inflation",
@@ -56,7 +62,7 @@ CONTRIBUTION_COLUMNS = (
     ("benefit", "Gross social benefit (social-return model)", 18, MONEY),
     ("benefit_per_pound", "Social benefit per £1 contributed", 14, '"£"0.00'),
 )
-C = {key: get_column_letter(index) for index, (key, *_rest) in enumerate(CONTRIBUTION_COLUMNS, start=1)}
+C = {key: column_letter(index) for index, (key, *_rest) in enumerate(CONTRIBUTION_COLUMNS, start=1)}
 
 # Joint cost: one row per year, then the contract's total.
 JOINT_COLUMNS = (
@@ -73,7 +79,7 @@ JOINT_COLUMNS = (
     ("adds_up", "Contributions add up to the joint cost", 18, None),
     ("app", "Joint cost in the app (as exported)", 16, MONEY), ("check", "Check against the app", 18, None),
 )
-J = {key: get_column_letter(index) for index, (key, *_rest) in enumerate(JOINT_COLUMNS, start=1)}
+J = {key: column_letter(index) for index, (key, *_rest) in enumerate(JOINT_COLUMNS, start=1)}
 
 
 @dataclass(frozen=True)
@@ -125,34 +131,30 @@ class Layout:
 
 # Cells -------------------------------------------------------------------------------------------
 
-def text(sheet, row: int, column: int | str, value: object, bold: bool = False):
+def text(sheet: ExportSheet, row: int, column: int | str, value: object, bold: bool = False,
+         fill: str | None = None) -> None:
     """Text that is never read as a formula (``grants.spreadsheets.safe_text``), typed as a string."""
-    cell = sheet[f"{column}{row}"] if isinstance(column, str) else sheet.cell(row=row, column=column)
-    cell.value = safe_text(value)
-    cell.data_type = "s"
-    if bold:
-        cell.font = BOLD
-    return cell
+    sheet.text(row, column, value, bold=bold, fill=fill)
 
 
-def value(sheet, row: int, column: int | str, content, number_format: str | None = None, bold: bool = False):
-    """A number or one of our own formulas (never user text)."""
-    cell = sheet[f"{column}{row}"] if isinstance(column, str) else sheet.cell(row=row, column=column)
-    cell.value = content
-    if number_format:
-        cell.number_format = number_format
-    if bold:
-        cell.font = BOLD
-    return cell
+def value(sheet: ExportSheet, row: int, column: int | str, content, number_format: str | None = None,
+          bold: bool = False, result: FormulaValue | None = None, fill: str | None = None) -> None:
+    """A number, or one of our own formulas (never user text) with ``result``, the figure it works out to."""
+    if isinstance(content, str) and content.startswith("="):
+        if result is None:
+            raise ValueError(f"The formula {content} needs the figure it works out to")
+        sheet.formula(row, column, content, result, number_format, bold=bold, fill=fill)
+    else:
+        sheet.number(row, column, content, number_format, bold=bold, fill=fill)
 
 
-def headings(sheet, row: int, columns, freeze: str | None = None) -> None:
+def headings(sheet: ExportSheet, row: int, columns, freeze: str | None = None) -> None:
     for index, (_key, heading, width, _format) in enumerate(columns, start=1):
         text(sheet, row, index, heading, bold=True)
         if width:
-            sheet.column_dimensions[get_column_letter(index)].width = width
+            sheet.width(index, width)
     if freeze:
-        sheet.freeze_panes = freeze
+        sheet.freeze(freeze)
 
 
 def pounds(pence: int | None) -> Decimal | None:
@@ -207,12 +209,13 @@ def write_inputs(sheet, scenario: Scenario, layout: Layout) -> None:
         ("phase_in", "Phase-in (years)", split.phase_in_years, "0",
          "Over k years the weights' shares carry weight y/k in year y, the rest standalone-cost shares; 0 or 1: none"),
     ]
+    results = {"partners": len(scenario.partners), "scale_factor": scale_factor(scenario)}
     for key, label, content, number_format, note in rows:
         text(sheet, ROW[key], "A", label)
         if number_format is None:
             text(sheet, ROW[key], "B", content)
         else:
-            value(sheet, ROW[key], "B", content, number_format)
+            value(sheet, ROW[key], "B", content, number_format, result=results.get(key))
         text(sheet, ROW[key], "C", note)
     text(sheet, FIRST_WEIGHT_ROW - 1, "A", "Sharing the joint cost: basis", bold=True)
     text(sheet, FIRST_WEIGHT_ROW - 1, "B", "Weight", bold=True)
@@ -224,13 +227,14 @@ def write_inputs(sheet, scenario: Scenario, layout: Layout) -> None:
         text(sheet, WEIGHT_ROW[basis], "C", f"Partner figures in column {column}" if column else "1/n each")
     text(sheet, WEIGHT_TOTAL_ROW, "A", "Weights, total (must be 100%)", bold=True)
     first, last = WEIGHT_ROW["equal"], WEIGHT_ROW["caseload"]
-    value(sheet, WEIGHT_TOTAL_ROW, "B", f"=SUM(B{first}:B{last})", PERCENT, bold=True)
-    value(sheet, WEIGHT_TOTAL_ROW, "C", f'=IF(ROUND(B{WEIGHT_TOTAL_ROW}-1,9)=0,"adds up to 100%",'
-                                        f'"DOES NOT ADD UP TO 100%")')
+    total = weights_total(scenario)
+    value(sheet, WEIGHT_TOTAL_ROW, "B", f"=SUM(B{first}:B{last})", PERCENT, bold=True, result=total)
+    value(sheet, WEIGHT_TOTAL_ROW, "C", f'=IF(ROUND(B{WEIGHT_TOTAL_ROW}-1,9)=0,"{WEIGHTS_ADD_UP}",'
+                                        f'"{WEIGHTS_DO_NOT}")', result=WEIGHTS_ADD_UP if total == 1 else WEIGHTS_DO_NOT)
     _partners(sheet, scenario)
 
 
-def _partners(sheet, scenario: Scenario) -> None:
+def _partners(sheet: ExportSheet, scenario: Scenario) -> None:
     columns = [("code", "Partner code", 16), ("name", "Partner", 26), ("population", "Population", 14),
                ("population_15_64", "Population aged 15-64", 14), ("ocu", "OCU estimate (need)", 14),
                ("caseload", "Caseload a year", 14), ("floor_percent", "Floor (% of the year's joint cost)", 14),
@@ -239,9 +243,8 @@ def _partners(sheet, scenario: Scenario) -> None:
                ("sources", "Sources", 90)]
     for index, (_key, heading, width) in enumerate(columns, start=1):
         text(sheet, PARTNER_HEADING_ROW, index, heading, bold=True)
-        letter = get_column_letter(index)
         if index > 3:  # A to C are the settings' columns, sized above
-            sheet.column_dimensions[letter].width = width
+            sheet.width(index, width)
     for offset, partner in enumerate(sorted(scenario.partners, key=lambda p: p.code), start=1):
         row = PARTNER_HEADING_ROW + offset
         text(sheet, row, "A", partner.code)
@@ -250,9 +253,8 @@ def _partners(sheet, scenario: Scenario) -> None:
         for column, label, figure in (("C", "population", partner.population),
                                       ("D", "population aged 15-64", partner.population_15_64),
                                       ("E", "OCU estimate", partner.ocu), ("F", "caseload", partner.caseload)):
-            cell = value(sheet, row, column, figure.value, "#,##0")
+            value(sheet, row, column, figure.value, "#,##0", fill=ASSUMED if figure.assumption else None)
             if figure.assumption:
-                cell.fill = ASSUMED
                 assumed.append(label)
             if figure.source:
                 sources.append(f"{label.capitalize()}: {figure.source}")
@@ -284,8 +286,8 @@ def _method(layout: Layout, index: int) -> str:
     return "=" + "+".join(terms)
 
 
-def write_contributions(sheet, scenario: Scenario, result: ScenarioResult, layout: Layout,
-                        social_return: dict[str, Decimal] | None) -> None:
+def write_contributions(sheet: ExportSheet, scenario: Scenario, result: ScenarioResult, layout: Layout,
+                        figures: list[YearFigures], social_return: dict[str, Decimal] | None) -> None:
     """Per year and partner: clients, standalone cost, proportions, floors and caps, the exact share,
     its penny by largest remainder, the contribution, saving and cost per client; then totals."""
     headings(sheet, 1, CONTRIBUTION_COLUMNS, "D2")
@@ -340,11 +342,13 @@ def write_contributions(sheet, scenario: Scenario, result: ScenarioResult, layou
                 if key in ("code", "name"):
                     text(sheet, r, C[key], outcome.code if key == "code" else outcome.name)
                 elif key in formulas:
-                    value(sheet, r, C[key], formulas[key], number_format)
+                    cached = figures[year - 1].partners[index].get(key)
+                    value(sheet, r, C[key], formulas[key], number_format, result=cached)
     _totals(sheet, result, layout, social_return)
 
 
-def _totals(sheet, result: ScenarioResult, layout: Layout, social_return: dict[str, Decimal] | None) -> None:
+def _totals(sheet: ExportSheet, result: ScenarioResult, layout: Layout,
+            social_return: dict[str, Decimal] | None) -> None:
     first, last = layout.row(1, 0), layout.row(layout.years, layout.partners - 1)
     text(sheet, layout.total_row(0) - 1, "A", "Over the contract", bold=True)
     fmt = {key: number_format for key, _heading, _width, number_format in CONTRIBUTION_COLUMNS}
@@ -354,20 +358,32 @@ def _totals(sheet, result: ScenarioResult, layout: Layout, social_return: dict[s
         text(sheet, r, C["code"], "All partners" if outcome is None else outcome.code, bold=bold)
         if outcome is not None:
             text(sheet, r, C["name"], outcome.name)
+        # The app's figures over the contract: the partner's, or all partners' together.
+        if outcome is None:
+            clients = sum((o.clients for o in result.partners), Decimal(0))
+            standalone, paid, saving = result.standalone_total_pence, result.total_pence, result.saving_pence
+        else:
+            clients, standalone = outcome.clients, outcome.standalone_pence
+            paid, saving = outcome.contribution_pence, outcome.saving_pence
+        figures = {"clients": clients, "standalone": pounds(standalone), "contribution": pounds(paid)}
         for key in ("clients", "standalone", "contribution"):
             formula = (f"=SUM({C[key]}{layout.total_row(0)}:{C[key]}{r - 1})" if bold
                        else f"=SUMIF($B${first}:$B${last},$B{r},{C[key]}${first}:{C[key]}${last})")
-            value(sheet, r, C[key], formula, fmt[key], bold)
-        app = result.total_pence if outcome is None else outcome.contribution_pence
-        value(sheet, r, C["app"], pounds(app), MONEY, bold)
-        value(sheet, r, C["saving"], f"={C['standalone']}{r}-{C['contribution']}{r}", MONEY, bold)
-        if not bold:
+            value(sheet, r, C[key], formula, fmt[key], bold, result=figures[key])
+        value(sheet, r, C["app"], pounds(paid), MONEY, bold)
+        value(sheet, r, C["saving"], f"={C['standalone']}{r}-{C['contribution']}{r}", MONEY, bold,
+              result=pounds(saving))
+        if outcome is not None:
+            per_pence = outcome.cost_per_client_pence
+            per_client = pounds(per_pence) if clients and per_pence is not None else None
             value(sheet, r, C["per_client"], f'=IF({C["clients"]}{r}=0,"",'
                                              f'{to_penny(C["contribution"] + str(r) + "/" + C["clients"] + str(r))})',
-                  MONEY)
-        value(sheet, r, C["check"], f'=IF(ROUND({C["contribution"]}{r}-{C["app"]}{r},2)=0,"matches the app",'
-                                    f'"differs from the app")', None, bold)
+                  MONEY, result="" if per_client is None else per_client)
+        value(sheet, r, C["check"], f'=IF(ROUND({C["contribution"]}{r}-{C["app"]}{r},2)=0,"{MATCHES}",'
+                                    f'"differs from the app")', None, bold, result=MATCHES)
         if social_return and outcome is not None and outcome.code in social_return:
-            value(sheet, r, C["benefit"], Decimal(social_return[outcome.code]), MONEY)
+            benefit = Decimal(social_return[outcome.code])
+            value(sheet, r, C["benefit"], benefit, MONEY)
             value(sheet, r, C["benefit_per_pound"],
-                  f'=IF({C["contribution"]}{r}=0,"",{C["benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00')
+                  f'=IF({C["contribution"]}{r}=0,"",{C["benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00',
+                  result=benefit / pounds(paid) if paid else "")

@@ -16,13 +16,10 @@ figures are written beside the formulas with a check cell, so a difference can n
 
 from __future__ import annotations
 
-import io
 import re
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter, quote_sheetname
-
+from grants.exports.cocommissioning_figures import MATCHES, YearFigures, year_figures
 from grants.exports.cocommissioning_sheets import (
     ASSUMED,
     JOINT_COLUMNS,
@@ -39,6 +36,8 @@ from grants.exports.cocommissioning_sheets import (
     write_inputs,
 )
 from grants.modelling.cocommissioning import Scenario, ScenarioResult
+from grants.spreadsheets import ExportSheet, ExportWorkbook
+from grants.spreadsheets import quote_sheet as quote_sheetname
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHEET_TITLE = 31  # Excel's limit
@@ -82,7 +81,7 @@ CONVENTIONS = (
 )
 
 
-def _write_joint_cost(sheet, result: ScenarioResult, layout: Layout) -> None:
+def _write_joint_cost(sheet: ExportSheet, result: ScenarioResult, layout: Layout, figures: list[YearFigures]) -> None:
     """Per year: the joint cost, the phase-in progress, and the multiplier λ that shares the cost
     within the floors and caps (the exact rule of ``bounded_exact_shares``), then the pennies left."""
     headings(sheet, 1, JOINT_COLUMNS, "B2")
@@ -128,14 +127,15 @@ def _write_joint_cost(sheet, result: ScenarioResult, layout: Layout) -> None:
             "check": f'=IF(ROUND({cost}-{col("app")},2)=0,"matches the app","differs from the app")',
         }
         for key, _heading, _width, number_format in JOINT_COLUMNS:
-            value(sheet, r, J[key], cells[key], number_format)
+            value(sheet, r, J[key], cells[key], number_format, result=figures[year - 1].joint.get(key))
     r, last = layout.joint_total_row, layout.joint_row(layout.years)
     text(sheet, r, "A", "Total", bold=True)
+    totals = {"joint": result.total_pence, "standalone": result.standalone_total_pence, "paid": result.total_pence}
     for key in ("joint", "standalone", "paid"):
-        value(sheet, r, J[key], f"=SUM({J[key]}2:{J[key]}{last})", MONEY, bold=True)
+        value(sheet, r, J[key], f"=SUM({J[key]}2:{J[key]}{last})", MONEY, bold=True, result=pounds(totals[key]))
     value(sheet, r, J["app"], pounds(result.total_pence), MONEY, bold=True)
-    value(sheet, r, J["check"], f'=IF(ROUND({J["joint"]}{r}-{J["app"]}{r},2)=0,"matches the app",'
-                                f'"differs from the app")', None, bold=True)
+    value(sheet, r, J["check"], f'=IF(ROUND({J["joint"]}{r}-{J["app"]}{r},2)=0,"{MATCHES}",'
+                                f'"differs from the app")', None, bold=True, result=MATCHES)
 
 
 def _sheet_title(number: int | None, kind: str, name: str) -> str:
@@ -145,21 +145,22 @@ def _sheet_title(number: int | None, kind: str, name: str) -> str:
     return f"{number} {kind} {cleaned}".strip()[:MAX_SHEET_TITLE].strip()
 
 
-def _scenario_sheets(book: Workbook, scenario: Scenario, result: ScenarioResult, number: int | None,
+def _scenario_sheets(book: ExportWorkbook, scenario: Scenario, result: ScenarioResult, number: int | None,
                      social_return: dict[str, Decimal] | None = None) -> Layout:
     titles = [_sheet_title(number, kind, scenario.name) for kind in SHEET_KINDS]
-    inputs, contributions, joint = (book.create_sheet(title) for title in titles)
-    layout = Layout(inputs.title, contributions.title, joint.title, partners=len(result.partners),
+    inputs, contributions, joint = (book.sheet(title) for title in titles)
+    layout = Layout(inputs.name, contributions.name, joint.name, partners=len(result.partners),
                     years=len(result.year_costs))
+    figures = [year_figures(scenario, result, year) for year in range(1, layout.years + 1)]
     write_inputs(inputs, scenario, layout)
-    write_contributions(contributions, scenario, result, layout, social_return)
-    _write_joint_cost(joint, result, layout)
+    write_contributions(contributions, scenario, result, layout, figures, social_return)
+    _write_joint_cost(joint, result, layout, figures)
     return layout
 
 
-def _notes(book: Workbook, title: str, scenarios: list[tuple[Scenario, ScenarioResult, Layout]],
+def _notes(book: ExportWorkbook, title: str, scenarios: list[tuple[Scenario, ScenarioResult, Layout]],
            social_return: dict[str, Decimal] | None = None) -> None:
-    sheet = book.create_sheet("Notes")
+    sheet = book.sheet("Notes")
     headings(sheet, 1, [("", "Item", 30, None), ("", "Detail", 120, None)], "A2")
     rows: list[tuple[str, str]] = [("Title", title)] if title else []
     rows += [("What this workbook is", "Co-commissioning scenarios worked out with live formulas: change an input "
@@ -187,9 +188,7 @@ def _notes(book: Workbook, title: str, scenarios: list[tuple[Scenario, ScenarioR
                             "formulas: they do not change when an input here is changed.")]
     for row, (item, detail) in enumerate(rows, start=2):
         text(sheet, row, 1, item, bold=True)
-        cell = text(sheet, row, 2, detail)
-        if "(Assumption)" in detail:
-            cell.fill = ASSUMED
+        text(sheet, row, 2, detail, fill=ASSUMED if "(Assumption)" in detail else None)
 
 
 def scenario_workbook(scenario: Scenario, result: ScenarioResult, *, title: str = "",
@@ -197,20 +196,18 @@ def scenario_workbook(scenario: Scenario, result: ScenarioResult, *, title: str 
     """The xlsx file for one scenario worked out by ``run``: Inputs, Contributions, Joint cost and
     Notes. ``social_return`` (partner code -> gross social benefit in pounds over the contract) is
     shown beside each partner's totals as values."""
-    book = Workbook()
-    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
+    book = ExportWorkbook()
     layout = _scenario_sheets(book, scenario, result, None, social_return)
     _notes(book, title, [(scenario, result, layout)], social_return)
-    return _bytes(book)
+    return book.close()
 
 
 def comparison_workbook(items: list[tuple[Scenario, ScenarioResult]], *, title: str = "") -> bytes:
     """The xlsx file comparing scenarios: a Comparison sheet (a row per scenario: joint cost,
     standalone total, saving, and each partner's contribution and saving), whose cells reference
     each scenario's own Inputs, Contributions and Joint cost sheets, then Notes."""
-    book = Workbook()
-    comparison = book.worksheets[0]  # the sheet a new workbook starts with
-    comparison.title = "Comparison"
+    book = ExportWorkbook()
+    comparison = book.sheet("Comparison")
     layouts = [_scenario_sheets(book, scenario, result, number) for number, (scenario, result)
                in enumerate(items, start=1)]
     names = {o.code: o.name for _scenario, result in items for o in result.partners}
@@ -224,25 +221,24 @@ def comparison_workbook(items: list[tuple[Scenario, ScenarioResult]], *, title: 
         joint = quote_sheetname(layout.joint)
         contributions = quote_sheetname(layout.contributions)
         text(comparison, row, 1, scenario.name)
-        value(comparison, row, 2, f"={joint}!${J['joint']}${layout.joint_total_row}", MONEY)
-        value(comparison, row, 3, f"={joint}!${J['standalone']}${layout.joint_total_row}", MONEY)
-        value(comparison, row, 4, f"=C{row}-B{row}", MONEY)
+        value(comparison, row, 2, f"={joint}!${J['joint']}${layout.joint_total_row}", MONEY,
+              result=pounds(result.total_pence))
+        value(comparison, row, 3, f"={joint}!${J['standalone']}${layout.joint_total_row}", MONEY,
+              result=pounds(result.standalone_total_pence))
+        value(comparison, row, 4, f"=C{row}-B{row}", MONEY, result=pounds(result.saving_pence))
         present = [o.code for o in result.partners]
         for position, code in enumerate(codes):
             if code not in present:
                 continue
             total_row = layout.total_row(present.index(code))
-            value(comparison, row, 5 + 2 * position, f"={contributions}!${C['contribution']}${total_row}", MONEY)
-            value(comparison, row, 6 + 2 * position, f"={contributions}!${C['saving']}${total_row}", MONEY)
+            outcome = result.partner(code)
+            value(comparison, row, 5 + 2 * position, f"={contributions}!${C['contribution']}${total_row}", MONEY,
+                  result=pounds(outcome.contribution_pence))
+            value(comparison, row, 6 + 2 * position, f"={contributions}!${C['saving']}${total_row}", MONEY,
+                  result=pounds(outcome.saving_pence))
     note_row = len(items) + 3
     text(comparison, note_row, 1, "Every figure here is a formula on the scenario's own sheets; a blank means the "
                                   "partner is not in that scenario.")
-    comparison.column_dimensions[get_column_letter(1)].width = 36
+    comparison.width(1, 36)
     _notes(book, title, [(s, r, layout) for (s, r), layout in zip(items, layouts, strict=True)])
-    return _bytes(book)
-
-
-def _bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.close()

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
-from typing import TYPE_CHECKING
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from grants.formatting import LONDON
 from grants.interfaces.panel.assignment import tie_break_criterion
@@ -25,10 +21,7 @@ from grants.interfaces.panel.reports import describe, placed_by, raw_panel_score
 from grants.interfaces.panel.results import RoundResults
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
-from grants.spreadsheets import datetime_cell, money_cell, text_cell
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+from grants.spreadsheets import MONEY_FORMAT, ExportSheet, ExportWorkbook
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCORE_FORMAT = "0.00"
@@ -62,48 +55,56 @@ def filename(funding_round: FundingRound) -> str:
     return f"scoring-{slug}-{utcnow().astimezone(LONDON):%Y-%m-%d}.xlsx"
 
 
-def score_cell(sheet, value: Decimal | int | None) -> Cell:
-    """A score on the rubric's scale as a number to two places; empty when there is none."""
-    # The stub types WriteOnlyCell's value narrower than the Cell it returns, which takes a Decimal.
-    cell = WriteOnlyCell(sheet, value=None if value is None else Decimal(value))  # type: ignore[arg-type]
-    cell.number_format = SCORE_FORMAT
-    return cell
+class Score(Decimal):
+    """A score on the rubric's scale, shown as a number to two places."""
 
 
-def _widths(sheet, widths) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+class Money(Decimal):
+    """An amount in pounds, shown as £1,234.50."""
 
 
-def _scores_sheet(workbook: Workbook, results: RoundResults, normalised: RoundResults) -> None:
-    sheet = workbook.create_sheet("Scores")
+def _score(value: Decimal | int | None) -> Score | None:
+    return None if value is None else Score(value)
+
+
+def _append(sheet: ExportSheet, row: int, values: list) -> None:
+    """A row of cells, each typed by its value: text (never a formula), a score, an amount, a count
+    or a moment in UK time; None leaves a cell empty."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, Score):
+            sheet.number(row, column, value, SCORE_FORMAT)
+        elif isinstance(value, Money):
+            sheet.number(row, column, value, MONEY_FORMAT)
+        elif isinstance(value, datetime):
+            sheet.moment(row, column, value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            sheet.number(row, column, value)
+        elif value is not None:
+            sheet.text(row, column, value)
+
+
+def _scores_sheet(book: ExportWorkbook, results: RoundResults, normalised: RoundResults) -> None:
+    sheet = book.sheet("Scores")
     criteria = results.rubric.criteria
-    _widths(sheet, (*SCORE_WIDTHS, *([10, COMMENT_WIDTH] * len(criteria)), 16, 16))
-    sheet.freeze_panes = "D2"
+    sheet.widths((*SCORE_WIDTHS, *([10, COMMENT_WIDTH] * len(criteria)), 16, 16))
+    sheet.freeze("D2")
     headings = [*SCORE_HEADINGS]
     for criterion in criteria:
         headings += [f"{criterion.title}: score", f"{criterion.title}: comment"]
-    sheet.append([text_cell(sheet, heading) for heading in (*headings, *SCORE_TOTALS)])
+    _append(sheet, 1, [*headings, *SCORE_TOTALS])
+    number = 1
     for bid in sorted(results.bids, key=lambda bid: (bid.application.reference, bid.application.id)):
         application = bid.application
         calibrated = normalised.bid(application.id).normalised
         for score_sheet in bid.sheets:
-            row = [
-                text_cell(sheet, application.reference),
-                text_cell(sheet, application.organisation.name),
-                text_cell(sheet, score_sheet.user.full_name),
-                datetime_cell(sheet, score_sheet.submitted_at),
-            ]
+            row: list = [application.reference, application.organisation.name, score_sheet.user.full_name,
+                         score_sheet.submitted_at]
             for criterion in criteria:
-                row += [
-                    score_cell(sheet, score_sheet.values.get(criterion.key)),
-                    text_cell(sheet, (score_sheet.comments or {}).get(criterion.key, "")),
-                ]
-            row += [
-                score_cell(sheet, bid.totals.get(score_sheet.user_id)),
-                score_cell(sheet, calibrated.get(score_sheet.user_id)),
-            ]
-            sheet.append(row)
+                row += [_score(score_sheet.values.get(criterion.key)),
+                        (score_sheet.comments or {}).get(criterion.key, "")]
+            row += [_score(bid.totals.get(score_sheet.user_id)), _score(calibrated.get(score_sheet.user_id))]
+            number += 1
+            _append(sheet, number, row)
 
 
 def _recommendation_text(entry: Mapping | None) -> str:
@@ -115,42 +116,41 @@ def _recommendation_text(entry: Mapping | None) -> str:
 
 
 def _bids_sheet(
-    workbook: Workbook,
+    book: ExportWorkbook,
     results: RoundResults,
     normalised: RoundResults,
     conflicts: Mapping[int, int],
     recommendation: Mapping[str, Mapping] | None,
 ) -> None:
-    sheet = workbook.create_sheet("Bids")
+    sheet = book.sheet("Bids")
     with_recommendation = recommendation is not None
-    _widths(sheet, (*BID_WIDTHS, *((60,) if with_recommendation else ())))
-    sheet.freeze_panes = "C2"
-    headings = (*BID_HEADINGS, *((RECOMMENDATION,) if with_recommendation else ()))
-    sheet.append([text_cell(sheet, heading) for heading in headings])
+    sheet.widths((*BID_WIDTHS, *((60,) if with_recommendation else ())))
+    sheet.freeze("C2")
+    _append(sheet, 1, [*BID_HEADINGS, *((RECOMMENDATION,) if with_recommendation else ())])
     tie_break = results.rubric.criterion(tie_break_criterion(results.rubric)).title.lower()
-    for bid in results.bids:
+    for number, bid in enumerate(results.bids, start=2):
         application = bid.application
         calibrated = normalised.bid(application.id).panel
         moderation = bid.moderation
         row = [
             bid.rank,
-            text_cell(sheet, application.reference),
-            text_cell(sheet, application.organisation.name),
-            money_cell(sheet, application.amount_requested),
+            application.reference,
+            application.organisation.name,
+            None if application.amount_requested is None else Money(application.amount_requested),
             len(bid.sheets),
-            score_cell(sheet, raw_panel_score(bid)),
-            score_cell(sheet, calibrated.score if calibrated is not None else None),
-            score_cell(sheet, moderation.score if moderation is not None else None),
-            text_cell(sheet, moderation.reason if moderation is not None else ""),
-            score_cell(sheet, bid.final_score),
-            text_cell(sheet, placed_by(bid.decided_by, tie_break) if bid.rank else "Not ranked: no submitted scores"),
-            text_cell(sheet, "; ".join(describe(flag, results.rubric) for flag in bid.disagreements)),
+            _score(raw_panel_score(bid)),
+            _score(calibrated.score if calibrated is not None else None),
+            _score(moderation.score if moderation is not None else None),
+            moderation.reason if moderation is not None else "",
+            _score(bid.final_score),
+            placed_by(bid.decided_by, tie_break) if bid.rank else "Not ranked: no submitted scores",
+            "; ".join(describe(flag, results.rubric) for flag in bid.disagreements),
             conflicts.get(application.id, 0),
         ]
         if recommendation is not None:
             entry = recommendation.get(application.reference) if application.reference is not None else None
-            row.append(text_cell(sheet, _recommendation_text(entry)))
-        sheet.append(row)
+            row.append(_recommendation_text(entry))
+        _append(sheet, number, row)
 
 
 def scoring_workbook(
@@ -163,10 +163,7 @@ def scoring_workbook(
     are the same scores with each member's totals normalised, for the normalised columns (pass
     ``results`` again when the round normalises). ``recommendation`` maps bid reference to the
     latest recommendation's decision; without one there is no Recommendation column."""
-    workbook = Workbook(write_only=True)
-    _scores_sheet(workbook, results, normalised)
-    _bids_sheet(workbook, results, normalised, conflicts, recommendation)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    book = ExportWorkbook(constant_memory=True)
+    _scores_sheet(book, results, normalised)
+    _bids_sheet(book, results, normalised, conflicts, recommendation)
+    return BytesIO(book.close())

@@ -13,19 +13,11 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from typing import IO, Any
 
 from grants.formatting import LONDON
 from grants.models.types import utcnow
-from grants.spreadsheets import text_cell, text_value
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from grants.spreadsheets import ExportSheet, ExportWorkbook
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"
@@ -85,46 +77,47 @@ def filename(extension: str) -> str:
     return f"360giving-{utcnow().astimezone(LONDON):%Y-%m-%d}.{extension}"
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Cell | str | None:
-    # openpyxl's stub types WriteOnlyCell's value narrower than the Cell it returns, which takes a
-    # Decimal or a date.
+def _cell(sheet: ExportSheet, row: int, column: int, value: Any, kind: str) -> None:
     if value is None:
-        return None
+        return
     if kind == "amount":
-        cell = WriteOnlyCell(sheet, value=Decimal(value))  # type: ignore[arg-type]
-        cell.number_format = AMOUNT_FORMAT
-        return cell
-    if kind == "date":
-        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))  # type: ignore[arg-type]
-        cell.number_format = DATE_FORMAT
-        return cell
-    return text_value(sheet, value)
+        sheet.number(row, column, Decimal(value), AMOUNT_FORMAT)
+    elif kind == "date":
+        sheet.write_datetime(row - 1, column - 1, date.fromisoformat(value), sheet.book.style(DATE_FORMAT))
+    else:
+        sheet.text(row, column, value)
 
 
-def _widths(sheet: WriteOnlyWorksheet, titles: Sequence[str]) -> None:
-    for index, title in enumerate(titles, start=1):
-        # The stub omits column_dimensions, which openpyxl gives write-only sheets as it does others.
-        sheet.column_dimensions[get_column_letter(index)].width = GRANT_WIDTHS.get(title, 20)  # type: ignore[attr-defined]
+def _widths(sheet: ExportSheet, titles: Sequence[str]) -> None:
+    sheet.widths([GRANT_WIDTHS.get(title, 20) for title in titles])
 
 
 def workbook(grants: Iterable[Mapping[str, Any]]) -> IO[bytes]:
     """The grants (as built by grants.open_data.grant) as an xlsx file, in one pass over ``grants``
     (which may be a generator: a grant's row and its locations' rows are written as it comes, and
-    openpyxl's write-only sheets keep nothing in memory). The file is spooled to disk past 1 MB."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("grants")
-    _widths(sheet, [title for title, _value, _kind in GRANT_COLUMNS])
-    sheet.freeze_panes = "B2"
-    sheet.append([text_cell(sheet, title) for title, _value, _kind in GRANT_COLUMNS])
-    locations = book.create_sheet("beneficiaryLocation")
-    _widths(locations, ["Identifier", *(title for title, _key in LOCATION_COLUMNS)])
-    locations.append([text_cell(locations, title) for title in ("Identifier", *(t for t, _key in LOCATION_COLUMNS))])
-    for grant in grants:
-        sheet.append([_cell(sheet, value(grant), kind) for _title, value, kind in GRANT_COLUMNS])
-        for location in grant.get("beneficiaryLocation") or []:
-            locations.append([text_value(locations, grant["id"]),
-                              *(_cell(locations, location.get(key), "text") for _title, key in LOCATION_COLUMNS)])
+    XlsxWriter's constant-memory mode keeps no rows in memory). The file is spooled to disk past 1 MB."""
     document = tempfile.SpooledTemporaryFile(max_size=2**20)  # noqa: SIM115 (returned open; the response closes it)
-    book.save(document)
+    book = ExportWorkbook(document, constant_memory=True)
+    sheet = book.sheet("grants")
+    _widths(sheet, [title for title, _value, _kind in GRANT_COLUMNS])
+    sheet.freeze("B2")
+    for column, (title, _value, _kind) in enumerate(GRANT_COLUMNS, start=1):
+        sheet.text(1, column, title)
+    locations = book.sheet("beneficiaryLocation")
+    location_titles = ("Identifier", *(title for title, _key in LOCATION_COLUMNS))
+    _widths(locations, location_titles)
+    for column, title in enumerate(location_titles, start=1):
+        locations.text(1, column, title)
+    row = location_row = 1
+    for grant in grants:
+        row += 1
+        for column, (_title, value, kind) in enumerate(GRANT_COLUMNS, start=1):
+            _cell(sheet, row, column, value(grant), kind)
+        for location in grant.get("beneficiaryLocation") or []:
+            location_row += 1
+            locations.text(location_row, 1, grant["id"])
+            for column, (_title, key) in enumerate(LOCATION_COLUMNS, start=2):
+                _cell(locations, location_row, column, location.get(key), "text")
+    book.close()
     document.seek(0)
     return document

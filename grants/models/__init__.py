@@ -77,7 +77,7 @@ from grants.models.reference import (
     PoliceForceArea,
 )
 from grants.models.round_forms import RoundForm
-from grants.models.rounds import FundingRound, RoundLegalType, RoundState
+from grants.models.rounds import FundingRound, RoundLegalType, RoundState, VatDisplay
 from grants.models.rubrics import Rubric, RubricCriterion
 from grants.models.settings import OfficeSetting
 from grants.models.sign_in import Passkey, RecoveryCode, UserSession
@@ -139,6 +139,7 @@ __all__ = [
     "RoundLegalType",
     "RoundForm",
     "RoundState",
+    "VatDisplay",
     "Rubric",
     "RubricCriterion",
     "StashedAnswers",

@@ -33,6 +33,25 @@ class RoundState(StrEnum):
         return self.value.capitalize()
 
 
+class VatDisplay(StrEnum):
+    """Whether a round's budget lines record VAT and, if so, which figure its pages lead with: the
+    amount including VAT (the cash the grant pays) or without it, the other shown beside."""
+
+    NOT_ASKED = "not_asked"
+    INCLUDING = "including"
+    EXCLUDING = "excluding"
+
+    @property
+    def label(self) -> str:
+        return {"not_asked": "VAT is not recorded",
+                "including": "Amounts shown including VAT, with the amount without VAT beside",
+                "excluding": "Amounts shown without VAT, with the amount including VAT beside"}[self.value]
+
+    @property
+    def asked(self) -> bool:
+        return self is not VatDisplay.NOT_ASKED
+
+
 round_local_authorities = Table(
     "round_local_authorities",
     db.metadata,
@@ -107,6 +126,10 @@ class FundingRound(Model):
                                                         default=PaymentBasis.SCHEDULE, server_default="schedule")
     claim_tolerance_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10.00"),
                                                              server_default="10.00")
+    # Whether budget lines record the VAT in each amount and whether it is recoverable, and which figure
+    # the round's pages lead with (grants.interfaces.awards.vat).
+    vat_display: Mapped[VatDisplay] = mapped_column(enum_type(VatDisplay, "vat_display", 20),
+                                                    default=VatDisplay.NOT_ASKED, server_default="not_asked")
     # Where finance books the round's grants: the journal of a payment run carries them on each line.
     cost_centre: Mapped[str | None] = mapped_column(String(20))
     account_code: Mapped[str | None] = mapped_column(String(20))

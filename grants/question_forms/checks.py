@@ -49,6 +49,24 @@ def _check_budget_lines(form: Any, rows: Sequence[Any]) -> None:
                 add_error(line.amount, "Enter the amount")
         elif line.amount.data <= 0:
             add_error(line.amount, "Amount must be more than £0")
+        if "vat" in line:
+            _check_vat(line)
+
+
+def _check_vat(line: Any) -> None:
+    """A budget line of a round that records VAT: the VAT is £0 or more and no more than the amount it
+    is part of; whether it is recoverable is asked when there is any."""
+    vat = line.vat.data
+    if vat is None:
+        if not line.vat.errors:
+            add_error(line.vat, "Enter the VAT included in the amount, or 0 if there is none")
+        return
+    if vat < 0:
+        add_error(line.vat, "VAT must be £0 or more")
+    elif line.amount.data is not None and vat > line.amount.data:
+        add_error(line.vat, f"VAT must be no more than the amount of the line ({money(line.amount.data)})")
+    elif vat > 0 and line.vat_recoverable.data not in ("yes", "no"):
+        add_error(line.vat_recoverable, "Select whether you can recover this VAT")
 
 
 def _check_milestones(form: Any, rows: Sequence[Any]) -> None:

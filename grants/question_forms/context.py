@@ -26,7 +26,9 @@ class Milestone:
 @dataclass(frozen=True)
 class BudgetLine:
     label: str
-    budget: Decimal | None  # what the application asked for on this line
+    budget: Decimal | None  # what the application asked for on this line, VAT included
+    vat: Decimal | None = None  # the VAT within ``budget``; None where the round does not record VAT
+    vat_recoverable: bool | None = None  # whether the organisation can recover that VAT from HMRC
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class RoundContext:
     adder_strands: Choices = ()
     drug_outcomes: Choices = ()
     local_authorities: Choices = ()
+    # Whether budget lines record the VAT in each amount and whether it is recoverable (the round's
+    # vat_display is not "not_asked").
+    vat: bool = False
     # A monitoring return's: the award's items its monitoring questions ask about, and the amount
     # awarded (spend to date is at most that). None on any other form.
     return_plan: ReturnPlan | None = None

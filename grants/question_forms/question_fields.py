@@ -48,7 +48,7 @@ from grants.question_forms.messages import (
     pounds,
     required_message,
 )
-from grants.question_forms.rows import ROW_TYPES
+from grants.question_forms.rows import ROW_TYPES, row_form
 from grants.question_forms.validators import (
     Answered,
     InvalidAnswer,
@@ -254,7 +254,8 @@ def _rows(question: Question, place: Place) -> Any:
     amount = place.definition.by_role(Role.AMOUNT_REQUESTED)
     if question.type is QuestionType.BUDGET_LINES and amount is not None and _asked_before(place, amount, question):
         validators.append(LinesAddUp(question.id, amount.id, name_of(amount)))
-    return FieldList(FormField(row_type.form), label_of(question), description=question.hint, validators=validators,
+    row = row_form(question.type, place.context.vat)
+    return FieldList(FormField(row), label_of(question), description=question.hint, validators=validators,
                      min_entries=min(blank, maximum or blank), max_entries=maximum)
 
 

@@ -42,6 +42,23 @@ class BudgetLineRow(Form):
     amount = MoneyField("Amount", name_for_errors="Amount")
 
 
+VAT_RECOVERABLE = [
+    SelectChoice("", "Choose one"),
+    SelectChoice("no", "No, we cannot recover it"),
+    SelectChoice("yes", "Yes, we can recover it"),
+]
+
+
+class BudgetLineVatRow(BudgetLineRow):
+    """A budget line in a round that records VAT: the VAT within the amount, and whether the
+    organisation can recover it from HMRC (then it is not a cost to the organisation)."""
+
+    vat = MoneyField("VAT included in the amount", name_for_errors="VAT",
+                     description="Enter 0 if there is no VAT on this line")
+    vat_recoverable = SelectField("Can you recover this VAT from HMRC?", choices=VAT_RECOVERABLE, widget=GovSelect(),
+                                  validate_choice=False)
+
+
 class MilestoneRow(Form):
     description = StringField(
         "Milestone",
@@ -82,6 +99,13 @@ ROW_TYPES = {
 }
 
 
+def row_form(question_type: QuestionType, vat: bool) -> type[Form]:
+    """The row form of a structured type; budget lines ask about VAT where the round records it."""
+    if question_type is QuestionType.BUDGET_LINES and vat:
+        return BudgetLineVatRow
+    return ROW_TYPES[question_type].form
+
+
 def typed_rows(field_list: Any) -> list[Any]:
     """The rows (forms) of a repeating list that have anything typed in them, valid or not."""
     return [
@@ -93,5 +117,6 @@ def typed_rows(field_list: Any) -> list[Any]:
 
 def row_answers(field_list: Any) -> list[dict[str, Any]]:
     """The typed rows as kept: each row's fields by name ({"category", "description", "amount"} for a
-    budget line, Decimal amounts and dates as the fields read them, None where unreadable)."""
+    budget line, with "vat" and "vat_recoverable" where the round records VAT; Decimal amounts and dates
+    as the fields read them, None where unreadable)."""
     return [{sub.short_name: sub.data for sub in row} for row in typed_rows(field_list)]

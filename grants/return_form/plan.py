@@ -9,11 +9,14 @@ answers typed against them, kept by row number) stay in step with it.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from grants.extensions import db
 from grants.form_definitions import FormDefinition, QuestionType, Role
 from grants.interfaces.applications import questions
+from grants.models.applications import Application
 from grants.models.awards import Award
 from grants.models.reference import DrugsOutcome
 from grants.question_forms.answers import as_amount, as_date, as_rows
@@ -21,7 +24,7 @@ from grants.question_forms.context import BudgetLine, Milestone, Outcome, Return
 from grants.question_forms.rows import BUDGET_CATEGORIES
 
 __all__ = ["ALL_PEOPLE", "ALL_SPENDING", "GENERAL_MILESTONE", "GENERAL_OUTCOME", "BudgetLine", "Milestone", "Outcome",
-           "ReturnPlan", "plan_for"]
+           "ReturnPlan", "application_budget", "plan_for"]
 
 
 GENERAL_MILESTONE = Milestone("The activities of this period", None)
@@ -48,6 +51,24 @@ def _groups(form: FormDefinition, answers: dict[str, object]) -> tuple[tuple[str
     return tuple((option.value, option.label) for option in question.options if option.value in chosen)
 
 
+def application_budget(application: Application, answers: dict[str, object] | None = None) -> tuple[BudgetLine, ...]:
+    """The application's budget lines as typed (empty when it has none), with the VAT of each where
+    its round records VAT."""
+    answers = questions.kept(application) if answers is None else answers
+    categories = {str(choice.value): choice.label for choice in BUDGET_CATEGORIES if choice.value}
+    vat = application.funding_round.vat_display.asked
+    return tuple(
+        BudgetLine(
+            ": ".join(part for part in (categories.get(_text(row.get("category")), ""), _text(row.get("description")))
+                      if part) or "Budget line",
+            as_amount(row.get("amount")),
+            (as_amount(row.get("vat")) or Decimal("0.00")) if vat else None,
+            (row.get("vat_recoverable") == "yes") if vat else None,
+        )
+        for row in _filled(questions.of_type(application, QuestionType.BUDGET_LINES, answers))
+    )
+
+
 def plan_for(award: Award) -> ReturnPlan:
     application = award.application
     form = questions.definition(application)
@@ -58,15 +79,7 @@ def plan_for(award: Award) -> ReturnPlan:
 
     milestones = tuple(Milestone(_text(row.get("description")) or "Milestone", as_date(row.get("due")))
                        for row in _filled(of_type(QuestionType.MILESTONES)))
-    categories = {str(choice.value): choice.label for choice in BUDGET_CATEGORIES if choice.value}
-    lines = tuple(
-        BudgetLine(
-            ": ".join(part for part in (categories.get(_text(row.get("category")), ""), _text(row.get("description")))
-                      if part) or "Budget line",
-            as_amount(row.get("amount")),
-        )
-        for row in _filled(of_type(QuestionType.BUDGET_LINES))
-    )
+    lines = application_budget(application, answers)
     outcomes = tuple(Outcome(_text(row.get("outcome")) or "Outcome", _text(row.get("measure")))
                      for row in _filled(of_type(QuestionType.OUTCOME_MEASURES)))
     codes = of_type(QuestionType.DRUG_OUTCOMES)

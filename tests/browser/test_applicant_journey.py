@@ -89,6 +89,21 @@ def start_application(person: Person, name: str, check=lambda: None) -> str:
     return re.search(r"/applications/\d+", page.url).group(0)
 
 
+def answer_subsidy_control(person: Person, application_url: str, check=lambda: None) -> None:
+    """A charity answers the subsidy-control section too: its project, free to the people it helps, is
+    not economic activity, so it answers ‘No’ and is asked no amounts."""
+    person.goto(application_url)
+    person.follow("Subsidy control")
+    check()
+    assert "A charity trades when it sells goods or services in a market" in person.text()
+    question = person.page.get_by_role("group", name="Does your organisation trade, or is the project an economic "
+                                       "activity?")
+    question.get_by_label("No", exact=True).check()
+    person.press("Save and continue")
+    assert not person.errors(), person.errors()
+    check()
+
+
 def answer(person: Person, application_url: str, keys: list[str], check=lambda: None) -> None:
     for key in keys:
         person.goto(f"{application_url}/sections/{key}")
@@ -118,9 +133,10 @@ def apply(person: Person, inbox: Inbox, name: str, email: str, check=lambda: Non
     person.sign_in(email, PASSWORD)
     check()
     person.goto(application_url)
-    assert "You have completed 5 of 11 sections" in person.text(), person.text()
+    assert "You have completed 5 of 12 sections" in person.text(), person.text()  # subsidy control is one
     check()
     answer(person, application_url, SECTIONS[4:], check=check)
+    answer_subsidy_control(person, application_url, check=check)
     person.goto(f"{application_url}/documents")
     check()
     for kind, label in DOCUMENTS.items():

@@ -17,7 +17,10 @@ def test_a_claim_is_checked_then_paid_like_any_instalment(new_page, axe):
     officer = Person(new_page(), axe)
     officer.sign_in("officer@example.org")
     officer.goto("/awards")
-    officer.follow("Torbay Families Together", exact=False)
+    officer.follow("Claims")  # the menu's list of claims across awards, those waiting first
+    assert officer.heading() == "Claims"
+    waiting = officer.page.locator("tbody tr").first
+    assert "Torbay Families Together" in waiting.inner_text() and "Submitted" in waiting.inner_text()
     officer.follow("Claim 2", exact=False)
     assert officer.heading() == "Claim 2 of £600.00"
     officer.press("Save decision")  # no decision: the error state

@@ -249,7 +249,16 @@ def test_apply_by_keyboard(page, axe, inbox, screenshot):
         assert not person.errors(), (key, person.errors())
         done.append(key)
     assert set(done) == set(VALID) - {"organisation"}, done
-    assert "You have completed 11 of 11 sections" in person.text(), person.text()
+    assert "You have completed 11 of 12 sections" in person.text(), person.text()
+
+    # Subsidy control, which a charity answers too: ‘No’ by the arrow keys, and no amounts asked.
+    _tab_to(page, "main a[href$='/subsidy-control']")
+    _enter(person)
+    _choose_radio(page, "economic", "no")
+    _tab_to(page, "main button[name=submit]")
+    _enter(person)
+    assert not person.errors(), person.errors()
+    assert "You have completed 12 of 12 sections" in person.text(), person.text()
 
     # The documents: the kind by the arrow keys, the file input opened with Space.
     _tab_to(page, "main a[href$='/documents']")

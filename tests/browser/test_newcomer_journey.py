@@ -16,7 +16,7 @@ from grants.models.types import utcnow
 from tests.blueprints.applications.answers import VALID
 from tests.browser.inbox import Inbox
 from tests.browser.person import Person, pdf_bytes
-from tests.browser.test_applicant_journey import DOCUMENTS, ROUND, SECTIONS, answer
+from tests.browser.test_applicant_journey import DOCUMENTS, ROUND, SECTIONS, answer, answer_subsidy_control
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +96,7 @@ def test_a_newcomer_applies_answering_eligibility_once(page, axe, inbox: Inbox, 
     assert page.get_by_label("Registered charity", exact=True).is_checked()
     person.press("Save and continue")
     answer(person, application_url, SECTIONS)
+    answer_subsidy_control(person, application_url)
     person.goto(f"{application_url}/documents")
     for kind, label in DOCUMENTS.items():
         page.get_by_label(label, exact=True).check()

@@ -13,6 +13,7 @@ from tests.browser.test_applicant_journey import (
     PASSWORD,
     SECTIONS,
     answer,
+    answer_subsidy_control,
     register,
     start_application,
 )
@@ -31,6 +32,7 @@ def _lead_prepares_the_bid(person: Person, inbox: Inbox) -> str:
     person.follow("Organisation details")
     person.press("Save and continue")
     answer(person, application_url, SECTIONS)
+    answer_subsidy_control(person, application_url)
     person.goto(f"{application_url}/documents")
     for kind, label in DOCUMENTS.items():
         page.get_by_label(label, exact=True).check()

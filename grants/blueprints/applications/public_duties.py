@@ -74,13 +74,25 @@ class AmountRowForm(Form):
         return DeclaredAmount(giver, self.given_on.data, self.amount.data, AssistanceKind(self.kind.data))
 
 
+ECONOMIC_HINT = (
+    "An economic activity is offering goods or services in a market, where others could offer them too and "
+    "someone pays for them (for example, selling training, running a café or providing services under "
+    "contract). Free support to victims, volunteering and awareness work paid for by grants are usually not "
+    "economic activity."
+)
+# What trading means for a charity: most of its work is not, and a purely charitable project says "No".
+CHARITY_ECONOMIC_HINT = (
+    "A charity trades when it sells goods or services in a market (for example, running a shop or café, or "
+    "selling training), charges people or organisations for its services, or delivers services under a "
+    "contract. If your project is purely charitable and free of charge to the people it helps, answer ‘No’: "
+    "you will not be asked about any amounts."
+)
+
+
 class SubsidyControlForm(GovForm):
     economic = RadioField(
         "Does your organisation trade, or is the project an economic activity?",
-        description="An economic activity is offering goods or services in a market, where others could "
-        "offer them too and someone pays for them (for example, selling training, running a café or "
-        "providing services under contract). Free support to victims, volunteering and awareness work "
-        "paid for by grants are usually not economic activity.",
+        description=ECONOMIC_HINT,
         choices=YES_NO, widget=GovRadioInput(), validate_choice=False,
     )
     amounts = FieldList(FormField(AmountRowForm), min_entries=1, max_entries=declarations.MAX_AMOUNTS)
@@ -199,6 +211,8 @@ def subsidy_control(application_id: int):
     else:
         typed = declarations.typed(application)
         form = SubsidyControlForm(formdata=to_formdata(typed), meta={"csrf": False}) if typed else SubsidyControlForm()
+    if declarations.is_charity(application):
+        form.economic.description = CHARITY_ECONOMIC_HINT
     return render_template("applications/subsidy_control.html", application=application, form=form,
                            window_start=long_date(declarations.window_start(today)))
 

@@ -14,4 +14,5 @@ from grants.blueprints.awards import (  # noqa: E402,F401
     payments,
     portfolio,
     variations,
+    vat,
 )

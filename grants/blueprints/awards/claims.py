@@ -4,7 +4,7 @@ finance), return for changes or reject, with a note. The grantee is emailed the 
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, TextAreaField, ValidationError
@@ -14,9 +14,10 @@ from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import attach
 from grants.extensions import db
 from grants.formatting import money
-from grants.forms import GovForm, SelectChoice, submit
-from grants.interfaces.awards import claims
+from grants.forms import GovForm, SelectChoice, page_arg, submit
+from grants.interfaces.awards import claim_vat, claims, claims_queue
 from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, award_for_staff
+from grants.interfaces.awards.payments import PAYMENT_VIEWERS
 from grants.permissions import role_required
 
 URL = "/<int:award_id>/claims/<int:claim_id>"
@@ -49,15 +50,29 @@ def claims_paid_as_instalments() -> dict[int, int]:
     return claims.claim_numbers_by_instalment()
 
 
+@bp.route("/claims", endpoint="claims")
+@role_required(*PAYMENT_VIEWERS)  # those who see the payments queue see the claims that feed it
+def claims_list():
+    status = claims_queue.status_choice(request.args.get("status"))
+    return render_template("awards/claims.html", status=status, statuses=claims_queue.LISTED_STATUSES,
+                           results=claims_queue.staff_claims(status, page_arg()))
+
+
 def _claim(award_id: int, claim_id: int):
     return claims.claim_of(award_for_staff(award_id), claim_id)
 
 
+@bp.app_template_global("claim_vat")
+def claim_vat_text(claim) -> str | None:
+    """The claim's total with and without VAT, in the round's order, with the VAT the organisation can
+    recover; None when the round does not record VAT."""
+    return claim_vat.described(claim, claims.budget_lines(claim.award))
+
+
 def _page(claim, form):
-    spend = claims.amounts(claim)
-    by_line, before_total = claims.claimed_before(claim.award, claim)
-    lines = [(line, spend.get(line.key), by_line.get(line.key)) for line in claims.budget_lines(claim.award)]
-    return render_template("awards/claim.html", claim=claim, award=claim.award, form=form, lines=lines,
+    _, before_total = claims.claimed_before(claim.award, claim)
+    return render_template("awards/claim.html", claim=claim, award=claim.award, form=form,
+                           lines=claims.line_rows(claim),
                            before_total=before_total,
                            problems=claims.problems(claim) if claim.status.value == "submitted" else [],
                            can_check=current_user.has_role(*AWARD_MANAGERS) and claim.status.value == "submitted")

@@ -107,7 +107,7 @@ def open_data_json():
 @bp.route("/open-data/360giving.xlsx")
 @role_required(*AWARD_VIEWERS)
 def open_data_xlsx():
-    # As the JSON: a batch of awards at a time into openpyxl's write-only sheets, then the file.
+    # As the JSON: a batch of awards at a time into XlsxWriter's constant-memory sheets, then the file.
     document = threesixtygiving.workbook(open_data.grants(portfolio_awards.publishable_batches(), current_app.config))
     response = Response(_chunks(document), mimetype=threesixtygiving.XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f"attachment; filename={threesixtygiving.filename('xlsx')}"

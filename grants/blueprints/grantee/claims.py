@@ -4,6 +4,8 @@ organisation's grant or claim is "not found"."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
@@ -19,7 +21,7 @@ from grants.extensions import db
 from grants.formatting import money
 from grants.forms import ConfirmForm, DateInputField, GovForm, MoneyField, submit
 from grants.interfaces.applications.documents import content_disposition, discard_file, stored_file
-from grants.interfaces.awards import claims
+from grants.interfaces.awards import claim_vat, claims
 from grants.interfaces.awards.awarding import award_for_member, award_for_staff
 from grants.models.accounts import Role
 from grants.permissions import role_required
@@ -66,25 +68,46 @@ def _positive_or_zero(form, field):
         raise ValidationError(f"{field.name_for_errors} must be £0 or more")
 
 
+def _within_spend(key: str):
+    """The VAT on a line is part of its spend, so never more than it."""
+
+    def check(form, field):
+        spend = form[f"line_{key}"].data or Decimal(0)
+        if field.data is not None and field.data > spend:
+            raise ValidationError(f"{field.name_for_errors} must be no more than the spend on the line "
+                                  f"({money(spend)})")
+
+    return check
+
+
 def claim_form(claim, **kwargs) -> ClaimForm:
     """The claim's form with one money field per budget line of the application, named "line_<key>"."""
 
     class Form(ClaimForm):
         pass
 
-    for number, line in enumerate(claims.budget_lines(claim.award), start=1):
+    lines = claims.budget_lines(claim.award)
+    asks_vat = claim_vat.asked(claim)
+    for number, line in enumerate(lines, start=1):
         hint = f"Budget: {money(line.budget)}" if line.budget is not None else "No budget was given by line"
         setattr(Form, f"line_{line.key}", MoneyField(line.label, name_for_errors=f"Spend on budget line {number}",
                                                      description=hint, validators=[_positive_or_zero]))
+        if asks_vat:
+            recoverable = ". Your budget says your organisation can recover this VAT" if line.vat_recoverable else ""
+            setattr(Form, f"vat_{line.key}", MoneyField(
+                f"VAT included in the spend on {line.label} (optional)", name_for_errors=f"VAT on budget line {number}",
+                description=f"Leave it empty if there was no VAT{recoverable}",
+                validators=[_positive_or_zero, _within_spend(line.key)]))
     if not kwargs.get("formdata") and request.method == "GET":
-        spend = claims.amounts(claim)
+        spend, vat = claims.amounts(claim), claim_vat.vat_amounts(claim)
         kwargs.setdefault("data", {"period_start": claim.period_start, "period_end": claim.period_end,
                                    "description": claim.description}
-                          | {f"line_{key}": amount for key, amount in spend.items()})
+                          | {f"line_{key}": amount for key, amount in spend.items()}
+                          | {f"vat_{key}": amount for key, amount in vat.items() if amount})
     form = Form(**kwargs)
-    # The page's order: the period, the lines, the description, the evidence.
-    order = ["period_start", "period_end", *[n for n in form._fields if n.startswith("line_")], "description",
-             "evidence"]
+    # The page's order: the period, each line with its VAT, the description, the evidence.
+    line_names = [name for line in lines for name in (f"line_{line.key}", f"vat_{line.key}") if name in form._fields]
+    order = ["period_start", "period_end", *line_names, "description", "evidence"]
     form._fields = {name: form._fields[name] for name in order} | {
         k: v for k, v in form._fields.items() if k not in order}
     return form
@@ -129,15 +152,17 @@ def claim(award_id: int, claim_id: int):
     claim = _claim(award_id, claim_id)
     if claim.status not in claims.EDITABLE:
         return render_template("grantee/claim_view.html", claim=claim, award=claim.award,
-                               lines=_line_rows(claim))
+                               lines=claims.line_rows(claim))
     form = claim_form(claim)
     if form.validate_on_submit():
         user = current_user._get_current_object()
         spend = {name.removeprefix("line_"): field.data for name, field in form._fields.items()
                  if name.startswith("line_")}
+        vat = {name.removeprefix("vat_"): field.data for name, field in form._fields.items()
+               if name.startswith("vat_")}
         try:
             claims.save_claim(claim, form.period_start.data, form.period_end.data, spend, form.description.data or "",
-                              user)
+                              user, vat=vat)
             if form.upload is not None:
                 with stored_file(form.upload) as stored_name:
                     claims.add_evidence(claim, form.upload, stored_name, user)
@@ -155,21 +180,36 @@ def claim(award_id: int, claim_id: int):
                 flash(f"{form.upload.display_name} has been uploaded", "success")
                 return redirect(_claim_url(claim))
             return redirect(url_for("grantee.claim_check", award_id=claim.award_id, claim_id=claim.id))
-    return render_template("grantee/claim.html", claim=claim, award=claim.award, form=form,
+        added = None
+    else:
+        added = _keep_evidence(claim, form) if form.is_submitted() else None
+    return render_template("grantee/claim.html", claim=claim, award=claim.award, form=form, added=added,
+                           asks_vat=claim_vat.asked(claim),
                            tolerance=claim.award.funding_round.claim_tolerance_percent,
                            before=claims.claimed_before(claim.award, claim))
 
 
-def _line_rows(claim) -> list[tuple]:
-    """(line, amount claimed now, claimed before) for each budget line."""
-    spend = claims.amounts(claim)
-    by_line, _ = claims.claimed_before(claim.award, claim)
-    return [(line, spend.get(line.key), by_line.get(line.key)) for line in claims.budget_lines(claim.award)]
+def _keep_evidence(claim, form) -> str | None:
+    """When another field of the form has a mistake but the file of evidence chosen is valid, keep the
+    file against the claim, so that the grantee need not choose it again: browsers never fill a file
+    input in again. The file's name when it was kept (the rest of the form is not saved)."""
+    upload = form.upload
+    if upload is None or form.evidence.errors or form.csrf_token.errors:
+        return None
+    try:
+        with stored_file(upload) as stored_name:
+            claims.add_evidence(claim, upload, stored_name, current_user._get_current_object())
+            db.session.commit()  # inside the block: a failed commit removes the file again
+    except claims.ClaimError as refused:
+        db.session.rollback()
+        attach(form, refused)
+        return None
+    return upload.display_name
 
 
 def _check_page(claim, problems, submit_failed: bool = False):
     return render_template("grantee/claim_check.html", claim=claim, award=claim.award, problems=problems,
-                           submit_failed=submit_failed, lines=_line_rows(claim), form=ConfirmForm())
+                           submit_failed=submit_failed, lines=claims.line_rows(claim), form=ConfirmForm())
 
 
 @bp.route(URL + "/check")

@@ -34,7 +34,7 @@ from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, Whol
 from grants.interfaces.rounds.funding_rounds import RoundChoices
 from grants.models.claims import PaymentBasis
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
-from grants.models.rounds import FundingRound
+from grants.models.rounds import FundingRound, VatDisplay
 from grants.question_forms.fields import PercentageField
 
 MAX_PROJECT_MONTHS = 36
@@ -154,6 +154,15 @@ class RoundRulesForm(GovForm):
         name_for_errors="Tolerance",
         default=DEFAULT_TOLERANCE_PERCENT,
     )
+    vat_display = RadioField(
+        "VAT on budgets and claims",
+        description="Whether each budget line records the VAT in its amount and whether the organisation can "
+        "recover it, and which figure the round's pages show first.",
+        choices=[SelectChoice(choice.value, choice.label) for choice in VatDisplay],
+        default=VatDisplay.NOT_ASKED.value,
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
     rubric = SelectField(
         "Scoring rubric",
         description="The panel will score applications against this rubric. You can choose it later, "
@@ -225,6 +234,10 @@ class RoundRulesForm(GovForm):
         if field.data not in {basis.value for basis in PaymentBasis}:
             raise ValidationError("Select how grants are paid")
 
+    def validate_vat_display(self, field):
+        if field.data not in {choice.value for choice in VatDisplay}:
+            raise ValidationError("Select whether budget lines record VAT")
+
     def validate_claim_tolerance_percent(self, field):
         if field.data is None:
             # Only a round paid on claims needs one (an empty box on a schedule round keeps the default).
@@ -270,6 +283,7 @@ class RoundRulesForm(GovForm):
             "payment_basis": PaymentBasis(self.payment_basis.data),
             "claim_tolerance_percent": (self.claim_tolerance_percent.data if self.claim_tolerance_percent.data
                                         is not None else DEFAULT_TOLERANCE_PERCENT).quantize(Decimal("0.01")),
+            "vat_display": VatDisplay(self.vat_display.data),
         }
 
     @staticmethod
@@ -288,6 +302,7 @@ class RoundRulesForm(GovForm):
             "rubric": str(funding_round.rubric_id) if funding_round.rubric_id else "",
             "payment_basis": funding_round.payment_basis.value,
             "claim_tolerance_percent": funding_round.claim_tolerance_percent,
+            "vat_display": funding_round.vat_display.value,
         }
 
 
@@ -363,6 +378,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         "outcomes",
         "payment_basis",
         "claim_tolerance_percent",
+        "vat_display",
         "rubric",
     )
     # The fields after the text: what a round that has opened no longer takes from this form.

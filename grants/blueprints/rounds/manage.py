@@ -16,6 +16,7 @@ from grants.interfaces.rounds import funding_rounds as rounds
 from grants.models.accounts import Role
 from grants.models.claims import PaymentBasis
 from grants.models.organisations import LegalType
+from grants.models.rounds import VatDisplay
 from grants.permissions import role_required
 
 
@@ -128,6 +129,14 @@ def _conflict(round_id: int, submitted, template: str, **context):
     )
 
 
+# Rules shown by their own words: the choice's label, the tolerance as a percentage.
+LABELLED = {
+    "payment_basis": lambda value: PaymentBasis(value).label,
+    "claim_tolerance_percent": lambda value: f"{value}%",
+    "vat_display": lambda value: VatDisplay(value).label,
+}
+
+
 def _unsaved(form, entered: dict, saved: dict) -> list[tuple[str, str]]:
     """(question, what you entered) for each value that differs from the one now saved."""
     rows = []
@@ -154,10 +163,8 @@ def _unsaved(form, entered: dict, saved: dict) -> list[tuple[str, str]]:
         elif key == "rubric_id":
             names = {choice.value: choice.label for choice in form.rubric.choices}
             label, text = form.rubric.label.text, names.get(str(value or ""), "Not chosen yet")
-        elif key == "payment_basis":
-            label, text = form.payment_basis.label.text, PaymentBasis(value).label
-        elif key == "claim_tolerance_percent":
-            label, text = form.claim_tolerance_percent.label.text, f"{value}%"
+        elif key in LABELLED:
+            label, text = getattr(form, key).label.text, LABELLED[key](value)
         elif key in rounds.RULE_COLUMNS and key != "max_project_months":
             label, text = (
                 getattr(form, key).label.text,

@@ -93,6 +93,7 @@ def round_context(funding_round: FundingRound) -> RoundContext:
         adder_strands=tuple((item.code, item.name) for item in funding_round.adder_strands),
         drug_outcomes=tuple((item.code, item.name) for item in funding_round.outcomes),
         local_authorities=tuple((item.code, item.name) for item in funding_round.local_authorities),
+        vat=funding_round.vat_display.asked,
     )
 
 
@@ -294,6 +295,11 @@ def _row_line(question: Question, row: Mapping[str, Any]) -> str:
             continue
         if question.type is QuestionType.BUDGET_LINES and name == "category":
             parts.append(_CATEGORY_LABELS.get(str(value), str(value)))
+        elif question.type is QuestionType.BUDGET_LINES and name == "vat":
+            parts.append(f"including {_plain(value)} VAT" if value else "no VAT")
+        elif question.type is QuestionType.BUDGET_LINES and name == "vat_recoverable":
+            if row.get("vat"):
+                parts.append({"yes": "recoverable", "no": "not recoverable"}.get(str(value), str(value)))
         else:
             parts.append(_plain(value))
     return " – ".join(parts)

@@ -10,16 +10,19 @@ locked, when an officer accepts it:
 - on each line, this claim plus the award's earlier submitted and accepted claims is no more than the
   line's budget × (1 + the round's tolerance %) (a line without a budget is limited by the award only);
 - this claim plus the earlier submitted and accepted claims is no more than the award;
-- at least one evidence file.
+- at least one evidence file;
+- in a round that records VAT, each line's VAT is £0 or more and no more than its spend
+  (grants.interfaces.awards.claim_vat).
 Every change is audited; the grantee is emailed at each outcome of the check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask import abort
 from sqlalchemy import func, select
@@ -28,6 +31,7 @@ from grants import audit
 from grants.document_store import document_store
 from grants.extensions import db
 from grants.formatting import london_today, long_date, money
+from grants.interfaces.awards import claim_vat
 from grants.interfaces.awards.awarding import AwardError
 from grants.interfaces.awards.offers import offer_recipients
 from grants.interfaces.awards.payments import describe as describe_instalment
@@ -60,6 +64,7 @@ class ClaimLine:
     key: str  # its row number in the application's budget, "1", "2", …
     label: str
     budget: Decimal | None  # None: the application gave no budget lines, so all spending is one line
+    vat_recoverable: bool | None = None  # the budget says the line's VAT is recoverable; None: VAT not recorded
 
 
 def describe(claim: Claim) -> str:
@@ -75,7 +80,7 @@ def budget_lines(award: Award) -> list[ClaimLine]:
     """The application's budget lines, read as monitoring returns read them (grants.return_form.plan)."""
     from grants.return_form.plan import plan_for
 
-    return [ClaimLine(str(number), line.label, line.budget)
+    return [ClaimLine(str(number), line.label, line.budget, line.vat_recoverable)
             for number, line in enumerate(plan_for(award).budget_lines, start=1)]
 
 
@@ -115,6 +120,14 @@ def amounts(claim: Claim) -> dict[str, Decimal]:
     return found
 
 
+def line_rows(claim: Claim) -> list[tuple[ClaimLine, Decimal | None, Decimal | None, Decimal | None]]:
+    """(line, amount claimed now, claimed before, VAT claimed now) for each budget line, for the pages."""
+    spend, vat = amounts(claim), claim_vat.vat_amounts(claim)
+    by_line, _ = claimed_before(claim.award, claim)
+    return [(line, spend.get(line.key), by_line.get(line.key), vat.get(line.key))
+            for line in budget_lines(claim.award)]
+
+
 def claimed_before(award: Award, claim: Claim | None = None) -> tuple[dict[str, Decimal], Decimal]:
     """What the award's submitted and accepted claims other than ``claim`` add up to, by line and in all
     (read from the database)."""
@@ -147,13 +160,21 @@ def start_claim(award: Award, user: User) -> Claim:
 
 
 def save_claim(claim: Claim, period_start: date | None, period_end: date | None,
-               spend: dict[str, Decimal | None], description: str, user: User) -> None:
-    """Keep what the grantee typed (checked in full when submitted)."""
+               spend: dict[str, Decimal | None], description: str, user: User,
+               vat: Mapping[str, Decimal | None] | None = None) -> None:
+    """Keep what the grantee typed (checked in full when submitted); ``vat``, the VAT within each line's
+    spend, is kept where the round records VAT."""
     if claim.status not in EDITABLE:
         raise ClaimError(f"{describe(claim)} can no longer be changed: its status is ‘{claim.status.label}’")
     keys = {line.key for line in budget_lines(claim.award)}
-    lines = [{"line": key, "amount": str(amount.quantize(PENNY))} for key, amount in spend.items()
-             if key in keys and amount is not None]
+    lines: list[dict[str, Any]] = []
+    for key, amount in spend.items():
+        if key not in keys or amount is None:
+            continue
+        row = {"line": key, "amount": str(amount.quantize(PENNY))}
+        if (line_vat := claim_vat.line_vat(claim, key, vat)) is not None:
+            row["vat"] = line_vat
+        lines.append(row)
     before = audit.snapshot(claim)
     claim.period_start, claim.period_end = period_start, period_end
     claim.lines = lines
@@ -186,6 +207,7 @@ def problems(claim: Claim) -> list[tuple[str, str]]:
         if amount is not None and (amount < 0 or amount != amount.quantize(PENNY)):
             found.append((f"Spend on budget line {number} ({line.label}) must be £0 or more, in pounds and pence",
                           f"line_{line.key}"))
+    found += claim_vat.problems(claim, lines, spend)
     if not any(amount > 0 for amount in spend.values()):
         found.append(("Enter the spend on at least one budget line", f"line_{lines[0].key}" if lines else "lines"))
         return found + _evidence_problem(claim)

@@ -203,22 +203,24 @@ def _financial_implications(funding_round: FundingRound, grants: list[Grant], to
 
 
 def _conflicts(funding_round: FundingRound) -> str:
-    declarations = list(db.session.scalars(
-        select(ConflictDeclaration).join(Application)
+    # Whether the member had started a score sheet on the bid, read with each declaration (one
+    # statement however many conflicts were declared).
+    started_scoring = select(ScoreSheet.id).where(
+        ScoreSheet.application_id == ConflictDeclaration.application_id,
+        ScoreSheet.user_id == ConflictDeclaration.user_id).exists()
+    declarations = db.session.execute(
+        select(ConflictDeclaration, started_scoring.label("scored")).join(Application)
         .where(Application.round_id == funding_round.id, ConflictDeclaration.conflicted.is_(True))
-        .options(joinedload(ConflictDeclaration.user), joinedload(ConflictDeclaration.application)
-                 .joinedload(Application.organisation))
+        .options(joinedload(ConflictDeclaration.application).joinedload(Application.organisation))
         .order_by(Application.reference, ConflictDeclaration.declared_at, ConflictDeclaration.id)
-    ))
+    ).all()
     if not declarations:
         return ("Panel members declared any conflict of interest before opening each bid. No conflict of interest "
                 "was declared.")
     lines = ["Panel members declared any conflict of interest before opening each bid. These conflicts were "
              "declared:"]
-    for declaration in declarations:
+    for declaration, scored in declarations:
         application = declaration.application
-        scored = db.session.scalar(select(ScoreSheet.id).where(
-            ScoreSheet.application_id == application.id, ScoreSheet.user_id == declaration.user_id).limit(1))
         handled = ("The member had already started scoring this bid; the declaration is recorded with the scores."
                    if scored else "The member could not open this bid and took no part in scoring it.")
         reason = (declaration.reason or "").strip()

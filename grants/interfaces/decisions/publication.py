@@ -4,8 +4,9 @@ whose decision notice is signed.
 Only what the Elected Local Policing Bodies (Specified Information) Order 2011 asks to be published,
 and no personal data: a grant is named by its recipient organisation, amount, purpose (the project's
 title), conditions, date and round; never a contact's name, an address or an application's answers.
-Only awards that hold money (offered, accepted or closed) are listed: a withdrawn or lapsed offer
-is not a grant made.
+The grants listed are the ones the 360Giving open data publishes (accepted or closed: one rule,
+grants.interfaces.awards.portfolio_awards.PUBLISHED): an offer becomes a grant made once the
+organisation accepts it; one not yet accepted may still lapse or be withdrawn.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.extensions import db
+from grants.interfaces.awards.portfolio_awards import PUBLISHED
 from grants.interfaces.paging import Page, paginate
-from grants.models.awards import COMMITTING, Award
+from grants.models.awards import Award
 from grants.models.decisions import DecisionNotice
 
 NOTICES_PER_PAGE = 25
@@ -75,7 +77,7 @@ def grants_made(page: int) -> tuple[Page, Decimal]:
     published = (
         select(Award)
         .join(DecisionNotice, DecisionNotice.round_id == Award.round_id)
-        .where(DecisionNotice.signed_at.is_not(None), Award.status.in_(sorted(COMMITTING)))
+        .where(DecisionNotice.signed_at.is_not(None), Award.status.in_(PUBLISHED))
     )
     results = paginate(
         published.options(lazyload("*"), joinedload(Award.organisation).lazyload("*"),
@@ -101,7 +103,7 @@ def grants_made(page: int) -> tuple[Page, Decimal]:
     total = db.session.scalar(
         select(db.func.coalesce(db.func.sum(Award.amount), 0))
         .join(DecisionNotice, DecisionNotice.round_id == Award.round_id)
-        .where(DecisionNotice.signed_at.is_not(None), Award.status.in_(sorted(COMMITTING)))
+        .where(DecisionNotice.signed_at.is_not(None), Award.status.in_(PUBLISHED))
     )
     return results, Decimal(total or 0).quantize(Decimal("0.01"))
 

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ from grants.exports.pooled_workbook import (
 from grants.extensions import db
 from grants.models.pooled_budgets import Agreement, BudgetLine, MonthlyFigure
 from grants.models.types import utcnow
+from grants.spreadsheets import WorkbookFile
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
@@ -53,19 +54,12 @@ class ImportResult:
         return f"{self.changed} {figures} changed, {self.unchanged} unchanged"
 
 
-def template(agreement: Agreement) -> Workbook:
+def template(agreement: Agreement) -> WorkbookFile:
     """The simple template: the year sheets of the export only, with the current figures."""
-    workbook = export_agreement([agreement], list(agreement.years), "Template", utcnow())
-    for name in list(workbook.sheetnames):
-        if name in OTHER_SHEETS:
-            del workbook[name]
-    for name in [name for name in workbook.defined_names if name.startswith("SummaryTotals")]:
-        del workbook.defined_names[name]
-    instructions = workbook.create_sheet("Instructions", 0)
-    instructions["A1"] = "Enter actual and forecast amounts (pounds, up to 2 decimal places, 0 or more) in the "
-    instructions["A2"] = "actual and forecast columns of each year sheet. Leave a cell empty for no figure. "
-    instructions["A3"] = "Do not rename sheets or columns, and do not enter formulas in those cells."
-    return workbook
+    return export_agreement([agreement], list(agreement.years), "Template", utcnow(), instructions=(
+        "Enter actual and forecast amounts (pounds, up to 2 decimal places, 0 or more) in the ",
+        "actual and forecast columns of each year sheet. Leave a cell empty for no figure. ",
+        "Do not rename sheets or columns, and do not enter formulas in those cells."))
 
 
 def _file_problems(filename: str, data: bytes) -> list[str]:

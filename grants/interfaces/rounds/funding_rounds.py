@@ -29,6 +29,7 @@ TEXT_FIELDS = ("name", "description", "guidance")
 RULE_COLUMNS = (
     "total_budget", "min_award", "max_award", "max_project_months", "max_annual_income", "rubric_id",
     "payment_basis", "claim_tolerance_percent",  # paying on claim (issue 21): frozen with the money rules
+    "vat_display",  # budget lines record VAT or not: frozen once bids have them
 )
 # The reference lists a round funds, by attribute, with the model each list holds.
 REFERENCE_LISTS: dict[str, type[LocalAuthority | PlanApproach | AdderStrand | DrugsOutcome]] = {

@@ -24,9 +24,12 @@ from grants.models.types import utcnow
 
 SECTION_KEY = "subsidy_control"
 TITLE = "Subsidy control"
-# Bodies that may carry on economic activity and must answer; a charity or CIO answers if it trades.
-MUST_ANSWER = frozenset({LegalType.CIC, LegalType.COMPANY_LIMITED_BY_GUARANTEE, LegalType.SOCIAL_ENTERPRISE})
-MAY_ANSWER = frozenset({LegalType.REGISTERED_CHARITY, LegalType.CIO})
+# Charities may trade too (selling goods or services, charging, contracts): they answer like any other
+# body that may carry on economic activity, and a purely charitable project answers "No".
+CHARITIES = frozenset({LegalType.REGISTERED_CHARITY, LegalType.CIO})
+# Bodies that may carry on economic activity, all of which must answer. An unincorporated group, a
+# faith group or a statutory body is not asked.
+MUST_ANSWER = CHARITIES | {LegalType.CIC, LegalType.COMPANY_LIMITED_BY_GUARANTEE, LegalType.SOCIAL_ENTERPRISE}
 # Rows of assistance on the page ("Add another" stops here): more would be a list better sent as a document.
 MAX_AMOUNTS = 20
 # The financial year starts on 1 April (UK public sector).
@@ -45,6 +48,10 @@ class DeclaredAmount:
 class Declaration:
     economic: bool
     amounts: tuple[DeclaredAmount, ...]
+
+
+# A "No": the project is not economic activity, and no amounts are asked for.
+NOT_ECONOMIC = Declaration(economic=False, amounts=())
 
 
 # The window: the current financial year and the two before it ------------------------------------
@@ -72,13 +79,18 @@ def applies(application: Application) -> bool:
     """Whether the application has the section at all: a full application from a body that may
     carry on economic activity (an expression of interest is too short to ask)."""
     return (not application.is_expression_of_interest
-            and application.organisation.legal_type in MUST_ANSWER | MAY_ANSWER)
+            and application.organisation.legal_type in MUST_ANSWER)
 
 
 def required(application: Application) -> bool:
-    """Whether it must be completed before submission (a charity or CIO that does not trade may
-    leave it: its project is then taken to be non-economic)."""
-    return applies(application) and application.organisation.legal_type in MUST_ANSWER
+    """Whether it must be completed before submission: whenever the application has it (a charity
+    whose project is purely charitable says so with "No", and is asked no amounts)."""
+    return applies(application)
+
+
+def is_charity(application: Application) -> bool:
+    """Whether the page explains what trading means for a charity."""
+    return application.organisation.legal_type in CHARITIES
 
 
 def record(application: Application) -> ApplicationSection | None:
@@ -141,7 +153,7 @@ def window_problems(application: Application, today: date | None = None) -> list
         return []
     section = record(application)
     if section is None or not section.complete:
-        return [f"Complete the section ‘{TITLE}’"] if required(application) or section is not None else []
+        return [f"Complete the section ‘{TITLE}’"]
     declared = declaration(application)
     today = today or london_today()
     if declared is None:
@@ -153,13 +165,8 @@ def window_problems(application: Application, today: date | None = None) -> list
 
 # Saving ------------------------------------------------------------------------------------------
 
-def save(application: Application, typed_answers: dict, declared: Declaration | None, user: User) -> None:
-    """Keep what was typed; with a valid ``declared``, the section is complete."""
-    section = record(application)
-    before = section.complete if section is not None else None
-    if section is None:
-        section = ApplicationSection(key=SECTION_KEY, answers={}, complete=False)
-        application.sections.append(section)
+def stored_answers(typed_answers: dict, declared: Declaration | None) -> dict:
+    """The section's answers as kept: what was typed and, once valid, the clean declaration."""
     answers: dict = {"typed": typed_answers}
     if declared is not None:
         answers["declared"] = {
@@ -167,7 +174,17 @@ def save(application: Application, typed_answers: dict, declared: Declaration | 
             "amounts": [{"giver": row.giver, "given_on": row.given_on.isoformat(), "amount": str(row.amount),
                          "kind": row.kind.value} for row in declared.amounts],
         }
-    section.answers = answers
+    return answers
+
+
+def save(application: Application, typed_answers: dict, declared: Declaration | None, user: User) -> None:
+    """Keep what was typed; with a valid ``declared``, the section is complete."""
+    section = record(application)
+    before = section.complete if section is not None else None
+    if section is None:
+        section = ApplicationSection(key=SECTION_KEY, answers={}, complete=False)
+        application.sections.append(section)
+    section.answers = stored_answers(typed_answers, declared)
     section.complete = declared is not None
     section.updated_by_id = user.id
     section.updated_at = utcnow()

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from grants.interfaces.subsidy import declaration as subsidy_declaration
 from grants.models.applications import REQUIRED_DOCUMENTS, ApplicationDocument, DocumentKind
 from tests.factories import ApplicationFactory, FundingRoundFactory
+from tests.helpers import error_messages, post
 
 
 @pytest.fixture
@@ -32,4 +34,13 @@ def add_required_documents(db, application) -> None:
     db.session.flush()
 
 
-__all__ = ["DocumentKind", "add_required_documents"]
+def answer_subsidy_control(client, application, economic: str = "no") -> None:
+    """Answer the subsidy-control section through its page, which a charity, CIO or company must
+    answer before submitting: by default ‘No’ (the project is not economic activity, so no amounts).
+    Nothing to answer for a body that is not asked (an unincorporated or faith group)."""
+    if subsidy_declaration.applies(application):
+        response = post(client, f"/applications/{application.id}/subsidy-control", {"economic": economic})
+        assert response.status_code == 302, error_messages(response)
+
+
+__all__ = ["DocumentKind", "add_required_documents", "answer_subsidy_control"]

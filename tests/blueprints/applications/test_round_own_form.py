@@ -15,7 +15,7 @@ from grants.interfaces.round_forms import versions
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus
 from grants.models.types import utcnow
 from tests.blueprints.applications.answers import ANTISOCIAL_BEHAVIOUR, VALID
-from tests.blueprints.applications.conftest import add_required_documents
+from tests.blueprints.applications.conftest import add_required_documents, answer_subsidy_control
 from tests.helpers import error_messages, page, post
 
 ASB = "antisocial_behaviour"
@@ -111,6 +111,7 @@ def test_out_of_range_hours_are_refused_in_the_forms_words(applicant, started):
 def test_submission_needs_the_rounds_own_section(applicant, started):
     for key, answers in VALID.items():
         assert _save(applicant, started, key, answers).status_code == 302, key
+    answer_subsidy_control(applicant, started)
     add_required_documents(db, started)
     response = post(applicant, f"/applications/{started.id}/submit")
     assert "Complete the section ‘The anti-social behaviour your project tackles’" in error_messages(response)

@@ -13,7 +13,7 @@ from grants.models.applications import Application, ApplicationSection, Applicat
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow
 from tests.blueprints.applications.answers import VALID
-from tests.blueprints.applications.conftest import add_required_documents
+from tests.blueprints.applications.conftest import add_required_documents, answer_subsidy_control
 from tests.factories import ApplicationFactory
 from tests.helpers import page, post
 
@@ -22,6 +22,7 @@ def _complete_everything(client, application):
     for key, answers in VALID.items():
         response = post(client, f"/applications/{application.id}/sections/{key}", {**answers, "action-continue": "1"})
         assert response.status_code == 302, (key, page(response).select_one(".govuk-error-summary"))
+    answer_subsidy_control(client, application)
     add_required_documents(db, application)
 
 

@@ -12,16 +12,19 @@ NAV = {
     "panel_member": ["Home", "Your scoring", "Social return", "Plan and reference data"],
     "grants_officer": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Deadlines", "Social return", "Plan and reference data",
+        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Social return",
+        "Plan and reference data",
     ],
-    "finance_officer": ["Home", "Awards", "Payments", "Bank details", "Portfolio",
-                        "Deadlines", "Social return", "Pooled budgets",
+    "finance_officer": ["Home", "Awards", "Payments", "Claims", "Bank details", "Portfolio",
+                        "Deadlines", "Subsidy database", "Decision notices", "Social return", "Pooled budgets",
                         "Co-commissioning", "Plan and reference data"],
-    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Deadlines", "Social return", "Pooled budgets",
-                     "Co-commissioning", "Plan and reference data"],
+    "commissioner": ["Home", "Assessment", "Awards", "Portfolio", "Deadlines", "Subsidy database",
+                     "Decision notices", "Social return", "Pooled budgets", "Co-commissioning",
+                     "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Portfolio", "Deadlines", "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data",
+        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Social return",
+        "Pooled budgets", "Co-commissioning", "Plan and reference data",
         "Users", "Settings", "Registers", "Audit log", "Outbox",
     ],
 }
@@ -45,7 +48,8 @@ def test_visitors_see_no_navigation_and_a_sign_in_link(client):
 
 @pytest.mark.parametrize("url, current", [
     ("/admin/users", "Users"), ("/awards", "Awards"), ("/awards/payments", "Payments"),
-    ("/awards/dashboard", "Portfolio"), ("/panel/rounds", "Assessment"),
+    ("/awards/dashboard", "Portfolio"), ("/panel/rounds", "Assessment"), ("/awards/claims", "Claims"),
+    ("/subsidy/database", "Subsidy database"), ("/decisions/notices", "Decision notices"),
 ])
 def test_current_section_is_marked(as_role, url, current):
     response = as_role("admin").get(url)

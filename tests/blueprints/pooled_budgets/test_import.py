@@ -92,7 +92,7 @@ def test_edited_cells_change_exactly_those_figures(agreement, users):
 
 
 def test_the_template_imports(agreement, users):
-    workbook = pooled_import.template(agreement)
+    workbook = load_workbook(pw.workbook_bytes(pooled_import.template(agreement)))
     assert workbook.sheetnames == ["Instructions", "2026-27", "2027-28"]
     workbook["2026-27"].cell(row=2, column=pw.month_column(8, "actual")).value = 100
     result = run(agreement, users, upload(load_workbook(pw.workbook_bytes(workbook))))

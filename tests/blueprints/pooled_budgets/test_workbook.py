@@ -27,7 +27,7 @@ FIGURES = {
     (1, 0, 1): ("3333.33", None), (1, 0, 2): ("0.00", "3333.33"), (1, 0, 6): (None, "3400.07"),
     (1, 0, 12): (None, "12345.67"), (0, 1, 1): ("5000.01", None), (1, 1, 9): (None, "3333.34"),
 }
-BUDGET, ACTUAL, OUTTURN, VARIANCE, PERCENT = (pw.get_column_letter(39 + i) for i in range(5))
+BUDGET, ACTUAL, OUTTURN, VARIANCE, PERCENT = (pw.column_letter(39 + i) for i in range(5))
 
 
 def agreement_with_figures(start_year: int = 2026, years: int = 2):
@@ -90,7 +90,7 @@ def test_recalculated_totals_match_the_app_to_the_penny(tmp_path):
             checked += 1
         # Each month's budget column adds up to the profile, and the totals row's months too.
         for month in range(1, 13):
-            column = pw.get_column_letter(pw.month_column(month, "budget"))
+            column = pw.column_letter(pw.month_column(month, "budget"))
             expected = sum(pw.monthly_budget(pw.line_budget_pence(line, year))[month - 1] for line in agreement.lines)
             assert penny(value(sheet, f"{column}{total_row}")) == Decimal(expected) / 100
             checked += 1
@@ -99,22 +99,22 @@ def test_recalculated_totals_match_the_app_to_the_penny(tmp_path):
     total_row = 2 + len(members)
     grand = 0
     for index, year in enumerate(agreement.years):
-        column = pw.get_column_letter(3 + index)
+        column = pw.column_letter(3 + index)
         figures = pw.contributions(agreement, year)
         assert penny(value("Summary", f"{column}{total_row}")) == Decimal(figures.total_pence) / 100
         grand += figures.total_pence
-        share_column = pw.get_column_letter(4 + len(agreement.years) + index)
+        share_column = pw.column_letter(4 + len(agreement.years) + index)
         for row, member in enumerate(members, start=2):
             share = Decimal(str(value("Summary", f"{share_column}{row}"))) * 100
             assert abs(share - figures.shares_percent[member.partner_id]) <= Decimal("0.0005")
             checked += 1
-    all_years = pw.get_column_letter(3 + len(agreement.years))
+    all_years = pw.column_letter(3 + len(agreement.years))
     assert penny(value("Summary", f"{all_years}{total_row}")) == Decimal(grand) / 100
     # Risk share: the formula (pro rata, no caps) is within a penny of the app's to-the-penny figure.
     for index, year in enumerate(agreement.years):
         shares = pw.risk_shares(agreement, year)
         assert sum(shares.values()) == pw.year_variance_pence(agreement, year)
-        formula_column, app_column = (pw.get_column_letter(7 + 3 * index + i) for i in (0, 1))
+        formula_column, app_column = (pw.column_letter(7 + 3 * index + i) for i in (0, 1))
         for row, member in enumerate(members, start=2):
             formula = Decimal(str(value("Risk share", f"{formula_column}{row}")))
             app = Decimal(str(value("Risk share", f"{app_column}{row}")))
@@ -136,7 +136,9 @@ def test_layout_print_setup_names_and_no_external_links(tmp_path):
         assert sheet.freeze_panes
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        # one page wide: XlsxWriter leaves out fitToWidth="1", the format's default
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (1, None)
+        assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows == "$1:$1"
         assert sheet["A1"].font.bold
         assert sheet.column_dimensions["B"].width > 10
     year = workbook["2026-27"]

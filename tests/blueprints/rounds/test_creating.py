@@ -71,6 +71,7 @@ def test_the_form_shows_every_list_as_checkboxes(officer, reference_ids):
         "Which ADDER strands does the round fund?",
         "Which Combating Drugs outcomes does the round fund?",
         "How are grants paid?",
+        "VAT on budgets and claims",
     ]
 
 

@@ -44,3 +44,30 @@ def test_the_demo_kitchen_is_near_the_limit_and_more_money_is_refused(app, db, a
                for message in error_messages(response)), error_messages(response)
     db.session.refresh(award)
     assert award.amount == Decimal("4800.00")
+
+
+def test_every_submitted_demo_bid_that_has_the_section_answered_it(app, db):
+    from grants.demo import due_diligence as demo_due_diligence
+    from grants.interfaces.subsidy import declaration as declarations
+    from grants.models.applications import Application, ApplicationStatus
+
+    seed_demo()
+    seed_rounds()
+    seed_feedback()
+    seed_awards()
+    demo_subsidy.seed()
+    demo_due_diligence.seed()  # the late bid it holds is seeded here
+    submitted = [application for application in db.session.scalars(select(Application))
+                 if application.status is not ApplicationStatus.DRAFT and declarations.applies(application)]
+    answers = {(application.organisation.name, application.project_title): declarations.declaration(application)
+               for application in submitted}
+    assert all(declared is not None for declared in answers.values()), answers
+    assert all(declarations.window_problems(application) == [] for application in submitted)
+    # The charities' projects are free to the people they help; the kitchen near the limit trades.
+    assert answers[("Bodmin Moor Youth Trust", "Moorland Mentors")] == declarations.NOT_ECONOMIC
+    assert answers[("Tamar Valley Recovery Community", "Harbour Recovery Café")] == declarations.NOT_ECONOMIC
+    assert answers[(demo_subsidy.ORGANISATION, demo_subsidy.PROJECT)].economic
+    # An unincorporated group's bid has no such section.
+    group = db.session.scalar(select(Organisation).filter_by(name="Torbay Families Together"))
+    bids = db.session.scalars(select(Application).filter_by(organisation_id=group.id)).all()
+    assert bids and not any(declarations.applies(bid) or declarations.record(bid) for bid in bids)

@@ -13,7 +13,7 @@ from grants.interfaces.subsidy import declaration as declarations
 from grants.interfaces.subsidy import ledger
 from grants.models.applications import ApplicationStatus
 from grants.models.organisations import LegalType
-from grants.models.subsidy import AssistanceKind, AssistanceSource, SubsidyEntry
+from grants.models.subsidy import AssistanceKind, AssistanceSource, SubsidyBasis, SubsidyEntry
 from tests.blueprints.applications.answers import VALID
 from tests.blueprints.applications.conftest import add_required_documents
 from tests.factories import ApplicationFactory, FundingRoundFactory
@@ -53,13 +53,100 @@ def test_a_cic_has_the_task_counted_and_required(applicant, users):
     assert "Complete the section ‘Subsidy control’" in check
 
 
-def test_a_charity_may_answer_and_is_not_held_up(applicant, users):
-    draft = _draft(users, LegalType.REGISTERED_CHARITY)
-    assert "Subsidy control" not in seen_text(applicant.get(f"/applications/{draft.id}"))  # not a task
+def _subsidy_card(response):
+    cards = [card for card in page(response).select(".govuk-summary-card")
+             if seen_text(str(card.select_one(".govuk-summary-card__title"))) == "Subsidy control"]
+    return cards[0] if cards else None
+
+
+def _ready_but_for_subsidy_control(client, draft):
+    """Every other section and document complete; the organisation's details keep its legal type."""
+    legal_type = draft.organisation.legal_type
+    for key, answers in VALID.items():
+        if key == "organisation":
+            answers = {**answers, "legal_type": [legal_type.value],
+                       **({} if legal_type.needs_charity_number else {"charity_number": [""]})}
+        response = post(client, f"/applications/{draft.id}/sections/{key}", {**answers, "action-continue": "1"})
+        assert response.status_code == 302, error_messages(response)
+    add_required_documents(db, draft)
+    assert draft.organisation.legal_type is legal_type
+
+
+@pytest.mark.parametrize("legal_type", [LegalType.REGISTERED_CHARITY, LegalType.CIO])
+def test_a_charity_has_the_task_counted_and_required(applicant, users, legal_type):
+    draft = _draft(users, legal_type)
+    task_list = page(applicant.get(f"/applications/{draft.id}"))
+    task = task_list.find("a", href=_url(draft))
+    assert task is not None and seen_text(str(task)) == "Subsidy control"
+    assert "Not yet started" in seen_text(str(task.find_parent("li")))
+    sections = len(VALID) + 1  # the round's own sections and this one
+    assert f"You have completed 0 of {sections} sections" in seen_text(str(task_list))
     check = applicant.get(f"/applications/{draft.id}/check")
-    assert "Optional: answer only if your charity trades or the project sells goods or services" in seen_text(check)
-    assert page(check).find("a", href=_url(draft)) is not None
-    assert "Complete the section ‘Subsidy control’" not in seen_text(applicant.get(f"/applications/{draft.id}/check"))
+    assert "Complete the section ‘Subsidy control’" in seen_text(check)
+    card = seen_text(str(_subsidy_card(check)))
+    assert card == "Subsidy control Add subsidy control (Subsidy control) Answered Not started"
+
+
+def test_a_charity_is_told_what_trading_means(applicant, users):
+    form = page(applicant.get(_url(_draft(users, LegalType.REGISTERED_CHARITY))))
+    hint = seen_text(str(form.select_one("#economic-hint")))
+    assert hint.startswith("A charity trades when it sells goods or services in a market")
+    assert "charges people or organisations for its services, or delivers services under a contract" in hint
+    assert "If your project is purely charitable and free of charge to the people it helps, answer ‘No’" in hint
+    cic_hint = seen_text(str(page(applicant.get(_url(_draft(users, LegalType.CIC)))).select_one("#economic-hint")))
+    assert cic_hint.startswith("An economic activity is offering goods or services in a market")
+
+
+def test_a_charity_cannot_submit_without_the_section(applicant, users):
+    draft = _draft(users, LegalType.REGISTERED_CHARITY)
+    _ready_but_for_subsidy_control(applicant, draft)
+    response = post(applicant, f"/applications/{draft.id}/submit")
+    assert response.status_code == 200
+    summary = page(response).select_one(".govuk-error-summary")
+    assert seen_text(str(summary.select_one(".govuk-error-summary__title"))) == "You cannot submit your application yet"
+    assert [seen_text(str(li)) for li in summary.select("li")] == ["Complete the section ‘Subsidy control’"]
+    assert summary.select_one("li a")["href"] == _url(draft)
+    db.session.refresh(draft)
+    assert draft.status is ApplicationStatus.DRAFT and draft.reference is None
+
+
+def test_a_charity_answering_no_submits_with_no_amounts(applicant, users):
+    draft = _draft(users, LegalType.CIO)
+    _ready_but_for_subsidy_control(applicant, draft)
+    assert post(applicant, _url(draft), {"economic": "no"}).status_code == 302
+    task_list = seen_text(applicant.get(f"/applications/{draft.id}"))
+    assert f"You have completed {len(VALID) + 1} of {len(VALID) + 1} sections" in task_list
+    card = _subsidy_card(applicant.get(f"/applications/{draft.id}/check"))
+    assert seen_text(str(card.select_one(".govuk-summary-list__value"))) == "No"
+    assert "Assistance had in this financial year" not in seen_text(str(card))
+    assert post(applicant, f"/applications/{draft.id}/submit").status_code == 302
+    db.session.refresh(draft)
+    assert draft.status is ApplicationStatus.SUBMITTED
+    assert ledger.entries(draft.organisation_id) == []
+    assert ledger.basis_for(draft) is SubsidyBasis.NOT_A_SUBSIDY
+
+
+def test_a_charity_that_trades_declares_its_amounts(applicant, users):
+    draft = _draft(users, LegalType.REGISTERED_CHARITY)
+    _ready_but_for_subsidy_control(applicant, draft)
+    day = london_today() - timedelta(days=30)
+    assert post(applicant, _url(draft), {"economic": "yes", "complete_list": "y",
+                                         **_row(0, "Torbay Council", day, "8,000")}).status_code == 302
+    assert f"£8,000.00 from Torbay Council on {long_date(day)}" in seen_text(
+        applicant.get(f"/applications/{draft.id}/check"))
+    assert post(applicant, f"/applications/{draft.id}/submit").status_code == 302
+    assert [(e.giver, e.amount) for e in ledger.entries(draft.organisation_id)] == [("Torbay Council", 8000)]
+    assert ledger.basis_for(draft) is SubsidyBasis.MFA
+
+
+def test_an_unincorporated_group_submits_without_the_section(applicant, users):
+    draft = _draft(users, LegalType.UNINCORPORATED_GROUP)
+    _ready_but_for_subsidy_control(applicant, draft)
+    check = applicant.get(f"/applications/{draft.id}/check")
+    assert _subsidy_card(check) is None and "Complete the section ‘Subsidy control’" not in seen_text(check)
+    assert post(applicant, f"/applications/{draft.id}/submit").status_code == 302
+    db.session.refresh(draft)
+    assert draft.status is ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.parametrize("legal_type", [LegalType.UNINCORPORATED_GROUP, LegalType.FAITH_GROUP,
@@ -171,3 +258,12 @@ def test_a_declaration_that_has_left_the_window_stops_submission(users):
     assert declarations.window_problems(draft, next_year) == [
         "Check your answers in ‘Subsidy control’: a date of assistance is no longer in the period asked about"]
     assert declarations.window_problems(draft) == []
+
+
+def test_a_charity_s_bid_submitted_before_the_rule_stands_and_says_it_was_not_answered(as_role, users):
+    draft = _draft(users, LegalType.REGISTERED_CHARITY)
+    draft.status, draft.reference = ApplicationStatus.SUBMITTED, "CGS-2026-0042"
+    db.session.flush()
+    card = _subsidy_card(as_role("grants_officer").get(f"/screening/applications/{draft.id}"))
+    assert seen_text(str(card)) == "Subsidy control Answered Not answered"
+    assert ledger.basis_for(draft) is SubsidyBasis.NOT_A_SUBSIDY
