@@ -81,7 +81,8 @@ def _within_spend(key: str):
 
 
 def claim_form(claim, **kwargs) -> ClaimForm:
-    """The claim's form with one money field per budget line of the application, named "line_<key>"."""
+    """The claim's form with one money field per budget line of the application, named "line_<key>", and
+    in a round that records VAT one for the VAT within that spend, "vat_<key>"."""
 
     class Form(ClaimForm):
         pass

@@ -6,6 +6,7 @@ nothing changes. A valid file's figures are applied together and audited once.
 
 from __future__ import annotations
 
+import calendar
 import io
 import re
 import zipfile
@@ -38,6 +39,8 @@ TOO_LARGE = "The selected file must be smaller than 2MB"
 NOT_XLSX = "The selected file must be an Excel workbook (.xlsx) in the exported layout"
 TEXT_AMOUNT = re.compile(r"£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 NO_CHANGES = "No changes: the figures already match"
+# A year sheet's first budget line, below the headings; the lines follow in the agreement's order.
+FIRST_LINE_ROW = 2
 
 
 @dataclass
@@ -45,13 +48,18 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)
     changed: int = 0
     unchanged: int = 0
+    # Each figure the import deletes (a cell left empty where there was an amount), in words.
+    removed: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
         if not self.changed:
             return NO_CHANGES
         figures = "figure" if self.changed == 1 else "figures"
-        return f"{self.changed} {figures} changed, {self.unchanged} unchanged"
+        text = f"{self.changed} {figures} changed, {self.unchanged} unchanged"
+        if self.removed:
+            text += ". Removed: " + "; ".join(self.removed)
+        return text
 
 
 def template(agreement: Agreement) -> WorkbookFile:
@@ -104,6 +112,11 @@ def _amount(value) -> tuple[Decimal | None, str | None]:
     return amount.quantize(Decimal("0.01")), None
 
 
+def _month_name(month: int) -> str:
+    """The name of the financial year's ``month`` (1 is April)."""
+    return calendar.month_name[(month + 2) % 12 + 1]
+
+
 def _is_formula(cell) -> bool:
     return cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
 
@@ -148,6 +161,20 @@ def _read_year(sheet, agreement: Agreement, year: int, values: dict, problems: l
             continue
         line = _row_line(title, row, reference, name, agreement, lines, seen, problems)
         _read_row(sheet, row, year, line, values, problems)
+    _layout_problems(title, agreement, seen, problems)
+
+
+def _layout_problems(title: str, agreement: Agreement, seen: dict[str, int], problems: list[str]) -> None:
+    """Every budget line on its own row, as exported: a line whose row was deleted would otherwise be
+    skipped without a word, and a moved row is a sign of a sorted or pasted sheet."""
+    for position, line in enumerate(agreement.lines, start=FIRST_LINE_ROW):
+        row = seen.get(line.name)
+        if row is None:
+            problems.append(f'{title}: the row of the budget line "{line.name}" is missing (it is row {position} '
+                            "in the exported layout); put it back, or download the workbook again")
+        elif row != position:
+            problems.append(f'{title}!B{row}: "{line.name}" has moved; it belongs on row {position}, in the '
+                            "exported order")
 
 
 def _row_line(title: str, row: int, reference: object, name: object, agreement: Agreement,
@@ -233,6 +260,9 @@ def import_actuals(agreement: Agreement, file_storage, user) -> ImportResult:
             continue
         planned.setdefault((line_id, year, month), {})[kind] = amount
         result.changed += 1
+        if amount is None:
+            result.removed.append(f"{year_label(year)} {_month_name(month)}, {lines[line_id].name}: {kind} "
+                                  "removed")
     if result.problems:
         result.changed = 0
         return result

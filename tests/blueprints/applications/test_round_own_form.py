@@ -56,9 +56,11 @@ def test_the_task_list_is_the_rounds_form(applicant, started):
     tasks = _tasks(applicant, started)
     assert tasks[:5] == ["Organisation details", "Project summary and activities", "How your project fits the plan",
                          "Where your project will work", "The anti-social behaviour your project tackles"]
-    # Then the documents, and the optional partner organisations (tests/test_partners.py).
-    assert len(tasks) == 13 and tasks[-2:] == [
-        "Supporting documents", "Partner organisations Optional: other organisations delivering the project with you"]
+    # Then subsidy control (a charity answers it too), the documents, and the optional partner
+    # organisations (tests/test_partners.py).
+    assert len(tasks) == 14 and tasks[-3:] == [
+        "Subsidy control Assistance your organisation has had from public bodies", "Supporting documents",
+        "Partner organisations Optional: other organisations delivering the project with you"]
 
 
 def test_the_rounds_own_section_asks_its_questions(applicant, started):

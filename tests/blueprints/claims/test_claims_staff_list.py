@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from grants.extensions import db as _db
 from grants.interfaces.awards import claims_queue
@@ -102,3 +103,28 @@ def test_with_no_claims_the_page_says_so(as_role, db):
 @pytest.mark.parametrize("role", ["applicant", "panel_member", "commissioner"])
 def test_others_may_not_open_it(as_role, role):
     assert as_role(role).get("/awards/claims").status_code == 403
+
+
+def test_the_statements_run_do_not_grow_with_the_claims(as_role, award, users):
+    client = as_role("grants_officer")
+
+    def statements() -> int:
+        counted: list[str] = []
+
+        def _record(conn, cursor, statement, parameters, context, executemany):
+            counted.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", _record)
+        try:
+            assert client.get("/awards/claims").status_code == 200
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", _record)
+        return len(counted)
+
+    _claim(award, 1, ClaimStatus.SUBMITTED, "10.00", datetime(2026, 7, 1, tzinfo=UTC))
+    client.get("/awards/claims")  # warm up: anything cached once per process is cached now
+    few = statements()
+    for number in range(2, 8):
+        other = AwardFactory(organisation=users["org_b"])
+        _claim(other, number, ClaimStatus.ACCEPTED, "10.00", datetime(2026, 7, number, tzinfo=UTC))
+    assert statements() == few
