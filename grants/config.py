@@ -226,11 +226,17 @@ def threesixtygiving_settings(env: Environment) -> dict[str, str]:
     if not _360_PREFIX.fullmatch(prefix):
         env.problem(f'GRANTS_360_PREFIX must start with 360G- and hold only letters, digits, - and _ (got "{prefix}")')
         prefix = DEFAULT_360_PREFIX
+    source = env.text("GRANTS_360_DATA_SOURCE", "")
+    if source and not re.fullmatch(r"https?://[^\s/]+\S*", source):
+        env.problem(f'GRANTS_360_DATA_SOURCE must be a web address starting https:// (got "{source}")')
+        source = ""
     return {
         "GRANTS_360_PREFIX": prefix,
         "GRANTS_360_FUNDER_ID": env.text("GRANTS_360_FUNDER_ID", prefix),
         "GRANTS_360_FUNDER_NAME": env.text("GRANTS_360_FUNDER_NAME",
                                            "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly"),
+        # The published data's dataSource; empty: the service's public list of grants made.
+        "GRANTS_360_DATA_SOURCE": source,
     }
 
 

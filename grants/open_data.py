@@ -12,7 +12,11 @@ One grant per award the grantee accepted (running or closed). The grant's fields
 - ``plannedDates``: the award's start and end dates;
 - ``recipientOrganization``: the organisation's org-id (see ``organisation_id``), name, charity and
   company numbers and, for a registered organisation, its postcode;
-- ``beneficiaryLocation``: the local authority areas served, with their ONS codes;
+- ``beneficiaryLocation``: the local authority areas served, with their ONS codes: those the application
+  named, or, when it named none (a form without the question), the round's areas, where the work had to
+  be;
+- ``dataSource``: where the data comes from: ``GRANTS_360_DATA_SOURCE`` if set, else the service's public
+  list of grants made;
 - ``fundingOrganization`` and ``grantProgramme``: the commissioner and the round;
 - ``partnerOrganization`` (a consortium bid's partner organisations): an additional field, see
   ``partner_organisations``.
@@ -36,12 +40,14 @@ from grants.extensions import db
 from grants.form_definitions import Role
 from grants.formatting import LONDON
 from grants.interfaces.awards.portfolio import paid
+from grants.links import public_url
 from grants.models.applications import ApplicationPartner
 from grants.models.awards import Award
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority
 
 STANDARD_VERSION = "1.4"
+DATA_SOURCE = "GRANTS_360_DATA_SOURCE"
 COUNTRY = "GB"
 # 360Giving's geoCodeType codes, by the ONS entity code that starts a GSS code.
 GEO_CODE_TYPES = {
@@ -200,17 +206,30 @@ def grant(award: Award, project: Mapping[Role, Any], settings: Mapping[str, str]
     }
     if application.amount_requested is not None:
         record["amountAppliedFor"] = application.amount_requested
-    if application.local_authorities:
-        record["beneficiaryLocation"] = [_location(area) for area in application.local_authorities]
+    if areas := application.local_authorities or award.funding_round.local_authorities:
+        record["beneficiaryLocation"] = [_location(area) for area in areas]
+    record["dataSource"] = settings.get(DATA_SOURCE) or data_source(settings)
     if partnered := partner_organisations(application.partners if partners is None else partners, prefix):
         record["partnerOrganization"] = partnered
     return record
+
+
+def data_source(settings: Mapping[str, str]) -> str:
+    """The web link 360Giving's ``dataSource`` names: the configured one, else the public page that lists
+    the grants made (grants.interfaces.decisions.publication), at the service's public address."""
+    return settings.get(DATA_SOURCE) or public_url("decisions.grants_made")
+
+
+def _sourced(settings: Mapping[str, str]) -> Mapping[str, str]:
+    """``settings`` with the data source worked out once for a whole file."""
+    return {**settings, DATA_SOURCE: data_source(settings)}
 
 
 def package(awards: Sequence[Award], projects: Mapping[int, Mapping[Role, Any]],
             settings: Mapping[str, str]) -> dict[str, Any]:
     """The 360Giving data package: ``{"grants": [...]}``. ``projects`` maps application ids to
     their answers by role (as for ``grant``)."""
+    settings = _sourced(settings)
     partners = partners_of(awards)
     return {
         "grants": [grant(award, projects.get(award.application_id, {}), settings,
@@ -235,6 +254,7 @@ def write_package(write: Callable[[str], object],
 def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, Any]], Mapping[int, Decimal]]],
            settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """Each award of ``batches`` (as for ``write_package``) as a 360Giving grant, one at a time."""
+    settings = _sourced(settings)
     for awards, projects, disbursed in batches:
         partners = partners_of(awards)
         for award in awards:

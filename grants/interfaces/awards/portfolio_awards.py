@@ -33,6 +33,7 @@ from grants.models.answer_facts import (
 from grants.models.applications import Application, ApplicationSection
 from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
 from grants.models.reference import PlanApproach, PlanCommitment
+from grants.models.rounds import FundingRound
 
 
 def _loaded(query, award_options: Sequence = (), application_options: Sequence = ()):
@@ -210,7 +211,8 @@ def publishable_page(page: int) -> tuple[Page, OpenDataBatch]:
 # What a 360Giving grant is made of (grants.open_data.grant), and nothing else: the instalments
 # are summed in SQL, and the application's sections are not loaded (``project_answers`` reads the two answers).
 _OPEN_DATA_ROWS = (
-    joinedload(Award.funding_round).lazyload("*"),
+    # The round's areas stand in for the areas served when the application named none.
+    joinedload(Award.funding_round).options(selectinload(FundingRound.local_authorities), lazyload("*")),
     joinedload(Award.organisation),
     joinedload(Award.application).options(
         lazyload(Application.sections), lazyload(Application.clarifications),

@@ -143,9 +143,12 @@ def test_a_withdrawn_application_offers_neither_screening_nor_questions(officer,
 
 
 def test_a_complete_application_shows_every_answer(officer, make_application):
+    from grants.interfaces.subsidy import declaration as declarations
     from tests.blueprints.applications.answers import VALID
 
     answers = {key: values for key, values in VALID.items() if key != "organisation"}
+    # A charity answers subsidy control too: its project is not economic activity.
+    answers[declarations.SECTION_KEY] = declarations.stored_answers({"economic": ["no"]}, declarations.NOT_ECONOMIC)
     application = make_application(answers=answers)
     response = officer.get(f"/screening/applications/{application.id}")
     assert response.status_code == 200
