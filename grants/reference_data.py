@@ -66,8 +66,11 @@ APPROACHES = (
         (
             ("chief_constable", "Develop processes around drug testing on arrest to secure appropriate "
              "criminal justice and treatment recovery results."),
-            ("partners", "Deliver a world-class treatment and recovery system in the South West, "
-             "valuing the expertise of partners and of people with lived experience."),
+            # The plan's words, with the partners it names.
+            ("partners", "Deliver a World Class Treatment and Recovery System in the Southwest, valuing the "
+             "expertise of our partners in Drug Treatment Services, Community Safety, NHS, Probation, HMPPS, "
+             "SWAS, the Local Directors of Public Health and their teams, as well as people with lived "
+             "experience."),
             ("partners", "Ensure smooth transition and continuity of care for those leaving prison "
              "into community treatment."),
             ("office", "Undertake scoping work on the regional co-commissioning opportunities that "
@@ -92,8 +95,9 @@ APPROACHES = (
              "reporting through Crimestoppers."),
             ("partners", "Protect individuals vulnerable to exploitation by target-hardening their "
              "homes and reducing their vulnerability through effective support."),
-            ("office", "Support Devon and Cornwall Police in regional operations and days of action "
-             "to deny criminals the use of transport networks to supply drugs."),
+            ("office", "Support Devon and Cornwall Police in carrying out regional operations and days of "
+             "action to deny criminals the use of our transport networks to supply drugs, including working "
+             "with the British Transport Police and the Regional Organised Crime Unit."),
             ("chief_constable", "Working with the regional PCCs and Chief Constables to make the South "
              "West a hostile environment for drug supply (Operation Scorpion), through drug "
              "warrants and days of action."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grants.extensions import db
 from grants.models.reference import (
     AdderStrand,
@@ -84,3 +86,17 @@ def test_the_default_rubric_is_loaded_once_with_its_weights_and_descriptors(db):
     assert [c.key for c in stored.criteria] == list(DEFAULT_RUBRIC.keys)
     for criterion in stored.criteria:
         assert set(criterion.descriptors) == {str(n) for n in range(criterion.scale_min, criterion.scale_max + 1)}
+
+
+@pytest.mark.parametrize("commitment, partners", [
+    ("World Class Treatment and Recovery System", ("Drug Treatment Services", "Community Safety", "NHS", "Probation",
+                                                   "HMPPS", "SWAS", "the Local Directors of Public Health",
+                                                   "people with lived experience")),
+    ("regional operations and days of action", ("British Transport Police", "Regional Organised Crime Unit")),
+])
+def test_commitments_name_the_partners_the_plan_names(client, commitment, partners):
+    """Issue 22: the plan's own words, partners included, on the public reference page."""
+    text = " ".join(page(client.get("/reference")).get_text(" ").split())
+    [sentence] = [part for part in text.split(". ") if commitment in part]
+    for partner in partners:
+        assert partner in sentence, partner

@@ -33,9 +33,18 @@ WEIGHTS_ADD_UP, WEIGHTS_DO_NOT = "adds up to 100%", "DOES NOT ADD UP TO 100%"
 
 def round_to(value: Fraction, places: int) -> Fraction:
     """Spreadsheet ROUND: to ``places`` decimals, halves away from zero."""
-    scale = 10**places
+    scale = Fraction(10) ** places
     magnitude = Fraction(math.floor(abs(value) * scale + Fraction(1, 2)), scale)
     return magnitude if value >= 0 else -magnitude
+
+
+def in_pence(amount: Fraction) -> Fraction:
+    """The pounds ``amount`` in pence to 13 significant figures, as the sheet's ``in_pence`` cleans a
+    double's noise before rounding (``grants.exports.cocommissioning_sheets.in_pence``)."""
+    pence = amount * 100
+    if pence == 0:
+        return pence
+    return round_to(pence, 12 - math.floor(math.log10(abs(pence))))
 
 
 def pounds(pence: int | Fraction) -> Fraction:
@@ -112,8 +121,8 @@ def year_figures(scenario: Scenario, result: ScenarioResult, year: int) -> YearF
     scale = Fraction(0) if shared == 0 else (cost - held) / shared
     exact = [floors[i] if s == "floor" else (caps[i] or Fraction(0)) if s == "cap" else scale * p[i]
              for i, s in enumerate(status)]
-    down = [Fraction(math.floor(e * 100), 100) for e in exact]
-    remainders = [round_to(e * 100 - math.floor(e * 100), 6) for e in exact]
+    down = [Fraction(math.floor(in_pence(e)), 100) for e in exact]
+    remainders = [round_to(in_pence(e) - math.floor(in_pence(e)), 6) for e in exact]
     pennies = round_to((cost - sum(down, Fraction(0))) * 100, 0)
     extra = []
     for i, remainder in enumerate(remainders):

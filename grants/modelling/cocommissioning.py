@@ -36,7 +36,9 @@ from grants.modelling.cocommissioning_validation import MAX_YEARS as MAX_YEARS  
 from grants.modelling.cocommissioning_validation import validate as validate
 
 OCU_PER_1000_AGED_15_64 = Decimal("9.5")  # England 2019/20 estimate, used where no local figure is published
-SHARE_AGED_15_64 = Decimal("0.61")  # assumed share of the population aged 15-64 (South West's older age profile)
+# Census 2021, ONS table TS007A (age by five-year bands): the bands 15-19 to 60-64 summed over the area's
+# local authorities (for Avon and Somerset, Somerset's four districts of 2021).
+CENSUS_15_64_SOURCE = "Census 2021 (ONS table TS007A), aged 15 to 64, sum of the area's local authorities"
 CASELOAD_PER_1000 = Decimal("1.2")  # illustrative criminal-justice caseload per 1,000 residents: replace locally
 
 
@@ -75,12 +77,13 @@ class Partner:
                 "caseload": self.caseload.value}[basis]
 
 
-def south_west_partner(code: str, name: str, population: int) -> Partner:
-    """A partner from its Census 2021 population, the other figures marked as assumptions."""
-    aged = (Decimal(population) * SHARE_AGED_15_64).quantize(Decimal(1), ROUND_HALF_UP)
+def south_west_partner(code: str, name: str, population: int, aged_15_64: int) -> Partner:
+    """A partner from its Census 2021 population, all ages and aged 15 to 64; its estimated users and
+    caseload are assumptions derived from them, marked as such."""
+    aged = Decimal(aged_15_64)
     return Partner(
         code, name, Figure(Decimal(population), False, "Census 2021, sum of the area's local authorities"),
-        Figure(aged, True, "Assumed 61% of the population aged 15-64: replace with the Census 2021 figure"),
+        Figure(aged, False, CENSUS_15_64_SOURCE),
         Figure((aged * OCU_PER_1000_AGED_15_64 / 1000).quantize(Decimal(1), ROUND_HALF_UP), True,
                "Assumed 9.5 per 1,000 aged 15-64 (England 2019/20): no local estimate published"),
         Figure((Decimal(population) * CASELOAD_PER_1000 / 1000).quantize(Decimal(1), ROUND_HALF_UP), True,
@@ -89,11 +92,11 @@ def south_west_partner(code: str, name: str, population: int) -> Partner:
 
 
 SOUTH_WEST = (
-    south_west_partner("avon-somerset", "Avon and Somerset", 1_748_000),
-    south_west_partner("devon-cornwall", "Devon and Cornwall", 1_786_200),
-    south_west_partner("dorset", "Dorset", 779_100),
-    south_west_partner("gloucestershire", "Gloucestershire", 644_800),
-    south_west_partner("wiltshire", "Wiltshire and Swindon", 743_500),
+    south_west_partner("avon-somerset", "Avon and Somerset", 1_748_000, 1_114_410),
+    south_west_partner("devon-cornwall", "Devon and Cornwall", 1_786_200, 1_076_402),
+    south_west_partner("dorset", "Dorset", 779_100, 466_122),
+    south_west_partner("gloucestershire", "Gloucestershire", 644_800, 399_360),
+    south_west_partner("wiltshire", "Wiltshire and Swindon", 743_500, 466_117),
 )
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 
-import formulas
 import pytest
 from openpyxl import load_workbook
 
@@ -35,13 +33,14 @@ from grants.models.rounds import FundingRound
 from grants.reference_data import load_reference_data
 from tests.blueprints.social_return.test_calculator import INPUTS
 from tests.blueprints.social_return.test_calculator import figures as page_figures
+from tests.exports.workbooks import formula_cells, recalculated, stored_values_agree
 from tests.helpers import page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, users):
     """The demo's rounds, scores, awards, pooled budget and co-commissioning scenarios."""
     load_reference_data()
     ensure_partners()
@@ -91,18 +90,6 @@ def every_export(client) -> dict[str, bytes]:
     return files
 
 
-def formula_cells(content: bytes):
-    """(sheet, coordinate, formula, stored value, stored type) of every formula cell in the file."""
-    with_formulas = load_workbook(BytesIO(content))
-    stored = load_workbook(BytesIO(content), data_only=True)
-    for sheet in with_formulas.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    value = stored[sheet.title][cell.coordinate]
-                    yield sheet.title, cell.coordinate, cell.value, value.value, value.data_type
-
-
 def penny(value) -> Decimal:
     return Decimal(str(round(float(value), 2)))
 
@@ -150,7 +137,7 @@ def test_the_stored_values_are_the_apps_figures(demo, as_role):
     assert checked >= 2
 
     # Social return: the Results sheet says what the calculator's page says.
-    shown = page_figures(page(client.get("/social-return/calculator", query_string=INPUTS)))
+    shown = page_figures(page(client.get("/social-return", query_string=INPUTS)))
     results = load_workbook(BytesIO(_download(client, "/social-return/export.xlsx", **INPUTS)),
                             data_only=True)["Results"]
     for row, name in ((2, "gross-year-one"), (3, "gross-present-value"), (5, "net-present-value"), (6, "cost"),
@@ -192,21 +179,8 @@ def test_the_stored_values_are_the_apps_figures(demo, as_role):
         assert penny(comparison[f"D{row}"].value) == pounds(result.saving_pence)
 
 
-def _recalculated(content: bytes, path: Path):
-    path.write_bytes(content)
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-
-    def value(sheet: str, coordinate: str):
-        result = solution[f"'[{path.name}]{sheet.upper()}'!{coordinate}"]
-        return result.value[0][0] if hasattr(result, "value") else result[0][0]
-
-    return value
-
-
 def test_recalculating_gives_the_values_stored(demo, as_role, tmp_path):
-    """The values stored beside the formulas are what the formulas work out to: each numeric formula
-    cell recalculated agrees with its stored value (to a millionth of its size), and each text one
-    is the same text."""
+    """The values stored beside the formulas are what the formulas work out to."""
     client = as_role("admin")
     agreement = db.session.scalars(db.select(Agreement)).first()
     scenario = latest_scenarios()[0]
@@ -214,13 +188,5 @@ def test_recalculating_gives_the_values_stored(demo, as_role, tmp_path):
     for number, url in enumerate((f"/pooled-budgets/{agreement.id}/export.xlsx", "/social-return/export.xlsx",
                                   f"/co-commissioning/{scenario.id}/scenario.xlsx")):
         content = _download(client, url, **(INPUTS if "social-return" in url else {}))
-        value = _recalculated(content, tmp_path / f"file{number}.xlsx")
-        for sheet, coordinate, formula, stored, _kind in formula_cells(content):
-            got = value(sheet, coordinate)
-            if isinstance(stored, int | float) and not isinstance(stored, bool):
-                assert float(got) == pytest.approx(stored, rel=1e-6, abs=1e-6), \
-                    f"{url} {sheet}!{coordinate} {formula}"
-            else:
-                assert (got or "") == (stored or ""), f"{url} {sheet}!{coordinate} {formula}"
-            compared += 1
+        compared += stored_values_agree(content, recalculated(content, tmp_path / f"file{number}.xlsx"), url)
     assert compared > 1_000

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from grants.exports.cocommissioning_sheets import MONEY
 from grants.exports.cocommissioning_workbook import comparison_workbook
 from grants.modelling.cocommissioning_analysis import compare
+from tests.exports.workbooks import stored_values_agree
 from tests.exports_cocommissioning.scenarios import SCENARIOS, assert_workbook_equals, layout_of, pence
 
 LONG = "A very long scenario name that will not fit in a sheet title [draft]"
@@ -41,6 +42,7 @@ def test_the_comparison_references_each_scenarios_recomputed_sheets(recalculate)
     assert sheet.freeze_panes == "B2" and sheet["A1"].font.bold
 
     value, _path = recalculate(content)
+    assert stored_values_agree(content, value, "comparison") > 100  # stored beside each formula, as recalculated
     for number, (_scenario, result) in enumerate(items, start=1):
         layout = layout_of(result, titles=tuple(titles[3 * number - 2:3 * number + 1]))
         assert_workbook_equals(value, result, layout)

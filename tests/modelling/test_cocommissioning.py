@@ -121,8 +121,8 @@ def test_south_west_reference_data():
     assert [p.population.value for p in SOUTH_WEST] == [1_748_000, 1_786_200, 779_100, 644_800, 743_500]
     assert not SOUTH_WEST[0].population.assumption
     assert all(p.ocu.assumption and "9.5" in p.ocu.source for p in SOUTH_WEST)
-    # Dorset: 779,100 × 61% = 475,251 aged 15-64 (assumed); × 9.5 / 1,000 = 4,514.88 → 4,515 OCU
-    assert (SOUTH_WEST[2].population_15_64.value, SOUTH_WEST[2].ocu.value) == (475_251, 4_515)
+    # Dorset: 466,122 aged 15-64 (Census 2021); × 9.5 / 1,000 = 4,428.159 → 4,428 OCU (assumed)
+    assert (SOUTH_WEST[2].population_15_64.value, SOUTH_WEST[2].ocu.value) == (466_122, 4_428)
     result = run(Scenario("all five", SOUTH_WEST, CostModel(5_000_000, 20_000_000, 150_000, D(40), D(3), 5),
                           CostSplit({"need": D(25), "caseload": D(75)})))
     assert sum(result.year_costs) == sum(o.contribution_pence for o in result.partners)
@@ -183,21 +183,29 @@ def test_a_cap_on_only_some_partners_passes_the_excess_to_the_uncapped_ones():
     assert contributions(result) == {"a": 15_000, "b": 45_000, "c": 60_000}
 
 
-def test_a_partner_from_its_census_population_alone():
-    # 3,750 people: 3,750 × 61% = 2,287.5 → 2,288 aged 15-64 (halves up); × 9.5 / 1,000 = 21.736 → 22 OCU;
-    # caseload 3,750 × 1.2 / 1,000 = 4.5 → 5 (halves up, not to even). Every figure but the population is
-    # marked as an assumption, with where it came from.
-    assert south_west_partner("x", "Area X", 3_750) == Partner(
+def test_a_partner_from_its_census_populations():
+    # 3,750 people, 2,288 of them aged 15-64 (both published, Census 2021); × 9.5 / 1,000 = 21.736 → 22 OCU;
+    # caseload 3,750 × 1.2 / 1,000 = 4.5 → 5 (halves up, not to even). The derived figures are marked as
+    # assumptions, with where they came from.
+    assert south_west_partner("x", "Area X", 3_750, 2_288) == Partner(
         "x", "Area X",
         Figure(D(3_750), False, "Census 2021, sum of the area's local authorities"),
-        Figure(D(2_288), True, "Assumed 61% of the population aged 15-64: replace with the Census 2021 figure"),
+        Figure(D(2_288), False, "Census 2021 (ONS table TS007A), aged 15 to 64, sum of the area's local authorities"),
         Figure(D(22), True, "Assumed 9.5 per 1,000 aged 15-64 (England 2019/20): no local estimate published"),
         Figure(D(5), True, "Illustrative 1.2 per 1,000 residents: replace with tests on arrest, releases and "
                            "treatment orders"),
     )
-    # 4,918 × 61% = 2,999.98 → 3,000; × 9.5 / 1,000 = 28.5 → 29 OCU (halves up); 5.9016 → 6 clients.
-    other = south_west_partner("y", "Area Y", 4_918)
+    # 3,000 aged 15-64 × 9.5 / 1,000 = 28.5 → 29 OCU (halves up); 4,918 × 1.2 / 1,000 = 5.9016 → 6 clients.
+    other = south_west_partner("y", "Area Y", 4_918, 3_000)
     assert (other.population_15_64.value, other.ocu.value, other.caseload.value) == (3_000, 29, 6)
+
+
+def test_the_south_west_areas_carry_the_census_2021_figures_aged_15_to_64():
+    # ONS TS007A, the bands 15-19 to 60-64 summed over each force area's local authorities (issue 22).
+    assert {partner.code: int(partner.population_15_64.value) for partner in SOUTH_WEST} == {
+        "avon-somerset": 1_114_410, "devon-cornwall": 1_076_402, "dorset": 466_122, "gloucestershire": 399_360,
+        "wiltshire": 466_117}
+    assert not any(partner.population_15_64.assumption for partner in SOUTH_WEST)
 
 
 def test_every_field_of_a_result_by_hand():
@@ -241,9 +249,9 @@ def test_a_percentage_floor_rounds_down_and_a_percentage_cap_rounds_up():
     assert contributions(capped) == {"a": 50_000, "b": 50_001}  # B held at 50,001 (up), so the caps fit
 
 
-def test_a_census_population_rounds_half_up_not_to_even():
-    # 50 × 61% = 30.5 → 31 aged 15-64 (to even it would be 30).
-    assert south_west_partner("x", "X", 50).population_15_64.value == 31
+def test_assumed_users_round_half_up_not_to_even():
+    # 7,000 aged 15-64 × 9.5 / 1,000 = 66.5 → 67 (to even it would be 66).
+    assert south_west_partner("x", "X", 50, 7_000).ocu.value == 67
 
 
 def test_economies_of_scale_and_bounds_in_words():

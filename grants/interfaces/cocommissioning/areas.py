@@ -40,7 +40,8 @@ YEAR_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # (code, name, PCC) in the pure model's SOUTH_WEST order; codes are the model's partner codes.
 AREAS = (
     ("avon-somerset", "Avon and Somerset", "Police and Crime Commissioner for Avon and Somerset"),
-    ("devon-cornwall", "Devon and Cornwall", "Police and Crime Commissioner for Devon and Cornwall"),
+    ("devon-cornwall", "Devon and Cornwall",
+     "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly"),
     ("dorset", "Dorset", "Police and Crime Commissioner for Dorset"),
     ("gloucestershire", "Gloucestershire", "Police and Crime Commissioner for Gloucestershire"),
     ("wiltshire", "Wiltshire and Swindon", "Police and Crime Commissioner for Wiltshire and Swindon"),
@@ -48,8 +49,10 @@ AREAS = (
 SEEDED_BY = "Reference data"
 # Illustrative criminal-justice caseloads per 1,000 residents a year, until local figures are entered.
 CASELOAD_RATES = {"arrest_tests": Decimal("1.2"), "prison_releases": Decimal("0.5"), "probation_orders": Decimal("0.3")}
-# Published in the Police and Crime Plan for Devon, Cornwall and the Isles of Scilly (7.8 per 1,000 aged 15-64).
+# Published in the OPCC's Drugs strategic intentions plan 2022-2025 (there "7.8 per 1,000 aged 15-64").
 DEVON_CORNWALL_OCU = 8_178
+DEVON_CORNWALL_OCU_SOURCE = ("Drugs strategic intentions plan 2022-2025, OPCC for Devon, Cornwall and the Isles of "
+                             "Scilly (it says 7.8 per 1,000 aged 15-64; on the Census 2021 figure it is 7.6)")
 
 
 class ScenarioInputError(ValueError):
@@ -68,18 +71,18 @@ def _entry(value: Decimal | int, source: str, year: str, assumption: bool) -> di
 
 
 def starting_figures(code: str) -> dict[str, dict]:
-    """An area's figures before anyone has entered local ones: Census 2021 population, the rest
-    assumptions derived from it (see grants.modelling.cocommissioning.south_west_partner)."""
+    """An area's figures before anyone has entered local ones: Census 2021 population (all ages and aged
+    15 to 64), the rest assumptions derived from it (see grants.modelling.cocommissioning.south_west_partner)."""
     partner = next(p for p in SOUTH_WEST if p.code == code)
     population = partner.population.value
     figures = {
         "population": _entry(population, "Census 2021 (ONS), sum of the area's local authorities", "2021", False),
-        "population_15_64": _entry(partner.population_15_64.value, partner.population_15_64.source, "2021", True),
+        "population_15_64": _entry(partner.population_15_64.value, partner.population_15_64.source, "2021",
+                                   partner.population_15_64.assumption),
         "ocu": _entry(partner.ocu.value, partner.ocu.source, "2019-20", True),
     }
     if code == "devon-cornwall":
-        figures["ocu"] = _entry(DEVON_CORNWALL_OCU, "Police and Crime Plan for Devon, Cornwall and the Isles of "
-                                "Scilly (7.8 per 1,000 aged 15-64, as quoted)", "2021", False)
+        figures["ocu"] = _entry(DEVON_CORNWALL_OCU, DEVON_CORNWALL_OCU_SOURCE, "2021", False)
     for kind, rate in CASELOAD_RATES.items():
         value = (population * rate / 1000).quantize(Decimal(1), ROUND_HALF_UP)
         figures[kind] = _entry(value, f"Illustrative {rate} per 1,000 residents: replace with the local figure",
