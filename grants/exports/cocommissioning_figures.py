@@ -132,7 +132,7 @@ def year_figures(scenario: Scenario, result: ScenarioResult, year: int) -> YearF
     paid = [outcome.years[year - 1] for outcome in outcomes]
     rows: list[dict[str, FormulaValue]] = []
     for i in range(n):
-        row_clients = paid[i].clients
+        row_clients, per_client = paid[i].clients, paid[i].cost_per_client_pence
         rows.append({
             "clients": row_clients, "standalone": pounds(alone[codes[i]]), "method": method[codes[i]],
             "alone_share": Fraction(alone[codes[i]], alone_total) if alone_total else Fraction(0),
@@ -142,8 +142,7 @@ def year_figures(scenario: Scenario, result: ScenarioResult, year: int) -> YearF
             "cap_fill": _or_blank(cap_fills[i]), "status": status[i], "exact": exact[i], "down": down[i],
             "remainder": remainders[i], "extra": extra[i], "contribution": pounds(paid[i].contribution_pence),
             "saving": pounds(paid[i].saving_pence),
-            "per_client": "" if not row_clients or paid[i].cost_per_client_pence is None
-            else pounds(paid[i].cost_per_client_pence),
+            "per_client": "" if not row_clients or per_client is None else pounds(per_client),
             "check": MATCHES,
         })
     fixed = costs.fixed_annual_pence + (costs.setup_pence if year == 1 else 0)

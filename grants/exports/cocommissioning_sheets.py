@@ -209,7 +209,7 @@ def write_inputs(sheet, scenario: Scenario, layout: Layout) -> None:
         ("phase_in", "Phase-in (years)", split.phase_in_years, "0",
          "Over k years the weights' shares carry weight y/k in year y, the rest standalone-cost shares; 0 or 1: none"),
     ]
-    results = {"partners": len(scenario.partners), "scale_factor": scale_factor(scenario)}
+    results: dict[str, FormulaValue] = {"partners": len(scenario.partners), "scale_factor": scale_factor(scenario)}
     for key, label, content, number_format, note in rows:
         text(sheet, ROW[key], "A", label)
         if number_format is None:
@@ -386,4 +386,4 @@ def _totals(sheet: ExportSheet, result: ScenarioResult, layout: Layout,
             value(sheet, r, C["benefit"], benefit, MONEY)
             value(sheet, r, C["benefit_per_pound"],
                   f'=IF({C["contribution"]}{r}=0,"",{C["benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00',
-                  result=benefit / pounds(paid) if paid else "")
+                  result=benefit / Decimal(paid) * 100 if paid else "")

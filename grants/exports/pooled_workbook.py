@@ -248,11 +248,12 @@ def _year_sheet(book: ExportWorkbook, agreements: Sequence[Agreement], year: int
             outturn = "+".join(f"IF(ISNUMBER({a}),{a},IF(ISNUMBER({f}),{f},0))"
                                for a, f in zip(cells["actual"], cells["forecast"], strict=True))
             budget_cell, outturn_cell, variance_cell = (_cell(totals + i, row) for i in (0, 2, 3))
-            sheet.formula(row, totals, f"=SUM({','.join(cells['budget'])})", _pounds(position.budget_pence), MONEY)
-            sheet.formula(row, totals + 1, f"=SUM({','.join(cells['actual'])})", _pounds(position.actual_pence),
-                          MONEY)
-            sheet.formula(row, totals + 2, f"={outturn}", _pounds(position.outturn_pence), MONEY)
-            sheet.formula(row, totals + 3, f"={outturn_cell}-{budget_cell}", _pounds(position.variance_pence), MONEY)
+            budget, actual, outturn_pounds, variance_pounds = (_pounds_or_zero(pence) for pence in (
+                position.budget_pence, position.actual_pence, position.outturn_pence, position.variance_pence))
+            sheet.formula(row, totals, f"=SUM({','.join(cells['budget'])})", budget, MONEY)
+            sheet.formula(row, totals + 1, f"=SUM({','.join(cells['actual'])})", actual, MONEY)
+            sheet.formula(row, totals + 2, f"={outturn}", outturn_pounds, MONEY)
+            sheet.formula(row, totals + 3, f"={outturn_cell}-{budget_cell}", variance_pounds, MONEY)
             sheet.formula(row, totals + 4, f'=IF({budget_cell}=0,"",{variance_cell}/{budget_cell})',
                           _ratio(position.variance_pence, position.budget_pence), PERCENT)
             row += 1

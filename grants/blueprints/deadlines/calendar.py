@@ -14,7 +14,8 @@ from icalendar import Calendar, Event
 from grants.interfaces.deadlines.dates import Deadline
 from grants.links import public_url
 
-PRODUCT_ID = "-//Office of the Police and Crime Commissioner for Devon and Cornwall//Commissioners Grants//EN"
+PRODUCT_ID = ("-//Office of the Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly"
+              "//Commissioners Grants//EN")
 REFRESH = timedelta(hours=6)  # how often we ask calendar apps to fetch the feed again
 
 
