@@ -64,10 +64,11 @@ def _init_templates(app: Flask) -> None:
 
     app.add_template_global(error_summary)
 
-    from grants import formatting, links, navigation
+    from grants import formatting, links, mail, navigation
 
     formatting.init_app(app)
     links.init_app(app)
+    mail.init_app(app)
     navigation.init_app(app)
 
 

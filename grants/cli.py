@@ -1,18 +1,21 @@
 """Command-line tasks: ``flask create-user``, ``flask reference load``, ``flask demo seed``,
-``flask send-reminders`` (the daily jobs), ``flask forms`` (grants.cli_forms), ``flask registers``
-(grants.cli_registers), ``flask bank-details`` (grants.cli_bank_details)."""
+``flask send-reminders`` (the daily jobs), ``flask send-outbox`` (queued email), ``flask forms``
+(grants.cli_forms), ``flask registers`` (grants.cli_registers), ``flask bank-details`` (grants.cli_bank_details)."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
+from grants import mail
 from grants.cli_bank_details import bank_details_cli
 from grants.cli_forms import forms_cli
 from grants.cli_registers import registers_cli
 from grants.extensions import db
 from grants.models.accounts import ROLE_LABELS, Role
+from grants.models.mail import OutboxMessage
 from grants.passwords import password_problem
 
 reference_cli = AppGroup("reference", help="Reference data from the plan and public statistics.")
@@ -182,7 +185,20 @@ def send_reminders_command() -> None:
                + (f"{r.days_overdue} days overdue" if r.overdue else f"due {r.repayment.due_date:%d/%m/%Y}")
                for r in repayments),
              f"Ended sign-in sessions removed: {pruned}"]
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        lines.append(f"Queued emails sent: {mail.sweep()}")
     click.echo("\n".join(lines))
+
+
+@click.command("send-outbox")
+def send_outbox_command() -> None:
+    """Send every queued email that is due (with MAIL_BACKEND=smtp), retrying those that failed before;
+    safe to run as often as wanted, and at the same time as another sender: nothing goes twice."""
+    sent = mail.sweep()
+    queued = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "queued"))
+    failed = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed"))
+    click.echo(f"Emails sent: {sent}\nStill queued (to be tried again later): {queued}\n"
+               f"Given up on (see Outbox in the admin pages): {failed}")
 
 
 PG_DUMP_HINT = (
@@ -275,6 +291,7 @@ def restore_command(path: str, yes: bool, without_documents: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_outbox_command)
     app.cli.add_command(reference_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)

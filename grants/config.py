@@ -398,7 +398,8 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
         # Applicants' personal data is kept this long after their last sign-in or their last grant's
         # end, whichever is later (six years: the limitation period for a claim on a grant agreement).
         "PERSONAL_DATA_RETENTION_DAYS": env.whole_number("PERSONAL_DATA_RETENTION_DAYS", 6 * 365 + 1, minimum=1),
-        # "outbox" keeps every message in a table that admins read in the app; "smtp" also sends it.
+        # "outbox" keeps every message in a table that admins read in the app; "smtp" also sends it,
+        # after the commit, retried until it goes (grants.mail).
         "MAIL_BACKEND": env.choice("MAIL_BACKEND", ("outbox", "smtp"), "outbox"),
         "MAIL_SERVER": env.text("MAIL_SERVER", "localhost"),
         "MAIL_PORT": env.whole_number("MAIL_PORT", 587, minimum=1, maximum=65535),
@@ -407,6 +408,12 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
         "MAIL_PASSWORD": env.environ.get("MAIL_PASSWORD") or None,  # as given: spaces may be part of it
         "MAIL_SENDER": env.email_address("MAIL_SENDER", "grants@opcc.example.org"),
         "MAIL_TIMEOUT_SECONDS": 10,
+        # A message that fails this many times is given up on and shown to administrators (grants.mail).
+        "MAIL_MAX_ATTEMPTS": env.whole_number("MAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=50),
+        # "thread": queued mail is sent by a background thread after the commit; "manual": only when
+        # grants.mail.sweep runs (flask send-outbox; the tests).
+        "MAIL_DELIVERY": env.choice("MAIL_DELIVERY", ("thread", "manual"),
+                                    "manual" if profile == "testing" else "thread"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -240,6 +240,7 @@ ACCESS: dict[str, object] = {
     "social_return.calculator": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "social_return.export": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "social_return.preset": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "social_return.reconciliation": {PANEL, OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.index": {FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.new": {FINANCE, COMMISSIONER, ADMIN},
     "cocommissioning.scenario": {FINANCE, COMMISSIONER, ADMIN},

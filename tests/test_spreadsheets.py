@@ -9,16 +9,9 @@ from io import BytesIO
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from grants.spreadsheets import (
-    MAX_CELL_CHARACTERS,
-    MONEY_FORMAT,
-    datetime_cell,
-    money_cell,
-    safe_text,
-    text_cell,
-)
+from grants.spreadsheets import MAX_CELL_CHARACTERS, MONEY_FORMAT, ExportWorkbook, safe_text
 
 
 @pytest.mark.parametrize(
@@ -56,26 +49,56 @@ def test_safe_text_never_starts_a_formula_and_keeps_what_was_typed(text):
         assert written.removeprefix("'") == text or written == text
 
 
-def _round_trip(*cells_for) -> list:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Test")
-    sheet.append([make(sheet) for make in cells_for])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return list(load_workbook(buffer).active.iter_rows())[0]
+def _round_trip(*writes, constant_memory: bool = False) -> list:
+    """Row 1 of a one-sheet workbook whose cells ``writes`` fill (each takes the sheet and its column)."""
+    book = ExportWorkbook(constant_memory=constant_memory)
+    sheet = book.sheet("Test")
+    for column, write in enumerate(writes, start=1):
+        write(sheet, column)
+    return list(load_workbook(BytesIO(book.close())).active.iter_rows(max_col=len(writes)))[0]
 
 
-def test_cells_read_back_as_text_numbers_and_uk_times():
-    text, error_like, money, empty_money, when = _round_trip(
-        lambda sheet: text_cell(sheet, "=1+1"),
-        lambda sheet: text_cell(sheet, "#N/A"),
-        lambda sheet: money_cell(sheet, Decimal("4250.50")),
-        lambda sheet: money_cell(sheet, None),
-        lambda sheet: datetime_cell(sheet, datetime(2026, 7, 1, 8, 30, tzinfo=UTC)),
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_cells_read_back_as_text_numbers_and_uk_times(constant_memory):
+    text, error_like, money, empty_money, when, untouched = _round_trip(
+        lambda sheet, column: sheet.text(1, column, "=1+1"),
+        lambda sheet, column: sheet.text(1, column, "#N/A"),
+        lambda sheet, column: sheet.number(1, column, Decimal("4250.50"), MONEY_FORMAT),
+        lambda sheet, column: sheet.number(1, column, None, MONEY_FORMAT),
+        lambda sheet, column: sheet.moment(1, column, datetime(2026, 7, 1, 8, 30, tzinfo=UTC)),
+        lambda sheet, column: sheet.text(1, column, "@SUM(A1:A2)"),
+        constant_memory=constant_memory,
     )
     assert (text.value, text.data_type) == ("'=1+1", "s")
     assert (error_like.value, error_like.data_type) == ("#N/A", "s")  # not Excel's error value
     assert money.value == 4250.5 and money.data_type == "n" and money.number_format == MONEY_FORMAT
     assert empty_money.value is None
     assert when.value == datetime(2026, 7, 1, 9, 30)  # BST, written without a zone
+    assert (untouched.value, untouched.data_type) == ("'@SUM(A1:A2)", "s")
+
+
+def test_a_formula_is_stored_with_the_value_it_is_given():
+    book = ExportWorkbook()
+    sheet = book.sheet("Test")
+    sheet.number(1, 1, 2)
+    sheet.formula(1, 2, "=A1*2", Decimal("4"), MONEY_FORMAT)
+    sheet.formula(1, 3, '=IF(A1=2,"",1)', "")  # an empty text result
+    sheet.formula(1, 4, '=IF(A1=2,"two","other")', "two")
+    content = book.close()
+    formulas = [cell.value for cell in load_workbook(BytesIO(content)).active[1]]
+    assert formulas == [2, "=A1*2", '=IF(A1=2,"",1)', '=IF(A1=2,"two","other")']
+    stored = list(load_workbook(BytesIO(content), data_only=True).active[1])
+    assert [cell.value for cell in stored] == [2, 4, None, "two"]
+    assert stored[2].data_type == "str"  # empty text, not a formula without a value (read as None, "n")
+    assert stored[1].number_format == MONEY_FORMAT
+
+
+def test_text_given_to_the_workbook_is_never_a_formula_number_or_link():
+    book = ExportWorkbook()
+    sheet = book.sheet("Test")
+    for column, typed in enumerate(("=1+1", "0123", "https://evil.example", "1e5"), start=1):
+        sheet.write(0, column - 1, typed)  # even XlsxWriter's own write(), which guesses a type
+    cells = list(load_workbook(BytesIO(book.close())).active[1])
+    assert [(cell.value, cell.data_type) for cell in cells] == [
+        ("=1+1", "s"), ("0123", "s"), ("https://evil.example", "s"), ("1e5", "s")]
+    assert not [cell for cell in cells if cell.hyperlink]

@@ -248,9 +248,9 @@ def _year_sheet(book: ExportWorkbook, agreements: Sequence[Agreement], year: int
             outturn = "+".join(f"IF(ISNUMBER({a}),{a},IF(ISNUMBER({f}),{f},0))"
                                for a, f in zip(cells["actual"], cells["forecast"], strict=True))
             budget_cell, outturn_cell, variance_cell = (_cell(totals + i, row) for i in (0, 2, 3))
-            budget, actual, outturn_pounds, variance_pounds = (_pounds_or_zero(pence) for pence in (
+            budget_pounds, actual, outturn_pounds, variance_pounds = (_pounds_or_zero(pence) for pence in (
                 position.budget_pence, position.actual_pence, position.outturn_pence, position.variance_pence))
-            sheet.formula(row, totals, f"=SUM({','.join(cells['budget'])})", budget, MONEY)
+            sheet.formula(row, totals, f"=SUM({','.join(cells['budget'])})", budget_pounds, MONEY)
             sheet.formula(row, totals + 1, f"=SUM({','.join(cells['actual'])})", actual, MONEY)
             sheet.formula(row, totals + 2, f"={outturn}", outturn_pounds, MONEY)
             sheet.formula(row, totals + 3, f"={outturn_cell}-{budget_cell}", variance_pounds, MONEY)
@@ -259,21 +259,22 @@ def _year_sheet(book: ExportWorkbook, agreements: Sequence[Agreement], year: int
             row += 1
         sheet.text(row, 1, agreement.reference, bold=True)
         sheet.text(row, 2, TOTAL, bold=True)
-        budget, variance = (sum(p.budget_pence for p in positions), sum(p.variance_pence for p in positions))
-        column_totals += [budget, sum(p.actual_pence for p in positions), sum(p.outturn_pence for p in positions),
-                          variance]
+        total_budget = sum(p.budget_pence for p in positions)
+        total_variance = sum(p.variance_pence for p in positions)
+        column_totals += [total_budget, sum(p.actual_pence for p in positions),
+                          sum(p.outturn_pence for p in positions), total_variance]
         for column, total in zip(range(FIRST_MONTH_COLUMN, totals + 4), column_totals, strict=True):
             letter = column_letter(column)
             formula = f"=SUM({letter}{first}:{letter}{row - 1})" if row > first else "=0"
             sheet.formula(row, column, formula, _pounds_or_zero(total), MONEY, bold=True)
         budget_cell, variance_cell = _cell(totals, row), _cell(totals + 3, row)
         sheet.formula(row, totals + 4, f'=IF({budget_cell}=0,"",{variance_cell}/{budget_cell})',
-                      _ratio(variance, budget), PERCENT, bold=True)
+                      _ratio(total_variance, total_budget), PERCENT, bold=True)
         suffix = re.sub(r"\W", "_", f"{year_label(year)}_{agreement.reference}")
         if row > first:
             _name(book, f"Lines_{suffix}", sheet, (1, first), (totals + 4, row - 1))
         _name(book, f"Totals_{suffix}", sheet, (FIRST_MONTH_COLUMN, row), (totals + 4, row))
-        rows[agreement.id] = (row, variance)
+        rows[agreement.id] = (row, total_variance)
         row += 1
     return rows
 

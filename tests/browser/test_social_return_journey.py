@@ -46,3 +46,16 @@ def test_estimate_and_share_the_social_return(new_page, axe, screenshot):
     finance.goto(shared.removeprefix(re.match(r"https?://[^/]+", shared).group(0)))
     assert _figures(finance) == result
     screenshot(finance.page)
+
+
+def test_the_preset_leads_to_why_its_figure_differs_from_the_plans(new_page, axe, screenshot):
+    commissioner = Person(new_page(), axe)
+    commissioner.sign_in("commissioner@example.org")
+    commissioner.goto("/social-return")
+    commissioner.follow("See the Devon and Cornwall preset beside the plan’s reported figure")
+    commissioner.follow("Why the model’s figure differs from the plan’s, step by step")
+    assert commissioner.heading() == "Why the model’s figure differs from the plan’s £59,478,661"
+    assert commissioner.page.get_by_role("img", name="Waterfall chart from the model’s figure to the plan’s, "
+                                         "one bar per step").count() == 1
+    assert "Not explained by published inputs" in commissioner.text()
+    screenshot(commissioner.page)

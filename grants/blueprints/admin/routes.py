@@ -15,6 +15,7 @@ from grants.interfaces.admin import settings as office_settings
 from grants.interfaces.auth import accounts
 from grants.interfaces.paging import contains, paginate
 from grants.links import public_url
+from grants import mail
 from grants.mail import send_email
 from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
 from grants.models.mail import OutboxMessage
@@ -162,7 +163,7 @@ def audit_log():
 def outbox():
     status = request.args.get("status", "")
     query = select(OutboxMessage)
-    if status in {"kept", "sent", "failed"}:
+    if status in mail.STATUSES:
         query = query.where(OutboxMessage.status == status)
     results = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), _page_number(), 50)
     return render_template("admin/outbox.html", results=results, status=status)
@@ -172,4 +173,20 @@ def outbox():
 @role_required(Role.ADMIN)
 def outbox_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message, resend_form=ConfirmForm())
+
+
+@bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
+@role_required(Role.ADMIN)
+def outbox_resend(message_id: int):
+    """Queue a message that failed (or is still waiting) to be sent again now, its attempts counted afresh."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if message.status not in (mail.FAILED, mail.QUEUED):
+        flash(f"This email is {message.status}: only one that failed or is waiting can be sent again", "error")
+        return redirect(url_for("admin.outbox_message", message_id=message.id))
+    mail.resend(message, current_user._get_current_object())
+    db.session.commit()
+    flash(f"The email to {message.recipient} will be sent again now", "success")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("social_return", __name__, url_prefix="/social-return")
 
-from grants.blueprints.social_return import calculator, parameters  # noqa: E402,F401
+from grants.blueprints.social_return import calculator, parameters, reconciliation  # noqa: E402,F401
