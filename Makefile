@@ -51,9 +51,19 @@ db: setup
 demo: db
 	$(BIN)/flask demo seed
 
+# With REDIS_URL set, a job worker and the scheduler of recurring jobs start beside the app and stop
+# with it; without it, background jobs run inside the app (grants/jobs.py).
 run: demo
 	@echo "Serving PCC Grants at http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Background jobs on Redis ($$REDIS_URL): a worker and the scheduler run beside the app"; \
+		trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask jobs worker & $(BIN)/flask jobs scheduler & \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000; \
+	else \
+		echo "No REDIS_URL: background jobs run inside the app"; \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000; \
+	fi
 
 # TEST_DATABASE_URL chooses the database (default: SQLite, a file per worker in pytest's temporary
 # folder). The suite runs in parallel with pytest-xdist, JOBS workers (default auto: one per CPU),

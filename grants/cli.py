@@ -73,7 +73,6 @@ def load_reference_command() -> None:
 @demo_cli.command("seed")
 def seed_demo_command() -> None:
     """Add the demo accounts and organisations (safe to run again) and print the logins."""
-    from flask import current_app
 
     from grants.demo import (
         DEMO_PASSWORD,
@@ -153,41 +152,45 @@ def demo_code_command() -> None:
 
 @click.command("send-reminders")
 def send_reminders_command() -> None:
-    """Run the daily jobs (for a scheduler, once a day): lapse offers past their deadline (emailing
-    the organisation and its grants officer), make instalments due on their date, hold payments
-    while returns are overdue, email reminders of returns and repayments due soon or overdue, and
-    remove ended sign-in sessions. Running it twice in a day does nothing more."""
-    from grants.formatting import money
-    from grants.interfaces.auth import sessions
-    from grants.interfaces.awards import awarding as awards
-    from grants.interfaces.awards import closure, monitoring, payments
-    from grants.interfaces.awards import offers as award_offers
+    """Run the daily jobs (for a scheduler, once a day, where there is no job scheduler): lapse offers
+    past their deadline (emailing the organisation and its grants officer), make instalments due on
+    their date, hold payments while returns are overdue, email reminders of returns and repayments due
+    soon or overdue, and remove ended sign-in sessions. Running it twice in a day does nothing more."""
+    from grants.daily import run_daily_jobs
 
-    lapsed = awards.lapse_overdue_offers()
-    for award in lapsed:  # only offers this run lapsed: each lapse is told once
-        award_offers.tell_of_lapse(award)
-    made_due = payments.mark_due_instalments()
-    report = monitoring.run_daily_jobs()
-    repayments = closure.remind_repayments()
-    pruned = sessions.prune()
-    db.session.commit()
-    lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
-             f"Instalments now due: {len(made_due)}",
-             *(f"  {i.award.application.reference} instalment {i.number}" for i in made_due),
-             f"Instalments held for overdue returns: {len(report.held)}",
-             *(f"  {i.award.application.reference} instalment {i.number}: {i.hold_reason}" for i in report.held),
-             f"Reminders of overdue returns: {len(report.overdue_reminders)}",
-             *(f"  {monitoring.describe(r)}" for r in report.overdue_reminders),
-             f"Reminders of returns due soon: {len(report.due_soon_reminders)}",
-             *(f"  {monitoring.describe(r)}, due {r.due_date:%d/%m/%Y}" for r in report.due_soon_reminders),
-             f"Reminders of repayments: {len(repayments)}",
-             *(f"  {r.repayment.award.application.reference} {money(r.repayment.amount)}, "
-               + (f"{r.days_overdue} days overdue" if r.overdue else f"due {r.repayment.due_date:%d/%m/%Y}")
-               for r in repayments),
-             f"Ended sign-in sessions removed: {pruned}"]
-    if current_app.config["MAIL_BACKEND"] == "smtp":
-        lines.append(f"Queued emails sent: {mail.sweep()}")
-    click.echo("\n".join(lines))
+    click.echo("\n".join(run_daily_jobs()))
+
+
+jobs_cli = AppGroup("jobs", help="The background job queue on Redis (grants.jobs); needs REDIS_URL.")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty")
+def jobs_worker_command(burst: bool) -> None:
+    """Run queued jobs (email, the daily jobs, slow exports) until stopped; run as many as wanted."""
+    from flask import current_app
+
+    from grants import jobs
+
+    try:
+        jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@jobs_cli.command("scheduler")
+def jobs_scheduler_command() -> None:
+    """Put the recurring jobs on the queue when they are due (queued email every 5 minutes, the daily
+    jobs at 6am UTC); more than one scheduler only means a job runs twice, which each job allows."""
+    from flask import current_app
+
+    from grants import jobs
+
+    try:
+        cron = jobs.scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    cron.start()
 
 
 @click.command("send-outbox")
@@ -292,6 +295,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_outbox_command)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)

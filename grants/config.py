@@ -410,10 +410,11 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
         "MAIL_TIMEOUT_SECONDS": 10,
         # A message that fails this many times is given up on and shown to administrators (grants.mail).
         "MAIL_MAX_ATTEMPTS": env.whole_number("MAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=50),
-        # "thread": queued mail is sent by a background thread after the commit; "manual": only when
-        # grants.mail.sweep runs (flask send-outbox; the tests).
-        "MAIL_DELIVERY": env.choice("MAIL_DELIVERY", ("thread", "manual"),
-                                    "manual" if profile == "testing" else "thread"),
+        # "background": queued mail is sent after the commit by a job (grants.jobs: the Redis queue, or a
+        # thread of the process without Redis); "manual": only when grants.mail.sweep runs (flask
+        # send-outbox; the tests).
+        "MAIL_DELIVERY": env.choice("MAIL_DELIVERY", ("background", "manual"),
+                                    "manual" if profile == "testing" else "background"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -15,7 +15,8 @@ never inside the request, so a slow or failing mail server cannot slow or fail t
   its row, the same on every attempt, so a receiving server can tell a repeat (the one window left:
   a sender that stops between the server accepting the message and the row being marked sent).
 - ``sweep`` sends every queued message that is due. It runs after each commit that queued mail
-  (``MAIL_DELIVERY=thread``: in a background thread of the process, so the request does not wait),
+  (``MAIL_DELIVERY=background``: a job on the queue, or a thread of the process without Redis, so
+  the request does not wait; grants.jobs),
   from ``flask send-outbox`` and ``flask send-reminders``, and can be scheduled; running it twice at
   once sends nothing twice. ``MAIL_DELIVERY=manual`` (the tests) sends only when ``sweep`` is called.
 """
@@ -23,7 +24,6 @@ never inside the request, so a slow or failing mail server cannot slow or fail t
 from __future__ import annotations
 
 import smtplib
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -160,29 +160,18 @@ def resend(message: OutboxMessage, user: User) -> None:
 
 # After the commit ---------------------------------------------------------------------------------
 
-_executor: ThreadPoolExecutor | None = None
-
-
-def _sweep_in(app: Flask) -> None:
-    with app.app_context():
-        try:
-            sweep()
-        except Exception:  # noqa: BLE001  logged; the messages stay queued for the next sweep
-            app.logger.exception("Sending queued email failed")
-        finally:
-            db.session.remove()
-
-
 def _after_commit(session: Session) -> None:
+    """A transaction that queued mail has committed: send it in the background (grants.jobs)."""
     if not session.info.pop(_PENDING, False):
         return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["MAIL_DELIVERY"] != "thread":
+    if current_app.config["MAIL_DELIVERY"] != "background":
         return
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
-    _executor.submit(_sweep_in, app)
+    from grants import jobs
+
+    try:
+        jobs.enqueue("grants.mail.sweep")
+    except Exception:  # noqa: BLE001  the queue is down: the mail stays queued for flask send-outbox
+        current_app.logger.exception("Could not start sending queued email")
 
 
 def _after_rollback(session: Session, previous_transaction: Any) -> None:

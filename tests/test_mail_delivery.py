@@ -186,8 +186,8 @@ def test_resending_needs_an_admin_and_the_form_key(smtp_server, db, as_role):
 @pytest.mark.slow
 def test_in_the_background_queued_mail_goes_after_the_commit_without_anyone_sweeping(scratch_database_url,  # noqa: F811
                                                                                      monkeypatch):
-    """MAIL_DELIVERY=thread, the default outside the tests: the commit hands the sending to a thread of
-    the process, so the request never waits for the mail server."""
+    """MAIL_DELIVERY=background, the default outside the tests, without Redis: the commit hands the sending
+    to a thread of the process, so the request never waits for the mail server."""
     from flask_migrate import upgrade
 
     from grants import create_app
@@ -197,7 +197,7 @@ def test_in_the_background_queued_mail_goes_after_the_commit_without_anyone_swee
     try:
         scratch = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_database_url,
                               "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
-                              "MAIL_USE_TLS": False, "MAIL_DELIVERY": "thread"})
+                              "MAIL_USE_TLS": False, "MAIL_DELIVERY": "background"})
         monkeypatch.setattr(db, "session", db._make_scoped_session({}))
         with scratch.app_context():
             upgrade()

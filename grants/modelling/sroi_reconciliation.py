@@ -1,17 +1,19 @@
 """The social-return model's gross present value reconciled with a figure a plan reports, step by step,
 with nothing tuned to match.
 
-The two parts live in their own modules, named here so that a reader needs only this one:
+The two parts live in their own modules; this one puts them together and names everything a page needs.
 
-- ``waterfall`` (grants.modelling.sroi_waterfall): from the model's figure, the steps the published material supports, best grounded
-  first, each applied to the result of the step before and recomputed with ``estimate``; then "Not
-  explained by published inputs", which closes the gap to the reported figure exactly. A step is taken
-  only while the running total is still on the model's side of the reported figure and the step moves
-  it towards that figure. Totals are whole pounds (rounded half up), so the effects add up exactly.
-- ``solved_values`` (grants.modelling.sroi_solved_values): for each assumption the model rests on, the one value that would give the reported
-  figure with everything else as the inputs and parameters have it. Where the model is linear in the
-  value (client numbers, per-client values) it is solved exactly; the horizon, in whole years, by
-  bisection. Where no value can (even 0 leaves the total above the figure) the row says so.
+- ``waterfall`` (grants.modelling.sroi_waterfall): from the model's figure, the steps the published
+  material supports, best grounded first, each applied to the result of the step before and recomputed
+  with ``estimate``; then "Not explained by published inputs", which closes the gap to the reported
+  figure exactly. A step is taken only while the running total is still on the model's side of the
+  reported figure and the step moves it towards that figure. Totals are whole pounds (rounded half up),
+  so the effects add up exactly.
+- ``solved_values`` (grants.modelling.sroi_solved_values): for each assumption the model rests on, the
+  one value that would give the reported figure with everything else as the inputs and parameters have
+  it. Where the model is linear in the value (client numbers, per-client values) it is solved exactly;
+  the horizon, in whole years, by bisection. Where no value can (even 0 leaves the total above the
+  figure) the row says so.
 
 What the steps rest on (PHE's "Value for Money" page on NDTMS describes the national tool): benefits
 "occur when people are in treatment and they continue for those who recover", in crime, health, social

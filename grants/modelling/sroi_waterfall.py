@@ -56,6 +56,7 @@ def percent(rate: Decimal) -> str:
 def years_text(count: int) -> str:
     return "1 year" if count == 1 else f"{count} years"
 
+
 @dataclass(frozen=True)
 class Step:
     """One step of the waterfall: what the model assumes, what the step takes instead and why; its
@@ -191,9 +192,10 @@ def gap_summary(model: Decimal, reported: Decimal, steps: Waterfall, reported_na
     rest = steps.unexplained.effect
     said = (f"{NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else count} "
             f"difference{'' if count == 1 else 's'} the published material supports")
+    account, go = ("accounts", "goes") if count == 1 else ("account", "go")
     if rest == 0:
-        return f"{sentence} {said} account for all of it."
+        return f"{sentence} {said} {account} for all of it."
     if (rest < 0) == (gap > 0):
-        return (f"{sentence} {said} account for {whole_pounds(abs(steps.explained_effect))} of it; the other "
+        return (f"{sentence} {said} {account} for {whole_pounds(abs(steps.explained_effect))} of it; the other "
                 f"{whole_pounds(abs(rest))} cannot be put down to any published input.")
-    return f"{sentence} {said} go {whole_pounds(abs(rest))} past it, which no published input accounts for."
+    return f"{sentence} {said} {go} {whole_pounds(abs(rest))} past it, which no published input accounts for."

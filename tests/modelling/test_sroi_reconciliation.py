@@ -213,5 +213,10 @@ def test_the_gap_in_words():
     above = reconcile(PRESET.inputs, PARAMETERS, D("150000000"))
     assert above.summary() == ("The model’s figure is £24,000,453 less than the reported figure. No difference the "
                                "published material supports moves it towards the reported figure.")
+    one = reconcile(PRESET.inputs, PARAMETERS, D("110000000"))
+    assert one.summary().endswith("One difference the published material supports goes £10,210,245 past it, which "
+                                  "no published input accounts for.")
+    all_of_it = reconcile(PRESET.inputs, PARAMETERS, D("67421055"))
+    assert all_of_it.summary().endswith("Two differences the published material supports account for all of it.")
     same = reconcile(PRESET.inputs, PARAMETERS, D("125999547"))
     assert same.summary() == "The model’s figure is the same as the reported figure."
