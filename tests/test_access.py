@@ -147,6 +147,7 @@ ACCESS: dict[str, object] = {
     "admin.audit_log": {ADMIN},
     "admin.outbox": {ADMIN},
     "admin.outbox_message": {ADMIN},
+    "admin.outbox_resend": {ADMIN},
     "admin.personal_data_summary": {ADMIN},
     "admin.export_personal_data": {ADMIN},
     "admin.erase_personal_data": {ADMIN},

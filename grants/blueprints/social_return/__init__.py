@@ -1,4 +1,5 @@
-"""The social-return (SROI) calculator for treatment, and its versioned parameter sets."""
+"""The social-return (SROI) calculator for treatment, its versioned parameter sets, and the reconciliation
+of the Devon and Cornwall preset with the plan's reported figure."""
 
 from flask import Blueprint
 
