@@ -4,8 +4,11 @@ unregistered group, whose postcode is never published, otherwise had no location
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from flask import current_app
+from openpyxl import load_workbook
 
 from grants import open_data
 from grants.config import ConfigurationError, load_config
@@ -55,3 +58,17 @@ def test_the_areas_the_application_named_come_first(db):
 def test_a_data_source_that_is_not_a_web_address_is_refused(tmp_path, source):
     with pytest.raises(ConfigurationError, match="GRANTS_360_DATA_SOURCE"):
         load_config("testing", str(tmp_path), environ={"GRANTS_360_DATA_SOURCE": source})
+
+
+def test_the_spreadsheet_carries_the_data_source_and_the_rounds_areas(db, as_role):
+    award = make_grant(db, OrganisationFactory(legal_type=LegalType.UNINCORPORATED_GROUP, charity_number=None),
+                       areas=())
+    award.funding_round.local_authorities = list(db.session.scalars(
+        db.select(LocalAuthority).where(LocalAuthority.code == "torbay")))
+    db.session.flush()
+    response = as_role("grants_officer").get("/awards/open-data/360giving.xlsx")
+    book = load_workbook(BytesIO(response.data), read_only=True)
+    grants, locations = (list(book[name].iter_rows(values_only=True)) for name in book.sheetnames[:2])
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert grants[1][grants[0].index("Data Source")] == f"{base}/decisions/grants"
+    assert [row[1] for row in locations[1:]] == ["Torbay"]

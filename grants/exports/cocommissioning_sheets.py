@@ -59,8 +59,9 @@ CONTRIBUTION_COLUMNS = (
     ("app", "Contribution in the app (as exported)", 16, MONEY), ("saving", "Saving (standalone − contribution)", 16,
                                                                     MONEY),
     ("per_client", "Cost per client", 14, MONEY), ("check", "Check against the app", 18, None),
-    ("benefit", "Gross social benefit (social-return model)", 18, MONEY),
-    ("benefit_per_pound", "Social benefit per £1 contributed", 14, '"£"0.00'),
+    ("benefit", "Gross social value (social-return model)", 18, MONEY),
+    ("net_benefit", "Net social value (after deadweight, attribution and displacement)", 18, MONEY),
+    ("benefit_per_pound", "Net social value per £1 contributed", 14, '"£"0.00'),
 )
 C = {key: column_letter(index) for index, (key, *_rest) in enumerate(CONTRIBUTION_COLUMNS, start=1)}
 
@@ -287,7 +288,7 @@ def _method(layout: Layout, index: int) -> str:
 
 
 def write_contributions(sheet: ExportSheet, scenario: Scenario, result: ScenarioResult, layout: Layout,
-                        figures: list[YearFigures], social_return: dict[str, Decimal] | None) -> None:
+                        figures: list[YearFigures], social_return: dict[str, tuple[Decimal, Decimal]] | None) -> None:
     """Per year and partner: clients, standalone cost, proportions, floors and caps, the exact share,
     its penny by largest remainder, the contribution, saving and cost per client; then totals."""
     headings(sheet, 1, CONTRIBUTION_COLUMNS, "D2")
@@ -348,7 +349,7 @@ def write_contributions(sheet: ExportSheet, scenario: Scenario, result: Scenario
 
 
 def _totals(sheet: ExportSheet, result: ScenarioResult, layout: Layout,
-            social_return: dict[str, Decimal] | None) -> None:
+            social_return: dict[str, tuple[Decimal, Decimal]] | None) -> None:
     first, last = layout.row(1, 0), layout.row(layout.years, layout.partners - 1)
     text(sheet, layout.total_row(0) - 1, "A", "Over the contract", bold=True)
     fmt = {key: number_format for key, _heading, _width, number_format in CONTRIBUTION_COLUMNS}
@@ -382,8 +383,10 @@ def _totals(sheet: ExportSheet, result: ScenarioResult, layout: Layout,
         value(sheet, r, C["check"], f'=IF(ROUND({C["contribution"]}{r}-{C["app"]}{r},2)=0,"{MATCHES}",'
                                     f'"differs from the app")', None, bold, result=MATCHES)
         if social_return and outcome is not None and outcome.code in social_return:
-            benefit = Decimal(social_return[outcome.code])
-            value(sheet, r, C["benefit"], benefit, MONEY)
+            # The page's "Return per £1" (SroiResult.return_per_pound): the net value over the contribution.
+            gross, net = (Decimal(amount) for amount in social_return[outcome.code])
+            value(sheet, r, C["benefit"], gross, MONEY)
+            value(sheet, r, C["net_benefit"], net, MONEY)
             value(sheet, r, C["benefit_per_pound"],
-                  f'=IF({C["contribution"]}{r}=0,"",{C["benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00',
-                  result=benefit / Decimal(paid) * 100 if paid else "")
+                  f'=IF({C["contribution"]}{r}=0,"",{C["net_benefit"]}{r}/{C["contribution"]}{r})', '"£"0.00',
+                  result=net / Decimal(paid) * 100 if paid else "")

@@ -146,7 +146,7 @@ def _sheet_title(number: int | None, kind: str, name: str) -> str:
 
 
 def _scenario_sheets(book: ExportWorkbook, scenario: Scenario, result: ScenarioResult, number: int | None,
-                     social_return: dict[str, Decimal] | None = None) -> Layout:
+                     social_return: dict[str, tuple[Decimal, Decimal]] | None = None) -> Layout:
     titles = [_sheet_title(number, kind, scenario.name) for kind in SHEET_KINDS]
     inputs, contributions, joint = (book.sheet(title) for title in titles)
     layout = Layout(inputs.name, contributions.name, joint.name, partners=len(result.partners),
@@ -159,7 +159,7 @@ def _scenario_sheets(book: ExportWorkbook, scenario: Scenario, result: ScenarioR
 
 
 def _notes(book: ExportWorkbook, title: str, scenarios: list[tuple[Scenario, ScenarioResult, Layout]],
-           social_return: dict[str, Decimal] | None = None) -> None:
+           social_return: dict[str, tuple[Decimal, Decimal]] | None = None) -> None:
     sheet = book.sheet("Notes")
     headings(sheet, 1, [("", "Item", 30, None), ("", "Detail", 120, None)], "A2")
     rows: list[tuple[str, str]] = [("Title", title)] if title else []
@@ -182,20 +182,23 @@ def _notes(book: ExportWorkbook, title: str, scenarios: list[tuple[Scenario, Sce
                 rows.append((f"{partner.name}: {label}", f"{figure.value:,f} ({flag})"
                                                          f"{': ' + figure.source if figure.source else ''}"))
     if social_return:
-        rows += [("", ""), ("Gross social benefit",
-                            "Contributions, column Z: each partner's gross social benefit over the contract in pounds, "
-                            "from the app's social-return model for the clients served. These are values, not "
-                            "formulas: they do not change when an input here is changed.")]
+        rows += [("", ""), ("Social value",
+                            f"Contributions, columns {C['benefit']} and {C['net_benefit']}: each partner's gross and "
+                            "net social value over the contract in pounds, from the app's social-return model for the "
+                            "clients served (net: after deadweight, attribution and displacement). These are values, "
+                            "not formulas: they do not change when an input here is changed. Column "
+                            f"{C['benefit_per_pound']} is the net value for each £1 contributed, as the scenario page's "
+                            "Return per £1.")]
     for row, (item, detail) in enumerate(rows, start=2):
         text(sheet, row, 1, item, bold=True)
         text(sheet, row, 2, detail, fill=ASSUMED if "(Assumption)" in detail else None)
 
 
 def scenario_workbook(scenario: Scenario, result: ScenarioResult, *, title: str = "",
-                      social_return: dict[str, Decimal] | None = None) -> bytes:
+                      social_return: dict[str, tuple[Decimal, Decimal]] | None = None) -> bytes:
     """The xlsx file for one scenario worked out by ``run``: Inputs, Contributions, Joint cost and
-    Notes. ``social_return`` (partner code -> gross social benefit in pounds over the contract) is
-    shown beside each partner's totals as values."""
+    Notes. ``social_return`` (partner code -> (gross, net) social value in pounds over the contract) is
+    shown beside each partner's totals as values, with the net value per £1 contributed."""
     book = ExportWorkbook()
     layout = _scenario_sheets(book, scenario, result, None, social_return)
     _notes(book, title, [(scenario, result, layout)], social_return)

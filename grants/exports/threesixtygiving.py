@@ -58,6 +58,7 @@ GRANT_COLUMNS: tuple[tuple[str, Callable[[Mapping[str, Any]], Any], str], ...] =
     ("Grant Programme:Title", _get("grantProgramme", "title"), "text"),
     ("From an open call?", _get("fromOpenCall"), "text"),
     ("Last modified", _get("dateModified"), "text"),
+    ("Data Source", _get("dataSource"), "text"),
     # An additional field (grants.open_data.partner_organisations): each partner as "Name (org-id)".
     ("Partner Organisations", lambda grant: "; ".join(
         f"{partner['name']} ({partner['id']})" for partner in grant.get("partnerOrganization") or []) or None, "text"),

@@ -24,6 +24,7 @@ from grants.demo.partners import seed_partners
 from grants.exports import pooled_workbook as pw
 from grants.exports.cocommissioning_sheets import C, J, Layout
 from grants.extensions import db
+from grants.formatting import money
 from grants.interfaces.cocommissioning import scenarios as co
 from grants.interfaces.cocommissioning.scenarios import ensure_areas, latest_scenarios
 from grants.interfaces.pooled_budgets.partners import ensure_partners
@@ -146,6 +147,7 @@ def test_the_stored_values_are_the_apps_figures(demo, as_role):
 
     # Co-commissioning: each scenario's joint cost, contributions, costs per client and per-£1 figures.
     scenarios = latest_scenarios()
+    checked_per_pound = 0
     for scenario in scenarios:
         outcome = co.outcome(scenario)
         result = outcome.result
@@ -157,7 +159,13 @@ def test_the_stored_values_are_the_apps_figures(demo, as_role):
         for year, cost in enumerate(result.year_costs, start=1):
             assert penny(joint[f"{J['joint']}{layout.joint_row(year)}"].value) == pounds(cost)
             assert joint[f"{J['check']}{layout.joint_row(year)}"].value == "matches the app"
-        benefits = {area.code: area.sroi.gross_present_value for area in outcome.social_return if area.sroi}
+        benefits = {area.code: area.sroi for area in outcome.social_return if area.sroi}
+        # The scenario page's "Return per £1", as a person reads it (issue 22: the workbook's per £1 is the same).
+        shown = page(client.get(f"/co-commissioning/{scenario.id}"))
+        per_pound_on_page = {}
+        for row in shown.select("#social-return tbody tr"):
+            cells = [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["th", "td"])]
+            per_pound_on_page[row["id"].removeprefix("social-return-")] = cells[3]
         for index, partner in enumerate(result.partners):
             total_row = layout.total_row(index)
             assert penny(contributions[f"{C['contribution']}{total_row}"].value) == pounds(partner.contribution_pence)
@@ -169,8 +177,14 @@ def test_the_stored_values_are_the_apps_figures(demo, as_role):
                 row = layout.row(year, index)
                 assert penny(contributions[f"{C['contribution']}{row}"].value) == pounds(figures.contribution_pence)
             if partner.code in benefits and partner.contribution_pence:
-                per_pound = benefits[partner.code] / pounds(partner.contribution_pence)
-                assert penny(contributions[f"{C['benefit_per_pound']}{total_row}"].value) == penny(per_pound)
+                sroi = benefits[partner.code]
+                assert penny(contributions[f"{C['benefit']}{total_row}"].value) == penny(sroi.gross_present_value)
+                assert penny(contributions[f"{C['net_benefit']}{total_row}"].value) == penny(sroi.net_present_value)
+                cell = penny(contributions[f"{C['benefit_per_pound']}{total_row}"].value)
+                assert cell == penny(sroi.return_per_pound)
+                assert money(cell) == per_pound_on_page[partner.code]
+                checked_per_pound += 1
+    assert checked_per_pound >= 3  # the demo's scenarios have social returns to compare
     comparison = load_workbook(BytesIO(_download(client, "/co-commissioning/compare/comparison.xlsx",
                                                  ids=[s.id for s in scenarios])), data_only=True)["Comparison"]
     for row, scenario in enumerate(scenarios, start=2):

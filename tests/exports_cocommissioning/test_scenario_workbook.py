@@ -122,7 +122,7 @@ def test_floors_that_cannot_be_met_are_flagged_not_hidden(recalculate, tmp_path)
 def test_layout_formats_and_assumptions(tmp_path):
     scenario = SCENARIOS["percentage floor and cap"]
     result = run(scenario)
-    social = {o.code: D("1234567.89") for o in result.partners}
+    social = {o.code: (D("1234567.89"), D("1000000.00")) for o in result.partners}
     book = load_workbook(io.BytesIO(scenario_workbook(scenario, result, title="South West", social_return=social)))
     assert book.sheetnames == ["Inputs", "Contributions", "Joint cost", "Notes"]
     for sheet in book.worksheets:
@@ -142,10 +142,14 @@ def test_layout_formats_and_assumptions(tmp_path):
     assert inputs[f"G{first}"].value == pytest.approx(0.15) and inputs[f"I{first}"].value == pytest.approx(0.27)
     total_row = layout_of(result).total_row(0)
     assert contributions[f"{C['benefit']}{total_row}"].value == pytest.approx(1234567.89)
+    assert contributions[f"{C['net_benefit']}{total_row}"].value == pytest.approx(1000000.00)
+    # Per £1 is the net value over the contribution, as the scenario page's Return per £1.
+    assert contributions[f"{C['benefit_per_pound']}{total_row}"].value == (
+        f'=IF({C["contribution"]}{total_row}=0,"",{C["net_benefit"]}{total_row}/{C["contribution"]}{total_row})')
     notes = {row[0].value: row[1].value for row in book["Notes"].iter_rows(min_row=2)}
     assert notes["Title"] == "South West"
     assert "largest" in notes["Pennies"] and "exactly" in notes["Floors and caps"]
-    assert "values, not formulas" in notes["Gross social benefit"]
+    assert "values, not formulas" in notes["Social value"] and "Return per £1" in notes["Social value"]
     assert "(Assumption)" in notes["Dorset: OCU estimate"]
 
 

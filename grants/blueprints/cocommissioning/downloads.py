@@ -30,7 +30,8 @@ def _xlsx(content: bytes, name: str):
 def export(scenario_id: int):
     scenario = co.get_scenario(scenario_id)
     outcome = co.outcome(scenario)
-    social_return = {area.code: area.sroi.gross_present_value for area in outcome.social_return if area.sroi}
+    social_return = {area.code: (area.sroi.gross_present_value, area.sroi.net_present_value)
+                     for area in outcome.social_return if area.sroi}
     content = cocommissioning_workbook.scenario_workbook(outcome.scenario_model, outcome.result, title=scenario.label,
                                                          social_return=social_return)
     return _xlsx(content, f"co-commissioning-{_slug(scenario.name)}-v{scenario.version}.xlsx")
