@@ -187,8 +187,8 @@ def _notes(book: ExportWorkbook, title: str, scenarios: list[tuple[Scenario, Sce
                             "net social value over the contract in pounds, from the app's social-return model for the "
                             "clients served (net: after deadweight, attribution and displacement). These are values, "
                             "not formulas: they do not change when an input here is changed. Column "
-                            f"{C['benefit_per_pound']} is the net value for each £1 contributed, as the scenario page's "
-                            "Return per £1.")]
+                            f"{C['benefit_per_pound']} is the net value for each £1 contributed, as the scenario "
+                            "page's Return per £1.")]
     for row, (item, detail) in enumerate(rows, start=2):
         text(sheet, row, 1, item, bold=True)
         text(sheet, row, 2, detail, fill=ASSUMED if "(Assumption)" in detail else None)

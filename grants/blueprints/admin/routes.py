@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from grants import mail
 from grants.blueprints.admin import bp
 from grants.blueprints.admin.forms import AuditFilterForm, StaffUserForm, UserRolesForm, settings_form_class
 from grants.extensions import db
@@ -15,7 +16,6 @@ from grants.interfaces.admin import settings as office_settings
 from grants.interfaces.auth import accounts
 from grants.interfaces.paging import contains, paginate
 from grants.links import public_url
-from grants import mail
 from grants.mail import send_email
 from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
 from grants.models.mail import OutboxMessage
