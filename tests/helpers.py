@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup
 
@@ -92,3 +94,22 @@ def error_messages(response) -> list[str]:
     if summary is None:
         return []
     return [" ".join(a.get_text().split()) for a in summary.select(".govuk-error-summary__list li")]
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the ``with`` block, in order (a list filled as they run)."""
+    from sqlalchemy import event
+
+    from grants.extensions import db
+
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _record)

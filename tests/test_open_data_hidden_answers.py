@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 
-from sqlalchemy import event
-
 from grants.extensions import db as _db
 from grants.form_definitions import Kind, load
 from grants.interfaces.awards import portfolio_awards
@@ -17,6 +15,7 @@ from grants.models.awards import AwardStatus
 from tests import custom_application_form as custom
 from tests.factories import ApplicationFactory, AwardFactory
 from tests.form_definitions.builders import question
+from tests.helpers import counting_statements
 
 # The custom form, its summary asked only when the applicant says they want to describe the work,
 # and its title asked only on the partner question's "yes" (a chain of two conditions).
@@ -64,14 +63,6 @@ def test_a_question_hidden_by_a_hidden_question_is_hidden_too(db):
 
 def test_still_three_queries_however_many_awards(db):
     awards = [_award({"called": [f"Project {n}"], "describe": ["yes"], "pitch": ["Words"]}) for n in range(4)]
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
+    with counting_statements() as statements:
         portfolio_awards.project_answers(awards)
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
     assert len(statements) == 3

@@ -11,7 +11,6 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from grants.extensions import db as _db
 from grants.form_definitions import Kind
@@ -41,6 +40,7 @@ from tests.factories import (
     make_agreement,
     make_scenario,
 )
+from tests.helpers import counting_statements
 
 SMALL, LARGE = 3, 12  # rows of the growing kind; the large data set is four times the small one
 # SQLAlchemy's selectin loading asks for 500 parents' rows a statement; at 20,000 bids that is a
@@ -60,22 +60,10 @@ def _print_counts():
             print(f"  {name:<{width}}  {small:>3}  {large:>3}")
 
 
-@contextmanager
-def _counting():
-    statements: list[str] = []
-
-    def _record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(_db.engine, "before_cursor_execute", _record)
-    try:
-        yield statements
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", _record)
 
 
 def _statements(client, url: str) -> list[str]:
-    with _counting() as statements:
+    with counting_statements() as statements:
         response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     return statements

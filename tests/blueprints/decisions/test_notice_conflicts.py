@@ -3,32 +3,15 @@ says how it was handled: a member who had started scoring the bid, or one who to
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from grants.extensions import db as _db
 from grants.interfaces.decisions import notices
 from grants.models.panel import ConflictDeclaration
-
-
-@contextmanager
-def _counting():
-    statements: list[str] = []
-
-    def _record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(_db.engine, "before_cursor_execute", _record)
-    try:
-        yield statements
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", _record)
+from tests.helpers import counting_statements
 
 
 def _drafted(funding_round) -> tuple[str, list[str]]:
     _db.session.flush()
-    with _counting() as statements:
+    with counting_statements() as statements:
         text = notices._conflicts(funding_round)
     return text, statements
 
