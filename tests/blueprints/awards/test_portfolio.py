@@ -8,13 +8,12 @@ from the database, an equal split by divmod), and compared with the interface an
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from grants.extensions import db as _db
 from grants.formatting import money
@@ -24,7 +23,7 @@ from grants.models.awards import Award, AwardStatus, InstalmentStatus, ReturnSta
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach, PlanCommitment
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
-from tests.helpers import page
+from tests.helpers import counting_statements, page
 
 TODAY = portfolio.today()
 VIEWERS = ["grants_officer", "finance_officer", "commissioner", "admin"]
@@ -386,20 +385,8 @@ def test_award_staff_see_the_portfolio_with_no_awards(as_role, url, actor):
 
 @pytest.fixture
 def count_queries(db):
-    @contextmanager
-    def _count():
-        statements: list[str] = []
-
-        def _record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", _record)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", _record)
-
-    return _count
+    """``with count_queries() as statements:`` lists the SQL statements run inside the block."""
+    return counting_statements
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)

@@ -3,11 +3,10 @@ bid's scores and moderation. Commissioners and administrators see them without t
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from grants.extensions import db as _db
 from grants.interfaces.panel import assignment as iface
@@ -17,7 +16,7 @@ from grants.models.audit import AuditEvent
 from grants.models.panel import ModeratedScore, PanelMember, ScoringAssignment
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory, OrganisationFactory
-from tests.helpers import error_messages, page, post
+from tests.helpers import counting_statements, error_messages, page, post
 
 VIEWERS = ["grants_officer", "commissioner", "admin"]
 
@@ -112,21 +111,7 @@ def test_another_rounds_bid_is_not_found(officer, panel_round, bids, panel, seat
 @pytest.fixture
 def count_queries(db):
     """``with count_queries() as statements:`` lists the SQL statements run inside the block."""
-
-    @contextmanager
-    def _count():
-        statements: list[str] = []
-
-        def _record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", _record)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", _record)
-
-    return _count
+    return counting_statements
 
 
 def test_pages_take_the_same_number_of_queries_for_3_or_9_bids(officer, panel_round, bids, scored, seat,
