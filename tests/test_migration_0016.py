@@ -43,7 +43,8 @@ def _read_through_todays_form(stored: dict[tuple[int, str], dict]) -> dict[int, 
             defer(FundingRound.eoi_closes_at), defer(FundingRound.panel_scores_eoi),
             defer(FundingRound.due_diligence), defer(FundingRound.payment_basis),
             defer(FundingRound.claim_tolerance_percent), defer(FundingRound.cost_centre),
-            defer(FundingRound.account_code), defer(FundingRound.vat_display)])
+            defer(FundingRound.account_code), defer(FundingRound.vat_display),
+            defer(FundingRound.scoring_deadline)])
         stand_in = SimpleNamespace(
             funding_round=funding_round,
             section=lambda key, a=application_id: (SimpleNamespace(answers=stored[(a, key)])

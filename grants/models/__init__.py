@@ -41,7 +41,8 @@ from grants.models.cocommissioning import CoCommissioningScenario, Commissioning
 from grants.models.decisions import DecisionNotice
 from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck, Register, RegisterEntry, RegisterExtract
 from grants.models.form_submissions import FormSubmission
-from grants.models.mail import OutboxMessage
+from grants.models.mail import EmailTemplateVersion, ExportFile, OutboxMessage
+from grants.models.messages import BulkMessage, BulkMessageRecipient, MessageAttachment, ThreadMessage, ThreadRead
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.panel import (
     ConflictDeclaration,
@@ -49,6 +50,7 @@ from grants.models.panel import (
     FundingRecommendationRecord,
     ModeratedScore,
     PanelMember,
+    PanelReminder,
     ScoreSheet,
     ScoringAssignment,
     SheetStatus,
@@ -123,6 +125,7 @@ __all__ = [
     "FundingRecommendationRecord",
     "ModeratedScore",
     "PanelMember",
+    "PanelReminder",
     "ScoreSheet",
     "ScoringAssignment",
     "SheetStatus",
@@ -154,6 +157,13 @@ __all__ = [
     "Organisation",
     "OrganisationInvite",
     "OutboxMessage",
+    "EmailTemplateVersion",
+    "ExportFile",
+    "BulkMessage",
+    "BulkMessageRecipient",
+    "MessageAttachment",
+    "ThreadMessage",
+    "ThreadRead",
     "Passkey",
     "RecoveryCode",
     "UserSession",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import Model
@@ -177,3 +177,20 @@ class FundingDecision(Model):
     funding_round: Mapped[FundingRound] = relationship()
     recommendation: Mapped[FundingRecommendationRecord] = relationship()
     approved_by: Mapped[User | None] = relationship()
+
+
+class PanelReminder(Model):
+    """A scoring-deadline reminder sent to a member ("before" the deadline or "on" it): the daily job
+    sends each at most once however often it runs (the unique key makes a second send fail)."""
+
+    __tablename__ = "panel_reminders"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "kind", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "before" or "on"
+    # The deadline it was about: moving the deadline makes new reminders due.
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    unscored: Mapped[int] = mapped_column(Integer)  # how many bids it said were left
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

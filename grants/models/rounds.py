@@ -116,6 +116,10 @@ class FundingRound(Model):
     eoi_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Whether the panel scores expressions of interest as well as full bids (which it always scores).
     panel_scores_eoi: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the panel's score sheets are due (issue 23): members with bids left to score are reminded
+    # before it and on it, officers see who is late, and the recommendation waits for it unless every
+    # sheet is in or an officer overrides with a reason. None: no deadline.
+    scoring_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The due-diligence checklist officers work through before a bid goes to the panel:
     # [{"id", "label", "hint", "required"}], configured per round (new rounds start from the shipped
     # default, grants/data/due_diligence.json). Empty: the round has no checklist.
