@@ -56,6 +56,8 @@ NAV_ITEMS = (
     NavItem("Deadlines", "deadlines.index", AWARD_STAFF | {Role.APPLICANT}, "/deadlines"),
     NavItem("Subsidy database", "subsidy.database_list", AWARD_STAFF, "/subsidy/database"),
     NavItem("Decision notices", "decisions.notices", AWARD_STAFF, "/decisions/notices"),
+    NavItem("Messages to groups", "bulk_messages.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}),
+            "/messages/bulk"),
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
     NavItem("Pooled budgets", "pooled_budgets.index",
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),
@@ -66,6 +68,7 @@ NAV_ITEMS = (
     NavItem("Settings", "admin.settings", frozenset({Role.ADMIN}), "/admin/settings"),
     NavItem("Registers", "due_diligence.registers_page", frozenset({Role.ADMIN}), "/due-diligence/registers"),
     NavItem("Audit log", "admin.audit_log", frozenset({Role.ADMIN}), "/admin/audit"),
+    NavItem("Emails", "admin.email_templates_list", frozenset({Role.ADMIN}), "/admin/emails"),
     NavItem("Outbox", "admin.outbox", frozenset({Role.ADMIN}), "/admin/outbox"),
 )
 

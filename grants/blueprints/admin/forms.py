@@ -1,10 +1,20 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
+    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import InputRequired, Length, Optional
@@ -103,3 +113,26 @@ def settings_form_class() -> type[GovForm]:
         for spec in SPECS
     }
     return type("OfficeSettingsForm", (GovForm,), {**fields, "submit": submit("Save settings")})
+
+
+class EmailTemplateForm(GovForm):
+    """An administrator's edit of an email's template (grants.email_templates checks the placeholders)."""
+
+    subject = StringField("Subject", widget=GovTextInput(),
+                          validators=[InputRequired(message="Enter a subject"), Length(max=300)])
+    body = TextAreaField("Message", widget=GovTextArea(),
+                         description="Markdown. Put a placeholder in double brackets, like ((round name)); "
+                                     "text in ((name??text)) appears only when name applies.",
+                         validators=[InputRequired(message="Enter the message")])
+    # The version the editor opened ("" for the default): a save after someone else's is refused.
+    based_on = HiddenField()
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    save = submit("Save")
+
+
+class RestoreTemplateForm(GovForm):
+    """Restore the default (``version`` "default") or an older version, as a new version."""
+
+    version = HiddenField()
+    based_on = HiddenField()
+    submit = submit("Restore")

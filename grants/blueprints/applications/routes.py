@@ -11,12 +11,12 @@ from grants.blueprints.organisations.forms import OrganisationForm
 from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
+from grants.interfaces.applications import emails as application_emails
 from grants.interfaces.applications import partners, questions, stages
 from grants.interfaces.applications import submission as apps
 from grants.interfaces.applications.documents import DocumentsLocked, discard_file
 from grants.interfaces.applications.questions import ORGANISATION, raw_answers, to_formdata
 from grants.interfaces.main import next_step
-from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationStatus
 from grants.models.rounds import FundingRound
@@ -259,11 +259,7 @@ def submit(application_id: int):
         return render_template("applications/check.html", application=application, problems=problems,
                                submit_failed=True, form=ConfirmForm()), 200
     if apps.submit(application, current_user._get_current_object()):
-        send_email(
-            application.organisation.contact_email,
-            f"{application.noun.capitalize()} {application.reference} received",
-            render_template("applications/email/submitted.txt", application=application),
-        )
+        application_emails.tell_of_submission(application)
     return redirect(url_for("applications.confirmation", application_id=application.id))
 
 
