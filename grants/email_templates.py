@@ -4,7 +4,8 @@ late.))``, shown only when ``late`` is true.
 
 The service's emails and their shipped defaults are data: one TOML file per area in
 ``grants/data/emails/``, a table per email giving its name, who receives it, its placeholders (each
-with a description), the default subject and body, and ``example``: the function that fills the
+with a description; ``sets`` names groups of them a file shares in ``[placeholder_sets.<name>]``), the
+default subject and body, and ``example``: the function that fills the
 placeholders from real records for a preview. An administrator's edit is a new
 ``EmailTemplateVersion``; the newest version of a key is what the next email says, and with none the
 default. Versions are never changed: restoring the default or an older version saves a new one, and
@@ -91,13 +92,16 @@ def _load(folder: Path) -> dict[str, EmailDefinition]:
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as file:
             tables = tomllib.load(file)
+        # Placeholders shared by several emails of a file: [placeholder_sets.award], used as sets = ["award"].
+        shared = tables.pop("placeholder_sets", {})
         for key, table in tables.items():
             if key in found:
                 raise ValueError(f"{path.name}: the email {key!r} is also defined in {found[key].area}.toml")
             definition = EmailDefinition(
                 key=key, area=path.stem, name=table["name"], to=table["to"],
                 subject=table["subject"].strip(), body=table["body"].strip() + "\n",
-                placeholders={**dict(table.get("placeholders", {})), **COMMON_PLACEHOLDERS},
+                placeholders={**{name: text for used in table.get("sets", []) for name, text in shared[used].items()},
+                              **dict(table.get("placeholders", {})), **COMMON_PLACEHOLDERS},
                 example=table.get("example"))
             unknown = unknown_placeholders(definition, definition.subject, definition.body)
             if unknown:

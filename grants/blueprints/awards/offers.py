@@ -16,10 +16,9 @@ from grants.formatting import LONDON, london_datetime, long_date, money
 from grants.forms import int_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards import emails as award_emails
 from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, AwardTerms, StaleAward
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.awards import AwardStatus, MonitoringFrequency
 from grants.models.claims import PaymentBasis
 from grants.permissions import role_required
@@ -74,11 +73,8 @@ def _default_terms(application) -> dict:
     return OfferForm.data_for(terms, deadline_day)
 
 
-def _tell_grantee(award, subject: str, template: str, **context) -> None:
-    body = render_template(template, award=award, link=public_url("grantee.offer", award_id=award.id),
-                           **context)
-    for recipient in award_offers.offer_recipients(award):
-        send_email(recipient, subject, body)
+def _tell_grantee(award, key: str) -> None:
+    award_emails.tell_grantee_of_offer(key, award, award_offers.offer_recipients(award))
 
 
 @bp.route("/new/<int:application_id>", methods=["GET", "POST"])
@@ -97,8 +93,7 @@ def new(application_id: int):
             db.session.rollback()
             attach(form, refused)
         else:
-            _tell_grantee(award, f"Grant offer for {application.reference}: please accept by "
-                          f"{long_date(award.offer_deadline)}", "awards/email/offer.txt")
+            _tell_grantee(award, "offer_made")
             flash(f"{application.organisation.name} has been offered {money(award.amount)} and emailed a link "
                   "to accept it", "success")
             return redirect(url_for("awards.show", award_id=award.id))
@@ -157,8 +152,7 @@ def edit(award_id: int):
             attach(form, refused)
         else:
             if changed:
-                _tell_grantee(award, f"Your grant offer for {application.reference} has changed",
-                              "awards/email/offer_changed.txt")
+                _tell_grantee(award, "offer_changed")
             flash("The offer has been changed and the organisation emailed" if changed else "Nothing was changed",
                   "success")
             return redirect(url_for("awards.show", award_id=award_id))
@@ -239,8 +233,7 @@ def extend(award_id: int):
             db.session.rollback()
             attach(form, refused)
         else:
-            _tell_grantee(award, f"More time to accept your grant offer for {award.application.reference}",
-                          "awards/email/extended.txt")
+            _tell_grantee(award, "offer_extended")
             flash(f"The offer can now be accepted until {london_datetime(award.offer_deadline)}. "
                   "The organisation has been emailed", "success")
             return redirect(url_for("awards.show", award_id=award_id))
@@ -261,8 +254,7 @@ def withdraw(award_id: int):
             db.session.rollback()
             attach(form, refused)
         else:
-            _tell_grantee(award, f"Your grant offer for {award.application.reference} has been withdrawn",
-                          "awards/email/withdrawn.txt")
+            _tell_grantee(award, "offer_withdrawn")
             flash(f"The offer to {award.organisation.name} has been withdrawn and its {money(award.amount)} "
                   "returned to the round's budget. The organisation has been emailed", "success")
             return redirect(url_for("awards.show", award_id=award_id))

@@ -8,18 +8,18 @@ from flask_login import current_user
 from grants.blueprints.awards.offer_forms import attach
 from grants.blueprints.grantee import bp
 from grants.blueprints.grantee.forms import AcceptanceForm
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.formatting import money
 from grants.forms import required
 from grants.interfaces.applications import partners as bid_partners
 from grants.interfaces.awards import awarding as awards
+from grants.interfaces.awards import emails as award_emails
 from grants.interfaces.awards import offers as award_offers
 from grants.interfaces.awards.awarding import AwardError
 from grants.interfaces.main import next_step
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role
-from grants.models.awards import AwardStatus, InstalmentStatus
+from grants.models.awards import AwardStatus
 from grants.permissions import role_required
 
 
@@ -78,11 +78,4 @@ def _tell_officer(award) -> None:
     officer = award_offers.officer_to_tell(award)
     if officer is None:
         return
-    due = ", ".join(f"instalment {i.number} of {money(i.amount)}" for i in award.instalments
-                    if i.status is InstalmentStatus.DUE)
-    send_email(
-        officer.email,
-        f"{award.organisation.name} has accepted its grant ({award.application.reference})",
-        render_template("awards/email/accepted.txt", award=award, officer=officer, due=due,
-                        link=public_url("awards.show", award_id=award.id)),
-    )
+    send_template("offer_accepted", officer.email, award_emails.accepted_values(award, officer))

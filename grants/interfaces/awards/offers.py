@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
 from grants.award_conditions import STANDARD_CONDITIONS, amount_in_words, condition_text
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.form_definitions import Role as QuestionRole
 from grants.formatting import LONDON, london_today, long_date, money
@@ -32,8 +33,6 @@ from grants.interfaces.awards.awarding import (
     effective_status,
     update_offer,
 )
-from grants.links import public_url
-from grants.mail import send_email
 from grants.modelling.apportionment import split_by_percentages
 from grants.modelling.calendar import add_months, reporting_periods
 from grants.models.accounts import Role, User, UserRole
@@ -181,25 +180,17 @@ def officers_to_tell(award: Award) -> list[User]:
     return [officer] if officer is not None else active_grants_officers()
 
 
-def _email_text(template: str, **context) -> str:
-    # The template alone, without the pages' context processors: the daily job has no request.
-    return current_app.jinja_env.get_template(template).render(**context)
-
-
 def tell_of_lapse(award: Award) -> list[str]:
     """Email the organisation and the officers that ``award``'s offer lapsed (the daily job calls
     this once per lapse, for the offers it has just recorded as lapsed). Returns the addresses."""
-    reference = award.application.reference
-    grantee_body = _email_text("awards/email/lapsed.txt", award=award,
-                               officer=officer_to_tell(award),
-                               link=public_url("grantee.offer", award_id=award.id))
+    from grants.interfaces.awards import emails as award_emails
+
     recipients = offer_recipients(award)
+    grantee_values = award_emails.lapsed_values(award, officer_to_tell(award))
     for recipient in recipients:
-        send_email(recipient, f"Your grant offer for {reference} has lapsed", grantee_body)
-    link = public_url("awards.show", award_id=award.id)
+        send_template("offer_lapsed", recipient, grantee_values)
     for officer in officers_to_tell(award):
-        send_email(officer.email, f"The offer to {award.organisation.name} ({reference}) has lapsed",
-                   _email_text("awards/email/lapsed_officer.txt", award=award, officer=officer, link=link))
+        send_template("offer_lapsed_officer", officer.email, award_emails.lapsed_officer_values(award, officer))
         recipients.append(officer.email)
     return recipients
 

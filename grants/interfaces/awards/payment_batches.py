@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
-
-from grants.formatting import long_date, money
+from grants.email_templates import send_template
 from grants.interfaces.awards.awarding import AwardError
 from grants.interfaces.awards.payments import (
     _instalments,
@@ -25,8 +23,6 @@ from grants.interfaces.awards.payments import (
     paid_total,
     record_payment,
 )
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.awards import Instalment, PaymentRun
 
@@ -121,10 +117,7 @@ def tell_grantee_paid(instalment: Instalment) -> None:
     """Email the organisation's contact that the instalment has been paid: how much, for which
     grant, the reference to look for and when it should arrive."""
     assert instalment.paid_on is not None  # told once the payment is recorded
-    award = instalment.award
-    body = current_app.jinja_env.get_template("awards/email/paid.txt").render(
-        award=award, instalment=instalment, count=len(award.instalments), paid=paid_total(award),
-        expected=expected_in_account(instalment.paid_on), link=public_url("grantee.show", award_id=award.id),
-        money=money, long_date=long_date)
-    send_email(award.organisation.contact_email,
-               f"Payment made: {money(instalment.amount)} for your grant {award.application.reference}", body)
+    from grants.interfaces.awards.emails import paid_values
+
+    values = paid_values(instalment, paid_total(instalment.award), expected_in_account(instalment.paid_on))
+    send_template("payment_made", instalment.award.organisation.contact_email, values)
