@@ -122,11 +122,14 @@ def definition(key: str) -> EmailDefinition:
 
 
 # --- placeholders ------------------------------------------------------------------------------
-# Filled in two passes, so that conditional text may hold placeholders:
+# Filled in two passes, so that conditional text may hold placeholders, and other conditional text:
 # ``((late??Your ((count)) sheets were due on ((deadline)).))``. First each ((name)) becomes a marker
-# (a value is never read as template text), then each ((name??text)) its text or nothing.
+# (a value is never read as template text), then each ((name??text)) its text or nothing, the
+# innermost first.
 NAME = re.compile(r"\(\(([^()?]+?)\)\)")
-CONDITIONAL = re.compile(r"\(\(([^()?]+?)\?\?((?:(?!\(\(|\)\)).)*)\)\)", re.DOTALL)
+# Conditional text ends at the last two of a run of closing brackets, so that it may end with one:
+# ``((titled?? (((title)))))`` is " (" the title ")" when titled.
+CONDITIONAL = re.compile(r"\(\(([^()?]+?)\?\?((?:(?!\(\(|\)\)(?!\))).)*)\)\)", re.DOTALL)
 _MARKER = re.compile("\x00(\\d+)\x00")
 
 
@@ -137,7 +140,10 @@ def _clean(name: str) -> str:
 def placeholders_in(text: str) -> list[str]:
     """The placeholder names ``text`` uses, in order, each once."""
     names = [_clean(match.group(1)) for match in NAME.finditer(text)]
-    names += [_clean(match.group(1)) for match in CONDITIONAL.finditer(NAME.sub("", text))]
+    text = NAME.sub("", text)
+    while found := list(CONDITIONAL.finditer(text)):  # the innermost first
+        names += [_clean(match.group(1)) for match in found]
+        text = CONDITIONAL.sub(lambda match: match.group(2), text)
     return list(dict.fromkeys(names))
 
 
@@ -149,7 +155,9 @@ def unknown_placeholders(email: EmailDefinition, subject: str, body: str) -> lis
 
 def unclosed(text: str) -> bool:
     """Whether ``text`` has brackets that are not a whole placeholder, like ``((name)`` or ``((a??b``."""
-    left = CONDITIONAL.sub("", NAME.sub("", text))
+    left = NAME.sub("", text)
+    while CONDITIONAL.search(left):
+        left = CONDITIONAL.sub("", left)
     return "((" in left or "))" in left
 
 
@@ -168,7 +176,9 @@ def render(text: str, values: Mapping[str, Value], *, one_line: bool = False) ->
     def choose(match: re.Match[str]) -> str:
         return match.group(2) if lowered[_clean(match.group(1))] else ""
 
-    text = CONDITIONAL.sub(choose, NAME.sub(mark, text))
+    text = NAME.sub(mark, text)
+    while CONDITIONAL.search(text):  # conditional text within conditional text: the innermost first
+        text = CONDITIONAL.sub(choose, text)
     text = _MARKER.sub(lambda match: filled[int(match.group(1))], text)
     # Conditional text left out can leave a run of blank lines: keep at most one.
     return re.sub(r"\n{3,}", "\n\n", text)

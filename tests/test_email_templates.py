@@ -66,3 +66,13 @@ def test_every_shipped_email_declares_the_placeholders_its_default_uses(app):
     for key, email in email_templates.definitions().items():
         assert email_templates.unknown_placeholders(email, email.subject, email.body) == [], key
         assert not unclosed(email.subject) and not unclosed(email.body), key
+
+
+def test_conditional_text_may_hold_conditional_text_and_brackets_around_a_value():
+    text = "((overdue??Repay ((ref))((titled?? (((title))))) now.))((on time??Repay ((ref)) by Friday.))"
+    values = {"overdue": True, "on time": False, "ref": "CGS-1", "titled": True, "title": "Café"}
+    assert render(text, values) == "Repay CGS-1 (Café) now."
+    assert render(text, {**values, "titled": False}) == "Repay CGS-1 now."
+    assert render(text, {**values, "overdue": False, "on time": True}) == "Repay CGS-1 by Friday."
+    assert set(placeholders_in(text)) == {"ref", "title", "titled", "overdue", "on time"}
+    assert not unclosed(text)

@@ -21,18 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from grants import audit
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.formatting import long_date, money
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS, paid_total, uk_today
 from grants.interfaces.writes import rows_changed
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application
 from grants.models.awards import (
@@ -193,6 +192,7 @@ REMIND_OVERDUE_EVERY_DAYS = 7
 def remind_repayments(now: datetime | None = None) -> list[RepaymentDue]:
     """Email the grantee of each repayment falling due within a week (once) or overdue (at most weekly);
     returns those reminded. Running it twice in a day sends nothing more."""
+    from grants.interfaces.awards import management_emails
     from grants.interfaces.awards.monitoring import grantee_recipients  # monitoring imports this module's peers
 
     now = now or utcnow()
@@ -209,16 +209,10 @@ def remind_repayments(now: datetime | None = None) -> list[RepaymentDue]:
         if not due:
             continue
         award = repayment.award
-        subject = (f"Overdue: repayment of {money(repayment.amount)} on your grant {award.application.reference}"
-                   if item.overdue else
-                   f"Due on {long_date(repayment.due_date)}: repayment of {money(repayment.amount)} on your grant "
-                   f"{award.application.reference}")
-        body = current_app.jinja_env.get_template("awards/email/repayment_reminder.txt").render(
-            repayment=repayment, award=award, days_overdue=item.days_overdue, money=money, long_date=long_date,
-            link=public_url("grantee.show", award_id=award.id), config=current_app.config)
+        values = management_emails.repayment_values(repayment, item.days_overdue if item.overdue else 0)
         recipients = grantee_recipients(award)
         for recipient in recipients:
-            send_email(recipient, subject, body)
+            send_template("repayment_reminder", recipient, values)
         before = repayment.last_reminded_at
         repayment.last_reminded_at = now
         db.session.flush()

@@ -12,22 +12,22 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, QuestionType, load
 from grants.formatting import london_today as uk_today
-from grants.formatting import long_date, money
+from grants.formatting import long_date
 from grants.interfaces.awards import return_documents
 from grants.interfaces.awards.awarding import AwardError, award_for_member, award_for_staff
 from grants.interfaces.awards.offers import officers_to_tell
 from grants.interfaces.round_forms import versions
 from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.awards import (
     Award,
@@ -216,18 +216,11 @@ def submit_return(monitoring_return: MonitoringReturn, plan: ReturnPlan, user: U
 def _tell_officers_of_submission(monitoring_return: MonitoringReturn, user: User, resubmitted: bool) -> None:
     """Email the officer responsible (or, with none, every active grants officer) that the return
     is waiting for their review."""
-    award = monitoring_return.award
-    subject = (f"{award.organisation.name} has {'sent more information on' if resubmitted else 'submitted'} "
-               f"{_in_a_sentence(monitoring_return)}")
-    waiting = next((i for i in award.instalments  # the payment this return may release
-                    if i.status is InstalmentStatus.SCHEDULED and i.trigger is InstalmentTrigger.AFTER_RETURN), None)
-    template = current_app.jinja_env.get_template("awards/email/return_submitted.txt")
-    for officer in officers_to_tell(award):
-        send_email(officer.email, subject, template.render(
-            officer=officer, monitoring_return=monitoring_return, award=award, submitted_by=user,
-            resubmitted=resubmitted, waiting=waiting, money=money, long_date=long_date,
-            link=public_url("awards.return_review", award_id=award.id, return_id=monitoring_return.id),
-        ))
+    from grants.interfaces.awards import management_emails
+
+    for officer in officers_to_tell(monitoring_return.award):
+        send_template("return_submitted", officer.email,
+                      management_emails.submitted_values(monitoring_return, officer, user, resubmitted))
 
 
 # The officer's review ----------------------------------------------------------------------------
@@ -290,8 +283,7 @@ def review_return(monitoring_return: MonitoringReturn, officer: User, rating: Ra
 
         outcome.made_due = release_after_return(award)
     if not accepted:
-        _email_grantee(monitoring_return, f"More information needed for {_in_a_sentence(monitoring_return)}",
-                       "awards/email/reminder_more_information.txt")
+        _email_grantee(monitoring_return, "return_more_information")
     return outcome
 
 
@@ -400,12 +392,7 @@ def run_daily_jobs(now: datetime | None = None) -> DailyReport:
 
 
 def _remind(monitoring_return: MonitoringReturn, now: datetime, kind: str, days_overdue: int = 0) -> None:
-    if kind == "overdue":
-        subject = f"Overdue: {_in_a_sentence(monitoring_return)}"
-    else:
-        subject = f"Due on {long_date(monitoring_return.due_date)}: {_in_a_sentence(monitoring_return)}"
-    recipients = _email_grantee(monitoring_return, subject, f"awards/email/reminder_{kind}.txt",
-                                days_overdue=days_overdue)
+    recipients = _email_grantee(monitoring_return, f"return_{kind}", days_overdue=days_overdue)
     before = monitoring_return.last_reminded_at
     monitoring_return.last_reminded_at = now
     _flush()
@@ -421,15 +408,13 @@ def grantee_recipients(award: Award) -> list[str]:
     return recipients(award.organisation)
 
 
-def _email_grantee(monitoring_return: MonitoringReturn, subject: str, template: str, **context) -> list[str]:
-    # Rendered straight from the Jinja environment: the daily job has no request (and no signed-in
-    # user) for the page context processors.
-    body = current_app.jinja_env.get_template(template).render(
-        monitoring_return=monitoring_return, award=monitoring_return.award, link=_grantee_link(monitoring_return),
-        money=money, long_date=long_date, **context)
+def _email_grantee(monitoring_return: MonitoringReturn, key: str, days_overdue: int = 0) -> list[str]:
+    from grants.interfaces.awards import management_emails
+
+    values = management_emails.overdue_values(monitoring_return, days_overdue)
     recipients = grantee_recipients(monitoring_return.award)
     for recipient in recipients:
-        send_email(recipient, subject, body)
+        send_template(key, recipient, values)
     return recipients
 
 
