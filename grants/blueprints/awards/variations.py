@@ -7,12 +7,11 @@ from flask_login import current_user
 
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.variation_forms import ClosureForm, DecisionForm, RepaymentForm, VariationForm, attach
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.formatting import money
-from grants.interfaces.awards import closure, variations
+from grants.interfaces.awards import closure, management_emails, variations
 from grants.interfaces.awards.awarding import AWARD_MANAGERS, AWARD_VIEWERS, AwardError, award_for_staff
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus
 from grants.permissions import role_required
@@ -116,11 +115,9 @@ def _email_decision(award, variation) -> None:
     recipients = {award.organisation.contact_email}
     if variation.requested_by_grantee and variation.requested_by is not None:
         recipients.add(variation.requested_by.email)
-    body = render_template("awards/email/variation_decided.txt", award=award, variation=variation,
-                           link=public_url("grantee.variation", award_id=award.id, variation_id=variation.id))
-    what = "Your request to change grant" if variation.requested_by_grantee else "A change to your grant"
+    values = management_emails.variation_decided_values(variation)
     for recipient in sorted(recipients):
-        send_email(recipient, f"{what} {award.application.reference}: {variation.status.value}", body)
+        send_template("variation_decided", recipient, values)
 
 
 # Closure and repayments --------------------------------------------------------------------------

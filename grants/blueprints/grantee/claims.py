@@ -242,17 +242,13 @@ def submit_claim(award_id: int, claim_id: int):
 
 
 def _tell_officer(claim) -> None:
-    from grants.links import public_url
-    from grants.mail import send_email
+    from grants.email_templates import send_template
+    from grants.interfaces.awards.management_emails import claim_submitted_values
 
     officer = claim.award.officer
     if officer is None or not officer.active:
         return  # the grants team sees it on the award page
-    send_email(officer.email, f"{claim.award.organisation.name} has made claim {claim.number} on "
-               f"{claim.award.application.reference}",
-               f"Hello {officer.full_name},\n\n{claim.award.organisation.name} has claimed {money(claim.total)} on "
-               f"its grant. Check the claim and its evidence:\n\n"
-               f"{public_url('awards.claim', award_id=claim.award_id, claim_id=claim.id)}\n")
+    send_template("claim_submitted", officer.email, claim_submitted_values(claim, officer))
 
 
 @bp.route(URL + "/evidence/<int:evidence_id>/remove", methods=["POST"])

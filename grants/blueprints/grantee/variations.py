@@ -8,11 +8,10 @@ from flask_login import current_user
 
 from grants.blueprints.awards.variation_forms import VariationForm, attach
 from grants.blueprints.grantee import bp
+from grants.email_templates import send_template
 from grants.extensions import db
-from grants.interfaces.awards import variations
+from grants.interfaces.awards import management_emails, variations
 from grants.interfaces.awards.awarding import AwardError, award_for_member
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.awards import AwardStatus, VariationKind, VariationStatus
 from grants.permissions import role_required
@@ -44,9 +43,7 @@ def _email_officer(award, variation) -> None:
     officer = award.officer
     if officer is None or not officer.active:
         return  # the grants team sees it on the award page; nobody in particular to tell
-    send_email(officer.email, f"{award.organisation.name} asks for a change to {award.application.reference}",
-               render_template("awards/email/variation_requested.txt", award=award, variation=variation,
-                               link=public_url("awards.variation", award_id=award.id, variation_id=variation.id)))
+    send_template("variation_requested", officer.email, management_emails.variation_requested_values(variation))
 
 
 @bp.route("/<int:award_id>/variations/<int:variation_id>")

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from grants import audit
 from grants.document_store import document_store
+from grants.email_templates import send_template
 from grants.extensions import db
 from grants.formatting import london_today, long_date, money
 from grants.interfaces.awards import claim_vat
@@ -36,8 +37,6 @@ from grants.interfaces.awards.awarding import AwardError
 from grants.interfaces.awards.offers import offer_recipients
 from grants.interfaces.awards.payments import describe as describe_instalment
 from grants.interfaces.awards.payments import lock_award
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.awards import Award, AwardStatus, Instalment, InstalmentStatus, InstalmentTrigger
 from grants.models.claims import Claim, ClaimDocument, ClaimStatus, PaymentBasis
@@ -357,41 +356,33 @@ def accept_claim(claim: Claim, officer: User, note: str | None = None, now: date
                  changes=audit.diff(before | {"instalment_id": None},
                                     {name: getattr(claim, name) for name in (*before, "instalment_id")}),
                  actor=officer)
-    _tell_grantee(claim, f"Your claim {claim.number} has been accepted ({award.application.reference})")
+    _tell_grantee(claim)
     return instalment
 
 
 def return_claim(claim: Claim, officer: User, note: str | None, now: datetime | None = None) -> None:
     """Send a submitted claim back to the grantee for changes, saying what to change."""
-    _finish(claim, officer, ClaimStatus.RETURNED, _note(note, "returned"), now,
-            f"Your claim {claim.number} needs changes ({claim.award.application.reference})")
+    _finish(claim, officer, ClaimStatus.RETURNED, _note(note, "returned"), now)
 
 
 def reject_claim(claim: Claim, officer: User, note: str | None, now: datetime | None = None) -> None:
     """Refuse a submitted claim, saying why."""
-    _finish(claim, officer, ClaimStatus.REJECTED, _note(note, "rejected"), now,
-            f"Your claim {claim.number} has been rejected ({claim.award.application.reference})")
+    _finish(claim, officer, ClaimStatus.REJECTED, _note(note, "rejected"), now)
 
 
-def _finish(claim: Claim, officer: User, status: ClaimStatus, note: str, now: datetime | None, subject: str) -> None:
+def _finish(claim: Claim, officer: User, status: ClaimStatus, note: str, now: datetime | None) -> None:
     before = _check(claim, officer, status, note, now)
     db.session.flush()
     audit.record(f"claim.{status.value}", claim, f"{describe(claim)} {status.label.lower()}: {note}",
                  changes=audit.diff(before, {name: getattr(claim, name) for name in before}), actor=officer)
-    _tell_grantee(claim, subject)
+    _tell_grantee(claim)
 
 
-def _tell_grantee(claim: Claim, subject: str) -> None:
-    """Email the organisation's contact and members the outcome (plain text, built here so that the demo
-    seed and the daily jobs can check claims outside a request too)."""
-    application = claim.award.application
-    what = (f"Your claim {claim.number} of {money(claim.total)} on the grant for "
-            f"{application.project_title or 'your project'} (application {application.reference})")
-    outcome = {
-        ClaimStatus.ACCEPTED: f"{what} has been accepted. Our finance team will now approve and pay it.",
-        ClaimStatus.RETURNED: f"{what} needs changes before it can be accepted.\n\nWhat to change: {claim.check_note}",
-        ClaimStatus.REJECTED: f"{what} has been rejected.\n\nWhy: {claim.check_note}",
-    }[claim.status]
-    body = f"Hello,\n\n{outcome}\n\nSee your grant: {public_url('grantee.show', award_id=claim.award_id)}\n"
+def _tell_grantee(claim: Claim) -> None:
+    """Email the organisation's contact and members the outcome (the claim's status: accepted,
+    returned or rejected)."""
+    from grants.interfaces.awards.management_emails import claim_values
+
+    values = claim_values(claim)
     for recipient in offer_recipients(claim.award):
-        send_email(recipient, subject, body)
+        send_template(f"claim_{claim.status.value}", recipient, values)

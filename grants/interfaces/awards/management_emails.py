@@ -18,7 +18,11 @@ from grants.models.awards import (
     MonitoringReturn,
     Repayment,
     ReturnStatus,
+    Variation,
+    VariationKind,
+    VariationStatus,
 )
+from grants.models.claims import Claim, ClaimStatus
 
 
 def return_values(monitoring_return: MonitoringReturn) -> dict[str, Value]:
@@ -112,3 +116,104 @@ def example_submitted() -> dict[str, Value] | None:
 def example_repayment() -> dict[str, Value] | None:
     repayment = db.session.scalars(select(Repayment).order_by(Repayment.id.desc()).limit(1)).first()
     return None if repayment is None else repayment_values(repayment, 0)
+
+
+# Changes to a grant (variations) ------------------------------------------------------------------
+
+def variation_values(variation: Variation) -> dict[str, Value]:
+    from grants.interfaces.awards.variations import changes
+
+    award = variation.award
+    approved = variation.status is VariationStatus.APPROVED
+    return {
+        **award_values(award),
+        "change": variation.kind.label.lower(),
+        "changes": "\n".join(f"{what}: {before} → {after}" for what, before, after in changes(variation)),
+        "reason": variation.reason or "",
+        "requested by grantee": variation.requested_by_grantee,
+        "made by officer": not variation.requested_by_grantee,
+        "decision": variation.status.value,
+        "decision reason": variation.decision_reason or "",
+        "has decision reason": bool(variation.decision_reason),
+        "approved": approved,
+        "not approved": not approved,
+        "amount changed": approved and variation.kind is VariationKind.AMOUNT,
+        "dates changed": approved and variation.kind is VariationKind.DATES,
+        "project or yours": award.application.project_title or "your project",
+        "project title or none": award.application.project_title or "no project title",
+    }
+
+
+def variation_requested_values(variation: Variation) -> dict[str, Value]:
+    award = variation.award
+    return {**variation_values(variation),
+            "link": public_url("awards.variation", award_id=award.id, variation_id=variation.id)}
+
+
+def variation_decided_values(variation: Variation) -> dict[str, Value]:
+    award = variation.award
+    return {**variation_values(variation),
+            "link": public_url("grantee.variation", award_id=award.id, variation_id=variation.id)}
+
+
+def _latest_variation(*statuses: VariationStatus) -> Variation | None:
+    query = select(Variation).order_by(Variation.id.desc()).limit(1)
+    if statuses:
+        query = query.where(Variation.status.in_(statuses))
+    return db.session.scalars(query).first()
+
+
+def example_variation_requested() -> dict[str, Value] | None:
+    found = _latest_variation(VariationStatus.REQUESTED) or _latest_variation()
+    return None if found is None else variation_requested_values(found)
+
+
+def example_variation_decided() -> dict[str, Value] | None:
+    found = _latest_variation(VariationStatus.APPROVED, VariationStatus.REJECTED)
+    return None if found is None else variation_decided_values(found)
+
+
+# Claims of spend ---------------------------------------------------------------------------------
+
+def claim_values(claim: Claim) -> dict[str, Value]:
+    award = claim.award
+    return {
+        **award_values(award),
+        "claim number": str(claim.number),
+        "claim total": money(claim.total),
+        "check note": claim.check_note or "",
+        "project or yours": award.application.project_title or "your project",
+        "link": public_url("grantee.show", award_id=award.id),
+    }
+
+
+def claim_submitted_values(claim: Claim, officer: User) -> dict[str, Value]:
+    return {**claim_values(claim), "recipient name": officer.full_name,
+            "link": public_url("awards.claim", award_id=claim.award_id, claim_id=claim.id)}
+
+
+def _latest_claim(*statuses: ClaimStatus) -> Claim | None:
+    query = select(Claim).where(Claim.status.in_(statuses)).order_by(Claim.id.desc()).limit(1)
+    return db.session.scalars(query).first()
+
+
+def example_claim_submitted() -> dict[str, Value] | None:
+    found = _latest_claim(ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.RETURNED, ClaimStatus.REJECTED)
+    if found is None or found.award.officer is None:
+        return None
+    return claim_submitted_values(found, found.award.officer)
+
+
+def example_claim_accepted() -> dict[str, Value] | None:
+    found = _latest_claim(ClaimStatus.ACCEPTED)
+    return None if found is None else claim_values(found)
+
+
+def example_claim_returned() -> dict[str, Value] | None:
+    found = _latest_claim(ClaimStatus.RETURNED) or _latest_claim(ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED)
+    return None if found is None else claim_values(found)
+
+
+def example_claim_rejected() -> dict[str, Value] | None:
+    found = _latest_claim(ClaimStatus.REJECTED) or _latest_claim(ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED)
+    return None if found is None else claim_values(found)

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from grants import audit
+from grants.email_templates import Value, send_template
 from grants.extensions import db
 from grants.forms import without_nul
 from grants.interfaces.panel.decisions import DECIDED_STATUSES, DecisionError
 from grants.interfaces.writes import rows_changed
 from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import PanelMember, ScoreSheet
@@ -82,14 +81,29 @@ def publish_feedback(application: Application, text: str, officer: User) -> None
         f"Feedback {'updated' if updating else 'published'} for {application.reference}",
         changes=audit.diff(before, after), actor=officer,
     )
+    send_template("application_outcome", application.organisation.contact_email,
+                  outcome_values(application, updating))
+
+
+def outcome_values(application: Application, updating: bool) -> dict[str, Value]:
+    """The values of the email telling an organisation its application's outcome and feedback."""
     successful = application.status is ApplicationStatus.SUCCESSFUL
-    send_email(
-        application.organisation.contact_email,
-        f"Updated feedback on your application {application.reference}" if updating
-        else f"The outcome of your application {application.reference}",
-        # The template alone, without the pages' context processors: this can run outside a request.
-        current_app.jinja_env.get_template("panel/email/feedback.txt").render(
-            application=application, successful=successful, updating=updating,
-            link=public_url("applications.task_list", application_id=application.id),
-        ),
-    )
+    return {
+        "contact name": application.organisation.contact_name or "",
+        "organisation name": application.organisation.name,
+        "reference": application.reference or "",
+        "project or yours": application.project_title or "your project",
+        "round name": application.funding_round.name,
+        "updating": updating,
+        "first time": not updating,
+        "successful": successful and not updating,
+        "not successful": not successful and not updating,
+        "link": public_url("applications.task_list", application_id=application.id),
+    }
+
+
+def example_outcome() -> dict[str, Value] | None:
+    application = db.session.scalars(
+        select(Application).where(Application.feedback_published_at.is_not(None))
+        .order_by(Application.feedback_published_at.desc()).limit(1)).first()
+    return None if application is None else outcome_values(application, updating=False)
