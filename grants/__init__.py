@@ -64,11 +64,12 @@ def _init_templates(app: Flask) -> None:
 
     app.add_template_global(error_summary)
 
-    from grants import formatting, links, mail, navigation
+    from grants import formatting, jobs, links, mail, navigation
 
     formatting.init_app(app)
     links.init_app(app)
     mail.init_app(app)
+    jobs.init_app(app)
     navigation.init_app(app)
 
 
@@ -108,12 +109,15 @@ def _register_blueprints(app: Flask) -> None:
     from grants.blueprints.auth import bp as auth_bp
     from grants.blueprints.awards import bp as awards_bp
     from grants.blueprints.bank_details import bp as bank_details_bp
+    from grants.blueprints.bulk_messages import bp as bulk_messages_bp
     from grants.blueprints.cocommissioning import bp as cocommissioning_bp
     from grants.blueprints.deadlines import bp as deadlines_bp
     from grants.blueprints.decisions import bp as decisions_bp
+    from grants.blueprints.downloads import bp as downloads_bp
     from grants.blueprints.due_diligence import bp as due_diligence_bp
     from grants.blueprints.grantee import bp as grantee_bp
     from grants.blueprints.main import bp as main_bp
+    from grants.blueprints.messages import bp as messages_bp
     from grants.blueprints.organisations import bp as organisations_bp
     from grants.blueprints.organisations import invites_bp
     from grants.blueprints.panel import bp as panel_bp
@@ -148,6 +152,9 @@ def _register_blueprints(app: Flask) -> None:
         social_return_bp,
         cocommissioning_bp,
         deadlines_bp,
+        downloads_bp,
+        bulk_messages_bp,
+        messages_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

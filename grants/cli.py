@@ -74,53 +74,13 @@ def load_reference_command() -> None:
 def seed_demo_command() -> None:
     """Add the demo accounts and organisations (safe to run again) and print the logins."""
 
-    from grants.demo import (
-        DEMO_PASSWORD,
-        DEMO_TOTP_SECRET,
-        demo_logins,
-        seed_awards,
-        seed_cocommissioning,
-        seed_demo,
-        seed_feedback,
-        seed_panel,
-        seed_pooled_budget,
-        seed_rounds,
-    )
-    from grants.demo import bank_details as demo_bank_details
+    from grants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_logins, seed_everything
     from grants.demo import claims as demo_claims
-    from grants.demo import decisions as demo_decisions
-    from grants.demo import due_diligence as demo_due_diligence
-    from grants.demo import payment_runs as demo_payment_runs
-    from grants.demo import subsidy as demo_subsidy
-    from grants.demo.partners import demo_partner_login, seed_partners
-    from grants.reference_data import load_reference_data
+    from grants.demo.partners import demo_partner_login
 
     if current_app.config["GRANTS_ENV"] == "production":
         raise click.UsageError("Demo data is not for production")
-    load_reference_data()
-    from grants.interfaces.cocommissioning.scenarios import ensure_areas
-    from grants.interfaces.pooled_budgets.partners import ensure_partners
-    from grants.interfaces.social_return.parameters import ensure_default_set
-
-    ensure_partners()
-    ensure_default_set()
-    ensure_areas()
-    users = seed_demo()
-    seed_rounds()
-    seed_panel()
-    seed_feedback()
-    seed_awards()
-    seed_partners()  # the consortium bid: after the awards, as its award is one of them
-    seed_pooled_budget()
-    seed_cocommissioning()
-    # Public-sector duties: a signed decision notice, an organisation near the MFA limit, a bid held by
-    # due diligence and a register mismatch.
-    demo_decisions.seed()
-    demo_subsidy.seed()
-    demo_due_diligence.seed()
-    demo_bank_details.seed()
-    demo_payment_runs.seed()  # after the bank details: a run pays verified accounts only
-    demo_claims.seed()
+    users = seed_everything()
     db.session.commit()
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")

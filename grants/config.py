@@ -415,6 +415,10 @@ def load_config(profile: str, instance_path: str, environ: Mapping[str, str] | N
         # send-outbox; the tests).
         "MAIL_DELIVERY": env.choice("MAIL_DELIVERY", ("background", "manual"),
                                     "manual" if profile == "testing" else "background"),
+        # "background": work a request leaves for a job (a slow export) starts after its commit
+        # (grants.jobs.enqueue_after_commit); "manual": only when the job is run by hand (the tests).
+        "BACKGROUND_JOBS": env.choice("BACKGROUND_JOBS", ("background", "manual"),
+                                      "manual" if profile == "testing" else "background"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

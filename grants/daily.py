@@ -2,8 +2,9 @@
 
 Lapse offers past their deadline (emailing the organisation and its grants officer), make instalments
 due on their date, hold payments while returns are overdue, email reminders of returns and
-repayments due soon or overdue, remove ended sign-in sessions, and send any queued email. Each step
-does nothing more the second time in a day, so running it twice sends nothing twice.
+repayments due soon or overdue, remind panel members with bids to score of the scoring deadline,
+remove ended sign-in sessions, and send any queued email. Each step does nothing more the second
+time in a day, so running it twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def run_daily_jobs() -> list[str]:
     from grants.interfaces.awards import awarding as awards
     from grants.interfaces.awards import closure, monitoring, payments
     from grants.interfaces.awards import offers as award_offers
+    from grants.interfaces.panel import deadlines as panel_deadlines
 
     lapsed = awards.lapse_overdue_offers()
     for award in lapsed:  # only offers this run lapsed: each lapse is told once
@@ -28,6 +30,7 @@ def run_daily_jobs() -> list[str]:
     made_due = payments.mark_due_instalments()
     report = monitoring.run_daily_jobs()
     repayments = closure.remind_repayments()
+    panel_reminders = panel_deadlines.send_reminders()
     pruned = sessions.prune()
     db.session.commit()
     lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
@@ -43,6 +46,8 @@ def run_daily_jobs() -> list[str]:
              *(f"  {r.repayment.award.application.reference} {money(r.repayment.amount)}, "
                + (f"{r.days_overdue} days overdue" if r.overdue else f"due {r.repayment.due_date:%d/%m/%Y}")
                for r in repayments),
+             f"Panel scoring reminders: {len(panel_reminders)}",
+             *(f"  {r.describe()}" for r in panel_reminders),
              f"Ended sign-in sessions removed: {pruned}"]
     if current_app.config["MAIL_BACKEND"] == "smtp":
         lines.append(f"Queued emails sent: {mail.sweep()}")

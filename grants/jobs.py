@@ -112,6 +112,44 @@ def enqueue(path: str, *args: Any) -> str:
     return "thread"
 
 
+_AFTER_COMMIT = "jobs_after_commit"  # session.info: the jobs this transaction leaves for after its commit
+
+
+def enqueue_after_commit(path: str, *args: Any) -> None:
+    """Run the job ``path`` with ``args`` once the current transaction commits (never if it is rolled
+    back): the job then sees what the transaction wrote. With ``BACKGROUND_JOBS=manual`` (the tests)
+    it is not started: the test runs it."""
+    from grants.extensions import db
+
+    _function(path)
+    db.session.info.setdefault(_AFTER_COMMIT, []).append((path, args))
+
+
+def _after_commit(session: Any) -> None:
+    waiting = session.info.pop(_AFTER_COMMIT, [])
+    if not waiting or current_app.config["BACKGROUND_JOBS"] != "background":
+        return
+    for path, args in waiting:
+        try:
+            enqueue(path, *args)
+        except Exception:  # noqa: BLE001  the queue is down: the person can ask again
+            current_app.logger.exception("Could not start the job %s", path)
+
+
+def _after_rollback(session: Any, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+
+
+def init_app(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)
+
+
 def work(app: Flask, burst: bool = False) -> bool:
     """Run a worker on the queue until stopped (or, with ``burst``, until it is empty)."""
     from rq import SimpleWorker, Worker

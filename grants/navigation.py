@@ -56,6 +56,7 @@ NAV_ITEMS = (
     NavItem("Deadlines", "deadlines.index", AWARD_STAFF | {Role.APPLICANT}, "/deadlines"),
     NavItem("Subsidy database", "subsidy.database_list", AWARD_STAFF, "/subsidy/database"),
     NavItem("Decision notices", "decisions.notices", AWARD_STAFF, "/decisions/notices"),
+    NavItem("Messages", "messages.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}), "/messages"),
     NavItem("Messages to groups", "bulk_messages.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}),
             "/messages/bulk"),
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),

@@ -148,6 +148,14 @@ ACCESS: dict[str, object] = {
     "admin.outbox": {ADMIN},
     "admin.outbox_message": {ADMIN},
     "admin.outbox_resend": {ADMIN},
+    "admin.email_templates_list": {ADMIN},
+    "admin.email_template": {ADMIN},
+    "admin.email_template_edit": {ADMIN},
+    "admin.email_template_restore": {ADMIN},
+    "downloads.index": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "downloads.ask": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "downloads.show": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
+    "downloads.file": {OFFICER, FINANCE, COMMISSIONER, ADMIN},
     "admin.personal_data_summary": {ADMIN},
     "admin.export_personal_data": {ADMIN},
     "admin.erase_personal_data": {ADMIN},
@@ -305,6 +313,15 @@ ACCESS: dict[str, object] = {
     "due_diligence.application": {OFFICER, ADMIN},
     "due_diligence.finding": {OFFICER, ADMIN},
     "due_diligence.registers_page": {ADMIN},
+    # Messages to a group (issue 23)
+    "bulk_messages.index": {OFFICER, ADMIN},
+    "bulk_messages.new": {OFFICER, ADMIN},
+    "bulk_messages.send": {OFFICER, ADMIN},
+    "bulk_messages.show": {OFFICER, ADMIN},
+    # Message threads (issue 23): the organisation's members and the grants team; never panel members
+    "messages.thread": {APPLICANT, OFFICER, ADMIN},
+    "messages.attachment": {APPLICANT, OFFICER, ADMIN},
+    "messages.index": {OFFICER, ADMIN},
 }
 
 # Let in, yet 404: the objects fixture's document row has no file behind it (the download is
@@ -321,7 +338,9 @@ NOT_FOUND_WHEN_LET_IN = {"applications.download_document",
                          "deadlines.feed",
                          # the fixture's round has one stage: no expressions of interest to shortlist
                          # (tests/test_two_stage_rounds.py opens them on a two-stage round)
-                         "screening.shortlisting_list", "screening.shortlist"}
+                         "screening.shortlisting_list", "screening.shortlist",
+                         # no such attachment (files sent with messages are opened in tests/messages)
+                         "messages.attachment"}
 
 # Users the matrix signs in as; applicant_b belongs to another organisation than the objects used.
 ACTORS = ["applicant", "panel_member", "grants_officer", "finance_officer", "commissioner", "admin"]
@@ -441,6 +460,11 @@ def objects(db, users):
     )
     db.session.add(notice)
     db.session.flush()
+    # a file asked for in the background (issue 23)
+    from grants.models.mail import ExportFile
+
+    export_file = ExportFile(kind="360giving-xlsx", requested_by_id=users["grants_officer"].id)
+    db.session.add(export_file)
     # due diligence objects made (issue 21)
     from grants.interfaces.due_diligence.checklists import default_checklist
     from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck
@@ -448,6 +472,15 @@ def objects(db, users):
     funding_round.due_diligence = default_checklist()
     # Marked on the bid, so that posting to its remove page is refused (the item stays for every request).
     db.session.add(DueDiligenceCheck(application_id=application.id, item_id="insurance", outcome=CheckOutcome.MET))
+    db.session.flush()
+    # bulk message objects made (issue 23)
+    from grants.models.messages import BulkMessage, BulkMessageRecipient
+
+    bulk_message = BulkMessage(group="round_panel", round_id=funding_round.id, group_label="Every panel member",
+                               subject="Panel meeting", body="See you there", sent_by_id=users["grants_officer"].id)
+    bulk_message.recipients.append(BulkMessageRecipient(email=users["panel_member"].email, name="Panel Member",
+                                                        user_id=users["panel_member"].id))
+    db.session.add(bulk_message)
     db.session.flush()
     return {
         "passkey_id": passkey.id,
@@ -491,6 +524,14 @@ def objects(db, users):
         "notice_id": notice.id,
         # due diligence objects (issue 21)
         "item_id": "insurance",
+        # bulk message objects (issue 23)
+        "bulk_message_id": bulk_message.id,
+        # message threads (issue 23): no such attachment
+        "attachment_id": 999_999,
+        # email templates and downloads (issue 23)
+        "email_key": "application_submitted",
+        "export_key": "360giving-xlsx",
+        "export_id": export_file.id,
     }
 
 

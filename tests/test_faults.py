@@ -145,9 +145,9 @@ def test_a_fault_while_submitting_leaves_the_draft(faulty, fail_statement, crash
     elif fault.startswith("connection lost"):
         fail_statement("INSERT INTO audit_events", lost=True)
     elif fault.startswith("crash"):
-        from grants.blueprints.applications import routes
+        from grants import email_templates
 
-        crash(routes, "send_email")
+        crash(email_templates, "send_email")
     else:
         # The status UPDATE has run; the reference counter's is the second write.
         fail_statement("UPDATE reference_counters", "INSERT INTO reference_counters")

@@ -351,6 +351,9 @@ def test_the_open_data_page_explains_and_lists_the_grants(db, as_role):
     links = {a.get_text(strip=True): a["href"] for a in soup.select("main a")}
     assert links["360Giving data as JSON"] == "/awards/open-data/360giving.json"
     assert links["360Giving data as a spreadsheet (xlsx)"] == "/awards/open-data/360giving.xlsx"
+    made_in_background = {form.get_text(strip=True): form["action"] for form in soup.select("main form")}
+    assert made_in_background == {"Make the spreadsheet (xlsx)": "/downloads/ask/360giving-xlsx",
+                                  "Make the JSON file": "/downloads/ask/360giving-json"}
     rows = soup.select("table tbody tr")
     assert [cell.get_text(strip=True) for cell in rows[0].select("th, td")][:4] == [
         f"360G-opccdc-{award.application.reference}", "Harbour Recovery Café", award.organisation.name,

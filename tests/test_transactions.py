@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from grants import email_templates
 from grants.blueprints.screening import routes as screening_routes
 from grants.extensions import db as _db
 from grants.models.applications import ApplicationStatus, Clarification
@@ -135,7 +136,7 @@ def test_an_exception_in_a_view_rolls_back_what_it_wrote(faulty, officer, applic
     def mail_server_on_fire(*args, **kwargs):
         raise RuntimeError("injected after the clarification was written")
 
-    monkeypatch.setattr(screening_routes, "send_email", mail_server_on_fire)
+    monkeypatch.setattr(email_templates, "send_email", mail_server_on_fire)
     response = _ask(officer, application)
     assert response.status_code == 500
     assert page(response).h1.get_text(strip=True) == "Sorry, there is a problem with the service"

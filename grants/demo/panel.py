@@ -1,23 +1,31 @@
 """Demo panel for the closed round: four members, one declared conflict, scores that disagree on
-one bid, and the demo panel member's own scoring still to finish.
+one bid, and the demo panel member's own scoring still to finish, past the round's scoring deadline
+(so officers see a late panel member, reminded before the deadline and on its day).
 
 Goes through the panel interface (so the rubric is frozen and everything audited, as in use).
-Idempotent: a round that already has a panel is left alone. Never run against production data.
+Idempotent: a round that already has a panel is left alone, except that it is given the past scoring
+deadline if it has no deadline yet. Never run against production data.
 """
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 from sqlalchemy import select
 
+from grants.blueprints.rounds.uk_time import uk_moment
 from grants.demo.rounds import ROUNDS
 from grants.extensions import db
+from grants.formatting import london_today
 from grants.interfaces.auth import accounts
 from grants.interfaces.panel import assignment as panel_interface
+from grants.interfaces.panel import deadlines as panel_deadlines
 from grants.interfaces.panel import score_sheets
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
-from grants.models.panel import PanelMember, ScoringAssignment
+from grants.models.panel import PanelMember, PanelReminder, ScoringAssignment
 from grants.models.rounds import FundingRound
+from grants.models.types import utcnow
 
 # The panel: demo logins made by grants.demo.
 MEMBERS = ("panel@example.org", "panel2@example.org", "panel3@example.org", "panel4@example.org")
@@ -58,6 +66,28 @@ SUBMITTED: dict[tuple[str, str], tuple[tuple[int, ...]] | tuple[tuple[int, ...],
 DRAFT = ("panel@example.org", "Station Watch Exeter", {"strategic_fit": 3, "evidence_of_need": 2})
 
 
+# The scoring deadline passed this many days ago, at the end of the day (UK time): the demo panel
+# member's two bids unscored make them late.
+DEADLINE_DAYS_AGO = 3
+
+
+def _past_deadline(funding_round: FundingRound) -> None:
+    """Give the round a scoring deadline a few days gone, unless it has one, with the reminders the daily
+    job would have sent to the members who still had bids to score (written directly: these emails
+    were never sent)."""
+    if funding_round.scoring_deadline is not None:
+        return
+    day = london_today() - timedelta(days=DEADLINE_DAYS_AGO)
+    deadline = max(uk_moment(day, time(23, 59)), funding_round.closes_at + timedelta(days=1))
+    funding_round.scoring_deadline = deadline
+    for user_id, unscored in panel_deadlines.unscored_counts(funding_round).items():
+        for kind, sent_at in ((panel_deadlines.BEFORE, deadline - timedelta(hours=42)),
+                              (panel_deadlines.ON, deadline - timedelta(hours=18))):
+            db.session.add(PanelReminder(round_id=funding_round.id, user_id=user_id, kind=kind, deadline=deadline,
+                                         unscored=unscored, sent_at=min(sent_at, utcnow())))
+    db.session.flush()
+
+
 def _sheet(values: tuple[int, ...], comments: dict[str, str] | None = None) -> tuple[dict, dict]:
     scores = dict(zip(KEYS, values, strict=True))
     comments = dict(comments or {})
@@ -73,6 +103,7 @@ def seed_panel() -> None:
     if funding_round is None or not panel_interface.scoring_open(funding_round):
         return
     if db.session.scalar(select(PanelMember).filter_by(round_id=funding_round.id)) is not None:
+        _past_deadline(funding_round)
         return
     officer = accounts.get_user_by_email("officer@example.org")
     found = {email: accounts.get_user_by_email(email) for email in MEMBERS}
@@ -105,6 +136,7 @@ def seed_panel() -> None:
     panel_interface.declare(bids[title], members[email], False, None)
     score_sheets.save_sheet(bids[title], members[email], scores, {}, submit=False)
     db.session.flush()
+    _past_deadline(funding_round)
 
 
 # Feedback on the decided round, as an officer would have published it with the decision.

@@ -11,27 +11,15 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from grants.demo import (
-    seed_awards,
-    seed_cocommissioning,
-    seed_demo,
-    seed_feedback,
-    seed_panel,
-    seed_pooled_budget,
-    seed_rounds,
-)
-from grants.demo.partners import seed_partners
+from grants.demo import seed_everything
 from grants.exports import pooled_workbook as pw
 from grants.exports.cocommissioning_sheets import C, J, Layout
 from grants.extensions import db
 from grants.formatting import money
 from grants.interfaces.cocommissioning import scenarios as co
-from grants.interfaces.cocommissioning.scenarios import ensure_areas, latest_scenarios
-from grants.interfaces.pooled_budgets.partners import ensure_partners
-from grants.interfaces.social_return.parameters import ensure_default_set
+from grants.interfaces.cocommissioning.scenarios import latest_scenarios
 from grants.models.pooled_budgets import Agreement
 from grants.models.rounds import FundingRound
-from grants.reference_data import load_reference_data
 from tests.blueprints.social_return.test_calculator import INPUTS
 from tests.blueprints.social_return.test_calculator import figures as page_figures
 from tests.exports.workbooks import formula_cells, recalculated, stored_values_agree
@@ -42,19 +30,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def demo(db, users):
-    """The demo's rounds, scores, awards, pooled budget and co-commissioning scenarios."""
-    load_reference_data()
-    ensure_partners()
-    ensure_default_set()
-    ensure_areas()
-    seed_demo()
-    seed_rounds()
-    seed_panel()
-    seed_feedback()
-    seed_awards()
-    seed_partners()
-    seed_pooled_budget()
-    seed_cocommissioning()
+    """The whole demo, as ``flask demo seed`` makes it: rounds, scores, awards, pooled budget,
+    co-commissioning scenarios and the rest."""
+    seed_everything()
     db.session.commit()
 
 

@@ -26,7 +26,8 @@ def _preview(key: str, template: email_templates.Template) -> dict:
     """The template filled with a real record's values, or with stand-ins naming each placeholder."""
     values = email_templates.example_values(key)
     real = values is not None
-    subject, body = email_templates.fill(key, values if real else email_templates.sample_values(key), template)
+    subject, body = email_templates.fill(key, email_templates.sample_values(key) if values is None else values,
+                                         template)
     return {"subject": subject, "body": body, "real": real}
 
 
@@ -63,7 +64,7 @@ def email_template_edit(email_key: str):
     template = email_templates.current(key)
     form = EmailTemplateForm()
     if request.method == "GET":
-        form.subject.data, form.body.data = template.subject, template.body
+        form.subject.data, form.body.data = template.subject, template.body.strip()
         form.based_on.data = "" if template.version is None else str(template.version)
     preview = None
     if form.validate_on_submit():

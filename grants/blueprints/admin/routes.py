@@ -14,9 +14,8 @@ from grants.forms import ConfirmForm, SelectChoice, add_error, page_arg, require
 from grants.interfaces.admin import audit_log as audit_queries
 from grants.interfaces.admin import settings as office_settings
 from grants.interfaces.auth import accounts
+from grants.interfaces.auth import emails as account_emails
 from grants.interfaces.paging import contains, paginate
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import ROLE_LABELS, Role, User, UserRole
 from grants.models.mail import OutboxMessage
 from grants.permissions import role_required
@@ -67,15 +66,7 @@ def new_user():
             add_error(form.email, "An account already exists with this email address")
         else:
             token = accounts.password_reset_token(user)
-            send_email(
-                user.email,
-                "Your Commissioners Grants staff account",
-                render_template(
-                    "admin/email/staff_invite.txt",
-                    user=user,
-                    link=public_url("auth.reset_password", token=token),
-                ),
-            )
+            account_emails.send_staff_invite(user, token)
             flash(f"Account created for {user.email}. They have been emailed a link to set a password", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)

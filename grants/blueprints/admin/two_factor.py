@@ -8,9 +8,8 @@ from flask_login import current_user
 from grants.blueprints.admin import bp
 from grants.extensions import db
 from grants.forms import ConfirmForm
+from grants.interfaces.auth import emails as account_emails
 from grants.interfaces.auth import second_factor
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role, User
 from grants.permissions import role_required
 
@@ -32,9 +31,7 @@ def reset_two_factor(user_id: int):
         flash("Ask another administrator to reset your own two-factor sign-in", "error")
         return redirect(url_for("admin.user", user_id=person.id))
     second_factor.reset(person, actor=current_user._get_current_object())
-    send_email(person.email, "Your two-factor sign-in has been reset",
-               render_template("admin/email/second_factor_reset.txt", person=person,
-                               link=public_url("auth.login")))
+    account_emails.tell_of_second_factor_reset(person)
     flash(f"Two-factor sign-in reset for {person.full_name}. They have been signed out and will set it up again "
           "when they next sign in", "success")
     return redirect(url_for("admin.user", user_id=person.id))

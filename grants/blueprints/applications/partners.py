@@ -15,10 +15,9 @@ from grants.application_form.fields import WordLimit
 from grants.blueprints.applications import bp
 from grants.extensions import db
 from grants.forms import ConfirmForm, GovForm, MoneyField, email_address, required, submit
+from grants.interfaces.applications import emails as application_emails
 from grants.interfaces.applications import partners as bid_partners
 from grants.interfaces.applications.submission import application_for_member
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.permissions import role_required
 
@@ -199,18 +198,9 @@ def invite_partner(application_id: int, application_partner_id: int):
         db.session.rollback()
         flash(str(problem), "error")
         return _partners_page(application)
-    send_email(
-        required(partner.contact_email),  # invite_contact refuses a partner without one
-        f"{application.organisation.name} has invited you to contribute to a grant application",
-        render_template(
-            "applications/email/partner_invite.txt",
-            application=application,
-            partner=partner,
-            inviter=current_user,
-            link=public_url("applications.accept_partner_invitation", token=token),
-            max_age=bid_partners.INVITE_MAX_AGE,
-        ),
-    )
+    application_emails.send_partner_invite(
+        partner, required(partner.contact_email),  # invite_contact refuses a partner without one
+        current_user._get_current_object(), token)
     flash(f"Invitation sent to {partner.contact_email}", "success")
     return _partners_page(application)
 

@@ -20,8 +20,7 @@ from grants.blueprints.auth.forms import (
 from grants.extensions import limiter, login_manager
 from grants.forms import ConfirmForm, add_error, required
 from grants.interfaces.auth import accounts, sessions
-from grants.links import public_url
-from grants.mail import send_email
+from grants.interfaces.auth import emails as account_emails
 from grants.models.accounts import Role, User
 from grants.permissions import login_required, public
 
@@ -140,13 +139,10 @@ def register():
         email, full_name = required(form.email.data), required(form.full_name.data)
         existing = accounts.get_user_by_email(email)
         if existing is not None:
-            send_email(existing.email, "You already have a Commissioners Grants account",
-                       render_template("auth/email/already_registered.txt", user=existing))
+            account_emails.tell_already_registered(existing)
         else:
             token = accounts.registration_token(email, full_name, _safe_next(""), carried=eligibility.carried())
-            send_email(accounts.normalise_email(email), "Confirm your email address",
-                       render_template("auth/email/confirm_registration.txt", name=full_name.strip(),
-                                       link=public_url("auth.register_confirm", token=token)))
+            account_emails.send_registration_link(accounts.normalise_email(email), full_name, token)
         return render_template("auth/register_sent.html", email=email)
     return render_template("auth/register.html", form=form)
 
@@ -168,8 +164,7 @@ def register_confirm(token: str):
                                         {Role.APPLICANT})
         except accounts.DuplicateEmail:  # the link was used in another tab a moment ago
             return render_template("auth/register_invalid.html", problem="used"), 400
-        send_email(user.email, "Your Commissioners Grants account",
-                   render_template("auth/email/registered.txt", user=user))
+        account_emails.tell_of_new_account(user)
         _sign_in(user)
         eligibility.restore(registration.carried)  # when the link is opened in another browser
         flash("Your account has been created", "success")
@@ -227,15 +222,7 @@ def reset_request():
         user = accounts.get_user_by_email(required(form.email.data))
         if user is not None and user.active:
             token = accounts.password_reset_token(user)
-            send_email(
-                user.email,
-                "Reset your Commissioners Grants password",
-                render_template(
-                    "auth/email/reset.txt",
-                    user=user,
-                    link=public_url("auth.reset_password", token=token),
-                ),
-            )
+            account_emails.send_password_reset(user, token)
         # The same page whether or not the account exists.
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)

@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from grants import open_data
 from grants.blueprints.awards import bp
 from grants.exports import threesixtygiving
-from grants.forms import GovForm, SelectChoice, page_arg
+from grants.forms import ConfirmForm, GovForm, SelectChoice, page_arg
 from grants.interfaces.awards import portfolio, portfolio_awards
 from grants.interfaces.awards.awarding import AWARD_VIEWERS
 from grants.permissions import role_required
@@ -73,7 +73,7 @@ def plan_delivery():
 @role_required(*AWARD_VIEWERS)
 def open_data_page():
     page, batch = portfolio_awards.publishable_page(page_arg())
-    return render_template("awards/open_data.html", results=page,
+    return render_template("awards/open_data.html", results=page, download_form=ConfirmForm(),
                            grants=list(open_data.grants([batch], current_app.config)))
 
 

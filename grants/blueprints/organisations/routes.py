@@ -14,9 +14,8 @@ from grants.eligibility import eligible_rounds, remember, remembered
 from grants.extensions import db
 from grants.forms import ConfirmForm, add_error, page_arg, required
 from grants.interfaces.applications import submission as apps
+from grants.interfaces.organisations import emails as organisation_emails
 from grants.interfaces.organisations import membership as orgs
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role
 from grants.models.rounds import FundingRound
 from grants.permissions import login_required, role_required
@@ -147,16 +146,8 @@ def invite(organisation_id: int):
             db.session.rollback()
             add_error(form.email, str(problem))
         else:
-            send_email(
-                required(form.email.data),
-                f"You've been invited to join {organisation.name} on Commissioners Grants",
-                render_template(
-                    "organisations/email/invite.txt",
-                    organisation=organisation,
-                    inviter=current_user,
-                    link=public_url("invites.accept", token=token),
-                ),
-            )
+            organisation_emails.send_invite(organisation, required(form.email.data),
+                                            current_user._get_current_object(), token)
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id, _anchor="members"))
     return _show_page(organisation, form)

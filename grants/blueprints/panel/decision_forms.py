@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextInput,
+)
 from wtforms import (
+    BooleanField,
     Field,
     HiddenField,
     RadioField,
@@ -168,10 +175,40 @@ class RecommendationForm(GovForm):
         description="As a percentage of the budget, for example 25. Leave it empty for no limit",
         validators=[AtMost(Decimal(100), "Maximum share must be 100% or less")],
     )
+    # Shown only before the scoring deadline while score sheets are missing (``early_problem``).
+    run_early = BooleanField(
+        "Run the recommendation now, before every score sheet is in",
+        description="Only if it cannot wait: it will use the scores submitted so far",
+        widget=GovCheckboxInput(),
+    )
+    early_reason = TextAreaField(
+        "Why must it be run before the scoring deadline?",
+        description="For example, the commissioner’s decision meeting is before the deadline. The reason is kept "
+                    "with the recommendation and shown on this page",
+        widget=GovCharacterCount(),
+        render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
+        validators=[Length(max=REASON_MAX_CHARACTERS,
+                           message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
+    )
     submit = submit("Run the recommendation")
 
     rows: list[MinimumRow] = []
     scale_max: int = 0
+    # Why the recommendation should wait for the panel (decisions.early_run_problem), set by the view.
+    early_problem: str | None = None
+
+    def validate_run_early(self, field):
+        if self.early_problem and not field.data:
+            raise ValidationError(self.early_problem)
+
+    def validate_early_reason(self, field):
+        if self.early_problem and self.run_early.data and not (field.data or "").strip():
+            raise ValidationError("Enter why the recommendation must be run before the scoring deadline")
+
+    @property
+    def early_reason_given(self) -> str | None:
+        """The reason to run early, when the officer chose to (else None)."""
+        return self.early_reason.data if self.run_early.data else None
 
     def validate_quality_threshold(self, field):
         if field.data is not None and field.data > self.scale_max:

@@ -115,6 +115,7 @@ def recommendation(round_id: int):
     record = decisions.latest_recommendation(funding_round)
     form = recommendation_form(funding_round, _scale_max(funding_round), formdata=None,
                                data=rules_data(record.rules if record else None, funding_round))
+    form.early_problem = decisions.early_run_problem(funding_round)
     return _recommendation_page(funding_round, form, page_arg())
 
 
@@ -127,12 +128,14 @@ def run_recommendation(round_id: int):
         flash(problem, "error")
         return redirect(url_for("panel.recommendation", round_id=round_id))
     form = recommendation_form(funding_round, _scale_max(funding_round))
+    form.early_problem = decisions.early_run_problem(funding_round)
     if not form.validate_on_submit():
         return _recommendation_page(funding_round, form)
     rules = decisions.funding_rules(funding_round, required(form.quality_threshold.data), form.objective.data,
                                     form.minimums(), form.max_share.data)
     try:
-        record = decisions.run_recommendation(funding_round, rules, current_user._get_current_object())
+        record = decisions.run_recommendation(funding_round, rules, current_user._get_current_object(),
+                                              early_reason=form.early_reason_given)
     except decisions.PanelError as refused:
         db.session.rollback()
         _attach(form, refused)

@@ -3,6 +3,7 @@ moderation."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -24,9 +25,20 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 import scoring
-from grants.forms import GovForm, SelectChoice, WholeNumberField, decimal_comma_problem, record_id, submit
+from grants.blueprints.rounds.uk_time import TimeField, moment_from_fields, uk_moment, uk_parts
+from grants.forms import (
+    DateInputField,
+    GovForm,
+    SelectChoice,
+    WholeNumberField,
+    decimal_comma_problem,
+    record_id,
+    submit,
+)
 
 MIN_SCORERS, MAX_SCORERS = 1, 20
+# A scoring deadline given as a date alone is due at the end of that day, UK time.
+END_OF_DAY = time(23, 59)
 REASON_MAX_CHARACTERS = 2_000
 
 AGGREGATION_CHOICES = [
@@ -80,7 +92,37 @@ class PanelSettingsForm(GovForm):
         validate_choice=False,
         validators=[_one_of(NORMALISE_CHOICES, "Select whether members' totals are normalised")],
     )
+    scoring_deadline = DateInputField(
+        "Scoring deadline (optional)",
+        name_for_errors="Scoring deadline",
+        description="When panel members’ score sheets are due, for example 14 12 2026. Members with bids left to "
+                    "score are reminded 2 days before and on the day. Leave it empty for no deadline",
+    )
+    scoring_deadline_time = TimeField(
+        "Time the scores are due (optional)",
+        description="UK time, for example 5pm or 17:00. Leave it empty for the end of the day (11:59pm)",
+        name_for_errors="Scoring deadline time",
+    )
     submit = submit("Save panel settings")
+
+    deadline: datetime | None = None  # after validation: the moment the scores are due, in UTC
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.deadline = None
+        date_field, time_field = self.scoring_deadline, self.scoring_deadline_time
+        if date_field.errors or time_field.errors:
+            return False
+        if date_field.data is None:
+            if (time_field.data or "").strip():
+                date_field.errors = ["Enter the date of the scoring deadline, or leave the time empty"]
+                return False
+            return valid
+        if time_field.time is None:
+            self.deadline = uk_moment(date_field.data, END_OF_DAY)  # 11:59pm is never skipped or repeated
+            return valid
+        self.deadline = moment_from_fields(date_field, time_field, "Scoring deadline time")
+        return valid and self.deadline is not None
 
     def validate_scorers_per_bid(self, field):
         if field.data is None:
@@ -97,6 +139,8 @@ class PanelSettingsForm(GovForm):
         form.scorers_per_bid.data = funding_round.scorers_per_bid
         form.aggregation.data = funding_round.score_aggregation
         form.normalise.data = "yes" if funding_round.normalise_scores else "no"
+        if funding_round.scoring_deadline is not None:
+            form.scoring_deadline.data, form.scoring_deadline_time.data = uk_parts(funding_round.scoring_deadline)
         return form
 
 

@@ -21,6 +21,7 @@ from grants.extensions import db
 from grants.forms import ConfirmForm, add_error, page_arg, required
 from grants.interfaces.paging import Page
 from grants.interfaces.panel import assignment as panel
+from grants.interfaces.panel import deadlines as panel_deadlines
 from grants.interfaces.panel import membership as panel_membership
 from grants.interfaces.panel import reports as panel_reports
 from grants.interfaces.panel import results as panel_results
@@ -53,6 +54,9 @@ def _round_page(funding_round, settings_form=None, form=None):
         "panel/officer_round.html",
         funding_round=funding_round,
         overview=overview,
+        deadline_past=panel_deadlines.is_past(funding_round),
+        late=panel_deadlines.late_members(funding_round),
+        sheets_in=panel_deadlines.sheets_in(funding_round) if funding_round.scoring_deadline else None,
         settings_form=settings_form or PanelSettingsForm.for_round(funding_round),
         form=form,
         can_manage=_manages() and not overview.decided,
@@ -87,6 +91,12 @@ def settings(round_id: int):
     except PanelError as error:
         db.session.rollback()
         add_error(form.scorers_per_bid, str(error))
+        return _round_page(funding_round, settings_form=form, form=form)
+    try:
+        panel_deadlines.set_scoring_deadline(funding_round, form.deadline, _officer())
+    except PanelError as error:
+        db.session.rollback()
+        add_error(form.scoring_deadline, str(error))
         return _round_page(funding_round, settings_form=form, form=form)
     flash("Panel settings saved", "success")
     return _back_to_round(funding_round, "settings")

@@ -13,9 +13,8 @@ from grants.forms import page_arg, required
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.due_diligence import findings as due_diligence
 from grants.interfaces.screening import applications as screening
+from grants.interfaces.screening import emails as screening_emails
 from grants.interfaces.screening import shortlisting
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.applications import ApplicationStatus
 from grants.permissions import role_required
 
@@ -159,18 +158,6 @@ def ask_clarification(application_id: int):
         return _application_page(application, question_form=form, form=form)
     clarification = screening.ask_clarification(application, required(form.question.data),
                                                 current_user._get_current_object())
-    send_email(
-        application.organisation.contact_email,
-        f"A question about your application {application.reference}",
-        render_template(
-            "screening/email/clarification.txt",
-            application=application,
-            link=public_url(
-                "applications.clarification",
-                application_id=application.id,
-                clarification_id=clarification.id,
-            ),
-        ),
-    )
+    screening_emails.tell_of_question(clarification)
     flash(f"Question sent to {application.organisation.contact_email}", "success")
     return _back_to(application, "clarifications")

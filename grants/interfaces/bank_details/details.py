@@ -25,18 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app, g, has_request_context
+from flask import abort, g, has_request_context
 from sqlalchemy import select, update
 
 from grants import audit
 from grants.extensions import db
 from grants.formatting import LONDON, long_date
 from grants.interfaces.admin.settings import days_setting
+from grants.interfaces.bank_details import emails as bank_emails
 from grants.interfaces.bank_details.vault import seal, unseal
-from grants.interfaces.organisations.membership import recipients
 from grants.interfaces.writes import rows_changed
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role, User
 from grants.models.bank_details import BankDetails, BankDetailsStatus
 from grants.models.organisations import Organisation
@@ -221,14 +219,6 @@ def change_hold(organisation_id: int, today: date | None = None) -> ChangeHold |
 
 # Writing -------------------------------------------------------------------------------------------
 
-def _tell(organisation: Organisation, subject: str, template: str, **context) -> None:
-    """Email the organisation's contact and members; never any of the details themselves."""
-    body = current_app.jinja_env.get_template(template).render(
-        organisation=organisation, link=public_url("bank_details.mine"), config=current_app.config, **context)
-    for address in recipients(organisation):
-        send_email(address, subject, body)
-
-
 def enter(organisation: Organisation, entered: Entered, user: User, now: datetime | None = None) -> BankDetails:
     """Store new details, pending verification; details still pending before are replaced."""
     clean = checked(entered)
@@ -248,8 +238,7 @@ def enter(organisation: Organisation, entered: Entered, user: User, now: datetim
     # The audit log names the account by its masked numbers only.
     audit.record("bank_details.entered", details, f"New bank details entered for {organisation.name} (account "
                  f"ending {clean.account_number[-4:]}), waiting for verification", actor=user)
-    _tell(organisation, f"Change of bank details asked for: {organisation.name}", "bank_details/email/entered.txt",
-          entered_by=user, when=now)
+    bank_emails.tell_of_entry(organisation, user, now)
     return details
 
 
@@ -320,6 +309,4 @@ def _decided(details: BankDetails, user: User, confirmed: bool, contact: str, ph
                  f"Bank details of {organisation.name} {'verified' if confirmed else 'rejected'} after a call to "
                  f"{contact} on {phone}: {note}"[:500],
                  changes={"status": {"before": "pending", "after": status.value}}, actor=user)
-    _tell(organisation, (f"Your bank details have changed: {organisation.name}" if confirmed else
-                         f"Change of bank details not made: {organisation.name}"),
-          "bank_details/email/decided.txt", confirmed=confirmed, when=now)
+    bank_emails.tell_of_decision(organisation, confirmed)

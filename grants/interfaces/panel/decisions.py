@@ -7,6 +7,8 @@ strings), turns the commissioner's approval into outcomes, and publishes the off
 Rules kept here:
 - a recommendation can be run while the round is closed and not yet decided; bids nobody has
   scored are listed as "not scored" and never recommended;
+- before the round's scoring deadline it waits for every assigned score sheet, unless an officer
+  runs it early with a reason (audited, kept with the recommendation and shown on its page);
 - only the latest recommendation, and only one that found a set of bids, can be approved; the
   funded bids never ask for more than the round's budget; a change from the recommendation needs
   a reason; a round is approved once;
@@ -21,20 +23,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 import scoring
 from grants import audit
+from grants.email_templates import send_template
 from grants.extensions import db
+from grants.formatting import london_datetime
 from grants.forms import without_nul
 from grants.interfaces.panel.assignment import PanelError, full_bid, round_bids
+from grants.interfaces.panel.deadlines import sheets_in, sheets_phrase
 from grants.interfaces.panel.results import ranking_bid, round_results
 from grants.interfaces.writes import rows_changed
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import Role, User, UserRole
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.panel import (
@@ -76,6 +78,20 @@ def recommendation_problem(funding_round: FundingRound, now: datetime | None = N
     if state is not RoundState.CLOSED:
         return "The recommendation can be run once the round has closed"
     return None
+
+
+def early_run_problem(funding_round: FundingRound, now: datetime | None = None) -> str | None:
+    """Why the recommendation should wait for the panel: the scoring deadline has not passed and score
+    sheets are still to come. None with no deadline, once it has passed, or once every sheet is in."""
+    deadline = funding_round.scoring_deadline
+    if deadline is None or (now or utcnow()) >= deadline:
+        return None
+    missing = sheets_in(funding_round).missing
+    if missing <= 0:
+        return None
+    return (f"The panel’s scores are due by {london_datetime(deadline)} and {sheets_phrase(missing)} "
+            f"{'is' if missing == 1 else 'are'} not in yet. Wait for the deadline or for every sheet, or run the "
+            "recommendation now and give your reason")
 
 
 def funding_rules(
@@ -188,17 +204,36 @@ def _unranked(application: Application, reason: str, explanation: str) -> dict:
     }
 
 
+def _run_early(funding_round: FundingRound, officer: User, early_reason: str | None) -> dict | None:
+    """The record of running before the scoring deadline with sheets missing (None when it is not early);
+    DecisionError when it is early and no reason is given."""
+    problem = early_run_problem(funding_round)
+    if problem is None:
+        return None
+    reason = without_nul(early_reason or "").strip()
+    if not reason:
+        raise DecisionError(problem, "run_early")
+    if len(reason) > REASON_MAX_CHARACTERS:
+        raise DecisionError(f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer", "early_reason")
+    assert funding_round.scoring_deadline is not None  # else no problem
+    return {"by": officer.full_name, "reason": reason, "deadline": funding_round.scoring_deadline.isoformat(),
+            "missing": sheets_in(funding_round).missing}
+
+
 def run_recommendation(
-    funding_round: FundingRound, rules: scoring.FundingRules, officer: User
+    funding_round: FundingRound, rules: scoring.FundingRules, officer: User, early_reason: str | None = None
 ) -> FundingRecommendationRecord:
     """Recommend which bids to fund under ``rules`` from the final scores so far, and keep it.
 
-    Runs whenever the round is closed and not decided, however far scoring has got: the result
-    records how many bids have fewer submitted sheets than the round asks for, for the warning.
+    Runs whenever the round is closed and not decided: before its scoring deadline only once every
+    assigned sheet is in, or with ``early_reason`` (the officer's reason for not waiting). However far
+    scoring has got, the result records how many bids have fewer submitted sheets than the round asks
+    for, for the warning.
     """
     problem = recommendation_problem(funding_round)
     if problem:
         raise PanelError(problem)
+    run_early = _run_early(funding_round, officer, early_reason)
     results = round_results(funding_round)
     ranked, unranked = [], []
     for result in results.bids:
@@ -245,6 +280,7 @@ def run_recommendation(
             "notes": list(recommendation.notes),
             "scorers_per_bid": funding_round.scorers_per_bid,
             "short_of_scores": short,
+            "run_early": run_early,
         },
         created_by_id=officer.id,
         created_at=utcnow(),
@@ -261,6 +297,14 @@ def run_recommendation(
                                 "recommended": recommended, "unmet": record.result["unmet"]}),
         actor=officer,
     )
+    if run_early is not None:
+        audit.record(
+            "funding.recommendation_run_early", record,
+            f"Funding recommendation for {funding_round.name} run before the scoring deadline "
+            f"({london_datetime(funding_round.scoring_deadline)}) with {sheets_phrase(run_early['missing'])} "
+            f"not in, by {officer.full_name}: {run_early['reason']}",
+            changes=audit.diff({}, {"run_early": run_early}), actor=officer,
+        )
     if record.result["status"] in APPROVABLE:
         _tell_commissioners(funding_round, record, replaces=replaces)
     return record
@@ -288,20 +332,11 @@ def active_commissioners() -> list[User]:
 def _tell_commissioners(funding_round: FundingRound, record: FundingRecommendationRecord, replaces: bool) -> None:
     """Email each commissioner that a recommendation they can approve is ready (one that found no
     set of bids keeping the rules is not: the officer runs it again first)."""
-    optimum = record.result["optimum"]
-    ranked = sum(1 for entry in record.result["decisions"] if entry["rank"] is not None)
-    subject = (f"{'A new' if replaces else 'The'} funding recommendation for {funding_round.name} "
-               "is ready for your decision")
-    # The template alone, without the pages' context processors: the same text whoever sends it.
-    template = current_app.jinja_env.get_template("panel/email/recommendation_ready.txt")
+    from grants.interfaces.panel.decision_emails import recommendation_ready_values
+
     for commissioner in active_commissioners():
-        send_email(commissioner.email, subject, template.render(
-            commissioner=commissioner, funding_round=funding_round, replaces=replaces,
-            recommended=len(optimum["references"]), ranked=ranked,
-            spend=money(optimum["spend_pence"]), budget=money(record.rules["budget_pence"]),
-            short=len(record.result["short_of_scores"]),
-            link=public_url("panel.decision", round_id=funding_round.id),
-        ))
+        send_template("recommendation_ready", commissioner.email,
+                      recommendation_ready_values(funding_round, record, commissioner, replaces))
 
 
 def latest_recommendation(funding_round: FundingRound) -> FundingRecommendationRecord | None:

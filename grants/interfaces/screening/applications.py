@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
@@ -23,9 +23,8 @@ from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards.offers import active_grants_officers
 from grants.interfaces.due_diligence import findings as due_diligence
 from grants.interfaces.paging import Page, contains, paginate
+from grants.interfaces.screening import emails as screening_emails
 from grants.interfaces.writes import rows_changed
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStage, ApplicationStatus, Clarification
 from grants.models.audit import AuditEvent
@@ -282,25 +281,7 @@ def screen(
         changes=audit.diff(before, after),
         actor=officer,
     )
-    _tell_applicant_of_screening(application, passed)
-
-
-def _email_text(template: str, **context) -> str:
-    # The template alone, without the pages' context processors: the same text whoever sends it.
-    return current_app.jinja_env.get_template(template).render(**context)
-
-
-def _tell_applicant_of_screening(application: Application, passed: bool) -> None:
-    """Email the organisation's contact the result: passed to the panel, or not eligible and why."""
-    link = public_url("applications.task_list", application_id=application.id)
-    if passed:
-        subject = f"Your application {application.reference} is eligible and has gone to the assessment panel"
-        template = "screening/email/passed.txt"
-    else:
-        subject = f"Your application {application.reference} is not eligible"
-        template = "screening/email/ineligible.txt"
-    send_email(application.organisation.contact_email, subject,
-               _email_text(template, application=application, link=link))
+    screening_emails.tell_of_screening(application, passed)
 
 
 # Clarifications ----------------------------------------------------------------------------------
@@ -368,11 +349,5 @@ def officers_to_tell_of_answer(clarification: Clarification) -> list[User]:
 
 
 def _tell_officers_of_answer(clarification: Clarification) -> None:
-    application = clarification.application
-    link = public_url("screening.application", application_id=application.id, _anchor="clarifications")
-    subject = f"{application.organisation.name} has answered a question about {application.reference}"
     for officer in officers_to_tell_of_answer(clarification):
-        send_email(officer.email, subject, _email_text(
-            "screening/email/clarification_answered.txt", application=application, clarification=clarification,
-            officer=officer, link=link,
-        ))
+        screening_emails.tell_of_answer(clarification, officer)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, lazyload
 
@@ -23,9 +23,8 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.applications.stages import EOI, full_application_of
 from grants.interfaces.organisations.membership import members_of
+from grants.interfaces.screening import emails as screening_emails
 from grants.interfaces.writes import rows_changed
-from grants.links import public_url
-from grants.mail import send_email
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.organisations import Organisation
@@ -171,13 +170,4 @@ def recipients(organisation: Organisation) -> list[str]:
 
 
 def _tell_organisation(eoi: Application, shortlisted: bool) -> None:
-    link = public_url("applications.task_list", application_id=eoi.id)
-    if shortlisted:
-        subject = f"Your expression of interest {eoi.reference} has been shortlisted: send your full application"
-    else:
-        subject = f"Your expression of interest {eoi.reference} has not been shortlisted"
-    # The template alone, without the pages' context processors: the same text whoever sends it.
-    text = current_app.jinja_env.get_template("screening/email/shortlisting.txt").render(
-        application=eoi, shortlisted=shortlisted, link=link)
-    for email in recipients(eoi.organisation):
-        send_email(email, subject, text)
+    screening_emails.tell_of_shortlisting(eoi, shortlisted, recipients(eoi.organisation))
