@@ -45,6 +45,10 @@ STORED_FILES = (
         "claim_documents", "stored_name", "size_bytes", "sha256",
         "{original_filename!r} (evidence {id} of claim {claim_id})",
     ),
+    StoredFileColumns(
+        "message_attachments", "stored_name", "size_bytes", "sha256",
+        "{original_filename!r} (attachment {id} of message {message_id})",
+    ),
 )
 _BY_TABLE = {columns.table: columns for columns in STORED_FILES}
 

@@ -39,12 +39,12 @@ def round_to(value: Fraction, places: int) -> Fraction:
 
 
 def in_pence(amount: Fraction) -> Fraction:
-    """The pounds ``amount`` in pence to 13 significant figures, as the sheet's ``in_pence`` cleans a
+    """The pounds ``amount`` in pence to 15 significant figures, as the sheet's ``in_pence`` cleans a
     double's noise before rounding (``grants.exports.cocommissioning_sheets.in_pence``)."""
     pence = amount * 100
     if pence == 0:
         return pence
-    return round_to(pence, 12 - math.floor(math.log10(abs(pence))))
+    return round_to(pence, 14 - math.floor(math.log10(abs(pence))))
 
 
 def pounds(pence: int | Fraction) -> Fraction:
@@ -122,7 +122,7 @@ def year_figures(scenario: Scenario, result: ScenarioResult, year: int) -> YearF
     exact = [floors[i] if s == "floor" else (caps[i] or Fraction(0)) if s == "cap" else scale * p[i]
              for i, s in enumerate(status)]
     down = [Fraction(math.floor(in_pence(e)), 100) for e in exact]
-    remainders = [round_to(in_pence(e) - math.floor(in_pence(e)), 6) for e in exact]
+    remainders = [round_to(in_pence(e) - math.floor(in_pence(e)), 5) for e in exact]
     pennies = round_to((cost - sum(down, Fraction(0))) * 100, 0)
     extra = []
     for i, remainder in enumerate(remainders):

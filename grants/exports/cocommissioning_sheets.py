@@ -54,7 +54,7 @@ CONTRIBUTION_COLUMNS = (
     ("floor_point", "Floor breakpoint", 16, NUMBER), ("floor_fill", "Cost met at floor breakpoint", 16, MONEY),
     ("cap_point", "Cap breakpoint", 16, NUMBER), ("cap_fill", "Cost met at cap breakpoint", 16, MONEY),
     ("status", "Held at", 8, None), ("exact", "Exact share", 18, "£#,##0.000000"),
-    ("down", "Rounded down to the penny", 16, MONEY), ("remainder", "Remainder (pence)", 12, "0.000000"),
+    ("down", "Rounded down to the penny", 16, MONEY), ("remainder", "Remainder (pence)", 12, "0.00000"),
     ("extra", "Extra penny (1 = yes)", 9, "0"), ("contribution", "Contribution", 16, MONEY),
     ("app", "Contribution in the app (as exported)", 16, MONEY), ("saving", "Saving (standalone − contribution)", 16,
                                                                     MONEY),
@@ -167,11 +167,14 @@ def _fraction(percent: Decimal | None) -> Decimal | None:
 
 
 def in_pence(pounds_formula: str) -> str:
-    """``pounds_formula`` in pence, cleaned of a double's noise: rounded to 13 significant figures (a
-    double holds 15 to 16), so that a cost of 30656735362.5p computed as 30656735362.499994p is the half
-    penny it is at any size. (A fixed number of decimals, as before, held only below about £100m.)"""
+    """``pounds_formula`` in pence, cleaned of a double's noise: rounded to 15 significant figures (what
+    a double holds for certain), so that a cost of 30656735362.5p computed as 30656735362.499994p is the
+    half penny it is at any size. Fewer figures round twice: at 13, a cost of 200223426465.463p became
+    …465.5p and then a penny too many (found by the property test). Only a value within a few units of
+    the 15th figure of a half penny can still round the other way: the limit of a double, not the model.
+    (A fixed number of decimals, as before, held only below about £100m.)"""
     pence = f"({pounds_formula})*100"
-    return f"IF({pence}=0,0,ROUND({pence},12-INT(LOG10(ABS({pence})))))"
+    return f"IF({pence}=0,0,ROUND({pence},14-INT(LOG10(ABS({pence})))))"
 
 
 def to_penny(pounds_formula: str, how: str = "ROUND") -> str:
@@ -328,7 +331,7 @@ def write_contributions(sheet: ExportSheet, scenario: Scenario, result: Scenario
                 "exact": f'=IF({col("status")}="floor",{col("floor")},IF({col("status")}="cap",{col("cap")},'
                          f'{layout.joint_cell("scale", year)}*{col("proportion")}))',
                 "down": "=" + to_penny(col("exact"), "ROUNDDOWN"),
-                "remainder": f"=ROUND({in_pence(col('exact'))}-ROUNDDOWN({in_pence(col('exact'))},0),6)",
+                "remainder": f"=ROUND({in_pence(col('exact'))}-ROUNDDOWN({in_pence(col('exact'))},0),5)",
                 # a penny each to the largest remainders; equal remainders go to the earlier partner code
                 "extra": f"=IF(SUMPRODUCT(({remainders}>{col('remainder')})*1)"
                          f"+SUMPRODUCT((${C['remainder']}${first}:{col('remainder')}={col('remainder')})*1)-1"

@@ -68,8 +68,9 @@ CONVENTIONS = (
                 "remainders, equal remainders to the earlier partner code (Contributions, columns R to T)."),
     ("Saving", "Standalone cost − contribution; negative means the partner would pay less alone. Cost per client "
                "= contribution ÷ clients, to the penny."),
-    ("Precision", "The spreadsheet works in double precision; before each rounding the pence are rounded to a "
-                  "millionth of a penny, so rounding matches the app's exact arithmetic. The 'Check against the "
+    ("Precision", "The spreadsheet works in double precision; before each rounding the pence are rounded to 15 "
+                  "significant figures (all a double holds for certain), so rounding matches the app's exact "
+                  "arithmetic; remainders are compared to 5 decimal places of a penny. The 'Check against the "
                   "app' cells compare every contribution and joint cost with the app's figures as exported: they "
                   "say 'differs from the app' once an input is changed, as they should. The breakpoints use MINIFS and "
                   "MAXIFS: Excel 2019 or later, Excel for Microsoft 365 or LibreOffice."),

@@ -44,7 +44,7 @@ def stored_values_agree(content: bytes, value, where: str = "") -> int:
         got = value(sheet, coordinate)
         cell = f"{where} {sheet}!{coordinate} {formula}"
         if isinstance(stored, int | float) and not isinstance(stored, bool):
-            assert float(got) == pytest.approx(stored, rel=1e-6, abs=1e-6), cell
+            assert float(got) == pytest.approx(stored, rel=1e-6, abs=1e-6), f"{cell}: {got} against {stored}"
         else:
             assert (got or "") == (stored or ""), cell
         compared += 1

@@ -61,3 +61,20 @@ def test_a_half_penny_joint_cost_above_300_million_rounds_up_as_in_the_app(recal
     assert result.year_costs == (30_656_735_363, 30_656_735_363)
     value, _path = recalculate(scenario_workbook(scenario, result))
     assert_workbook_equals(value, result, layout_of(result))
+
+
+def test_a_large_joint_cost_is_rounded_once_as_in_the_app(recalculate):
+    """Found by the property above: 200223426465.463p a year (a curve exponent of 0.5). Cleaned of a
+    double's noise to 13 significant figures it became 200223426465.5p, which rounded to a penny more
+    than the app's £2,002,234,264.65."""
+    def partner(code: str, caseload: int) -> Partner:
+        return Partner(code, f"Area {code}", D(1), D(1), D(1), D(caseload))
+
+    scenario = Scenario("Large", (partner("x", 785), partner("y", 3489), partner("z", 1_339_731)),
+                        CostModel(0, 7384, 270_864, take_up_percent=D(55), inflation_percent=D(0), years=2,
+                                  scale=ScaleEconomies(exponent=D(50) / 100)),
+                        CostSplit({"equal": D(100)}))
+    result = run(scenario)
+    assert result.year_costs[0] == 200_223_426_465
+    value, _path = recalculate(scenario_workbook(scenario, result))
+    assert_workbook_equals(value, result, layout_of(result))

@@ -103,7 +103,11 @@ def example_offer() -> dict[str, Value] | None:
 
 def example_withdrawn() -> dict[str, Value] | None:
     award = _latest_award(AwardStatus.WITHDRAWN) or _latest_award()
-    return None if award is None else offer_values(award)
+    if award is None:
+        return None
+    values = offer_values(award)
+    values["withdrawn reason"] = values["withdrawn reason"] or "[withdrawn reason]"  # none withdrawn yet
+    return values
 
 
 def example_lapsed() -> dict[str, Value] | None:

@@ -102,7 +102,11 @@ def example_overdue() -> dict[str, Value] | None:
 
 def example_more_information() -> dict[str, Value] | None:
     found = _latest_return(ReturnStatus.MORE_INFORMATION) or _latest_return()
-    return None if found is None else return_values(found)
+    if found is None:
+        return None
+    values = return_values(found)
+    values["review comments"] = values["review comments"] or "[review comments]"  # none asked for yet
+    return values
 
 
 def example_submitted() -> dict[str, Value] | None:
@@ -211,9 +215,17 @@ def example_claim_accepted() -> dict[str, Value] | None:
 
 def example_claim_returned() -> dict[str, Value] | None:
     found = _latest_claim(ClaimStatus.RETURNED) or _latest_claim(ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED)
-    return None if found is None else claim_values(found)
+    if found is None:
+        return None
+    values = claim_values(found)
+    values["check note"] = values["check note"] or "[check note]"  # no claim returned yet
+    return values
 
 
 def example_claim_rejected() -> dict[str, Value] | None:
     found = _latest_claim(ClaimStatus.REJECTED) or _latest_claim(ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED)
-    return None if found is None else claim_values(found)
+    if found is None:
+        return None
+    values = claim_values(found)
+    values["check note"] = values["check note"] or "[check note]"  # no claim rejected yet
+    return values
