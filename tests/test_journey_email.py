@@ -11,7 +11,6 @@ from email import message_from_string, policy
 from sqlalchemy import select
 
 from grants import email_templates, mail
-from grants.extensions import db
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow
 from tests import test_journey
@@ -27,8 +26,8 @@ def _received(server) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_the_journeys_emails_arrive_once_after_the_server_comes_back(app, db, as_role, users,  # noqa: F811
-                                                                      smtp_server):
+def test_the_journeys_emails_arrive_once_after_the_server_comes_back(
+        app, db, as_role, users, smtp_server):  # noqa: F811  (the fixture imported above)
     email_templates.save("application_submitted", "We have your application ((reference))",
                          "Dear ((contact name)),\n\nYour application to ((round name)) is in.\n\n((office name))",
                          users["admin"], based_on=None)
