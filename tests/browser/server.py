@@ -33,6 +33,8 @@ def create() -> Flask:
             # Flask's TESTING re-raises errors; the browser should see the 500 page a user would.
             "TESTING": False,
             "PROPAGATE_EXCEPTIONS": False,
+            # As in production: a slow export is made after the request, in a thread (no Redis here).
+            "BACKGROUND_JOBS": "background",
         }
     )
 
