@@ -43,7 +43,7 @@ BODY_LIMIT = 20_000
 
 Value = str | bool
 # Placeholders every email may use, filled by the service itself.
-COMMON_PLACEHOLDERS = {"office name": "The office's name, as set in Admin → Settings"}
+COMMON_PLACEHOLDERS = {"office name": "The office's name, as the service's header gives it"}
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,6 @@ NAV_ITEMS = (
     NavItem("Subsidy database", "subsidy.database_list", AWARD_STAFF, "/subsidy/database"),
     NavItem("Decision notices", "decisions.notices", AWARD_STAFF, "/decisions/notices"),
     NavItem("Messages", "messages.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}), "/messages"),
-    NavItem("Messages to groups", "bulk_messages.index", frozenset({Role.GRANTS_OFFICER, Role.ADMIN}),
-            "/messages/bulk"),
     NavItem("Social return", "social_return.calculator", STAFF_ROLES, "/social-return"),
     NavItem("Pooled budgets", "pooled_budgets.index",
             frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER, Role.ADMIN}), "/pooled-budgets"),

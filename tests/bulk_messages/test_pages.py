@@ -53,11 +53,14 @@ def check(client, world, **values):
 
 # Writing and checking ------------------------------------------------------------------------------
 
-def test_the_officer_finds_the_page_in_the_navigation_and_writes_a_message(officer, world):
+def test_the_officer_finds_the_page_from_messages_and_writes_a_message(officer, world):
+    messages = page(officer.get("/messages/"))
+    assert messages.select_one("main a[href='/messages/bulk/']").get_text(strip=True) == "messages to groups"
     home = officer.get(INDEX)
     assert home.status_code == 200
-    assert page(home).select_one(".govuk-service-navigation a[href='/messages/bulk/']").get_text(strip=True) == \
-        "Messages to groups"
+    # "Messages" is the current section of the navigation.
+    current = page(home).select_one(".govuk-service-navigation__item--active a")
+    assert current is not None and current.get_text(strip=True) == "Messages"
     written = officer.get(NEW)
     shown = text(written)
     assert "Who is the message for?" in shown

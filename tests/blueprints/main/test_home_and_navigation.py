@@ -12,8 +12,8 @@ NAV = {
     "panel_member": ["Home", "Your scoring", "Social return", "Plan and reference data"],
     "grants_officer": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Messages", "Messages to groups",
-        "Social return", "Plan and reference data",
+        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Messages", "Social return",
+        "Plan and reference data",
     ],
     "finance_officer": ["Home", "Awards", "Payments", "Claims", "Bank details", "Portfolio",
                         "Deadlines", "Subsidy database", "Decision notices", "Social return", "Pooled budgets",
@@ -23,8 +23,8 @@ NAV = {
                      "Plan and reference data"],
     "admin": [
         "Home", "Organisations", "Funding rounds", "Screening", "Assessment", "Rubrics", "Awards", "Payments",
-        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Messages", "Messages to groups",
-        "Social return", "Pooled budgets", "Co-commissioning", "Plan and reference data",
+        "Claims", "Portfolio", "Deadlines", "Subsidy database", "Decision notices", "Messages", "Social return",
+        "Pooled budgets", "Co-commissioning", "Plan and reference data",
         "Users", "Settings", "Registers", "Audit log", "Emails", "Outbox",
     ],
 }
