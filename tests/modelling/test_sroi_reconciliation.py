@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from grants.modelling.social_return import ClientGroupInput, SroiInputs, estimate
@@ -42,10 +42,13 @@ def solved(outcome, start: str):
     return next(value for value in outcome.solved if value.assumption.startswith(start))
 
 
-def one_client_most(inputs: SroiInputs = PRESET.inputs) -> D:
-    """The most one more client (with a completion) can add to the figure."""
+def whole_clients_most(inputs: SroiInputs = PRESET.inputs) -> D:
+    """The most that sharing whole clients among the groups can move the figure: each group's share is
+    less than one client from its exact share (largest remainder), with its completions rounded too, so
+    at most one client with a completion in every group. (One client in the costliest group alone, the
+    bound before, was too tight: Hypothesis found a figure 34,159 off against a bound of 34,158.56.)"""
     result = estimate(inputs, PARAMETERS)
-    return max(sum(result.present_value[g].values()) / inputs.groups[g].clients for g in inputs.groups) * 2
+    return sum(sum(result.present_value[g].values()) / inputs.groups[g].clients for g in inputs.groups) * 2
 
 
 def test_the_steps_go_from_the_models_figure_to_the_plans_and_add_up_exactly():
@@ -101,7 +104,7 @@ def test_the_solved_client_numbers_give_the_plans_figure_to_the_nearest_whole_cl
     assert sum(entry.clients for entry in groups.values()) == 4455
     put_back = gross(replace(PRESET.inputs, groups=groups))
     assert pounds(put_back) == clients.gives
-    assert abs(put_back - PLAN) <= one_client_most()
+    assert abs(put_back - PLAN) <= whole_clients_most()
     # Exactly, with fractional clients: the figure is proportional to the number of clients.
     assert gross() * clients.solved / 9437 == pytest.approx(PLAN, abs=D("0.01"))
 
@@ -185,13 +188,14 @@ def test_the_steps_always_add_up_and_each_moves_towards_the_reported_figure(repo
 
 @settings(max_examples=30, deadline=None)
 @given(reported=st.integers(min_value=70_000_000, max_value=130_000_000))
+@example(reported=108_776_640)  # the figure that was 34,159 off: more than one client in one group
 def test_linear_solved_values_put_back_give_the_reported_figure_to_the_pound(reported):
     outcome = reconcile(PRESET.inputs, PARAMETERS, D(reported))
     crime = solved(outcome, "Crime avoided per opiate client")
     assert crime.possible
     assert pounds(gross(parameters=PARAMETERS.with_value("crime.opiate", crime.solved))) == reported
     clients = solved(outcome, "Clients in treatment")
-    assert abs(clients.gives - reported) <= one_client_most()
+    assert abs(clients.gives - reported) <= whole_clients_most()
 
 
 def test_sources_status_and_formatting():
