@@ -158,8 +158,26 @@ class GroupLabel:
     lines: tuple[Text, ...]
 
 
+class ChartSize:
+    """What every chart gives its template: its size in em (the SVG is drawn in units of which
+    ``UNITS_PER_EM`` make an em, so that it grows with the text when a person zooms) and its labels'
+    font size. Each chart is a dataclass with ``width`` and ``height`` in units."""
+
+    width: int
+    height: int
+    font_size = FONT_SIZE
+
+    @property
+    def width_em(self) -> float:
+        return self.width / UNITS_PER_EM
+
+    @property
+    def height_em(self) -> float:
+        return self.height / UNITS_PER_EM
+
+
 @dataclass(frozen=True)
-class BarChart:
+class BarChart(ChartSize):
     width: int
     height: int
     left: int
@@ -170,19 +188,9 @@ class BarChart:
     labels: tuple[GroupLabel, ...]
     styles: tuple[SeriesStyle, ...]
 
-    font_size = FONT_SIZE
-
     @property
     def has_negative(self) -> bool:
         return any(bar.negative for bar in self.bars)
-
-    @property
-    def width_em(self) -> float:
-        return self.width / UNITS_PER_EM
-
-    @property
-    def height_em(self) -> float:
-        return self.height / UNITS_PER_EM
 
     @property
     def texts(self) -> tuple[Text, ...]:
@@ -224,7 +232,7 @@ class EndLabel:
 
 
 @dataclass(frozen=True)
-class LineChart:
+class LineChart(ChartSize):
     width: int
     height: int
     left: int
@@ -236,10 +244,6 @@ class LineChart:
     end_labels: tuple[EndLabel, ...]
     x_texts: tuple[str, ...]  # every x value's label
     plot_height: int
-
-    font_size = FONT_SIZE
-    width_em = BarChart.width_em
-    height_em = BarChart.height_em
 
     @property
     def axis_texts(self) -> tuple[Text, ...]:

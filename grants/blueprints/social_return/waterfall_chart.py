@@ -17,9 +17,8 @@ from math import ceil
 from grants.blueprints.cocommissioning.charts import (
     ASCENT,
     DESCENT,
-    FONT_SIZE,
     LINE_HEIGHT,
-    UNITS_PER_EM,
+    ChartSize,
     Text,
     nice_step,
     text_width,
@@ -63,7 +62,7 @@ class Tick:
 
 
 @dataclass(frozen=True)
-class WaterfallChart:
+class WaterfallChart(ChartSize):
     width: int
     height: int
     left: float
@@ -72,16 +71,6 @@ class WaterfallChart:
     axis_y: float
     bars: tuple[WaterfallBar, ...]
     ticks: tuple[Tick, ...]
-
-    font_size = FONT_SIZE
-
-    @property
-    def width_em(self) -> float:
-        return self.width / UNITS_PER_EM
-
-    @property
-    def height_em(self) -> float:
-        return self.height / UNITS_PER_EM
 
     @property
     def texts(self) -> tuple[Text, ...]:
