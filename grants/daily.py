@@ -3,6 +3,7 @@
 Lapse offers past their deadline (emailing the organisation and its grants officer), make instalments
 due on their date, hold payments while returns are overdue, email reminders of returns and
 repayments due soon or overdue, remind panel members with bids to score of the scoring deadline,
+remove downloads kept past their week,
 remove ended sign-in sessions, and send any queued email. Each step does nothing more the second
 time in a day, so running it twice sends nothing twice.
 """
@@ -18,6 +19,7 @@ from grants.extensions import db
 def run_daily_jobs() -> list[str]:
     """Run the daily jobs and commit; what was done, a line each."""
     from grants.formatting import money
+    from grants.interfaces import downloads
     from grants.interfaces.auth import sessions
     from grants.interfaces.awards import awarding as awards
     from grants.interfaces.awards import closure, monitoring, payments
@@ -32,6 +34,7 @@ def run_daily_jobs() -> list[str]:
     repayments = closure.remind_repayments()
     panel_reminders = panel_deadlines.send_reminders()
     pruned = sessions.prune()
+    old_downloads = downloads.prune()
     db.session.commit()
     lines = [f"Offers lapsed: {len(lapsed)}", *(f"  {a.application.reference} ({a.organisation.name})" for a in lapsed),
              f"Instalments now due: {len(made_due)}",
@@ -48,7 +51,8 @@ def run_daily_jobs() -> list[str]:
                for r in repayments),
              f"Panel scoring reminders: {len(panel_reminders)}",
              *(f"  {r.describe()}" for r in panel_reminders),
-             f"Ended sign-in sessions removed: {pruned}"]
+             f"Ended sign-in sessions removed: {pruned}",
+             f"Downloads older than {downloads.KEEP_FOR.days} days removed: {old_downloads}"]
     if current_app.config["MAIL_BACKEND"] == "smtp":
         lines.append(f"Queued emails sent: {mail.sweep()}")
     return lines

@@ -140,3 +140,13 @@ def test_files_are_removed_after_a_week(db, users):
     db.session.flush()
     assert downloads.prune() == 1
     assert db.session.scalars(select(ExportFile.id)).all() == [new.id]
+
+
+def test_the_daily_jobs_remove_old_files(db, users):
+    from grants.daily import run_daily_jobs
+
+    db.session.add(ExportFile(kind="360giving-xlsx", requested_by_id=users["grants_officer"].id,
+                              requested_at=utcnow() - timedelta(days=8)))
+    db.session.flush()
+    assert "Downloads older than 7 days removed: 1" in run_daily_jobs()
+    assert db.session.scalar(select(db.func.count()).select_from(ExportFile)) == 0
