@@ -101,19 +101,23 @@ def make(export_id: int, now: datetime | None = None) -> str:
     made = db.session.get(ExportFile, export_id)
     if made is None or not taken:
         return made.status if made else "missing"
+    kind, parameters = made.kind, dict(made.parameters)
+    values: dict[str, Any]
     try:
-        filename, content_type, content = KINDS[made.kind].make(made.parameters)
+        filename, content_type, content = KINDS[kind].make(parameters)
     except Exception as error:  # noqa: BLE001  shown to the person who asked, and logged
-        db.session.rollback()
-        current_app.logger.exception("Export %s (%s) failed", export_id, made.kind)
-        made = db.session.get(ExportFile, export_id)
-        assert made is not None
-        made.status, made.error, made.finished_at = FAILED, f"{type(error).__name__}: {error}"[:500], utcnow()
+        current_app.logger.exception("Export %s (%s) failed", export_id, kind)
+        values = {"status": FAILED, "error": f"{type(error).__name__}: {error}"[:500]}
     else:
-        made.status, made.filename, made.content_type, made.content = READY, filename, content_type, content
-        made.finished_at = utcnow()
+        values = {"status": READY, "filename": filename, "content_type": content_type, "content": content}
+    # The reads that made the file end before the write: SQLite cannot turn a read into a write once
+    # another connection has written since it began ("database is locked"), and the pages polling for
+    # the file write their sessions meanwhile.
+    db.session.rollback()
+    db.session.execute(update(ExportFile).where(ExportFile.id == export_id)
+                       .values(**values, finished_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
-    return made.status
+    return str(values["status"])
 
 
 def file_for(user: User, export_id: int) -> ExportFile:
