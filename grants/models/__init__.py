@@ -55,6 +55,7 @@ from grants.models.panel import (
     ScoringAssignment,
     SheetStatus,
 )
+from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioState
 from grants.models.pooled_budgets import (
     Agreement,
     AgreementPartner,
@@ -192,4 +193,7 @@ __all__ = [
     "RegisterExtract",
     "SubsidyBasis",
     "SubsidyEntry",
+    "PortfolioBucket",
+    "PortfolioFigure",
+    "PortfolioState",
 ]

@@ -37,6 +37,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from grants.extensions import db
 from grants.formatting import LONDON
+from grants.interfaces.awards import portfolio_totals
 from grants.interfaces.awards.portfolio_shares import (  # noqa: F401  names the dashboard's callers read here
     NOT_RECORDED,
     NOT_RECORDED_NAME,
@@ -50,15 +51,15 @@ from grants.interfaces.awards.portfolio_shares import (  # noqa: F401  names the
     linked_codes,
     listed_in,
     people_counts,
+    people_field,
     people_groups,
     people_in_sql,
     people_reached,
     share_out,
+    shares_from,
     shares_in_sql,
 )
 from grants.modelling.calendar import financial_year, financial_year_bounds
-from grants.models.answer_facts import application_adder_strands, application_outcomes
-from grants.models.applications import application_approaches, application_local_authorities
 from grants.models.awards import (
     COMMITTING,
     Award,
@@ -69,6 +70,7 @@ from grants.models.awards import (
     Repayment,
     RepaymentStatus,
 )
+from grants.models.portfolio import PortfolioBucket, PortfolioFigure
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -198,11 +200,12 @@ def filtered(query, criteria: PortfolioFilter):
 
 
 def round_budgets(round_id: int | None = None) -> list[RoundBudget]:
-    """Each round with awards (or the one asked for): its budget, awarded money and headroom."""
+    """Each round with awards holding money (or the one asked for): its budget, awarded money and
+    headroom, from the kept totals (a row per round and year)."""
+    portfolio_totals.ready()
     awarded = (
-        select(Award.round_id, func.sum(Award.amount).label("awarded"))
-        .where(Award.status.in_(sorted(COMMITTING)))
-        .group_by(Award.round_id)
+        select(PortfolioBucket.round_id, func.sum(PortfolioBucket.awarded).label("awarded"))
+        .group_by(PortfolioBucket.round_id)
         .subquery()
     )
     query = (
@@ -305,36 +308,55 @@ def _reported_returns(criteria: PortfolioFilter):
     return filtered(query, criteria)
 
 
+def _in_scope(query, model, criteria: PortfolioFilter):
+    """``query`` of the kept totals (``model``: buckets or figures) narrowed to the filter's round and year."""
+    if criteria.round_id is not None:
+        query = query.where(model.round_id == criteria.round_id)
+    if criteria.year is not None:
+        query = query.where(model.year_starting == financial_year_bounds(criteria.year)[0].year)
+    return query
+
+
 def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
-    """Every figure of the portfolio dashboard for the awards the filter picks, added up in SQL:
-    money by round and financial year, shares by code, people by group; a fixed number of queries
-    and rows however many awards, instalments and returns there are."""
+    """Every figure of the portfolio dashboard for the awards the filter picks, read from the totals
+    kept a row per round and financial year (``portfolio_totals``): money by round and year, shares by
+    code, people by group. A fixed number of queries and rows however many awards, instalments and
+    returns there are; only the overdue returns are read one by one (as many as are overdue)."""
     on = on or today()
-    money = _money_rows(criteria)
+    portfolio_totals.ready()
+    buckets = list(db.session.scalars(_in_scope(select(PortfolioBucket), PortfolioBucket, criteria)))
     by_round_id: dict[int, list[Money]] = defaultdict(list)
     by_year: dict[int, list[Money]] = defaultdict(list)
-    for round_id, year_start, figures in money:
-        by_round_id[round_id].append(figures)
-        by_year[year_start].append(figures)
+    for bucket in buckets:
+        figures = Money(bucket.awards, *(Decimal(getattr(bucket, name)).quantize(PENNY)
+                                         for name in portfolio_totals.MONEY))
+        by_round_id[bucket.round_id].append(figures)
+        by_year[bucket.year_starting].append(figures)
     rounds: Iterable[FundingRound] = db.session.scalars(
         select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(lazyload("*"))
     ) if by_round_id else []
-    picked = _picked(criteria)
-    groups = people_groups(select(Award.round_id).where(Award.id.in_(picked.with_only_columns(Award.id))))
-    people = people_in_sql(_reported_returns(criteria), groups)
+    sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    figure = PortfolioFigure
+    for measure, code, awards, amount in db.session.execute(_in_scope(
+            select(figure.measure, figure.code, func.sum(figure.awards), func.sum(figure.amount))
+            .where(figure.measure.in_([*portfolio_totals.SHARED, portfolio_totals.PEOPLE]))
+            .group_by(figure.measure, figure.code), figure, criteria)):
+        # SQLite sums NUMERIC as floating point: back to whole pence.
+        sums[measure][code] = (int(awards), int((Decimal(amount) * 100).quantize(Decimal(1))))
+    groups = people_groups(_in_scope(select(PortfolioBucket.round_id), PortfolioBucket, criteria))
+    reached = {name: pence // 100 for name, (_awards, pence) in sums[portfolio_totals.PEOPLE].items()}
+    people = {code: reached[people_field(code)] for code, _label in groups if people_field(code) in reached}
     return Dashboard(
         criteria=criteria,
-        total=_sum_money(figures for _round_id, _year, figures in money),
+        total=_sum_money(figures for money in by_round_id.values() for figures in money),
         by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds),
                         key=lambda item: (item[0].opens_at, item[0].id)),
         by_year=[(financial_year(date(year, 4, 1)), _sum_money(by_year[year])) for year in sorted(by_year)],
         budgets=round_budgets(criteria.round_id),
-        by_area=shares_in_sql(picked, linked_codes(application_local_authorities.c.local_authority_id, LocalAuthority),
-                              LocalAuthority),
-        by_approach=shares_in_sql(picked, linked_codes(application_approaches.c.approach_id, PlanApproach),
-                                  PlanApproach),
-        by_strand=shares_in_sql(picked, listed_in(application_adder_strands, AdderStrand), AdderStrand),
-        by_outcome=shares_in_sql(picked, listed_in(application_outcomes, DrugsOutcome), DrugsOutcome),
+        by_area=shares_from(sums["area"], LocalAuthority),
+        by_approach=shares_from(sums["approach"], PlanApproach),
+        by_strand=shares_from(sums["strand"], AdderStrand),
+        by_outcome=shares_from(sums["outcome"], DrugsOutcome),
         people=[(label, people.get(code, 0)) for code, label in groups
                 if (code, label) in PEOPLE_GROUPS or people.get(code)],
         overdue=_overdue(criteria, on),

@@ -98,11 +98,12 @@ def listed_in(table: Table, model) -> Select:
     return select(table.c.application_id, model.code, model.position, model.id).join(model, model.code == table.c.code)
 
 
-def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
-    """``share_out`` in SQL: ``awards`` gives (id, application id, amount) of the awards to share
-    out, ``codes`` the known codes of each application (``linked_codes``, ``listed_in``); each
-    award's pence go to its codes ranked by the plan's order, the code at rank i (from 0) of k
-    taking pence // k, and one more while i < pence % k; added up by code in one query."""
+def share_sums(awards: Select, codes: Select) -> dict[str, tuple[int, int]]:
+    """``share_out`` in SQL, by code: (awards naming it, pence shared out to it). ``awards`` gives (id,
+    application id, amount) of the awards to share out, ``codes`` the known codes of each application
+    (``linked_codes``, ``listed_in``); each award's pence go to its codes ranked by the plan's order,
+    the code at rank i (from 0) of k taking pence // k, and one more while i < pence % k; added up by
+    code in one query. An award with no known code counts under ``NOT_RECORDED``."""
     award_rows, code_rows = awards.subquery(), codes.subquery()
     # SQLite sums and multiplies NUMERIC as floating point: whole pence, rounded, are exact.
     pence = cast(func.round(award_rows.c.amount * 100), BigInteger)
@@ -121,11 +122,20 @@ def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
     share = func.coalesce(
         per_code.c.pence // k + case((per_code.c.rank < per_code.c.pence % k, 1), else_=0), per_code.c.pence)
     query = select(per_code.c.code, func.count(), func.sum(share)).group_by(per_code.c.code)
-    counts, pence_by_code = {}, {}
-    for code, count, total in db.session.execute(query):
-        key = NOT_RECORDED if code is None else code
-        counts[key], pence_by_code[key] = int(count), int(total)
-    return _rows(catalogue(model), counts, pence_by_code)
+    return {NOT_RECORDED if code is None else code: (int(count), int(total))
+            for code, count, total in db.session.execute(query)}
+
+
+def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
+    """``share_sums`` as the breakdown's rows, in the plan's order (``share_out``'s rows)."""
+    sums = share_sums(awards, codes)
+    return shares_from(sums, model)
+
+
+def shares_from(sums: dict[str, tuple[int, int]], model) -> list[Share]:
+    """A breakdown's rows from (awards, pence) by code, in the plan's order, zeros kept."""
+    return _rows(catalogue(model), {code: count for code, (count, _pence) in sums.items()},
+                 {code: pence for code, (_count, pence) in sums.items()})
 
 
 # People reached ---------------------------------------------------------------------------------
