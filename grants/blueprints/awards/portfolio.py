@@ -66,7 +66,24 @@ def dashboard():
 @role_required(*AWARD_VIEWERS)
 def plan_delivery():
     form, criteria = _filter_form()
-    return render_template("awards/plan_delivery.html", form=form, approaches=portfolio_awards.plan_delivery(criteria))
+    return render_template("awards/plan_delivery.html", form=form, approaches=portfolio_awards.plan_delivery(criteria),
+                           scope_args=_scope_args(criteria))
+
+
+def _scope_args(criteria: portfolio.PortfolioFilter) -> dict[str, str]:
+    """The filter as query arguments for links that keep it (only the values that passed their check)."""
+    args = {"round": str(criteria.round_id) if criteria.round_id else "", "year": criteria.year or ""}
+    return {name: value for name, value in args.items() if value}
+
+
+@bp.route("/plan-delivery/commitments/<int:commitment_id>")
+@role_required(*AWARD_VIEWERS)
+def commitment_awards(commitment_id: int):
+    commitment = portfolio_awards.commitment(commitment_id)
+    form, criteria = _filter_form()
+    results, paid = portfolio_awards.commitment_awards(commitment_id, criteria, page_arg())
+    return render_template("awards/commitment_awards.html", form=form, commitment=commitment, results=results,
+                           paid=paid, scope_args=_scope_args(criteria))
 
 
 @bp.route("/open-data", endpoint="open_data")

@@ -308,7 +308,7 @@ def _reported_returns(criteria: PortfolioFilter):
     return filtered(query, criteria)
 
 
-def _in_scope(query, model, criteria: PortfolioFilter):
+def in_scope(query, model, criteria: PortfolioFilter):
     """``query`` of the kept totals (``model``: buckets or figures) narrowed to the filter's round and year."""
     if criteria.round_id is not None:
         query = query.where(model.round_id == criteria.round_id)
@@ -324,7 +324,7 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     returns there are; only the overdue returns are read one by one (as many as are overdue)."""
     on = on or today()
     portfolio_totals.ready()
-    buckets = list(db.session.scalars(_in_scope(select(PortfolioBucket), PortfolioBucket, criteria)))
+    buckets = list(db.session.scalars(in_scope(select(PortfolioBucket), PortfolioBucket, criteria)))
     by_round_id: dict[int, list[Money]] = defaultdict(list)
     by_year: dict[int, list[Money]] = defaultdict(list)
     for bucket in buckets:
@@ -337,13 +337,13 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     ) if by_round_id else []
     sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     figure = PortfolioFigure
-    for measure, code, awards, amount in db.session.execute(_in_scope(
+    for measure, code, awards, amount in db.session.execute(in_scope(
             select(figure.measure, figure.code, func.sum(figure.awards), func.sum(figure.amount))
             .where(figure.measure.in_([*portfolio_totals.SHARED, portfolio_totals.PEOPLE]))
             .group_by(figure.measure, figure.code), figure, criteria)):
         # SQLite sums NUMERIC as floating point: back to whole pence.
         sums[measure][code] = (int(awards), int((Decimal(amount) * 100).quantize(Decimal(1))))
-    groups = people_groups(_in_scope(select(PortfolioBucket.round_id), PortfolioBucket, criteria))
+    groups = people_groups(in_scope(select(PortfolioBucket.round_id), PortfolioBucket, criteria))
     reached = {name: pence // 100 for name, (_awards, pence) in sums[portfolio_totals.PEOPLE].items()}
     people = {code: reached[people_field(code)] for code, _label in groups if people_field(code) in reached}
     return Dashboard(

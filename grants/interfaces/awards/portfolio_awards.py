@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import abort
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants.extensions import db
 from grants.form_definitions import Role
-from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, paid
+from grants.interfaces.awards import portfolio_totals
+from grants.interfaces.awards.portfolio import PortfolioFilter, filtered, in_scope
 from grants.interfaces.awards.portfolio_shares import PENNY, ZERO
 from grants.interfaces.paging import Page, paginate
 from grants.models.answer_facts import (
@@ -30,10 +32,13 @@ from grants.models.answer_facts import (
     question_place,
     questions_of,
 )
-from grants.models.applications import Application, ApplicationSection
-from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus
-from grants.models.reference import PlanApproach, PlanCommitment
-from grants.models.rounds import FundingRound
+from grants.models.applications import Application, ApplicationSection, application_local_authorities
+from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus, award_commitments
+from grants.models.organisations import Organisation
+from grants.models.portfolio import PortfolioFigure
+from grants.models.reference import LocalAuthority, PlanApproach, PlanCommitment
+from grants.models.rounds import FundingRound, round_local_authorities
+from grants.open_data import Area, OpenDataBatch, PublishedAward, Recipient
 
 
 def _loaded(query, award_options: Sequence = (), application_options: Sequence = ()):
@@ -54,7 +59,7 @@ def portfolio_awards(criteria: PortfolioFilter, award_options: Sequence = (),
     return list(db.session.scalars(_loaded(filtered(query, criteria), award_options, application_options)).unique())
 
 
-def role_answers(awards: Sequence[Award], roles: Sequence[Role]) -> dict[int, dict[Role, Any]]:
+def role_answers(awards: Sequence[Award | PublishedAward], roles: Sequence[Role]) -> dict[int, dict[Role, Any]]:
     """The answers the awards' applications give to the questions their forms read as ``roles``, as
     kept (the text typed: a list of one value, say), by application id and role; a role the form has
     not, a section never saved, or a question its show_if hides (an earlier answer kept from before
@@ -97,7 +102,7 @@ def role_answers(awards: Sequence[Award], roles: Sequence[Role]) -> dict[int, di
     return answers
 
 
-def project_answers(awards: Sequence[Award]) -> dict[int, dict[Role, Any]]:
+def project_answers(awards: Sequence[Award | PublishedAward]) -> dict[int, dict[Role, Any]]:
     """The project's title and summary as the applications answered them (``role_answers``), for the
     360Giving title and description."""
     return role_answers(awards, (Role.PROJECT_TITLE, Role.PROJECT_SUMMARY))
@@ -106,55 +111,106 @@ def project_answers(awards: Sequence[Award]) -> dict[int, dict[Role, Any]]:
 # Plan delivery ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Serving:
+    """How many awards serve a commitment (or an approach's commitments), their money and what is paid."""
+
+    award_count: int = 0
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+@dataclass(frozen=True)
 class CommitmentDelivery:
     commitment: PlanCommitment
-    awards: list[tuple[Award, Decimal]]  # (award, paid)
+    serving: Serving
+
+    @property
+    def award_count(self) -> int:
+        return self.serving.award_count
 
     @property
     def awarded(self) -> Decimal:
-        return sum((award.amount for award, _paid in self.awards), ZERO)
+        return self.serving.awarded
 
     @property
     def paid(self) -> Decimal:
-        return sum((paid_so_far for _award, paid_so_far in self.awards), ZERO)
+        return self.serving.paid
 
 
 @dataclass(frozen=True)
 class ApproachDelivery:
     approach: PlanApproach
     commitments: list[CommitmentDelivery]
-
-    def _distinct(self) -> dict[int, tuple[Award, Decimal]]:
-        return {award.id: (award, paid_so_far) for c in self.commitments for award, paid_so_far in c.awards}
+    serving: Serving  # each award once, however many of the approach's commitments it serves
 
     @property
     def award_count(self) -> int:
-        return len(self._distinct())
+        return self.serving.award_count
 
     @property
     def awarded(self) -> Decimal:
-        return sum((award.amount for award, _paid in self._distinct().values()), ZERO)
+        return self.serving.awarded
 
     @property
     def paid(self) -> Decimal:
-        return sum((paid_so_far for _award, paid_so_far in self._distinct().values()), ZERO)
+        return self.serving.paid
 
 
 def plan_delivery(criteria: PortfolioFilter) -> list[ApproachDelivery]:
-    """For each approach of the plan and each of its commitments, the awards holding money that
-    the officer said serve it, with the money awarded and paid."""
-    awards = portfolio_awards(criteria, award_options=[selectinload(Award.commitments)])
-    serving: dict[int, list[tuple[Award, Decimal]]] = defaultdict(list)
-    for award in awards:
-        for commitment in award.commitments:
-            serving[commitment.id].append((award, paid(award)))
+    """For each approach of the plan and each of its commitments, how many awards holding money the
+    officer said serve it, with the money awarded and paid: read from the kept totals (a row per
+    round, year and commitment), so two queries however many awards."""
+    portfolio_totals.ready()
+    figure = PortfolioFigure
+    serving: dict[tuple[str, str], Serving] = {}
+    for measure, code, count, awarded, paid_total in db.session.execute(in_scope(
+            select(figure.measure, figure.code, func.sum(figure.awards), func.sum(figure.amount), func.sum(figure.paid))
+            .where(figure.measure.in_([portfolio_totals.COMMITMENT, portfolio_totals.DELIVERY]))
+            .group_by(figure.measure, figure.code), figure, criteria)):
+        # SQLite sums NUMERIC as floating point: back to pence.
+        serving[measure, code] = Serving(int(count), Decimal(awarded).quantize(PENNY),
+                                         Decimal(paid_total).quantize(PENNY))
     approaches = db.session.scalars(
         select(PlanApproach).options(selectinload(PlanApproach.commitments)).order_by(PlanApproach.position)
     )
     return [
-        ApproachDelivery(approach, [CommitmentDelivery(c, serving.get(c.id, [])) for c in approach.commitments])
+        ApproachDelivery(
+            approach,
+            [CommitmentDelivery(c, serving.get((portfolio_totals.COMMITMENT, str(c.id)), Serving()))
+             for c in approach.commitments],
+            serving.get((portfolio_totals.DELIVERY, str(approach.id)), Serving()),
+        )
         for approach in approaches
     ]
+
+
+COMMITMENT_AWARDS_PER_PAGE = 50
+
+
+def commitment(commitment_id: int) -> PlanCommitment:
+    found = db.session.get(PlanCommitment, commitment_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def commitment_awards(commitment_id: int, criteria: PortfolioFilter, page: int) -> tuple[Page, dict[int, Decimal]]:
+    """One page of the awards holding money that serve a commitment (those the filter picks), newest
+    offer first, with each one's paid instalments (summed in SQL for the page's awards)."""
+    query = (select(Award).join(award_commitments, award_commitments.c.award_id == Award.id)
+             .where(award_commitments.c.commitment_id == commitment_id, Award.status.in_(sorted(COMMITTING)))
+             .options(joinedload(Award.organisation), joinedload(Award.application).lazyload("*"),
+                      lazyload(Award.funding_round), lazyload(Award.instalments))
+             .order_by(Award.offered_at.desc(), Award.id.desc()))
+    results = paginate(filtered(query, criteria), page, COMMITMENT_AWARDS_PER_PAGE)
+    ids = [award.id for award in results.items]
+    paid_by_award = dict(db.session.execute(
+        select(Instalment.award_id, func.sum(Instalment.amount))
+        .where(Instalment.award_id.in_(ids), Instalment.status == InstalmentStatus.PAID)
+        .group_by(Instalment.award_id)
+    ).all()) if ids else {}
+    # SQLite sums NUMERIC as floating point: back to pence.
+    return results, {award_id: Decimal(paid_by_award.get(award_id, ZERO)).quantize(PENNY) for award_id in ids}
 
 
 # Open data --------------------------------------------------------------------------------------
@@ -169,7 +225,6 @@ def publishable_awards() -> list[Award]:
     return _publishable(select(Award).where(Award.status.in_(PUBLISHED)))
 
 
-OpenDataBatch = tuple[list[Award], dict[int, dict[Role, Any]], dict[int, Decimal]]
 OPEN_DATA_PAGE_SIZE = 50  # grants on a page of the open-data page
 
 
@@ -177,25 +232,70 @@ def _publishable_ids():
     return select(Award.id).where(Award.status.in_(PUBLISHED)).order_by(Award.offered_at, Award.id)
 
 
+def _among(column, ids: Sequence[int]):
+    """``column IN (...)`` with the ids written into the statement: as hundreds of bound parameters
+    they cost more than the rows (psycopg reads a statement's parameters in Python, one by one)."""
+    return column.in_(bindparam(None, list(ids), type_=column.type, expanding=True, literal_execute=True))
+
+
+# An award's paid instalments (as ``paid``), summed in SQL.
+_DISBURSED = (select(func.sum(Instalment.amount))
+              .where(Instalment.award_id == Award.id, Instalment.status == InstalmentStatus.PAID)
+              .correlate(Award).scalar_subquery())
+
+
 def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
-    """The awards ``chosen`` (in publishing order) with their project answers and paid amounts."""
-    query = select(Award).where(Award.id.in_(chosen)).order_by(Award.offered_at, Award.id)
-    awards = list(db.session.scalars(query.options(*_OPEN_DATA_ROWS)).unique())
-    disbursed = dict(db.session.execute(
-        select(Instalment.award_id, func.sum(Instalment.amount))
-        .where(Instalment.award_id.in_(chosen), Instalment.status == InstalmentStatus.PAID)
-        .group_by(Instalment.award_id)
-    ).all())
-    # SQLite sums NUMERIC as floating point: back to pence.
-    return awards, project_answers(awards), {
-        award.id: Decimal(disbursed.get(award.id, ZERO)).quantize(PENNY) for award in awards}
+    """The awards ``chosen`` as the open data reads them (in publishing order), with their project
+    answers: the columns a 360Giving grant is made of and nothing else (no award, application or
+    organisation loaded whole). Five queries and the answers' three."""
+    rows = db.session.execute(
+        select(Award.id, Award.application_id, Award.round_id, Award.amount, _DISBURSED, Award.offered_at,
+               Award.start_date, Award.end_date, Award.updated_at, Application.reference, Application.project_title,
+               Application.amount_requested, FundingRound.name, Organisation.id, Organisation.name,
+               Organisation.charity_number, Organisation.company_number, Organisation.postcode,
+               Organisation.legal_type)
+        .join(Application, Application.id == Award.application_id)
+        .join(FundingRound, FundingRound.id == Award.round_id)
+        .join(Organisation, Organisation.id == Award.organisation_id)
+        .where(_among(Award.id, chosen)).order_by(Award.offered_at, Award.id)
+    ).all()
+    # The areas the applications named, else (a form without the question) their rounds', where the work had to be.
+    named = _areas(application_local_authorities.c.application_id, application_local_authorities.c.local_authority_id,
+                   [row[1] for row in rows])
+    rounds = _areas(round_local_authorities.c.round_id, round_local_authorities.c.local_authority_id,
+                    sorted({row[2] for row in rows if row[1] not in named}))
+    awards = [
+        PublishedAward(
+            id=award_id, application_id=application_id, round_id=round_id, amount=amount,
+            # SQLite sums NUMERIC as floating point: back to pence.
+            disbursed=Decimal(disbursed if disbursed is not None else ZERO).quantize(PENNY),
+            offered_at=offered_at, start_date=start_date, end_date=end_date, updated_at=updated_at,
+            reference=reference, project_title=project_title, amount_requested=amount_requested,
+            round_name=round_name, organisation=Recipient(*organisation),
+            areas=tuple(named.get(application_id) or rounds.get(round_id) or ()))
+        for (award_id, application_id, round_id, amount, disbursed, offered_at, start_date, end_date, updated_at,
+             reference, project_title, amount_requested, round_name, *organisation) in rows
+    ]
+    return awards, project_answers(awards)
 
 
-def publishable_batches(size: int = 500) -> Iterator[OpenDataBatch]:
-    """``publishable_awards`` a batch of ``size`` at a time, each with its awards' project answers
-    (as ``project_answers``) and paid amounts (as ``paid``, summed in SQL), for an export of any
-    number of awards: a few queries a batch, and a batch is garbage once the next is asked for (the
-    session holds clean objects weakly)."""
+def _areas(owner, area, owners: Sequence[int]) -> dict[int, list[Area]]:
+    """The local authority areas of each of ``owners`` (an application or a round, by the ``owner``
+    and ``area`` columns of its link table), in the areas' order; an owner with none is left out."""
+    found: dict[int, list[Area]] = defaultdict(list)
+    if owners:
+        for owner_id, name, ons_code in db.session.execute(
+                select(owner, LocalAuthority.name, LocalAuthority.ons_code)
+                .join(LocalAuthority, LocalAuthority.id == area)
+                .where(_among(owner, owners)).order_by(owner, LocalAuthority.position, LocalAuthority.id)):
+            found[owner_id].append(Area(name, ons_code))
+    return found
+
+
+def publishable_batches(size: int = 1000) -> Iterator[OpenDataBatch]:
+    """``publishable_awards`` a batch of ``size`` at a time, as the open data reads them
+    (``_open_data_batch``), with their project answers (as ``project_answers``), for an export of
+    any number of awards: a few queries a batch, and a batch is garbage once the next is asked for."""
     ids = list(db.session.scalars(_publishable_ids()))
     for start in range(0, len(ids), size):
         yield _open_data_batch(ids[start:start + size])
@@ -206,19 +306,6 @@ def publishable_page(page: int) -> tuple[Page, OpenDataBatch]:
     as a batch; a page past the last is "not found"."""
     ids = paginate(_publishable_ids(), page, OPEN_DATA_PAGE_SIZE)
     return ids, _open_data_batch(ids.items)
-
-
-# What a 360Giving grant is made of (grants.open_data.grant), and nothing else: the instalments
-# are summed in SQL, and the application's sections are not loaded (``project_answers`` reads the two answers).
-_OPEN_DATA_ROWS = (
-    # The round's areas stand in for the areas served when the application named none.
-    joinedload(Award.funding_round).options(selectinload(FundingRound.local_authorities), lazyload("*")),
-    joinedload(Award.organisation),
-    joinedload(Award.application).options(
-        lazyload(Application.sections), lazyload(Application.clarifications),
-        selectinload(Application.local_authorities)),
-    lazyload(Award.instalments),
-)
 
 
 def _publishable(query) -> list[Award]:

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from flask import has_app_context
 from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, select, update
@@ -147,8 +148,8 @@ for _table, _column in ((Award.__table__, Award.__table__.c.id),
                         (MonitoringReturn.__table__, MonitoringReturn.__table__.c.award_id)):
     writes.watch(_table, _column, _note_rows)  # type: ignore[arg-type]
 
-_WATCHED_TABLES: frozenset[Table] = frozenset(  # type: ignore[assignment]
-    model.__table__ for model in (Award, Instalment, Repayment, MonitoringReturn))
+_WATCHED_TABLES: frozenset[Table] = frozenset(
+    cast(Table, model.__table__) for model in (Award, Instalment, Repayment, MonitoringReturn))
 
 
 @event.listens_for(Session, "do_orm_execute")
