@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
-from tests import factories, figures
+from tests import factories, figures, portfolio_check
 from tests.visible_text import problems
 
 # The axe-core report and the browser tests' clock, summed up at the end (in a parallel run, by the
@@ -185,6 +185,8 @@ def db(app):
         )
         try:
             yield _db
+            wrong = portfolio_check.problems()
+            assert not wrong, "the portfolio's kept totals differ from the sums of the rows: " + "; ".join(wrong)
         finally:
             _db.session.remove()
             _db.session = original
