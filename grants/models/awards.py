@@ -19,12 +19,14 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,7 +87,7 @@ class Award(Model):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     # Why the amount differs from the amount asked for; required when it does.
     amount_reason: Mapped[str | None] = mapped_column(Text)
-    start_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date, index=True)  # the portfolio's financial years
     end_date: Mapped[date] = mapped_column(Date)
     # Standard conditions are the keys of grants.award_conditions.STANDARD_CONDITIONS.
     standard_conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -272,11 +274,19 @@ class Rating(StrEnum):
         return self.value.capitalize()
 
 
+_OWED_RETURNS = text("status NOT IN ('submitted', 'accepted')")
+
+
 class MonitoringReturn(Model):
     """A report the grantee owes on a date: answers kept as typed, like an application's sections."""
 
     __tablename__ = "monitoring_returns"
-    __table_args__ = (UniqueConstraint("award_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("award_id", "number"),
+        # The returns still owed, by due date: the overdue lists read these and never the reported ones.
+        Index("ix_monitoring_returns_owed_due_date", "due_date", postgresql_where=_OWED_RETURNS,
+              sqlite_where=_OWED_RETURNS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)

@@ -3,6 +3,9 @@ per round and financial year (``portfolio_buckets``) and per code of each breakd
 (``portfolio_figures``), worked out again in the transaction of each change that moves them
 (grants.interfaces.awards.portfolio_totals). ``portfolio_state`` has its one row once they are built:
 a database with no awards yet starts built; one with awards builds them on the dashboard's first read.
+Indexes for pages whose cost stays flat: awards by start date (the portfolio's years), the monitoring
+returns still owed by due date (partial), and the officers' application list (an area's applications,
+and a round's listing with the columns its sorts read).
 
 Revision ID: 0025
 Revises: 0024
@@ -67,6 +70,15 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("round_id", "year_starting", "measure", "code", name=op.f("pk_portfolio_figures")),
     )
+    # Indexes of the flat pages: the portfolio's years, the returns still owed, the officers' list.
+    op.create_index(op.f("ix_awards_start_date"), "awards", ["start_date"], unique=False)
+    owed = sa.text("status NOT IN ('submitted', 'accepted')")
+    op.create_index("ix_monitoring_returns_owed_due_date", "monitoring_returns", ["due_date"], unique=False,
+                    postgresql_where=owed, sqlite_where=owed)
+    op.create_index("ix_application_local_authorities_local_authority", "application_local_authorities",
+                    ["local_authority_id", "application_id"], unique=False)
+    op.create_index("ix_applications_round_listing", "applications", ["round_id", "stage", "status"], unique=False,
+                    postgresql_include=["id", "organisation_id", "reference", "amount_requested", "submitted_at"])
     # Nothing to add up yet: the (empty) totals are already right.
     op.execute(
         "INSERT INTO portfolio_state (id, built_at) SELECT 1, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM awards)"
@@ -74,6 +86,10 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_applications_round_listing", table_name="applications")
+    op.drop_index("ix_application_local_authorities_local_authority", table_name="application_local_authorities")
+    op.drop_index("ix_monitoring_returns_owed_due_date", table_name="monitoring_returns")
+    op.drop_index(op.f("ix_awards_start_date"), table_name="awards")
     op.drop_table("portfolio_figures")
     op.drop_table("portfolio_buckets")
     op.drop_table("portfolio_state")

@@ -175,7 +175,8 @@ class Dashboard:
     by_strand: list[Share]
     by_outcome: list[Share]
     people: list[tuple[str, int]]
-    overdue: list[OverdueReturn] = field(default_factory=list)
+    overdue: list[OverdueReturn] = field(default_factory=list)  # the most overdue (OVERDUE_SHOWN at most)
+    overdue_count: int = 0  # every overdue return the filter picks
 
     @property
     def round_rows(self) -> list[tuple[str, Money]]:
@@ -203,6 +204,10 @@ def round_budgets(round_id: int | None = None) -> list[RoundBudget]:
     """Each round with awards holding money (or the one asked for): its budget, awarded money and
     headroom, from the kept totals (a row per round and year)."""
     portfolio_totals.ready()
+    return _round_budgets(round_id)
+
+
+def _round_budgets(round_id: int | None) -> list[RoundBudget]:
     awarded = (
         select(PortfolioBucket.round_id, func.sum(PortfolioBucket.awarded).label("awarded"))
         .group_by(PortfolioBucket.round_id)
@@ -272,23 +277,36 @@ def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
     ]
 
 
-def _overdue(criteria: PortfolioFilter, on: date) -> list[OverdueReturn]:
-    """Returns past due and not submitted on running awards, most overdue first, with each award's
-    application and organisation (one query)."""
+OVERDUE_SHOWN = 20  # the dashboard lists the most overdue returns; the overdue returns page lists them all
+
+
+def _owed_returns(criteria: PortfolioFilter, on: date):
+    """Returns past due and not submitted on running awards (a partial index holds the returns not in)."""
+    query = (select(MonitoringReturn)
+             .join(MonitoringReturn.award)
+             .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < on,
+                    MonitoringReturn.status.not_in(sorted(REPORTED))))
+    return filtered(query, criteria)
+
+
+def _overdue(criteria: PortfolioFilter, on: date) -> tuple[list[OverdueReturn], int]:
+    """The ``OVERDUE_SHOWN`` most overdue returns, with each award's application and organisation,
+    and how many are overdue in all (two queries)."""
     query = (
-        select(MonitoringReturn)
-        .join(MonitoringReturn.award)
-        .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < on,
-               MonitoringReturn.status.not_in(sorted(REPORTED)))
+        _owed_returns(criteria, on)
         .options(lazyload("*"), contains_eager(MonitoringReturn.award).options(
             lazyload("*"), joinedload(Award.organisation).lazyload("*"),
             joinedload(Award.application).lazyload("*")))
         .order_by(MonitoringReturn.due_date, Award.id, MonitoringReturn.number)
+        .limit(OVERDUE_SHOWN)
     )
-    return [
+    shown = [
         OverdueReturn(r.award, r.number, r.period_start, r.period_end, r.due_date, (on - r.due_date).days)
-        for r in db.session.scalars(filtered(query, criteria)).unique()
+        for r in db.session.scalars(query).unique()
     ]
+    count = len(shown) if len(shown) < OVERDUE_SHOWN else db.session.scalar(
+        _owed_returns(criteria, on).with_only_columns(func.count(MonitoringReturn.id)))
+    return shown, int(count or 0)
 
 
 def _sum_money(rows: Iterable[Money]) -> Money:
@@ -321,9 +339,10 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     """Every figure of the portfolio dashboard for the awards the filter picks, read from the totals
     kept a row per round and financial year (``portfolio_totals``): money by round and year, shares by
     code, people by group. A fixed number of queries and rows however many awards, instalments and
-    returns there are; only the overdue returns are read one by one (as many as are overdue)."""
+    returns there are (the overdue returns: the most overdue, and a count)."""
     on = on or today()
     portfolio_totals.ready()
+    overdue, overdue_count = _overdue(criteria, on)
     buckets = list(db.session.scalars(in_scope(select(PortfolioBucket), PortfolioBucket, criteria)))
     by_round_id: dict[int, list[Money]] = defaultdict(list)
     by_year: dict[int, list[Money]] = defaultdict(list)
@@ -352,14 +371,15 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
         by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds),
                         key=lambda item: (item[0].opens_at, item[0].id)),
         by_year=[(financial_year(date(year, 4, 1)), _sum_money(by_year[year])) for year in sorted(by_year)],
-        budgets=round_budgets(criteria.round_id),
+        budgets=_round_budgets(criteria.round_id),
         by_area=shares_from(sums["area"], LocalAuthority),
         by_approach=shares_from(sums["approach"], PlanApproach),
         by_strand=shares_from(sums["strand"], AdderStrand),
         by_outcome=shares_from(sums["outcome"], DrugsOutcome),
         people=[(label, people.get(code, 0)) for code, label in groups
                 if (code, label) in PEOPLE_GROUPS or people.get(code)],
-        overdue=_overdue(criteria, on),
+        overdue=overdue,
+        overdue_count=overdue_count,
     )
 
 
@@ -367,7 +387,7 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
 
 def rounds_with_awards() -> list[FundingRound]:
     return list(db.session.scalars(
-        select(FundingRound).where(FundingRound.id.in_(select(Award.round_id)))
+        select(FundingRound).where(select(Award.id).where(Award.round_id == FundingRound.id).exists())
         .options(lazyload("*")).order_by(FundingRound.opens_at, FundingRound.id)
     ))
 

@@ -24,6 +24,7 @@ from grants.models.applications import Application, ApplicationSection, Applicat
 from grants.models.awards import Award, AwardStatus, InstalmentStatus, Repayment, RepaymentStatus, ReturnStatus
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from tests.factories import ApplicationFactory, AwardFactory, FundingRoundFactory
+from tests.helpers import page
 
 TODAY = date(2026, 11, 28)
 STATUSES = [AwardStatus.ACCEPTED, AwardStatus.OFFERED, AwardStatus.CLOSED, AwardStatus.ACCEPTED,
@@ -119,8 +120,10 @@ def _python_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
         "by_strand": portfolio.share_out(listed(QuestionType.ADDER_STRANDS), portfolio_shares.catalogue(AdderStrand)),
         "by_outcome": portfolio.share_out(listed(QuestionType.DRUG_OUTCOMES), portfolio_shares.catalogue(DrugsOutcome)),
         "people": [(label, people.get(code, 0)) for code, label in portfolio.PEOPLE_GROUPS],
-        "overdue": sorted((a.id, r.number, (on - r.due_date).days) for a in awards if a.status is AwardStatus.ACCEPTED
-                          for r in a.returns if r.due_date < on and r.status not in portfolio.REPORTED),
+        # The most overdue first (by due date, award and number): the dashboard lists the first few, and counts all.
+        "overdue": [(a.id, r.number, (on - r.due_date).days) for _due, a, r in sorted(
+            ((r.due_date, a, r) for a in awards if a.status is AwardStatus.ACCEPTED for r in a.returns
+             if r.due_date < on and r.status not in portfolio.REPORTED), key=lambda e: (e[0], e[1].id, e[2].number))],
     }
 
 
@@ -133,7 +136,8 @@ def _sql_dashboard(criteria: portfolio.PortfolioFilter, on: date) -> dict:
         "by_area": result.by_area, "by_approach": result.by_approach,
         "by_strand": result.by_strand, "by_outcome": result.by_outcome,
         "people": result.people,
-        "overdue": sorted((row.award.id, row.number, row.days_overdue) for row in result.overdue),
+        "overdue": [(row.award.id, row.number, row.days_overdue) for row in result.overdue],
+        "overdue_count": result.overdue_count,
     }
 
 
@@ -149,7 +153,10 @@ def test_the_sql_totals_equal_the_python_totals(varied, which):
     _db.session.expire_all()
     expected = _python_dashboard(criteria, TODAY)
     _db.session.expire_all()
-    assert _sql_dashboard(criteria, TODAY) == expected
+    found = _sql_dashboard(criteria, TODAY)
+    assert found.pop("overdue_count") == len(expected["overdue"])
+    expected["overdue"] = expected["overdue"][:portfolio.OVERDUE_SHOWN]
+    assert found == expected
 
 
 def test_the_varied_portfolio_has_something_in_every_figure(varied):
@@ -171,3 +178,20 @@ def test_an_equal_split_is_the_apportionment_of_equal_weights():
     for pence in [*range(0, 40), 400000, 400001, 133333, 99999999]:
         for shares in range(1, 8):
             assert portfolio.equal_split(pence, shares) == apportion(pence, [1] * shares), (pence, shares)
+
+
+def test_the_dashboard_lists_the_most_overdue_and_counts_the_rest(varied, as_role, monkeypatch):
+    every = portfolio.dashboard(portfolio.PortfolioFilter(), on=TODAY)
+    assert every.overdue_count > 2
+    monkeypatch.setattr(portfolio, "OVERDUE_SHOWN", 2)
+    result = portfolio.dashboard(portfolio.PortfolioFilter(), on=TODAY)
+    assert result.overdue_count == every.overdue_count
+    assert [(row.award.id, row.number) for row in result.overdue] == [
+        (row.award.id, row.number) for row in every.overdue[:2]]
+    today = portfolio.dashboard(portfolio.PortfolioFilter())  # the page's own day
+    assert today.overdue_count > 2
+    soup = page(as_role("grants_officer").get("/awards/dashboard"))
+    text = soup.find(id="overdue").find_next("p").get_text(" ", strip=True)
+    assert text == (f"{today.overdue_count} monitoring returns are past the due date and not submitted, on running "
+                    "awards. The 2 most overdue are listed here: see every overdue return .")
+    assert len(soup.find(id="overdue").find_next("table").select("tbody tr")) == 2
