@@ -29,22 +29,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-
-from grants.extensions import db
 from grants.form_definitions import Role
 from grants.formatting import LONDON
 from grants.interfaces.awards.portfolio import paid
 from grants.links import public_url
-from grants.models.applications import ApplicationPartner
 from grants.models.awards import Award
-from grants.models.organisations import LegalType, Organisation
-from grants.models.reference import LocalAuthority
+from grants.models.organisations import LegalType
 
 STANDARD_VERSION = "1.4"
 DATA_SOURCE = "GRANTS_360_DATA_SOURCE"
@@ -61,7 +57,81 @@ GEO_CODE_TYPES = {
 }
 
 
-def organisation_id(organisation: Organisation, prefix: str) -> str:
+class Area(NamedTuple):
+    """A local authority area a grant serves, as the open data names it."""
+
+    name: str
+    ons_code: str
+
+
+class Partner(NamedTuple):
+    """A consortium bid's partner organisation, as the open data names it (see ``partner_organisations``)."""
+
+    id: int
+    name: str
+    charity_number: str | None
+    company_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """The organisation an award is made to, as the open data reads it (its Organisation's columns)."""
+
+    id: int
+    name: str
+    charity_number: str | None
+    company_number: str | None
+    postcode: str | None
+    legal_type: LegalType
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedAward:
+    """What a 360Giving grant is made of, and nothing else: the award's own columns and its paid
+    instalments, its application's reference, title, amount asked for and partners, its round's name,
+    its organisation, and the areas it serves (the application's, or its round's when it named none).
+    The files read these with a select of those columns
+    (grants.interfaces.awards.portfolio_awards.publishable_batches): loading whole awards,
+    applications and organisations took most of the time of 4,000 grants. ``published`` makes one
+    from an Award."""
+
+    id: int
+    application_id: int
+    round_id: int
+    amount: Decimal
+    disbursed: Decimal
+    offered_at: datetime
+    start_date: date
+    end_date: date
+    updated_at: datetime
+    reference: str | None
+    project_title: str | None
+    amount_requested: Decimal | None
+    round_name: str
+    organisation: Recipient
+    areas: tuple[Area, ...]
+    partners: tuple[Partner, ...]
+
+
+def published(award: Award) -> PublishedAward:
+    """An award (with its application, round, organisation and instalments) as the open data reads it;
+    its application's partners are read (a query an award: for a few awards, such as tests')."""
+    application, organisation = award.application, award.organisation
+    return PublishedAward(
+        id=award.id, application_id=award.application_id, round_id=award.round_id, amount=award.amount,
+        disbursed=paid(award), offered_at=award.offered_at, start_date=award.start_date, end_date=award.end_date,
+        updated_at=award.updated_at, reference=application.reference, project_title=application.project_title,
+        amount_requested=application.amount_requested, round_name=award.funding_round.name,
+        organisation=Recipient(organisation.id, organisation.name, organisation.charity_number,
+                               organisation.company_number, organisation.postcode, organisation.legal_type),
+        areas=tuple(Area(area.name, area.ons_code)
+                    for area in application.local_authorities or award.funding_round.local_authorities),
+        partners=tuple(Partner(partner.id, partner.name, partner.charity_number, partner.company_number)
+                       for partner in application.partners),
+    )
+
+
+def organisation_id(organisation: Recipient, prefix: str) -> str:
     """The organisation's org-id (org-id.guide), preferring the charity register to Companies House.
 
     Charity numbers: "1234567" (England and Wales) is GB-CHC-1234567, a linked charity
@@ -83,19 +153,19 @@ def organisation_id(organisation: Organisation, prefix: str) -> str:
     return f"{prefix}-org-{organisation.id}"
 
 
-def is_registered(organisation: Organisation) -> bool:
+def is_registered(organisation: Recipient) -> bool:
     """Registered with a regulator (or a public body), so that its address is a matter of record."""
     return bool(organisation.charity_number or organisation.company_number) or (
         organisation.legal_type is LegalType.STATUTORY_BODY
     )
 
 
-def grant_id(award: Award, prefix: str) -> str:
-    reference = award.application.reference or f"award-{award.id}"
+def grant_id(award: PublishedAward, prefix: str) -> str:
+    reference = award.reference or f"award-{award.id}"
     return f"{prefix}-{reference}"
 
 
-def _recipient(organisation: Organisation, prefix: str) -> dict[str, Any]:
+def _recipient(organisation: Recipient, prefix: str) -> dict[str, Any]:
     recipient: dict[str, Any] = {"id": organisation_id(organisation, prefix), "name": organisation.name}
     if organisation.charity_number:
         recipient["charityNumber"] = organisation.charity_number
@@ -116,7 +186,7 @@ def _recipient(organisation: Organisation, prefix: str) -> dict[str, Any]:
 # standard read the lead as the recipient and ignore the list; others can see who shares the grant.
 # Nothing about a person (the partner's contact) and no applicant's wording (the role) goes in, and
 # no share of the budget: the shares were asked for, the award may differ.
-def partner_id(partner: ApplicationPartner, prefix: str) -> str:
+def partner_id(partner: Partner, prefix: str) -> str:
     """The partner's org-id from its charity or company number, as ``organisation_id`` gives one;
     with neither, the publisher's own id, "360G-opccdc-partner-7"."""
     charity = (partner.charity_number or "").strip().upper()
@@ -132,7 +202,7 @@ def partner_id(partner: ApplicationPartner, prefix: str) -> str:
     return f"GB-COH-{company.zfill(8) if company.isdigit() else company}"
 
 
-def partner_organisations(partners: Iterable[ApplicationPartner], prefix: str) -> list[dict[str, Any]]:
+def partner_organisations(partners: Iterable[Partner], prefix: str) -> list[dict[str, Any]]:
     found = []
     for partner in partners:
         organisation: dict[str, Any] = {"id": partner_id(partner, prefix), "name": partner.name}
@@ -144,20 +214,7 @@ def partner_organisations(partners: Iterable[ApplicationPartner], prefix: str) -
     return found
 
 
-def partners_of(awards: Sequence[Award]) -> dict[int, list[ApplicationPartner]]:
-    """The partners of the awards' applications by application id, in one statement (a batch's)."""
-    ids = {award.application_id for award in awards}
-    found: dict[int, list[ApplicationPartner]] = {application_id: [] for application_id in ids}
-    if ids:
-        for partner in db.session.scalars(
-            select(ApplicationPartner).where(ApplicationPartner.application_id.in_(ids))
-            .order_by(ApplicationPartner.application_id, ApplicationPartner.position, ApplicationPartner.id)
-        ):
-            found[partner.application_id].append(partner)
-    return found
-
-
-def _location(area: LocalAuthority) -> dict[str, Any]:
+def _location(area: Area) -> dict[str, Any]:
     location: dict[str, Any] = {"name": area.name, "countryCode": COUNTRY, "geoCode": area.ons_code}
     geo_code_type = GEO_CODE_TYPES.get(area.ons_code[:3])
     if geo_code_type:
@@ -177,39 +234,33 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def grant(award: Award, project: Mapping[Role, Any], settings: Mapping[str, str],
-          disbursed: Decimal | None = None, partners: Sequence[ApplicationPartner] | None = None) -> dict[str, Any]:
+def grant(award: PublishedAward, project: Mapping[Role, Any], settings: Mapping[str, str]) -> dict[str, Any]:
     """One award as a 360Giving grant. ``project`` is the application's answers by role (its
     ``project_title`` and ``project_summary``, as grants.interfaces.awards.portfolio_awards.project_answers
-    reads them);
-    ``settings`` the app's configuration (the GRANTS_360_* values); ``disbursed`` the award's paid
-    instalments when already summed (read from the award when not); ``partners`` the application's
-    partner organisations when already loaded (``partners_of``; read from the application when not)."""
+    reads them); ``settings`` the app's configuration (the GRANTS_360_* values)."""
     prefix = settings["GRANTS_360_PREFIX"]
-    application = award.application
-    title = (application.project_title or _first(project, Role.PROJECT_TITLE) or application.reference
-             or f"Award {award.id}")
+    title = award.project_title or _first(project, Role.PROJECT_TITLE) or award.reference or f"Award {award.id}"
     record: dict[str, Any] = {
         "id": grant_id(award, prefix),
         "title": title,
         "description": _first(project, Role.PROJECT_SUMMARY) or title,
         "currency": "GBP",
         "amountAwarded": award.amount,
-        "amountDisbursed": paid(award) if disbursed is None else disbursed,
+        "amountDisbursed": award.disbursed,
         "awardDate": award.offered_at.astimezone(LONDON).date().isoformat(),
         "plannedDates": [{"startDate": award.start_date.isoformat(), "endDate": award.end_date.isoformat()}],
         "recipientOrganization": [_recipient(award.organisation, prefix)],
         "fundingOrganization": [{"id": settings["GRANTS_360_FUNDER_ID"], "name": settings["GRANTS_360_FUNDER_NAME"]}],
-        "grantProgramme": [{"code": f"{prefix}-round-{award.round_id}", "title": award.funding_round.name}],
+        "grantProgramme": [{"code": f"{prefix}-round-{award.round_id}", "title": award.round_name}],
         "fromOpenCall": "Yes",
         "dateModified": _timestamp(award.updated_at),
     }
-    if application.amount_requested is not None:
-        record["amountAppliedFor"] = application.amount_requested
-    if areas := application.local_authorities or award.funding_round.local_authorities:
-        record["beneficiaryLocation"] = [_location(area) for area in areas]
+    if award.amount_requested is not None:
+        record["amountAppliedFor"] = award.amount_requested
+    if award.areas:
+        record["beneficiaryLocation"] = [_location(area) for area in award.areas]
     record["dataSource"] = settings.get(DATA_SOURCE) or data_source(settings)
-    if partnered := partner_organisations(application.partners if partners is None else partners, prefix):
+    if partnered := partner_organisations(award.partners, prefix):
         record["partnerOrganization"] = partnered
     return record
 
@@ -227,22 +278,20 @@ def _sourced(settings: Mapping[str, str]) -> Mapping[str, str]:
 
 def package(awards: Sequence[Award], projects: Mapping[int, Mapping[Role, Any]],
             settings: Mapping[str, str]) -> dict[str, Any]:
-    """The 360Giving data package: ``{"grants": [...]}``. ``projects`` maps application ids to
-    their answers by role (as for ``grant``)."""
-    settings = _sourced(settings)
-    partners = partners_of(awards)
-    return {
-        "grants": [grant(award, projects.get(award.application_id, {}), settings,
-                         partners=partners.get(award.application_id, [])) for award in awards],
-    }
+    """The 360Giving data package: ``{"grants": [...]}``, for awards loaded whole. ``projects`` maps
+    application ids to their answers by role (as for ``grant``)."""
+    return {"grants": list(grants([([published(award) for award in awards], projects)], settings))}
 
 
-def write_package(write: Callable[[str], object],
-                  batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, Any]], Mapping[int, Decimal]]],
+# Awards as the open data reads them, with their applications' answers by role (as for ``grant``).
+OpenDataBatch = tuple[Sequence[PublishedAward], Mapping[int, Mapping[Role, Any]]]
+
+
+def write_package(write: Callable[[str], object], batches: Iterable[OpenDataBatch],
                   settings: Mapping[str, str]) -> None:
     """``to_json(package(...))`` written a grant at a time, for any number of awards: ``batches``
-    gives awards with their projects (as for ``package``) and paid amounts by award id, a batch at
-    a time, so that only one batch is held in memory; ``write`` takes each piece of text in order."""
+    gives awards with their projects (as for ``package``), a batch at a time, so that only one batch
+    is held in memory; ``write`` takes each piece of text in order."""
     write('{"grants": [')
     separator = ""
     for record in grants(batches, settings):
@@ -251,15 +300,12 @@ def write_package(write: Callable[[str], object],
     write("]}")
 
 
-def grants(batches: Iterable[tuple[Sequence[Award], Mapping[int, Mapping[Role, Any]], Mapping[int, Decimal]]],
-           settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+def grants(batches: Iterable[OpenDataBatch], settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """Each award of ``batches`` (as for ``write_package``) as a 360Giving grant, one at a time."""
     settings = _sourced(settings)
-    for awards, projects, disbursed in batches:
-        partners = partners_of(awards)
+    for awards, projects in batches:
         for award in awards:
-            yield grant(award, projects.get(award.application_id, {}), settings, disbursed.get(award.id),
-                        partners.get(award.application_id, []))
+            yield grant(award, projects.get(award.application_id, {}), settings)
 
 
 def to_json(value: Any) -> str:

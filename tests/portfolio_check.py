@@ -10,7 +10,7 @@ from sqlalchemy import exc, func, select
 from grants.extensions import db
 from grants.interfaces.awards import portfolio_totals
 from grants.models.awards import Award
-from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioState
+from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioToBuild
 
 
 def _kept() -> tuple[set, set]:
@@ -28,8 +28,8 @@ def problems() -> list[str]:
         if not session.is_active:
             return []
         portfolio_totals.settle()  # what a commit would do with the test's last changes
-        if db.session.get(PortfolioState, 1) is None:
-            return []  # never built: the first read builds them from scratch
+        if db.session.get(PortfolioToBuild, 1) is not None:
+            return []  # still to build: the first read builds them from scratch
         if not db.session.scalar(select(func.count()).select_from(Award)) and not db.session.scalar(
                 select(func.count()).select_from(PortfolioBucket)):
             return []

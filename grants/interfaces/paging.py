@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Select, func, inspect
 
 from grants.extensions import db
 
@@ -23,14 +24,46 @@ class Page:
 
 
 def paginate(query: Select, page: int, per_page: int) -> Page:
-    """One page of an ordered query with the total count, in one statement whatever the data size:
-    the count is a window over the whole result, worked out before the page is cut from it.
+    """One page of an ordered query with the total count, in two statements whatever the data size.
 
-    ``query`` must give one row per item (no eager joins of collections). A page number past the
-    last page is "not found", as is one below 1 (which never reaches the database).
+    When ``query`` selects one mapped entity with a single-column primary key (most list pages), the
+    page is found by a *deferred join*: the first statement runs the query's joins, filters and
+    ordering but selects only the entity's primary key, with the count as a window over the whole
+    result and the page cut by LIMIT and OFFSET; the second loads the page's full rows by those keys,
+    with the query's joins and loader options (``contains_eager``, ``joinedload``, ``selectinload``
+    ...), and they are put back in the first statement's order. The database then sorts and skips
+    narrow rows instead of every full-width row before the page, so a deep page of a long list
+    costs little more than the first. Any other query (several columns, bare ids, a DISTINCT or
+    GROUP BY) is paged in one statement, the count a window beside its rows.
+
+    ``query`` must give one row per item (no eager joins of collections) and an ORDER BY that ends
+    in a unique key, so that the pages neither overlap nor miss a row. A page number past the last
+    page is "not found", as is one below 1 (which never reaches the database).
     """
     if page < 1:
         abort(404)
+    key = _primary_key(query)
+    if key is None:
+        return _paginate_rows(query, page, per_page)
+    rows = db.session.execute(
+        query.with_only_columns(key, maintain_column_froms=True)
+        .add_columns(func.count().over().label("paging_total"))
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if not rows:
+        if page > 1:
+            abort(404)
+        return Page([], page, per_page, 0)
+    ids = [row[0] for row in rows]
+    # The ORDER BY is dropped: the page is put in order here, from the first statement's ids.
+    loaded = {inspect(item).identity[0]: item
+              for item in db.session.scalars(query.where(key.in_(ids)).order_by(None)).unique()}
+    # A row deleted between the two statements is left out rather than shown as a gap.
+    return Page([loaded[id_] for id_ in ids if id_ in loaded], page, per_page, rows[0][-1])
+
+
+def _paginate_rows(query: Select, page: int, per_page: int) -> Page:
+    """The page in one statement: the query's rows with the count as a window over the whole result."""
     rows = db.session.execute(
         query.add_columns(func.count().over().label("paging_total")).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -39,6 +72,26 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
             abort(404)
         return Page([], page, per_page, 0)
     return Page([row[0] for row in rows], page, per_page, rows[0][-1])
+
+
+def _primary_key(query: Select) -> ColumnElement[Any] | None:
+    """The primary key column of the one mapped entity ``query`` selects (of its alias, when it
+    selects an alias), or None when it selects anything else or its rows are not one per entity row:
+    several columns, a bare column, a composite key, DISTINCT, GROUP BY or HAVING."""
+    descriptions = query.column_descriptions
+    if len(descriptions) != 1:
+        return None
+    entity = descriptions[0]["entity"]
+    if entity is None or descriptions[0]["expr"] is not entity:
+        return None
+    # Select has no public reading of these; with any of them the key alone may not be a valid
+    # SELECT list for the ORDER BY (DISTINCT) or may not give the same rows (GROUP BY, HAVING).
+    if query._distinct or query._distinct_on or query._group_by_clauses or query._having_criteria:
+        return None
+    mapper = inspect(entity).mapper
+    if len(mapper.primary_key) != 1:
+        return None
+    return getattr(entity, mapper.get_property_by_column(mapper.primary_key[0]).key)
 
 
 def contains(text: str) -> str:

@@ -55,7 +55,6 @@ from grants.models.panel import (
     ScoringAssignment,
     SheetStatus,
 )
-from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioState
 from grants.models.pooled_budgets import (
     Agreement,
     AgreementPartner,
@@ -71,6 +70,7 @@ from grants.models.pooled_budgets import (
     RiskShareRule,
     YearEnd,
 )
+from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioToBuild
 from grants.models.reference import (
     AdderStrand,
     DrugsOutcome,
@@ -195,5 +195,5 @@ __all__ = [
     "SubsidyEntry",
     "PortfolioBucket",
     "PortfolioFigure",
-    "PortfolioState",
+    "PortfolioToBuild",
 ]

@@ -40,6 +40,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     delete,
     event,
     func,
@@ -119,7 +120,10 @@ def application_forms(connection: Any, application_ids: Iterable[int] | None = N
     form_id, newest = _form_id()
     query = select(Application.id, form_id).outerjoin(newest, newest.c.round_id == Application.round_id)
     if application_ids is not None:
-        query = query.where(Application.id.in_(list(application_ids)))
+        # The ids written into the statement: as a batch's hundreds of bound parameters they cost
+        # more than the rows (psycopg reads a statement's parameters in Python, one by one).
+        query = query.where(Application.id.in_(
+            bindparam(None, list(application_ids), type_=Application.id.type, expanding=True, literal_execute=True)))
     return _documents(connection, dict(connection.execute(query).all()), _standard_document())
 
 
@@ -360,6 +364,9 @@ def write_people(connection: Connection, returns: Iterable[tuple[int, dict[str, 
            [return_id for return_id, _ in returns], rows)
 
 
+REFILL_BATCH = 10_000  # returns per write_people call in refill
+
+
 def refill(connection: Connection) -> None:
     """Rebuild every row of the three tables from the answers (after rows were inserted with Core
     statements, which the mapper events do not see)."""
@@ -393,7 +400,10 @@ def refill(connection: Connection) -> None:
         if found_rows:
             connection.execute(table.insert(), found_rows)
     returns = connection.execute(select(MonitoringReturn.id, MonitoringReturn.answers)).all()
-    write_people(connection, [(return_id, answers) for return_id, answers in returns])
+    # In batches: write_people reads the returns' forms with their ids as bound parameters, and a
+    # statement takes at most 65,535 (the benchmark's 200,000-application data set has 160,000 returns).
+    for start in range(0, len(returns), REFILL_BATCH):
+        write_people(connection, [(return_id, answers) for return_id, answers in returns[start:start + REFILL_BATCH]])
 
 
 # Kept in step: the ORM writes these rows in the same flush as the answers -------------------------

@@ -7,8 +7,9 @@ A *bucket* is one round's awards starting in one financial year (``year_starting
 approach, ADDER strand and outcome, the people reached by group, and the awards serving each plan
 commitment and approach. A bucket is worked out again from its awards, in SQL, in the same transaction
 as any change that moves it (``grants.interfaces.awards.portfolio_totals``), so its rows are always the
-sum the dashboard used to do on every view. ``portfolio_state`` says the totals have been built (a
-database upgraded from before they existed builds them on first read).
+sum the dashboard used to do on every view. A row in ``portfolio_to_build`` says they are still to be
+built from every award (a database upgraded from before they existed, or rows written with Core
+statements): the first read builds them and removes it.
 """
 
 from __future__ import annotations
@@ -61,10 +62,10 @@ class PortfolioFigure(Model):
     paid: Mapped[Decimal] = mapped_column(TOTAL, default=Decimal(0))
 
 
-class PortfolioState(Model):
-    """One row (id 1) once the totals have been built from every award."""
+class PortfolioToBuild(Model):
+    """One row (id 1) while the totals are still to be built from every award."""
 
-    __tablename__ = "portfolio_state"
+    __tablename__ = "portfolio_to_build"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

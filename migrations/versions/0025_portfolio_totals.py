@@ -1,8 +1,8 @@
 """Portfolio totals (issue 24): the awards dashboard's and plan delivery's figures kept as rows, a row
 per round and financial year (``portfolio_buckets``) and per code of each breakdown
 (``portfolio_figures``), worked out again in the transaction of each change that moves them
-(grants.interfaces.awards.portfolio_totals). ``portfolio_state`` has its one row once they are built:
-a database with no awards yet starts built; one with awards builds them on the dashboard's first read.
+(grants.interfaces.awards.portfolio_totals). ``portfolio_to_build`` has a row while they are still to
+be built: a database with awards gets one here, and the dashboard's first read builds them.
 Indexes for pages whose cost stays flat: awards by start date (the portfolio's years), the monitoring
 returns still owed by due date (partial), and the officers' application list (an area's applications,
 and a round's listing with the columns its sorts read).
@@ -25,10 +25,10 @@ depends_on = None
 
 def upgrade():
     op.create_table(
-        "portfolio_state",
+        "portfolio_to_build",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_portfolio_state")),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_portfolio_to_build")),
     )
     op.create_table(
         "portfolio_buckets",
@@ -79,9 +79,9 @@ def upgrade():
                     ["local_authority_id", "application_id"], unique=False)
     op.create_index("ix_applications_round_listing", "applications", ["round_id", "stage", "status"], unique=False,
                     postgresql_include=["id", "organisation_id", "reference", "amount_requested", "submitted_at"])
-    # Nothing to add up yet: the (empty) totals are already right.
+    # A database with awards has its totals to build (on the first read); an empty one's are right already.
     op.execute(
-        "INSERT INTO portfolio_state (id, built_at) SELECT 1, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM awards)"
+        "INSERT INTO portfolio_to_build (id, since) SELECT 1, CURRENT_TIMESTAMP WHERE EXISTS (SELECT 1 FROM awards)"
     )
 
 
@@ -92,4 +92,4 @@ def downgrade():
     op.drop_index(op.f("ix_awards_start_date"), table_name="awards")
     op.drop_table("portfolio_figures")
     op.drop_table("portfolio_buckets")
-    op.drop_table("portfolio_state")
+    op.drop_table("portfolio_to_build")

@@ -32,13 +32,18 @@ from grants.models.answer_facts import (
     question_place,
     questions_of,
 )
-from grants.models.applications import Application, ApplicationSection, application_local_authorities
+from grants.models.applications import (
+    Application,
+    ApplicationPartner,
+    ApplicationSection,
+    application_local_authorities,
+)
 from grants.models.awards import COMMITTING, Award, AwardStatus, Instalment, InstalmentStatus, award_commitments
 from grants.models.organisations import Organisation
 from grants.models.portfolio import PortfolioFigure
 from grants.models.reference import LocalAuthority, PlanApproach, PlanCommitment
 from grants.models.rounds import FundingRound, round_local_authorities
-from grants.open_data import Area, OpenDataBatch, PublishedAward, Recipient
+from grants.open_data import Area, OpenDataBatch, Partner, PublishedAward, Recipient
 
 
 def _loaded(query, award_options: Sequence = (), application_options: Sequence = ()):
@@ -57,6 +62,12 @@ def portfolio_awards(criteria: PortfolioFilter, award_options: Sequence = (),
     """The awards holding money that the filter picks, with their round, application and organisation."""
     query = select(Award).where(Award.status.in_(sorted(COMMITTING))).order_by(Award.start_date, Award.id)
     return list(db.session.scalars(_loaded(filtered(query, criteria), award_options, application_options)).unique())
+
+
+def _among(column, ids: Sequence[int]):
+    """``column IN (...)`` with the ids written into the statement: as hundreds of bound parameters
+    they cost more than the rows (psycopg reads a statement's parameters in Python, one by one)."""
+    return column.in_(bindparam(None, list(ids), type_=column.type, expanding=True, literal_execute=True))
 
 
 def role_answers(awards: Sequence[Award | PublishedAward], roles: Sequence[Role]) -> dict[int, dict[Role, Any]]:
@@ -87,7 +98,7 @@ def role_answers(awards: Sequence[Award | PublishedAward], roles: Sequence[Role]
     kept: dict[int, dict[str, Any]] = defaultdict(dict)  # by application id: the answers needed, by question id
     rows = db.session.execute(
         select(ApplicationSection.application_id, ApplicationSection.key, ApplicationSection.answers).where(
-            ApplicationSection.application_id.in_(application_ids), ApplicationSection.key.in_(keys)))
+            _among(ApplicationSection.application_id, application_ids), ApplicationSection.key.in_(keys)))
     for application_id, key, section in rows:
         if application_id not in wanted or not isinstance(section, dict):
             continue
@@ -232,12 +243,6 @@ def _publishable_ids():
     return select(Award.id).where(Award.status.in_(PUBLISHED)).order_by(Award.offered_at, Award.id)
 
 
-def _among(column, ids: Sequence[int]):
-    """``column IN (...)`` with the ids written into the statement: as hundreds of bound parameters
-    they cost more than the rows (psycopg reads a statement's parameters in Python, one by one)."""
-    return column.in_(bindparam(None, list(ids), type_=column.type, expanding=True, literal_execute=True))
-
-
 # An award's paid instalments (as ``paid``), summed in SQL.
 _DISBURSED = (select(func.sum(Instalment.amount))
               .where(Instalment.award_id == Award.id, Instalment.status == InstalmentStatus.PAID)
@@ -247,7 +252,7 @@ _DISBURSED = (select(func.sum(Instalment.amount))
 def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
     """The awards ``chosen`` as the open data reads them (in publishing order), with their project
     answers: the columns a 360Giving grant is made of and nothing else (no award, application or
-    organisation loaded whole). Five queries and the answers' three."""
+    organisation loaded whole). Four queries (awards, areas, rounds' areas, partners) and the answers' three."""
     rows = db.session.execute(
         select(Award.id, Award.application_id, Award.round_id, Award.amount, _DISBURSED, Award.offered_at,
                Award.start_date, Award.end_date, Award.updated_at, Application.reference, Application.project_title,
@@ -264,6 +269,14 @@ def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
                    [row[1] for row in rows])
     rounds = _areas(round_local_authorities.c.round_id, round_local_authorities.c.local_authority_id,
                     sorted({row[2] for row in rows if row[1] not in named}))
+    partners: dict[int, list[Partner]] = defaultdict(list)
+    if rows:
+        for application_id, partner_id, name, charity_number, company_number in db.session.execute(
+                select(ApplicationPartner.application_id, ApplicationPartner.id, ApplicationPartner.name,
+                       ApplicationPartner.charity_number, ApplicationPartner.company_number)
+                .where(_among(ApplicationPartner.application_id, [row[1] for row in rows]))
+                .order_by(ApplicationPartner.application_id, ApplicationPartner.position, ApplicationPartner.id)):
+            partners[application_id].append(Partner(partner_id, name, charity_number, company_number))
     awards = [
         PublishedAward(
             id=award_id, application_id=application_id, round_id=round_id, amount=amount,
@@ -272,7 +285,8 @@ def _open_data_batch(chosen: Sequence[int]) -> OpenDataBatch:
             offered_at=offered_at, start_date=start_date, end_date=end_date, updated_at=updated_at,
             reference=reference, project_title=project_title, amount_requested=amount_requested,
             round_name=round_name, organisation=Recipient(*organisation),
-            areas=tuple(named.get(application_id) or rounds.get(round_id) or ()))
+            areas=tuple(named.get(application_id) or rounds.get(round_id) or ()),
+            partners=tuple(partners.get(application_id, ())))
         for (award_id, application_id, round_id, amount, disbursed, offered_at, start_date, end_date, updated_at,
              reference, project_title, amount_requested, round_name, *organisation) in rows
     ]

@@ -61,7 +61,7 @@ from grants.models.awards import (
     Repayment,
     award_commitments,
 )
-from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioState
+from grants.models.portfolio import PortfolioBucket, PortfolioFigure, PortfolioToBuild
 from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach, PlanCommitment
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
@@ -232,7 +232,7 @@ def _work_out(bucket: Bucket) -> None:
     from grants.interfaces.awards.portfolio import PortfolioFilter, _money_rows
 
     round_id, year = bucket
-    if db.session.get(FundingRound, round_id) is None:
+    if db.session.scalar(select(FundingRound.id).where(FundingRound.id == round_id)) is None:
         return  # a round deleted in this transaction takes its buckets with it
     _lock(bucket)
     criteria = PortfolioFilter(round_id=round_id, year=financial_year(date(year, 4, 1)))
@@ -310,15 +310,13 @@ def rebuild() -> int:
             _work_out(bucket)
     finally:
         session.info.pop(WORKING, None)
-    if session.get(PortfolioState, 1) is None:
-        session.add(PortfolioState(id=1, built_at=utcnow()))
-        session.flush()
+    session.execute(delete(PortfolioToBuild))
     return len(buckets)
 
 
 def ready() -> None:
     """Make sure the totals are built and hold the session's own changes: the readers call this first."""
     settle()
-    if db.session.get(PortfolioState, 1) is None:
+    if db.session.get(PortfolioToBuild, 1) is not None:
         rebuild()
 

@@ -155,7 +155,8 @@ def _visible(round_id: int):
 def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 1) -> Page:
     """One page of the round's submitted applications, filtered and sorted as asked.
 
-    Two queries whatever the page size (the count and the page, the organisation joined in).
+    Two queries whatever the page size (``paginate``'s deferred join: the page's ids with the count,
+    then their rows with the organisation joined in).
     """
     query = _visible(round_id).options(lazyload(Application.sections))  # answers are not listed
     if criteria.status in {status.value for status in VISIBLE_STATUSES}:
