@@ -12,6 +12,7 @@ is lost when they are not yet valid; everything else reads them through the sect
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -58,14 +59,35 @@ ORGANISATION = Section(ORGANISATION_KEY, "Organisation details")
 
 # The form ----------------------------------------------------------------------------------------
 
+# Definitions already read, by their document's JSON text: checking a document against the schema
+# takes tens of milliseconds, more than the rest of the application page. A definition is frozen, so
+# one object serves every request; keyed by content, not row id, as a rolled-back row's id comes back.
+_DEFINITIONS: dict[str, FormDefinition] = {}
+_DEFINITIONS_KEPT = 64  # distinct versions held; the oldest read is dropped first
+_DEFINITIONS_LOCK = threading.Lock()
+
+
 def _loaded(row_id: int, document: Mapping[str, Any]) -> FormDefinition:
-    """A stored version's definition, loaded once a request (a version is not changed once used)."""
+    """A stored version's definition, loaded once a process (a version is not changed once used)
+    and looked up once a request."""
     if not has_app_context():
-        return load(dict(document))
+        return _read(document)
     cache = g.setdefault("_application_forms", {})
     if row_id not in cache:
-        cache[row_id] = load(dict(document))
+        cache[row_id] = _read(document)
     return cache[row_id]
+
+
+def _read(document: Mapping[str, Any]) -> FormDefinition:
+    key = json.dumps(document, separators=(",", ":"))
+    found = _DEFINITIONS.get(key)
+    if found is None:
+        found = load(dict(document))  # raises for a document with problems: nothing is kept
+        with _DEFINITIONS_LOCK:  # gthread workers: one thread at a time changes the dict
+            while len(_DEFINITIONS) >= _DEFINITIONS_KEPT:
+                _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+            _DEFINITIONS[key] = found
+    return found
 
 
 def definition(application: Application) -> FormDefinition:
