@@ -78,7 +78,8 @@ test: demo
 # Benchmarks (not part of make test): generates 200 and 20,000 applications into PostgreSQL
 # (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/grants_bench, dropped and
 # recreated), load-tests the pages with gunicorn and locust, times exports and models in process.
-# BENCH_ARGS passes options (see `.venv/bin/python -m benchmarks --help`).
+# BENCH_ARGS passes options (see `.venv/bin/python -m benchmarks --help`); BENCH_ARGS="--scales 0.01 1 10"
+# adds the 200,000-application data set (grants_bench_scale10) and the growth step 1 -> 10 (takes longer).
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@

@@ -2,8 +2,8 @@
 
 At scale 1: 20,000 applications across 40 rounds, about 100,000 submitted score sheets by 60 panel
 members, 4,000 awards with payments and monitoring returns, 10 pooled-budget agreements over 5 years
-with monthly actuals and 50 co-commissioning scenarios. ``scale`` shrinks the counts (0.01 gives the
-200-application data set); the shape stays the same.
+with monthly actuals and 50 co-commissioning scenarios. ``scale`` shrinks or grows the counts (0.01
+gives the 200-application data set, 10 the 200,000-application one); the shape stays the same.
 
 The rounds, newest first (the same 40 at every scale):
 
@@ -23,9 +23,14 @@ member's queue lists the same rounds at every scale; the other members score the
 help on the decided ones. The compared scenarios and the benchmarked pooled-budget agreement come
 from random streams of their own too, so they are the same at every scale.
 
+The records of the pages added in issue 24 (a scoring deadline with late members, message threads,
+payment runs; benchmarks.generate_pages) follow the awards. The list round's first ``NOTICE_GRANTS``
+bids are successful at every scale, so its decision notice, the timed one, is the same size.
+
 The bulk (people, rounds, applications, the panel's work, awards) goes in with SQLAlchemy Core
-inserts of lists of rows with ids given here; the few dozen pooled-budget and co-commissioning
-records go through the app's own interfaces (benchmarks.generate_finance), as the demo data does.
+inserts of lists of rows with ids given here, a round (or a batch of score sheets) at a time; the
+few dozen pooled-budget and co-commissioning records and the decision notices go through the app's
+own interfaces (benchmarks.generate_finance), as the demo data does.
 """
 
 from __future__ import annotations
@@ -61,8 +66,11 @@ FIXED_BIDS = 52
 FIXED_NOT_BIDS = ("withdrawn", "withdrawn", "ineligible", "ineligible")
 FIXED_APPLICATIONS = FIXED_BIDS + len(FIXED_NOT_BIDS)
 FIXED_BUDGET = Decimal("60000.00")  # about 40% of what the fixed rounds' bids ask for
+PANEL_BATCH = 50_000  # score sheets (with their assignments and declarations) held before they are written
 SCORERS = {"large": 3, "recommendation": 3, "results": 5}  # per bid; decided rounds share the rest
-LAYOUT = 2  # bumped when the data set's shape changes, so --reuse does not take an older one
+# The list round's successful bids at every scale: its decision notice (the timed one) lists them.
+NOTICE_GRANTS = 12
+LAYOUT = 3  # bumped when the data set's shape changes, so --reuse does not take an older one
 
 
 @dataclass(frozen=True)
@@ -108,8 +116,13 @@ class Plan:
     recommendation_round: int = 0  # fixed size at every scale
     results_round: int = 0  # fixed size at every scale, normalised
     list_round: int = 0
-    application: int = 0
+    application: int = 0  # in the list round; its message thread is the timed one
     agreement: int = 0
+    seed: int = 0  # the bank details' key derives from it (benchmarks.generate_pages.bank_details_key)
+    open_round: int = 0  # its application form's builder and preview are timed
+    late_round: int = 0  # the recommendation round: its scoring deadline has passed, with late members
+    notice: int = 0  # the list round's signed decision notice
+    payment_run: int = 0
     scenarios: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -159,7 +172,7 @@ def generate(scale: float, url: str = DEFAULT_DATABASE, seed: int = 2026) -> Pla
     chooser = random.Random(seed)
     recreate_database(url)
     migrate(url)
-    plan = Plan(scale=scale, database_url=url, layout=LAYOUT)
+    plan = Plan(scale=scale, database_url=url, layout=LAYOUT, seed=seed)
     engine = create_engine(bulk.driver_url(url))
     with engine.begin() as connection:
         ref = bulk.reference_ids(connection)
@@ -171,6 +184,9 @@ def generate(scale: float, url: str = DEFAULT_DATABASE, seed: int = 2026) -> Pla
         from benchmarks.generate_awards import awards
 
         awards(connection, chooser, sizes, ids, ref, rounds, bids, people, plan)
+        from benchmarks.generate_pages import pages_data
+
+        pages_data(connection, ids, rounds, people, plan, seed)
         _answer_facts(connection, plan)
         bulk.reset_sequences(connection)
     engine.dispose()
@@ -183,11 +199,12 @@ def generate(scale: float, url: str = DEFAULT_DATABASE, seed: int = 2026) -> Pla
 
 
 def _analyse(url: str) -> None:
-    """Gather the planner's statistics, as a restore or autovacuum would: bulk inserts leave none,
-    and without them PostgreSQL guesses that a round has two applications and picks plans for that."""
+    """Vacuum and gather the planner's statistics, as autovacuum would after a restore: bulk inserts
+    leave no statistics (PostgreSQL would guess that a round has two applications and pick plans for
+    that) and no visibility map (so an index-only scan would still read every row it finds)."""
     engine = create_engine(bulk.driver_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
+        connection.execute(text("VACUUM (ANALYZE)"))
     engine.dispose()
 
 
@@ -321,6 +338,7 @@ def _rounds(connection, sizes, ids, ref, plan, seed) -> list[Round]:
     by_kind = {r.kind: r.id for r in rounds}
     plan.large_round, plan.recommendation_round = by_kind["large"], by_kind["recommendation"]
     plan.results_round, plan.list_round = by_kind["results"], by_kind["list"]
+    plan.open_round, plan.late_round = by_kind["open"], by_kind["recommendation"]
     plan.counts["funding_rounds"] = len(rounds)
     plan.counts["large_round_applications"] = sizes.large_round
     plan.counts["fixed_round_applications"] = FIXED_APPLICATIONS
@@ -336,7 +354,8 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
 
     organisations = people["organisations"]
     officers = [user_id for user_id, _ in people["staff"]["grants_officer"]]
-    app_rows, section_rows, bids = [], [], []
+    bids: list[dict] = []
+    made, sections = 0, 0
     links: dict[str, list[dict]] = defaultdict(list)
     counters: dict[int, int] = {}
     # Each round's application form: the standard form, stored as its version 1 (as the service stores
@@ -348,6 +367,9 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
     form_of = {row["round_id"]: row["id"] for row in form_rows}
     bulk.insert(connection, "round_forms", form_rows)
     for funding_round in rounds:
+        # Written a round at a time, so that the 200,000-application data set's two million sections
+        # are never held at once; the successful bids are marked after every round is in.
+        app_rows, section_rows = [], []
         rng = funding_round.rng or chooser
         statuses = None
         if funding_round.fixed:
@@ -393,14 +415,20 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
                                                 for a in approaches]
             if status in ("under_assessment", "successful", "unsuccessful"):
                 bids.append(dict(row, round=funding_round, area=area, approaches=approaches))
-    _choose_successful(chooser, sizes, bids, app_rows)
-    for table, rows in (("applications", app_rows), ("application_sections", section_rows), *links.items()):
-        bulk.insert(connection, table, rows)
+        for table, rows in (("applications", app_rows), ("application_sections", section_rows), *links.items()):
+            bulk.insert(connection, table, rows)
+        links.clear()
+        if funding_round.id == plan.list_round:
+            plan.application = next(r["id"] for r in app_rows if r["reference"])
+        made, sections = made + len(app_rows), sections + len(section_rows)
+    chosen = _choose_successful(chooser, sizes, bids)
+    for start in range(0, len(chosen), bulk.CHUNK):
+        connection.execute(text("UPDATE applications SET status = 'successful' WHERE id = ANY(:ids)"),
+                           {"ids": chosen[start:start + bulk.CHUNK]})
     bulk.insert(connection, "reference_counters",
                 [dict(series=f"CGS-{year}", value=value) for year, value in counters.items()])
-    plan.application = next(r["id"] for r in app_rows if r["round_id"] == plan.list_round and r["reference"])
-    plan.counts["applications"] = len(app_rows)
-    plan.counts["application_sections"] = len(section_rows)
+    plan.counts["applications"] = made
+    plan.counts["application_sections"] = sections
     return bids
 
 
@@ -415,14 +443,20 @@ def _status(chooser, state: str) -> str:
     return "under_assessment" if state == "closed" else "unsuccessful"  # some become successful below
 
 
-def _choose_successful(chooser, sizes, bids, app_rows) -> None:
-    """Make exactly ``sizes.awards`` decided-round bids successful (they get the awards)."""
+def _choose_successful(chooser, sizes, bids) -> list[int]:
+    """Make exactly ``sizes.awards`` decided-round bids successful (they get the awards): the list
+    round's first ``NOTICE_GRANTS`` bids at every scale (its decision notice is the timed one, so it
+    lists the same number of grants at every scale), the rest drawn from the other decided rounds.
+    Returns their ids."""
     decided = [bid for bid in bids if bid["round"].state == "decided"]
-    chosen = {bid["id"] for bid in chooser.sample(decided, min(sizes.awards, len(decided)))}
-    for collection in (bids, app_rows):
-        for row in collection:
-            if row["id"] in chosen:
-                row["status"] = "successful"
+    in_list = [bid for bid in decided if bid["round"].kind == "list"][:NOTICE_GRANTS]
+    others = [bid for bid in decided if bid["round"].kind != "list"]
+    drawn = chooser.sample(others, max(0, min(sizes.awards - len(in_list), len(others))))
+    chosen = {bid["id"] for bid in in_list + drawn}
+    for bid in bids:
+        if bid["id"] in chosen:
+            bid["status"] = "successful"
+    return sorted(chosen)
 
 
 def _snapshot(org: dict) -> dict:
@@ -434,6 +468,22 @@ def _snapshot(org: dict) -> dict:
 
 
 # The panel ---------------------------------------------------------------------------------------
+
+def _seat_panels(chooser, rounds, bench: list[int], others: list[int], per_bid: int) -> None:
+    """Each scored round's panel and scorers per bid (see ``_panel``)."""
+    for funding_round in rounds:
+        if funding_round.state == "open":
+            continue
+        funding_round.scorers_per_bid = SCORERS.get(funding_round.kind, per_bid)
+        if funding_round.fixed:
+            funding_round.panel = list(bench)
+        elif funding_round.kind == "large":
+            funding_round.panel = chooser.sample(others, min(12, len(others)))
+        else:
+            funding_round.panel = bench + chooser.sample(others, min(4, len(others)))
+        if len(funding_round.panel) < funding_round.scorers_per_bid:
+            raise SystemExit(f"Too few panel members ({len(bench) + len(others)}) for round {funding_round.index + 1}")
+
 
 def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> None:
     """Each scored round's panel; every bid scored by its round's number of members, each of whom
@@ -451,22 +501,24 @@ def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> 
     set_sheets = sum(SCORERS[r.kind] * bids_in[r.id] for r in rounds if r.kind in SCORERS)
     decided_bids = sum(bids_in[r.id] for r in rounds if r.state == "decided")
     per_bid = max(1, min(8, round((sizes.score_sheets - set_sheets) / max(1, decided_bids))))
-    for funding_round in rounds:
-        if funding_round.state == "open":
-            continue
-        funding_round.scorers_per_bid = SCORERS.get(funding_round.kind, per_bid)
-        if funding_round.fixed:
-            funding_round.panel = list(bench)
-        elif funding_round.kind == "large":
-            funding_round.panel = chooser.sample(others, min(12, len(others)))
-        else:
-            funding_round.panel = bench + chooser.sample(others, min(4, len(others)))
-        if len(funding_round.panel) < funding_round.scorers_per_bid:
-            raise SystemExit(f"Too few panel members ({len(members)}) for round {funding_round.index + 1}")
+    _seat_panels(chooser, rounds, bench, others, per_bid)
     member_rows = [dict(round_id=r.id, user_id=u, added_at=r.closes_at - timedelta(days=30), added_by_id=officer)
                    for r in rounds for u in r.panel]
+    bulk.insert(connection, "panel_members", member_rows)
     assignments, declarations, sheets = [], [], []
+    written = 0
+
+    def write() -> None:
+        # In batches: the 200,000-application data set has a million score sheets.
+        for table, rows in (("scoring_assignments", assignments), ("conflict_declarations", declarations),
+                            ("score_sheets", sheets)):
+            bulk.insert(connection, table, rows)
+            rows.clear()
+
     for bid in bids:
+        if len(sheets) >= PANEL_BATCH:
+            written += len(sheets)
+            write()
         funding_round = bid["round"]
         rng = funding_round.rng or chooser
         scorers = rng.sample(funding_round.panel, funding_round.scorers_per_bid)
@@ -493,10 +545,9 @@ def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> 
     for funding_round in rounds:
         connection.execute(text("UPDATE funding_rounds SET scorers_per_bid = :n WHERE id = :id"),
                            {"n": funding_round.scorers_per_bid, "id": funding_round.id})
-    for table, rows in (("panel_members", member_rows), ("scoring_assignments", assignments),
-                        ("conflict_declarations", declarations), ("score_sheets", sheets)):
-        bulk.insert(connection, table, rows)
+    written += len(sheets)
+    write()
     emails = dict(people["staff"]["panel_member"])
     plan.accounts["panel_member"] = [emails[u] for u in bench]
-    plan.counts["score_sheets"] = len(sheets)
+    plan.counts["score_sheets"] = written
     plan.counts["panel_members"] = len(members)

@@ -1,6 +1,6 @@
-"""The benchmark's pooled budgets, co-commissioning scenarios and the closed rounds' funding
-recommendations: few records, so they go through the app's interfaces as the demo data does
-(checks, audit and all), in the benchmark database.
+"""The benchmark's pooled budgets, co-commissioning scenarios, the closed rounds' funding
+recommendations and the decided rounds' signed decision notices: few records, so they go through
+the app's interfaces as the demo data does (checks, audit and all), in the benchmark database.
 
 The agreements and the scenarios each draw on a random stream of their own, so the first agreement
 (the one whose page is timed) and the compared scenarios are the same at every scale."""
@@ -31,6 +31,12 @@ def finance(plan, sizes, seed: int) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": bulk.driver_url(plan.database_url)})
     with app.app_context():
         from grants.interfaces.auth import accounts
+        from grants.interfaces.awards import portfolio_totals
+
+        # The portfolio's kept totals, which the app adds up as awards change: the awards above went in
+        # with Core inserts, so they are added up here from every award, as on an upgraded database.
+        plan.counts["portfolio_buckets"] = portfolio_totals.rebuild()
+        db.session.commit()
 
         finance_officer = accounts.get_user_by_email(plan.accounts["finance_officer"][0])
         commissioner = accounts.get_user_by_email(plan.accounts["commissioner"][0])
@@ -43,6 +49,8 @@ def finance(plan, sizes, seed: int) -> None:
         for round_id in (plan.recommendation_round, plan.large_round):
             _recommendation(round_id, officer)
             db.session.commit()
+        plan.notice, plan.counts["decision_notices"] = _notices(plan.list_round, commissioner)
+        db.session.commit()
         plan.counts["agreements"] = sizes.agreements
         db.engine.dispose()
 
@@ -157,3 +165,40 @@ def _recommendation(round_id: int, officer) -> None:
     rules = decisions.funding_rules(funding_round, Decimal("2.00"), "total_score", minimums, Decimal("5"))
     decisions.run_recommendation(funding_round, rules, officer)
 
+
+def _notices(list_round: int, commissioner) -> tuple[int, int]:
+    """Each decided round's decision notice, drafted from its funding decision and signed two days
+    after the decision, as the commissioner would; returns the list round's notice (its grants are
+    ``NOTICE_GRANTS`` at every scale) and how many there are."""
+    from datetime import timedelta
+
+    from grants.extensions import db
+    from grants.interfaces.decisions import notices
+    from grants.models.panel import FundingDecision
+
+    timed, count = 0, 0
+    for decision in db.session.scalars(select(FundingDecision).order_by(FundingDecision.approved_at,
+                                                                         FundingDecision.id)):
+        notice = notices.draft_notice(decision, commissioner)
+        _shorten(notice, commissioner)
+        notices.sign_notice(notice, notice.version, commissioner, now=decision.approved_at + timedelta(days=2))
+        count += 1
+        if decision.round_id == list_round:
+            timed = notice.id
+    return timed, count
+
+
+def _shorten(notice, commissioner) -> None:
+    """Shorten any part of the draft too long to sign, as the commissioner would have to: at scale 10
+    a decided round's hundred-odd declared conflicts run past the 20,000 characters a part may have."""
+    from grants.interfaces.decisions import notices
+
+    values = {name: getattr(notice, name) for name in notices.NARRATIVE_FIELDS}
+    too_long = [name for name, value in values.items() if name != "title"
+                and len(value or "") > notices.TEXT_MAX_CHARACTERS]
+    if not too_long:
+        return
+    for name in too_long:
+        kept = values[name][:notices.TEXT_MAX_CHARACTERS - 100].rsplit("\n", 1)[0]
+        values[name] = kept + "\n- The other declarations are kept with the panel's records."
+    notices.update_notice(notice, notice.version, values, commissioner)

@@ -24,12 +24,13 @@ import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
-from benchmarks import bulk, report, sessions
-from benchmarks.generate import FIXED_BIDS, ROOT, Plan
+from benchmarks import bulk, generate_pages, report, sessions
+from benchmarks.generate import FIXED_BIDS, NOTICE_GRANTS, ROOT, Plan
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 LIST_PAGE = 50
 PER_PAGE = 25  # grants.interfaces.screening.applications.PER_PAGE
+FORM_SECTION = "budget"  # of the standard application form: the section with the most kinds of question
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def pages(plan: Plan) -> list[Page]:
         Page("pooled_agreement", "Pooled-budget agreement", "finance_officer", f"/pooled-budgets/{plan.agreement}"),
         Page("scenario_comparison", f"Co-commissioning scenario comparison ({len(plan.scenarios)} scenarios)",
              "finance_officer", f"/co-commissioning/compare?{compare}"),
+        *added_pages(plan),
     ]
     if large > fixed:
         listed += [
@@ -78,6 +80,31 @@ def pages(plan: Plan) -> list[Page]:
                  "grants_officer", f"/panel/rounds/{plan.large_round}/results", compared=False),
         ]
     return listed
+
+
+def added_pages(plan: Plan) -> list[Page]:
+    """The pages added since the benchmark was first written (issue 24), each on a record of the same
+    size at every scale (benchmarks.generate_pages), but the Messages list, which pages through every
+    thread (scaled with the data)."""
+    runs, per_run = plan.counts.get("payment_runs", 0), generate_pages.RUN_PAYMENTS
+    form = f"/rounds/{plan.open_round}/forms/application"
+    return [
+        Page("round_form", "Round form builder (the open round's application form)", "grants_officer", form + "/"),
+        Page("round_form_preview", f"Round form preview ({FORM_SECTION} section)", "grants_officer",
+             f"{form}/preview/{FORM_SECTION}"),
+        Page("decisions", f"Public decisions list ({plan.counts.get('decision_notices', 0)} notices)", None,
+             "/decisions"),
+        Page("decision_notice", f"Public decision notice ({NOTICE_GRANTS} grants)", None, f"/decisions/{plan.notice}"),
+        Page("payment_runs", f"Payment runs ({runs})", "finance_officer", "/awards/payment-runs"),
+        Page("payment_run", f"One payment run ({per_run} payments)", "finance_officer",
+             f"/awards/payment-runs/{plan.payment_run}"),
+        Page("messages", "Staff Messages list, page 1 (threads grow with the data)", "grants_officer",
+             "/messages/"),
+        Page("message_thread", f"One application's message thread ({generate_pages.TIMED_MESSAGES} messages)",
+             "grants_officer", f"/messages/applications/{plan.application}"),
+        Page("panel_deadlines", f"Panel round with the scoring deadline passed ({len(generate_pages.LATE_BIDS)} "
+             "late members)", "grants_officer", f"/panel/rounds/{plan.late_round}"),
+    ]
 
 
 def _list_pages(plan: Plan) -> int:
@@ -105,14 +132,17 @@ class Server:
     each run). Its random SECRET_KEY is kept (``secret_key``) so that benchmarks.sessions can sign
     session cookies it accepts."""
 
-    def __init__(self, database_url: str, workers: int = 2, log: Path | None = None, threads: int = 0):
+    def __init__(self, database_url: str, workers: int = 2, log: Path | None = None, threads: int = 0,
+                 bank_details_keys: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = bulk.server_environment(database_url, "production")
         self.database_url = database_url
         self.secret_key = secrets.token_hex(32)
         env["SECRET_KEY"] = self.secret_key
-        env["BANK_DETAILS_KEYS"] = Fernet.generate_key().decode()
+        # The key the data set's bank details were sealed with (benchmarks.generate_pages), so that the
+        # payment run page can show them.
+        env["BANK_DETAILS_KEYS"] = bank_details_keys or Fernet.generate_key().decode()
         env["PUBLIC_BASE_URL"] = self.url
         log = log or ROOT / "instance" / "bench" / f"gunicorn-{database_url.rsplit('/', 1)[1]}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +274,8 @@ def run_page(server: Server, signed_in: SignedIn, plan: Plan, page: Page, users:
 def load_test(plan: Plan, users: int, seconds: float, workers: int = 2, only: list[str] | None = None,
               threads: int = 0) -> list[dict]:
     """Every page in turn against one gunicorn; the baseline first."""
-    server = Server(plan.database_url, workers, threads=threads)
+    server = Server(plan.database_url, workers, threads=threads,
+                    bank_details_keys=generate_pages.bank_details_key(plan.seed))
     signed_in = None
     try:
         server.wait()

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 P95_TARGET = 4.0  # a page's p95 within 4x the baseline's p95
-P50_GROWTH_TARGET = 1.5  # 100-fold data raises no page's p50 by more than 50%
+P50_GROWTH_TARGET = 1.5  # 100-fold (or 10-fold) data raises no page's p50 by more than 50%
 
 
 def _number(value, pattern: str = "{:,.0f}") -> str:
@@ -113,45 +113,115 @@ def growth(small: list[dict], large: list[dict]) -> list[dict]:
 ONLY_LARGE = "*"  # marks a page measured at the large scale only
 
 
-def growth_table(rows: list[dict], small_scale: float, large_scale: float) -> str:
-    headings = ["Page", f"p50 ms @{small_scale:g}", f"p50 ms @{large_scale:g}", "ratio", "<=1.5",
-                f"SQL @{small_scale:g}", f"SQL @{large_scale:g}", "same SQL"]
-    body = [[r["title"] + ("" if r.get("compared", True) else " " + ONLY_LARGE), _number(r["p50_small_ms"]),
-             _number(r["p50_large_ms"]), _number(r["p50_ratio"], "{:.2f}"), r["p50_verdict"],
-             _queries({"queries": r["queries_small"]}), _queries({"queries": r["queries_large"]}),
-             r["queries_verdict"]] for r in rows]
+def growth_steps(pages_by_scale: dict[float, list[dict]]) -> list[dict]:
+    """``growth`` for each step from one scale to the next larger one (0.01 -> 1, and 1 -> 10 when the
+    200,000-application data set is run too): ``{"from", "to", "rows"}``, smallest step first."""
+    scales = sorted(pages_by_scale)
+    return [{"from": small, "to": large, "rows": growth(pages_by_scale[small], pages_by_scale[large])}
+            for small, large in zip(scales, scales[1:], strict=False)]
+
+
+def _as_steps(growth_rows: list[dict] | None, small_scale: float = 0.0, large_scale: float = 1.0) -> list[dict]:
+    """The steps of ``growth_steps``, given either those or one step's rows (two scales)."""
+    if not growth_rows:
+        return []
+    if "rows" in growth_rows[0]:
+        return growth_rows
+    return [{"from": small_scale, "to": large_scale, "rows": growth_rows}]
+
+
+def _step_name(step: dict) -> str:
+    return f"{step['from']:g}->{step['to']:g}"
+
+
+def growth_table(steps: list[dict], small_scale: float | None = None, large_scale: float | None = None) -> str:
+    """One row per page: its p50 and SQL statements per request at every scale, and each step's p50
+    ratio with its verdict (target <= 1.5). ``steps`` as ``growth_steps`` makes them, or one step's
+    rows with its two scales (``small_scale``, ``large_scale``)."""
+    if small_scale is not None and large_scale is not None:
+        steps = _as_steps(steps, small_scale, large_scale)
+    scales = [steps[0]["from"], *(step["to"] for step in steps)] if steps else []
+    headings = ["Page", *(f"p50 ms @{scale:g}" for scale in scales)]
+    for step in steps:
+        headings += [f"ratio {_step_name(step)}", f"<={P50_GROWTH_TARGET:g}"]
+    headings += [*(f"SQL @{scale:g}" for scale in scales), "same SQL"]
+    by_step = [{row["key"]: row for row in step["rows"]} for step in steps]
+    body = []
+    only_large = False
+    for last in steps[-1]["rows"] if steps else []:
+        rows = [found.get(last["key"]) for found in by_step]
+        first = next(row for row in rows if row is not None)
+        compared = all(row is not None and row.get("compared", True) for row in rows)
+        only_large = only_large or not compared
+        p50s = [first["p50_small_ms"], *(row["p50_large_ms"] if row else None for row in rows)]
+        queries = [first["queries_small"], *(row["queries_large"] if row else None for row in rows)]
+        cells = [last["title"] + ("" if compared else " " + ONLY_LARGE), *(_number(p50) for p50 in p50s)]
+        for row in rows:
+            cells += [_number(row["p50_ratio"], "{:.2f}"), row["p50_verdict"]] if row else ["-", "-"]
+        cells += [*(_queries({"queries": q}) for q in queries), _combined([row["queries_verdict"] if row else "-"
+                                                                          for row in rows])]
+        body.append(cells)
     table = _table(headings, body)
-    if any(not r.get("compared", True) for r in rows):
-        table += (f"\n  {ONLY_LARGE} at scale {large_scale:g} only (the issue's large round; the small data set's "
-                  "round of that kind is too small to compare): no growth row, p95 target only")
+    if only_large:
+        table += (f"\n  {ONLY_LARGE} not at every scale or not comparable (the issue's large round; the small data "
+                  "set's round of that kind is too small to compare): no growth verdict, p95 target only")
     return table
 
 
+def _combined(verdicts: list[str]) -> str:
+    """One verdict for several steps: ERROR or MISS if any step has it, PASS if any passed, else "-"."""
+    for worst in ("ERROR", "MISS", "PASS"):
+        if worst in verdicts:
+            return worst
+    return "-"
+
+
 def targets(large: list[dict], growth_rows: list[dict] | None, inprocess: list[dict] | None) -> dict:
-    """Every target's verdict per page (p95 within 4x the baseline at the large scale; the same SQL
-    statements per request at both scales; p50 growth <= 1.5) and the in-process targets, with the
-    counts of PASS and MISS (an ERROR counts as a miss; "-" is no target)."""
-    by_key = {row["key"]: row for row in growth_rows or []}
+    """Every target's verdict per page (p95 within 4x the baseline at the largest scale; the same SQL
+    statements per request at every scale; p50 growth <= 1.5 at each step) and the in-process targets,
+    with the counts of PASS and MISS (an ERROR counts as a miss; "-" is no target).
+
+    ``growth_rows`` is ``growth_steps``'s list of steps, or one step's rows. Each page's
+    ``p50_growth`` is the first step's verdict and ``p50_growth_steps`` every step's, each counted."""
+    steps = _as_steps(growth_rows)
+    by_step = [{row["key"]: row for row in step["rows"]} for step in steps]
     pages = []
     for page in large:
         if page["key"] == "baseline":
             continue
-        row = by_key.get(page["key"], {})
+        rows = [found.get(page["key"], {}) for found in by_step]
+        growth_verdicts = [row.get("p50_verdict", "-") for row in rows]
         pages.append({"key": page["key"], "title": page["title"], "p95": page.get("p95_verdict", "ERROR"),
-                      "same_sql": row.get("queries_verdict", "-"), "p50_growth": row.get("p50_verdict", "-")})
-    verdicts = [page[name] for page in pages for name in ("p95", "same_sql", "p50_growth")]
-    verdicts += [row["verdict"] for row in inprocess or []]
-    met = sum(v == "PASS" for v in verdicts)
-    missed = sum(v in ("MISS", "ERROR") for v in verdicts)
-    return {"pages": pages, "met": met, "missed": missed,
-            "missed_list": [f"{page['key']}:{name}" for page in pages for name in ("p95", "same_sql", "p50_growth")
-                            if page[name] in ("MISS", "ERROR")]
-            + [row["title"] for row in inprocess or [] if row["verdict"] in ("MISS", "ERROR")]}
+                      "same_sql": _combined([row.get("queries_verdict", "-") for row in rows]),
+                      "p50_growth": growth_verdicts[0] if growth_verdicts else "-",
+                      "p50_growth_steps": growth_verdicts})
+    names = [_step_name(step) for step in steps]
+    missed_list, met, missed = [], 0, 0
+    for page in pages:
+        verdicts = [("p95", page["p95"]), ("same_sql", page["same_sql"])]
+        verdicts += [("p50_growth" + ("" if len(names) < 2 else " " + name), verdict)
+                     for name, verdict in zip(names, page["p50_growth_steps"], strict=True)]
+        if not names:
+            verdicts.append(("p50_growth", "-"))
+        met += sum(verdict == "PASS" for _, verdict in verdicts)
+        missed += sum(verdict in ("MISS", "ERROR") for _, verdict in verdicts)
+        missed_list += [f"{page['key']}:{name}" for name, verdict in verdicts if verdict in ("MISS", "ERROR")]
+    for row in inprocess or []:
+        met += row["verdict"] == "PASS"
+        missed += row["verdict"] in ("MISS", "ERROR")
+        if row["verdict"] in ("MISS", "ERROR"):
+            missed_list.append(row["title"])
+    return {"pages": pages, "met": met, "missed": missed, "missed_list": missed_list, "steps": names}
 
 
 def targets_table(summary: dict, large_scale: float) -> str:
-    headings = ["Page", f"p95<=4x base @{large_scale:g}", "same SQL", "p50 growth<=1.5"]
-    body = [[page["key"], page["p95"], page["same_sql"], page["p50_growth"]] for page in summary["pages"]]
+    names = summary.get("steps") or []
+    growth_headings = [f"p50 growth<={P50_GROWTH_TARGET:g}" + ("" if len(names) < 2 else " " + name)
+                       for name in names] or [f"p50 growth<={P50_GROWTH_TARGET:g}"]
+    headings = ["Page", f"p95<=4x base @{large_scale:g}", "same SQL", *growth_headings]
+    body = [[page["key"], page["p95"], page["same_sql"],
+             *(page.get("p50_growth_steps") or [page["p50_growth"]] * len(growth_headings))]
+            for page in summary["pages"]]
     return _table(headings, body)
 
 

@@ -151,6 +151,14 @@ def test_a_small_data_set_is_generated_with_its_fixed_rounds_and_portfolio_rows(
             assert count("SELECT count(*) FROM application_adder_strands") > 0
             assert count("SELECT count(*) FROM alembic_version") == 1
             assert len(plan.scenarios) == 4 and plan.accounts["panel_member"]
+            # The pages added in issue 24 find records of the same size as at every other scale.
+            assert count("SELECT jsonb_array_length(grants::jsonb) FROM decision_notices WHERE id = :n "
+                         "AND signed_at IS NOT NULL", n=plan.notice) == 12
+            assert count("SELECT count(*) FROM instalments WHERE payment_run_id = :r", r=plan.payment_run) == 10
+            assert count("SELECT count(*) FROM thread_messages WHERE application_id = :a", a=plan.application) == 12
+            assert count("SELECT count(*) FROM scoring_assignments a WHERE round_id = :r AND NOT EXISTS (SELECT 1 "
+                         "FROM score_sheets s WHERE s.application_id = a.application_id AND s.user_id = a.user_id)",
+                         r=plan.late_round) == 7
         engine.dispose()
     finally:
         drop = create_engine(bulk.driver_url(f"{server}/postgres"), isolation_level="AUTOCOMMIT")
