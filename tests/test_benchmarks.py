@@ -149,6 +149,13 @@ def test_a_small_data_set_is_generated_with_its_fixed_rounds_and_portfolio_rows(
             # The rows the awards dashboard adds up are filled as the app itself would fill them.
             assert count("SELECT count(*) FROM monitoring_return_people") > 0
             assert count("SELECT count(*) FROM application_adder_strands") > 0
+            # The portfolio's kept totals are built from every award (the dashboard reads them, not the awards).
+            assert count("SELECT sum(awards) FROM portfolio_buckets") == count(
+                "SELECT count(*) FROM awards WHERE status IN ('offered', 'accepted', 'closed')") > 0
+            assert count("SELECT sum(paid) FROM portfolio_buckets") == count(
+                "SELECT sum(i.amount) FROM instalments i JOIN awards a ON a.id = i.award_id "
+                "WHERE i.status = 'paid' AND a.status IN ('offered', 'accepted', 'closed')")
+            assert count("SELECT count(*) FROM portfolio_to_build") == 0
             assert count("SELECT count(*) FROM alembic_version") == 1
             assert len(plan.scenarios) == 4 and plan.accounts["panel_member"]
             # The pages added in issue 24 find records of the same size as at every other scale.
