@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from flask import abort
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants import audit
 from grants.extensions import db
@@ -41,7 +42,7 @@ from grants.interfaces.awards.payments import check_payable, describe
 from grants.interfaces.bank_details import details as bank
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
-from grants.models.awards import Instalment, InstalmentStatus, PaymentRun, PaymentRunStatus
+from grants.models.awards import Award, Instalment, InstalmentStatus, PaymentRun, PaymentRunStatus
 from grants.models.types import utcnow
 from grants.spreadsheets import safe_text
 
@@ -51,11 +52,20 @@ _NOT_BACS = re.compile(r"[^A-Z0-9 .&/-]")
 
 
 def run_for_finance(run_id: int) -> PaymentRun:
-    return db.session.get(PaymentRun, run_id) or abort(404)
+    """A payment run with each payment's award, application reference, organisation and the award's
+    instalments (the page counts them): a fixed number of queries however many payments."""
+    return db.session.get(PaymentRun, run_id, options=[
+        selectinload(PaymentRun.instalments).joinedload(Instalment.award).options(
+            lazyload("*"), joinedload(Award.organisation).lazyload("*"), joinedload(Award.application).lazyload("*"),
+            selectinload(Award.instalments).lazyload("*")),
+    ]) or abort(404)
 
 
 def runs() -> list[PaymentRun]:
-    return list(db.session.scalars(select(PaymentRun).order_by(PaymentRun.created_at.desc(), PaymentRun.id.desc())))
+    """Every payment run, newest first, with its instalments for its total (two queries)."""
+    return list(db.session.scalars(
+        select(PaymentRun).options(selectinload(PaymentRun.instalments).lazyload("*"))
+        .order_by(PaymentRun.created_at.desc(), PaymentRun.id.desc())))
 
 
 def total(run: PaymentRun) -> Decimal:

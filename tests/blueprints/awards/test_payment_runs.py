@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from grants.models.awards import AwardStatus, InstalmentStatus, PaymentRun, Paym
 from grants.models.mail import OutboxMessage
 from grants.models.types import utcnow
 from tests.factories import AwardFactory
-from tests.helpers import page, post
+from tests.helpers import counting_statements, page, post
 
 TODAY = payments.uk_today()
 LONG_AGO = datetime.now(UTC) - timedelta(days=200)
@@ -195,3 +196,20 @@ def test_only_finance_downloads_the_files(db, as_role, users, approved, role):
     run = runs.create_run(approved, users["finance_officer"])
     for suffix in ("bacs.txt", "journal.csv"):
         assert as_role(role).get(f"/awards/payment-runs/{run.id}/{suffix}").status_code == 403
+
+
+def test_a_run_page_loads_its_payments_awards_in_a_fixed_number_of_queries(db, as_role, users, approved):
+    """Each payment's award, application, organisation and instalments come in a few queries for the
+    whole run, not a few per payment."""
+    client = as_role("finance_officer")
+    post(client, page(client.get("/awards/payments")).select_one("#batch-approved button[formaction]")["formaction"],
+         _ids(approved))
+    run = db.session.scalars(select(PaymentRun)).one()
+    db.session.expire_all()
+    with counting_statements() as statements:
+        assert client.get(f"/awards/payment-runs/{run.id}").status_code == 200
+    one_by_one = [s for s in statements if re.search(r"WHERE (awards|applications|organisations)\.id = ", s)]
+    assert not one_by_one, one_by_one
+    with counting_statements() as listing:
+        assert client.get("/awards/payment-runs").status_code == 200
+    assert not [s for s in listing if "WHERE instalments.payment_run_id = " in s]  # not one query a run
