@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from grants.award_conditions import STANDARD_CONDITIONS
 from grants.extensions import db
@@ -49,10 +49,12 @@ def condition_name(key: str) -> str:
 
 
 def signed_notices(page: int) -> Page:
-    """Signed notices, newest first."""
+    """Signed notices, newest first: the columns the list shows (a notice's grants and texts grow with
+    its round, and the list shows neither)."""
     return paginate(
         select(DecisionNotice).where(DecisionNotice.signed_at.is_not(None))
-        .options(lazyload("*"))
+        .options(lazyload("*"), load_only(DecisionNotice.id, DecisionNotice.title, DecisionNotice.number,
+                                          DecisionNotice.signed_at))
         .order_by(DecisionNotice.signed_at.desc(), DecisionNotice.id.desc()),
         page, NOTICES_PER_PAGE,
     )
