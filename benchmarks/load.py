@@ -19,13 +19,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from benchmarks import bulk, generate_pages, report, sessions
 from benchmarks.generate import FIXED_BIDS, NOTICE_GRANTS, ROOT, Plan
+
+if TYPE_CHECKING:  # requests comes with the bench extra; the page list is read without it (by the tests)
+    import requests
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 LIST_PAGE = 50
@@ -156,6 +159,8 @@ class Server:
         self.workers = workers
 
     def wait(self, seconds: float = 60) -> None:
+        import requests
+
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -195,6 +200,8 @@ class Server:
         """Wait for the requests locust left queued to finish, so they do not slow the next page."""
         from concurrent.futures import ThreadPoolExecutor
 
+        import requests
+
         with ThreadPoolExecutor(self.workers) as pool:
             list(pool.map(lambda _: requests.get(self.url + "/", timeout=600), range(self.workers * 2)))
 
@@ -225,6 +232,8 @@ class SignedIn:
 
     def client(self, email: str | None) -> requests.Session:
         """A requests session signed in as ``email`` (no one when None)."""
+        import requests
+
         client = requests.Session()
         if email:
             sessions.carry(client.cookies, self.name, self.cookies([email])[0], self.server.url)
