@@ -227,15 +227,20 @@ def _round_budgets(round_id: int | None) -> list[RoundBudget]:
     ]
 
 
-def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
-    """(round id, first calendar year of the financial year, Money) for the awards the filter
-    picks, added up in SQL: one row per round and financial year, however many awards."""
-    paid_so_far = (
+def paid_by_award():
+    """A subquery of (award_id, paid): each award's paid instalments added up (awards with none absent)."""
+    return (
         select(Instalment.award_id, func.sum(Instalment.amount).label("paid"))
         .where(Instalment.status == InstalmentStatus.PAID)
         .group_by(Instalment.award_id)
         .subquery()
     )
+
+
+def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
+    """(round id, first calendar year of the financial year, Money) for the awards the filter
+    picks, added up in SQL: one row per round and financial year, however many awards."""
+    paid_so_far = paid_by_award()
     paid_amount = func.coalesce(paid_so_far.c.paid, 0)
 
     def repayments(status: RepaymentStatus):

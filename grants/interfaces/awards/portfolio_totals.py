@@ -56,7 +56,6 @@ from grants.models.awards import (
     COMMITTING,
     Award,
     Instalment,
-    InstalmentStatus,
     MonitoringReturn,
     Repayment,
     award_commitments,
@@ -255,7 +254,7 @@ def _work_out(bucket: Bucket) -> None:
 
 def _figures(criteria) -> Iterable[tuple[str, str, int, Decimal, Decimal]]:
     """(measure, code, awards, amount, paid) of every breakdown of the awards ``criteria`` picks."""
-    from grants.interfaces.awards.portfolio import _picked, _reported_returns, filtered
+    from grants.interfaces.awards.portfolio import _picked, _reported_returns, filtered, paid_by_award
     from grants.interfaces.awards.portfolio_shares import PENNY, linked_codes, listed_in, share_sums
 
     picked = _picked(criteria)
@@ -273,8 +272,7 @@ def _figures(criteria) -> Iterable[tuple[str, str, int, Decimal, Decimal]]:
             select(people.field, func.sum(people.number)).where(people.return_id.in_(_reported_returns(criteria)))
             .group_by(people.field)):
         yield PEOPLE, name, 0, Decimal(int(number)), Decimal(0)
-    paid = (select(Instalment.award_id, func.sum(Instalment.amount).label("paid"))
-            .where(Instalment.status == InstalmentStatus.PAID).group_by(Instalment.award_id).subquery())
+    paid = paid_by_award()
     chosen = filtered(select(Award.id, Award.amount, func.coalesce(paid.c.paid, 0).label("paid"))
                       .outerjoin(paid, paid.c.award_id == Award.id)
                       .where(Award.status.in_(sorted(COMMITTING))), criteria).subquery()
