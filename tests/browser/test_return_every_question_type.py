@@ -206,14 +206,6 @@ def _save(person: Person) -> None:
     assert not person.errors(), person.errors()
 
 
-def test_the_round_list_questions_offer_the_rounds_lists(new_page, axe, return_award):
-    grantee = Person(new_page(), axe)
-    grantee.sign_in("applicant@example.org")
-    grantee.goto(f"/grants/{return_award['award']}/returns/{return_award['return']}/sections/changes")
-    for name, value in ROUND_LISTS.items():
-        assert grantee.page.locator(f"input[name={name}][value={value}]").count() == 1, name
-
-
 def test_a_return_asking_every_question_type_is_answered_checked_and_reviewed(new_page, axe, return_award,
                                                                             screenshot):
     award_id, return_id = return_award["award"], return_award["return"]
@@ -249,6 +241,9 @@ def test_a_return_asking_every_question_type_is_answered_checked_and_reviewed(ne
     # Changes to the walks: the address is asked now the walks have moved; a file; a second row.
     grantee.goto(f"{base}/sections/changes")
     assert grantee.page.get_by_text("What is the new meeting point's address?").is_visible()
+    # The round-list questions offer the round's lists, as an application's do (each value once).
+    for name, value in ROUND_LISTS.items():
+        assert grantee.page.locator(f"input[name={name}][value={value}]").count() == 1, name
     grantee.fill(ANSWERS["changes"])
     grantee.fill({"new_milestones-0-due": ["1", "1", "2027"]})
     grantee.page.get_by_label("Upload the walks' risk assessment").set_input_files(
