@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from grants import audit
 from grants.extensions import db
@@ -138,10 +139,12 @@ def application_count(funding_round: FundingRound) -> int:
 
 
 def public_rounds(now: datetime | None = None) -> tuple[list[FundingRound], list[FundingRound]]:
-    """The open rounds (closing soonest first) and the published ones still to open."""
+    """The open rounds (closing soonest first) and the published ones still to open, without their
+    lists (areas, approaches, rubric…): the pages that list rounds show their names, dates and awards."""
     now = now or utcnow()
     rounds = db.session.scalars(
         select(FundingRound)
+        .options(lazyload("*"))
         .where(
             FundingRound.published_at.is_not(None),
             FundingRound.decided_at.is_(None),

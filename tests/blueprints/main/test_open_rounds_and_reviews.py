@@ -56,3 +56,21 @@ def test_the_officer_home_lists_returns_waiting_for_review(as_role, users, db):
     assert links[f"Review monitoring return 1 from {name}"] == f"/awards/{waiting.id}/returns/{sent.id}"
     assert not any(reviewed.organisation.name in text for text in links)
     assert f"Bodmin Family Recovery Café, sent {london_datetime(sent.submitted_at)}" in _main(response)
+
+
+def test_the_start_page_reads_the_open_rounds_without_their_lists(client, db):
+    """The list shows names, dates and awards: one statement for the rounds, none for each round's areas,
+    approaches, strands, outcomes, legal types or rubric (six more statements on every visit)."""
+    from tests.helpers import counting_statements
+
+    for days in (9, 20, 40):
+        FundingRoundFactory(closes_at=utcnow() + timedelta(days=days))
+    db.session.expire_all()
+    with counting_statements() as statements:
+        response = client.get("/")
+    assert response.status_code == 200
+    read = [" ".join(statement.split()) for statement in statements]
+    assert [s for s in read if "FROM funding_rounds" in s.split(" WHERE")[0]], read
+    lists = ("round_local_authorities", "round_approaches", "round_adder_strands", "round_outcomes",
+             "round_legal_types", "rubrics")
+    assert [s for s in read if any(f"FROM {name} " in s or f"JOIN {name} " in s for name in lists)] == []
