@@ -4,6 +4,7 @@ neither checked nor kept."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, cast
@@ -78,7 +79,34 @@ def section_form(definition: FormDefinition, section: Section | str, context: Ro
     (``RESERVED_IDS``), a money limit naming a round award the context does not give, a monitoring
     question without a return plan, or a field name two questions would both use.
     """
-    chosen = _section(definition, section)
+    form_class = _form_class(definition, _section(definition, section).id, context)
+    return form_class(formdata=formdata, earlier=answers, meta=dict(meta or {}))
+
+
+# Section form classes already made, by the definition's identity (the entry holds the definition, so
+# that its id is not reused while the entry is kept), the section's id and the round's context. Making
+# one takes longer than the rest of a saved section's form: a page showing an application's answers
+# makes one for each section, on every request. The class depends on nothing else.
+_CLASSES: dict[tuple[int, str, RoundContext], tuple[FormDefinition, type[QuestionForm]]] = {}
+_CLASSES_KEPT = 512  # the oldest made is dropped first
+_CLASSES_LOCK = threading.Lock()
+
+
+def _form_class(definition: FormDefinition, section_id: str, context: RoundContext) -> type[QuestionForm]:
+    key = (id(definition), section_id, context)
+    found = _CLASSES.get(key)
+    if found is not None and found[0] is definition:
+        return found[1]
+    form_class = _make_form_class(definition, section_id, context)
+    with _CLASSES_LOCK:  # gthread workers: one thread at a time changes the dict
+        while len(_CLASSES) >= _CLASSES_KEPT:
+            _CLASSES.pop(next(iter(_CLASSES)))
+        _CLASSES[key] = (definition, form_class)
+    return form_class
+
+
+def _make_form_class(definition: FormDefinition, section_id: str, context: RoundContext) -> type[QuestionForm]:
+    chosen = _section(definition, section_id)
     clashes = sorted(question.id for question in chosen.questions if question.id in RESERVED_IDS)
     if clashes:
         raise ValueError(f"{', '.join(clashes)}: a question's id cannot be a name the form uses for itself")
@@ -102,8 +130,7 @@ def section_form(definition: FormDefinition, section: Section | str, context: Ro
     name = f"{chosen.id.title().replace('_', '')}QuestionForm"
     attributes = {"_place": place, "_groups": tuple(groups), "_owners": owners, "_spend": tuple(spend),
                   "_reveals": conditional_reveals(chosen), **fields}
-    form_class = cast("type[QuestionForm]", type(name, (QuestionForm,), attributes))
-    return form_class(formdata=formdata, earlier=answers, meta=dict(meta or {}))
+    return cast("type[QuestionForm]", type(name, (QuestionForm,), attributes))
 
 
 # Radios whose options can reveal questions (GOV.UK's conditional reveal).
