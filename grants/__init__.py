@@ -55,7 +55,7 @@ class TemplateEnvironment(Environment):
     same, as Jinja asks that no global be added after a template is loaded (they are all added by
     ``create_app``)."""
 
-    def make_globals(self, d: Mapping[str, Any] | None) -> dict[str, Any]:  # type: ignore[override]
+    def make_globals(self, d: Mapping[str, Any] | None) -> dict[str, Any]:
         return {**self.globals, **(d or {})}
 
 

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 
 class PanelMember(Model):
-    """A panel member appointed by an officer to score a round."""
+    """A panel member appointed by an officer to score a round.
+
+    ``assigned`` and ``submitted`` are the member's bids assigned and score sheets submitted in the
+    round, recorded when the round is decided (None until then): a decided round's assignments and
+    sheets no longer change, so the member's queue reads them instead of counting.
+    """
 
     __tablename__ = "panel_members"
 
@@ -34,6 +39,8 @@ class PanelMember(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned: Mapped[int | None] = mapped_column(Integer)
+    submitted: Mapped[int | None] = mapped_column(Integer)
 
     funding_round: Mapped[FundingRound] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -315,10 +315,14 @@ def conflicted_pairs(funding_round: FundingRound) -> set[tuple[int, int]]:
 
 def declare(application: Application, user: User, conflicted: bool, reason: str | None) -> ConflictDeclaration:
     """Record a member's declaration for a bid. A conflict takes them off the bid (their draft
-    score is deleted); it cannot be declared after they have submitted, nor withdrawn later."""
+    score is deleted); it cannot be declared after they have submitted, nor withdrawn later, nor
+    anything declared once the round is decided (its assignments are the record)."""
     funding_round = application.funding_round
     if not is_member(funding_round, user):
         abort(404)
+    if funding_round.state() is RoundState.DECIDED:
+        raise PanelError("The funding decision for this round has been made, so declarations can no longer change. "
+                         "Tell the grants officer about a conflict of interest")
     reason = (reason or "").strip() or None
     if conflicted and not reason:
         raise PanelError("Say what the conflict of interest is")

@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, case, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import Session, lazyload
 
 import scoring
 from grants import audit
@@ -43,7 +44,9 @@ from grants.models.panel import (
     FundingDecision,
     FundingRecommendationRecord,
     ModeratedScore,
+    PanelMember,
     ScoreSheet,
+    ScoringAssignment,
     SheetStatus,
 )
 from grants.models.rounds import FundingRound, RoundState
@@ -460,6 +463,7 @@ def _apply_decision(funding_round, record, funded, others, changed, reason, comm
     )
     if updated != 1:
         raise DecisionError("The funding decisions for this round have already been approved")
+    record_member_counts(funding_round.id)
     moved = (_set_status(funding_round, Application.id.in_(sorted(funded)), ApplicationStatus.SUCCESSFUL)
              if funded else 0)
     if moved != len(funded):
@@ -474,6 +478,51 @@ def _apply_decision(funding_round, record, funded, others, changed, reason, comm
     db.session.add(decision)
     db.session.flush()
     return decision
+
+
+def record_member_counts(round_id: int) -> None:
+    """Record on each of the round's panel members their bids assigned and, of those, their score
+    sheets submitted, as the member's queue shows a decided round. Done when the round is decided:
+    its assignments and sheets cannot change after that (``assignment`` and ``score_sheets`` refuse),
+    so the queue reads these instead of counting."""
+    write_member_counts(db.session(), round_id)
+    for seat in list(db.session.identity_map.values()):  # the seats this session has loaded
+        if isinstance(seat, PanelMember) and (inspect(seat).identity or (None,))[0] == round_id:
+            db.session.expire(seat, ["assigned", "submitted"])
+
+
+# A seat's counts, by its primary key: run for many seats at once.
+_SEATS = cast(Table, PanelMember.__table__)
+_SEAT_COUNTS = (
+    update(_SEATS)
+    .where(_SEATS.c.round_id == bindparam("seat_round"), _SEATS.c.user_id == bindparam("seat_user"))
+    .values(assigned=bindparam("seat_assigned"), submitted=bindparam("seat_submitted"))
+)
+
+
+def write_member_counts(executor: Session | Connection, round_id: int) -> None:
+    """Count each member's assigned bids and submitted sheets in the round and write them on their
+    seats (``record_member_counts``), through ``executor``: the session, or the benchmark generator's
+    connection. One SELECT over the round's assignments and sheets (a round's sheets are found by
+    its index, so the cost follows the round's size), then an UPDATE of the seats."""
+    mine = (select(ScoringAssignment.user_id, func.count().label("assigned"),
+                   func.count(ScoreSheet.id).label("submitted"))
+            .outerjoin(ScoreSheet, and_(ScoreSheet.application_id == ScoringAssignment.application_id,
+                                        ScoreSheet.user_id == ScoringAssignment.user_id,
+                                        ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.SUBMITTED))
+            .where(ScoringAssignment.round_id == round_id)
+            .group_by(ScoringAssignment.user_id)
+            .subquery())
+    seats = [
+        {"seat_round": round_id, "seat_user": user_id, "seat_assigned": assigned, "seat_submitted": submitted}
+        for user_id, assigned, submitted in executor.execute(
+            select(PanelMember.user_id, func.coalesce(mine.c.assigned, 0), func.coalesce(mine.c.submitted, 0))
+            .outerjoin(mine, mine.c.user_id == PanelMember.user_id)
+            .where(PanelMember.round_id == round_id)
+        )
+    ]
+    if seats:
+        executor.execute(_SEAT_COUNTS, seats)
 
 
 def _set_status(funding_round: FundingRound, which, status: ApplicationStatus) -> int:

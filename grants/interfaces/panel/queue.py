@@ -179,7 +179,8 @@ def _member_rounds(user: User, rounds: list[FundingRound], round_id: int | None,
 
 def _past_rounds(user: User, seated, page: int) -> Page:
     """A page of the decided rounds the user sat on, newest decision first, with the user's
-    assigned and submitted counts in each (two queries)."""
+    assigned and submitted counts in each, as recorded on their seat when the round was decided
+    (``decisions.record_member_counts``; three queries, none of which counts)."""
     result = paginate(
         select(FundingRound)
         .where(FundingRound.id.in_(seated), FundingRound.decided_at.is_not(None))
@@ -190,14 +191,9 @@ def _past_rounds(user: User, seated, page: int) -> Page:
     ids = [funding_round.id for funding_round in result.items]
     if not ids:
         return result
-    # From the member's assignments in those rounds, each looked up in the sheets' unique index.
-    counts = {row[0]: (int(row[1]), int(row[2])) for row in db.session.execute(
-        select(ScoringAssignment.round_id, func.count(), func.count(ScoreSheet.id))
-        .outerjoin(ScoreSheet, and_(ScoreSheet.application_id == ScoringAssignment.application_id,
-                                    ScoreSheet.user_id == ScoringAssignment.user_id,
-                                    ScoreSheet.status == SheetStatus.SUBMITTED))
-        .where(ScoringAssignment.user_id == user.id, ScoringAssignment.round_id.in_(ids))
-        .group_by(ScoringAssignment.round_id)
+    counts = {row.round_id: (row.assigned or 0, row.submitted or 0) for row in db.session.execute(
+        select(PanelMember.round_id, PanelMember.assigned, PanelMember.submitted)
+        .where(PanelMember.user_id == user.id, PanelMember.round_id.in_(ids))
     )}
     result.items = [PastRound(r, *counts.get(r.id, (0, 0))) for r in result.items]
     return result

@@ -9,7 +9,7 @@ import pytest
 
 from grants.extensions import db as _db
 from grants.interfaces.panel import assignment as iface
-from grants.interfaces.panel import score_sheets
+from grants.interfaces.panel import decisions, score_sheets
 from grants.models.applications import Application, ApplicationSection, ApplicationStatus
 from grants.models.panel import ConflictDeclaration, PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.types import utcnow
@@ -225,6 +225,7 @@ def _decided_round(member, number: int, bids: int = 2, submitted: int = 1):
                                        rubric_id=funding_round.rubric_id, status=SheetStatus.SUBMITTED,
                                        values={"fit": 2, "value": 2}, comments={}, submitted_at=decided))
     _db.session.flush()
+    decisions.record_member_counts(funding_round.id)  # as the commissioner's decision does
     return funding_round
 
 
