@@ -388,7 +388,7 @@ def _applications(connection, chooser, sizes, ids, ref, rounds, people, plan) ->
             submitted = funding_round.closes_at - timedelta(days=rng.randrange(1, 40), hours=rng.randrange(9))
             app_id = ids.next("applications")
             row = dict(id=app_id, round_id=funding_round.id, form_id=form_of[funding_round.id],
-                       organisation_id=org["id"], status=status,
+                       organisation_id=org["id"], organisation_sort=org["name"].lower(), status=status,
                        project_title=f"Project {app_id:05d}: {area.replace('-', ' ').title()} {approaches[0]}",
                        amount_requested=amount, created_at=submitted - timedelta(days=10), updated_at=submitted,
                        version=1, reference=None, submitted_at=None, organisation_snapshot=None)
@@ -547,6 +547,12 @@ def _panel(connection, chooser, sizes, ids, ref, rounds, bids, people, plan) -> 
                            {"n": funding_round.scorers_per_bid, "id": funding_round.id})
     written += len(sheets)
     write()
+    # The decided rounds' seats record their members' counts, as the commissioner's decision does.
+    from grants.interfaces.panel.decisions import write_member_counts
+
+    for funding_round in rounds:
+        if funding_round.state == "decided":
+            write_member_counts(connection, funding_round.id)
     emails = dict(people["staff"]["panel_member"])
     plan.accounts["panel_member"] = [emails[u] for u in bench]
     plan.counts["score_sheets"] = written

@@ -36,6 +36,10 @@ def finance(plan, sizes, seed: int) -> None:
         # The portfolio's kept totals, which the app adds up as awards change: the awards above went in
         # with Core inserts, so they are added up here from every award, as on an upgraded database.
         plan.counts["portfolio_buckets"] = portfolio_totals.rebuild()
+        # And the officers' list's kept counts, from every application, as its migration does.
+        from grants.interfaces.screening import list_counts
+
+        list_counts.rebuild()
         db.session.commit()
 
         finance_officer = accounts.get_user_by_email(plan.accounts["finance_officer"][0])

@@ -13,7 +13,7 @@ Fixed-size where a page shows one record, so that page is the same at every scal
 
 Scaled where the data is bulk: one application in ``THREAD_EVERY`` with a reference has a thread of
 ``THREAD_MESSAGES`` messages (1,000 threads at scale 1; at least ``THREADS_LEAST`` at any scale, so the
-list's first page is full), so the staff Messages list, which reads every thread's latest message,
+list's first page is full), each with its kept row (``message_threads``), so the staff Messages list
 pages through 100 times more threads at the full size.
 
 Bulk Core inserts, as generate.py; nothing here holds more than one scale's threads in memory.
@@ -29,6 +29,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from benchmarks import bulk
+from grants.extensions import db
 
 LATE_BIDS = (1, 2, 4)  # bids left unscored by each late member (the last three bench members)
 DEADLINE_AFTER_CLOSING = timedelta(days=21)
@@ -121,6 +122,12 @@ def _threads(connection, ids, officer: int, plan) -> None:
                              body=lines[number % len(lines)] + f" (message {number + 1})",
                              sent_at=now - timedelta(days=2 * (TIMED_MESSAGES - number), hours=3)))
     bulk.insert(connection, "thread_messages", messages)
+    # Each thread's kept row, as posting a message keeps it: the Messages list reads these rows.
+    from grants.interfaces.messages.threads import threads_from_scratch
+
+    kept = db.metadata.tables["message_threads"]
+    connection.execute(kept.insert().from_select(
+        ["application_id", "last_message_id", "messages", "last_from_organisation_id"], threads_from_scratch()))
     plan.counts["message_threads"] = len(rows) + 1
     plan.counts["thread_messages"] = len(messages)
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
-from tests import factories, figures, portfolio_check
+from tests import factories, figures, list_counts_check, message_threads_check, portfolio_check
 from tests.visible_text import problems
 
 # The axe-core report and the browser tests' clock, summed up at the end (in a parallel run, by the
@@ -187,6 +187,10 @@ def db(app):
             yield _db
             wrong = portfolio_check.problems()
             assert not wrong, "the portfolio's kept totals differ from the sums of the rows: " + "; ".join(wrong)
+            wrong = list_counts_check.problems()
+            assert not wrong, "the application list's kept counts differ from the rows: " + "; ".join(wrong)
+            wrong = message_threads_check.problems()
+            assert not wrong, "the message threads' kept rows differ from their messages: " + "; ".join(wrong)
         finally:
             _db.session.remove()
             _db.session = original

@@ -710,6 +710,7 @@ def test_no_get_changes_anything(app, users, objects, as_role):
 
     from grants.extensions import db as _db
     from grants.interfaces.awards import portfolio_totals
+    from grants.interfaces.screening import list_counts
 
     def state():
         found = {}
@@ -721,6 +722,7 @@ def test_no_get_changes_anything(app, users, objects, as_role):
 
     clients = {actor: as_role(actor) for actor in ACTORS}  # signing in opens sessions: before the count
     portfolio_totals.settle()  # the fixture's awards are added up as its commit would (it makes them uncommitted)
+    list_counts.settle()
     before = state()
     opened = 0
     for rule in _rules(app):

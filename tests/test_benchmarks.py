@@ -156,6 +156,18 @@ def test_a_small_data_set_is_generated_with_its_fixed_rounds_and_portfolio_rows(
                 "SELECT sum(i.amount) FROM instalments i JOIN awards a ON a.id = i.award_id "
                 "WHERE i.status = 'paid' AND a.status IN ('offered', 'accepted', 'closed')")
             assert count("SELECT count(*) FROM portfolio_to_build") == 0
+            # Each thread's kept row, as posting keeps it (the Messages list reads these).
+            assert count("SELECT count(*) FROM message_threads") == plan.counts["message_threads"]
+            assert count("SELECT sum(messages) FROM message_threads") == count("SELECT count(*) FROM thread_messages")
+            # The officers' list's kept counts and sort keys, as the app keeps them.
+            assert count("SELECT sum(applications) FROM application_list_counts WHERE local_authority_id = 0") == count(
+                "SELECT count(*) FROM applications WHERE stage = 'full' AND status <> 'draft'") > 0
+            assert count("SELECT count(*) FROM applications a JOIN organisations o ON o.id = a.organisation_id "
+                         "WHERE a.organisation_sort <> lower(o.name)") == 0
+            # The decided rounds' seats hold their members' counts (the queue reads them).
+            assert count("SELECT count(*) FROM panel_members p JOIN funding_rounds r ON r.id = p.round_id "
+                         "WHERE r.decided_at IS NOT NULL AND (p.assigned IS DISTINCT FROM (SELECT count(*) FROM "
+                         "scoring_assignments a WHERE a.round_id = p.round_id AND a.user_id = p.user_id))") == 0
             assert count("SELECT count(*) FROM alembic_version") == 1
             assert len(plan.scenarios) == 4 and plan.accounts["panel_member"]
             # The pages added in issue 24 find records of the same size as at every other scale.

@@ -25,6 +25,7 @@ from grants.form_definitions import Kind
 from grants.interfaces.awards import portfolio_totals
 from grants.interfaces.panel import results as panel_results
 from grants.interfaces.round_forms import versions
+from grants.interfaces.screening import list_counts
 from grants.models.accounts import Role
 from grants.models.applications import ApplicationSection, ApplicationStatus, Clarification
 from grants.models.awards import AwardStatus, InstalmentStatus, ReturnStatus
@@ -83,10 +84,12 @@ class Page:
 def _check(name: str, page: Page) -> None:
     page.grow(SMALL)
     portfolio_totals.settle()  # as the commit of the rows would (the kept totals are added up then, not on reading)
+    list_counts.settle()
     page.client.get(page.url())  # warm up: anything cached once per process is cached now
     small = _statements(page.client, page.url())
     page.grow(LARGE - SMALL)
     portfolio_totals.settle()
+    list_counts.settle()
     large = _statements(page.client, page.url())
     COUNTS[name] = (len(small), len(large))
     print(f"{name}: {len(small)} statements small, {len(large)} large")

@@ -23,7 +23,7 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
+def paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
     """One page of an ordered query with the total count, in two statements whatever the data size.
 
     When ``query`` selects one mapped entity with a single-column primary key (most list pages), the
@@ -45,21 +45,23 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
     key = _primary_key(query)
     if key is None:
         return _paginate_rows(query, page, per_page)
-    rows = db.session.execute(
-        query.with_only_columns(key, maintain_column_froms=True)
-        .add_columns(func.count().over().label("paging_total"))
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    if total is not None and page > max(1, -(-total // per_page)):
+        abort(404)
+    ids_query = query.with_only_columns(key, maintain_column_froms=True)
+    if total is None:
+        ids_query = ids_query.add_columns(func.count().over().label("paging_total"))
+    rows = db.session.execute(ids_query.limit(per_page).offset((page - 1) * per_page)).all()
     if not rows:
         if page > 1:
             abort(404)
-        return Page([], page, per_page, 0)
+        return Page([], page, per_page, total or 0)
     ids = [row[0] for row in rows]
     # The ORDER BY is dropped: the page is put in order here, from the first statement's ids.
     loaded = {inspect(item).identity[0]: item
               for item in db.session.scalars(query.where(key.in_(ids)).order_by(None)).unique()}
     # A row deleted between the two statements is left out rather than shown as a gap.
-    return Page([loaded[id_] for id_ in ids if id_ in loaded], page, per_page, rows[0][-1])
+    return Page([loaded[id_] for id_ in ids if id_ in loaded], page, per_page,
+                rows[0][-1] if total is None else total)
 
 
 def _paginate_rows(query: Select, page: int, per_page: int) -> Page:

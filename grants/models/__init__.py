@@ -5,6 +5,8 @@ from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role, User, UserRol
 from grants.models.applications import (
     Application,
     ApplicationDocument,
+    ApplicationListCount,
+    ApplicationListRound,
     ApplicationPartner,
     ApplicationSection,
     ApplicationStage,
@@ -42,7 +44,14 @@ from grants.models.decisions import DecisionNotice
 from grants.models.due_diligence import CheckOutcome, DueDiligenceCheck, Register, RegisterEntry, RegisterExtract
 from grants.models.form_submissions import FormSubmission
 from grants.models.mail import EmailTemplateVersion, ExportFile, OutboxMessage
-from grants.models.messages import BulkMessage, BulkMessageRecipient, MessageAttachment, ThreadMessage, ThreadRead
+from grants.models.messages import (
+    BulkMessage,
+    BulkMessageRecipient,
+    MessageAttachment,
+    MessageThread,
+    ThreadMessage,
+    ThreadRead,
+)
 from grants.models.organisations import LegalType, Organisation, OrganisationInvite
 from grants.models.panel import (
     ConflictDeclaration,
@@ -131,6 +140,8 @@ __all__ = [
     "ScoringAssignment",
     "SheetStatus",
     "Application",
+    "ApplicationListCount",
+    "ApplicationListRound",
     "ApplicationDocument",
     "ApplicationPartner",
     "ApplicationSection",
@@ -163,6 +174,7 @@ __all__ = [
     "BulkMessage",
     "BulkMessageRecipient",
     "MessageAttachment",
+    "MessageThread",
     "ThreadMessage",
     "ThreadRead",
     "Passkey",

@@ -3,6 +3,9 @@ its award, and messages officers send to a chosen group of people.
 
 A thread message is never edited or deleted: it is the record of what was said. Attachments are
 checked like every upload (grants.uploads) and stored outside the web root under a random name.
+Each thread with messages also has a ``message_threads`` row, its newest message and count, kept in
+the transaction of each message, so that the grants team's list of threads reads a row per thread on
+its page, never every message.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import Model
@@ -41,6 +44,30 @@ class ThreadMessage(Model):
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[MessageAttachment]] = relationship(
         back_populates="message", order_by="MessageAttachment.id", cascade="all, delete-orphan")
+
+
+class MessageThread(Model):
+    """The thread on an application as its list shows it: its newest message, how many it has, and its
+    newest from the organisation (which says whether it has any new to a member of the grants team).
+    Written with each message (grants.interfaces.messages.threads.posting), in its transaction."""
+
+    __tablename__ = "message_threads"
+    # The list's order; with the application id in it, a page's ids and the count of threads are read
+    # from the index alone on PostgreSQL.
+    __table_args__ = (Index("ix_message_threads_last_message_id", "last_message_id", unique=True,
+                            postgresql_include=["application_id"]),)
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    # Message ids without foreign keys: an application's deletion removes its messages and this row
+    # together, in no set order. Each message is on one thread, so last_message_id is unique and the
+    # list's order by it is total.
+    last_message_id: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+    last_from_organisation_id: Mapped[int | None] = mapped_column(Integer)
+
+    application: Mapped[Application] = relationship()
+    last_message: Mapped[ThreadMessage] = relationship(
+        primaryjoin="foreign(MessageThread.last_message_id) == ThreadMessage.id", viewonly=True)
 
 
 class MessageAttachment(Model):

@@ -6,8 +6,10 @@ not party to the lead's conversation with the grants team, nor are panel members
 commissioners; to anyone else a thread is "not found". A draft has no thread: the grants team
 cannot see drafts.
 
-A message is posted in one transaction with its attachments, its audit event and the emails telling
-the other side: a file that fails the upload checks refuses the whole message and nothing is stored.
+A message is posted in one transaction with its attachments, its audit event, the emails telling
+the other side and its thread's kept row (``message_threads``: newest message and count, which the
+grants team's list pages over): a file that fails the upload checks refuses the whole message and
+nothing is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import abort
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -33,7 +35,7 @@ from grants.interfaces.messages import notify
 from grants.interfaces.paging import Page, paginate
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
-from grants.models.messages import MessageAttachment, ThreadMessage, ThreadRead
+from grants.models.messages import MessageAttachment, MessageThread, ThreadMessage, ThreadRead
 from grants.models.types import utcnow
 from grants.uploads import CONTENT_TYPES, CheckedUpload, UploadRefused, check_upload, safe_display_name
 
@@ -135,6 +137,7 @@ def posting(application: Application, author: User, body: str,
         ]
         db.session.add(message)
         db.session.flush()
+        _count_in_thread(message)
         side = "the grants team" if message.from_staff else application.organisation.name
         audit.record(
             "message.posted", message,
@@ -149,6 +152,45 @@ def posting(application: Application, author: User, body: str,
         notify.tell_other_side(message)
         mark_read(application, author, up_to=message.id)
         yield message
+
+
+def _count_in_thread(message: ThreadMessage) -> None:
+    """Add the flushed ``message`` to its thread's kept row, making the row with the thread's first
+    message. One statement that reads none of the thread's messages: on PostgreSQL a second post on the
+    thread at once waits for the first's row and adds to it as committed, where a count of the messages
+    would not see the other transaction's message."""
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    # The larger of two values: PostgreSQL's greatest(), SQLite's max() of several arguments.
+    newest = getattr(func, "greatest" if postgresql else "max")
+    from_organisation = None if message.from_staff else message.id
+    upsert = dialect_insert(MessageThread).values(
+        application_id=message.application_id, last_message_id=message.id, messages=1,
+        last_from_organisation_id=from_organisation)
+    # Ids, not the order of the commits, say which message is newest.
+    changes = {"messages": MessageThread.messages + 1,
+               "last_message_id": newest(MessageThread.last_message_id, upsert.excluded.last_message_id)}
+    if from_organisation is not None:
+        changes["last_from_organisation_id"] = newest(func.coalesce(MessageThread.last_from_organisation_id, 0),
+                                                      upsert.excluded.last_from_organisation_id)
+    db.session.execute(
+        upsert.on_conflict_do_update(index_elements=[MessageThread.application_id], set_=changes)
+        .returning(MessageThread),
+        execution_options={"populate_existing": True},  # a row loaded before shows the new figures
+    ).scalar_one()
+
+
+def threads_from_scratch() -> Select:
+    """What every thread's kept row holds, worked out from its messages: application_id,
+    last_message_id, messages and last_from_organisation_id, a row per thread with messages."""
+    return (select(ThreadMessage.application_id, func.max(ThreadMessage.id).label("last_message_id"),
+                   func.count(ThreadMessage.id).label("messages"),
+                   func.max(case((ThreadMessage.from_staff.is_(False), ThreadMessage.id)))
+                   .label("last_from_organisation_id"))
+            .group_by(ThreadMessage.application_id))
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -239,43 +281,36 @@ class ThreadSummary:
     new: int  # messages from the organisation new to the reader
 
 
+def _new_from_organisation(user: User):
+    """Join and condition for the threads with messages from their organisation that ``user``, a member
+    of the grants team, has not read: its newest from the organisation is after their last read."""
+    joined = and_(ThreadRead.application_id == MessageThread.application_id, ThreadRead.user_id == user.id)
+    return joined, MessageThread.last_from_organisation_id > func.coalesce(ThreadRead.last_read_message_id, 0)
+
+
 def threads_for_staff(user: User, page: int, only_new: bool = False) -> tuple[Page, list[ThreadSummary]]:
     """Threads with messages, the one written in last first, a page at a time, with how many of each
-    one's messages from the organisation ``user`` has not read (``only_new``: only threads with some)."""
-    latest = (select(ThreadMessage.application_id, func.max(ThreadMessage.id).label("last_id"),
-                     func.count(ThreadMessage.id).label("messages"))
-              .group_by(ThreadMessage.application_id).subquery())
-    query = (select(Application).join(latest, latest.c.application_id == Application.id)
-             .options(joinedload(Application.organisation))
-             .order_by(latest.c.last_id.desc()))
+    one's messages from the organisation ``user`` has not read (``only_new``: only threads with some).
+    Pages over the kept rows in the order of their index: a page costs the same however many threads."""
+    query = (select(MessageThread)
+             .options(joinedload(MessageThread.application).joinedload(Application.organisation),
+                      joinedload(MessageThread.last_message).joinedload(ThreadMessage.author))
+             .order_by(MessageThread.last_message_id.desc()))
     if only_new:
-        joined, condition = _new_to(user)
-        has_new = (select(ThreadMessage.application_id).select_from(ThreadMessage).outerjoin(ThreadRead, joined)
-                   .where(condition))
-        query = query.where(Application.id.in_(has_new))
+        joined, has_new = _new_from_organisation(user)
+        query = query.outerjoin(ThreadRead, joined).where(has_new)
     results = paginate(query, page, THREADS_PER_PAGE)
-    ids = [application.id for application in results.items]
-    if not ids:
-        return results, []
-    rows = db.session.execute(select(latest.c.application_id, latest.c.last_id, latest.c.messages)
-                              .where(latest.c.application_id.in_(ids))).all()
-    last_ids = {application_id: last_id for application_id, last_id, _ in rows}
-    totals = {application_id: messages for application_id, _, messages in rows}
-    last_messages = {message.id: message for message in db.session.scalars(
-        select(ThreadMessage).where(ThreadMessage.id.in_(last_ids.values()))
-        .options(joinedload(ThreadMessage.author)))}
-    counts = new_counts(ids, user)
-    summaries = [ThreadSummary(application, last_messages[last_ids[application.id]], totals[application.id],
-                               counts.get(application.id, 0)) for application in results.items]
-    return results, summaries
+    counts = new_counts([kept.application_id for kept in results.items], user)
+    return results, [ThreadSummary(kept.application, kept.last_message, kept.messages,
+                                   counts.get(kept.application_id, 0)) for kept in results.items]
 
 
 def threads_with_new(user: User) -> int:
-    """How many threads have messages from organisations that ``user`` has not read."""
-    joined, condition = _new_to(user)
+    """How many threads have messages from organisations that ``user``, a member of the grants team,
+    has not read."""
+    joined, has_new = _new_from_organisation(user)
     return db.session.scalar(
-        select(func.count(func.distinct(ThreadMessage.application_id))).select_from(ThreadMessage)
-        .outerjoin(ThreadRead, joined).where(condition)
+        select(func.count()).select_from(MessageThread).outerjoin(ThreadRead, joined).where(has_new)
     ) or 0
 
 

@@ -8,7 +8,6 @@ into the panel's path as a bid.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from grants.interfaces.awards.offers import active_grants_officers
 from grants.interfaces.due_diligence import findings as due_diligence
 from grants.interfaces.paging import Page, contains, paginate
 from grants.interfaces.screening import emails as screening_emails
+from grants.interfaces.screening import list_counts
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
 from grants.models.applications import Application, ApplicationStage, ApplicationStatus, Clarification
@@ -71,13 +71,16 @@ AMOUNT_BANDS = {
     "2500-5000": AmountBand("£2,500 to £5,000", Decimal("2500.00"), Decimal("5000.00")),
     "over-5000": AmountBand("Over £5,000", Decimal("5000.01"), None),
 }
-# Sort keys people may choose; anything else falls back to the default and never reaches SQL.
+# Sort keys people may choose; anything else falls back to the default and never reaches SQL. The
+# organisation's is its name in lower case kept on the application (never empty, so that a deep page
+# walks ix_applications_round_organisation either way); the others put empty values last.
 SORTS = {
     "reference": ("Reference", Application.reference),
-    "organisation": ("Organisation", func.lower(Organisation.name)),
+    "organisation": ("Organisation", Application.organisation_sort),
     "amount": ("Amount requested", Application.amount_requested),
     "submitted": ("Date submitted", Application.submitted_at),
 }
+NEVER_EMPTY = frozenset({"organisation"})
 DEFAULT_SORT = "submitted"
 
 
@@ -100,33 +103,21 @@ class ApplicationFilter:
 def rounds_with_counts() -> list[tuple[FundingRound, dict[ApplicationStatus, int]]]:
     """Published rounds, latest closing first, each with its count of applications per status.
 
-    Two queries whatever the number of rounds: the rounds, and one GROUP BY for every count.
+    Three queries whatever the number of rounds or applications: the rounds, and their kept counts
+    (grants.interfaces.screening.list_counts).
     """
     rounds = db.session.scalars(
         select(FundingRound)
         .where(FundingRound.published_at.is_not(None))
         .order_by(FundingRound.closes_at.desc(), FundingRound.id.desc())
     ).all()
-    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
-    rows = db.session.execute(
-        select(Application.round_id, Application.status, func.count())
-        .where(Application.status.in_(VISIBLE_STATUSES), Application.stage == ApplicationStage.FULL)
-        .group_by(Application.round_id, Application.status)
-    )
-    for round_id, status, count in rows:
-        counts[round_id][status] = count
+    counts = list_counts.status_counts([funding_round.id for funding_round in rounds])
     return [(funding_round, counts[funding_round.id]) for funding_round in rounds]
 
 
 def status_counts(round_id: int) -> dict[ApplicationStatus, int]:
     """How many of the round's applications are at each status (drafts left out)."""
-    rows = db.session.execute(
-        select(Application.status, func.count())
-        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES),
-               Application.stage == ApplicationStage.FULL)
-        .group_by(Application.status)
-    )
-    return {status: count for status, count in rows}
+    return list_counts.status_counts([round_id])[round_id]
 
 
 def round_for_screening(round_id: int) -> FundingRound:
@@ -155,8 +146,9 @@ def _visible(round_id: int):
 def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 1) -> Page:
     """One page of the round's submitted applications, filtered and sorted as asked.
 
-    Two queries whatever the page size (``paginate``'s deferred join: the page's ids with the count,
-    then their rows with the organisation joined in).
+    Two queries whatever the page size (``paginate``'s deferred join: the page's ids, then their rows
+    with the organisation joined in), and two short ones for the total when the list is filtered by
+    status and area at most (the round's kept counts; any other filter counts the rows beside the ids).
     """
     query = _visible(round_id).options(lazyload(Application.sections))  # answers are not listed
     if criteria.status in {status.value for status in VISIBLE_STATUSES}:
@@ -177,10 +169,23 @@ def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 
                 func.lower(Organisation.name).like(pattern, escape="\\"),
             )
         )
-    _label, column = SORTS.get(criteria.sort, SORTS[DEFAULT_SORT])
+    sort = criteria.sort if criteria.sort in SORTS else DEFAULT_SORT
+    column = SORTS[sort][1]
     ordering = column.desc() if criteria.descending else column.asc()
+    if sort not in NEVER_EMPTY:
+        ordering = ordering.nulls_last()
     tie_break = Application.id.desc() if criteria.descending else Application.id.asc()
-    return paginate(query.order_by(ordering.nulls_last(), tie_break), page, PER_PAGE)
+    return paginate(query.order_by(ordering, tie_break), page, PER_PAGE, total=_kept_total(round_id, criteria))
+
+
+def _kept_total(round_id: int, criteria: ApplicationFilter) -> int | None:
+    """The list's total read from the round's kept counts, when it is filtered by status and area at
+    most (None otherwise, or when the round's counts are not kept: the page counts it)."""
+    if criteria.approach or criteria.amount_band in AMOUNT_BANDS or criteria.search or \
+            criteria.legal_type in {legal_type.value for legal_type in LegalType}:
+        return None
+    statuses = {status.value: status for status in VISIBLE_STATUSES}
+    return list_counts.listed_total(round_id, statuses.get(criteria.status), criteria.local_authority or None)
 
 
 def applications_for_export(round_id: int) -> list[Application]:
