@@ -184,3 +184,24 @@ def test_queries_of_columns_or_several_entities_are_paged_in_one_statement(db, f
     with counting_statements() as statements:
         result = paginate(distinct, 1, 10)
     assert len(statements) == 1 and result.total == len(made)
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 7])
+def test_a_known_total_pages_the_same_rows_without_counting(db, funding_round, make_applications, per_page):
+    """Given the total (counts kept as rows), the pages are the same, the total is the one given, a page
+    past it is not found without a query, and on PostgreSQL the walk's setting ends with the page."""
+    from sqlalchemy import text
+
+    make_applications(NAMES)
+    query = _listed(funding_round)
+    counted = [paginate(query, number, per_page) for number in range(1, -(-len(NAMES) // per_page) + 1)]
+    given = [paginate(query, number, per_page, total=len(NAMES)) for number in range(1, len(counted) + 1)]
+    assert [[a.id for a in one.items] for one in given] == [[a.id for a in one.items] for one in counted]
+    assert {one.total for one in given} == {len(NAMES)}
+    with counting_statements() as statements, pytest.raises(NotFound):
+        paginate(query, len(counted) + 1, per_page, total=len(NAMES))
+    assert statements == []
+    if db.engine.dialect.name == "postgresql":
+        default = db.session.scalar(
+            text("SELECT reset_val FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'"))
+        assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == default

@@ -26,7 +26,13 @@ from grants.interfaces.screening import emails as screening_emails
 from grants.interfaces.screening import list_counts
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
-from grants.models.applications import Application, ApplicationStage, ApplicationStatus, Clarification
+from grants.models.applications import (
+    Application,
+    ApplicationStage,
+    ApplicationStatus,
+    Clarification,
+    application_local_authorities,
+)
 from grants.models.audit import AuditEvent
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority, PlanApproach
@@ -154,7 +160,11 @@ def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 
     if criteria.status in {status.value for status in VISIBLE_STATUSES}:
         query = query.where(Application.status == ApplicationStatus(criteria.status))
     if criteria.local_authority:
-        query = query.where(Application.local_authorities.any(LocalAuthority.code == criteria.local_authority))
+        # The area's id first, so that each application is looked up in the areas' primary key alone.
+        area = select(LocalAuthority.id).where(LocalAuthority.code == criteria.local_authority).scalar_subquery()
+        links = application_local_authorities.c
+        query = query.where(select(links.application_id).where(links.application_id == Application.id,
+                                                                links.local_authority_id == area).exists())
     if criteria.approach:
         query = query.where(Application.approaches.any(PlanApproach.code == criteria.approach))
     if criteria.amount_band in AMOUNT_BANDS:
