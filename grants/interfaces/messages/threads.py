@@ -23,7 +23,7 @@ from typing import BinaryIO
 from flask import abort
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants import audit
 from grants.document_store import document_store
@@ -293,8 +293,10 @@ def threads_for_staff(user: User, page: int, only_new: bool = False) -> tuple[Pa
     one's messages from the organisation ``user`` has not read (``only_new``: only threads with some).
     Pages over the kept rows in the order of their index: a page costs the same however many threads."""
     query = (select(MessageThread)
-             .options(joinedload(MessageThread.application).joinedload(Application.organisation),
-                      joinedload(MessageThread.last_message).joinedload(ThreadMessage.author))
+             .options(joinedload(MessageThread.application).options(
+                          joinedload(Application.organisation), lazyload(Application.sections)),
+                      # the list shows the author's name, not their roles
+                      joinedload(MessageThread.last_message).joinedload(ThreadMessage.author).lazyload("*"))
              .order_by(MessageThread.last_message_id.desc()))
     if only_new:
         joined, has_new = _new_from_organisation(user)
