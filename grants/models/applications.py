@@ -420,6 +420,23 @@ def _sort_keys_of_renamed(session: Session, _context) -> None:
                 update(table).where(table.c.organisation_id == instance.id)
                 .values(organisation_sort=func.lower(instance.name)))
 
+
+@event.listens_for(Session, "do_orm_execute")
+def _sort_keys_after_a_bulk_update(state):
+    """An UPDATE statement of organisations (not through their objects) keys again every application
+    whose key no longer matches its organisation's name. The app renames through the objects; this
+    keeps the key right for a statement all the same."""
+    from grants.models.organisations import Organisation
+
+    if not state.is_update or getattr(state.statement, "table", None) is not Organisation.__table__:
+        return None
+    result = state.invoke_statement()
+    table = cast(Table, Application.__table__)
+    key = select(func.lower(Organisation.name)).where(Organisation.id == table.c.organisation_id).scalar_subquery()
+    state.session.connection().execute(
+        update(table).where(table.c.organisation_sort.is_distinct_from(key)).values(organisation_sort=key))
+    return result
+
 class ApplicationListRound(Model):
     """A round whose officers' list counts are kept (``application_list_counts``); its row is the lock
     taken to work them out again. A round without one has its list counted on each view."""

@@ -111,3 +111,16 @@ def test_the_suites_check_finds_a_change_the_counts_were_not_told_of(db, make_ap
                             "WHERE organisations.id = applications.organisation_id) WHERE id = :id"),
                        {"id": application.id})
     assert list_counts_check.problems() == []
+
+
+def test_a_statement_renaming_organisations_keys_their_applications_again(db, officer, make_application,
+                                                                          funding_round):
+    from sqlalchemy import update
+
+    from grants.models.organisations import Organisation
+
+    made = [make_application(organisation=OrganisationFactory(name=name)) for name in ("Alpha Trust", "Beta Trust")]
+    db.session.execute(update(Organisation).where(Organisation.id == made[0].organisation_id)
+                       .values(name="Zeta Trust").execution_options(synchronize_session=False))
+    assert _references(officer.get(_url(funding_round, sort="organisation"))) \
+        == [made[1].reference, made[0].reference]
