@@ -428,7 +428,8 @@ def _sort_keys_after_a_bulk_update(state):
     keeps the key right for a statement all the same."""
     from grants.models.organisations import Organisation
 
-    if not state.is_update or getattr(state.statement, "table", None) is not Organisation.__table__:
+    # (an ORM update(Organisation) names an annotated copy of the table: equal to it, not the same object)
+    if not state.is_update or getattr(state.statement, "table", None) not in {Organisation.__table__}:
         return None
     result = state.invoke_statement()
     table = cast(Table, Application.__table__)
