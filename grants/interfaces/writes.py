@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from sqlalchemy import Column, CursorResult, Delete, Table, Update
+from sqlalchemy import Column, ColumnElement, CursorResult, Delete, Table, Update, select
 
 from grants.extensions import db
 
@@ -37,3 +37,20 @@ def rows_changed(statement: Update | Delete) -> int:
     # Session.execute is typed to return a plain Result whatever the statement; for an UPDATE or a
     # DELETE it is the CursorResult that holds the row count.
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
+
+
+def upsert(entity: Any):
+    """An INSERT of ``entity`` that can say what a conflict does (``on_conflict_do_nothing`` or
+    ``on_conflict_do_update``), in the session's database's own dialect: PostgreSQL's or SQLite's."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert(entity)
+
+
+def lock_row(entity: Any, values: dict[str, Any], *key: ColumnElement[bool]) -> None:
+    """Take the row lock of a row of kept figures, making it with ``values`` first if there is none:
+    the row ``key`` picks is then held until the transaction ends (SQLite's write lock holds anyway)."""
+    db.session.execute(upsert(entity).values(**values).on_conflict_do_nothing())
+    db.session.execute(select(*entity.__mapper__.primary_key).where(*key).with_for_update())

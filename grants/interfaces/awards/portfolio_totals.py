@@ -215,15 +215,9 @@ def _buckets(moved: Moved) -> set[Bucket]:
 def _lock(bucket: Bucket) -> None:
     """Take the bucket's row lock (making its row first if it has none)."""
     round_id, year = bucket
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    db.session.execute(dialect_insert(PortfolioBucket).values(
-        round_id=round_id, year_starting=year, awards=0, worked_out_at=utcnow(), **dict.fromkeys(MONEY, 0),
-    ).on_conflict_do_nothing())
-    db.session.execute(select(PortfolioBucket.round_id).where(
-        PortfolioBucket.round_id == round_id, PortfolioBucket.year_starting == year).with_for_update())
+    writes.lock_row(PortfolioBucket, dict(round_id=round_id, year_starting=year, awards=0, worked_out_at=utcnow(),
+                                          **dict.fromkeys(MONEY, 0)),
+                    PortfolioBucket.round_id == round_id, PortfolioBucket.year_starting == year)
 
 
 def _work_out(bucket: Bucket) -> None:

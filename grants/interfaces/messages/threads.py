@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from grants import audit
 from grants.document_store import document_store
 from grants.extensions import db
+from grants.interfaces import writes
 from grants.interfaces.applications.documents import stored_file
 from grants.interfaces.applications.partners import is_lead_member
 from grants.interfaces.applications.submission import APPLICATION_STAFF
@@ -160,14 +161,10 @@ def _count_in_thread(message: ThreadMessage) -> None:
     thread at once waits for the first's row and adds to it as committed, where a count of the messages
     would not see the other transaction's message."""
     postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
     # The larger of two values: PostgreSQL's greatest(), SQLite's max() of several arguments.
     newest = getattr(func, "greatest" if postgresql else "max")
     from_organisation = None if message.from_staff else message.id
-    upsert = dialect_insert(MessageThread).values(
+    upsert = writes.upsert(MessageThread).values(
         application_id=message.application_id, last_message_id=message.id, messages=1,
         last_from_organisation_id=from_organisation)
     # Ids, not the order of the commits, say which message is newest.

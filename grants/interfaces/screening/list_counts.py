@@ -162,14 +162,8 @@ def _work_out_rounds(round_ids: list[int]) -> None:
 
 def _lock(round_id: int) -> None:
     """Take the round's row lock (making its row first if it has none)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    db.session.execute(dialect_insert(ApplicationListRound).values(round_id=round_id, worked_out_at=utcnow())
-                       .on_conflict_do_nothing())
-    db.session.execute(select(ApplicationListRound.round_id).where(ApplicationListRound.round_id == round_id)
-                       .with_for_update())
+    writes.lock_row(ApplicationListRound, dict(round_id=round_id, worked_out_at=utcnow()),
+                    ApplicationListRound.round_id == round_id)
 
 
 def _work_out(round_id: int) -> None:
