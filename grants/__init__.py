@@ -78,6 +78,9 @@ def _init_templates(app: Flask) -> None:
     from grants.forms import error_summary
 
     app.add_template_global(error_summary)
+    from grants.components import summary_list
+
+    app.add_template_global(summary_list, "summary_list_markup")
 
     from grants import formatting, jobs, links, mail, navigation
 

@@ -126,6 +126,7 @@ ROWS = [
     {"key": {"text": "Amount"}, "value": {"text": Decimal("5000.00")}},
     {"key": {"text": "Nothing"}, "value": {"text": None}},
     {"key": {"text": "Missing"}, "value": {}},
+    {"key": {"text": Markup("<abbr>VAT</abbr>\nnumber")}, "value": {"html": "", "text": 3}},
 ]
 
 SUMMARY_PARAMS = [
@@ -138,6 +139,7 @@ SUMMARY_PARAMS = [
         {"href": "/applications/1/budget", "text": "Change", "visuallyHiddenText": "budget"}]}}, "rows": ROWS},
     {"card": {"title": {"text": "Budget"}, "actions": {"items": [{"href": "/x?a=1&b=2", "text": "Change"}]}},
      "rows": ROWS[1:]},
+    {"card": {"title": {"text": "Empty", "headingLevel": 4}, "actions": {"items": []}}, "rows": [ROWS[2], ROWS[8]]},
 ]
 
 
