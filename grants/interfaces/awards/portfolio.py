@@ -33,7 +33,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import case, extract, func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload
 
 from grants.extensions import db
 from grants.formatting import LONDON
@@ -84,6 +84,11 @@ class PortfolioFilter:
 
     round_id: int | None = None
     year: str | None = None
+
+
+# A round as the portfolio pages show it: its name, dates and budget, none of its lists, and not its
+# due-diligence checklist (JSON read for every round on every view otherwise).
+ROUND_ONLY = (lazyload("*"), defer(FundingRound.due_diligence))
 
 
 # Money ------------------------------------------------------------------------------------------
@@ -215,7 +220,7 @@ def _round_budgets(round_id: int | None) -> list[RoundBudget]:
     )
     query = (
         select(FundingRound, awarded.c.awarded)
-        .options(lazyload("*"))
+        .options(*ROUND_ONLY)
         .join(awarded, awarded.c.round_id == FundingRound.id, isouter=round_id is not None)
         .order_by(FundingRound.opens_at, FundingRound.id)
     )
@@ -357,7 +362,7 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
         by_round_id[bucket.round_id].append(figures)
         by_year[bucket.year_starting].append(figures)
     rounds: Iterable[FundingRound] = db.session.scalars(
-        select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(lazyload("*"))
+        select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(*ROUND_ONLY)
     ) if by_round_id else []
     sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     figure = PortfolioFigure
@@ -393,7 +398,7 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
 def rounds_with_awards() -> list[FundingRound]:
     return list(db.session.scalars(
         select(FundingRound).where(select(Award.id).where(Award.round_id == FundingRound.id).exists())
-        .options(lazyload("*")).order_by(FundingRound.opens_at, FundingRound.id)
+        .options(*ROUND_ONLY).order_by(FundingRound.opens_at, FundingRound.id)
     ))
 
 
