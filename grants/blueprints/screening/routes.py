@@ -91,6 +91,7 @@ def export_round(round_id: int):
 
 def _application_page(application, screening_form=None, question_form=None, form=None):
     """The whole application; ``form`` is the one that was posted, for the error summary."""
+    findings = due_diligence.findings(application)
     return render_template(
         "screening/application.html",
         application=application,
@@ -100,8 +101,8 @@ def _application_page(application, screening_form=None, question_form=None, form
         history=screening.history(application),
         can_screen=application.status is ApplicationStatus.SUBMITTED and not application.is_expression_of_interest,
         can_ask=application.status in screening.CLARIFIABLE,
-        due_diligence=due_diligence.findings(application),
-        held_by_due_diligence=due_diligence.gate_refusal(application),
+        due_diligence=findings,
+        held_by_due_diligence=due_diligence.gate_refusal(application, findings),
         can_record_due_diligence=due_diligence.can_record(application),
     )
 
@@ -109,7 +110,7 @@ def _application_page(application, screening_form=None, question_form=None, form
 @bp.route("/applications/<int:application_id>")
 @role_required(*APPLICATION_STAFF)
 def application(application_id: int):
-    return _application_page(screening.submitted_application(application_id))
+    return _application_page(screening.submitted_application(application_id, whole=True))
 
 
 def _back_to(application, anchor: str | None = None):

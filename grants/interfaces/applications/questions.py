@@ -11,6 +11,8 @@ is lost when they are not yet valid; everything else reads them through the sect
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import threading
 from collections.abc import Iterator, Mapping
@@ -20,14 +22,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context, has_request_context, request
+from markupsafe import Markup, escape
+from sqlalchemy import CompoundSelect, bindparam, inspect, literal, select, union_all
 from werkzeug.datastructures import MultiDict
 
 from grants import form_keys
+from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, Question, QuestionType, Role, load
 from grants.form_definitions import Section as DefinitionSection
 from grants.formatting import long_date, money
 from grants.forms import without_nul
 from grants.models.applications import Application
+from grants.models.reference import AdderStrand, DrugsOutcome, LocalAuthority, PlanApproach
 from grants.models.rounds import FundingRound
 from grants.question_forms import QuestionForm, RoundContext, hidden_questions, kept_answers, section_form
 from grants.question_forms.rows import BUDGET_CATEGORIES
@@ -107,16 +113,63 @@ def definition(application: Application) -> FormDefinition:
 
 def round_context(funding_round: FundingRound) -> RoundContext:
     """What the round gives its forms: the awards, the longest project and its lists."""
+    return _context(funding_round, {field: tuple((item.code, item.name) for item in getattr(funding_round, name))
+                                    for field, name, _ in _ROUND_LISTS})
+
+
+# The round's lists its forms offer: the RoundContext field, the round's relationship, its model.
+_ROUND_LISTS = (
+    ("approaches", "approaches", PlanApproach),
+    ("adder_strands", "adder_strands", AdderStrand),
+    ("drug_outcomes", "outcomes", DrugsOutcome),
+    ("local_authorities", "local_authorities", LocalAuthority),
+)
+
+
+def _context(funding_round: FundingRound, lists: Mapping[str, tuple[tuple[str, str], ...]]) -> RoundContext:
     return RoundContext(
         min_award=funding_round.min_award,
         max_award=funding_round.max_award,
         max_project_months=funding_round.max_project_months,
-        approaches=tuple((item.code, item.name) for item in funding_round.approaches),
-        adder_strands=tuple((item.code, item.name) for item in funding_round.adder_strands),
-        drug_outcomes=tuple((item.code, item.name) for item in funding_round.outcomes),
-        local_authorities=tuple((item.code, item.name) for item in funding_round.local_authorities),
+        approaches=lists["approaches"],
+        adder_strands=lists["adder_strands"],
+        drug_outcomes=lists["drug_outcomes"],
+        local_authorities=lists["local_authorities"],
         vat=funding_round.vat_display.asked,
     )
+
+
+def _answers_context(funding_round: FundingRound) -> RoundContext:
+    """``round_context``, with the round's lists read in one query when none of them is loaded (the
+    screening page loads the round without them) rather than a lazy load each; once a request (a list
+    changed through the ORM is loaded, and then read as loaded)."""
+    state = inspect(funding_round)
+    if not state.persistent or not {name for _, name, _ in _ROUND_LISTS} <= state.unloaded:
+        return round_context(funding_round)
+    cache = _request_cache()
+    memo = ("round lists", state.key)
+    if cache is not None and memo in cache:
+        return cache[memo]
+    found: dict[str, list[tuple[int, str, str]]] = {field: [] for field, _, _ in _ROUND_LISTS}
+    for field, position, code, name in db.session.execute(_lists_query(), {"round_id": funding_round.id}):
+        found[field].append((position, code, name))
+    # Each in its relationship's order (by position).
+    context = _context(funding_round, {field: tuple((code, name) for _, code, name in sorted(items))
+                                       for field, items in found.items()})
+    if cache is not None:
+        cache[memo] = context
+    return context
+
+
+@functools.cache
+def _lists_query() -> CompoundSelect:
+    """The round's lists, each row (its RoundContext field, position, code, name), for ``round_id``:
+    made once (the first time, when every model is mapped)."""
+    return union_all(*(
+        select(literal(field).label("list"), model.position, model.code, model.name)
+        .join_from(FundingRound, getattr(FundingRound, name)).where(FundingRound.id == bindparam("round_id"))
+        for field, name, model in _ROUND_LISTS
+    ))
 
 
 def sections(application: Application) -> list[Section]:
@@ -179,8 +232,10 @@ def _earlier(application: Application, section: Section) -> dict[str, object]:
 
 
 def form(application: Application, section: Section, formdata: Any = None,
-         answers: Mapping[str, list[str]] | None = None, earlier: Mapping[str, object] | None = None) -> QuestionForm:
-    """The section's form, from a request (``formdata``), from typed ``answers``, or empty."""
+         answers: Mapping[str, list[str]] | None = None, earlier: Mapping[str, object] | None = None,
+         context: RoundContext | None = None) -> QuestionForm:
+    """The section's form, from a request (``formdata``), from typed ``answers``, or empty (``context``:
+    the round's, when the caller has it already)."""
     assert section.questions is not None, "the organisation section has no form of its own"
     if earlier is None:
         earlier = _earlier(application, section)
@@ -195,37 +250,41 @@ def form(application: Application, section: Section, formdata: Any = None,
     meta = None
     if formdata is None and answers is not None:
         formdata, meta = to_formdata(answers), {"csrf": False}
-    return section_form(definition(application), section.questions, round_context(application.funding_round),
-                        formdata=formdata, answers=earlier, meta=meta)
+    if context is None:
+        context = round_context(application.funding_round)
+    return section_form(definition(application), section.questions, context, formdata=formdata, answers=earlier,
+                        meta=meta)
 
 
-def saved_form(application: Application, section: Section,
-               earlier: Mapping[str, object] | None = None) -> QuestionForm | None:
+def saved_form(application: Application, section: Section, earlier: Mapping[str, object] | None = None,
+               context: RoundContext | None = None) -> QuestionForm | None:
     """The section's form rebuilt from the saved answers, or ``None`` if never saved."""
     record = application.section(section.key)
     if record is None or section.is_organisation:
         return None
-    return form(application, section, answers=record.answers, earlier=earlier)
+    return form(application, section, answers=record.answers, earlier=earlier, context=context)
 
 
-def saved_forms(application: Application) -> Iterator[tuple[Section, QuestionForm | None]]:
+def saved_forms(application: Application,
+                context: RoundContext | None = None) -> Iterator[tuple[Section, QuestionForm | None]]:
     """Every section of the form with its saved form (None if never saved), each built with the
     answers of the sections before it. Built once a request for the same answers: check answers
     lists what is missing and then every answer from the same forms (a save in between changes the
-    key, and a new request starts afresh)."""
+    key, and a new request starts afresh). ``context``: the round's, when the caller has it already."""
     cache = _request_cache()
     if cache is None:
-        yield from _build_saved_forms(application)
+        yield from _build_saved_forms(application, context)
         return
     key = _answers_key(application)
     if key not in cache:
-        cache[key] = list(_build_saved_forms(application))
+        cache[key] = list(_build_saved_forms(application, context))
     yield from cache[key]
 
 
 def _request_cache() -> dict | None:
-    """This request's built forms, or None outside a request. Kept on ``g`` with the request they
-    were built in: tests (and CLI commands) may run several requests within one application context."""
+    """This request's built forms (and rounds' lists, ``_answers_context``), or None outside a request.
+    Kept on ``g`` with the request they were built in: tests (and CLI commands) may run several
+    requests within one application context."""
     if not has_request_context():
         return None
     current = request._get_current_object()  # type: ignore[attr-defined]
@@ -250,10 +309,13 @@ def _answers_key(application: Application) -> tuple:
     )
 
 
-def _build_saved_forms(application: Application) -> Iterator[tuple[Section, QuestionForm | None]]:
+def _build_saved_forms(application: Application,
+                       context: RoundContext | None = None) -> Iterator[tuple[Section, QuestionForm | None]]:
     earlier: dict[str, object] = {}
+    if context is None:
+        context = _answers_context(application.funding_round)
     for section in answered_sections(application):
-        built = saved_form(application, section, dict(earlier))
+        built = saved_form(application, section, dict(earlier), context)
         if built is not None:
             earlier.update(kept_answers(built))
         yield section, built
@@ -294,6 +356,13 @@ class Answer:
     question: str
     lines: tuple[str, ...]  # one or more lines of text; empty when not answered
     question_id: str = ""
+
+    @property
+    def summary_row(self) -> dict[str, dict[str, object]]:
+        """The answer as a row of a summary list (applications/_answers.html): the question, and the
+        lines as typed (escaped) with a line break between, or "Not answered". A new dict each time."""
+        value = Markup("<br>").join(map(escape, self.lines)) if self.lines else "Not answered"
+        return {"key": {"text": self.question}, "value": {"html": value}}
 
 
 def _choice_labels(question: Question, context: RoundContext) -> dict[str, str]:
@@ -376,10 +445,59 @@ def answers(application: Application, section: Section) -> list[Answer]:
 
 
 def all_answers(application: Application) -> list[tuple[Section, list[Answer]]]:
-    """Every task of the application with its answers (``answers``), the organisation's first with none."""
-    context = round_context(application.funding_round)
-    return [(ORGANISATION, []),
-            *((section, _rows(section, built, context)) for section, built in saved_forms(application))]
+    """Every task of the application with its answers (``answers``), the organisation's first with none.
+
+    Kept once a process for the same answers (``_SHOWN``): reading them back builds every section's
+    form, most of the work of a page that shows them."""
+    context = _answers_context(application.funding_round)
+    keyed = _shown_key(application, context)
+    if keyed is None:
+        shown = _shown(application, context)
+    else:
+        form_definition, key = keyed
+        found = _SHOWN.get(key)
+        if found is not None and found[0] is form_definition:
+            shown = found[1]
+        else:
+            shown = _shown(application, context)
+            with _SHOWN_LOCK:  # gthread workers: one thread at a time changes the dict
+                while len(_SHOWN) >= _SHOWN_KEPT:
+                    _SHOWN.pop(next(iter(_SHOWN)))
+                _SHOWN[key] = (form_definition, shown)
+    return [(ORGANISATION, []), *((section, list(rows)) for section, rows in shown)]
+
+
+_Shown = tuple[tuple[Section, tuple[Answer, ...]], ...]
+
+
+def _shown(application: Application, context: RoundContext) -> _Shown:
+    return tuple((section, tuple(_rows(section, built, context)))
+                 for section, built in saved_forms(application, context))
+
+
+# Answers as shown (``all_answers``), by all they are made from: the form's definition, the round's
+# context (its labels and limits), each section's typed answers, and the documents a file answer names.
+# A change to any of them makes a new key, so an entry is never stale; keyed by content, not row ids,
+# as a rolled-back row's id comes back. The definition is keyed by identity (frozen, one object per
+# content: ``_read``), and the entry holds it so that its id is not reused while the entry is kept.
+_SHOWN: dict[tuple, tuple[FormDefinition, _Shown]] = {}
+_SHOWN_KEPT = 256  # applications held; the oldest kept is dropped first
+_SHOWN_LOCK = threading.Lock()
+
+
+def _shown_key(application: Application, context: RoundContext) -> tuple[FormDefinition, tuple] | None:
+    """The form answered and the key of ``all_answers``'s entry; None for an application that answers
+    its round's current form rather than a stored version (read afresh each time: not kept)."""
+    if application.form is None:
+        return None
+    form_definition = definition(application)
+    records = sorted(application.sections, key=lambda record: record.key)
+    typed = json.dumps([[record.key, record.answers] for record in records], sort_keys=True, default=str,
+                       separators=(",", ":"))
+    # Documents only when a section keeps a file's (read as the forms read them: not loaded otherwise).
+    files = any(saved_files(record.answers) for record in records)
+    documents = tuple(sorted(document.id for document in application.documents)) if files else ()
+    return form_definition, (id(form_definition), context, hashlib.sha256(typed.encode()).digest(), documents)
 
 
 def has_files(section: Section) -> bool:

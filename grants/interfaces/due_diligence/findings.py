@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants import audit
 from grants.extensions import db
@@ -56,8 +57,10 @@ class ItemFinding:
 
 
 def checks_of(application: Application) -> dict[str, DueDiligenceCheck]:
+    """The application's findings by item id, each with who recorded it (not their roles: shown by name)."""
     rows = db.session.scalars(
         select(DueDiligenceCheck).where(DueDiligenceCheck.application_id == application.id)
+        .options(joinedload(DueDiligenceCheck.checked_by).lazyload(User.role_grants))
     )
     return {check.item_id: check for check in rows}
 
@@ -71,14 +74,16 @@ def findings(application: Application) -> list[ItemFinding]:
     return [ItemFinding(item, checks.get(item.id)) for item in items]
 
 
-def holding_items(application: Application) -> list[ItemFinding]:
-    """The required items not met or not yet marked."""
-    return [finding for finding in findings(application) if finding.holds]
+def holding_items(application: Application, found: list[ItemFinding] | None = None) -> list[ItemFinding]:
+    """The required items not met or not yet marked (of ``found``, the application's ``findings`` when
+    the caller has them already)."""
+    return [finding for finding in (findings(application) if found is None else found) if finding.holds]
 
 
-def gate_refusal(application: Application) -> str | None:
-    """Why the bid cannot go to the panel yet, naming each item that holds it, or None."""
-    held = holding_items(application)
+def gate_refusal(application: Application, found: list[ItemFinding] | None = None) -> str | None:
+    """Why the bid cannot go to the panel yet, naming each item that holds it, or None (``found`` as
+    for ``holding_items``)."""
+    held = holding_items(application, found)
     if not held:
         return None
     names = [f"{finding.item.label} ({finding.state.lower()})" for finding in held]

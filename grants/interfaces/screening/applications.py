@@ -215,16 +215,35 @@ def applications_for_export(round_id: int) -> list[Application]:
 
 # One application ---------------------------------------------------------------------------------
 
-def submitted_application(application_id: int) -> Application:
+def submitted_application(application_id: int, whole: bool = False) -> Application:
     """An application that has been submitted; drafts are "not found" for officers. Its questions
-    come with who asked and who answered them (a fixed number of queries however many there are)."""
+    come with who asked and who answered them (a fixed number of queries however many there are).
+
+    ``whole``: with everything its page shows loaded in the same few queries (``_WHOLE``)."""
     application = db.session.get(Application, application_id, options=[
-        selectinload(Application.clarifications).options(joinedload(Clarification.asked_by),
-                                                         joinedload(Clarification.answered_by)),
+        selectinload(Application.clarifications).options(  # who asked and answered are named (not their roles)
+            joinedload(Clarification.asked_by).lazyload(User.role_grants),
+            joinedload(Clarification.answered_by).lazyload(User.role_grants),
+        ),
+        *(_WHOLE if whole else ()),
     ])
     if application is None or application.status is ApplicationStatus.DRAFT:
         abort(404)
     return application
+
+
+# What the application's page reads besides its questions, joined to its row: the round (none of its
+# lists: the answers read the few they show in one query, grants.interfaces.applications.questions),
+# the organisation, the form version answered and who screened it (their roles are not shown); then
+# the partners and the documents a statement each (the answers, ``sections``, are always loaded so).
+_WHOLE = (
+    joinedload(Application.funding_round).lazyload("*"),
+    joinedload(Application.organisation),
+    joinedload(Application.form),
+    joinedload(Application.screened_by).lazyload(User.role_grants),
+    selectinload(Application.partners),
+    selectinload(Application.documents),
+)
 
 
 def history(application: Application) -> list[AuditEvent]:
