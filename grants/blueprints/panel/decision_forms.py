@@ -25,7 +25,7 @@ from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
 from grants.forms import MAGNITUDE, GovForm, MoneyField, SelectChoice, WholeNumberField, submit, without_nul
-from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS
+from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS, minimum_places
 from grants.interfaces.panel.feedback import FEEDBACK_MAX_CHARACTERS
 from grants.models.rounds import FundingRound
 
@@ -145,9 +145,7 @@ class MinimumRow:
 
 def minimum_rows(funding_round: FundingRound) -> list[MinimumRow]:
     """The round's local authority areas, then its approaches, in their reference order."""
-    return [MinimumRow(scoring.AREA, area.code, area.name) for area in funding_round.local_authorities] + [
-        MinimumRow(scoring.APPROACH, approach.code, approach.name) for approach in funding_round.approaches
-    ]
+    return [MinimumRow(kind, code, name) for kind, code, name in minimum_places(funding_round)]
 
 
 class RecommendationForm(GovForm):
@@ -233,10 +231,11 @@ class RecommendationForm(GovForm):
         ]
 
 
-def recommendation_form(funding_round: FundingRound, scale_max: int, **kwargs) -> RecommendationForm:
+def recommendation_form(funding_round: FundingRound, scale_max: int, rows: list[MinimumRow] | None = None,
+                        **kwargs) -> RecommendationForm:
     """The recommendation form for ``funding_round``, its minimum inputs named after the areas and
-    approaches (so that each error message says which one)."""
-    rows = minimum_rows(funding_round)
+    approaches (so that each error message says which one); ``rows`` when the caller has them."""
+    rows = minimum_rows(funding_round) if rows is None else rows
     fields: dict[str, object] = {"rows": rows, "scale_max": scale_max}
     for row in rows:
         spend = f"Minimum spend for {row.name}"
@@ -249,8 +248,9 @@ def recommendation_form(funding_round: FundingRound, scale_max: int, **kwargs) -
     return form_class(**kwargs)
 
 
-def rules_data(rules: dict | None, funding_round: FundingRound) -> dict:
-    """A recommendation's stored rules as the form's starting values (the last run's, or none)."""
+def rules_data(rules: dict | None, funding_round: FundingRound, rows: list[MinimumRow] | None = None) -> dict:
+    """A recommendation's stored rules as the form's starting values (the last run's, or none);
+    ``rows`` the round's minimum rows when the caller has them."""
     if not rules:
         return {"quality_threshold": Decimal(0), "objective": scoring.Objective.TOTAL_SCORE.value}
     data = {
@@ -259,7 +259,7 @@ def rules_data(rules: dict | None, funding_round: FundingRound) -> dict:
         "max_share": Decimal(rules["max_organisation_share"]) if rules.get("max_organisation_share") else None,
     }
     by_key = {(m["kind"], m["code"]): m for m in rules.get("minimums", [])}
-    for row in minimum_rows(funding_round):
+    for row in minimum_rows(funding_round) if rows is None else rows:
         minimum = by_key.get((row.kind, row.code))
         if minimum:
             data[row.spend_field] = scoring.pounds(minimum["spend_pence"]) if minimum["spend_pence"] else None

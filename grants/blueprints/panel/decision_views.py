@@ -3,16 +3,15 @@ feedback to applicants."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.blueprints.panel import bp
+from grants.blueprints.panel import bp, table_cells
 from grants.blueprints.panel.decision_forms import (
     OBJECTIVE_HINTS,
     DecisionForm,
     FeedbackForm,
+    minimum_rows,
     recommendation_form,
     rules_data,
 )
@@ -27,14 +26,11 @@ from grants.permissions import role_required
 from scoring.ranking import money
 
 
-def _points(text: str | None) -> str:
-    """A score or objective value kept as text, to 2 decimal places ("3.50", "17,500.00")."""
-    return "" if text is None else f"{Decimal(text).quantize(Decimal('0.01')):,}"
-
-
 def _render(template: str, **context):
     # Recommendations keep money in pence; shown as the scoring package writes it ("£12,500").
-    return render_template(template, pence_money=money, points=_points, objective_hints=OBJECTIVE_HINTS, **context)
+    return render_template(template, pence_money=money, points=table_cells.points,
+                           recommendation_rows=table_cells.recommendation_rows, objective_hints=OBJECTIVE_HINTS,
+                           **context)
 
 
 def _scale_max(funding_round) -> int:
@@ -80,8 +76,9 @@ def _rule_checks(result: dict | None) -> tuple[list[tuple[dict, dict]], dict | N
 RECOMMENDATION_PAGE_SIZE = 50  # bids of the recommendation's table on one page
 
 
-def _recommendation_page(funding_round, form, page: int = 1):
-    record = decisions.latest_recommendation(funding_round)
+def _recommendation_page(funding_round, form, page: int = 1, record=None):
+    """The page, with ``record`` the round's latest recommendation when the caller has read it."""
+    record = record or decisions.latest_recommendation(funding_round)
     decision = decisions.decision_for(funding_round)
     problem = decisions.recommendation_problem(funding_round)
     # The stored recommendation is read, never worked out again; its table comes a page at a time.
@@ -113,10 +110,11 @@ def _recommendation_page(funding_round, form, page: int = 1):
 def recommendation(round_id: int):
     funding_round = panel.round_for_panel(round_id)
     record = decisions.latest_recommendation(funding_round)
-    form = recommendation_form(funding_round, _scale_max(funding_round), formdata=None,
-                               data=rules_data(record.rules if record else None, funding_round))
+    rows = minimum_rows(funding_round)
+    form = recommendation_form(funding_round, _scale_max(funding_round), rows, formdata=None,
+                               data=rules_data(record.rules if record else None, funding_round, rows))
     form.early_problem = decisions.early_run_problem(funding_round)
-    return _recommendation_page(funding_round, form, page_arg())
+    return _recommendation_page(funding_round, form, page_arg(), record)
 
 
 @bp.route("/rounds/<int:round_id>/recommendation/run", methods=["POST"])

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 import scoring
 from grants.blueprints.applications.documents import document_response
-from grants.blueprints.panel import bp
+from grants.blueprints.panel import bp, table_cells
 from grants.blueprints.panel.member_forms import NO_CONFLICT, DeclarationForm, ScoreSheetForm
 from grants.extensions import db
 from grants.formatting import london_datetime
@@ -99,6 +99,7 @@ def queue():
         rounds=shown,
         closed_messages={entry.funding_round.id: _closed_message(entry.funding_round) for entry in shown},
         states=QUEUE_STATES,
+        queue_rows=table_cells.queue_rows,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from grants.blueprints.panel import bp
+from grants.blueprints.panel import bp, table_cells
 from grants.blueprints.panel.officer_forms import (
     AddMemberForm,
     ChooseMembersForm,
@@ -302,9 +302,11 @@ def results(round_id: int):
         rubric=rubric,
         paged=paged,
         applications=applications,
-        members=panel_reports.names([int(scorer) for scorer in calibration.left_as_is]) if calibration else {},
+        members=panel_reports.names([int(scorer) for scorer in calibration.left_as_is])
+        if calibration and calibration.left_as_is else {},
         reports=panel_reports,
         tie_break=panel.tie_break_criterion(rubric),
+        ranking_rows=table_cells.ranking_rows,
     )
 
 

@@ -129,10 +129,11 @@ def panel_rounds() -> list[FundingRound]:
 
 def round_for_panel(round_id: int) -> FundingRound:
     """A published round with a rubric; anything else is "not found". The rubric and its criteria
-    come with it; the round's other lists (areas, approaches, strands, outcomes, legal types) load
-    only if a page reads them, as most panel pages do not."""
+    come with it, in the same statement (a handful of criteria; a second statement for them cost
+    more than the repeated round columns); the round's other lists (areas, approaches, strands,
+    outcomes, legal types) load only if a page reads them, as most panel pages do not."""
     funding_round = db.session.get(FundingRound, round_id, options=[
-        lazyload("*"), joinedload(FundingRound.rubric).selectinload(Rubric.criteria),
+        lazyload("*"), joinedload(FundingRound.rubric).joinedload(Rubric.criteria),
     ])
     if funding_round is None or funding_round.published_at is None or funding_round.rubric is None:
         abort(404)

@@ -22,9 +22,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, func, inspect, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    inspect,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -49,7 +65,8 @@ from grants.models.panel import (
     ScoringAssignment,
     SheetStatus,
 )
-from grants.models.rounds import FundingRound, RoundState
+from grants.models.reference import LocalAuthority, PlanApproach
+from grants.models.rounds import FundingRound, RoundState, round_approaches, round_local_authorities
 from grants.models.types import utcnow
 from scoring.ranking import money
 
@@ -114,6 +131,34 @@ def funding_rules(
     )
 
 
+def minimum_places(funding_round: FundingRound) -> list[tuple[str, str, str]]:
+    """(kind, code, name) of the round's local authority areas, then its approaches, each in their
+    reference order: what a recommendation's minimums can be set for. One statement for both
+    lists, read as plain columns (loading the two lists of reference rows took two)."""
+    return [(kind, code, name) for kind, code, name in
+            db.session.execute(_places_statement(), {"round_id": funding_round.id})]
+
+
+@cache
+def _places_statement() -> Select:
+    """``minimum_places``' statement, built once, for the parameter ``round_id``."""
+    round_id = bindparam("round_id", type_=Integer)
+    areas = (
+        select(literal(scoring.AREA).label("kind"), LocalAuthority.code, LocalAuthority.name,
+               literal(0).label("part"), LocalAuthority.position.label("position"))
+        .join(round_local_authorities, round_local_authorities.c.local_authority_id == LocalAuthority.id)
+        .where(round_local_authorities.c.round_id == round_id)
+    )
+    approaches = (
+        select(literal(scoring.APPROACH).label("kind"), PlanApproach.code, PlanApproach.name,
+               literal(1).label("part"), PlanApproach.position.label("position"))
+        .join(round_approaches, round_approaches.c.approach_id == PlanApproach.id)
+        .where(round_approaches.c.round_id == round_id)
+    )
+    places = union_all(areas, approaches).subquery()
+    return select(places.c.kind, places.c.code, places.c.name).order_by(places.c.part, places.c.position)
+
+
 @dataclass(frozen=True)
 class Readiness:
     """How far scoring has got, for the warning beside the recommendation."""
@@ -128,26 +173,37 @@ def readiness(funding_round: FundingRound) -> Readiness:
     """Counted in SQL, in one query: the round's bids, those with a final score (a submitted sheet
     against the round's rubric, or a moderated score) and those short of submitted sheets. The
     same counts as ``round_results`` gives, without scoring the round."""
+    bids, scored, short = db.session.execute(_readiness_statement(), {
+        "round_id": funding_round.id, "rubric_id": funding_round.rubric_id,
+        "scorers_per_bid": funding_round.scorers_per_bid,
+    }).one()
+    return Readiness(bids=int(bids), scored=int(scored), short=int(short),
+                     scorers_per_bid=funding_round.scorers_per_bid)
+
+
+@cache
+def _readiness_statement() -> Select:
+    """``readiness``' statement, built once (building it took longer than running it), for the
+    parameters ``round_id``, ``rubric_id`` and ``scorers_per_bid``."""
+    round_id = bindparam("round_id", type_=Integer)
     sheets = (
         select(ScoreSheet.application_id, func.count(ScoreSheet.id).label("sheets"))
-        .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-               ScoreSheet.rubric_id == funding_round.rubric_id)
+        .where(ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               ScoreSheet.rubric_id == bindparam("rubric_id", type_=Integer))
         .group_by(ScoreSheet.application_id)
         .subquery()
     )
     submitted = func.coalesce(sheets.c.sheets, 0)
     moderated = select(ModeratedScore.id).where(ModeratedScore.application_id == Application.id).exists()
-    bids, scored, short = db.session.execute(
+    return (
         select(
             func.count(Application.id),
             func.coalesce(func.sum(case((or_(submitted > 0, moderated), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((submitted < funding_round.scorers_per_bid, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((submitted < bindparam("scorers_per_bid", type_=Integer), 1), else_=0)), 0),
         )
         .outerjoin(sheets, sheets.c.application_id == Application.id)
-        .where(Application.round_id == funding_round.id, full_bid())
-    ).one()
-    return Readiness(bids=int(bids), scored=int(scored), short=int(short),
-                     scorers_per_bid=funding_round.scorers_per_bid)
+        .where(Application.round_id == round_id, full_bid())
+    )
 
 
 def bids_by_id(funding_round: FundingRound, application_ids: Iterable[int] | None = None) -> dict[int, Application]:

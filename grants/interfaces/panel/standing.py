@@ -24,16 +24,17 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select, true
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import Integer, Select, bindparam, func, select, true
 
 import scoring
 from grants.extensions import db
 from grants.interfaces.panel.assignment import full_bid, round_rubric, scoring_rubric, tie_break_criterion
 from grants.interfaces.panel.results import DEFAULT_THRESHOLDS, disagreements_by_bid, panel_scores
 from grants.models.applications import Application
+from grants.models.organisations import Organisation
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
 from grants.models.rounds import FundingRound
 
@@ -135,18 +136,27 @@ def _fingerprint(funding_round: FundingRound) -> tuple:
     amount or reference change bumps a bid's version and time), its submitted sheets (never
     changed once submitted; a sheet deleted or added changes the count and the sums) and its
     moderations (append-only)."""
+    row = db.session.execute(_fingerprint_statement(), {"round_id": funding_round.id}).one()
+    return (funding_round.version, *(str(value) for value in row))
+
+
+@cache
+def _fingerprint_statement() -> Select:
+    """``_fingerprint``'s statement, built once for the parameter ``round_id`` (building it took
+    longer than running it)."""
+    round_id = bindparam("round_id", type_=Integer)
     bids = (
         select(func.count(Application.id).label("bids"), func.coalesce(func.sum(Application.id), 0).label("bid_ids"),
                func.coalesce(func.sum(Application.version), 0).label("bid_versions"),
                func.max(Application.updated_at).label("bids_changed"))
-        .where(Application.round_id == funding_round.id, full_bid())
+        .where(Application.round_id == round_id, full_bid())
         .subquery()
     )
     sheets = (
         select(func.count(ScoreSheet.id).label("sheets"), func.coalesce(func.sum(ScoreSheet.id), 0).label("sheet_ids"),
                func.coalesce(func.sum(ScoreSheet.version), 0).label("sheet_versions"),
                func.max(ScoreSheet.updated_at).label("sheets_changed"))
-        .where(ScoreSheet.round_id == funding_round.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+        .where(ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.SUBMITTED)
         .subquery()
     )
     moderations = (
@@ -154,13 +164,11 @@ def _fingerprint(funding_round: FundingRound) -> tuple:
                func.coalesce(func.max(ModeratedScore.id), 0).label("last_moderation"),
                func.coalesce(func.sum(ModeratedScore.score), 0).label("moderated"))
         .join(Application, Application.id == ModeratedScore.application_id)
-        .where(Application.round_id == funding_round.id)
+        .where(Application.round_id == round_id)
         .subquery()
     )
     # Three one-row aggregates side by side.
-    row = db.session.execute(select(bids, sheets, moderations).join_from(bids, sheets, true())
-                             .join_from(bids, moderations, true())).one()
-    return (funding_round.version, *(str(value) for value in row))
+    return select(bids, sheets, moderations).join_from(bids, sheets, true()).join_from(bids, moderations, true())
 
 
 def _work_out(funding_round: FundingRound, rubric: scoring.Rubric, method: scoring.Aggregation, normalise: bool,
@@ -239,15 +247,25 @@ def _placed(standing: BidStanding, rank: int, decided_by: str | None) -> BidStan
     return replace(standing, rank=rank, decided_by=decided_by)
 
 
-def page_of_bids(standing: Standing, page: int, per_page: int) -> tuple[list[BidStanding], dict[int, Application]]:
-    """One page of the standing's bids, and those bids' applications (with their organisations)
-    by id: one query. The caller checks ``page`` is in range."""
+@dataclass(frozen=True, slots=True)
+class PageBid:
+    """What the results page shows of a bid beside its standing, read as plain columns."""
+
+    id: int
+    reference: str | None
+    amount_requested: Decimal | None
+    organisation_name: str | None
+
+
+def page_of_bids(standing: Standing, page: int, per_page: int) -> tuple[list[BidStanding], dict[int, PageBid]]:
+    """One page of the standing's bids, and those bids (with their organisations' names) by id:
+    one query, of the four columns shown. The caller checks ``page`` is in range."""
     rows = list(standing.bids[(page - 1) * per_page: page * per_page])
     applications = {
-        application.id: application for application in db.session.scalars(
-            select(Application)
+        row.id: PageBid(*row) for row in db.session.execute(
+            select(Application.id, Application.reference, Application.amount_requested, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == Application.organisation_id)
             .where(Application.id.in_([row.application_id for row in rows]))
-            .options(lazyload("*"), joinedload(Application.organisation).lazyload("*"))
-        ).unique()
+        )
     } if rows else {}
     return rows, applications
