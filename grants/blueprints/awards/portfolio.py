@@ -10,7 +10,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from grants import open_data
-from grants.blueprints.awards import bp
+from grants.blueprints.awards import bp, table_cells
 from grants.exports import threesixtygiving
 from grants.forms import ConfirmForm, GovForm, SelectChoice, page_arg
 from grants.interfaces.awards import portfolio, portfolio_awards
@@ -30,6 +30,7 @@ class PortfolioFilterForm(GovForm):
     CHOICE_MESSAGES = {"round": "Select a round from the list", "year": "Select a financial year from the list"}
 
     def set_choices(self, rounds, years) -> None:
+        self.rounds = rounds  # the rounds with awards, which the dashboard takes on rather than read again
         self.round.choices = [SelectChoice("", "All rounds")] + [SelectChoice(str(r.id), r.name) for r in rounds]
         self.year.choices = [SelectChoice("", "All years")] + [SelectChoice(year, year) for year in years]
 
@@ -49,7 +50,7 @@ class PortfolioFilterForm(GovForm):
 
 def _filter_form() -> tuple[PortfolioFilterForm, portfolio.PortfolioFilter]:
     form = PortfolioFilterForm(request.args)
-    form.set_choices(portfolio.rounds_with_awards(), portfolio.award_years())
+    form.set_choices(*portfolio.filter_choices())
     if request.args:
         form.validate()
     return form, form.criteria()
@@ -59,7 +60,8 @@ def _filter_form() -> tuple[PortfolioFilterForm, portfolio.PortfolioFilter]:
 @role_required(*AWARD_VIEWERS)
 def dashboard():
     form, criteria = _filter_form()
-    return render_template("awards/portfolio.html", form=form, dashboard=portfolio.dashboard(criteria))
+    return render_template("awards/portfolio.html", form=form, cells=table_cells,
+                           dashboard=portfolio.dashboard(criteria, rounds=form.rounds))
 
 
 @bp.route("/plan-delivery")

@@ -27,13 +27,14 @@ the awards as objects (plan delivery, open data) in ``portfolio_awards``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 
-from sqlalchemy import case, extract, func, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload
+from sqlalchemy import Date, Select, bindparam, case, extract, func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from grants.extensions import db
 from grants.formatting import LONDON
@@ -47,6 +48,7 @@ from grants.interfaces.awards.portfolio_shares import (  # noqa: F401  names the
     REPORTED,
     ZERO,
     Share,
+    catalogues,
     equal_split,
     linked_codes,
     listed_in,
@@ -86,9 +88,18 @@ class PortfolioFilter:
     year: str | None = None
 
 
-# A round as the portfolio pages show it: its name, dates and budget, none of its lists, and not its
-# due-diligence checklist (JSON read for every round on every view otherwise).
-ROUND_ONLY = (lazyload("*"), defer(FundingRound.due_diligence))
+@dataclass(frozen=True)
+class PortfolioRound:
+    """A round as the filter and the dashboard show it: its name, when it opens (their order) and its
+    budget; read as plain columns, not as a FundingRound with thirty more (36 rounds a view)."""
+
+    id: int
+    name: str
+    opens_at: datetime
+    total_budget: Decimal
+
+
+ROUND_COLUMNS = (FundingRound.id, FundingRound.name, FundingRound.opens_at, FundingRound.total_budget)
 
 
 # Money ------------------------------------------------------------------------------------------
@@ -108,7 +119,11 @@ class Money:
     owed: Decimal = ZERO
 
     def __add__(self, other: Money) -> Money:
-        return Money(*(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__))
+        # Field by field, written out: a loop over the fields through getattr cost more than the sums.
+        return Money(self.awards + other.awards, self.awarded + other.awarded, self.offered + other.offered,
+                     self.committed + other.committed, self.paid + other.paid, self.remaining + other.remaining,
+                     self.repaid + other.repaid, self.underspend + other.underspend, self.waived + other.waived,
+                     self.owed + other.owed)
 
     @property
     def net_paid(self) -> Decimal:
@@ -147,7 +162,7 @@ def _total(awards: Iterable[Award]) -> Money:
 
 @dataclass(frozen=True)
 class RoundBudget:
-    funding_round: FundingRound
+    funding_round: PortfolioRound
     budget: Decimal
     awarded: Decimal  # every year's awards that hold money
 
@@ -172,7 +187,7 @@ class OverdueReturn:
 class Dashboard:
     criteria: PortfolioFilter
     total: Money
-    by_round: list[tuple[FundingRound, Money]]
+    by_round: list[tuple[PortfolioRound, Money]]
     by_year: list[tuple[str, Money]]
     budgets: list[RoundBudget]
     by_area: list[Share]
@@ -203,33 +218,6 @@ def filtered(query, criteria: PortfolioFilter):
         first, last = financial_year_bounds(criteria.year)
         query = query.where(Award.start_date >= first, Award.start_date <= last)
     return query
-
-
-def round_budgets(round_id: int | None = None) -> list[RoundBudget]:
-    """Each round with awards holding money (or the one asked for): its budget, awarded money and
-    headroom, from the kept totals (a row per round and year)."""
-    portfolio_totals.ready()
-    return _round_budgets(round_id)
-
-
-def _round_budgets(round_id: int | None) -> list[RoundBudget]:
-    awarded = (
-        select(PortfolioBucket.round_id, func.sum(PortfolioBucket.awarded).label("awarded"))
-        .group_by(PortfolioBucket.round_id)
-        .subquery()
-    )
-    query = (
-        select(FundingRound, awarded.c.awarded)
-        .options(*ROUND_ONLY)
-        .join(awarded, awarded.c.round_id == FundingRound.id, isouter=round_id is not None)
-        .order_by(FundingRound.opens_at, FundingRound.id)
-    )
-    if round_id is not None:
-        query = query.where(FundingRound.id == round_id)
-    return [
-        RoundBudget(funding_round, funding_round.total_budget, Decimal(total or 0).quantize(PENNY))
-        for funding_round, total in db.session.execute(query)
-    ]
 
 
 def paid_by_award():
@@ -290,37 +278,65 @@ def _money_rows(criteria: PortfolioFilter) -> list[tuple[int, int, Money]]:
 OVERDUE_SHOWN = 20  # the dashboard lists the most overdue returns; the overdue returns page lists them all
 
 
-def _owed_returns(criteria: PortfolioFilter, on: date):
-    """Returns past due and not submitted on running awards (a partial index holds the returns not in)."""
+def _owed_returns(criteria: PortfolioFilter):
+    """Returns past due (before the day bound as ``on``) and not submitted on running awards (a partial
+    index holds the returns not in)."""
+    # The statuses are written into the statement, not bound: once psycopg prepares the statement,
+    # PostgreSQL's generic plan cannot match bound statuses to the partial index's, and reads every
+    # return due by the date instead (20 ms on 16,000 returns, against 0.1 ms).
+    reported = bindparam(None, sorted(REPORTED), type_=MonitoringReturn.status.type, expanding=True,
+                         literal_execute=True)
     query = (select(MonitoringReturn)
              .join(MonitoringReturn.award)
-             .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < on,
-                    MonitoringReturn.status.not_in(sorted(REPORTED))))
+             .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < bindparam("on", type_=Date),
+                    MonitoringReturn.status.not_in(reported)))
     return filtered(query, criteria)
+
+
+# The statements a filter's view runs, built once per filter, not on every view: building an ORM
+# query with its loader options, and working out its key in SQLAlchemy's cache of compiled
+# statements, cost more than running it (a statement keeps its key once worked out).
+STATEMENTS_KEPT = 64  # filters: rounds with awards times their financial years, and more
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _overdue_query(criteria: PortfolioFilter, shown: int) -> Select:
+    """(award id, number, period start and end, due date, how many are overdue in all) of the ``shown``
+    most overdue returns; the day bound as ``on``. Two tables, not the four the awards' application and
+    organisation join: PostgreSQL took longer to plan that join than to run it (1 ms against 0.1 ms)."""
+    returned = MonitoringReturn
+    return (_owed_returns(criteria)
+            .with_only_columns(returned.award_id, returned.number, returned.period_start, returned.period_end,
+                               returned.due_date, func.count().over())
+            .order_by(returned.due_date, Award.id, returned.number)
+            .limit(shown))
+
+
+# The awards of the overdue returns shown, with the application and organisation the table names.
+OVERDUE_AWARDS = select(Award).options(lazyload("*"), joinedload(Award.organisation).lazyload("*"),
+                                       joinedload(Award.application).lazyload("*"))
 
 
 def _overdue(criteria: PortfolioFilter, on: date) -> tuple[list[OverdueReturn], int]:
     """The ``OVERDUE_SHOWN`` most overdue returns, with each award's application and organisation,
-    and how many are overdue in all (two queries)."""
-    query = (
-        _owed_returns(criteria, on)
-        .options(lazyload("*"), contains_eager(MonitoringReturn.award).options(
-            lazyload("*"), joinedload(Award.organisation).lazyload("*"),
-            joinedload(Award.application).lazyload("*")))
-        .order_by(MonitoringReturn.due_date, Award.id, MonitoringReturn.number)
-        .limit(OVERDUE_SHOWN)
-    )
-    shown = [
-        OverdueReturn(r.award, r.number, r.period_start, r.period_end, r.due_date, (on - r.due_date).days)
-        for r in db.session.scalars(query).unique()
-    ]
-    count = len(shown) if len(shown) < OVERDUE_SHOWN else db.session.scalar(
-        _owed_returns(criteria, on).with_only_columns(func.count(MonitoringReturn.id)))
-    return shown, int(count or 0)
+    and how many are overdue in all: one query, and one for the awards when any are overdue."""
+    rows = db.session.execute(_overdue_query(criteria, OVERDUE_SHOWN), {"on": on}).all()
+    if not rows:
+        return [], 0
+    awards = {award.id: award for award in db.session.scalars(
+        OVERDUE_AWARDS.where(Award.id.in_(sorted({award_id for award_id, *_rest in rows})))).unique()}
+    shown = [OverdueReturn(awards[award_id], number, period_start, period_end, due_date, (on - due_date).days)
+             for award_id, number, period_start, period_end, due_date, _count in rows]
+    return shown, int(rows[0][-1])
 
 
-def _sum_money(rows: Iterable[Money]) -> Money:
-    return sum(rows, Money())
+def _money_of(rows: Sequence[tuple]) -> Money:
+    """The figures of ``rows`` (a bucket's count of awards and money, in Money's order) added up,
+    column by column; none make zeros."""
+    if len(rows) < 2:
+        return Money(*rows[0]) if rows else Money()
+    awards, *money = zip(*rows, strict=True)
+    return Money(sum(awards), *(sum(column, ZERO) for column in money))
 
 
 def _picked(criteria: PortfolioFilter):
@@ -345,47 +361,68 @@ def in_scope(query, model, criteria: PortfolioFilter):
     return query
 
 
-def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
+# Every bucket's round, year, count of awards and money (portfolio_totals.MONEY), as plain rows.
+BUCKETS = select(PortfolioBucket.round_id, PortfolioBucket.year_starting, PortfolioBucket.awards,
+                 *(getattr(PortfolioBucket, name) for name in portfolio_totals.MONEY))
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _figure_queries(criteria: PortfolioFilter) -> tuple[Select, Select]:
+    """(measure, code, awards, amount) of the breakdowns and people reached, added up over the
+    buckets in the filter's scope; and those buckets' rounds."""
+    figure = PortfolioFigure
+    sums = in_scope(select(figure.measure, figure.code, func.sum(figure.awards), func.sum(figure.amount))
+                    .where(figure.measure.in_([*portfolio_totals.SHARED, portfolio_totals.PEOPLE]))
+                    .group_by(figure.measure, figure.code), figure, criteria)
+    return sums, in_scope(select(PortfolioBucket.round_id), PortfolioBucket, criteria)
+
+
+def dashboard(criteria: PortfolioFilter, on: date | None = None,
+              rounds: Iterable[PortfolioRound] = ()) -> Dashboard:
     """Every figure of the portfolio dashboard for the awards the filter picks, read from the totals
     kept a row per round and financial year (``portfolio_totals``): money by round and year, shares by
     code, people by group. A fixed number of queries and rows however many awards, instalments and
-    returns there are (the overdue returns: the most overdue, and a count)."""
+    returns there are (the overdue returns: the most overdue, and a count).
+
+    Every bucket is read once, for the money in the filter's scope and for each round's budget (its
+    awarded money of every year). ``rounds`` are rounds already read (the filter form's: every round
+    with awards), used rather than read again; a round they lack is read."""
     on = on or today()
     portfolio_totals.ready()
     overdue, overdue_count = _overdue(criteria, on)
-    buckets = list(db.session.scalars(in_scope(select(PortfolioBucket), PortfolioBucket, criteria)))
-    by_round_id: dict[int, list[Money]] = defaultdict(list)
-    by_year: dict[int, list[Money]] = defaultdict(list)
-    for bucket in buckets:
-        figures = Money(bucket.awards, *(Decimal(getattr(bucket, name)).quantize(PENNY)
-                                         for name in portfolio_totals.MONEY))
-        by_round_id[bucket.round_id].append(figures)
-        by_year[bucket.year_starting].append(figures)
-    rounds: Iterable[FundingRound] = db.session.scalars(
-        select(FundingRound).where(FundingRound.id.in_(list(by_round_id))).options(*ROUND_ONLY)
-    ) if by_round_id else []
+    scope_year = None if criteria.year is None else financial_year_bounds(criteria.year)[0].year
+    scoped: list[tuple] = []
+    by_round_id: dict[int, list[tuple]] = defaultdict(list)
+    by_year: dict[int, list[tuple]] = defaultdict(list)
+    awarded: dict[int, Decimal] = {}  # by round: its awarded money of every year, for its budget
+    for round_id, year, awards, *money in db.session.execute(BUCKETS):
+        # SQLite keeps NUMERIC as floating point: back to pence.
+        figures = (awards, *(Decimal(value).quantize(PENNY) for value in money))
+        awarded[round_id] = awarded.get(round_id, ZERO) + figures[1]
+        if criteria.round_id in (None, round_id) and scope_year in (None, year):
+            scoped.append(figures)
+            by_round_id[round_id].append(figures)
+            by_year[year].append(figures)
+    budget_rounds = _rounds(set(awarded) if criteria.round_id is None else {criteria.round_id}, rounds)
     sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    figure = PortfolioFigure
-    for measure, code, awards, amount in db.session.execute(in_scope(
-            select(figure.measure, figure.code, func.sum(figure.awards), func.sum(figure.amount))
-            .where(figure.measure.in_([*portfolio_totals.SHARED, portfolio_totals.PEOPLE]))
-            .group_by(figure.measure, figure.code), figure, criteria)):
+    figure_sums, rounds_in_scope = _figure_queries(criteria)
+    for measure, code, awards, amount in db.session.execute(figure_sums):
         # SQLite sums NUMERIC as floating point: back to whole pence.
         sums[measure][code] = (int(awards), int((Decimal(amount) * 100).quantize(Decimal(1))))
-    groups = people_groups(in_scope(select(PortfolioBucket.round_id), PortfolioBucket, criteria))
+    groups = people_groups(rounds_in_scope)
     reached = {name: pence // 100 for name, (_awards, pence) in sums[portfolio_totals.PEOPLE].items()}
     people = {code: reached[people_field(code)] for code, _label in groups if people_field(code) in reached}
+    areas, approaches, strands, outcomes = catalogues(LocalAuthority, PlanApproach, AdderStrand, DrugsOutcome)
     return Dashboard(
         criteria=criteria,
-        total=_sum_money(figures for money in by_round_id.values() for figures in money),
-        by_round=sorted(((r, _sum_money(by_round_id[r.id])) for r in rounds),
-                        key=lambda item: (item[0].opens_at, item[0].id)),
-        by_year=[(financial_year(date(year, 4, 1)), _sum_money(by_year[year])) for year in sorted(by_year)],
-        budgets=_round_budgets(criteria.round_id),
-        by_area=shares_from(sums["area"], LocalAuthority),
-        by_approach=shares_from(sums["approach"], PlanApproach),
-        by_strand=shares_from(sums["strand"], AdderStrand),
-        by_outcome=shares_from(sums["outcome"], DrugsOutcome),
+        total=_money_of(scoped),
+        by_round=[(r, _money_of(by_round_id[r.id])) for r in budget_rounds if r.id in by_round_id],
+        by_year=[(financial_year(date(year, 4, 1)), _money_of(by_year[year])) for year in sorted(by_year)],
+        budgets=[RoundBudget(r, r.total_budget, awarded.get(r.id, ZERO)) for r in budget_rounds],
+        by_area=shares_from(sums["area"], LocalAuthority, areas),
+        by_approach=shares_from(sums["approach"], PlanApproach, approaches),
+        by_strand=shares_from(sums["strand"], AdderStrand, strands),
+        by_outcome=shares_from(sums["outcome"], DrugsOutcome, outcomes),
         people=[(label, people.get(code, 0)) for code, label in groups
                 if (code, label) in PEOPLE_GROUPS or people.get(code)],
         overdue=overdue,
@@ -393,21 +430,40 @@ def dashboard(criteria: PortfolioFilter, on: date | None = None) -> Dashboard:
     )
 
 
+def _rounds(ids: set[int], known: Iterable[PortfolioRound]) -> list[PortfolioRound]:
+    """The rounds of ``ids`` that exist, in the order they open: from ``known`` where it has them,
+    the others read (one query, when any are missing)."""
+    found = {funding_round.id: funding_round for funding_round in known if funding_round.id in ids}
+    if missing := sorted(ids - found.keys()):
+        found.update((row.id, PortfolioRound(*row)) for row in db.session.execute(
+            select(*ROUND_COLUMNS).where(FundingRound.id.in_(missing))))
+    return sorted(found.values(), key=lambda funding_round: (funding_round.opens_at, funding_round.id))
+
+
 # Filters ----------------------------------------------------------------------------------------
 
-def rounds_with_awards() -> list[FundingRound]:
-    return list(db.session.scalars(
-        select(FundingRound).where(select(Award.id).where(Award.round_id == FundingRound.id).exists())
-        .options(*ROUND_ONLY).order_by(FundingRound.opens_at, FundingRound.id)
-    ))
+def filter_choices() -> tuple[list[PortfolioRound], list[str]]:
+    """The filter's choices, in one query: the rounds with awards (of any status) in the order they
+    open, and the financial years of ``award_years``. The dashboard takes the rounds on from here."""
+    rows = db.session.execute(_filter_choices_query()).all()
+    # Every award has a round, so no round with awards means no awards, and no years.
+    return [PortfolioRound(*row[:-2]) for row in rows], _years(*rows[0][-2:]) if rows else []
+
+
+@cache
+def _filter_choices_query() -> Select:
+    first, last = (select(bound(Award.start_date)).scalar_subquery() for bound in (func.min, func.max))
+    return (select(*ROUND_COLUMNS, first, last)
+            .where(select(Award.id).where(Award.round_id == FundingRound.id).exists())
+            .order_by(FundingRound.opens_at, FundingRound.id))
 
 
 def award_years() -> list[str]:
     """The financial years from the earliest award's start to the latest's, newest first."""
     first, last = db.session.execute(select(func.min(Award.start_date), func.max(Award.start_date))).one()
-    if first is None:
-        return []
+    return [] if first is None else _years(first, last)
+
+
+def _years(first: date, last: date) -> list[str]:
     start, end = (int(financial_year(day)[:4]) for day in (first, last))
     return [financial_year(date(year, 4, 1)) for year in range(end, start - 1, -1)]
-
-

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Table, Text, case, cast, func, literal, select
+from sqlalchemy import BigInteger, CompoundSelect, Select, Table, Text, case, cast, func, literal, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from grants.extensions import db
@@ -90,6 +90,23 @@ def catalogue(model) -> list[tuple[str, str]]:
     return [(row.code, row.name) for row in db.session.scalars(select(model).order_by(model.position, model.id))]
 
 
+def catalogues(*models) -> list[list[tuple[str, str]]]:
+    """``catalogue`` of each of ``models``, in one query."""
+    listed: list[list[tuple[str, str]]] = [[] for _model in models]
+    for index, code, name, _position, _id in db.session.execute(_catalogues_query(models)):
+        listed[index].append((code, name))
+    return listed
+
+
+@lru_cache(maxsize=8)
+def _catalogues_query(models: tuple) -> CompoundSelect:
+    """(index of the model, code, name, position, id) of each of ``models``' rows, model by model in
+    the plan's order; built once (building it cost more than running it)."""
+    query = union_all(*(select(literal(index).label("list"), model.code, model.name, model.position, model.id)
+                        for index, model in enumerate(models)))
+    return query.order_by(*(query.selected_columns[name] for name in ("list", "position", "id")))
+
+
 def linked_codes(link: ColumnElement, model) -> Select:
     """(application id, code, position, id) of the ``model`` rows an application links to by ``link``."""
     return select(link.table.c.application_id, model.code, model.position, model.id).join(model, model.id == link)
@@ -134,9 +151,12 @@ def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:
     return shares_from(sums, model)
 
 
-def shares_from(sums: dict[str, tuple[int, int]], model) -> list[Share]:
-    """A breakdown's rows from (awards, pence) by code, in the plan's order, zeros kept."""
-    return _rows(catalogue(model), {code: count for code, (count, _pence) in sums.items()},
+def shares_from(sums: dict[str, tuple[int, int]], model,
+                listed: Sequence[tuple[str, str]] | None = None) -> list[Share]:
+    """A breakdown's rows from (awards, pence) by code, in the plan's order, zeros kept. ``listed`` is
+    the model's ``catalogue`` when it has been read already."""
+    return _rows(catalogue(model) if listed is None else listed,
+                 {code: count for code, (count, _pence) in sums.items()},
                  {code: pence for code, (_count, pence) in sums.items()})
 
 
@@ -184,17 +204,30 @@ def people_groups(round_ids: Select | None = None) -> tuple[tuple[str, str], ...
     """The groups the dashboard counts: the standard ones, then those the stored application forms of
     these rounds (a select of their ids; every round when None) offer besides, by the label the newest
     form gives them, then the people counted as a whole. One query."""
-    query = (select(cast(RoundForm.definition, Text)).where(RoundForm.kind == Kind.APPLICATION)
-             .order_by(RoundForm.version.desc(), RoundForm.id.desc()))
-    if round_ids is not None:
-        query = query.where(RoundForm.round_id.in_(round_ids))
     known = {code for code, _label in PEOPLE_GROUPS}
     others: dict[str, str] = {}
-    for text in db.session.scalars(query):
+    for text in db.session.scalars(_form_texts(round_ids)):
         for code, label in _groups_in_text(text):
             if code not in known and code not in others:
                 others[code] = label
     return (*PEOPLE_GROUPS[:-1], *sorted(others.items(), key=lambda item: item[1]), ALL_PEOPLE_GROUP)
+
+
+# The query, kept by the select of rounds it is given (the dashboard keeps one a filter): building it
+# cost more than running it.
+@lru_cache(maxsize=64)
+def _form_texts(round_ids: Select | None) -> Select:
+    """The text of each stored application form of these rounds, each text once, in the order of its
+    newest form (by version, then id): rounds' forms are mostly copies of one another, each kilobytes
+    of JSON (36 rounds' copies were 400 KB to read on every view of the dashboard)."""
+    versions = (select(cast(RoundForm.definition, Text).label("text"),
+                       func.row_number().over(order_by=(RoundForm.version.desc(), RoundForm.id.desc()))
+                       .label("newest"))
+                .where(RoundForm.kind == Kind.APPLICATION))
+    if round_ids is not None:
+        versions = versions.where(RoundForm.round_id.in_(round_ids))
+    forms = versions.subquery()
+    return select(forms.c.text).group_by(forms.c.text).order_by(func.min(forms.c.newest))
 
 
 # The groups a stored form offers, kept by its JSON text: a form's JSON is read once per process, not
