@@ -1,6 +1,9 @@
 """Engine set-up that differs between SQLite (embedded default) and PostgreSQL (production)."""
 
-from sqlalchemy import Engine, event
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, bindparam, event
 
 
 def configure_engine(engine: Engine) -> None:
@@ -36,3 +39,14 @@ def render_migration_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def written_in(column: Any, values: Iterable[Any], *, negate: bool = False) -> ColumnElement[bool]:
+    """``column IN (values)`` (``NOT IN`` with ``negate``) with the values written into the SQL, not
+    bound as parameters. For a column a partial index is defined on (``WHERE status NOT IN
+    ('submitted', 'accepted')``): once psycopg prepares a statement, PostgreSQL's generic plan cannot
+    tell that bound values match the index's, and reads the whole table's index instead (the overdue
+    returns at 16,000 returns: 11 ms against 0.02 ms). The values are the app's own (enum members),
+    never a user's."""
+    listed = bindparam(None, sorted(values), type_=column.type, expanding=True, literal_execute=True)
+    return column.not_in(listed) if negate else column.in_(listed)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants import audit
+from grants.database import written_in
 from grants.email_templates import send_template
 from grants.extensions import db
 from grants.form_definitions import FormDefinition, Kind, QuestionType, load
@@ -344,13 +345,13 @@ def overdue_returns(today: date | None = None) -> list[OverdueReturn]:
     """Returns of running grants past their due date and not yet submitted, most overdue first."""
     today = today or uk_today()
     return [OverdueReturn(r, (today - r.due_date).days)
-            for r in _owed(MonitoringReturn.status.in_(sorted(EDITABLE)), MonitoringReturn.due_date < today)]
+            for r in _owed(written_in(MonitoringReturn.status, EDITABLE), MonitoringReturn.due_date < today)]
 
 
 def returns_due_soon(today: date | None = None) -> list[MonitoringReturn]:
     """Returns not yet started or in progress that fall due within DUE_SOON_DAYS days."""
     today = today or uk_today()
-    return _owed(MonitoringReturn.status.in_([ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT]),
+    return _owed(written_in(MonitoringReturn.status, [ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT]),
                  MonitoringReturn.due_date >= today, MonitoringReturn.due_date <= today + timedelta(days=DUE_SOON_DAYS))
 
 

@@ -36,6 +36,7 @@ from functools import cache, lru_cache
 from sqlalchemy import Date, Select, bindparam, case, extract, func, select
 from sqlalchemy.orm import joinedload, lazyload
 
+from grants.database import written_in
 from grants.extensions import db
 from grants.formatting import LONDON
 from grants.interfaces.awards import portfolio_totals
@@ -284,12 +285,10 @@ def _owed_returns(criteria: PortfolioFilter):
     # The statuses are written into the statement, not bound: once psycopg prepares the statement,
     # PostgreSQL's generic plan cannot match bound statuses to the partial index's, and reads every
     # return due by the date instead (20 ms on 16,000 returns, against 0.1 ms).
-    reported = bindparam(None, sorted(REPORTED), type_=MonitoringReturn.status.type, expanding=True,
-                         literal_execute=True)
     query = (select(MonitoringReturn)
              .join(MonitoringReturn.award)
              .where(Award.status == AwardStatus.ACCEPTED, MonitoringReturn.due_date < bindparam("on", type_=Date),
-                    MonitoringReturn.status.not_in(reported)))
+                    written_in(MonitoringReturn.status, REPORTED, negate=True)))
     return filtered(query, criteria)
 
 

@@ -1,0 +1,58 @@
+"""The lists of owed returns name the statuses in their SQL rather than binding them (grants.database
+.written_in): the returns still owed have a partial index (``status NOT IN ('submitted', 'accepted')``),
+and once psycopg prepares a statement PostgreSQL's generic plan can only use that index when it sees
+the statuses themselves (with them bound, the overdue list read every return due by the date)."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import event
+
+from grants.extensions import db as _db
+from grants.interfaces.awards import monitoring, portfolio
+
+
+@contextmanager
+def _sent():
+    """(statement, parameters) of what is sent to the database meanwhile."""
+    sent: list[tuple[str, object]] = []
+    engine = _db.session.get_bind()
+
+    def before(_connection, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _status_lists(statement: str) -> list[str]:
+    return re.findall(r"monitoring_returns\.status (?:NOT )?IN \(([^)]*)\)", statement)
+
+
+def _returns_statement(sent) -> str:
+    """The statement that reads the returns (a bound status would show as a placeholder in its list)."""
+    [found] = [statement for statement, _parameters in sent if "FROM monitoring_returns" in statement]
+    return found
+
+
+def test_the_overdue_and_due_soon_lists_name_their_statuses(db):
+    for listing in (monitoring.overdue_returns, monitoring.returns_due_soon):
+        with _sent() as sent:
+            listing(date(2026, 12, 7))
+        statement = _returns_statement(sent)
+        [listed] = _status_lists(statement)
+        assert "'draft'" in listed and "'not_started'" in listed, statement
+
+
+def test_the_dashboards_overdue_returns_name_the_statuses_they_leave_out(db):
+    with _sent() as sent:
+        portfolio.dashboard(portfolio.PortfolioFilter(), on=date(2026, 12, 7))
+    statement = _returns_statement(sent)
+    assert _status_lists(statement) == ["'accepted', 'submitted'"], statement
+    assert "status NOT IN" in statement
