@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,9 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
+def paginate(query: Select, page: int, per_page: int, total: int | None = None,
+             columns: Sequence[Any] | None = None, make: Callable[..., Any] | None = None,
+             params: Mapping[str, Any] | None = None) -> Page:
     """One page of an ordered query with the total count, in two statements whatever the data size.
 
     When ``query`` selects one mapped entity with a single-column primary key (most list pages), the
@@ -39,49 +42,64 @@ def paginate(query: Select, page: int, per_page: int, total: int | None = None) 
     ``query`` must give one row per item (no eager joins of collections) and an ORDER BY that ends
     in a unique key, so that the pages neither overlap nor miss a row. A page number past the last
     page is "not found", as is one below 1 (which never reaches the database).
+
+    ``columns`` (the entity's key first, then any columns of the query's tables) has the second
+    statement read those columns rather than the entities, each item ``make(*row)`` (the row's tuple
+    without ``make``): a list that shows a few plain values need not build a mapped object (and its
+    joined ones) a row. Only with a query the deferred join pages.
+
+    ``params``: the values of the query's bound parameters (a statement built once, with
+    ``bindparam``), for each of its statements.
     """
     if page < 1:
         abort(404)
     key = _primary_key(query)
     if key is None:
-        return _paginate_rows(query, page, per_page)
+        if columns is not None:
+            raise ValueError("columns are read only by the deferred join: select one mapped entity")
+        return _paginate_rows(query, page, per_page, params)
     if total is not None and page > max(1, -(-total // per_page)):
         abort(404)
     ids_query = query.with_only_columns(key, maintain_column_froms=True)
     if total is None:
         ids_query = ids_query.add_columns(func.count().over().label("paging_total"))
     ids_query = ids_query.limit(per_page).offset((page - 1) * per_page)
-    rows = db.session.execute(ids_query).all() if total is None else _serially(ids_query)
+    rows = db.session.execute(ids_query, params).all() if total is None else _serially(ids_query, params)
     if not rows:
         if page > 1:
             abort(404)
         return Page([], page, per_page, total or 0)
     ids = [row[0] for row in rows]
     # The ORDER BY is dropped: the page is put in order here, from the first statement's ids.
-    loaded = {inspect(item).identity[0]: item
-              for item in db.session.scalars(query.where(key.in_(ids)).order_by(None)).unique()}
+    if columns is None:
+        loaded = {inspect(item).identity[0]: item
+                  for item in db.session.scalars(query.where(key.in_(ids)).order_by(None), params).unique()}
+    else:
+        loaded = {row[0]: make(*row) if make else tuple(row) for row in db.session.execute(
+            query.with_only_columns(*columns, maintain_column_froms=True).where(key.in_(ids)).order_by(None), params)}
     # A row deleted between the two statements is left out rather than shown as a gap.
     return Page([loaded[id_] for id_ in ids if id_ in loaded], page, per_page,
                 rows[0][-1] if total is None else total)
 
 
-def _serially(query: Select) -> list:
+def _serially(query: Select, params: Mapping[str, Any] | None = None) -> list:
     """The rows of ``query`` from a plan without parallel workers, on PostgreSQL: a page's ids walked
     from an index stop after the page (a few milliseconds at any size), and starting a parallel plan's
     workers takes longer than that (measured: 7.5 ms walked alone, 23-25 ms with two workers, on the
     benchmark's 40,000-bid round)."""
     if db.session.get_bind().dialect.name != "postgresql":
-        return list(db.session.execute(query).all())
+        return list(db.session.execute(query, params).all())
     db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    rows = list(db.session.execute(query).all())  # a failure ends the transaction, and the setting with it
+    rows = list(db.session.execute(query, params).all())  # a failure ends the transaction, and the setting with it
     db.session.execute(text("SET LOCAL max_parallel_workers_per_gather TO DEFAULT"))
     return rows
 
 
-def _paginate_rows(query: Select, page: int, per_page: int) -> Page:
+def _paginate_rows(query: Select, page: int, per_page: int, params: Mapping[str, Any] | None = None) -> Page:
     """The page in one statement: the query's rows with the count as a window over the whole result."""
     rows = db.session.execute(
-        query.add_columns(func.count().over().label("paging_total")).limit(per_page).offset((page - 1) * per_page)
+        query.add_columns(func.count().over().label("paging_total")).limit(per_page).offset((page - 1) * per_page),
+        params,
     ).all()
     if not rows:
         if page > 1:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from grants.blueprints.screening import bp
+from grants import pagination
+from grants.blueprints.screening import bp, table_cells
 from grants.blueprints.screening.forms import ApplicationFilterForm, ClarificationQuestionForm, ScreeningForm
 from grants.exports import applications as application_export
 from grants.extensions import db
@@ -38,7 +39,7 @@ def index():
 @bp.route("/rounds/<int:round_id>")
 @role_required(*APPLICATION_STAFF)
 def round_applications(round_id: int):
-    funding_round = screening.round_for_screening(round_id)
+    funding_round = screening.round_for_list(round_id)
     form = ApplicationFilterForm(request.args)
     form.set_round(funding_round)
     if request.args:
@@ -57,17 +58,20 @@ def round_applications(round_id: int):
         descending=descending,
     )
     filters = {name: form.value(name) for name in FILTER_FIELDS if form.value(name)}
+    listing = screening.list_applications(funding_round.id, criteria, _page_number())
     return render_template(
         "screening/round.html",
         funding_round=funding_round,
         form=form,
-        results=screening.search_applications(funding_round.id, criteria, _page_number()),
-        counts=screening.status_counts(funding_round.id),
+        results=listing.results,
+        counts=listing.counts,
         statuses=screening.VISIBLE_STATUSES,
         filters=filters,
         sort=sort,
         descending=descending,
         sorts=screening.SORTS,
+        application_rows=table_cells.application_rows,
+        pagination_markup=pagination.pagination,
     )
 
 

@@ -11,12 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
+from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from grants import audit
+from grants.database import written, written_in
 from grants.extensions import db
 from grants.interfaces.applications.submission import APPLICATION_STAFF
 from grants.interfaces.awards.offers import active_grants_officers
@@ -36,7 +51,7 @@ from grants.models.applications import (
 from grants.models.audit import AuditEvent
 from grants.models.organisations import LegalType, Organisation
 from grants.models.reference import LocalAuthority, PlanApproach
-from grants.models.rounds import FundingRound
+from grants.models.rounds import FundingRound, round_approaches, round_local_authorities
 from grants.models.types import utcnow
 
 # What officers see: every status after submission, in the order an application moves through them.
@@ -137,65 +152,182 @@ def round_for_screening(round_id: int) -> FundingRound:
     return funding_round
 
 
-# The list of applications ------------------------------------------------------------------------
+class Choice(NamedTuple):
+    """An area or approach the list is filtered by, as the filter form reads one."""
 
-def _visible(round_id: int):
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedRound:
+    """What the officers' list shows of its round, and the areas and approaches it funds, in order
+    (the filter form's choices: ``ApplicationFilterForm.set_round``)."""
+
+    id: int
+    name: str
+    has_eoi_stage: bool
+    local_authorities: tuple[Choice, ...]
+    approaches: tuple[Choice, ...]
+
+
+def round_for_list(round_id: int) -> ListedRound:
+    """A published round for its list of applications, with its areas and approaches, in one statement
+    (the round's columns beside each item of its two lists); "not found" unless published."""
+    rows = db.session.execute(_round_for_list_statement(), {"round_id": round_id}).all()
+    if not rows or rows[0].published_at is None:
+        abort(404)
+    found: dict[str, list[tuple[int, str, str]]] = {"local_authorities": [], "approaches": []}
+    for row in rows:
+        if row.list is not None:
+            found[row.list].append((row.position, row.code, row.item_name))
+    lists = {name: tuple(Choice(code, item_name) for _, code, item_name in sorted(items))  # by position
+             for name, items in found.items()}
+    first = rows[0]
+    return ListedRound(round_id, first.name, first.eoi_closes_at is not None, **lists)
+
+
+@cache
+def _round_for_list_statement() -> Select:
+    """``round_for_list``'s statement, built once, for the parameter ``round_id``."""
+    areas, approaches = round_local_authorities.c, round_approaches.c
+    lists = union_all(
+        select(areas.round_id, literal("local_authorities").label("list"), LocalAuthority.position,
+               LocalAuthority.code, LocalAuthority.name)
+        .join_from(round_local_authorities, LocalAuthority, LocalAuthority.id == areas.local_authority_id),
+        select(approaches.round_id, literal("approaches").label("list"), PlanApproach.position, PlanApproach.code,
+               PlanApproach.name)
+        .join_from(round_approaches, PlanApproach, PlanApproach.id == approaches.approach_id),
+    ).subquery()
     return (
-        select(Application)
-        .join(Application.organisation)
-        .options(contains_eager(Application.organisation))
-        .where(Application.round_id == round_id, Application.status.in_(VISIBLE_STATUSES),
-               Application.stage == ApplicationStage.FULL)
+        select(FundingRound.name, FundingRound.published_at, FundingRound.eoi_closes_at, lists.c.list,
+               lists.c.position, lists.c.code, lists.c.name.label("item_name"))
+        .outerjoin(lists, lists.c.round_id == FundingRound.id)
+        .where(FundingRound.id == bindparam("round_id"))
     )
 
 
-def search_applications(round_id: int, criteria: ApplicationFilter, page: int = 1) -> Page:
-    """One page of the round's submitted applications, filtered and sorted as asked.
+# The list of applications ------------------------------------------------------------------------
 
-    Two queries whatever the page size (``paginate``'s deferred join: the page's ids, then their rows
-    with the organisation joined in), and two short ones for the total when the list is filtered by
-    status and area at most (the round's kept counts; any other filter counts the rows beside the ids).
+def _listed(round_id: int | BindParameter[int]):
+    """The round's listed applications, their organisation joined (for its name, type and sort)."""
+    return (
+        select(Application)
+        .join(Application.organisation)
+        # The statuses and stage written into the SQL, not bound: the list's partial index
+        # (ix_applications_round_organisation: full, not draft) is then usable in PostgreSQL's generic
+        # plan of the prepared statement too (grants.database.written_in).
+        .where(Application.round_id == round_id, written_in(Application.status, VISIBLE_STATUSES),
+               Application.stage == written(Application.stage, ApplicationStage.FULL))
+    )
+
+
+def _visible(round_id: int):
+    return _listed(round_id).options(contains_eager(Application.organisation))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedApplication:
+    """A row of the officers' list (screening/round.html), read as plain columns: building 25 mapped
+    applications and organisations took longer than the statement."""
+
+    id: int
+    reference: str | None
+    organisation_name: str
+    project_title: str | None
+    amount_requested: Decimal | None
+    submitted_at: datetime | None
+    status: ApplicationStatus
+
+
+# ListedApplication's columns, in its order (the key first, as paginate needs).
+_LISTED_COLUMNS = (Application.id, Application.reference, Organisation.name, Application.project_title,
+                   Application.amount_requested, Application.submitted_at, Application.status)
+
+
+@dataclass(frozen=True)
+class ApplicationList:
+    """One page of a round's list (of ``ListedApplication``) and the round's counts by status (statuses
+    with none left out), whatever the filters."""
+
+    results: Page
+    counts: dict[ApplicationStatus, int]
+
+
+_STATUSES = {status.value: status for status in VISIBLE_STATUSES}
+_LEGAL_TYPES = {legal_type.value: legal_type for legal_type in LegalType}
+
+
+def list_applications(round_id: int, criteria: ApplicationFilter, page: int = 1) -> ApplicationList:
+    """One page of the round's submitted applications, filtered and sorted as asked, with the round's
+    counts by status.
+
+    Three statements whatever the page size and the data: the round's kept counts (by status, and in
+    the area asked for: the list's total, when it is filtered by status and area at most), and
+    ``paginate``'s deferred join (the page's ids, then their rows' columns, the organisation joined in),
+    which counts the rows beside the ids for any other filter. On PostgreSQL a known total has the ids
+    walked without parallel workers (``paging._serially``): two more, the setting and its reset. The
+    statement is built once for each shape of filters and sort (``_list_statement``), the values bound
+    as parameters.
     """
-    query = _visible(round_id).options(lazyload(Application.sections))  # answers are not listed
-    if criteria.status in {status.value for status in VISIBLE_STATUSES}:
-        query = query.where(Application.status == ApplicationStatus(criteria.status))
+    counts = list_counts.list_counts(round_id, criteria.local_authority or None)
+    status = _STATUSES.get(criteria.status)
+    legal_type = _LEGAL_TYPES.get(criteria.legal_type)
+    band = criteria.amount_band if criteria.amount_band in AMOUNT_BANDS else None
+    values: dict[str, object] = {"round_id": round_id}
+    if status is not None:
+        values["status"] = status
     if criteria.local_authority:
+        values["area_code"] = criteria.local_authority
+    if criteria.approach:
+        values["approach_code"] = criteria.approach
+    if legal_type is not None:
+        values["legal_type"] = legal_type
+    if criteria.search:
+        values["pattern"] = contains(criteria.search.lower())
+    query = _list_statement(frozenset(values), band, criteria.sort if criteria.sort in SORTS else DEFAULT_SORT,
+                            criteria.descending)
+    # The total is kept for the list filtered by status and area at most (None: the page counts it).
+    total = None if values.keys() - {"round_id", "status", "area_code"} or band else counts.total(status)
+    results = paginate(query, page, PER_PAGE, total=total, columns=_LISTED_COLUMNS, make=ListedApplication,
+                       params=values)
+    return ApplicationList(results, counts.by_status)
+
+
+@cache
+def _list_statement(filters: frozenset[str], band: str | None, sort: str, descending: bool) -> Select:
+    """The list's statement for a set of filters (``list_applications``' parameter names, beside
+    ``round_id``), an amount band, a sort and an order, built once (building it took longer than the
+    rest of the list's Python): at most a few hundred shapes."""
+    query = _listed(bindparam("round_id"))
+    if "status" in filters:
+        query = query.where(Application.status == bindparam("status"))
+    if "area_code" in filters:
         # The area's id first, so that each application is looked up in the areas' primary key alone.
-        area = select(LocalAuthority.id).where(LocalAuthority.code == criteria.local_authority).scalar_subquery()
+        area = select(LocalAuthority.id).where(LocalAuthority.code == bindparam("area_code")).scalar_subquery()
         links = application_local_authorities.c
         query = query.where(select(links.application_id).where(links.application_id == Application.id,
                                                                 links.local_authority_id == area).exists())
-    if criteria.approach:
-        query = query.where(Application.approaches.any(PlanApproach.code == criteria.approach))
-    if criteria.amount_band in AMOUNT_BANDS:
-        query = query.where(AMOUNT_BANDS[criteria.amount_band].condition())
-    if criteria.legal_type in {legal_type.value for legal_type in LegalType}:
-        query = query.where(Organisation.legal_type == LegalType(criteria.legal_type))
-    if criteria.search:
-        pattern = contains(criteria.search.lower())
+    if "approach_code" in filters:
+        query = query.where(Application.approaches.any(PlanApproach.code == bindparam("approach_code")))
+    if band is not None:
+        query = query.where(AMOUNT_BANDS[band].condition())
+    if "legal_type" in filters:
+        query = query.where(Organisation.legal_type == bindparam("legal_type"))
+    if "pattern" in filters:
+        pattern: BindParameter[str] = bindparam("pattern")
         query = query.where(
             or_(
                 func.lower(Application.reference).like(pattern, escape="\\"),
                 func.lower(Organisation.name).like(pattern, escape="\\"),
             )
         )
-    sort = criteria.sort if criteria.sort in SORTS else DEFAULT_SORT
     column = SORTS[sort][1]
-    ordering = column.desc() if criteria.descending else column.asc()
+    ordering = column.desc() if descending else column.asc()
     if sort not in NEVER_EMPTY:
         ordering = ordering.nulls_last()
-    tie_break = Application.id.desc() if criteria.descending else Application.id.asc()
-    return paginate(query.order_by(ordering, tie_break), page, PER_PAGE, total=_kept_total(round_id, criteria))
-
-
-def _kept_total(round_id: int, criteria: ApplicationFilter) -> int | None:
-    """The list's total read from the round's kept counts, when it is filtered by status and area at
-    most (None otherwise, or when the round's counts are not kept: the page counts it)."""
-    if criteria.approach or criteria.amount_band in AMOUNT_BANDS or criteria.search or \
-            criteria.legal_type in {legal_type.value for legal_type in LegalType}:
-        return None
-    statuses = {status.value: status for status in VISIBLE_STATUSES}
-    return list_counts.listed_total(round_id, statuses.get(criteria.status), criteria.local_authority or None)
+    tie_break = Application.id.desc() if descending else Application.id.asc()
+    return query.order_by(ordering, tie_break)
 
 
 def applications_for_export(round_id: int) -> list[Application]:

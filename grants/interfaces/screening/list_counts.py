@@ -20,9 +20,26 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
 from flask import has_app_context
-from sqlalchemy import Connection, Engine, Table, and_, delete, event, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, attributes
 
 from grants.extensions import db
@@ -218,20 +235,55 @@ def status_counts(round_ids: list[int]) -> dict[int, dict[ApplicationStatus, int
     return counted
 
 
-def listed_total(round_id: int, status: ApplicationStatus | None, area_code: str | None) -> int | None:
-    """How many of the round's listed applications are at ``status`` (any when None) in the area with
-    ``area_code`` (any when None), from the kept rows; None when the round's counts are not kept. Two
-    short statements."""
+@dataclass(frozen=True)
+class ListCounts:
+    """A round's listed applications by status (statuses with none left out) in every area, and, when the
+    round's counts are kept, in the area its list is filtered by (the same, when it is not filtered by
+    area); None when they are not kept (the list counts its rows)."""
+
+    by_status: dict[ApplicationStatus, int]
+    in_area: dict[ApplicationStatus, int] | None
+
+    def total(self, status: ApplicationStatus | None) -> int | None:
+        """How many are listed at ``status`` (any when None) in the area; None when not kept."""
+        if self.in_area is None:
+            return None
+        return self.in_area.get(status, 0) if status is not None else sum(self.in_area.values())
+
+
+def list_counts(round_id: int, area_code: str | None) -> ListCounts:
+    """The officers' list's counts for one round, filtered by the area with ``area_code`` or not (None):
+    its status counts and its total in one short statement (the round's kept rows in every area and in
+    that one), or, for a round whose counts are not kept, its applications counted by status."""
     settle()
-    if db.session.get(ApplicationListRound, round_id) is None:
-        return None
-    query = (select(func.coalesce(func.sum(ApplicationListCount.applications), 0))
-             .where(ApplicationListCount.round_id == round_id))
-    if status is not None:
-        query = query.where(ApplicationListCount.status == status.value)
-    if area_code:
-        query = query.join(LocalAuthority, LocalAuthority.id == ApplicationListCount.local_authority_id) \
-            .where(LocalAuthority.code == area_code)
-    else:
-        query = query.where(ApplicationListCount.local_authority_id == ALL_AREAS)
-    return int(db.session.scalar(query) or 0)
+    by_status: dict[ApplicationStatus, int] = {}
+    in_area: dict[ApplicationStatus, int] = {}
+    kept = False
+    for area_id, status, count in db.session.execute(_list_counts_statement(),
+                                                     {"round_id": round_id, "area_code": area_code}):
+        kept = True  # the round's row, with its counts beside it (none when nothing is listed)
+        if status is None:
+            continue
+        if area_id == ALL_AREAS:
+            by_status[ApplicationStatus(status)] = count
+        else:
+            in_area[ApplicationStatus(status)] = count
+    if not kept:
+        return ListCounts(_live([round_id]).get(round_id, {}), None)
+    return ListCounts(by_status, in_area if area_code else by_status)
+
+
+@cache
+def _list_counts_statement() -> Select:
+    """``list_counts``' statement, built once, for the parameters ``round_id`` and ``area_code``: the
+    round's row in ``application_list_rounds`` (none when its counts are not kept) with its counts in
+    every area and in the area with that code (no area when None)."""
+    counts = ApplicationListCount
+    area = select(LocalAuthority.id).where(LocalAuthority.code == bindparam("area_code")).scalar_subquery()
+    return (
+        select(counts.local_authority_id, counts.status, counts.applications)
+        .select_from(ApplicationListRound)
+        .outerjoin(counts, and_(counts.round_id == ApplicationListRound.round_id,
+                                or_(counts.local_authority_id == ALL_AREAS, counts.local_authority_id == area)))
+        .where(ApplicationListRound.round_id == bindparam("round_id"))
+    )
