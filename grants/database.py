@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, bindparam, event
+from sqlalchemy import BindParameter, ColumnElement, Engine, bindparam, event
 
 
 def configure_engine(engine: Engine) -> None:
@@ -50,3 +50,9 @@ def written_in(column: Any, values: Iterable[Any], *, negate: bool = False) -> C
     never a user's."""
     listed = bindparam(None, sorted(values), type_=column.type, expanding=True, literal_execute=True)
     return column.not_in(listed) if negate else column.in_(listed)
+
+
+def written(column: Any, value: Any) -> BindParameter[Any]:
+    """``value`` written into the SQL as ``column``'s type, not bound (see ``written_in``): for a
+    comparison with the column of a partial index's predicate (``stage = 'full'``)."""
+    return bindparam(None, value, type_=column.type, literal_execute=True)

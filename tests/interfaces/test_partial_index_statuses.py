@@ -1,18 +1,26 @@
-"""The lists of owed returns name the statuses in their SQL rather than binding them (grants.database
-.written_in): the returns still owed have a partial index (``status NOT IN ('submitted', 'accepted')``),
-and once psycopg prepares a statement PostgreSQL's generic plan can only use that index when it sees
-the statuses themselves (with them bound, the overdue list read every return due by the date)."""
+"""The lists of owed returns, and the officers' list of applications, name the statuses in their SQL
+rather than binding them (grants.database.written_in). The returns still owed have a partial index
+(``status NOT IN ('submitted', 'accepted')``), and once psycopg prepares a statement PostgreSQL's generic
+plan can only use that index when it sees the statuses themselves: with them bound, the overdue list read
+every return due by the date. The same holds for the applications' list and its partial index (``stage =
+'full' AND status <> 'draft'``): with them bound, the generic plan sorted every application of the round
+instead of walking the index."""
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import event
 
 from grants.extensions import db as _db
 from grants.interfaces.awards import monitoring, portfolio
+from grants.interfaces.screening.applications import VISIBLE_STATUSES
+from grants.models.applications import ApplicationStatus
+from grants.models.types import utcnow
+from tests.factories import ApplicationFactory, FundingRoundFactory
 
 
 @contextmanager
@@ -56,3 +64,19 @@ def test_the_dashboards_overdue_returns_name_the_statuses_they_leave_out(db):
     statement = _returns_statement(sent)
     assert _status_lists(statement) == ["'accepted', 'submitted'"], statement
     assert "status NOT IN" in statement
+
+
+def test_the_officers_list_names_the_stage_and_statuses_its_index_holds(db, users, as_role):
+    funding_round = FundingRoundFactory()
+    ApplicationFactory(funding_round=funding_round, status=ApplicationStatus.SUBMITTED, reference="CGS-2026-0001",
+                       amount_requested=Decimal("4000.00"), submitted_at=utcnow())
+    _db.session.flush()
+    officer = as_role("grants_officer")
+    with _sent() as sent:
+        response = officer.get(f"/screening/rounds/{funding_round.id}?sort=organisation&order=asc")
+    assert response.status_code == 200
+    [statement] = [statement for statement, _parameters in sent
+                   if statement.lstrip().startswith("SELECT applications.id") and "ORDER BY" in statement]
+    assert "applications.stage = 'full'" in statement, statement
+    [listed] = re.findall(r"applications\.status IN \(([^)]*)\)", statement)
+    assert sorted(listed.split(", ")) == sorted(f"'{status.value}'" for status in VISIBLE_STATUSES)
