@@ -81,6 +81,9 @@ def _init_templates(app: Flask) -> None:
     from grants.components import summary_list
 
     app.add_template_global(summary_list, "summary_list_markup")
+    from grants.pagination import pagination
+
+    app.add_template_global(pagination, "pagination_markup")
 
     from grants import formatting, jobs, links, mail, navigation
 
