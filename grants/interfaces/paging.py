@@ -26,7 +26,8 @@ class Page:
 
 def paginate(query: Select, page: int, per_page: int, total: int | None = None,
              columns: Sequence[Any] | None = None, make: Callable[..., Any] | None = None,
-             params: Mapping[str, Any] | None = None) -> Page:
+             params: Mapping[str, Any] | None = None,
+             load: Callable[[list[Any]], Mapping[Any, Any]] | None = None) -> Page:
     """One page of an ordered query with the total count, in two statements whatever the data size.
 
     When ``query`` selects one mapped entity with a single-column primary key (most list pages), the
@@ -50,6 +51,9 @@ def paginate(query: Select, page: int, per_page: int, total: int | None = None,
 
     ``params``: the values of the query's bound parameters (a statement built once, with
     ``bindparam``), for each of its statements.
+
+    ``load``: the page's items by key, given the page's keys in order, in place of the second
+    statement (for items read from tables the query need not join: its count stays on one table).
     """
     if page < 1:
         abort(404)
@@ -71,7 +75,9 @@ def paginate(query: Select, page: int, per_page: int, total: int | None = None,
         return Page([], page, per_page, total or 0)
     ids = [row[0] for row in rows]
     # The ORDER BY is dropped: the page is put in order here, from the first statement's ids.
-    if columns is None:
+    if load is not None:
+        loaded = load(ids)
+    elif columns is None:
         loaded = {inspect(item).identity[0]: item
                   for item in db.session.scalars(query.where(key.in_(ids)).order_by(None), params).unique()}
     else:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from grants.extensions import db
 from grants.interfaces.messages import threads
 from grants.models.applications import ApplicationStatus
-from grants.models.messages import MessageThread
+from grants.models.messages import MessageThread, ThreadMessage
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory
 from tests.helpers import page
@@ -114,3 +114,14 @@ def test_the_check_reports_a_kept_row_that_differs_from_the_messages(application
     db.session.get(MessageThread, application.id).messages = 1
     db.session.flush()
     assert problems() == []
+
+
+def test_a_thread_whose_last_writer_has_gone_says_so(member, officer, application, users):
+    """A message keeps no author once the account is deleted (``author_id`` set null): the list reads
+    the row as it is, "from a former member", not an empty name."""
+    send(member, application, "Can we start in May?")
+    message = db.session.scalars(select(ThreadMessage).where(ThreadMessage.application_id == application.id)).one()
+    message.author_id = None
+    db.session.flush()
+    assert listed(officer) == [("CGS-2026-0101 1 new Moorland Recovery Walks", "Organisation A", "a former member",
+                                "1")]

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import BinaryIO
 
 from flask import abort
@@ -37,6 +38,7 @@ from grants.interfaces.paging import Page, paginate
 from grants.models.accounts import Role, User
 from grants.models.applications import Application, ApplicationStatus
 from grants.models.messages import MessageAttachment, MessageThread, ThreadMessage, ThreadRead
+from grants.models.organisations import Organisation
 from grants.models.types import utcnow
 from grants.uploads import CONTENT_TYPES, CheckedUpload, UploadRefused, check_upload, safe_display_name
 
@@ -270,12 +272,27 @@ def new_counts(application_ids: Sequence[int], user: User) -> dict[int, int]:
 
 # The grants team's list of threads ---------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class ThreadApplication:
+    """What the list shows of a thread's application."""
+
+    id: int
+    reference: str | None
+    project_title: str | None
+    organisation_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ThreadSummary:
-    application: Application
-    last_message: ThreadMessage
+    """A row of the grants team's list of threads, read as plain columns (building each thread's
+    application, organisation, newest message and its author took longer than reading them)."""
+
+    application: ThreadApplication
     messages: int
-    new: int  # messages from the organisation new to the reader
+    last_sent_at: datetime
+    last_author: str | None  # None: the author's account is gone
+    last_from_staff: bool
+    new: int = 0  # messages from the organisation new to the reader
 
 
 def _new_from_organisation(user: User):
@@ -289,19 +306,31 @@ def threads_for_staff(user: User, page: int, only_new: bool = False) -> tuple[Pa
     """Threads with messages, the one written in last first, a page at a time, with how many of each
     one's messages from the organisation ``user`` has not read (``only_new``: only threads with some).
     Pages over the kept rows in the order of their index: a page costs the same however many threads."""
-    query = (select(MessageThread)
-             .options(joinedload(MessageThread.application).options(
-                          joinedload(Application.organisation), lazyload(Application.sections)),
-                      # the list shows the author's name, not their roles
-                      joinedload(MessageThread.last_message).joinedload(ThreadMessage.author).lazyload("*"))
-             .order_by(MessageThread.last_message_id.desc()))
+    query = select(MessageThread).options(lazyload("*")).order_by(MessageThread.last_message_id.desc())
     if only_new:
         joined, has_new = _new_from_organisation(user)
         query = query.outerjoin(ThreadRead, joined).where(has_new)
-    results = paginate(query, page, THREADS_PER_PAGE)
-    counts = new_counts([kept.application_id for kept in results.items], user)
-    return results, [ThreadSummary(kept.application, kept.last_message, kept.messages,
-                                   counts.get(kept.application_id, 0)) for kept in results.items]
+    results = paginate(query, page, THREADS_PER_PAGE, load=_summaries)
+    counts = new_counts([summary.application.id for summary in results.items], user)
+    summaries = [replace(summary, new=counts.get(summary.application.id, 0)) for summary in results.items]
+    return results, summaries
+
+
+def _summaries(application_ids: list[int]) -> dict[int, ThreadSummary]:
+    """The list's rows of these threads (one statement), by application id."""
+    rows = db.session.execute(
+        select(MessageThread.application_id, MessageThread.messages, Application.reference,
+               Application.project_title, Organisation.name, ThreadMessage.sent_at, User.full_name,
+               ThreadMessage.from_staff)
+        .join(Application, Application.id == MessageThread.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(ThreadMessage, ThreadMessage.id == MessageThread.last_message_id)
+        .outerjoin(User, User.id == ThreadMessage.author_id)
+        .where(MessageThread.application_id.in_(application_ids))
+    )
+    return {application_id: ThreadSummary(ThreadApplication(application_id, reference, title, organisation),
+                                          messages, sent_at, author, from_staff)
+            for application_id, messages, reference, title, organisation, sent_at, author, from_staff in rows}
 
 
 def threads_with_new(user: User) -> int:
