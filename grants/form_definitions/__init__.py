@@ -4,7 +4,7 @@ given the answers so far. Pure Python: no Flask, no database."""
 
 from grants.form_definitions.conditions import is_ineligible, matches, visible_questions
 from grants.form_definitions.dump import dump, dumps
-from grants.form_definitions.load import load, loads
+from grants.form_definitions.load import load, load_stored, loads
 from grants.form_definitions.model import (
     APPLICATION_ROLES,
     ELIGIBILITY_ROLES,
@@ -47,6 +47,7 @@ __all__ = [
     "dumps",
     "is_ineligible",
     "load",
+    "load_stored",
     "loads",
     "matches",
     "schema",

@@ -6,6 +6,7 @@ has any.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -48,6 +49,29 @@ def load(data: Mapping[str, Any]) -> FormDefinition:
     if problems:
         raise FormDefinitionError(problems)
     return definition
+
+
+# Stored versions already read, by their document's JSON text: checking a document against the schema
+# takes tens of milliseconds, more than the rest of a page that shows the form. A definition is frozen,
+# so one object serves every request; keyed by content, not row id (a version is edited in place until
+# its round opens, and a rolled-back row's id comes back).
+_STORED: dict[str, FormDefinition] = {}
+_STORED_KEPT = 64  # distinct documents held; the oldest read is dropped first
+_STORED_LOCK = threading.Lock()
+
+
+def load_stored(data: Mapping[str, Any]) -> FormDefinition:
+    """``load`` for a stored version's document, read once a process for the same content (the same
+    object each time). A document with problems raises every time: nothing is kept for it."""
+    key = json.dumps(data, separators=(",", ":"))
+    found = _STORED.get(key)
+    if found is None:
+        found = load(dict(data))
+        with _STORED_LOCK:  # gthread workers: one thread at a time changes the dict
+            while len(_STORED) >= _STORED_KEPT:
+                _STORED.pop(next(iter(_STORED)))
+            _STORED[key] = found
+    return found
 
 
 def loads(text: str | bytes) -> FormDefinition:

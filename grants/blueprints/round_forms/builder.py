@@ -19,7 +19,15 @@ from werkzeug.wrappers import Response
 from grants.blueprints.round_forms import bp
 from grants.blueprints.round_forms.forms import ChangeForm, CopyForm
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, FormDefinitionError, Kind, Question, Section, load, standard
+from grants.form_definitions import (
+    FormDefinition,
+    FormDefinitionError,
+    Kind,
+    Question,
+    Section,
+    load_stored,
+    standard,
+)
 from grants.forms import SelectChoice, add_error
 from grants.interfaces.round_forms import editing, versions
 from grants.interfaces.round_forms.describe import question_summary
@@ -75,7 +83,7 @@ def builder(round_id: int, kind: str) -> Builder:
     funding_round = rounds.round_for_staff(round_id)
     form_kind = Kind(kind)
     row = versions.current_version(funding_round, form_kind)
-    definition = standard(form_kind) if row is None else load(row.definition)
+    definition = standard(form_kind) if row is None else load_stored(row.definition)
     return Builder(funding_round, form_kind, row, definition, funding_round.rules_frozen(),
                    current_user.has_role(Role.ADMIN))
 

@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from grants import form_keys
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, Kind, Question, QuestionType, Role, load
+from grants.form_definitions import FormDefinition, Kind, Question, QuestionType, Role, load_stored
 from grants.form_definitions import Section as DefinitionSection
 from grants.formatting import long_date, money
 from grants.forms import without_nul
@@ -65,14 +65,6 @@ ORGANISATION = Section(ORGANISATION_KEY, "Organisation details")
 
 # The form ----------------------------------------------------------------------------------------
 
-# Definitions already read, by their document's JSON text: checking a document against the schema
-# takes tens of milliseconds, more than the rest of the application page. A definition is frozen, so
-# one object serves every request; keyed by content, not row id, as a rolled-back row's id comes back.
-_DEFINITIONS: dict[str, FormDefinition] = {}
-_DEFINITIONS_KEPT = 64  # distinct versions held; the oldest read is dropped first
-_DEFINITIONS_LOCK = threading.Lock()
-
-
 def _loaded(row_id: int, document: Mapping[str, Any]) -> FormDefinition:
     """A stored version's definition, loaded once a process (a version is not changed once used)
     and looked up once a request."""
@@ -85,15 +77,7 @@ def _loaded(row_id: int, document: Mapping[str, Any]) -> FormDefinition:
 
 
 def _read(document: Mapping[str, Any]) -> FormDefinition:
-    key = json.dumps(document, separators=(",", ":"))
-    found = _DEFINITIONS.get(key)
-    if found is None:
-        found = load(dict(document))  # raises for a document with problems: nothing is kept
-        with _DEFINITIONS_LOCK:  # gthread workers: one thread at a time changes the dict
-            while len(_DEFINITIONS) >= _DEFINITIONS_KEPT:
-                _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
-            _DEFINITIONS[key] = found
-    return found
+    return load_stored(document)  # raises for a document with problems: nothing is kept
 
 
 def definition(application: Application) -> FormDefinition:

@@ -21,7 +21,7 @@ from grants import audit
 from grants.database import written_in
 from grants.email_templates import send_template
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, Kind, QuestionType, load
+from grants.form_definitions import FormDefinition, Kind, QuestionType, load_stored
 from grants.formatting import london_today as uk_today
 from grants.formatting import long_date
 from grants.interfaces.awards import return_documents
@@ -77,7 +77,7 @@ def definition(monitoring_return: MonitoringReturn) -> FormDefinition:
     """The monitoring form the return answers: the version pinned when its first answer was saved, or,
     before that, the round's current monitoring form."""
     if monitoring_return.form is not None:
-        return load(monitoring_return.form.definition)
+        return load_stored(monitoring_return.form.definition)
     return versions.current(monitoring_return.award.funding_round, Kind.MONITORING)
 
 

@@ -19,7 +19,15 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, FormDefinitionError, Kind, Question, dump, load, standard
+from grants.form_definitions import (
+    FormDefinition,
+    FormDefinitionError,
+    Kind,
+    Question,
+    dump,
+    load_stored,
+    standard,
+)
 from grants.interfaces.round_forms.describe import ROLE_WORDS, type_name, types_for
 from grants.interfaces.round_forms.versions import KIND_NAMES
 from grants.models.round_forms import RoundForm
@@ -69,7 +77,7 @@ def _sources(funding_round: FundingRound, kind: Kind) -> Iterator[tuple[str, For
     ).all()
     for other, row in rows:
         try:
-            definition = load(row.definition)
+            definition = load_stored(row.definition)
         except FormDefinitionError:  # stored under rules that have since changed: nothing to offer from it
             continue
         yield f"round-{other.id}", definition, other

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from grants import audit
 from grants.extensions import db
-from grants.form_definitions import FormDefinition, Kind, dump, dumps, load, loads, standard
+from grants.form_definitions import FormDefinition, Kind, dump, dumps, load_stored, loads, standard
 from grants.models.accounts import Role, User
 from grants.models.applications import Application
 from grants.models.awards import MonitoringReturn
@@ -74,7 +74,7 @@ def current_version(funding_round: FundingRound, kind: Kind) -> RoundForm | None
 def current(funding_round: FundingRound, kind: Kind) -> FormDefinition:
     """The form of ``kind`` the round asks now: its newest version, or the standard form."""
     row = current_version(funding_round, kind)
-    return standard(kind) if row is None else load(row.definition)
+    return standard(kind) if row is None else load_stored(row.definition)
 
 
 def version_in_force(funding_round: FundingRound, kind: Kind) -> RoundForm:
