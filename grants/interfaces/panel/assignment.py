@@ -164,17 +164,19 @@ def scoring_open(funding_round: FundingRound, now: datetime | None = None,
             and now >= funding_round.eoi_closes_at)
 
 
-def round_bids(funding_round: FundingRound, with_eois: bool = False) -> list[Application]:
+def round_bids(funding_round: FundingRound, with_eois: bool = False, areas: bool = True) -> list[Application]:
     """The full bids the panel scores in a round, by reference; ``with_eois``: and the expressions of
-    interest it scores, as members are assigned them."""
+    interest it scores, as members are assigned them. ``areas=False`` leaves the bids' local authorities
+    and approaches unloaded, for pages that show neither (reading them then costs a query per bid)."""
+    extra = ((selectinload(Application.local_authorities), selectinload(Application.approaches)) if areas
+             else (lazyload(Application.local_authorities), lazyload(Application.approaches)))
     return list(
         db.session.scalars(
             select(Application)
             .where(Application.round_id == funding_round.id, scored_by_panel() if with_eois else full_bid())
             # Not the sections (loaded with every application by default): the panel's pages and
             # exports read none of their answers, and a 1,000-bid round has ten times as many.
-            .options(joinedload(Application.organisation), selectinload(Application.local_authorities),
-                     selectinload(Application.approaches), lazyload(Application.sections))
+            .options(joinedload(Application.organisation), *extra, lazyload(Application.sections))
             .order_by(Application.reference, Application.id)
         ).unique()
     )
@@ -196,6 +198,8 @@ def members(funding_round: FundingRound) -> list[PanelMember]:
             select(PanelMember)
             .join(PanelMember.user)
             .where(PanelMember.round_id == funding_round.id)
+            # Members' roles are not shown on the panel's pages: not loaded with them.
+            .options(joinedload(PanelMember.user).lazyload(User.role_grants))
             .order_by(User.full_name, User.id)
         )
     )
@@ -308,9 +312,14 @@ def declarations(funding_round: FundingRound) -> list[ConflictDeclaration]:
 
 
 def conflicted_pairs(funding_round: FundingRound) -> set[tuple[int, int]]:
-    """(user id, application id) for every declared conflict in the round."""
+    """(user id, application id) for every declared conflict in the round (plain columns, one query)."""
     return {
-        (row.user_id, row.application_id) for row in declarations(funding_round) if row.conflicted
+        (user_id, application_id)
+        for user_id, application_id in db.session.execute(
+            select(ConflictDeclaration.user_id, ConflictDeclaration.application_id)
+            .join(ConflictDeclaration.application)
+            .where(Application.round_id == funding_round.id, ConflictDeclaration.conflicted.is_(True))
+        )
     }
 
 

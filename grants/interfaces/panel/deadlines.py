@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from grants import audit
 from grants.email_templates import send_template
@@ -129,7 +130,8 @@ def late_members(funding_round: FundingRound, now: datetime | None = None) -> li
         .where(PanelReminder.round_id == funding_round.id, PanelReminder.user_id.in_(list(counts)))
         .group_by(PanelReminder.user_id)
     ).all())
-    users = db.session.scalars(select(User).where(User.id.in_(list(counts))).order_by(User.full_name, User.id))
+    users = db.session.scalars(select(User).where(User.id.in_(list(counts))).options(lazyload(User.role_grants))
+                              .order_by(User.full_name, User.id))
     return [LateMember(user, counts[user.id], reminded.get(user.id)) for user in users]
 
 

@@ -121,7 +121,7 @@ def overview(funding_round: FundingRound) -> Overview:
         members=[MemberProgress(member, per_member.get(member.user_id, score_sheets.Progress())) for member in seated],
         bids=[
             BidProgress(application, per_bid.get(application.id, score_sheets.Progress()), conflicts[application.id])
-            for application in panel.round_bids(funding_round, with_eois=True)
+            for application in panel.round_bids(funding_round, with_eois=True, areas=False)
         ],
     )
 

@@ -21,7 +21,6 @@ from grants import audit
 from grants.extensions import db
 from grants.interfaces.panel.assignment import (
     PanelError,
-    assignments,
     declaration,
     freeze_rubric,
     is_assigned,
@@ -35,7 +34,7 @@ from grants.interfaces.panel.assignment import (
 from grants.interfaces.writes import rows_changed
 from grants.models.accounts import User
 from grants.models.applications import Application
-from grants.models.panel import ConflictDeclaration, ScoreSheet, SheetStatus
+from grants.models.panel import ConflictDeclaration, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.rounds import FundingRound
 from grants.models.types import utcnow
 
@@ -231,15 +230,22 @@ class Progress:
 
 def progress(funding_round: FundingRound) -> tuple[dict[int, Progress], dict[int, Progress]]:
     """(progress per member user id, progress per bid application id) for the round."""
+    # Plain columns, not score sheets and assignments: only who, which bid and the sheet's status count.
     sheets = {
-        (row.user_id, row.application_id): row.status
-        for row in db.session.scalars(select(ScoreSheet).where(ScoreSheet.round_id == funding_round.id))
+        (user_id, application_id): status
+        for user_id, application_id, status in db.session.execute(
+            select(ScoreSheet.user_id, ScoreSheet.application_id, ScoreSheet.status)
+            .where(ScoreSheet.round_id == funding_round.id)
+        )
     }
     per_member: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_bid: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in assignments(funding_round):
-        status = sheets.get((row.user_id, row.application_id))
-        for counts in (per_member[row.user_id], per_bid[row.application_id]):
+    for user_id, application_id in db.session.execute(
+        select(ScoringAssignment.user_id, ScoringAssignment.application_id)
+        .where(ScoringAssignment.round_id == funding_round.id)
+    ):
+        status = sheets.get((user_id, application_id))
+        for counts in (per_member[user_id], per_bid[application_id]):
             counts[0] += 1
             if status is SheetStatus.DRAFT:
                 counts[1] += 1
