@@ -9,11 +9,8 @@ instead of walking the index."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-
-from sqlalchemy import event
 
 from grants.extensions import db as _db
 from grants.interfaces.awards import monitoring, portfolio
@@ -21,22 +18,7 @@ from grants.interfaces.screening.applications import VISIBLE_STATUSES
 from grants.models.applications import ApplicationStatus
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory
-
-
-@contextmanager
-def _sent():
-    """(statement, parameters) of what is sent to the database meanwhile."""
-    sent: list[tuple[str, object]] = []
-    engine = _db.session.get_bind()
-
-    def before(_connection, _cursor, statement, parameters, _context, _many):
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.helpers import counting_statements
 
 
 def _status_lists(statement: str) -> list[str]:
@@ -45,13 +27,13 @@ def _status_lists(statement: str) -> list[str]:
 
 def _returns_statement(sent) -> str:
     """The statement that reads the returns (a bound status would show as a placeholder in its list)."""
-    [found] = [statement for statement, _parameters in sent if "FROM monitoring_returns" in statement]
+    [found] = [statement for statement in sent if "FROM monitoring_returns" in statement]
     return found
 
 
 def test_the_overdue_and_due_soon_lists_name_their_statuses(db):
     for listing in (monitoring.overdue_returns, monitoring.returns_due_soon):
-        with _sent() as sent:
+        with counting_statements() as sent:
             listing(date(2026, 12, 7))
         statement = _returns_statement(sent)
         [listed] = _status_lists(statement)
@@ -59,7 +41,7 @@ def test_the_overdue_and_due_soon_lists_name_their_statuses(db):
 
 
 def test_the_dashboards_overdue_returns_name_the_statuses_they_leave_out(db):
-    with _sent() as sent:
+    with counting_statements() as sent:
         portfolio.dashboard(portfolio.PortfolioFilter(), on=date(2026, 12, 7))
     statement = _returns_statement(sent)
     assert _status_lists(statement) == ["'accepted', 'submitted'"], statement
@@ -72,10 +54,10 @@ def test_the_officers_list_names_the_stage_and_statuses_its_index_holds(db, user
                        amount_requested=Decimal("4000.00"), submitted_at=utcnow())
     _db.session.flush()
     officer = as_role("grants_officer")
-    with _sent() as sent:
+    with counting_statements() as sent:
         response = officer.get(f"/screening/rounds/{funding_round.id}?sort=organisation&order=asc")
     assert response.status_code == 200
-    [statement] = [statement for statement, _parameters in sent
+    [statement] = [statement for statement in sent
                    if statement.lstrip().startswith("SELECT applications.id") and "ORDER BY" in statement]
     assert "applications.stage = 'full'" in statement, statement
     [listed] = re.findall(r"applications\.status IN \(([^)]*)\)", statement)

@@ -3,29 +3,11 @@ follow the sheets, assignments and declarations, and it loads no one's roles nor
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from grants.extensions import db as _db
 from grants.interfaces.panel import assignment as iface
 from grants.interfaces.panel import reports, score_sheets
 from grants.models.accounts import Role
-
-
-@contextmanager
-def _statements():
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _many):
-        seen.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.helpers import counting_statements
 
 
 def _round_with_work(panel, bids, seat, submit_scores):
@@ -63,7 +45,7 @@ def test_the_round_page_shows_the_counts_without_loading_roles_or_areas(as_role,
     url = f"/panel/rounds/{bids[0].round_id}"
     client.get(url)  # the officer's own session and roles, loaded once
     _db.session.expunge_all()
-    with _statements() as seen:
+    with counting_statements() as seen:
         response = client.get(url)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
