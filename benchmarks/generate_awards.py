@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from sqlalchemy import text
 
@@ -127,7 +128,7 @@ def _decisions(connection, ids, rounds, bids, officer, commissioner) -> None:
                      "checks": []}
         record_id = ids.next("funding_recommendations")
         recommendations.append(dict(
-            id=record_id, round_id=funding_round.id, created_by_id=officer,
+            id=record_id, round_id=funding_round.id, created_by_id=officer, snapshot_key=uuid4().hex,
             created_at=funding_round.decided_at - timedelta(days=7),
             rules={"budget_pence": spend, "quality_threshold": "2.00", "objective": "total_score", "minimums": [],
                    "max_organisation_share": None, "aggregation": "mean", "normalised": False},

@@ -327,7 +327,12 @@ def test_funding_recommendation(users, as_role, small_selectin_batches):
         _db.session.flush()
 
     url = f"/panel/rounds/{funding_round.id}/recommendation"
-    _check("funding recommendation", Page(as_role("grants_officer"), lambda: url, grow))
+
+    def cold():  # each request reads the recommendation's result (shown_recommendation keeps it for the next)
+        current_app.extensions.pop("shown_recommendations", None)
+        return url
+
+    _check("funding recommendation", Page(as_role("grants_officer"), cold, grow))
 
 
 # Awards -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -159,6 +160,10 @@ class FundingRecommendationRecord(Model):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A random name for this snapshot, never reused (an id can be, on SQLite, after a delete): a worker
+    # keeps the result as read under it (grants.interfaces.panel.shown_recommendation). Nullable only
+    # so that adding it did not copy the table on SQLite; the app always writes it.
+    snapshot_key: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
 
     funding_round: Mapped[FundingRound] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -19,7 +19,7 @@ from grants.extensions import db
 from grants.forms import page_arg, record_id, required
 from grants.interfaces.paging import Page
 from grants.interfaces.panel import assignment as panel
-from grants.interfaces.panel import decisions
+from grants.interfaces.panel import decisions, shown_recommendation
 from grants.interfaces.panel import feedback as bid_feedback  # the feedback view is named feedback
 from grants.models.accounts import Role
 from grants.permissions import role_required
@@ -48,41 +48,18 @@ def _attach(form, problem: decisions.PanelError) -> None:
 
 # The recommendation ------------------------------------------------------------------------------
 
-ORGANISATION_CAP = "organisation:"  # the key of a check of one organisation's cap (scoring.funding)
-
-
-def _rule_checks(result: dict | None) -> tuple[list[tuple[dict, dict]], dict | None]:
-    """The recommendation's checks beside rank order's, one row a rule, with the organisation caps
-    (a check per organisation, hundreds in a large round) folded into one summary:
-    {"required", "sense", "selections": [(highest achieved, caps not kept) for each selection]}."""
-    optimum, rank_order = (result or {}).get("optimum"), (result or {}).get("rank_order")
-    if not optimum or not rank_order:
-        return [], None
-    rows, caps = [], None
-    for check, other in zip(optimum["checks"], rank_order["checks"], strict=True):
-        if not check["key"].startswith(ORGANISATION_CAP):
-            rows.append((check, other))
-            continue
-        if caps is None:
-            caps = {"required": check["required"], "sense": check["sense"], "organisations": 0,
-                    "selections": [[0, 0], [0, 0]]}
-        caps["organisations"] += 1
-        for found, entry in zip(caps["selections"], (check, other), strict=True):  # both selections
-            found[0] = max(found[0], entry["achieved"])
-            found[1] += 0 if entry["met"] else 1
-    return rows, caps
-
-
 RECOMMENDATION_PAGE_SIZE = 50  # bids of the recommendation's table on one page
 
 
 def _recommendation_page(funding_round, form, page: int = 1, record=None):
     """The page, with ``record`` the round's latest recommendation when the caller has read it."""
-    record = record or decisions.latest_recommendation(funding_round)
+    record = record or shown_recommendation.latest(funding_round)
     decision = decisions.decision_for(funding_round)
     problem = decisions.recommendation_problem(funding_round)
-    # The stored recommendation is read, never worked out again; its table comes a page at a time.
-    entries = record.result["decisions"] if record else []
+    # The stored recommendation is read, never worked out again (and kept by the worker: it never
+    # changes); its table comes a page at a time.
+    shown = shown_recommendation.shown(record) if record else None
+    entries = shown.decisions if shown else []
     paged = Page([], page, RECOMMENDATION_PAGE_SIZE, len(entries))
     if page > paged.pages:
         abort(404)
@@ -91,13 +68,14 @@ def _recommendation_page(funding_round, form, page: int = 1, record=None):
         "panel/decision_recommendation.html",
         funding_round=funding_round,
         record=record,
+        result=shown.result if shown else None,
         form=form,
         can_run=problem is None and current_user.has_role(Role.GRANTS_OFFICER),
         problem=problem,
         readiness=decisions.readiness(funding_round) if problem is None else None,
         decision=decision,
         entries=paged,
-        rule_checks=_rule_checks(record.result if record else None),
+        rule_checks=(shown.check_rows, shown.caps) if shown else ([], None),
         # Read only beside a decision, and only the page's bids.
         bids=decisions.bids_by_id(funding_round, [entry["application_id"] for entry in paged.items])
         if decision is not None else {},
@@ -109,7 +87,7 @@ def _recommendation_page(funding_round, form, page: int = 1, record=None):
 @role_required(*panel.PANEL_VIEWERS)
 def recommendation(round_id: int):
     funding_round = panel.round_for_panel(round_id)
-    record = decisions.latest_recommendation(funding_round)
+    record = shown_recommendation.latest(funding_round)
     rows = minimum_rows(funding_round)
     form = recommendation_form(funding_round, _scale_max(funding_round), rows, formdata=None,
                                data=rules_data(record.rules if record else None, funding_round, rows))

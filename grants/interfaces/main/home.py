@@ -197,11 +197,11 @@ def _panel_member(user: User) -> HomePanel:
 
 
 def _commissioner(user: User) -> HomePanel:
-    from grants.interfaces.panel import decisions
+    from grants.interfaces.panel import shown_recommendation
 
     box = HomePanel(Role.COMMISSIONER, "Commissioning")
     for funding_round in _scoring_rounds():
-        if decisions.latest_recommendation(funding_round) is not None:
+        if shown_recommendation.latest(funding_round) is not None:  # read without its result
             box.tasks.append(Task(
                 f"Approve the funding decisions for {funding_round.name}",
                 url_for("panel.decision", round_id=funding_round.id),

@@ -20,19 +20,17 @@ same ``scoring`` functions on the same inputs, read as plain columns instead of 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from flask import current_app
 from sqlalchemy import Integer, Select, bindparam, func, select, true
 
 import scoring
 from grants.extensions import db
 from grants.interfaces.panel.assignment import full_bid, round_rubric, scoring_rubric, tie_break_criterion
 from grants.interfaces.panel.results import DEFAULT_THRESHOLDS, disagreements_by_bid, panel_scores
+from grants.lru import LRU, app_cache
 from grants.models.applications import Application
 from grants.models.organisations import Organisation
 from grants.models.panel import ModeratedScore, ScoreSheet, SheetStatus
@@ -92,43 +90,11 @@ def round_standing(
     normalise = funding_round.normalise_scores if normalise is None else bool(normalise)
     key = (funding_round.id, funding_round.rubric_id, repr(rubric), method.value, normalise, thresholds,
            _fingerprint(funding_round))
-    cache = _cache()
-    found = cache.get(key)
-    if found is None:
-        found = _work_out(funding_round, rubric, method, normalise, thresholds)
-        cache.put(key, found)
-    return found
+    return _cache().get_or_make(key, lambda: _work_out(funding_round, rubric, method, normalise, thresholds))
 
 
-class _LRU:
-    """A small least-recently-used map, safe to share between a worker's threads."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def _cache() -> _LRU:
-    # One per application (and so per database): ids from one database never meet another's.
-    return current_app.extensions.setdefault("round_standings", _LRU(CACHE_SIZE))
+def _cache() -> LRU[Standing]:
+    return app_cache("round_standings", CACHE_SIZE)
 
 
 def _fingerprint(funding_round: FundingRound) -> tuple:
