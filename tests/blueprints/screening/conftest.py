@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from grants.models.applications import ApplicationSection, ApplicationStatus
 from grants.models.types import utcnow
 from tests.factories import ApplicationFactory, FundingRoundFactory, OrganisationFactory
+from tests.helpers import counting_statements
 
 PROJECT_ANSWERS = {
     "title": ["Harbour Recovery Café"],
@@ -69,19 +68,4 @@ def officer(as_role):
 @pytest.fixture
 def count_queries(db):
     """``with count_queries() as statements:`` lists the SQL statements run inside the block."""
-
-    @contextmanager
-    def _count():
-        statements: list[str] = []
-
-        def _record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", _record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", _record)
-
-    return _count
+    return counting_statements
