@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer
 from grants import create_app, demo
 from grants.application_form import sections as fixed_form
 from grants.extensions import db
-from grants.interfaces.applications import questions
+from grants.interfaces.applications import questions, shown_answers
 from grants.interfaces.cocommissioning.scenarios import ensure_areas
 from grants.interfaces.pooled_budgets.partners import ensure_partners
 from grants.interfaces.social_return.parameters import ensure_default_set
@@ -57,8 +57,9 @@ def _read_through_todays_form(stored: dict[tuple[int, str], dict]) -> dict[int, 
 def _read_through_the_form_version() -> dict[int, list[list[tuple[str, ...]]]]:
     read = {}
     for application in db.session.scalars(sa.select(Application)):
-        read[application.id] = [[answer.lines for answer in rows]
-                                for section, rows in questions.all_answers(application) if not section.is_organisation]
+        shown = shown_answers.all_answers(application)
+        read[application.id] = [[answer.lines for answer in rows] for section, rows in shown
+                                if not section.is_organisation]
     return read
 
 

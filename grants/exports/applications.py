@@ -11,7 +11,7 @@ from io import BytesIO
 
 from grants.form_definitions import FormDefinition, Kind
 from grants.formatting import LONDON, money
-from grants.interfaces.applications import questions
+from grants.interfaces.applications import questions, shown_answers
 from grants.interfaces.round_forms.versions import current
 from grants.models.applications import Application
 from grants.models.rounds import FundingRound
@@ -73,14 +73,14 @@ def round_workbook(applications: Iterable[Application], funding_round: FundingRo
     applications = list(applications)
     book = ExportWorkbook(constant_memory=True)
     sheet = book.sheet("Applications")
-    columns = questions.export_columns(_forms(applications, funding_round))
+    columns = shown_answers.export_columns(_forms(applications, funding_round))
     sheet.widths((*FIXED_WIDTHS, *([ANSWER_WIDTH] * len(columns))))
     sheet.freeze("B2")
     for column, heading in enumerate((*FIXED_HEADINGS, *(heading for _id, heading in columns)), start=1):
         sheet.text(1, column, heading)
     for row, application in enumerate(applications, start=2):
         organisation = _organisation(application)
-        answers = questions.export_values(application)
+        answers = shown_answers.export_values(application)
         # Typed by applicants: sheet.text keeps a name starting "=" from being a formula.
         texts = [application.reference, application.status.label, organisation["name"], organisation["type"],
                  organisation["charity_number"], organisation["company_number"],

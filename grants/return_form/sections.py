@@ -229,7 +229,7 @@ def _described(monitoring_return: MonitoringReturn, section: Section, form) -> d
     hides, by question id."""
     if not isinstance(form, QuestionForm):
         return {}
-    from grants.interfaces.applications.questions import describe
+    from grants.interfaces.applications.shown_answers import describe
 
     hidden = set(hidden_questions(form))
     kept = kept_answers(form)

@@ -12,7 +12,7 @@ from grants.eligibility import eligible_rounds
 from grants.extensions import csrf, db
 from grants.forms import ConfirmForm
 from grants.interfaces.applications import emails as application_emails
-from grants.interfaces.applications import partners, questions, stages
+from grants.interfaces.applications import partners, questions, shown_answers, stages
 from grants.interfaces.applications import submission as apps
 from grants.interfaces.applications.documents import DocumentsLocked, discard_file
 from grants.interfaces.applications.questions import ORGANISATION, raw_answers, to_formdata
@@ -30,7 +30,7 @@ SAVE_FOR_LATER = "action-later"
 @bp.app_context_processor
 def _application_answers():
     # For applications/_answers.html, which officers' pages include too.
-    return {"application_answers": questions.all_answers}
+    return {"application_answers": shown_answers.all_answers}
 
 
 @bp.app_context_processor

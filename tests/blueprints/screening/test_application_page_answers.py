@@ -1,5 +1,5 @@
 """The answers on an officer's page of one application are kept once a process, by all they are made
-from (grants.interfaces.applications.questions.all_answers): a change to an answer, to the form
+from (grants.interfaces.applications.shown_answers.all_answers): a change to an answer, to the form
 answered, to the round's lists or to the documents a file question names shows on the next request.
 And the page reads what it shows in a fixed, small number of statements (the round's lists in one,
 the due-diligence findings with who recorded them in one)."""
@@ -11,7 +11,7 @@ import copy
 from sqlalchemy import select
 
 from grants.form_definitions import Kind, dump, load, standard
-from grants.interfaces.applications import questions
+from grants.interfaces.applications import questions, shown_answers
 from grants.interfaces.due_diligence import findings
 from grants.interfaces.due_diligence.checklists import default_checklist
 from grants.interfaces.round_forms import versions
@@ -133,11 +133,11 @@ def test_a_file_answer_goes_with_its_document(db, officer, make_application, fun
 def test_answers_read_twice_are_the_same_and_each_callers_own(db, make_application, app):
     application = _answering(db, make_application)
     with app.test_request_context("/"):
-        first = questions.all_answers(application)
+        first = shown_answers.all_answers(application)
         first[1][1].clear()  # a caller changing its copy changes nothing kept
-        second = questions.all_answers(application)
+        second = shown_answers.all_answers(application)
     with app.test_request_context("/"):
-        third = questions.all_answers(application)
+        third = shown_answers.all_answers(application)
     assert second == third and second[1][1], second
     assert [section.key for section, _ in second] == ["organisation", "about", "timing", "money", "focus"]
 
@@ -147,7 +147,7 @@ def test_the_round_lists_in_one_query_are_the_rounds_context(db, make_applicatio
     expected = questions.round_context(funding_round)
     assert expected.adder_strands and expected.drug_outcomes and expected.approaches and expected.local_authorities
     db.session.expire(funding_round, ["approaches", "adder_strands", "outcomes", "local_authorities"])
-    assert questions._answers_context(application.funding_round) == expected
+    assert questions.answers_context(application.funding_round) == expected
 
 
 def test_the_page_reads_the_rounds_lists_once_and_nothing_it_does_not_show(db, officer, make_application, users,

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from grants.exports.applications import FIXED_HEADINGS, XLSX_MIMETYPE, round_workbook
 from grants.form_definitions import Kind, load, standard
-from grants.interfaces.applications.questions import export_columns
+from grants.interfaces.applications.shown_answers import export_columns
 from grants.interfaces.round_forms.versions import version_in_force
 from grants.models.applications import ApplicationStatus
 from grants.models.organisations import LegalType
