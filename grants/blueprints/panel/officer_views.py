@@ -50,16 +50,20 @@ def rounds():
 def _round_page(funding_round, settings_form=None, form=None):
     """The round's overview; ``form`` is the one that was posted, for the error summary."""
     overview = panel_reports.overview(funding_round)
+    deadline = panel_deadlines.deadline_progress(funding_round)
     return render_template(
         "panel/officer_round.html",
         funding_round=funding_round,
         overview=overview,
         deadline_past=panel_deadlines.is_past(funding_round),
-        late=panel_deadlines.late_members(funding_round),
-        sheets_in=panel_deadlines.sheets_in(funding_round) if funding_round.scoring_deadline else None,
+        late=deadline.late,
+        late_ids={row.user.id for row in deadline.late},
+        sheets_in=deadline.sheets_in,
         settings_form=settings_form or PanelSettingsForm.for_round(funding_round),
         form=form,
         can_manage=_manages() and not overview.decided,
+        member_rows=table_cells.member_rows,
+        bid_rows=table_cells.bid_rows,
     )
 
 

@@ -6,12 +6,13 @@ escaping every value as the template's autoescape did."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from markupsafe import Markup, escape
 
 import scoring
+from grants.form_keys import key_input
 from grants.formatting import money
 from grants.interfaces.panel import reports
 from grants.interfaces.panel.standing import BidStanding, PageBid
@@ -156,5 +157,69 @@ def queue_rows(items: Iterable, states: Mapping, state_tags: Mapping[str, Markup
             '        <td class="govuk-table__cell">\n'
             f"{action}        </td>\n"
             "      </tr>"
+        )
+    return Markup("\n".join(rows))
+
+
+def member_rows(members: Iterable[reports.MemberProgress], late_ids: Container[int], late_tag: Markup,
+                remove_link: Sequence[str] | None, csrf_token: str) -> Markup:
+    """The round page's panel member rows (panel/officer_round.html), without the last newline.
+    ``late_tag`` is the tag macro's "Late", beside a member in ``late_ids``; ``remove_link``, for an
+    officer who can change the panel, the remove link split where a member's user id goes: a member
+    with no submitted sheet gets ``officer_macros.post_button``'s link-styled form to it (with
+    ``csrf_token`` and a form key of its own). Counts and ids are ints, written without escaping."""
+    before, after = (escape(remove_link[0]), escape(remove_link[1])) if remove_link is not None else ("", "")
+    token = escape(csrf_token)
+    rows = []
+    for row in members:
+        member, progress = row.member, row.progress
+        name = escape(member.full_name)
+        late = f" {late_tag}" if member.user_id in late_ids else ""
+        action = ""
+        if remove_link is not None:
+            if progress.submitted:
+                inside = "          Stays on the panel: has submitted scores\n"
+            else:
+                inside = (
+                    f'          <form method="post" action="{before}/members/{member.user_id}{after}" novalidate>\n'
+                    f'  <input type="hidden" name="csrf_token" value="{token}">{key_input()}\n'
+                    '  <div class="govuk-body govuk-!-margin-bottom-0"><button type="submit" class="opcc-link-button">'
+                    f'Remove<span class="govuk-visually-hidden"> {name} from the panel</span></button></div>\n'
+                    "</form>\n\n"  # the macro's last line, then the line that called it
+                )
+            action = f'      <td class="govuk-table__cell">\n{inside}      </td>\n'
+        rows.append(
+            '    <tr class="govuk-table__row">\n'
+            f'      <th scope="row" class="govuk-table__header">{name}{late}<br>'
+            f'<span class="opcc-source">{escape(member.email)}</span></th>\n'
+            f"{NUMERIC_CELL}{progress.assigned}</td>\n"
+            f"{NUMERIC_CELL}{progress.not_started}</td>\n"
+            f"{NUMERIC_CELL}{progress.drafts}</td>\n"
+            f"{NUMERIC_CELL}{progress.submitted}</td>\n"
+            f"{action}"
+            "    </tr>"
+        )
+    return Markup("\n".join(rows))
+
+
+def bid_rows(bids: Iterable[reports.BidProgress], per_bid: int, short_tag: Markup, bid_link: Sequence[str]) -> Markup:
+    """The round page's bid rows (panel/officer_round.html), without the last newline. ``short_tag``
+    is the tag macro's "Short", beside a bid with fewer than ``per_bid`` scorers assigned;
+    ``bid_link`` a bid's scores link split where its id goes. Counts and ids are ints, written
+    without escaping."""
+    before, after = escape(bid_link[0]), escape(bid_link[1])
+    rows = []
+    for row in bids:
+        application, progress = row.application, row.progress
+        short = f" {short_tag}" if progress.assigned < per_bid else ""
+        rows.append(
+            '    <tr class="govuk-table__row">\n'
+            '      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" '
+            f'href="{before}/bids/{application.id}{after}">{escape(application.reference)}</a></th>\n'
+            f'      <td class="govuk-table__cell">{escape(application.organisation_name or "")}</td>\n'
+            f"{NUMERIC_CELL}{progress.assigned} of {per_bid}{short}</td>\n"
+            f"{NUMERIC_CELL}{progress.submitted}</td>\n"
+            f"{NUMERIC_CELL}{row.conflicts}</td>\n"
+            "    </tr>"
         )
     return Markup("\n".join(rows))

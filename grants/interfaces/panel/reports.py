@@ -21,6 +21,7 @@ from grants.interfaces.panel import results as panel_results
 from grants.interfaces.panel import score_sheets
 from grants.models.accounts import User
 from grants.models.applications import Application
+from grants.models.organisations import Organisation
 from grants.models.panel import PanelMember, ScoreSheet, ScoringAssignment, SheetStatus
 from grants.models.rounds import FundingRound, RoundState
 
@@ -87,15 +88,33 @@ def conflict_counts(funding_round: FundingRound) -> Counter[int]:
 
 # One round's overview ----------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class SeatedMember:
+    """What the round page shows of a panel member, read as plain columns."""
+
+    user_id: int
+    full_name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundBid:
+    """What the round page shows of a bid, read as plain columns."""
+
+    id: int
+    reference: str | None
+    organisation_name: str | None
+
+
 @dataclass(frozen=True)
 class MemberProgress:
-    member: PanelMember
+    member: SeatedMember
     progress: score_sheets.Progress
 
 
 @dataclass(frozen=True)
 class BidProgress:
-    application: Application
+    application: RoundBid
     progress: score_sheets.Progress
     conflicts: int  # members who declared a conflict of interest
 
@@ -112,17 +131,30 @@ class Overview:
 
 
 def overview(funding_round: FundingRound) -> Overview:
-    """The round's panel, and each member's and each bid's progress."""
+    """The round's panel, by name, and its bids (those members score), by reference, each with its
+    progress. Plain columns: the page shows a few of each, and 50 bids and their organisations as
+    objects cost more than the rest of the page's reads."""
     per_member, per_bid = score_sheets.progress(funding_round)
     conflicts = conflict_counts(funding_round)
-    seated = panel.members(funding_round)
+    seated = db.session.execute(
+        select(User.id, User.full_name, User.email)
+        .join(PanelMember, PanelMember.user_id == User.id)
+        .where(PanelMember.round_id == funding_round.id)
+        .order_by(User.full_name, User.id)
+    )
+    # The organisation's name looked up per bid: joined, PostgreSQL hashes every organisation.
+    organisation_name = select(Organisation.name).where(Organisation.id == Application.organisation_id)
+    bids = db.session.execute(
+        select(Application.id, Application.reference, organisation_name.scalar_subquery())
+        .where(Application.round_id == funding_round.id, panel.scored_by_panel())
+        .order_by(Application.reference, Application.id)
+    )
     return Overview(
         funding_round=funding_round,
-        members=[MemberProgress(member, per_member.get(member.user_id, score_sheets.Progress())) for member in seated],
-        bids=[
-            BidProgress(application, per_bid.get(application.id, score_sheets.Progress()), conflicts[application.id])
-            for application in panel.round_bids(funding_round, with_eois=True, areas=False)
-        ],
+        members=[MemberProgress(SeatedMember(*row), per_member.get(row.id, score_sheets.Progress()))
+                 for row in seated],
+        bids=[BidProgress(RoundBid(*row), per_bid.get(row.id, score_sheets.Progress()), conflicts[row.id])
+              for row in bids],
     )
 
 

@@ -7,16 +7,19 @@ normalised scores, decided rounds with and without feedback links, and text that
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 import scoring
+from grants import form_keys
 from grants.blueprints.panel import table_cells
 from grants.blueprints.panel.member_views import QUEUE_STATES
-from grants.interfaces.panel import reports
+from grants.interfaces.panel import reports, score_sheets
 from grants.interfaces.panel.queue import QueueBid, QueueItem
 from grants.interfaces.panel.standing import BidStanding, PageBid
 from grants.models.applications import ApplicationStage, ApplicationStatus
@@ -253,3 +256,131 @@ def test_a_score_cell_is_the_macros(app):
     macro = app.jinja_env.from_string('{% from "panel/officer_macros.html" import score %}{{ score(value) }}')
     for value in (None, Decimal("3.5"), Decimal("0"), Decimal("12.25")):
         assert table_cells.score(value) == macro.render(value=value)
+
+
+GOVUK_TAG = '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}\n'
+
+# The member rows as panel/officer_round.html wrote them, a tag and a post_button macro a row.
+OLD_MEMBER_ROWS = GOVUK_TAG + """{% from "panel/officer_macros.html" import post_button %}
+{% set late_ids = late | map(attribute='user.id') | list %}
+  {% for row in overview.members %}
+    {% set user = row.member.user %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header">{{ user.full_name }}{% if user.id in late_ids %} {{ govukTag({'text': 'Late', 'classes': 'govuk-tag--red'}) }}{% endif %}<br><span class="opcc-source">{{ user.email }}</span></th>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.assigned }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.not_started }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.drafts }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.submitted }}</td>
+      {% if can_manage %}
+      <td class="govuk-table__cell">
+        {% if row.progress.submitted %}
+          Stays on the panel: has submitted scores
+        {% else %}
+          {{ post_button(url_for('panel.remove_member', round_id=funding_round.id, user_id=user.id), 'Remove', user.full_name ~ ' from the panel', link=true) }}
+        {% endif %}
+      </td>
+      {% endif %}
+    </tr>
+  {% endfor %}
+"""  # noqa: E501
+
+# As panel/officer_round.html now writes them (the view gives late_ids).
+NEW_MEMBER_ROWS = GOVUK_TAG + """{# The rows are written by table_cells.member_rows. #}
+{{ member_rows(overview.members, late_ids, govukTag({'text': 'Late', 'classes': 'govuk-tag--red'}), url_for('panel.remove_member', round_id=funding_round.id, user_id=0).split('/members/0', 1) if can_manage else none, csrf_token()) }}
+"""  # noqa: E501
+
+# The bid rows as panel/officer_round.html wrote them, a url_for and a tag macro a row.
+OLD_BID_ROWS = GOVUK_TAG + """{% set per_bid = funding_round.scorers_per_bid %}
+  {% for row in overview.bids %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" href="{{ url_for('panel.bid_scores', round_id=funding_round.id, bid_id=row.application.id) }}">{{ row.application.reference }}</a></th>
+      <td class="govuk-table__cell">{{ row.application.organisation.name }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.assigned }} of {{ per_bid }}{% if row.progress.assigned < per_bid %} {{ govukTag({'text': 'Short', 'classes': 'govuk-tag--orange'}) }}{% endif %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.progress.submitted }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ row.conflicts }}</td>
+    </tr>
+  {% endfor %}
+"""  # noqa: E501
+
+NEW_BID_ROWS = GOVUK_TAG + """{% set per_bid = funding_round.scorers_per_bid %}
+{{ bid_rows(overview.bids, per_bid, govukTag({'text': 'Short', 'classes': 'govuk-tag--orange'}), url_for('panel.bid_scores', round_id=funding_round.id, bid_id=0).split('/bids/0', 1)) }}
+"""  # noqa: E501
+
+
+@pytest.fixture
+def numbered_form_keys(monkeypatch):
+    """``restart()`` numbers the form keys drawn from 1 again, so that two renderings draw the same."""
+
+    def restart():
+        numbers = itertools.count(1)
+        monkeypatch.setattr(form_keys, "new_key", lambda: f"key-{next(numbers)}")
+
+    return restart
+
+
+def _members() -> list[reports.MemberProgress]:
+    def member(user_id, name, **progress):
+        return reports.MemberProgress(
+            reports.SeatedMember(user_id, name, f"member{user_id}@example.org"),
+            score_sheets.Progress(**progress),
+        )
+
+    return [
+        member(11, "Panel Member A", assigned=4, drafts=1, submitted=2),  # late, stays
+        member(12, AWKWARD, assigned=3, drafts=1),  # late, can be removed: escaped in the button's words
+        member(13, "Panel Member C"),  # nothing assigned
+        reports.MemberProgress(reports.SeatedMember(14, "Panel Member D", AWKWARD), score_sheets.Progress(2, 0, 2)),
+    ]
+
+
+def _as_objects(members: list[reports.MemberProgress]) -> list[SimpleNamespace]:
+    """The members as the old rows read them: a panel member with its user."""
+    return [SimpleNamespace(member=SimpleNamespace(user=SimpleNamespace(
+        id=row.member.user_id, full_name=row.member.full_name, email=row.member.email)), progress=row.progress)
+        for row in members]
+
+
+@pytest.mark.parametrize("can_manage", [True, False])
+@pytest.mark.parametrize("late_ids", [{11, 12}, set()])
+def test_member_rows_are_the_old_template_rows(app, numbered_form_keys, can_manage, late_ids):
+    members = _members()
+    late = [SimpleNamespace(user=SimpleNamespace(id=user_id)) for user_id in sorted(late_ids)]
+    funding_round = SimpleNamespace(id=38)
+    numbered_form_keys()
+    old = _render(app, OLD_MEMBER_ROWS, overview={"members": _as_objects(members)}, late=late,
+                  can_manage=can_manage, funding_round=funding_round)
+    numbered_form_keys()
+    new = _render(app, NEW_MEMBER_ROWS, overview={"members": members}, late_ids=late_ids, can_manage=can_manage,
+                  funding_round=funding_round, member_rows=table_cells.member_rows)
+    assert new == old
+    assert ("/panel/rounds/38/members/12/remove" in new) is can_manage
+    assert new.count("govuk-tag--red") == len(late_ids)
+    assert "O&#39;Brien &amp; &lt;Sons&gt; &#34;Trust&#34;" in new
+    if can_manage:
+        assert 'name="form_key" value="key-1"' in new  # a key for the one form
+
+
+@pytest.mark.parametrize("per_bid", [1, 3])
+def test_bid_rows_are_the_old_template_rows(app, per_bid):
+    def bid(number, organisation, **progress):
+        return reports.BidProgress(reports.RoundBid(100 + number, f"CGS-2026-{number:04d}", organisation),
+                                   score_sheets.Progress(**progress), conflicts=number % 2)
+
+    bids = [
+        bid(1, "Bidder 1", assigned=3, submitted=2),
+        bid(2, AWKWARD, assigned=1, drafts=1),
+        bid(3, None),  # no organisation: an empty cell
+        reports.BidProgress(reports.RoundBid(104, AWKWARD, "Bidder 4"), score_sheets.Progress(2), conflicts=0),
+    ]
+    old_bids = [SimpleNamespace(
+        application=SimpleNamespace(id=row.application.id, reference=row.application.reference,
+                                    organisation=row.application.organisation_name and SimpleNamespace(
+                                        name=row.application.organisation_name)),
+        progress=row.progress, conflicts=row.conflicts) for row in bids]
+    funding_round = SimpleNamespace(id=38, scorers_per_bid=per_bid)
+    old = _render(app, OLD_BID_ROWS, overview={"bids": old_bids}, funding_round=funding_round)
+    new = _render(app, NEW_BID_ROWS, overview={"bids": bids}, funding_round=funding_round,
+                  bid_rows=table_cells.bid_rows)
+    assert new == old
+    assert new.count("govuk-tag--orange") == (3 if per_bid == 3 else 1)
+    assert '<td class="govuk-table__cell"></td>' in new
