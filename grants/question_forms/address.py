@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from markupsafe import Markup
 from wtforms import Form, StringField
 from wtforms.validators import Length
 
+from grants.field_components import TextInput
 from grants.forms import add_error, without_nul
 
 PARTS = ("line_1", "line_2", "town", "county", "postcode")
@@ -48,7 +48,7 @@ def _part(label: str, name: str, autocomplete: str, classes: str = "") -> String
     return StringField(
         label,
         filters=[_trimmed],
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Length(max=PART_LENGTH, message=f"{name} must be {PART_LENGTH} characters or fewer")],
         render_kw={"params": params},
     )

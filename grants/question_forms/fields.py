@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import Field, RadioField, ValidationError
 
 from grants.application_form.fields import CheckboxesField
+from grants.field_components import TextInput
 from grants.forms import MAGNITUDE, decimal_comma_problem
 
 TAMPERED = "Select from the options shown"
@@ -23,7 +24,7 @@ class PercentageField(Field):
     2 decimal places, or None when left empty; the text typed is kept for showing back on error."""
 
     data: Decimal | None
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label: str | None = None, validators: Any = None, name_for_errors: str = "Percentage",
                  **kwargs: Any) -> None:

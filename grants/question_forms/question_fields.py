@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovFileInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovFileInput
 from wtforms import BooleanField, EmailField, FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import uploads
 from grants.application_form.fields import YES_NO
+from grants.field_components import DateInput, TextInput
 from grants.form_definitions import FormDefinition, Question, QuestionType, Role, Section
 from grants.forms import DateInputField, DateRequired, MoneyField, SelectChoice, WholeNumberField, email_address
 from grants.question_forms.address import GovAddressInput, address_form
@@ -94,7 +95,7 @@ def _limit(question: Question, name: str) -> Any:
 def _short_text(question: Question, place: Place) -> Any:
     limit = _limit(question, "max_length") or DEFAULT_MAX_LENGTH
     default = f"{name_of(question)} must be {limit} characters or fewer"
-    return StringField(label_of(question), description=question.hint, widget=GovTextInput(), validators=[
+    return StringField(label_of(question), description=question.hint, widget=TextInput(), validators=[
         *_required(question), Length(max=limit, message=given(question, "max_length", default))])
 
 
@@ -119,7 +120,7 @@ def _whole_number(question: Question, place: Place) -> Any:
     width = "govuk-input--width-5" if question.type is QuestionType.PEOPLE_REACHED else "govuk-input--width-10"
     return WholeNumberField(label_of(question), name_for_errors=name, description=question.hint,
                             validators=[*_answered(question), limits],
-                            render_kw={"params": {"classes": width, "inputmode": "numeric"}})
+                            widget=TextInput(), render_kw={"params": {"classes": width, "inputmode": "numeric"}})
 
 
 def _money(question: Question, place: Place) -> Any:
@@ -131,7 +132,7 @@ def _money(question: Question, place: Place) -> Any:
                           given(question, "max", f"{name} must be {pounds(maximum or Decimal(0))} or less"))
     return MoneyField(label_of(question), name_for_errors=name, description=question.hint,
                       validators=[*_answered(question), limits, *_money_rules(question, place)],
-                      render_kw=MONEY_PARAMS)
+                      widget=TextInput(), render_kw=MONEY_PARAMS)
 
 
 def _money_rules(question: Question, place: Place) -> list[Any]:
@@ -170,7 +171,7 @@ def _date(question: Question, place: Place) -> Any:
     if question.role is Role.PROJECT_END and place.context.max_project_months:
         validators.append(ProjectLength(place.context.max_project_months))
     return DateInputField(label_of(question), name_for_errors=name_of(question), description=question.hint,
-                          validators=validators)
+                          validators=validators, widget=DateInput())
 
 
 def _refused(question: Question) -> list[Any]:
@@ -219,13 +220,13 @@ def _declaration(question: Question, place: Place) -> Any:
 
 
 def _email(question: Question, place: Place) -> Any:
-    return EmailField(label_of(question), description=question.hint, widget=GovTextInput(),
+    return EmailField(label_of(question), description=question.hint, widget=TextInput(),
                       validators=[*_required(question), email_address(given(question, "invalid", EMAIL_INVALID))],
                       render_kw={"type": "email", "params": {"autocomplete": "email", "spellcheck": False}})
 
 
 def _phone(question: Question, place: Place) -> Any:
-    return StringField(label_of(question), description=question.hint, widget=GovTextInput(),
+    return StringField(label_of(question), description=question.hint, widget=TextInput(),
                        validators=[*_required(question), UkPhone(given(question, "invalid", PHONE_INVALID))],
                        render_kw={"type": "tel", "params": {"autocomplete": "tel", "classes": "govuk-input--width-20"}})
 

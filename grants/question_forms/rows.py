@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from grants.field_components import DateInput, Select, TextInput
 from grants.form_definitions.model import QuestionType
 from grants.forms import DateInputField, MoneyField, SelectChoice
 
@@ -33,13 +33,13 @@ BUDGET_CATEGORIES = [
 
 
 class BudgetLineRow(Form):
-    category = SelectField("Category", choices=BUDGET_CATEGORIES, widget=GovSelect(), validate_choice=False)
+    category = SelectField("Category", choices=BUDGET_CATEGORIES, widget=Select(), validate_choice=False)
     description = StringField(
         "What it pays for",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Description must be 200 characters or fewer")],
     )
-    amount = MoneyField("Amount", name_for_errors="Amount")
+    amount = MoneyField("Amount", name_for_errors="Amount", widget=TextInput())
 
 
 VAT_RECOVERABLE = [
@@ -54,29 +54,29 @@ class BudgetLineVatRow(BudgetLineRow):
     organisation can recover it from HMRC (then it is not a cost to the organisation)."""
 
     vat = MoneyField("VAT included in the amount", name_for_errors="VAT",
-                     description="Enter 0 if there is no VAT on this line")
-    vat_recoverable = SelectField("Can you recover this VAT from HMRC?", choices=VAT_RECOVERABLE, widget=GovSelect(),
+                     description="Enter 0 if there is no VAT on this line", widget=TextInput())
+    vat_recoverable = SelectField("Can you recover this VAT from HMRC?", choices=VAT_RECOVERABLE, widget=Select(),
                                   validate_choice=False)
 
 
 class MilestoneRow(Form):
     description = StringField(
         "Milestone",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Milestone must be 200 characters or fewer")],
     )
-    due = DateInputField("Date", name_for_errors="Milestone date")
+    due = DateInputField("Date", name_for_errors="Milestone date", widget=DateInput())
 
 
 class OutcomeRow(Form):
     outcome = StringField(
         "Outcome",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Outcome must be 300 characters or fewer")],
     )
     measure = StringField(
         "How you will measure it",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Measure must be 300 characters or fewer")],
     )
 
