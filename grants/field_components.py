@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextInput
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
-from grants.forms import GovDateBoxes
+DATE_BOXES = ("day", "month", "year")  # a date input's boxes, in order (grants.forms reads dates by them)
 
 _INPUT_KEYS = frozenset({
     "id", "name", "type", "value", "label", "hint", "errorMessage", "classes", "prefix", "suffix", "inputmode",
@@ -288,8 +288,23 @@ def _date_input(params: Mapping[str, Any]) -> str:
     return f'<div class="{group_classes}">\n{do_indent(fieldset, 2)}\n</div>\n'
 
 
+class GovDateBoxes(GovDateInput):
+    """GOV.UK's date input, marking only the boxes at fault when the field knows them ("If you're
+    highlighting just one field - either the day, month or year - only style the field that has an
+    error")."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        boxes = getattr(field, "error_boxes", ())
+        if field.errors and boxes:
+            for item, box in zip(params["items"], DATE_BOXES, strict=True):  # GovDateInput's three boxes
+                if box not in boxes:
+                    item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
+        return params
+
+
 class DateInput(GovDateBoxes):
-    """The house date input (grants.forms.GovDateBoxes), its markup written by ``date_input`` where that
+    """The house date input (``GovDateBoxes``), its markup written by ``date_input`` where that
     covers the params, else by the GOV.UK macro."""
 
     def render(self, params: dict[str, Any]) -> Markup:

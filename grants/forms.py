@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar, cast
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import (
     DateField,
     EmailField,
@@ -24,6 +24,8 @@ from wtforms import SelectChoice as SelectChoice  # type: ignore[attr-defined]  
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, InputRequired, StopValidation
 
+from grants.field_components import DATE_BOXES as DATE_BOXES
+from grants.field_components import DateInput, TextInput
 from grants.form_keys import CSRFTokenWithFormKey
 from grants.passwords import password_problem
 
@@ -130,7 +132,7 @@ class MoneyField(Field):
     """
 
     data: Decimal | None
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Amount", **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -195,7 +197,6 @@ class DateRequired:
         raise StopValidation(self.message)
 
 
-DATE_BOXES = ("day", "month", "year")
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 # What may stand between the parts of a whole date typed in the day box: "1/4/2026", "1-4-2026",
@@ -285,21 +286,6 @@ def read_date(day: str, month: str, year: str, name_for_errors: str = "Date") ->
         raise DateProblem(f"{name_for_errors} must be a real date", wrong) from None
 
 
-class GovDateBoxes(GovDateInput):
-    """GOV.UK's date input, marking only the boxes at fault when the field knows them ("If you're
-    highlighting just one field - either the day, month or year - only style the field that has an
-    error")."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        boxes = getattr(field, "error_boxes", ())
-        if field.errors and boxes:
-            for item, box in zip(params["items"], DATE_BOXES, strict=True):  # GovDateInput's three boxes
-                if box not in boxes:
-                    item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
-        return params
-
-
 class DateInputField(DateField):
     """A GOV.UK date input (day, month, year boxes) with GOV.UK error messages, read by
     ``date_parts`` and ``read_date``: months by name too ("May", "Sept"), and a whole date typed in
@@ -310,7 +296,7 @@ class DateInputField(DateField):
     looks only at the day box). Do not add WTForms' ``Optional`` for the same reason.
     """
 
-    widget = GovDateBoxes()
+    widget = DateInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Date", **kwargs):
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
@@ -343,7 +329,7 @@ class WholeNumberField(Field):
     A text input, but a plain ``Field``: a ``StringField`` holds text."""
 
     data: int | None
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", **kwargs):
         super().__init__(label, validators, **kwargs)

@@ -19,8 +19,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from grants.field_components import DateInput, Select, TextInput, date_input, select, text_input
-from grants.forms import GovDateBoxes
+from grants.field_components import DateInput, GovDateBoxes, Select, TextInput, date_input, select, text_input
 from tests.form_definitions.builders import question
 from tests.question_forms.helpers import CONTEXT, build, definition_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 from wtforms import (
     BooleanField,
     FieldList,
@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grants.application_form.fields import choose_many, long_answer, yes_no
+from grants.field_components import Select, TextInput
 from grants.formatting import money
 from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, WholeNumberField
 from grants.models.applications import Application
@@ -49,7 +50,7 @@ class ProjectForm(SectionForm):
     title = StringField(
         "Project name",
         description="A short name we can use to refer to your project",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter your project's name"),
             Length(max=100, message="Project name must be 100 characters or fewer"),
@@ -119,7 +120,7 @@ class AreasForm(SectionForm):
     places = StringField(
         "Towns, villages or neighbourhoods (optional)",
         description="For example: Devonport and Stonehouse in Plymouth",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Places must be 300 characters or fewer")],
     )
 
@@ -174,7 +175,7 @@ class BeneficiariesForm(SectionForm):
 class MilestoneForm(Form):
     description = StringField(
         "Milestone",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Milestone must be 200 characters or fewer")],
     )
     due = DateInputField("Date", name_for_errors="Milestone date")
@@ -237,10 +238,10 @@ BUDGET_CATEGORIES = [
 
 
 class BudgetLineForm(Form):
-    category = SelectField("Category", choices=BUDGET_CATEGORIES, widget=GovSelect(), validate_choice=False)
+    category = SelectField("Category", choices=BUDGET_CATEGORIES, widget=Select(), validate_choice=False)
     description = StringField(
         "What it pays for",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Description must be 200 characters or fewer")],
     )
     amount = MoneyField("Amount", name_for_errors="Amount")
@@ -267,7 +268,7 @@ class BudgetForm(SectionForm):
     )
     other_funders = StringField(
         "Who are the other funders? (optional)",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Other funders must be 300 characters or fewer")],
     )
     match_funding = MoneyField(
@@ -344,12 +345,12 @@ class BudgetForm(SectionForm):
 class OutcomeForm(Form):
     outcome = StringField(
         "Outcome",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Outcome must be 300 characters or fewer")],
     )
     measure = StringField(
         "How you will measure it",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=300, message="Measure must be 300 characters or fewer")],
     )
 
@@ -378,7 +379,7 @@ class SafeguardingForm(SectionForm):
     safeguarding_lead = StringField(
         "Who is your safeguarding lead?",
         description="Their name and role",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter the name of your safeguarding lead"),
             Length(max=200, message="Safeguarding lead must be 200 characters or fewer"),
@@ -450,7 +451,7 @@ class DeclarationsForm(SectionForm):
     )
     name = StringField(
         "Your full name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter your full name"),
             Length(max=200, message="Name must be 200 characters or fewer"),
@@ -459,7 +460,7 @@ class DeclarationsForm(SectionForm):
     position = StringField(
         "Your position in the organisation",
         description="For example, chair, treasurer or project manager",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter your position"),
             Length(max=200, message="Position must be 200 characters or fewer"),

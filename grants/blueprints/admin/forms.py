@@ -1,10 +1,8 @@
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import (
     BooleanField,
@@ -19,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from grants.field_components import Select, TextInput
 from grants.forms import DateInputField, GovForm, SelectChoice, email_address, submit
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
 
@@ -38,7 +37,7 @@ def roles_field() -> SelectMultipleField:
 class StaffUserForm(GovForm):
     full_name = StringField(
         "Full name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter the person's full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),
@@ -46,7 +45,7 @@ class StaffUserForm(GovForm):
     )
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the person's email address"), email_address()],
     )
     roles = roles_field()
@@ -64,16 +63,16 @@ class AuditFilterForm(GovForm):
 
     actor = StringField(
         "Who (email contains)",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=254, message="Who must be 254 characters or fewer")],
     )
     # Choices are the values in the log; a value from an old link that is not (yet) there finds
     # nothing rather than failing with WTForms' "Not a valid choice".
-    action = SelectField("Action", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    entity_type = SelectField("Record type", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    action = SelectField("Action", widget=Select(), validate_choice=False, validators=[Optional()])
+    entity_type = SelectField("Record type", widget=Select(), validate_choice=False, validators=[Optional()])
     entity_id = StringField(
         "Record id",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=80, message="Record id must be 80 characters or fewer")],
     )
     # No Optional() on the dates: it sees an empty day box as an empty field and throws away the
@@ -107,7 +106,7 @@ def settings_form_class() -> type[GovForm]:
         spec.key: StringField(
             spec.label,
             description=spec.hint,
-            widget=GovTextInput(),
+            widget=TextInput(),
             validators=[InputRequired(message=f"Enter the {spec.label[0].lower()}{spec.label[1:]}")],
         )
         for spec in SPECS
@@ -118,7 +117,7 @@ def settings_form_class() -> type[GovForm]:
 class EmailTemplateForm(GovForm):
     """An administrator's edit of an email's template (grants.email_templates checks the placeholders)."""
 
-    subject = StringField("Subject", widget=GovTextInput(),
+    subject = StringField("Subject", widget=TextInput(),
                           validators=[InputRequired(message="Enter a subject"), Length(max=300)])
     body = TextAreaField("Message", widget=GovTextArea(),
                          description="Markdown. Put a placeholder in double brackets, like ((round name)); "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -14,6 +14,7 @@ from grants import identifiers
 from grants.application_form.fields import WordLimit
 from grants.blueprints.applications import bp
 from grants.extensions import db
+from grants.field_components import TextInput
 from grants.forms import ConfirmForm, GovForm, MoneyField, email_address, required, submit
 from grants.interfaces.applications import emails as application_emails
 from grants.interfaces.applications import partners as bid_partners
@@ -25,7 +26,7 @@ from grants.permissions import role_required
 class PartnerForm(GovForm):
     name = StringField(
         "Organisation name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter the partner organisation's name"),
             Length(max=200, message="Organisation name must be 200 characters or fewer"),
@@ -34,12 +35,12 @@ class PartnerForm(GovForm):
     charity_number = StringField(
         "Charity number (optional)",
         description="If it is a registered charity or CIO, for example 1234567 or SC012345",
-        widget=GovTextInput(),
+        widget=TextInput(),
     )
     company_number = StringField(
         "Company number (optional)",
         description="If it is registered with Companies House, for example 01234567",
-        widget=GovTextInput(),
+        widget=TextInput(),
     )
     role = TextAreaField(
         "Role on the project",
@@ -59,13 +60,13 @@ class PartnerForm(GovForm):
     )
     contact_name = StringField(
         "Contact's full name (optional)",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Contact's name must be 200 characters or fewer")],
     )
     contact_email = EmailField(
         "Contact's email address (optional)",
         description="Needed to invite them to view and contribute to the application",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), email_address()],
     )
     submit = submit("Save partner")

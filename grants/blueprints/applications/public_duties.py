@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
 from grants.blueprints.applications import bp
+from grants.field_components import TextInput
 from grants.formatting import london_today, long_date
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, add_error, submit
 from grants.interfaces.applications.questions import raw_answers, to_formdata
@@ -34,7 +35,7 @@ class AmountRowForm(Form):
     """One amount of assistance. A row left empty is ignored."""
 
     giver = StringField("Who gave it", description="The public body, for example a council or a government "
-                        "department", widget=GovTextInput())
+                        "department", widget=TextInput())
     given_on = DateInputField("Date it was given", name_for_errors="Date of assistance",
                               description="The date of the letter that gave it, for example 27 3 2026")
     amount = MoneyField("Amount", name_for_errors="Amount of assistance")

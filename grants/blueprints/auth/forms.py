@@ -1,7 +1,8 @@
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import GovForm, StrongPassword, email_address, submit
 
 PASSWORD_HINT = "Use 12 characters or more. A good way to make a strong password is to use 3 random words."
@@ -10,7 +11,7 @@ PASSWORD_HINT = "Use 12 characters or more. A good way to make a strong password
 class SignInForm(GovForm):
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter your email address")],
     )
     password = PasswordField(
@@ -24,7 +25,7 @@ class SignInForm(GovForm):
 class RegistrationForm(GovForm):
     full_name = StringField(
         "Full name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter your full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),
@@ -33,7 +34,7 @@ class RegistrationForm(GovForm):
     email = EmailField(
         "Email address",
         description="We'll send a link to this address to confirm it is yours",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter your email address"), email_address()],
     )
     submit = submit("Continue")
@@ -91,7 +92,7 @@ class ChangePasswordForm(GovForm):
 class ResetRequestForm(GovForm):
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter your email address"), email_address()],
     )
     submit = submit("Send reset link")
@@ -107,7 +108,7 @@ class SecondFactorCodeForm(GovForm):
     code = StringField(
         "Code",
         description="The 6-digit code your authenticator app shows now, or one of your recovery codes",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the code from your authenticator app or a recovery code"),
                     Length(max=40, message="Enter the code from your authenticator app or a recovery code")],
     )
@@ -117,7 +118,7 @@ class SecondFactorCodeForm(GovForm):
 class AuthenticatorAppForm(GovForm):
     code = StringField(
         "Enter the 6-digit code your app shows",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the 6-digit code your authenticator app shows"),
                     Length(max=20, message="Enter the 6-digit code your authenticator app shows")],
     )

@@ -13,7 +13,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
 )
 from wtforms import (
     FieldList,
@@ -30,6 +29,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
 from grants.award_conditions import STANDARD_CONDITIONS
+from grants.field_components import Select
 from grants.formatting import LONDON
 from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, required, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, AwardTerms, InstalmentPlan
@@ -57,7 +57,7 @@ class InstalmentRowForm(Form):
 
     amount = MoneyField("Amount", name_for_errors="Instalment amount")
     due_date = DateInputField("Due date", name_for_errors="Due date")
-    trigger = SelectField("When it becomes due", choices=TRIGGER_CHOICES, widget=GovSelect(),
+    trigger = SelectField("When it becomes due", choices=TRIGGER_CHOICES, widget=Select(),
                           validate_choice=False, default=InstalmentTrigger.ON_DATE.value)
 
     @property
@@ -140,7 +140,7 @@ class OfferForm(GovForm):
     )
     commitments = _checkboxes("Which of the plan’s commitments does the grant serve?",
                               "From the plan approaches the application named. Select all that apply")
-    officer_id = SelectField("Officer responsible", widget=GovSelect(), choices=[], validate_choice=False)
+    officer_id = SelectField("Officer responsible", widget=Select(), choices=[], validate_choice=False)
     offer_deadline = DateInputField(
         "Accept by", name_for_errors="Accept-by date",
         description="The offer lapses if it is not accepted by the end of this day (UK time)",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import DateInputField, DateRequired, GovForm, submit
 from grants.interfaces.awards.payments import HOLD_REASON_MAX_CHARACTERS, REFERENCE_MAX_CHARACTERS
 
@@ -20,7 +21,7 @@ class PaymentForm(GovForm):
     reference = StringField(
         "Payment reference",
         description="As shown in the finance system or on the bank statement",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter the payment reference"),
             Length(max=REFERENCE_MAX_CHARACTERS,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.payment_batches import _chosen_ids, _no_choice
 from grants.extensions import db
+from grants.field_components import TextInput
 from grants.formatting import long_date, money
 from grants.forms import DateInputField, DateRequired, GovForm, add_error, submit
 from grants.interfaces.awards import payment_batches as batches
@@ -32,8 +32,8 @@ class PaidForm(GovForm):
 
 
 class FinanceCodesForm(GovForm):
-    cost_centre = StringField("Cost centre", widget=GovTextInput())
-    account_code = StringField("Account code", widget=GovTextInput())
+    cost_centre = StringField("Cost centre", widget=TextInput())
+    account_code = StringField("Account code", widget=TextInput())
     submit = submit("Save finance codes")
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import tempfile
 
 from flask import Response, current_app, render_template, request
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from grants import open_data
 from grants.blueprints.awards import bp, table_cells
 from grants.exports import threesixtygiving
+from grants.field_components import Select
 from grants.forms import ConfirmForm, GovForm, SelectChoice, page_arg
 from grants.interfaces.awards import portfolio, portfolio_awards
 from grants.interfaces.awards.awarding import AWARD_VIEWERS
@@ -24,8 +24,8 @@ class PortfolioFilterForm(GovForm):
     class Meta:
         csrf = False
 
-    round = SelectField("Round", widget=GovSelect(), validators=[Optional()], coerce=str, default="")
-    year = SelectField("Financial year", widget=GovSelect(), validators=[Optional()], coerce=str, default="")
+    round = SelectField("Round", widget=Select(), validators=[Optional()], coerce=str, default="")
+    year = SelectField("Financial year", widget=Select(), validators=[Optional()], coerce=str, default="")
 
     CHOICE_MESSAGES = {"round": "Select a round from the list", "year": "Select a financial year from the list"}
 

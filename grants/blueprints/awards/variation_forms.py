@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS
@@ -166,7 +167,7 @@ class RepaymentForm(_ChoiceForm):
                      "decided not to recover it", SETTLEMENTS, CHOICE_MESSAGE)
     received_on = DateInputField("Date received", description="For example 27 3 2027", name_for_errors="Date received")
     received_reference = StringField(
-        "Reference", description="As shown in the finance system or on the bank statement", widget=GovTextInput(),
+        "Reference", description="As shown in the finance system or on the bank statement", widget=TextInput(),
         validators=[Length(max=REFERENCE_MAX_CHARACTERS,
                            message=f"Reference must be {REFERENCE_MAX_CHARACTERS} characters or fewer")],
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, StringField, TextAreaField
 
+from grants.field_components import TextInput
 from grants.forms import GovForm, SelectChoice, submit
 from grants.interfaces.bank_details.details import NOTE_MAX
 
@@ -13,16 +14,16 @@ class BankDetailsForm(GovForm):
     """The service checks every field (``details.checked``) so that the messages are the same on every path."""
 
     account_name = StringField("Name on the account", description="As the bank has it, usually the organisation's "
-                               "name", widget=GovTextInput())
-    sort_code = StringField("Sort code", description="Must be 6 digits long", widget=GovTextInput(),
+                               "name", widget=TextInput())
+    sort_code = StringField("Sort code", description="Must be 6 digits long", widget=TextInput(),
                             render_kw={"params": {"classes": "govuk-input--width-5", "inputmode": "numeric",
                                                   "spellcheck": False, "autocomplete": "off"}})
     account_number = StringField("Account number", description="Must be between 6 and 8 digits long",
-                                 widget=GovTextInput(),
+                                 widget=TextInput(),
                                  render_kw={"params": {"classes": "govuk-input--width-10", "inputmode": "numeric",
                                                        "spellcheck": False, "autocomplete": "off"}})
     roll_number = StringField("Building society roll number (if you have one)",
-                              description="You can find it on your card, statement or passbook", widget=GovTextInput(),
+                              description="You can find it on your card, statement or passbook", widget=TextInput(),
                               render_kw={"params": {"classes": "govuk-input--width-10", "spellcheck": False,
                                                     "autocomplete": "off"}})
     submit = submit("Send for checking")
@@ -33,10 +34,10 @@ class VerifyForm(GovForm):
                          choices=[SelectChoice("confirmed", "Yes, they confirmed them: the details take effect"),
                                   SelectChoice("not_confirmed", "No: reject the details")], validate_choice=False)
     callback_contact = StringField("Who did you speak to?", description="Their name and role",
-                                   widget=GovTextInput())
+                                   widget=TextInput())
     callback_phone = StringField("Which number did you call?",
                                  description="A number the office already held, never one given with the change",
-                                 widget=GovTextInput(), render_kw={"params": {"classes": "govuk-input--width-20",
+                                 widget=TextInput(), render_kw={"params": {"classes": "govuk-input--width-20",
                                                                               "autocomplete": "off"}})
     callback_note = TextAreaField("What did they confirm?", description="For example, that they asked for the "
                                   "change and read back the sort code and account number", widget=GovCharacterCount(),

@@ -3,10 +3,11 @@ needs one, the subject and the text) and the send button, which carries the mess
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import Select, TextInput
 from grants.forms import GovForm, SelectChoice, submit
 from grants.interfaces.bulk_messages.groups import GROUPS
 from grants.interfaces.bulk_messages.sending import BODY_MAX_CHARACTERS, SUBJECT_MAX_CHARACTERS
@@ -30,14 +31,14 @@ ROUND_FIELDS = {key: round_field_name(key) for key, kind in GROUPS.items() if ki
 _GROUP = RadioField("Who is the message for?", description="Each person gets an email of their own",
                     choices=GROUP_CHOICES, widget=GovRadioInput(), validate_choice=False,
                     validators=[InputRequired(message=GROUP_MESSAGE)])
-_ROUND_SELECTS = {name: SelectField("Funding round", widget=GovSelect(), validate_choice=False)
+_ROUND_SELECTS = {name: SelectField("Funding round", widget=Select(), validate_choice=False)
                   for name in ROUND_FIELDS.values()}
 
 
 class MessageForm(GovForm):
     group = _GROUP
     subject = StringField(
-        "Subject", widget=GovTextInput(),
+        "Subject", widget=TextInput(),
         validators=[InputRequired(message="Enter a subject"),
                     Length(max=SUBJECT_MAX_CHARACTERS,
                            message=f"Subject must be {SUBJECT_MAX_CHARACTERS} characters or fewer")],

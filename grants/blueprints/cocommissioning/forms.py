@@ -13,13 +13,12 @@ from decimal import Decimal, InvalidOperation
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
+from grants.field_components import Select, TextInput
 from grants.forms import GovForm, MoneyField, SelectChoice, WholeNumberField, submit
 from grants.modelling.cocommissioning_methods import BASES
 
@@ -35,7 +34,7 @@ class NumberField(Field):
     A text input, but a plain ``Field``: a ``StringField`` holds text."""
 
     data: Decimal | None
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", example: str = "25",
                  places: int = 3, limit: int = 10_000, **kwargs):
@@ -88,10 +87,10 @@ def _money(label: str, what: str, description: str) -> MoneyField:
 
 
 class ScenarioForm(GovForm):
-    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter a name for the scenario")],
+    name = StringField("Name", widget=TextInput(), validators=[InputRequired("Enter a name for the scenario")],
                        description="For example “Five-force arrest referral, population split”")
-    service = SelectField("Service", widget=GovSelect(), validate_choice=False)
-    caseload_kind = SelectField("Caseload", widget=GovSelect(), validate_choice=False,
+    service = SelectField("Service", widget=Select(), validate_choice=False)
+    caseload_kind = SelectField("Caseload", widget=Select(), validate_choice=False,
                                 description="Which of each area's criminal-justice figures gives the clients")
     partner_codes = SelectMultipleField("Partners", widget=GovCheckboxesInput(), validate_choice=False,
                                         description="Select every force area taking part")

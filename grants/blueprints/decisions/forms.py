@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import GovForm, submit
 from grants.interfaces.decisions.notices import TEXT_MAX_CHARACTERS, TITLE_MAX_CHARACTERS
 
@@ -29,7 +30,7 @@ class NoticeForm(GovForm):
     version = HiddenField()
     title = StringField(
         "Title",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the title"),
                     Length(max=TITLE_MAX_CHARACTERS,
                            message=f"Title must be {TITLE_MAX_CHARACTERS} characters or fewer")],

@@ -9,11 +9,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import DateInputField, GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.due_diligence.checklists import HINT_MAX, LABEL_MAX
 from grants.interfaces.due_diligence.findings import NOTE_MAX
@@ -24,7 +24,7 @@ class ItemForm(GovForm):
     label = StringField(
         "What is checked",
         description="For example, Insurance",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[without_nul],
         validators=[
             InputRequired(message="Enter what the officer checks"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import GovForm, submit
 
 NAME_MAX_CHARACTERS = 200
@@ -15,7 +16,7 @@ class AcceptanceForm(GovForm):
     # Field names are those accept_offer names in its refusals (name, position, confirm).
     name = StringField(
         "Your full name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         render_kw={"autocomplete": "name", "spellcheck": False},
         validators=[
             InputRequired(message="Enter your full name"),
@@ -25,7 +26,7 @@ class AcceptanceForm(GovForm):
     position = StringField(
         "Your position in the organisation",
         description="For example, chair of trustees, treasurer or director",
-        widget=GovTextInput(),
+        widget=TextInput(),
         render_kw={"autocomplete": "organization-title"},
         validators=[
             InputRequired(message="Enter your position in the organisation"),

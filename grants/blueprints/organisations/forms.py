@@ -1,10 +1,11 @@
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import EmailField, RadioField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import identifiers
+from grants.field_components import TextInput
 from grants.forms import GovForm, MoneyField, SelectChoice, email_address, required, submit
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 
@@ -14,7 +15,7 @@ _PHONE = re.compile(r"^\+?[\d\s()-]{10,20}$")
 class OrganisationForm(GovForm):
     name = StringField(
         "Organisation name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter your organisation's name"),
             Length(max=200, message="Organisation name must be 200 characters or fewer"),
@@ -31,19 +32,19 @@ class OrganisationForm(GovForm):
     charity_number = StringField(
         "Charity number",
         description="If you are a registered charity or CIO, for example 1234567 or SC012345",
-        widget=GovTextInput(),
+        widget=TextInput(),
         # No Optional(): it would stop validation of an empty field before validate_charity_number,
         # which is where a registered charity or CIO is told that the number is needed.
     )
     company_number = StringField(
         "Company number",
         description="If you are registered with Companies House, for example 01234567",
-        widget=GovTextInput(),
+        widget=TextInput(),
         # No Optional(), as for charity_number: validate_company_number handles an empty field.
     )
     address_line_1 = StringField(
         "Address line 1",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter address line 1, typically the building and street"),
             Length(max=200, message="Address line 1 must be 200 characters or fewer"),
@@ -51,12 +52,12 @@ class OrganisationForm(GovForm):
     )
     address_line_2 = StringField(
         "Address line 2 (optional)",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=200, message="Address line 2 must be 200 characters or fewer")],
     )
     town = StringField(
         "Town or city",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter town or city"),
             Length(max=100, message="Town or city must be 100 characters or fewer"),
@@ -64,12 +65,12 @@ class OrganisationForm(GovForm):
     )
     county = StringField(
         "County (optional)",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional(), Length(max=100, message="County must be 100 characters or fewer")],
     )
     postcode = StringField(
         "Postcode",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter postcode")],
     )
     annual_income = MoneyField(
@@ -80,7 +81,7 @@ class OrganisationForm(GovForm):
     )
     contact_name = StringField(
         "Main contact's full name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             InputRequired(message="Enter the main contact's full name"),
             Length(max=200, message="Main contact's name must be 200 characters or fewer"),
@@ -88,13 +89,13 @@ class OrganisationForm(GovForm):
     )
     contact_email = EmailField(
         "Main contact's email address",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the main contact's email address"), email_address()],
     )
     contact_phone = StringField(
         "Main contact's phone number (optional)",
         description="For international numbers include the country code",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[Optional()],
     )
     submit = submit("Save")
@@ -179,7 +180,7 @@ def _a_kind(legal_type: LegalType) -> str:
 class InviteForm(GovForm):
     email = EmailField(
         "Email address of the person to invite",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the email address of the person to invite"), email_address()],
     )
     submit = submit("Send invitation")

@@ -10,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
-    GovTextInput,
 )
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
+from grants.field_components import TextInput
 from grants.forms import MAGNITUDE, GovForm, MoneyField, SelectChoice, WholeNumberField, submit, without_nul
 from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS, minimum_places
 from grants.interfaces.panel.feedback import FEEDBACK_MAX_CHARACTERS
@@ -51,7 +51,7 @@ class DecimalText(Field):
     plain ``Field``: a ``StringField`` holds text."""
 
     data: Decimal | None
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Number", example: str = "2.5", **kwargs):
         super().__init__(label, validators, **kwargs)

@@ -10,8 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
-    GovTextInput,
 )
 from wtforms import (
     HiddenField,
@@ -26,6 +24,7 @@ from wtforms.validators import InputRequired, Length
 
 import scoring
 from grants.blueprints.rounds.uk_time import TimeField, moment_from_fields, uk_moment, uk_parts
+from grants.field_components import Select, TextInput
 from grants.forms import (
     DateInputField,
     GovForm,
@@ -214,14 +213,14 @@ class ResultsViewForm(GovForm):
     aggregation = SelectField(
         "Combine members' totals by",
         choices=[SelectChoice(a.value, a.value.capitalize()) for a in scoring.Aggregation],
-        widget=GovSelect(),
+        widget=Select(),
         validate_choice=False,
         validators=[_one_of([SelectChoice(a.value) for a in scoring.Aggregation], "Select mean or median")],
     )
     scores = SelectField(
         "Members' totals",
         choices=RESULT_SCORES,
-        widget=GovSelect(),
+        widget=Select(),
         validate_choice=False,
         validators=[_one_of(RESULT_SCORES, "Select raw or normalised totals")],
     )
@@ -244,7 +243,7 @@ class ResultsViewForm(GovForm):
 class ModerationForm(GovForm):
     score = StringField(
         "Moderated panel score",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[InputRequired(message="Enter the moderated score")],
     )
     reason = TextAreaField(

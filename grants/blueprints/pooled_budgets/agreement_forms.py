@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
+from grants.field_components import Select, TextInput
 from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, SelectChoice, submit
 from grants.interfaces.pooled_budgets.agreements import PooledError, year_label
 from grants.models.pooled_budgets import AgreementStatus, PartnerKind, RiskShareRule
@@ -60,24 +61,24 @@ def percent(text: str | None, what: str) -> Decimal | None:
 
 class AgreementForm(GovForm):
     version = HiddenField()
-    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter the agreement’s title")])
-    reference = StringField("Reference", description="For example PB-2026-01", widget=GovTextInput(),
+    title = StringField("Title", widget=TextInput(), validators=[InputRequired("Enter the agreement’s title")])
+    reference = StringField("Reference", description="For example PB-2026-01", widget=TextInput(),
                             validators=[InputRequired("Enter the agreement’s reference")])
     legal_basis = RadioField("Legal basis", choices=[SelectChoice(b, b) for b in LEGAL_BASES]
                              + [SelectChoice(OTHER, "Another legal basis")], widget=GovRadioInput(),
                              validators=[InputRequired("Select the legal basis")])
-    legal_basis_other = StringField("Legal basis", widget=GovTextInput())
+    legal_basis_other = StringField("Legal basis", widget=TextInput())
     partner_ids = SelectMultipleField("Partners", coerce=optional_int, validate_choice=False,
                                       widget=GovCheckboxesInput(),
                                       description="Select all that apply, including the host",
                                       validators=[InputRequired("Select the partners")])
-    host_partner_id = SelectField("Host partner", coerce=optional_int, widget=GovSelect(),
+    host_partner_id = SelectField("Host partner", coerce=optional_int, widget=Select(),
                                   validate_choice=False)
     fund_manager = StringField("Pooled-fund manager", description="A post, such as the OPCC Chief Finance Officer",
-                               widget=GovTextInput(), validators=[InputRequired("Enter the pooled-fund manager")])
-    start_year = SelectField("First financial year", coerce=optional_int, widget=GovSelect(),
+                               widget=TextInput(), validators=[InputRequired("Enter the pooled-fund manager")])
+    start_year = SelectField("First financial year", coerce=optional_int, widget=Select(),
                              validate_choice=False)
-    end_year = SelectField("Last financial year", coerce=optional_int, widget=GovSelect(),
+    end_year = SelectField("Last financial year", coerce=optional_int, widget=Select(),
                            validate_choice=False)
     lines = TextAreaField("Budget lines (services funded)", description="One on each line",
                           widget=GovTextArea(), validators=[InputRequired("Enter at least one budget line")])
@@ -87,7 +88,7 @@ class AgreementForm(GovForm):
                                  widget=GovTextArea())
     tolerance_percent = StringField("Tolerance (%)", default="5",
                                     description="A line over budget by more than this percentage is flagged",
-                                    widget=GovTextInput())
+                                    widget=TextInput())
     submit = submit("Save agreement")
 
     def __init__(self, *args, partners=(), this_year: int | None = None, **kwargs):
@@ -156,7 +157,7 @@ class AgreementForm(GovForm):
 
 
 class PartnerForm(GovForm):
-    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter the partner’s name")])
+    name = StringField("Name", widget=TextInput(), validators=[InputRequired("Enter the partner’s name")])
     kind = RadioField("Kind of partner", choices=[SelectChoice(k.value, k.label) for k in PartnerKind],
                       default=PartnerKind.OTHER.value, widget=GovRadioInput(),
                       validators=[InputRequired("Select the kind of partner")])

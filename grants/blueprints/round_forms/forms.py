@@ -19,13 +19,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from grants.blueprints.round_forms import limits as limit_boxes
 from grants.blueprints.round_forms.problem_boxes import PART_WORDS, box_for
+from grants.field_components import TextInput
 from grants.form_definitions import FormDefinition, Problem, Question, QuestionType
 from grants.form_definitions.model import CHOICE_TYPES, LIMIT_NAMES
 from grants.forms import GovForm, SelectChoice, add_error, submit
@@ -95,12 +95,12 @@ class SectionFields(BuilderForm):
         "Section id",
         description=f"A short name the service keeps it by: {ID_RULE}, like community_safety. "
                     "It cannot be changed later.",
-        widget=GovTextInput(),
+        widget=TextInput(),
     )
     title = StringField(
         "Section title",
         description="The section's name in the applicant's task list",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[DataRequired(message="Enter the section title"),
                     Length(max=200, message="Section title must be 200 characters or fewer")],
     )
@@ -130,12 +130,12 @@ class QuestionFields(BuilderForm):
         "Question id",
         description=f"A short name the answers are kept by: {ID_RULE}, like asb_hotspots. It cannot be "
                     "changed later, and must not be used again for a different question.",
-        widget=GovTextInput(),
+        widget=TextInput(),
     )
     label = StringField(
         "Question",
         description="The question as the applicant reads it",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[DataRequired(message="Enter the question"),
                     Length(max=300, message="The question must be 300 characters or fewer")],
     )
@@ -163,20 +163,20 @@ class QuestionFields(BuilderForm):
                     "answered: answers are kept by them.",
         widget=GovTextArea(),
     )
-    max_length = StringField(limit_boxes.LABELS["max_length"], widget=GovTextInput())
-    max_words = StringField(limit_boxes.LABELS["max_words"], widget=GovTextInput())
-    min = StringField(limit_boxes.LABELS["min"], widget=GovTextInput())
-    max = StringField(limit_boxes.LABELS["max"], widget=GovTextInput())
-    not_before = StringField(limit_boxes.LABELS["not_before"], widget=GovTextInput())
-    not_after = StringField(limit_boxes.LABELS["not_after"], widget=GovTextInput())
-    min_selected = StringField(limit_boxes.LABELS["min_selected"], widget=GovTextInput())
-    max_selected = StringField(limit_boxes.LABELS["max_selected"], widget=GovTextInput())
+    max_length = StringField(limit_boxes.LABELS["max_length"], widget=TextInput())
+    max_words = StringField(limit_boxes.LABELS["max_words"], widget=TextInput())
+    min = StringField(limit_boxes.LABELS["min"], widget=TextInput())
+    max = StringField(limit_boxes.LABELS["max"], widget=TextInput())
+    not_before = StringField(limit_boxes.LABELS["not_before"], widget=TextInput())
+    not_after = StringField(limit_boxes.LABELS["not_after"], widget=TextInput())
+    min_selected = StringField(limit_boxes.LABELS["min_selected"], widget=TextInput())
+    max_selected = StringField(limit_boxes.LABELS["max_selected"], widget=TextInput())
     file_types = SelectMultipleField(limit_boxes.LABELS["file_types"], validate_choice=False,
                                      choices=[SelectChoice(value, label) for value, label in FILE_TYPE_WORDS.items()],
                                      widget=GovCheckboxesInput())
-    max_mb = StringField(limit_boxes.LABELS["max_mb"], widget=GovTextInput())
-    min_rows = StringField(limit_boxes.LABELS["min_rows"], widget=GovTextInput())
-    max_rows = StringField(limit_boxes.LABELS["max_rows"], widget=GovTextInput())
+    max_mb = StringField(limit_boxes.LABELS["max_mb"], widget=TextInput())
+    min_rows = StringField(limit_boxes.LABELS["min_rows"], widget=TextInput())
+    max_rows = StringField(limit_boxes.LABELS["max_rows"], widget=TextInput())
     required = RadioField("Must the applicant answer it?",
                           choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
                           validate_choice=False, widget=GovRadioInput())

@@ -10,9 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import (
     Field,
@@ -29,6 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from grants.blueprints.rounds.uk_time import DateRequired, TimeField, moment_from_fields, uk_parts
+from grants.field_components import Select, TextInput
 from grants.formatting import money
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, WholeNumberField, required, submit
 from grants.interfaces.rounds.funding_rounds import RoundChoices
@@ -82,7 +81,7 @@ class RoundTextForm(VersionedForm):
 
     name = StringField(
         "Name of the round",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             DataRequired(message="Enter the name of the round"),
             Length(max=200, message="Name of the round must be 200 characters or fewer"),
@@ -167,7 +166,7 @@ class RoundRulesForm(GovForm):
         "Scoring rubric",
         description="The panel will score applications against this rubric. You can choose it later, "
         "but before you publish the round.",
-        widget=GovSelect(),
+        widget=Select(),
         validate_choice=False,
     )
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 from wtforms.validators import StopValidation
 
+from grants.field_components import TextInput
 from grants.formatting import LONDON, clock_time
 from grants.forms import DateInputField
 
@@ -83,7 +83,7 @@ def uk_parts(moment: datetime) -> tuple[date, str]:
 class TimeField(StringField):
     """A time of day typed as text: ``data`` is the text, ``time`` the parsed value or ``None``."""
 
-    widget = GovTextInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, name_for_errors: str = "Time", **kwargs):
         super().__init__(label, validators, **kwargs)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
+from grants.field_components import TextInput
 from grants.forms import GovForm, WholeNumberField, required, submit, without_nul
 from grants.interfaces.rubrics.editing import (
     CriterionDraft,
@@ -45,7 +46,7 @@ def _name_field() -> StringField:
     return StringField(
         "Name",
         description="For example, Community safety grants",
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             DataRequired(message="Enter the name of the rubric"),
             Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer"),
@@ -90,12 +91,12 @@ class CriterionForm(Form):
     """One criterion's block. The rubric form sets ``number`` (its place on the page, for messages)
     and ``scale`` (the scores whose descriptor boxes are shown)."""
 
-    title = StringField("Title", widget=GovTextInput(), filters=[_trim])
+    title = StringField("Title", widget=TextInput(), filters=[_trim])
     key = StringField(
         "Key",
         description="A short name for exports, like value_for_money: lowercase letters, numbers and "
         "underscores. Leave it empty for a new criterion to make one from the title.",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[_trim],
     )
     guidance = TextAreaField(
@@ -108,7 +109,7 @@ class CriterionForm(Form):
     weight = StringField(
         "Weight",
         description="Percent of the total score, for example 20 or 12.5",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[_trim],
     )
 

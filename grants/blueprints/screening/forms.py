@@ -1,7 +1,8 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from grants.field_components import Select, TextInput
 from grants.forms import GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.screening.applications import (
     AMOUNT_BANDS,
@@ -22,7 +23,7 @@ def _choose(label: str, any_text: str, choices: list[SelectChoice]) -> SelectFie
     return SelectField(
         label,
         choices=[SelectChoice("", any_text), *choices],
-        widget=GovSelect(),
+        widget=Select(),
         validators=[Optional()],
         coerce=str,
         default="",
@@ -35,7 +36,7 @@ class ApplicationFilterForm(GovForm):
 
     q = StringField(
         "Reference or organisation name",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[without_nul],
         validators=[
             Optional(),
@@ -64,14 +65,14 @@ class ApplicationFilterForm(GovForm):
     sort = SelectField(
         "Sort by",
         choices=[SelectChoice(key, label) for key, (label, _column) in SORTS.items()],
-        widget=GovSelect(),
+        widget=Select(),
         validate_choice=False,
         default=DEFAULT_SORT,
     )
     order = SelectField(
         "Order",
         choices=[SelectChoice("asc", "Ascending"), SelectChoice("desc", "Descending")],
-        widget=GovSelect(),
+        widget=Select(),
         validate_choice=False,
         default="asc",
     )

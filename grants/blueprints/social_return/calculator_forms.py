@@ -6,9 +6,10 @@ per group; ``grants.interfaces.social_return.calculator.parse_request`` reads an
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField, SelectField, StringField
 
+from grants.field_components import Select, TextInput
 from grants.forms import GovForm, SelectChoice
 from grants.interfaces.social_return.calculator import PER_CLIENT, TOTAL, default_price_year
 from grants.modelling.sroi_defaults import GDP_DEFLATOR
@@ -18,18 +19,18 @@ class CalculatorForm(GovForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    parameter_set = SelectField("Parameter set", widget=GovSelect(), validate_choice=False)
-    price_year = SelectField("Price year", widget=GovSelect(), validate_choice=False,
+    parameter_set = SelectField("Parameter set", widget=Select(), validate_choice=False)
+    price_year = SelectField("Price year", widget=Select(), validate_choice=False,
                              description="Money values are uprated to this financial year's prices by the GDP deflator")
-    horizon = StringField("Horizon in years", widget=GovTextInput(), default="5",
+    horizon = StringField("Horizon in years", widget=TextInput(), default="5",
                           description="How many years of benefits to count, from 1 to 10")
     cost_basis = RadioField("How is the cost given?", widget=GovRadioInput(), default=PER_CLIENT,
                             choices=[SelectChoice(PER_CLIENT, "Cost per client in treatment"),
                                      SelectChoice(TOTAL, "Total cost of treatment")],
                             validate_choice=False)
-    cost = StringField("Cost of treatment (optional)", widget=GovTextInput(),
+    cost = StringField("Cost of treatment (optional)", widget=TextInput(),
                        description="In pounds, like 1500 or 1,250,000. Leave empty for no return per £1")
-    seed = StringField("Number for the random runs (optional)", widget=GovTextInput(),
+    seed = StringField("Number for the random runs (optional)", widget=TextInput(),
                        description="Any whole number, like 42. The estimate is rerun 1,000 times with every value "
                                    "picked at random between its low and high figure, to show the range the "
                                    "total falls in 9 times out of 10 (a Monte Carlo analysis). The same number "
