@@ -1,7 +1,7 @@
 """Fields the house forms (grants/forms.py, grants/application_form/fields.py) do not have yet: a
 percentage, and radios and checkboxes whose options may carry a hint. Each renders as its GOV.UK
-component; everything people typed or a definition says is passed to the GOV.UK macros as text, which
-they escape."""
+component; everything people typed or a definition says is passed to it as text, which it escapes
+(grants.field_components, or the GOV.UK macro for what that does not cover)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import Field, RadioField, ValidationError
 
 from grants.application_form.fields import CheckboxesField
-from grants.field_components import TextInput
+from grants.field_components import Checkboxes, Radios, TextInput
 from grants.forms import MAGNITUDE, decimal_comma_problem
 
 TAMPERED = "Select from the options shown"
@@ -67,7 +66,7 @@ def _with_option_hints(params: dict[str, Any], field: Any) -> dict[str, Any]:
     return params
 
 
-class GovRadiosWithHints(GovRadioInput):
+class GovRadiosWithHints(Radios):
     """GOV.UK radios, each option with its hint (``field.option_hints``, by value) if it has one. Called
     with ``reveals`` (option value: HTML of the questions that option shows), those questions go in the
     option's conditional reveal, as the GOV.UK radios macro's ``conditional: {html}`` puts them: shown
@@ -86,7 +85,7 @@ class GovRadiosWithHints(GovRadioInput):
         return params
 
 
-class GovCheckboxesWithHints(GovCheckboxesInput):
+class GovCheckboxesWithHints(Checkboxes):
     """GOV.UK checkboxes, each option with its hint (``field.option_hints``, by value) if it has one."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:

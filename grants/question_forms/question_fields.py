@@ -10,13 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovFileInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import BooleanField, EmailField, FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import uploads
 from grants.application_form.fields import YES_NO
-from grants.field_components import DateInput, TextInput
+from grants.field_components import CharacterCount, Checkbox, DateInput, TextInput
 from grants.form_definitions import FormDefinition, Question, QuestionType, Role, Section
 from grants.forms import DateInputField, DateRequired, MoneyField, SelectChoice, WholeNumberField, email_address
 from grants.question_forms.address import GovAddressInput, address_form
@@ -103,7 +103,7 @@ def _long_text(question: Question, place: Place) -> Any:
     words = _limit(question, "max_words")
     default = f"{name_of(question)} must be {words} words or fewer"
     return TextAreaField(
-        label_of(question), description=question.hint, widget=GovCharacterCount(),
+        label_of(question), description=question.hint, widget=CharacterCount(),
         validators=[*_required(question), WordsAtMost(words, name_of(question), given(question, "max_words", default))],
         render_kw={"params": {"maxwords": words}})
 
@@ -215,7 +215,7 @@ def _round_choices(question: Question, place: Place) -> Any:
 
 
 def _declaration(question: Question, place: Place) -> Any:
-    return BooleanField(label_of(question), description=question.hint, widget=GovCheckboxInput(),
+    return BooleanField(label_of(question), description=question.hint, widget=Checkbox(),
                         validators=_required(question))
 
 

@@ -6,11 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovRadioInput,
-)
 from wtforms import (
     HiddenField,
     RadioField,
@@ -24,7 +19,7 @@ from wtforms.validators import InputRequired, Length
 
 import scoring
 from grants.blueprints.rounds.uk_time import TimeField, moment_from_fields, uk_moment, uk_parts
-from grants.field_components import Select, TextInput
+from grants.field_components import CharacterCount, Checkboxes, Radios, Select, TextInput
 from grants.forms import (
     DateInputField,
     GovForm,
@@ -80,14 +75,14 @@ class PanelSettingsForm(GovForm):
     aggregation = RadioField(
         "How are members' totals combined into the panel score?",
         choices=AGGREGATION_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
         validators=[_one_of(AGGREGATION_CHOICES, "Select how members' totals are combined")],
     )
     normalise = RadioField(
         "Normalise each member's totals before combining them?",
         choices=NORMALISE_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
         validators=[_one_of(NORMALISE_CHOICES, "Select whether members' totals are normalised")],
     )
@@ -169,7 +164,7 @@ class ChooseMembersForm(GovForm):
                     "given bids to score",
         coerce=str,
         choices=[],
-        widget=GovCheckboxesInput(),
+        widget=Checkboxes(),
         validate_choice=False,  # validate_members says it in GOV.UK words
     )
     submit = submit("Save panel members")
@@ -249,7 +244,7 @@ class ModerationForm(GovForm):
     reason = TextAreaField(
         "Why is the panel score being moderated?",
         description="For example, what the panel agreed when it discussed the scores. Members' own scores are kept",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[
             InputRequired(message="Enter the reason for the moderated score"),
