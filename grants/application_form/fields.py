@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput
 from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired
 
+from grants.field_components import CharacterCount, Checkboxes, Radios
 from grants.forms import SelectChoice
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -30,7 +30,7 @@ def long_answer(label: str, required: str, words: int, name: str, hint: str = ""
     return TextAreaField(
         label,
         description=hint,
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         validators=[InputRequired(message=required), WordLimit(words, name)],
         render_kw={"params": {"maxwords": words}},
     )
@@ -50,7 +50,7 @@ def choose_many(label: str, required: str, hint: str = "Select all that apply") 
         label,
         description=hint,
         choices=[],
-        widget=GovCheckboxesInput(),
+        widget=Checkboxes(),
         validators=[InputRequired(message=required)],
         validate_choice=True,
     )
@@ -62,7 +62,7 @@ def yes_no(label: str, required: str, hint: str = "") -> RadioField:
         label,
         description=hint,
         choices=YES_NO,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validators=[InputRequired(message=required)],
         render_kw={"params": {"classes": "govuk-radios--inline"}},
     )

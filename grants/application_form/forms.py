@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 from wtforms import (
     BooleanField,
     FieldList,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grants.application_form.fields import choose_many, long_answer, yes_no
-from grants.field_components import Select, TextInput
+from grants.field_components import Checkbox, Radios, Select, TextInput
 from grants.formatting import money
 from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, WholeNumberField
 from grants.models.applications import Application
@@ -396,7 +395,7 @@ class SafeguardingForm(SectionForm):
             SelectChoice("no", "No"),
             SelectChoice("not-needed", "Not needed for this project"),
         ],
-        widget=GovRadioInput(),
+        widget=Radios(),
         validators=[InputRequired(message="Select whether the people who deliver it will have DBS checks")],
     )
     equality_policy = yes_no(
@@ -431,22 +430,22 @@ class SafeguardingForm(SectionForm):
 class DeclarationsForm(SectionForm):
     accurate = BooleanField(
         "The information in this application is true and complete",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that the information is true and complete")],
     )
     authorised = BooleanField(
         "I am authorised to apply on behalf of my organisation",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that you are authorised to apply")],
     )
     conditions = BooleanField(
         "If we are offered a grant, we will use it only for this project and report on it as asked",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that you accept the grant conditions")],
     )
     data_protection = BooleanField(
         "I have read the privacy notice and understand how our information will be used",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that you have read the privacy notice")],
     )
     name = StringField(

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import Field, RadioField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Optional, StopValidation
 
 from grants.application_form.fields import WordLimit
+from grants.field_components import CharacterCount, Radios
 from grants.form_definitions import Question, QuestionType
 from grants.formatting import long_date, money
 from grants.forms import MoneyField, SelectChoice, WholeNumberField, add_error
@@ -130,7 +130,7 @@ def _long_answer(question: Question, label: str, required: str, words: int, name
     """A textarea with a word limit (as grants.application_form.fields.long_answer), required when the
     question is."""
     first: Any = InputRequired(message=required) if question.required else Optional()
-    return TextAreaField(label, description=hint, widget=GovCharacterCount(),
+    return TextAreaField(label, description=hint, widget=CharacterCount(),
                          validators=[first, WordLimit(words, name)], render_kw={"params": {"maxwords": words}})
 
 
@@ -145,7 +145,7 @@ def milestone_progress(question: Question, plan: ReturnPlan) -> Part:
     groups = []
     for number, milestone in enumerate(plan.milestones, start=1):
         fields[f"status_{number}"] = OneOf(
-            f"Progress on milestone {number}", choices=PROGRESS, widget=GovRadioInput(),
+            f"Progress on milestone {number}", choices=PROGRESS, widget=Radios(),
             validators=[InputRequired(message=f"Select the progress on milestone {number}") if question.required
                         else Optional()],
         )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, Field, ValidationError
 from wtforms.validators import InputRequired
 
 from grants.application_form.fields import WordLimit, long_answer
+from grants.field_components import Checkbox, Radios
 from grants.formatting import long_date, money
 from grants.forms import GovForm, MoneyField, add_error
 from grants.models.awards import Award
@@ -59,7 +59,7 @@ def activities_form(plan: ReturnPlan) -> type[ReturnSectionForm]:
     groups: list[Group] = []
     for number, milestone in enumerate(plan.milestones, start=1):
         fields[f"status_{number}"] = OneOf(
-            f"Progress on milestone {number}", choices=PROGRESS, widget=GovRadioInput(),
+            f"Progress on milestone {number}", choices=PROGRESS, widget=Radios(),
             validators=[InputRequired(message=f"Select the progress on milestone {number}")],
         )
         fields[f"comment_{number}"] = long_answer(
@@ -162,7 +162,7 @@ class StoryForm(ReturnSectionForm):
     )
     consent = BooleanField(
         "No one can be identified from this story, and the people in it have agreed that we may use it",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
     )
     groups = (Group("", ("story", "consent")),)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import CharacterCount, Radios
 from grants.forms import GovForm, SelectChoice
 from grants.models.awards import Rating
 from grants.return_form.forms import OneOf
@@ -18,14 +18,14 @@ class ReviewForm(GovForm):
         "Rating",
         description="Green: on track. Amber: some concerns. Red: serious concerns; the next payment is held",
         choices=[SelectChoice(rating.value, rating.label) for rating in Rating],
-        widget=GovRadioInput(),
+        widget=Radios(),
         validators=[InputRequired(message="Select a rating")],
     )
     comments = TextAreaField(
         "Comments",
         description="Required for an amber or red rating, and when you ask for more information: the grantee "
         "is emailed what you write when you ask for more",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         validators=[Length(max=COMMENTS_MAX_CHARACTERS,
                            message=f"Comments must be {COMMENTS_MAX_CHARACTERS:,} characters or fewer")],
         render_kw={"params": {"maxlength": COMMENTS_MAX_CHARACTERS}},
@@ -34,7 +34,7 @@ class ReviewForm(GovForm):
         "Decision",
         choices=[SelectChoice("accept", "Accept the return"),
                  SelectChoice("more_information", "Ask the grantee for more information")],
-        widget=GovRadioInput(),
+        widget=Radios(),
         validators=[InputRequired(message="Select whether to accept the return or ask for more information")],
     )
 

@@ -1,6 +1,4 @@
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
     GovSubmitInput,
     GovTextArea,
 )
@@ -17,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from grants.field_components import Select, TextInput
+from grants.field_components import Checkbox, Checkboxes, Select, TextInput
 from grants.forms import DateInputField, GovForm, SelectChoice, email_address, submit
 from grants.models.accounts import ROLE_LABELS, STAFF_ROLES, Role
 
@@ -29,7 +27,7 @@ def roles_field() -> SelectMultipleField:
         "Roles",
         description="Select all that apply",
         choices=STAFF_ROLE_CHOICES,
-        widget=GovCheckboxesInput(),
+        widget=Checkboxes(),
         validators=[InputRequired(message="Select at least one role")],
     )
 
@@ -91,7 +89,7 @@ class AuditFilterForm(GovForm):
 class ErasureForm(GovForm):
     confirm = BooleanField(
         "I confirm that this person's personal data should be erased. This cannot be undone",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that this person's personal data should be erased")],
     )
     submit = submit("Erase personal data")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from grants.blueprints.applications import bp
 from grants.blueprints.screening.forms import without_nul
+from grants.field_components import CharacterCount
 from grants.forms import GovForm, required, submit
 from grants.interfaces.applications.submission import application_for_member
 from grants.interfaces.screening import applications as screening
@@ -20,7 +20,7 @@ from grants.permissions import role_required
 class ClarificationAnswerForm(GovForm):
     answer = TextAreaField(
         "Your answer",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[without_nul],
         render_kw={"params": {"maxlength": screening.ANSWER_MAX_CHARACTERS}},
         # DataRequired, not InputRequired: an answer of only spaces is no answer.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import RadioField, ValidationError
 from wtforms.validators import InputRequired
 
@@ -13,6 +13,7 @@ from grants import uploads
 from grants.blueprints.applications import bp
 from grants.document_store import DocumentMissing
 from grants.extensions import db
+from grants.field_components import Radios
 from grants.forms import GovForm, SelectChoice, required, submit
 from grants.interfaces.applications import documents as docs
 from grants.interfaces.applications.submission import application_for, application_for_member
@@ -25,7 +26,7 @@ class DocumentForm(GovForm):
     kind = RadioField(
         "What is the document?",
         choices=[SelectChoice(kind.value, kind.label) for kind in DocumentKind],
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,  # validate_kind answers in GOV.UK words
         validators=[InputRequired(message="Select what the document is")],
     )

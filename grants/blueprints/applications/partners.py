@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -14,7 +13,7 @@ from grants import identifiers
 from grants.application_form.fields import WordLimit
 from grants.blueprints.applications import bp
 from grants.extensions import db
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, TextInput
 from grants.forms import ConfirmForm, GovForm, MoneyField, email_address, required, submit
 from grants.interfaces.applications import emails as application_emails
 from grants.interfaces.applications import partners as bid_partners
@@ -45,7 +44,7 @@ class PartnerForm(GovForm):
     role = TextAreaField(
         "Role on the project",
         description="What the partner will do, and why it is the right organisation to do it",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         validators=[
             InputRequired(message="Enter the partner's role on the project"),
             WordLimit(bid_partners.ROLE_MAX_WORDS, "Role on the project"),

@@ -8,12 +8,11 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
 from grants.blueprints.applications import bp
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Checkbox, Radios, TextInput
 from grants.formatting import london_today, long_date
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, add_error, submit
 from grants.interfaces.applications.questions import raw_answers, to_formdata
@@ -39,7 +38,7 @@ class AmountRowForm(Form):
     given_on = DateInputField("Date it was given", name_for_errors="Date of assistance",
                               description="The date of the letter that gave it, for example 27 3 2026")
     amount = MoneyField("Amount", name_for_errors="Amount of assistance")
-    kind = RadioField("Kind of assistance", choices=KIND_CHOICES, widget=GovRadioInput(), validate_choice=False)
+    kind = RadioField("Kind of assistance", choices=KIND_CHOICES, widget=Radios(), validate_choice=False)
 
     @property
     def number(self) -> int:
@@ -94,13 +93,13 @@ class SubsidyControlForm(GovForm):
     economic = RadioField(
         "Does your organisation trade, or is the project an economic activity?",
         description=ECONOMIC_HINT,
-        choices=YES_NO, widget=GovRadioInput(), validate_choice=False,
+        choices=YES_NO, widget=Radios(), validate_choice=False,
     )
     amounts = FieldList(FormField(AmountRowForm), min_entries=1, max_entries=declarations.MAX_AMOUNTS)
     complete_list = BooleanField(
         "I confirm this is every amount of minimal financial assistance and SPEI assistance my organisation "
         "has had in this financial year and the two before it (or that it has had none)",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
     )
     submit = submit("Save and continue")
 
@@ -142,12 +141,12 @@ class ConfidentialityForm(GovForm):
     confidential = RadioField(
         "Is there information in your application that you consider confidential?",
         description="For example, details of people you support, or commercially sensitive prices",
-        choices=YES_NO, widget=GovRadioInput(), validate_choice=False,
+        choices=YES_NO, widget=Radios(), validate_choice=False,
     )
     details = TextAreaField(
         "What information, and why you consider it confidential",
         description="Name the sections or answers, and say what harm disclosing them could do",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": confidentiality.DETAILS_MAX_CHARACTERS, "rows": 5}},
         validators=[Length(max=confidentiality.DETAILS_MAX_CHARACTERS,
                            message=f"Your answer must be {confidentiality.DETAILS_MAX_CHARACTERS:,} characters "

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
 from grants.blueprints.awards import bp
 from grants.blueprints.awards.offer_forms import attach
 from grants.extensions import db
+from grants.field_components import CharacterCount, Radios
 from grants.formatting import money
 from grants.forms import GovForm, SelectChoice, page_arg, submit
 from grants.interfaces.awards import claim_vat, claims, claims_queue
@@ -27,9 +27,9 @@ DECISIONS = [SelectChoice("accept", "Accept: the claim is paid as claimed"),
 
 
 class CheckForm(GovForm):
-    decision = RadioField("What is your decision?", choices=DECISIONS, widget=GovRadioInput(), validate_choice=False)
+    decision = RadioField("What is your decision?", choices=DECISIONS, widget=Radios(), validate_choice=False)
     note = TextAreaField(
-        "Note to the grantee", widget=GovCharacterCount(),
+        "Note to the grantee", widget=CharacterCount(),
         description="Needed to return or reject the claim: say what to change, or why it is rejected. "
         "The grantee is emailed it",
         render_kw={"params": {"maxlength": claims.NOTE_MAX_CHARACTERS, "rows": 4}},

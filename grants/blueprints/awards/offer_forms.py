@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovRadioInput,
-)
 from wtforms import (
     FieldList,
     Form,
@@ -29,7 +24,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
 from grants.award_conditions import STANDARD_CONDITIONS
-from grants.field_components import Select
+from grants.field_components import CharacterCount, Checkboxes, Radios, Select
 from grants.formatting import LONDON
 from grants.forms import DateInputField, DateRequired, GovForm, MoneyField, SelectChoice, required, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS, AwardError, AwardTerms, InstalmentPlan
@@ -97,7 +92,7 @@ class ScheduleRows(FieldList):
 
 
 def _checkboxes(label: str, hint: str) -> SelectMultipleField:
-    return SelectMultipleField(label, description=hint, choices=[], widget=GovCheckboxesInput(),
+    return SelectMultipleField(label, description=hint, choices=[], widget=Checkboxes(),
                                validate_choice=False)
 
 
@@ -111,7 +106,7 @@ class OfferForm(GovForm):
     amount_reason = TextAreaField(
         "Reason, if the award differs from the amount asked for",
         description="The grantee sees this on the offer letter",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS, "rows": 3}},
         validators=[Length(max=REASON_MAX_CHARACTERS,
                            message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
@@ -125,14 +120,14 @@ class OfferForm(GovForm):
     monitoring_frequency = RadioField(
         "How often does the grantee send monitoring returns?",
         description="Each return is due 30 days after the end of its period",
-        choices=FREQUENCY_CHOICES, widget=GovRadioInput(), validate_choice=False,
+        choices=FREQUENCY_CHOICES, widget=Radios(), validate_choice=False,
     )
     standard_conditions = _checkboxes("Standard conditions", "Untick any that do not apply to this grant")
     special_conditions = TextAreaField(
         "Special conditions (optional)",
         description="Conditions for this grant only, for example “Send us your updated safeguarding "
         "policy before the first payment”. Put each on its own line",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": SPECIAL_CONDITIONS_MAX_CHARACTERS, "rows": 4}},
         validators=[Length(max=SPECIAL_CONDITIONS_MAX_CHARACTERS,
                            message=f"Special conditions must be {SPECIAL_CONDITIONS_MAX_CHARACTERS:,} "
@@ -249,7 +244,7 @@ class WithdrawForm(GovForm):
     reason = TextAreaField(
         "Why is the offer being withdrawn?",
         description="The organisation is emailed this reason",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS, "rows": 4}},
         validators=[
             DataRequired(message="Enter the reason for withdrawing the offer"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, TextInput
 from grants.forms import DateInputField, DateRequired, GovForm, submit
 from grants.interfaces.awards.payments import HOLD_REASON_MAX_CHARACTERS, REFERENCE_MAX_CHARACTERS
 
@@ -37,7 +36,7 @@ class HoldForm(GovForm):
         "Why is this instalment on hold?",
         description="Only staff see this. The grantee is told the payment is on hold until their monitoring "
         "return is received and accepted",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": HOLD_REASON_MAX_CHARACTERS}},
         validators=[
             InputRequired(message="Enter why the instalment is on hold"),

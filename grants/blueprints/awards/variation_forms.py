@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Radios, TextInput
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, submit
 from grants.interfaces.awards.awarding import REASON_MAX_CHARACTERS
 from grants.interfaces.awards.payments import REFERENCE_MAX_CHARACTERS
@@ -20,14 +19,14 @@ from grants.models.awards import VariationKind
 
 def _text(label: str, description: str, maximum: int, name: str) -> TextAreaField:
     return TextAreaField(
-        label, description=description, widget=GovCharacterCount(),
+        label, description=description, widget=CharacterCount(),
         render_kw={"params": {"maxlength": maximum}},
         validators=[Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")],
     )
 
 
 def _radios(label: str, description: str, choices: list[SelectChoice], message: str) -> RadioField:
-    return RadioField(label, description=description, choices=choices, widget=GovRadioInput(),
+    return RadioField(label, description=description, choices=choices, widget=Radios(),
                       validate_choice=False, validators=[InputRequired(message=message)])
 
 
@@ -77,7 +76,7 @@ class VariationForm(_ChoiceForm):
                        "What will be delivered, and how it differs from the application", ACTIVITIES_MAX_CHARACTERS,
                        "Activities")
     reason = TextAreaField(
-        "Why is the change needed?", widget=GovCharacterCount(),
+        "Why is the change needed?", widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[InputRequired(message="Enter the reason for the change"),
                     Length(max=REASON_MAX_CHARACTERS, message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters "
@@ -128,7 +127,7 @@ class ClosureForm(GovForm):
                             validators=[InputRequired(message="Enter the underspend, or 0 if all the grant was "
                                                               "spent")])
     recover = RadioField("Is the underspend to be paid back?", description="Only if there is an underspend",
-                         choices=RECOVERY, widget=GovRadioInput(), validate_choice=False)
+                         choices=RECOVERY, widget=Radios(), validate_choice=False)
     repayment_due_date = DateInputField("Date the repayment is due", description="For example 30 6 2027",
                                         name_for_errors="Repayment due date")
     waive_reason = _text("Why is it not to be recovered?", "For example, the amount is too small to recover",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, StringField, TextAreaField
 
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Radios, TextInput
 from grants.forms import GovForm, SelectChoice, submit
 from grants.interfaces.bank_details.details import NOTE_MAX
 
@@ -30,7 +29,7 @@ class BankDetailsForm(GovForm):
 
 
 class VerifyForm(GovForm):
-    outcome = RadioField("Did the contact confirm the new bank details?", widget=GovRadioInput(),
+    outcome = RadioField("Did the contact confirm the new bank details?", widget=Radios(),
                          choices=[SelectChoice("confirmed", "Yes, they confirmed them: the details take effect"),
                                   SelectChoice("not_confirmed", "No: reject the details")], validate_choice=False)
     callback_contact = StringField("Who did you speak to?", description="Their name and role",
@@ -40,6 +39,6 @@ class VerifyForm(GovForm):
                                  widget=TextInput(), render_kw={"params": {"classes": "govuk-input--width-20",
                                                                               "autocomplete": "off"}})
     callback_note = TextAreaField("What did they confirm?", description="For example, that they asked for the "
-                                  "change and read back the sort code and account number", widget=GovCharacterCount(),
+                                  "change and read back the sort code and account number", widget=CharacterCount(),
                                   render_kw={"params": {"maxlength": NOTE_MAX}})
     submit = submit("Record the call")

@@ -3,11 +3,10 @@ needs one, the subject and the text) and the send button, which carries the mess
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import Select, TextInput
+from grants.field_components import CharacterCount, Radios, Select, TextInput
 from grants.forms import GovForm, SelectChoice, submit
 from grants.interfaces.bulk_messages.groups import GROUPS
 from grants.interfaces.bulk_messages.sending import BODY_MAX_CHARACTERS, SUBJECT_MAX_CHARACTERS
@@ -29,7 +28,7 @@ ROUND_FIELDS = {key: round_field_name(key) for key, kind in GROUPS.items() if ki
 # Made before the form's other fields, so that the form (and its error summary) asks in this order:
 # the group, the round revealed under it, then the subject and the message.
 _GROUP = RadioField("Who is the message for?", description="Each person gets an email of their own",
-                    choices=GROUP_CHOICES, widget=GovRadioInput(), validate_choice=False,
+                    choices=GROUP_CHOICES, widget=Radios(), validate_choice=False,
                     validators=[InputRequired(message=GROUP_MESSAGE)])
 _ROUND_SELECTS = {name: SelectField("Funding round", widget=Select(), validate_choice=False)
                   for name in ROUND_FIELDS.values()}
@@ -45,7 +44,7 @@ class MessageForm(GovForm):
     )
     body = TextAreaField(
         "Message", description="Plain text, sent as you type it. A line saying who sent it and where replies go "
-        "is added at the end", widget=GovCharacterCount(), render_kw={"params": {"maxlength": BODY_MAX_CHARACTERS}},
+        "is added at the end", widget=CharacterCount(), render_kw={"params": {"maxlength": BODY_MAX_CHARACTERS}},
         validators=[InputRequired(message="Enter the message"),
                     Length(max=BODY_MAX_CHARACTERS,
                            message=f"Message must be {BODY_MAX_CHARACTERS:,} characters or fewer")],

@@ -11,14 +11,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
     GovTextArea,
 )
 from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from grants.field_components import Select, TextInput
+from grants.field_components import Checkboxes, Radios, Select, TextInput
 from grants.forms import GovForm, MoneyField, SelectChoice, WholeNumberField, submit
 from grants.modelling.cocommissioning_methods import BASES
 
@@ -92,9 +90,9 @@ class ScenarioForm(GovForm):
     service = SelectField("Service", widget=Select(), validate_choice=False)
     caseload_kind = SelectField("Caseload", widget=Select(), validate_choice=False,
                                 description="Which of each area's criminal-justice figures gives the clients")
-    partner_codes = SelectMultipleField("Partners", widget=GovCheckboxesInput(), validate_choice=False,
+    partner_codes = SelectMultipleField("Partners", widget=Checkboxes(), validate_choice=False,
                                         description="Select every force area taking part")
-    joint = RadioField("How would the service run?", widget=GovRadioInput(), default=JOINT, validate_choice=False,
+    joint = RadioField("How would the service run?", widget=Radios(), default=JOINT, validate_choice=False,
                        choices=[SelectChoice(JOINT, "Jointly, the cost shared between the partners"),
                                 SelectChoice(ALONE, "Each partner alone (for comparison)")])
     years = WholeNumberField("Contract length", name_for_errors="Contract length",
@@ -109,7 +107,7 @@ class ScenarioForm(GovForm):
                                   description="The share of the caseload the service would see")
     inflation_percent = NumberField("Inflation each year", name_for_errors="Inflation", example="2.5",
                                     validators=[InputRequired("Enter inflation as a percentage, 0 for none")])
-    scale_kind = RadioField("Economies of scale", widget=GovRadioInput(), default=PERCENT, validate_choice=False,
+    scale_kind = RadioField("Economies of scale", widget=Radios(), default=PERCENT, validate_choice=False,
                             choices=[SelectChoice(PERCENT, "A percentage of the partners' standalone fixed costs"),
                                      SelectChoice(CURVE, "A curve in the number of partners")])
     scale_percent = NumberField("Joint fixed costs as a percentage of standalone", name_for_errors="The percentage",
@@ -117,14 +115,14 @@ class ScenarioForm(GovForm):
     scale_exponent = NumberField("Curve exponent", name_for_errors="The exponent", example="0.8", places=4,
                                  description="More than 0 and at most 1: 1 means no economies; 0.8 gives about "
                                              "72% for five partners")
-    floor_kind = RadioField("Floor on each partner's contribution", widget=GovRadioInput(), default=NO_LIMIT,
+    floor_kind = RadioField("Floor on each partner's contribution", widget=Radios(), default=NO_LIMIT,
                             validate_choice=False,
                             choices=[SelectChoice(NO_LIMIT, "No floor"),
                                      SelectChoice(PERCENT, "A percentage of each year's joint cost"),
                                      SelectChoice(AMOUNT, "An amount each year")])
     floor_percent = NumberField("Floor", name_for_errors="The floor", example="10")
     floor_amount = MoneyField("Floor", name_for_errors="The floor")
-    cap_kind = RadioField("Cap on each partner's contribution", widget=GovRadioInput(), default=NO_LIMIT,
+    cap_kind = RadioField("Cap on each partner's contribution", widget=Radios(), default=NO_LIMIT,
                           validate_choice=False,
                           choices=[SelectChoice(NO_LIMIT, "No cap"),
                                    SelectChoice(PERCENT, "A percentage of each year's joint cost"),
@@ -240,7 +238,7 @@ class SensitivityForm(GovForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    parameter = RadioField("What to vary", widget=GovRadioInput(), validate_choice=False)
+    parameter = RadioField("What to vary", widget=Radios(), validate_choice=False)
     # a cost per client is in pounds, so the range may go well past 100
     low = NumberField("From", name_for_errors="The low end of the range", example="50", places=4, limit=10**9)
     high = NumberField("To", name_for_errors="The high end of the range", example="100", places=4, limit=10**9)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Checkbox, TextInput
 from grants.forms import GovForm, submit
 from grants.interfaces.decisions.notices import TEXT_MAX_CHARACTERS, TITLE_MAX_CHARACTERS
 
@@ -18,7 +17,7 @@ def _text(label: str, words: str, hint: str = WRITING_HINT, rows: int = 8) -> Te
     return TextAreaField(
         label,
         description=hint,
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": TEXT_MAX_CHARACTERS, "rows": rows}},
         validators=[InputRequired(message=f"Enter the {words}"),
                     Length(max=TEXT_MAX_CHARACTERS, message=too_long)],
@@ -53,7 +52,7 @@ class SignForm(GovForm):
     version = HiddenField()
     confirm = BooleanField(
         "I have read this decision notice and I sign it as my decision",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that you have read the decision notice and sign it as your "
                                           "decision")],
     )

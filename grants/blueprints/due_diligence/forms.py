@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxInput,
     GovFileInput,
-    GovRadioInput,
     GovTextArea,
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Checkbox, Radios, TextInput
 from grants.forms import DateInputField, GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.due_diligence.checklists import HINT_MAX, LABEL_MAX
 from grants.interfaces.due_diligence.findings import NOTE_MAX
@@ -40,7 +37,7 @@ class ItemForm(GovForm):
     )
     required = BooleanField(
         "Required: a bid cannot go to the panel until this is met or marked not needed",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
     )
     submit = submit("Save item")
 
@@ -52,14 +49,14 @@ class FindingForm(GovForm):
     outcome = RadioField(
         "Finding",
         choices=OUTCOME_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,  # validate_outcome says it in GOV.UK words
         validators=[InputRequired(message="Select met, not met or not needed")],
     )
     note = TextAreaField(
         "Note",
         description="Needed when the item is not met or not needed: say why",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[without_nul],
         render_kw={"params": {"maxlength": NOTE_MAX}},
         validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")],
@@ -90,7 +87,7 @@ class RegisterImportForm(GovForm):
     register = RadioField(
         "Which register's file is it?",
         choices=REGISTER_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
         validators=[InputRequired(message="Select which register the file is from")],
     )

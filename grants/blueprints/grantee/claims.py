@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import TextAreaField, ValidationError
 from wtforms.validators import Length
 
@@ -18,6 +18,7 @@ from grants.blueprints.awards.offer_forms import attach
 from grants.blueprints.grantee import bp
 from grants.document_store import DocumentMissing
 from grants.extensions import db
+from grants.field_components import CharacterCount
 from grants.formatting import money
 from grants.forms import ConfirmForm, DateInputField, GovForm, MoneyField, submit
 from grants.interfaces.applications.documents import content_disposition, discard_file, stored_file
@@ -36,7 +37,7 @@ class ClaimForm(GovForm):
     period_start = DateInputField("Start of the period the claim covers", name_for_errors="Start of the period")
     period_end = DateInputField("End of the period the claim covers", name_for_errors="End of the period")
     description = TextAreaField(
-        "What was the money spent on?", widget=GovCharacterCount(),
+        "What was the money spent on?", widget=CharacterCount(),
         description="For example, the coordinator’s wages for May and the hall hire for the summer sessions",
         render_kw={"params": {"maxlength": claims.DESCRIPTION_MAX_CHARACTERS, "rows": 4}},
         validators=[Length(max=claims.DESCRIPTION_MAX_CHARACTERS,

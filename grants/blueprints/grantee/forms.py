@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length
 
-from grants.field_components import TextInput
+from grants.field_components import Checkbox, TextInput
 from grants.forms import GovForm, submit
 
 NAME_MAX_CHARACTERS = 200
@@ -36,7 +35,7 @@ class AcceptanceForm(GovForm):
     confirm = BooleanField(
         "I confirm I am authorised to accept this grant on behalf of the organisation and that we accept "
         "its conditions",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
         validators=[InputRequired(message="Confirm that you accept the grant and its conditions on behalf of "
                                           "your organisation")],
     )
@@ -45,7 +44,7 @@ class AcceptanceForm(GovForm):
     mfa_confirm = BooleanField(
         "I confirm we have read the statement of minimal financial assistance in this agreement, and will keep "
         "it and our declaration of the assistance we had before it for 3 years",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
     )
     submit = submit("Accept the grant")
 

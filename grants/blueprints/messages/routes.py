@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import MultipleFileField
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
@@ -13,6 +13,7 @@ from grants import uploads
 from grants.blueprints.messages import bp
 from grants.document_store import DocumentMissing
 from grants.extensions import db
+from grants.field_components import CharacterCount
 from grants.forms import GovForm, add_error, page_arg, required, submit
 from grants.interfaces.applications.documents import content_disposition, file_description
 from grants.interfaces.applications.submission import APPLICATION_STAFF
@@ -27,7 +28,7 @@ THREAD_ROLES = (Role.APPLICANT, *APPLICATION_STAFF)
 class MessageForm(GovForm):
     body = TextAreaField(
         "Your message",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         validators=[DataRequired(message=threads.EMPTY_BODY),
                     Length(max=threads.MAX_BODY_CHARACTERS, message=threads.LONG_BODY)],
     )

@@ -1,11 +1,10 @@
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import EmailField, RadioField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants import identifiers
-from grants.field_components import TextInput
+from grants.field_components import Radios, TextInput
 from grants.forms import GovForm, MoneyField, SelectChoice, email_address, required, submit
 from grants.models.organisations import LEGAL_TYPE_LABELS, LegalType
 
@@ -24,7 +23,7 @@ class OrganisationForm(GovForm):
     legal_type = RadioField(
         "What type of organisation is it?",
         choices=[SelectChoice(t.value, LEGAL_TYPE_LABELS[t]) for t in LegalType],
-        widget=GovRadioInput(),
+        widget=Radios(),
         # validate_legal_type refuses unknown values in GOV.UK words, not WTForms' "Not a valid choice"
         validate_choice=False,
         validators=[InputRequired(message="Select the type of organisation")],

@@ -5,12 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovRadioInput,
-)
 from wtforms import (
     BooleanField,
     Field,
@@ -23,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, StopValidation
 
 import scoring
-from grants.field_components import TextInput
+from grants.field_components import CharacterCount, Checkbox, Checkboxes, Radios, TextInput
 from grants.forms import MAGNITUDE, GovForm, MoneyField, SelectChoice, WholeNumberField, submit, without_nul
 from grants.interfaces.panel.decisions import REASON_MAX_CHARACTERS, minimum_places
 from grants.interfaces.panel.feedback import FEEDBACK_MAX_CHARACTERS
@@ -162,7 +156,7 @@ class RecommendationForm(GovForm):
     objective = RadioField(
         "What should the recommendation aim for?",
         choices=OBJECTIVE_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         default=scoring.Objective.TOTAL_SCORE.value,
         validate_choice=False,  # validate_objective says it in GOV.UK words
     )
@@ -177,13 +171,13 @@ class RecommendationForm(GovForm):
     run_early = BooleanField(
         "Run the recommendation now, before every score sheet is in",
         description="Only if it cannot wait: it will use the scores submitted so far",
-        widget=GovCheckboxInput(),
+        widget=Checkbox(),
     )
     early_reason = TextAreaField(
         "Why must it be run before the scoring deadline?",
         description="For example, the commissioner’s decision meeting is before the deadline. The reason is kept "
                     "with the recommendation and shown on this page",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[Length(max=REASON_MAX_CHARACTERS,
                            message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
@@ -274,14 +268,14 @@ class DecisionForm(GovForm):
         description="The recommended bids are selected. Select all the bids to fund",
         coerce=int,
         choices=[],
-        widget=GovCheckboxesInput(),
+        widget=Checkboxes(),
         validate_choice=False,  # validate_funded says it in GOV.UK words
     )
     reason = TextAreaField(
         "Reason for changing the recommendation",
         description="Needed only if the bids you select differ from the recommendation. It is kept with the "
                     "decision; applicants do not see it",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[Length(max=REASON_MAX_CHARACTERS,
                            message=f"Reason must be {REASON_MAX_CHARACTERS:,} characters or fewer")],
@@ -316,7 +310,7 @@ class DecisionForm(GovForm):
 class FeedbackForm(GovForm):
     feedback = TextAreaField(
         "Feedback for the applicant",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": FEEDBACK_MAX_CHARACTERS, "rows": 10}},
         validators=[
             InputRequired(message="Enter the feedback for the applicant"),

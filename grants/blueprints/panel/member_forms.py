@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 import scoring
+from grants.field_components import CharacterCount, Radios
 from grants.forms import GovForm, SelectChoice, submit
 
 REASON_MAX_CHARACTERS = 2_000
@@ -29,14 +29,14 @@ class DeclarationForm(GovForm):
         description="You have a conflict if you, your family or a close associate could gain or lose from the "
         "decision, or if you are involved with the organisation, for example as a trustee, employee or volunteer",
         choices=CONFLICT_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,  # validate_conflicted says it in GOV.UK words
         validators=[InputRequired(message="Select whether you have a conflict of interest")],
     )
     reason = TextAreaField(
         "What is the conflict of interest?",
         description="For example, “I am a trustee of the organisation”. The grants officer will see this",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[
             Length(max=REASON_MAX_CHARACTERS, message=f"Conflict of interest must be {REASON_MAX_CHARACTERS:,} "
@@ -83,7 +83,7 @@ class ScoreSheetForm(GovForm):
                 criterion.title,
                 description=criterion.guidance or "",  # the page gives the hint (none without guidance)
                 choices=[SelectChoice(str(score), _score_label(criterion, score)) for score in criterion.scale],
-                widget=GovRadioInput(),
+                widget=Radios(),
                 # parse_values checks the score and says what is wrong in the panel's words.
                 validate_choice=False,
                 coerce=str,
@@ -91,7 +91,7 @@ class ScoreSheetForm(GovForm):
             fields[comment_field(criterion.key)] = TextAreaField(
                 f"Your comments on {criterion.title.lower()}",
                 description=f"Required for a score of {criterion.scale_min} or {criterion.scale_max}",
-                widget=GovCharacterCount(),
+                widget=CharacterCount(),
                 render_kw={
                     "params": {"maxlength": COMMENT_MAX_CHARACTERS, "rows": 4, "label": {"classes": "govuk-label--s"}}
                 },

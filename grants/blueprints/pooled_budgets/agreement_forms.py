@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from grants.field_components import Select, TextInput
+from grants.field_components import Checkboxes, Radios, Select, TextInput
 from grants.forms import MAGNITUDE, MONEY_LIMIT, GovForm, SelectChoice, submit
 from grants.interfaces.pooled_budgets.agreements import PooledError, year_label
 from grants.models.pooled_budgets import AgreementStatus, PartnerKind, RiskShareRule
@@ -65,11 +65,11 @@ class AgreementForm(GovForm):
     reference = StringField("Reference", description="For example PB-2026-01", widget=TextInput(),
                             validators=[InputRequired("Enter the agreement’s reference")])
     legal_basis = RadioField("Legal basis", choices=[SelectChoice(b, b) for b in LEGAL_BASES]
-                             + [SelectChoice(OTHER, "Another legal basis")], widget=GovRadioInput(),
+                             + [SelectChoice(OTHER, "Another legal basis")], widget=Radios(),
                              validators=[InputRequired("Select the legal basis")])
     legal_basis_other = StringField("Legal basis", widget=TextInput())
     partner_ids = SelectMultipleField("Partners", coerce=optional_int, validate_choice=False,
-                                      widget=GovCheckboxesInput(),
+                                      widget=Checkboxes(),
                                       description="Select all that apply, including the host",
                                       validators=[InputRequired("Select the partners")])
     host_partner_id = SelectField("Host partner", coerce=optional_int, widget=Select(),
@@ -83,7 +83,7 @@ class AgreementForm(GovForm):
     lines = TextAreaField("Budget lines (services funded)", description="One on each line",
                           widget=GovTextArea(), validators=[InputRequired("Enter at least one budget line")])
     status = RadioField("Status", choices=[SelectChoice(s.value, s.label) for s in AgreementStatus],
-                        default=AgreementStatus.DRAFT.value, widget=GovRadioInput())
+                        default=AgreementStatus.DRAFT.value, widget=Radios())
     review_dates = TextAreaField("Review dates (optional)", description="One on each line, like 31/3/2027",
                                  widget=GovTextArea())
     tolerance_percent = StringField("Tolerance (%)", default="5",
@@ -159,7 +159,7 @@ class AgreementForm(GovForm):
 class PartnerForm(GovForm):
     name = StringField("Name", widget=TextInput(), validators=[InputRequired("Enter the partner’s name")])
     kind = RadioField("Kind of partner", choices=[SelectChoice(k.value, k.label) for k in PartnerKind],
-                      default=PartnerKind.OTHER.value, widget=GovRadioInput(),
+                      default=PartnerKind.OTHER.value, widget=Radios(),
                       validators=[InputRequired("Select the kind of partner")])
     submit = submit("Add partner")
 
@@ -174,7 +174,7 @@ class YearForm(GovForm):
 class RiskShareForm(GovForm):
     version = HiddenField()
     rule = RadioField("How is a year’s overspend or underspend shared?",
-                      choices=[SelectChoice(r.value, r.label) for r in RiskShareRule], widget=GovRadioInput(),
+                      choices=[SelectChoice(r.value, r.label) for r in RiskShareRule], widget=Radios(),
                       validators=[InputRequired("Select how a variance is shared")])
     submit = submit("Save risk share")
 

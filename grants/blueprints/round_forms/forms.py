@@ -15,9 +15,7 @@ from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovFileInput,
-    GovRadioInput,
     GovTextArea,
 )
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
@@ -25,7 +23,7 @@ from wtforms.validators import DataRequired, Length
 
 from grants.blueprints.round_forms import limits as limit_boxes
 from grants.blueprints.round_forms.problem_boxes import PART_WORDS, box_for
-from grants.field_components import TextInput
+from grants.field_components import Checkboxes, Radios, TextInput
 from grants.form_definitions import FormDefinition, Problem, Question, QuestionType
 from grants.form_definitions.model import CHOICE_TYPES, LIMIT_NAMES
 from grants.forms import GovForm, SelectChoice, add_error, submit
@@ -153,7 +151,7 @@ class QuestionFields(BuilderForm):
     )
     question_type = RadioField("Type of answer", choices=[SelectChoice(kind.value, kind.value)
                                                          for kind in QuestionType],
-                               validate_choice=False, widget=GovRadioInput())
+                               validate_choice=False, widget=Radios())
     options = TextAreaField(
         "Options",
         description="For one choice or several choices from a list: at least 2, one on each line. Write the "
@@ -173,15 +171,15 @@ class QuestionFields(BuilderForm):
     max_selected = StringField(limit_boxes.LABELS["max_selected"], widget=TextInput())
     file_types = SelectMultipleField(limit_boxes.LABELS["file_types"], validate_choice=False,
                                      choices=[SelectChoice(value, label) for value, label in FILE_TYPE_WORDS.items()],
-                                     widget=GovCheckboxesInput())
+                                     widget=Checkboxes())
     max_mb = StringField(limit_boxes.LABELS["max_mb"], widget=TextInput())
     min_rows = StringField(limit_boxes.LABELS["min_rows"], widget=TextInput())
     max_rows = StringField(limit_boxes.LABELS["max_rows"], widget=TextInput())
     required = RadioField("Must the applicant answer it?",
                           choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                          validate_choice=False, widget=GovRadioInput())
+                          validate_choice=False, widget=Radios())
     show_if = SelectMultipleField("Ask this question only if an earlier answer is…", choices=[],
-                                  validate_choice=False, widget=GovCheckboxesInput())
+                                  validate_choice=False, widget=Checkboxes())
 
     def __init__(self, *args: Any, allowed_types: Iterable[QuestionType] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -344,7 +342,7 @@ class CopyForm(GovForm):
     """Which round to copy the form from."""
 
     source = RadioField("Which round do you want to copy the form from?", choices=[], validate_choice=False,
-                        widget=GovRadioInput())
+                        widget=Radios())
     reason = _reason_field()
     submit = submit("Copy the form")
 
@@ -361,7 +359,7 @@ class LibraryForm(BuilderForm, ReasonFields):
     """Which question of the library to add (``keys``: every question the library has, on any page)."""
 
     choice = RadioField("Which question do you want to add?", choices=[], validate_choice=False,
-                        widget=GovRadioInput())
+                        widget=Radios())
     submit = submit("Add the question")
 
     def __init__(self, *args: Any, keys: Iterable[str] = (), **kwargs: Any) -> None:

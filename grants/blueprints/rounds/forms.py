@@ -7,9 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovRadioInput,
     GovTextArea,
 )
 from wtforms import (
@@ -27,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from grants.blueprints.rounds.uk_time import DateRequired, TimeField, moment_from_fields, uk_parts
-from grants.field_components import Select, TextInput
+from grants.field_components import CharacterCount, Checkboxes, Radios, Select, TextInput
 from grants.formatting import money
 from grants.forms import DateInputField, GovForm, MoneyField, SelectChoice, WholeNumberField, required, submit
 from grants.interfaces.rounds.funding_rounds import RoundChoices
@@ -44,7 +41,7 @@ DEFAULT_TOLERANCE_PERCENT = Decimal("10.00")  # FundingRound.claim_tolerance_per
 def _checkboxes(label: str, hint: str = "Select all that apply") -> SelectMultipleField:
     # Choices are checked in validate_* methods, in GOV.UK words rather than WTForms' own.
     return SelectMultipleField(
-        label, description=hint, choices=[], widget=GovCheckboxesInput(), validate_choice=False
+        label, description=hint, choices=[], widget=Checkboxes(), validate_choice=False
     )
 
 
@@ -91,7 +88,7 @@ class RoundTextForm(VersionedForm):
         "Description",
         description="What the round funds and why. Shown to the public. You can use Markdown, "
         "for example **bold**, ## Heading, - a list, [a link](https://example.org).",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         validators=[
             DataRequired(message="Enter a description of the round"),
             Length(max=5000, message="Description must be 5,000 characters or fewer"),
@@ -143,7 +140,7 @@ class RoundRulesForm(GovForm):
         "How are grants paid?",
         choices=[SelectChoice(basis.value, basis.label) for basis in PaymentBasis],
         default=PaymentBasis.SCHEDULE.value,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
     )
     claim_tolerance_percent = PercentageField(
@@ -159,7 +156,7 @@ class RoundRulesForm(GovForm):
         "recover it, and which figure the round's pages show first.",
         choices=[SelectChoice(choice.value, choice.label) for choice in VatDisplay],
         default=VatDisplay.NOT_ASKED.value,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
     )
     rubric = SelectField(
@@ -348,7 +345,7 @@ class RoundForm(RoundTextForm, RoundRulesForm):
         description="The panel always scores full applications. Only for a two-stage round.",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         default="no",
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,
     )
 

@@ -1,8 +1,7 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from grants.field_components import Select, TextInput
+from grants.field_components import CharacterCount, Radios, Select, TextInput
 from grants.forms import GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.screening.applications import (
     AMOUNT_BANDS,
@@ -120,14 +119,14 @@ class ScreeningForm(GovForm):
         description="Check it against the round's eligibility rules. Only eligible applications go to "
         "the panel; if it is not eligible, the organisation is emailed your reason",
         choices=DECISION_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,  # validate_decision says it in GOV.UK words
         validators=[InputRequired(message="Select whether the application is eligible")],
     )
     reason = TextAreaField(
         "Why is it not eligible?",
         description="The applicant will see this",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[without_nul],
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[
@@ -152,7 +151,7 @@ class ClarificationQuestionForm(GovForm):
     question = TextAreaField(
         "Ask the applicant a question",
         description="The organisation's main contact will be emailed a link to answer it",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[without_nul],
         render_kw={"params": {"maxlength": QUESTION_MAX_CHARACTERS}},
         # DataRequired, not InputRequired: a question of only spaces is no question.

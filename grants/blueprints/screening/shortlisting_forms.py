@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from grants.field_components import CharacterCount, Radios
 from grants.forms import GovForm, SelectChoice, submit, without_nul
 from grants.interfaces.screening.shortlisting import REASON_MAX_CHARACTERS
 
@@ -19,7 +19,7 @@ def _reason(label: str, name: str) -> TextAreaField:
     return TextAreaField(
         label,
         description="The organisation will see this",
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[without_nul],
         render_kw={"params": {"maxlength": REASON_MAX_CHARACTERS}},
         validators=[Length(max=REASON_MAX_CHARACTERS,
@@ -31,7 +31,7 @@ class ShortlistForm(GovForm):
     decision = RadioField(
         "Do you want to shortlist this expression of interest?",
         choices=DECISION_CHOICES,
-        widget=GovRadioInput(),
+        widget=Radios(),
         validate_choice=False,  # validate_decision says it in GOV.UK words
         validators=[InputRequired(message="Select whether to shortlist the expression of interest")],
     )

@@ -6,10 +6,9 @@ per group; ``grants.interfaces.social_return.calculator.parse_request`` reads an
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField, SelectField, StringField
 
-from grants.field_components import Select, TextInput
+from grants.field_components import Radios, Select, TextInput
 from grants.forms import GovForm, SelectChoice
 from grants.interfaces.social_return.calculator import PER_CLIENT, TOTAL, default_price_year
 from grants.modelling.sroi_defaults import GDP_DEFLATOR
@@ -24,7 +23,7 @@ class CalculatorForm(GovForm):
                              description="Money values are uprated to this financial year's prices by the GDP deflator")
     horizon = StringField("Horizon in years", widget=TextInput(), default="5",
                           description="How many years of benefits to count, from 1 to 10")
-    cost_basis = RadioField("How is the cost given?", widget=GovRadioInput(), default=PER_CLIENT,
+    cost_basis = RadioField("How is the cost given?", widget=Radios(), default=PER_CLIENT,
                             choices=[SelectChoice(PER_CLIENT, "Cost per client in treatment"),
                                      SelectChoice(TOTAL, "Total cost of treatment")],
                             validate_choice=False)
