@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from grants.extensions import db
 from grants.lru import LRU, app_cache
+from grants.models.accounts import User
 from grants.models.panel import FundingRecommendationRecord
 from grants.models.rounds import FundingRound
 
@@ -44,10 +45,14 @@ class ShownRecommendation:
 
 
 def latest(funding_round: FundingRound) -> FundingRecommendationRecord | None:
-    """The round's latest recommendation, without its result (``shown`` has it)."""
+    """The round's latest recommendation, without its result (``shown`` has it), with the name of who
+    ran it (in the same statement: the page names them, and a lazy load would cost whoever else views
+    it two statements more, their account and its roles)."""
     return db.session.scalar(
         select(FundingRecommendationRecord)
-        .options(defer(FundingRecommendationRecord.result))
+        .options(defer(FundingRecommendationRecord.result),
+                 joinedload(FundingRecommendationRecord.created_by).load_only(User.full_name)
+                 .lazyload(User.role_grants))
         .where(FundingRecommendationRecord.round_id == funding_round.id)
         .order_by(FundingRecommendationRecord.id.desc())
         .limit(1)

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from grants.extensions import db as _db
 from grants.interfaces.panel import shown_recommendation
+from grants.models.accounts import Role
 from grants.models.panel import FundingRecommendationRecord
+from tests.factories import UserFactory
 from tests.helpers import counting_statements, page, post
 
 RULES = {"quality_threshold": "0", "objective": "total_score", "max_share": ""}
@@ -98,3 +100,24 @@ def test_organisation_caps_are_folded_into_one_summary():
     assert [(mine["key"], theirs["achieved"]) for mine, theirs in rows] == [("budget", 90)]
     assert caps == {"required": 50, "sense": "<=", "organisations": 2, "selections": [[40, 0], [60, 1]]}
     assert shown_recommendation.rule_checks({"optimum": None, "rank_order": None}) == ([], None)
+
+
+def test_whoever_views_it_the_page_runs_the_same_statements(as_role, as_user, panel_round, bids, panel,
+                                                            submit_scores):
+    """The name of who ran it comes with the record: another officer's view does not load that
+    officer's account and roles on its own (the bench's same-SQL check compares viewers' counts)."""
+    for bid, score in zip(bids, (4, 3, 2), strict=True):
+        submit_scores(panel[0], bid, fit=score, value=score)
+    runner = as_role("grants_officer")
+    url = f"/panel/rounds/{panel_round.id}/recommendation"
+    post(runner, f"{url}/run", RULES)
+    _db.session.commit()
+    other = as_user(UserFactory(full_name="Other Officer", email="other.officer@example.org",
+                                roles=[Role.GRANTS_OFFICER]))
+    runner.get(url), other.get(url)  # both warm
+    with counting_statements() as by_runner:
+        runner.get(url)
+    with counting_statements() as by_other:
+        shown = other.get(url)
+    assert len(by_other) == len(by_runner)
+    assert "Run by " + _records()[-1].created_by.full_name in page(shown).get_text(" ")
