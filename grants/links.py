@@ -1,5 +1,7 @@
-"""Links that leave the service: in emails, shareable addresses and anything else a person follows
-later. They are built from the configured ``PUBLIC_BASE_URL``, never from the request's Host header,
+"""Links that leave the service, and links a long table writes once a row.
+
+Links that leave the service, in emails, shareable addresses and anything else a person follows
+later, are built from the configured ``PUBLIC_BASE_URL``, never from the request's Host header,
 which a visitor chooses (a forged Host would otherwise put the attacker's address in a genuine
 password-reset email). They work outside a request too, as ``flask send-reminders`` needs.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -22,5 +24,15 @@ def public_url(endpoint: str, **values) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def link_around_id(endpoint: str, key: str, **values) -> tuple[str, str]:
+    """``url_for(endpoint, **{key: <id>}, **values)`` as the text before the id and after it, so that a
+    table writes a link for each of its rows by putting the row's id between them, without building
+    each through the URL map. Made from the links for ids 0 and 1, which differ only there."""
+    zero, one = (url_for(endpoint, **{**values, key: number}) for number in (0, 1))
+    at = next(index for index, (a, b) in enumerate(zip(zero, one, strict=True)) if a != b)
+    return zero[:at], zero[at + 1:]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(public_url)
+    app.add_template_global(link_around_id)

@@ -14,6 +14,7 @@ axe-core report (tests/browser/report.py) go from the workers to the controller,
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from flask import request as flask_request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings
-from sqlalchemy import MetaData, create_engine, inspect, make_url
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from grants import create_app
@@ -164,6 +165,33 @@ def app(database_url, tmp_path_factory):
     yield app
     with app.app_context():
         _db.engine.dispose()
+
+
+# Every engine that opened a connection since the last test ended (tests that make an app of their
+# own, on a scratch database or the suite's, make one through Flask-SQLAlchemy).
+_ENGINES_SEEN: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _engine_seen(connection) -> None:
+    engine = connection.engine
+    _ENGINES_SEEN.add(getattr(engine, "_proxied", engine))
+
+
+@pytest.fixture(autouse=True)
+def stray_engines_closed(app):
+    """Closes the pooled connections of every engine a test used other than the suite's app's.
+
+    An app a test makes is dropped when the test ends, and its pool's PostgreSQL connections with
+    it, unclosed: psycopg then warns from ``__del__`` whenever the garbage collector gets there, and
+    the suite (warnings are errors) blames whichever test is running at that moment."""
+    yield
+    with app.app_context():
+        kept = set(_db.engines.values())
+    for engine in list(_ENGINES_SEEN):
+        if engine not in kept:
+            engine.dispose()
+    _ENGINES_SEEN.clear()
 
 
 def _database_uri(url: str) -> str:

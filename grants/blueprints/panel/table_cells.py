@@ -44,8 +44,8 @@ def ranking_rows(
     tie_break_title: str,
 ) -> Markup:
     """The results page's ranking rows (panel/officer_results.html), without the last newline.
-    ``bid_link`` is a bid's link split where its id goes; ``flagged_tag`` the tag macro's
-    "Flagged for moderation", so that the tag's markup stays the macro's."""
+    ``bid_link`` is a bid's link as the text either side of its id (grants.links.link_around_id);
+    ``flagged_tag`` the tag macro's "Flagged for moderation", so that the tag's markup stays the macro's."""
     before, after = escape(bid_link[0]), escape(bid_link[1])
     rows = []
     for bid in bids:
@@ -60,7 +60,7 @@ def ranking_rows(
             '    <tr class="govuk-table__row">\n'
             f"{NUMERIC_CELL}{escape(bid.rank)}</td>\n"
             '      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" '
-            f'href="{before}/bids/{escape(application.id)}{after}">{escape(application.reference)}</a></th>\n'
+            f'href="{before}{escape(application.id)}{after}">{escape(application.reference)}</a></th>\n'
             f'      <td class="govuk-table__cell">{escape(application.organisation_name)}</td>\n'
             f"{NUMERIC_CELL}{escape(money(application.amount_requested))}</td>\n"
             f"{NUMERIC_CELL}{score(bid.raw_score)}</td>\n"
@@ -91,8 +91,8 @@ def recommendation_rows(
     """The recommendation page's "every bid" rows (panel/decision_recommendation.html), without the
     last newline. An entry is a stored recommendation's decision (a dict). With ``decided``, each
     row's outcome: its bid's status tag (``status_tags``, the tag macro's, by status) and, when
-    ``feedback_link`` is given (the link split where a bid's id goes), a feedback link for a bid
-    that was successful or not."""
+    ``feedback_link`` is given (the text either side of a bid's id: grants.links.link_around_id), a
+    feedback link for a bid that was successful or not."""
     cell = '        <td class="govuk-table__cell">'
     numeric = '        <td class="govuk-table__cell govuk-table__cell--numeric">'
     rows = []
@@ -106,7 +106,7 @@ def recommendation_rows(
                 inside = f"              {status_tags[bid.status]}\n"
                 if feedback_link is not None and bid.status.value in ("successful", "unsuccessful"):
                     action = "Update feedback" if bid.feedback_published_at else "Write feedback"
-                    href = f"{escape(feedback_link[0])}/bids/{escape(bid.id)}{escape(feedback_link[1])}"
+                    href = f"{escape(feedback_link[0])}{escape(bid.id)}{escape(feedback_link[1])}"
                     inside += (f'                <br><a class="govuk-link" href="{href}">{action}'
                                f'<span class="govuk-visually-hidden"> for {escape(bid.reference)}</span></a>\n')
             outcome = f'          <td class="govuk-table__cell">\n{inside}          </td>\n'
@@ -133,8 +133,8 @@ def queue_rows(items: Iterable, states: Mapping, state_tags: Mapping[str, Markup
                state_links: Mapping[str, Sequence[str]]) -> Markup:
     """A member's queue rows for one round (panel/member_queue.html), without the last newline.
     ``items`` are ``queue.QueueItem``; ``states`` the views' QUEUE_STATES; ``state_tags`` each
-    state's tag (the tag macro's) and ``state_links`` each linked state's link split where a bid's
-    id goes."""
+    state's tag (the tag macro's) and ``state_links`` each linked state's link as the text either
+    side of a bid's id (grants.links.link_around_id)."""
     rows = []
     for item in items:
         application = item.application
@@ -143,7 +143,7 @@ def queue_rows(items: Iterable, states: Mapping, state_tags: Mapping[str, Markup
         link = state_links.get(state)
         action = ""
         if link:
-            action = (f'<a class="govuk-link" href="{escape(link[0])}/bids/{escape(application.id)}{escape(link[1])}">'
+            action = (f'<a class="govuk-link" href="{escape(link[0])}{escape(application.id)}{escape(link[1])}">'
                       f'{escape(states[state].action)}<span class="govuk-visually-hidden"> {reference}</span></a>')
         rows.append(
             '      <tr class="govuk-table__row">\n'
@@ -165,7 +165,7 @@ def member_rows(members: Iterable[reports.MemberProgress], late_ids: Container[i
                 remove_link: Sequence[str] | None, csrf_token: str) -> Markup:
     """The round page's panel member rows (panel/officer_round.html), without the last newline.
     ``late_tag`` is the tag macro's "Late", beside a member in ``late_ids``; ``remove_link``, for an
-    officer who can change the panel, the remove link split where a member's user id goes: a member
+    officer who can change the panel, the remove link as the text either side of a member's user id: a member
     with no submitted sheet gets ``officer_macros.post_button``'s link-styled form to it (with
     ``csrf_token`` and a form key of its own). Counts and ids are ints, written without escaping."""
     before, after = (escape(remove_link[0]), escape(remove_link[1])) if remove_link is not None else ("", "")
@@ -181,7 +181,7 @@ def member_rows(members: Iterable[reports.MemberProgress], late_ids: Container[i
                 inside = "          Stays on the panel: has submitted scores\n"
             else:
                 inside = (
-                    f'          <form method="post" action="{before}/members/{member.user_id}{after}" novalidate>\n'
+                    f'          <form method="post" action="{before}{member.user_id}{after}" novalidate>\n'
                     f'  <input type="hidden" name="csrf_token" value="{token}">{key_input()}\n'
                     '  <div class="govuk-body govuk-!-margin-bottom-0"><button type="submit" class="opcc-link-button">'
                     f'Remove<span class="govuk-visually-hidden"> {name} from the panel</span></button></div>\n'
@@ -205,8 +205,8 @@ def member_rows(members: Iterable[reports.MemberProgress], late_ids: Container[i
 def bid_rows(bids: Iterable[reports.BidProgress], per_bid: int, short_tag: Markup, bid_link: Sequence[str]) -> Markup:
     """The round page's bid rows (panel/officer_round.html), without the last newline. ``short_tag``
     is the tag macro's "Short", beside a bid with fewer than ``per_bid`` scorers assigned;
-    ``bid_link`` a bid's scores link split where its id goes. Counts and ids are ints, written
-    without escaping."""
+    ``bid_link`` a bid's scores link as the text either side of its id (grants.links.link_around_id).
+    Counts and ids are ints, written without escaping."""
     before, after = escape(bid_link[0]), escape(bid_link[1])
     rows = []
     for row in bids:
@@ -215,7 +215,7 @@ def bid_rows(bids: Iterable[reports.BidProgress], per_bid: int, short_tag: Marku
         rows.append(
             '    <tr class="govuk-table__row">\n'
             '      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" '
-            f'href="{before}/bids/{application.id}{after}">{escape(application.reference)}</a></th>\n'
+            f'href="{before}{application.id}{after}">{escape(application.reference)}</a></th>\n'
             f'      <td class="govuk-table__cell">{escape(application.organisation_name or "")}</td>\n'
             f"{NUMERIC_CELL}{progress.assigned} of {per_bid}{short}</td>\n"
             f"{NUMERIC_CELL}{progress.submitted}</td>\n"

@@ -20,15 +20,15 @@ CELL = '      <td class="govuk-table__cell">'
 
 def application_rows(applications: Iterable[ListedApplication], application_link: Sequence[str],
                      status_tags: Mapping[ApplicationStatus, Markup]) -> Markup:
-    """The list's rows, without the last newline. ``application_link`` is an application's link split
-    where its id goes; ``status_tags`` each status's tag (the tag macro's, so that its markup stays the
-    macro's)."""
+    """The list's rows, without the last newline. ``application_link`` is an application's link as the
+    text either side of its id (grants.links.link_around_id); ``status_tags`` each status's tag (the
+    tag macro's, so that its markup stays the macro's)."""
     before, after = escape(application_link[0]), escape(application_link[1])
     rows = []
     for application in applications:
         rows.append(
             '    <tr class="govuk-table__row">\n'
-            f'{CELL}<a class="govuk-link" href="{before}/applications/{escape(application.id)}{after}">'
+            f'{CELL}<a class="govuk-link" href="{before}{escape(application.id)}{after}">'
             f"{escape(application.reference)}</a></td>\n"
             f"{CELL}{escape(application.organisation_name)}</td>\n"
             f"{CELL}{escape(application.project_title or '')}</td>\n"

@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.sql.base import ExecutableOption
 
 import scoring
 from grants import audit
@@ -398,9 +399,13 @@ def _tell_commissioners(funding_round: FundingRound, record: FundingRecommendati
                       recommendation_ready_values(funding_round, record, commissioner, replaces))
 
 
-def latest_recommendation(funding_round: FundingRound) -> FundingRecommendationRecord | None:
+def latest_recommendation(funding_round: FundingRound,
+                          *options: ExecutableOption) -> FundingRecommendationRecord | None:
+    """The round's latest recommendation, read with the loader ``options`` given (the recommendation
+    page reads it without its result: grants.interfaces.panel.shown_recommendation)."""
     return db.session.scalar(
         select(FundingRecommendationRecord)
+        .options(*options)
         .where(FundingRecommendationRecord.round_id == funding_round.id)
         .order_by(FundingRecommendationRecord.id.desc())
         .limit(1)

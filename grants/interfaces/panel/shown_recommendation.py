@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from grants.extensions import db
+from grants.interfaces.panel import decisions
 from grants.lru import LRU, app_cache
 from grants.models.accounts import User
 from grants.models.panel import FundingRecommendationRecord
@@ -48,15 +47,10 @@ def latest(funding_round: FundingRound) -> FundingRecommendationRecord | None:
     """The round's latest recommendation, without its result (``shown`` has it), with the name of who
     ran it (in the same statement: the page names them, and a lazy load would cost whoever else views
     it two statements more, their account and its roles)."""
-    return db.session.scalar(
-        select(FundingRecommendationRecord)
-        .options(defer(FundingRecommendationRecord.result),
-                 joinedload(FundingRecommendationRecord.created_by).load_only(User.full_name)
-                 .lazyload(User.role_grants))
-        .where(FundingRecommendationRecord.round_id == funding_round.id)
-        .order_by(FundingRecommendationRecord.id.desc())
-        .limit(1)
-    )
+    return decisions.latest_recommendation(
+        funding_round,
+        defer(FundingRecommendationRecord.result),
+        joinedload(FundingRecommendationRecord.created_by).load_only(User.full_name).lazyload(User.role_grants))
 
 
 def shown(record: FundingRecommendationRecord) -> ShownRecommendation:

@@ -52,7 +52,7 @@ NEW_QUEUE_SETUP = """{% from "macros/components.html" import tag %}
 {% set state_links = {} %}
 {% for key, state in states.items() %}
   {% do state_tags.update({key: tag(state.tag, state.colour)}) %}
-  {% if state.endpoint %}{% do state_links.update({key: url_for(state.endpoint, bid_id=0).split('/bids/0', 1)}) %}{% endif %}
+  {% if state.endpoint %}{% do state_links.update({key: link_around_id(state.endpoint, 'bid_id')}) %}{% endif %}
 {% endfor %}
 {{ queue_rows(items, states, state_tags, state_links) }}
 """  # noqa: E501
@@ -64,7 +64,7 @@ OLD_RANKING_ROWS = """{% from "macros/components.html" import tag %}
     {% set application = applications[bid.application_id] %}
     <tr class="govuk-table__row">
       <td class="govuk-table__cell govuk-table__cell--numeric">{{ bid.rank }}</td>
-      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" href="{{ bid_link[0] }}/bids/{{ application.id }}{{ bid_link[1] }}">{{ application.reference }}</a></th>
+      <th scope="row" class="govuk-table__header opcc-nowrap"><a class="govuk-link" href="{{ bid_link[0] }}{{ application.id }}{{ bid_link[1] }}">{{ application.reference }}</a></th>
       <td class="govuk-table__cell">{{ application.organisation_name }}</td>
       <td class="govuk-table__cell govuk-table__cell--numeric">{{ application.amount_requested | money }}</td>
       <td class="govuk-table__cell govuk-table__cell--numeric">{{ score(bid.raw_score) }}</td>
@@ -121,7 +121,7 @@ NEW_RECOMMENDATION_ROWS = """{% from "macros/components.html" import tag %}
     {% set status_tags = {} %}
     {% for bid in bids.values() if bid.status not in status_tags %}{% do status_tags.update({bid.status: tag(bid.status.label, bid.status.tag_colour)}) %}{% endfor %}
     {% if entries %}
-{{ recommendation_rows(entries, decision, bids, status_tags, url_for('panel.feedback', round_id=round_id, bid_id=0).split('/bids/0', 1) if can_write_feedback else none) }}
+{{ recommendation_rows(entries, decision, bids, status_tags, link_around_id('panel.feedback', 'bid_id', round_id=round_id) if can_write_feedback else none) }}
     {% endif %}
 """  # noqa: E501
 
@@ -201,7 +201,7 @@ def test_ranking_rows_are_the_old_template_rows(app, normalised):
     ranked, applications = _standings()
     values = {
         "ranked": ranked, "applications": applications, "standing": {"normalised": normalised},
-        "bid_link": ["/panel/rounds/9", "?aggregation=mean&scores=normalised"],  # a link split where the id goes
+        "bid_link": ["/panel/rounds/9/bids/", "?aggregation=mean&scores=normalised"],  # the link either side of the id
         "rubric": _rubric(), "tie_break_title": "strategic fit", "reports": reports,
     }
     old = _render(app, OLD_RANKING_ROWS, **values)
@@ -286,7 +286,7 @@ OLD_MEMBER_ROWS = GOVUK_TAG + """{% from "panel/officer_macros.html" import post
 
 # As panel/officer_round.html now writes them (the view gives late_ids).
 NEW_MEMBER_ROWS = GOVUK_TAG + """{# The rows are written by table_cells.member_rows. #}
-{{ member_rows(overview.members, late_ids, govukTag({'text': 'Late', 'classes': 'govuk-tag--red'}), url_for('panel.remove_member', round_id=funding_round.id, user_id=0).split('/members/0', 1) if can_manage else none, csrf_token()) }}
+{{ member_rows(overview.members, late_ids, govukTag({'text': 'Late', 'classes': 'govuk-tag--red'}), link_around_id('panel.remove_member', 'user_id', round_id=funding_round.id) if can_manage else none, csrf_token()) }}
 """  # noqa: E501
 
 # The bid rows as panel/officer_round.html wrote them, a url_for and a tag macro a row.
@@ -303,7 +303,7 @@ OLD_BID_ROWS = GOVUK_TAG + """{% set per_bid = funding_round.scorers_per_bid %}
 """  # noqa: E501
 
 NEW_BID_ROWS = GOVUK_TAG + """{% set per_bid = funding_round.scorers_per_bid %}
-{{ bid_rows(overview.bids, per_bid, govukTag({'text': 'Short', 'classes': 'govuk-tag--orange'}), url_for('panel.bid_scores', round_id=funding_round.id, bid_id=0).split('/bids/0', 1)) }}
+{{ bid_rows(overview.bids, per_bid, govukTag({'text': 'Short', 'classes': 'govuk-tag--orange'}), link_around_id('panel.bid_scores', 'bid_id', round_id=funding_round.id)) }}
 """  # noqa: E501
 
 

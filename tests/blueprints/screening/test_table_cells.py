@@ -39,7 +39,7 @@ NEW_ROWS = """{% from "macros/components.html" import tag %}
       on the page and the link to an application split where its id goes. #}
   {% set status_tags = {} %}
   {% for application in results.items if application.status not in status_tags %}{% do status_tags.update({application.status: tag(application.status.label, application.status.tag_colour)}) %}{% endfor %}
-{{ application_rows(results.items, url_for('screening.application', application_id=0).split('/applications/0', 1), status_tags) }}
+{{ application_rows(results.items, link_around_id('screening.application', 'application_id'), status_tags) }}
   </tbody>
 """  # noqa: E501
 
