@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from govuk_frontend_wtf.gov_form_base import GovFormBase
 from jinja2.filters import do_indent
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 DATE_BOXES = ("day", "month", "year")  # a date input's boxes, in order (grants.forms reads dates by them)
 
@@ -31,6 +32,19 @@ _DATE_KEYS = frozenset({"id", "name", "label", "value", "hint", "errorMessage", 
 _FIELDSET_KEYS = frozenset({"legend"})
 _LEGEND_KEYS = frozenset({"text", "classes"})
 _BOX_KEYS = frozenset({"label", "id", "name", "classes", "value"})
+
+
+class WrittenInPython(GovFormBase):
+    """Mixed in before a govuk-frontend-wtf widget: its markup is written by ``write`` where that covers
+    the params, else (``write`` gives None) by the widget's GOV.UK macro."""
+
+    @staticmethod
+    def write(params: Mapping[str, Any]) -> Markup | None:
+        raise NotImplementedError
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        markup = self.write(params)
+        return super().render(params) if markup is None else markup
 
 
 class _NotCovered(Exception):

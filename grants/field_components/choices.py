@@ -19,6 +19,7 @@ from grants.field_components._markup import (
     _ERROR_KEYS,
     _GROUP_KEYS,
     _HINT_KEYS,
+    WrittenInPython,
     _attributes,
     _classes,
     _field_id,
@@ -219,37 +220,29 @@ def _character_count(params: Mapping[str, Any]) -> str:
     return "".join(lines)
 
 
-class Radios(GovRadioInput):
+class Radios(WrittenInPython, GovRadioInput):
     """govuk-frontend-wtf's radios, their markup written by ``radios`` where that covers the params,
     else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = radios(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(radios)
 
 
-class Checkboxes(GovCheckboxesInput):
+class Checkboxes(WrittenInPython, GovCheckboxesInput):
     """govuk-frontend-wtf's checkboxes, their markup written by ``checkboxes`` where that covers the
     params, else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = checkboxes(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(checkboxes)
 
 
-class Checkbox(GovCheckboxInput):
+class Checkbox(WrittenInPython, GovCheckboxInput):
     """govuk-frontend-wtf's single checkbox (a BooleanField), written by ``checkboxes`` where that
     covers the params, else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = checkboxes(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(checkboxes)
 
 
-class CharacterCount(GovCharacterCount):
+class CharacterCount(WrittenInPython, GovCharacterCount):
     """govuk-frontend-wtf's character count, its markup written by ``character_count`` where that
     covers the params, else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = character_count(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(character_count)

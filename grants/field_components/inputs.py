@@ -24,6 +24,7 @@ from grants.field_components._markup import (
     _OPTION_KEYS,
     _SELECT_KEYS,
     DATE_BOXES,
+    WrittenInPython,
     _affix,
     _attributes,
     _classes,
@@ -190,28 +191,22 @@ class GovDateBoxes(GovDateInput):
         return params
 
 
-class DateInput(GovDateBoxes):
+class DateInput(WrittenInPython, GovDateBoxes):
     """The house date input (``GovDateBoxes``), its markup written by ``date_input`` where that
     covers the params, else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = date_input(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(date_input)
 
 
-class TextInput(GovTextInput):
+class TextInput(WrittenInPython, GovTextInput):
     """govuk-frontend-wtf's text input, its markup written by ``text_input`` where that covers the
     params, else by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = text_input(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(text_input)
 
 
-class Select(GovSelect):
+class Select(WrittenInPython, GovSelect):
     """govuk-frontend-wtf's select, its markup written by ``select`` where that covers the params, else
     by the GOV.UK macro."""
 
-    def render(self, params: dict[str, Any]) -> Markup:
-        markup = select(params)
-        return super().render(params) if markup is None else markup
+    write = staticmethod(select)
