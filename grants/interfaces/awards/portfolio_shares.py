@@ -118,7 +118,12 @@ def listed_in(table: Table, model) -> Select:
 
 
 def share_sums(awards: Select, codes: Select) -> dict[str, tuple[int, int]]:
-    """``share_out`` in SQL, by code: (awards naming it, pence shared out to it). ``awards`` gives (id,
+    """``share_out`` in SQL, by code: (awards naming it, pence shared out to it)."""
+    return sums_from(db.session.execute(share_sums_query(awards, codes)))
+
+
+def share_sums_query(awards: Select, codes: Select) -> Select:
+    """``share_sums``'s statement: (code, awards, pence). ``awards`` gives (id,
     application id, amount) of the awards to share out, ``codes`` the known codes of each application
     (``linked_codes``, ``listed_in``); each award's pence go to its codes ranked by the plan's order,
     the code at rank i (from 0) of k taking pence // k, and one more while i < pence % k; added up by
@@ -140,9 +145,12 @@ def share_sums(awards: Select, codes: Select) -> dict[str, tuple[int, int]]:
     k = func.nullif(per_code.c.k, 0, type_=BigInteger)  # 0 codes: the whole amount, "Not recorded"
     share = func.coalesce(
         per_code.c.pence // k + case((per_code.c.rank < per_code.c.pence % k, 1), else_=0), per_code.c.pence)
-    query = select(per_code.c.code, func.count(), func.sum(share)).group_by(per_code.c.code)
-    return {NOT_RECORDED if code is None else code: (int(count), int(total))
-            for code, count, total in db.session.execute(query)}
+    return select(per_code.c.code, func.count(), func.sum(share)).group_by(per_code.c.code)
+
+
+def sums_from(rows: Iterable[Sequence]) -> dict[str, tuple[int, int]]:
+    """``share_sums_query``'s rows by code."""
+    return {NOT_RECORDED if code is None else code: (int(count), int(total)) for code, count, total in rows}
 
 
 def shares_in_sql(awards: Select, codes: Select, model) -> list[Share]:

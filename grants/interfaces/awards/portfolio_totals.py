@@ -14,7 +14,7 @@ How they stay exact:
   too, and is logged: slower, never wrong.
 - **Worked out again, not adjusted.** Before the commit, each bucket moved (one round's awards
   starting in one financial year) is locked, then added up again from its awards with the dashboard's
-  own SQL (``portfolio._money_rows``, ``portfolio_shares.share_sums`` ...) and its rows replaced. A
+  own SQL (``portfolio.money_query``, ``portfolio_shares.share_sums_query`` ...) and its rows replaced. A
   bucket's figures are therefore the same sum the dashboard used to do on every view; no running
   total can drift.
 - **Concurrent writers.** The lock is the bucket's row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
@@ -36,15 +36,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import cast
 
 from flask import has_app_context
-from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, Table, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, attributes
 
 from grants.extensions import db
 from grants.interfaces import writes
-from grants.modelling.calendar import financial_year
 from grants.models.answer_facts import application_adder_strands, application_outcomes, monitoring_return_people
 from grants.models.applications import (
     Application,
@@ -220,16 +220,70 @@ def _lock(bucket: Bucket) -> None:
                     PortfolioBucket.round_id == round_id, PortfolioBucket.year_starting == year)
 
 
+@dataclass(frozen=True)
+class _BucketStatements:
+    """The statements that add a bucket up, its round and year bound when they run (``BoundBucket``)."""
+
+    money: Select  # portfolio.money_query
+    shares: tuple[tuple[str, Select], ...]  # (measure, share_sums_query) of each shared-out breakdown
+    people: Select  # (field, people reached)
+    by_commitment: Select  # (commitment id, awards, amount, paid)
+    by_approach: Select  # (approach id, awards, amount, paid): plan delivery
+
+
+@cache
+def _statements() -> _BucketStatements:
+    """Built once per process: building these statements (their subqueries' columns, their keys in
+    SQLAlchemy's cache of compiled statements) cost three times as much as running them, in the
+    transaction of every change to an award."""
+    from grants.interfaces.awards.portfolio import (
+        BUCKET,
+        _picked,
+        _reported_returns,
+        filtered,
+        money_query,
+        paid_by_award,
+    )
+    from grants.interfaces.awards.portfolio_shares import linked_codes, listed_in, share_sums_query
+
+    picked = _picked(BUCKET)
+    codes = {
+        "area": linked_codes(application_local_authorities.c.local_authority_id, LocalAuthority),
+        "approach": linked_codes(application_approaches.c.approach_id, PlanApproach),
+        "strand": listed_in(application_adder_strands, AdderStrand),
+        "outcome": listed_in(application_outcomes, DrugsOutcome),
+    }
+    people = monitoring_return_people.c
+    paid = paid_by_award()
+    chosen = filtered(select(Award.id, Award.amount, func.coalesce(paid.c.paid, 0).label("paid"))
+                      .outerjoin(paid, paid.c.award_id == Award.id)
+                      .where(Award.status.in_(sorted(COMMITTING))), BUCKET).subquery()
+    serving = award_commitments.c
+    approaches = (select(serving.award_id, PlanCommitment.approach_id)
+                  .join(PlanCommitment, PlanCommitment.id == serving.commitment_id).distinct().subquery())
+    return _BucketStatements(
+        money=money_query(BUCKET),
+        shares=tuple((measure, share_sums_query(picked, codes[measure])) for measure in SHARED),
+        people=(select(people.field, func.sum(people.number))
+                .where(people.return_id.in_(_reported_returns(BUCKET))).group_by(people.field)),
+        by_commitment=(select(serving.commitment_id, func.count(), func.sum(chosen.c.amount), func.sum(chosen.c.paid))
+                       .join(chosen, chosen.c.id == serving.award_id).group_by(serving.commitment_id)),
+        by_approach=(select(approaches.c.approach_id, func.count(), func.sum(chosen.c.amount),
+                            func.sum(chosen.c.paid))
+                     .join(chosen, chosen.c.id == approaches.c.award_id).group_by(approaches.c.approach_id)),
+    )
+
+
 def _work_out(bucket: Bucket) -> None:
     """Lock the bucket, add it up again from its awards and replace its rows."""
-    from grants.interfaces.awards.portfolio import PortfolioFilter, _money_rows
+    from grants.interfaces.awards.portfolio import BoundBucket, money_from
 
     round_id, year = bucket
     if db.session.scalar(select(FundingRound.id).where(FundingRound.id == round_id)) is None:
         return  # a round deleted in this transaction takes its buckets with it
     _lock(bucket)
-    criteria = PortfolioFilter(round_id=round_id, year=financial_year(date(year, 4, 1)))
-    money = _money_rows(criteria)
+    statements, values = _statements(), BoundBucket.values(round_id, year)
+    money = money_from(db.session.execute(statements.money, values))
     where = (PortfolioFigure.round_id == round_id, PortfolioFigure.year_starting == year)
     db.session.execute(delete(PortfolioFigure).where(*where))
     if not money:
@@ -241,45 +295,24 @@ def _work_out(bucket: Bucket) -> None:
         update(PortfolioBucket).where(PortfolioBucket.round_id == round_id, PortfolioBucket.year_starting == year)
         .values(awards=figures.awards, worked_out_at=utcnow(), **{name: getattr(figures, name) for name in MONEY}))
     rows = [dict(round_id=round_id, year_starting=year, measure=measure, code=code, awards=awards, amount=amount,
-                 paid=paid) for measure, code, awards, amount, paid in _figures(criteria)]
+                 paid=paid) for measure, code, awards, amount, paid in _figures(statements, values)]
     if rows:
         db.session.execute(insert(PortfolioFigure), rows)
 
 
-def _figures(criteria) -> Iterable[tuple[str, str, int, Decimal, Decimal]]:
-    """(measure, code, awards, amount, paid) of every breakdown of the awards ``criteria`` picks."""
-    from grants.interfaces.awards.portfolio import _picked, _reported_returns, filtered, paid_by_award
-    from grants.interfaces.awards.portfolio_shares import PENNY, linked_codes, listed_in, share_sums
+def _figures(statements: _BucketStatements,
+             values: dict[str, object]) -> Iterable[tuple[str, str, int, Decimal, Decimal]]:
+    """(measure, code, awards, amount, paid) of every breakdown of the bucket's awards."""
+    from grants.interfaces.awards.portfolio_shares import PENNY, sums_from
 
-    picked = _picked(criteria)
-    codes = {
-        "area": linked_codes(application_local_authorities.c.local_authority_id, LocalAuthority),
-        "approach": linked_codes(application_approaches.c.approach_id, PlanApproach),
-        "strand": listed_in(application_adder_strands, AdderStrand),
-        "outcome": listed_in(application_outcomes, DrugsOutcome),
-    }
-    for measure in SHARED:
-        for code, (count, pence) in share_sums(picked, codes[measure]).items():
+    for measure, statement in statements.shares:
+        for code, (count, pence) in sums_from(db.session.execute(statement, values)).items():
             yield measure, code, count, (Decimal(pence) / 100).quantize(PENNY), Decimal(0)
-    people = monitoring_return_people.c
-    for name, number in db.session.execute(
-            select(people.field, func.sum(people.number)).where(people.return_id.in_(_reported_returns(criteria)))
-            .group_by(people.field)):
+    for name, number in db.session.execute(statements.people, values):
         yield PEOPLE, name, 0, Decimal(int(number)), Decimal(0)
-    paid = paid_by_award()
-    chosen = filtered(select(Award.id, Award.amount, func.coalesce(paid.c.paid, 0).label("paid"))
-                      .outerjoin(paid, paid.c.award_id == Award.id)
-                      .where(Award.status.in_(sorted(COMMITTING))), criteria).subquery()
-    serving = award_commitments.c
-    for commitment_id, count, amount, paid_total in db.session.execute(
-            select(serving.commitment_id, func.count(), func.sum(chosen.c.amount), func.sum(chosen.c.paid))
-            .join(chosen, chosen.c.id == serving.award_id).group_by(serving.commitment_id)):
+    for commitment_id, count, amount, paid_total in db.session.execute(statements.by_commitment, values):
         yield COMMITMENT, str(commitment_id), int(count), _pence(amount), _pence(paid_total)
-    approaches = (select(serving.award_id, PlanCommitment.approach_id)
-                  .join(PlanCommitment, PlanCommitment.id == serving.commitment_id).distinct().subquery())
-    for approach_id, count, amount, paid_total in db.session.execute(
-            select(approaches.c.approach_id, func.count(), func.sum(chosen.c.amount), func.sum(chosen.c.paid))
-            .join(chosen, chosen.c.id == approaches.c.award_id).group_by(approaches.c.approach_id)):
+    for approach_id, count, amount, paid_total in db.session.execute(statements.by_approach, values):
         yield DELIVERY, str(approach_id), int(count), _pence(amount), _pence(paid_total)
 
 

@@ -27,6 +27,7 @@ from flask import has_app_context
 from sqlalchemy import (
     Connection,
     Engine,
+    Insert,
     Select,
     Table,
     and_,
@@ -183,6 +184,27 @@ def _lock(round_id: int) -> None:
                     ApplicationListRound.round_id == round_id)
 
 
+@cache
+def _count_statements() -> tuple[Insert, Insert]:
+    """The two statements that count a round's listed applications again (by status, and by status and
+    area), the round bound as ``count_round``: built once per process, not in every transaction that
+    moves a round (building them cost more than running them)."""
+    columns = ["round_id", "status", "local_authority_id", "applications"]
+    mine = and_(Application.round_id == bindparam("count_round"), listed())
+    areas = application_local_authorities.c
+    # "raw": the round is a value of the statement's own, not a row to insert (the ORM's bulk INSERT)
+    return (
+        insert(ApplicationListCount).from_select(columns, (
+            select(Application.round_id, Application.status, literal(ALL_AREAS), func.count())
+            .where(mine).group_by(Application.round_id, Application.status))).execution_options(dml_strategy="raw"),
+        insert(ApplicationListCount).from_select(columns, (
+            select(Application.round_id, Application.status, areas.local_authority_id, func.count())
+            .join(application_local_authorities, areas.application_id == Application.id)
+            .where(mine).group_by(Application.round_id, Application.status, areas.local_authority_id)))
+        .execution_options(dml_strategy="raw"),
+    )
+
+
 def _work_out(round_id: int) -> None:
     """Lock the round, count its listed applications again by status, and by status and area, and
     replace its rows."""
@@ -190,16 +212,8 @@ def _work_out(round_id: int) -> None:
         return  # a round deleted in this transaction takes its counts with it
     _lock(round_id)
     db.session.execute(delete(ApplicationListCount).where(ApplicationListCount.round_id == round_id))
-    columns = ["round_id", "status", "local_authority_id", "applications"]
-    mine = and_(Application.round_id == round_id, listed())
-    db.session.execute(insert(ApplicationListCount).from_select(columns, (
-        select(Application.round_id, Application.status, literal(ALL_AREAS), func.count())
-        .where(mine).group_by(Application.round_id, Application.status))))
-    areas = application_local_authorities.c
-    db.session.execute(insert(ApplicationListCount).from_select(columns, (
-        select(Application.round_id, Application.status, areas.local_authority_id, func.count())
-        .join(application_local_authorities, areas.application_id == Application.id)
-        .where(mine).group_by(Application.round_id, Application.status, areas.local_authority_id))))
+    for statement in _count_statements():
+        db.session.execute(statement, {"count_round": round_id})
     db.session.execute(update(ApplicationListRound).where(ApplicationListRound.round_id == round_id)
                        .values(worked_out_at=utcnow()))
 
