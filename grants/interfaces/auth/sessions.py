@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from grants import audit
@@ -69,12 +70,8 @@ def load(key: str) -> User | None:
     A staff member's session counts only if it was opened with a second factor, so that no staff
     page can be reached without one, whatever happened to the account since.
     """
-    row = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .options(joinedload(User.role_grants), joinedload(User.organisation))
-        .where(UserSession.key_hash == _hash(key), *_live())
-    ).unique().one_or_none()
+    oldest = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    row = db.session.execute(_load_statement(), {"key_hash": _hash(key), "oldest": oldest}).unique().one_or_none()
     if row is None:
         return None
     user, user_session = row
@@ -83,6 +80,19 @@ def load(key: str) -> User | None:
     user.session_key = key
     user.current_session = user_session
     return user
+
+
+@cache
+def _load_statement() -> Select:
+    """``load``'s statement, the key's hash and the oldest live start bound when it runs: built once,
+    not on each of every signed-in request (building it and working out its key in SQLAlchemy's
+    cache of compiled statements cost more than running it)."""
+    return (select(User, UserSession)
+            .join(UserSession, UserSession.user_id == User.id)
+            .options(joinedload(User.role_grants), joinedload(User.organisation))
+            .where(UserSession.key_hash == bindparam("key_hash"), UserSession.ended_at.is_(None),
+                   UserSession.created_at > bindparam("oldest"), UserSession.generation == User.session_token,
+                   User.active))
 
 
 def end(key: str | None) -> None:

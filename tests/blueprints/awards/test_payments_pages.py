@@ -88,6 +88,7 @@ def test_finance_approves_and_a_second_click_is_told(as_role, users, award):
     response = post(client, url(award, first, "approve"))
     assert response.status_code == 302 and response.headers["Location"] == "/awards/payments#due"
     assert first.status is InstalmentStatus.APPROVED and first.approved_by_id == users["finance_officer"].id
+    client.get(response.headers["Location"])  # the page the browser goes on to, showing that it was approved
     response = post(client, url(award, first, "approve"), follow_redirects=True)
     assert f"has already been approved by {users['finance_officer'].full_name}" in flashed(response)
 
@@ -187,7 +188,7 @@ def test_paying_twice_is_told(as_role, users, award):
     first = approve(award, users)
     client = as_role("finance_officer")
     data = {"paid_on": [str(TODAY.day), str(TODAY.month), str(TODAY.year)], "reference": "R1"}
-    post(client, url(award, first, "pay"), data)
+    post(client, url(award, first, "pay"), data, follow_redirects=True)
     response = post(client, url(award, first, "pay"), {**data, "reference": "R2"}, follow_redirects=True)
     assert "has already been paid" in flashed(response) and "reference R1" in flashed(response)
     assert first.payment_reference == "R1"
@@ -234,10 +235,10 @@ def test_a_hold_needs_a_reason(as_role, award):
 def test_holding_twice_or_releasing_a_free_instalment_is_told(as_role, award):
     client = as_role("grants_officer")
     first = award.instalments[0]
-    post(client, url(award, first, "hold"), {"reason": "Overdue"})
+    post(client, url(award, first, "hold"), {"reason": "Overdue"}, follow_redirects=True)
     response = post(client, url(award, first, "hold"), {"reason": "Again"}, follow_redirects=True)
     assert "is already on hold" in flashed(response) and first.hold_reason == "Overdue"
-    post(client, url(award, first, "release"))
+    post(client, url(award, first, "release"), follow_redirects=True)
     response = post(client, url(award, first, "release"), follow_redirects=True)
     assert "is not on hold" in flashed(response)
 

@@ -156,7 +156,7 @@ def test_an_increase_beyond_the_budget_is_shown_and_nothing_changes(as_role, awa
 
 def test_a_second_decision_is_refused(as_role, award, requested):
     client = as_role("grants_officer")
-    post(client, variation_url(award, requested), {"decision": "approve"})
+    post(client, variation_url(award, requested), {"decision": "approve"}, follow_redirects=True)
     response = post(client, variation_url(award, requested), {"decision": "reject", "decision_reason": "Oops"},
                     follow_redirects=True)
     assert "This variation has already been approved" in flashed(response)
