@@ -1,7 +1,7 @@
 """One page's work in process, for finding where its time goes (no server, no load):
 
     .venv/bin/python -m benchmarks.profile_page EMAIL PATH [--database-url URL] [--times N]
-        [--sql] [--profile [--sort tottime] [--lines 40]]
+        [--sql] [--profile [--sort tottime] [--lines 40]] [--seed 2026]
 
 It signs a test client in as EMAIL (a benchmark account) with a live session opened directly
 (benchmarks.sessions: no password or second factor asked), asks for PATH twice to warm up, then N
@@ -21,6 +21,7 @@ import pstats
 import statistics
 import time
 
+from benchmarks import generate_pages
 from benchmarks.generate import DEFAULT_DATABASE
 
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE)
     parser.add_argument("--times", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026, help="the seed the data set was generated with")
     parser.add_argument("--sql", action="store_true", help="list one request's SQL statements")
     parser.add_argument("--profile", action="store_true", help="cProfile the requests")
     parser.add_argument("--sort", default="cumulative")
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.update({key: value for key, value in bulk.server_environment(options.database_url).items()
                        if key in ("DATABASE_URL", "GRANTS_ENV")})
     os.environ.pop("REDIS_URL", None)
+    # The key the data set's bank details were sealed with, as the bench's server has it (a payment
+    # run's page reads them).
+    os.environ.setdefault("BANK_DETAILS_KEYS", generate_pages.bank_details_key(options.seed))
     from grants import create_app
 
     app = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})

@@ -51,10 +51,17 @@ CREDIT = "99"
 _NOT_BACS = re.compile(r"[^A-Z0-9 .&/-]")
 
 
+# Who prepared a run and who recorded it paid, by name only (not their roles), in the run's statement.
+_NAMED = (joinedload(PaymentRun.created_by).load_only(User.full_name).lazyload(User.role_grants),
+          joinedload(PaymentRun.closed_by).load_only(User.full_name).lazyload(User.role_grants))
+
+
 def run_for_finance(run_id: int) -> PaymentRun:
     """A payment run with each payment's award, application reference, organisation and the award's
-    instalments (the page counts them): a fixed number of queries however many payments."""
+    instalments (the page counts them), and who prepared and closed it: a fixed number of queries
+    however many payments."""
     return db.session.get(PaymentRun, run_id, options=[
+        *_NAMED,
         selectinload(PaymentRun.instalments).joinedload(Instalment.award).options(
             lazyload("*"), joinedload(Award.organisation).lazyload("*"), joinedload(Award.application).lazyload("*"),
             selectinload(Award.instalments).lazyload("*")),
@@ -62,9 +69,10 @@ def run_for_finance(run_id: int) -> PaymentRun:
 
 
 def runs() -> list[PaymentRun]:
-    """Every payment run, newest first, with its instalments for its total (two queries)."""
+    """Every payment run, newest first, with its instalments for its total and who prepared it (two
+    queries)."""
     return list(db.session.scalars(
-        select(PaymentRun).options(selectinload(PaymentRun.instalments).lazyload("*"))
+        select(PaymentRun).options(_NAMED[0], selectinload(PaymentRun.instalments).lazyload("*"))
         .order_by(PaymentRun.created_at.desc(), PaymentRun.id.desc())))
 
 

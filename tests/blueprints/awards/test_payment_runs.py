@@ -213,3 +213,18 @@ def test_a_run_page_loads_its_payments_awards_in_a_fixed_number_of_queries(db, a
     with counting_statements() as listing:
         assert client.get("/awards/payment-runs").status_code == 200
     assert not [s for s in listing if "WHERE instalments.payment_run_id = " in s]  # not one query a run
+
+
+def test_who_prepared_a_run_is_named_without_reading_their_roles(db, as_role, users, approved):
+    """The run page and the list name who prepared the run from the run's own statement: no statement
+    for their account, nor one for their roles, however many runs they prepared."""
+    run = runs.create_run(approved, users["finance_officer"])
+    db.session.commit()
+    client = as_role("finance_approver")
+    for path in (f"/awards/payment-runs/{run.id}", "/awards/payment-runs"):
+        with counting_statements() as statements:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert f"by {users['finance_officer'].full_name}" in " ".join(page(response).get_text().split())
+        assert not [s for s in statements if re.search(r"FROM user_roles\s+WHERE", s)], path
+        assert not [s for s in statements if re.search(r"FROM users\s+WHERE users\.id = ", s)], path
