@@ -52,8 +52,8 @@ _NOT_BACS = re.compile(r"[^A-Z0-9 .&/-]")
 
 
 # Who prepared a run and who recorded it paid, by name only (not their roles), in the run's statement.
-_NAMED = (joinedload(PaymentRun.created_by).load_only(User.full_name).lazyload(User.role_grants),
-          joinedload(PaymentRun.closed_by).load_only(User.full_name).lazyload(User.role_grants))
+_PREPARED_BY = joinedload(PaymentRun.created_by).load_only(User.full_name).lazyload(User.role_grants)
+_CLOSED_BY = joinedload(PaymentRun.closed_by).load_only(User.full_name).lazyload(User.role_grants)
 
 
 def run_for_finance(run_id: int) -> PaymentRun:
@@ -61,7 +61,7 @@ def run_for_finance(run_id: int) -> PaymentRun:
     instalments (the page counts them), and who prepared and closed it: a fixed number of queries
     however many payments."""
     return db.session.get(PaymentRun, run_id, options=[
-        *_NAMED,
+        _PREPARED_BY, _CLOSED_BY,
         selectinload(PaymentRun.instalments).joinedload(Instalment.award).options(
             lazyload("*"), joinedload(Award.organisation).lazyload("*"), joinedload(Award.application).lazyload("*"),
             selectinload(Award.instalments).lazyload("*")),
@@ -72,7 +72,7 @@ def runs() -> list[PaymentRun]:
     """Every payment run, newest first, with its instalments for its total and who prepared it (two
     queries)."""
     return list(db.session.scalars(
-        select(PaymentRun).options(_NAMED[0], selectinload(PaymentRun.instalments).lazyload("*"))
+        select(PaymentRun).options(_PREPARED_BY, selectinload(PaymentRun.instalments).lazyload("*"))
         .order_by(PaymentRun.created_at.desc(), PaymentRun.id.desc())))
 
 
