@@ -6,7 +6,7 @@ contact, the application started for them, and the next step on each list."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, time
+from datetime import time
 
 import pytest
 from sqlalchemy import select
@@ -28,8 +28,8 @@ def _closes(served_db) -> str:
     """The demo's one-stage round's closing time as the pages write it, read from the served database
     (the demo set it 30 days from the day it was seeded, which is not today when a run passes midnight)."""
     with served_db.connect() as connection:
+        # UTCDateTime reads it back in UTC, on SQLite as on PostgreSQL
         closes = connection.execute(select(FundingRound.closes_at).where(FundingRound.name == ROUND)).scalar_one()
-    closes = closes if closes.tzinfo else closes.replace(tzinfo=UTC)  # SQLite keeps it naive, in UTC
     assert closes.astimezone(LONDON).time() == time(17, 0), "the demo's round closes at 5pm UK time"
     return london_datetime(closes)
 
